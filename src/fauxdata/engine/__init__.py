@@ -1,0 +1,1 @@
+"""The engine: evaluates resolved tables block by block as columnar arrays."""

@@ -1,0 +1,456 @@
+"""Generator specs: one strict model per kind, discriminated by ``kind``.
+
+These models only describe and validate; the implementations live in
+``fauxdata.generators`` and are looked up by ``kind``. Parameter checks that need no
+other part of the spec (ranges, weights, formats) happen here, so ``fauxdata check``
+reports them with their path before anything runs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import string
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, field_validator, model_validator
+
+from fauxdata.spec.base import Strict
+
+_Bound = float | None
+
+
+class _Bounded(Strict):
+    """Draws from a distribution truncated to [min, max], rounded to ``decimals``."""
+
+    min: _Bound = Field(
+        default=None,
+        description="Lower bound (inclusive); the distribution is truncated, not clipped.",
+    )
+    max: _Bound = Field(default=None, description="Upper bound (inclusive).")
+    decimals: int | None = Field(
+        default=None, ge=0, le=12, description="Round to this many decimals."
+    )
+
+    @model_validator(mode="after")
+    def _bounds_ordered(self) -> _Bounded:
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError(f"min ({self.min}) is greater than max ({self.max})")
+        return self
+
+
+# --- keys ----------------------------------------------------------------------------
+
+
+class Sequence(Strict):
+    """Consecutive integers: start, start + step, ..."""
+
+    kind: Literal["sequence"]
+    start: int = 1
+    step: int = Field(default=1, description="Must not be zero.")
+
+    @field_validator("step")
+    @classmethod
+    def _nonzero(cls, v: int) -> int:
+        if v == 0:
+            raise ValueError("step must not be zero")
+        return v
+
+
+_FORMAT_FIELD = re.compile(r"\{(?::(0?)(\d*)([dxX]?))?\}")
+
+
+class FormattedId(Strict):
+    """A sequence rendered through a Python-style format, e.g. ``EMP-{:06d}``."""
+
+    kind: Literal["formatted_id"]
+    format: str = Field(description="Text with exactly one {} or {:06d} / {:x} field.")
+    start: int = 1
+    step: int = 1
+
+    @field_validator("format")
+    @classmethod
+    def _one_field(cls, v: str) -> str:
+        fields = _FORMAT_FIELD.findall(v)
+        stripped = _FORMAT_FIELD.sub("", v)
+        if len(fields) != 1 or "{" in stripped or "}" in stripped:
+            raise ValueError(
+                f"format '{v}' must contain exactly one field such as {{}}, {{:06d}} or {{:x}}"
+            )
+        return v
+
+
+class Uuid(Strict):
+    """Deterministic, unique version-4-shaped UUIDs."""
+
+    kind: Literal["uuid"]
+
+
+class UniqueInt(Strict):
+    """Unique integers drawn from [min, max] through a keyed permutation."""
+
+    kind: Literal["unique_int"]
+    min: int = 1
+    max: int
+
+    @model_validator(mode="after")
+    def _ordered(self) -> UniqueInt:
+        if self.min > self.max:
+            raise ValueError(f"min ({self.min}) is greater than max ({self.max})")
+        return self
+
+
+# --- numbers -------------------------------------------------------------------------
+
+
+class UniformInt(Strict):
+    """Integers uniform in [min, max]."""
+
+    kind: Literal["uniform_int"]
+    min: int
+    max: int
+
+    @model_validator(mode="after")
+    def _ordered(self) -> UniformInt:
+        if self.min > self.max:
+            raise ValueError(f"min ({self.min}) is greater than max ({self.max})")
+        return self
+
+
+class Uniform(_Bounded):
+    """Floats uniform in [min, max]."""
+
+    kind: Literal["uniform"]
+    min: float  # type: ignore[assignment]
+    max: float  # type: ignore[assignment]
+
+
+class Normal(_Bounded):
+    """Normal(mean, std), optionally truncated to [min, max]."""
+
+    kind: Literal["normal"]
+    mean: float = 0.0
+    std: float = Field(default=1.0, gt=0)
+
+
+class Lognormal(_Bounded):
+    """exp(Normal(mu, sigma)): right-skewed amounts such as lifetime value."""
+
+    kind: Literal["lognormal"]
+    mu: float = 0.0
+    sigma: float = Field(default=1.0, gt=0)
+
+
+class Exponential(_Bounded):
+    """Exponential with the given mean (``scale``)."""
+
+    kind: Literal["exponential"]
+    scale: float = Field(default=1.0, gt=0)
+
+
+class Poisson(_Bounded):
+    """Poisson counts with mean ``lam``."""
+
+    kind: Literal["poisson"]
+    lam: float = Field(gt=0, le=1e7)
+
+
+class Zipf(_Bounded):
+    """Zipf ranks 1..n with P(k) proportional to k^-s: a few values dominate."""
+
+    kind: Literal["zipf"]
+    s: float = Field(default=1.1, gt=0)
+    n: int = Field(default=1000, ge=1, le=10_000_000)
+
+
+class Boolean(Strict):
+    """True with the given probability."""
+
+    kind: Literal["boolean"]
+    probability: float = Field(default=0.5, ge=0, le=1)
+
+
+class Choice(Strict):
+    """A weighted enum.
+
+    ``values`` is either a mapping value -> probability (summing to 1) or a list with
+    optional relative ``weights``. With ``exact: true`` (the default) the counts match
+    the ratios exactly (largest remainder), spread over the rows by a keyed permutation.
+    """
+
+    kind: Literal["choice"]
+    values: dict[str, float] | list[Any]
+    weights: list[float] | None = None
+    exact: bool = True
+
+    @model_validator(mode="after")
+    def _weights(self) -> Choice:
+        if isinstance(self.values, dict):
+            if self.weights is not None:
+                raise ValueError(
+                    "give weights either in the values mapping or as 'weights', not both"
+                )
+            probs = list(self.values.values())
+            if any(p < 0 for p in probs):
+                raise ValueError("ratios must not be negative")
+            total = sum(probs)
+            if abs(total - 1.0) > 1e-6:
+                raise ValueError(
+                    f"ratios sum to {total:g}; expected 1 (or use a list with 'weights')"
+                )
+        else:
+            if not self.values:
+                raise ValueError("values must not be empty")
+            if self.weights is not None:
+                if len(self.weights) != len(self.values):
+                    raise ValueError(
+                        f"{len(self.weights)} weights for {len(self.values)} values; expected one per value"
+                    )
+                if any(w < 0 for w in self.weights) or sum(self.weights) <= 0:
+                    raise ValueError("weights must be non-negative and not all zero")
+        return self
+
+    def options(self) -> tuple[list[Any], list[float]]:
+        """The values and their probabilities, normalised."""
+        if isinstance(self.values, dict):
+            return list(self.values), list(self.values.values())
+        weights = self.weights or [1.0] * len(self.values)
+        total = float(sum(weights))
+        return list(self.values), [w / total for w in weights]
+
+
+# --- dates ---------------------------------------------------------------------------
+
+Distribution = Literal["uniform", "normal", "recent", "early"]
+
+
+class _Temporal(Strict):
+    distribution: Distribution = Field(
+        default="uniform",
+        description="uniform; normal (centred, 99.7% inside the range); recent / early "
+        "(exponentially more values near the end / start).",
+    )
+
+
+class DateRange(_Temporal):
+    """Dates in [start, end]."""
+
+    kind: Literal["date"]
+    start: dt.date
+    end: dt.date
+
+    @model_validator(mode="after")
+    def _ordered(self) -> DateRange:
+        if self.start > self.end:
+            raise ValueError(f"start ({self.start}) is after end ({self.end})")
+        return self
+
+
+class TimestampRange(_Temporal):
+    """Timestamps in [start, end] (microseconds), optionally in a time zone."""
+
+    kind: Literal["timestamp"]
+    start: dt.datetime
+    end: dt.datetime
+    timezone: str | None = Field(default=None, description="IANA name, e.g. Europe/Amsterdam.")
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, v: str | None) -> str | None:
+        if v is not None:
+            try:
+                ZoneInfo(v)
+            except (ZoneInfoNotFoundError, ValueError):
+                raise ValueError(
+                    f"unknown time zone '{v}'; expected an IANA name such as UTC or Europe/Amsterdam"
+                ) from None
+        return v
+
+    @model_validator(mode="after")
+    def _ordered(self) -> TimestampRange:
+        if (self.start.tzinfo is None) != (self.end.tzinfo is None):
+            raise ValueError("start and end must both have a UTC offset or both have none")
+        if self.start > self.end:
+            raise ValueError(f"start ({self.start}) is after end ({self.end})")
+        return self
+
+
+# --- strings -------------------------------------------------------------------------
+
+
+class Regex(Strict):
+    """Strings matching a regular expression, e.g. ``[A-Z]{3}-\\d{4}``."""
+
+    kind: Literal["regex"]
+    pattern: str
+    max_repeat: int = Field(default=8, ge=0, le=64, description="Upper bound used for * and +.")
+
+    @field_validator("pattern")
+    @classmethod
+    def _compiles(cls, v: str) -> str:
+        try:
+            re.compile(v)
+        except re.error as exc:
+            raise ValueError(f"pattern '{v}' is not a valid regex: {exc}") from None
+        return v
+
+
+class SeedList(Strict):
+    """Values from a CSV or TXT file (path relative to the spec), optionally weighted."""
+
+    kind: Literal["seed_list"]
+    path: str
+    column: str | None = Field(
+        default=None, description="CSV column holding the values (default: the first)."
+    )
+    weight_column: str | None = None
+    exact: bool = False
+
+
+class Constant(Strict):
+    """The same value in every row."""
+
+    kind: Literal["constant"]
+    value: Any
+
+
+_TEMPLATE_FIELD = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+class Template(Strict):
+    """Text built from other columns of the row: ``{first_name}.{last_name}@example.com``."""
+
+    kind: Literal["template"]
+    template: str
+    lower: bool = False
+    upper: bool = False
+    ascii: bool = Field(
+        default=False, description="Fold accents (é -> e) and drop other non-ASCII."
+    )
+    strip_spaces: bool = Field(default=False, description="Remove spaces from inserted values.")
+
+    @field_validator("template")
+    @classmethod
+    def _fields(cls, v: str) -> str:
+        try:
+            names = [f for _, f, _, _ in string.Formatter().parse(v) if f is not None]
+        except ValueError as exc:
+            raise ValueError(f"template '{v}' is malformed: {exc}") from None
+        for name in names:
+            if not _TEMPLATE_FIELD.fullmatch("{" + name + "}"):
+                raise ValueError(f"template field '{{{name}}}' must be a plain column name")
+        return v
+
+    def fields(self) -> list[str]:
+        """The column names the template reads, in order of first use."""
+        seen: dict[str, None] = {}
+        for name in _TEMPLATE_FIELD.findall(self.template):
+            seen.setdefault(name, None)
+        return list(seen)
+
+
+# --- mockers -------------------------------------------------------------------------
+
+MockKind = Literal[
+    "first_name",
+    "last_name",
+    "full_name",
+    "email",
+    "phone",
+    "street_address",
+    "city",
+    "state",
+    "postcode",
+    "country",
+    "country_code",
+    "company",
+    "job_title",
+    "iban",
+    "credit_card",
+    "ipv4",
+    "ipv6",
+    "url",
+    "user_name",
+    "sentence",
+]
+
+
+class Mock(Strict):
+    """Realistic values sampled from the word lists of Mimesis and Faker."""
+
+    kind: MockKind
+    locale: str | None = Field(default=None, description="Overrides the spec's locale, e.g. nl_NL.")
+    gender: Literal["female", "male"] | None = Field(
+        default=None, description="For first_name / full_name."
+    )
+    domains: list[str] | None = Field(default=None, description="For email / url: domains to use.")
+
+
+# --- relations -----------------------------------------------------------------------
+
+
+class ForeignKeyRef(Strict):
+    """A key of another table, picked uniformly from its rows (``references: table.column``)."""
+
+    kind: Literal["foreign_key"]
+    references: str = Field(description="table.column of a primary or unique key.")
+
+    @field_validator("references")
+    @classmethod
+    def _dotted(cls, v: str) -> str:
+        if v.count(".") != 1 or not all(v.split(".")):
+            raise ValueError(f"references '{v}' must look like table.column")
+        return v
+
+    @property
+    def table(self) -> str:
+        return self.references.split(".")[0]
+
+    @property
+    def column(self) -> str:
+        return self.references.split(".")[1]
+
+
+GeneratorSpec = Annotated[
+    Sequence
+    | FormattedId
+    | Uuid
+    | UniqueInt
+    | UniformInt
+    | Uniform
+    | Normal
+    | Lognormal
+    | Exponential
+    | Poisson
+    | Zipf
+    | Boolean
+    | Choice
+    | DateRange
+    | TimestampRange
+    | Regex
+    | SeedList
+    | Constant
+    | Template
+    | Mock
+    | ForeignKeyRef,
+    Field(discriminator="kind"),
+]
+
+
+def generator_kinds() -> list[str]:
+    """Every ``kind`` the spec accepts."""
+    from typing import get_args
+
+    kinds: list[str] = []
+    union = get_args(GeneratorSpec)[0]
+    for model in get_args(union):
+        kinds.extend(get_args(model.model_fields["kind"].annotation))
+    return kinds
+
+
+def generator_shorthand(value: Any) -> Any:
+    """Let ``generator: email`` stand for ``generator: {kind: email}``."""
+    if isinstance(value, str):
+        return {"kind": value}
+    return value

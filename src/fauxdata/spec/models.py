@@ -1,0 +1,159 @@
+"""The spec: tables and columns keyed by name, so every error has a readable path."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from fauxdata.spec.base import Strict
+from fauxdata.spec.generators import GeneratorSpec, generator_shorthand
+from fauxdata.spec.types import ColumnType, parse_type
+
+_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+Environment = Literal["dev", "test", "staging", "prod"]
+
+
+def _check_name(name: str, what: str) -> str:
+    if not _NAME.match(name):
+        raise ValueError(
+            f"{what} name '{name}' must start with a letter or _ and hold only letters, digits and _"
+        )
+    return name
+
+
+def _as_list(value: str | list[str]) -> list[str]:
+    return [value] if isinstance(value, str) else list(value)
+
+
+class Column(Strict):
+    """One column: its type, nullability and the generator that fills it."""
+
+    type: str | None = Field(
+        default=None, description="SQL-ish type; inferred from the generator when omitted."
+    )
+    generator: GeneratorSpec
+    nullable: bool | None = Field(
+        default=None, description="Default: true when null_rate > 0, else false."
+    )
+    null_rate: float = Field(default=0.0, ge=0, le=1, description="Share of rows left NULL.")
+    unique: bool = Field(
+        default=False,
+        description="Every non-null value distinct; fails before writing if impossible.",
+    )
+    description: str | None = None
+
+    @field_validator("generator", mode="before")
+    @classmethod
+    def _shorthand(cls, v: Any) -> Any:
+        return generator_shorthand(v)
+
+    @field_validator("type")
+    @classmethod
+    def _parses(cls, v: str | None) -> str | None:
+        if v is not None:
+            parse_type(v)
+        return v
+
+    @model_validator(mode="after")
+    def _null_rate_needs_nullable(self) -> Column:
+        if self.nullable is False and self.null_rate > 0:
+            raise ValueError(f"null_rate is {self.null_rate} but nullable is false")
+        return self
+
+    @property
+    def column_type(self) -> ColumnType | None:
+        return parse_type(self.type) if self.type else None
+
+    @property
+    def is_nullable(self) -> bool:
+        return self.nullable if self.nullable is not None else self.null_rate > 0
+
+
+class Reference(Strict):
+    """The parent side of a foreign key."""
+
+    table: str
+    columns: list[str] | str
+
+    @property
+    def column_list(self) -> list[str]:
+        return _as_list(self.columns)
+
+
+class ForeignKey(Strict):
+    """A foreign key declared on the table (single or composite); also for virtual FKs."""
+
+    columns: list[str] | str
+    references: Reference
+
+    @property
+    def column_list(self) -> list[str]:
+        return _as_list(self.columns)
+
+
+class Table(Strict):
+    """A table: how many rows, its keys and its columns (in output order)."""
+
+    rows: int = Field(ge=0, description="Row count; --rows and --scale override it.")
+    primary_key: list[str] | str | None = None
+    unique: list[list[str] | str] = Field(
+        default_factory=list, description="Unique constraints, single or composite."
+    )
+    foreign_keys: list[ForeignKey] = Field(default_factory=list)
+    output: str | None = Field(
+        default=None, description="Name of the table in the output (default: the key)."
+    )
+    description: str | None = None
+    columns: dict[str, Column]
+
+    @field_validator("columns")
+    @classmethod
+    def _names(cls, v: dict[str, Column]) -> dict[str, Column]:
+        if not v:
+            raise ValueError("a table needs at least one column")
+        for name in v:
+            _check_name(name, "column")
+        return v
+
+    @field_validator("output")
+    @classmethod
+    def _output_name(cls, v: str | None) -> str | None:
+        return _check_name(v, "output table") if v is not None else v
+
+    @property
+    def primary_key_columns(self) -> list[str]:
+        return _as_list(self.primary_key) if self.primary_key else []
+
+    @property
+    def unique_constraints(self) -> list[list[str]]:
+        return [_as_list(u) for u in self.unique]
+
+
+class Spec(Strict):
+    """A whole dataset: the root of a spec file."""
+
+    name: str = Field(description="Dataset name; used in manifests and default output paths.")
+    description: str | None = None
+    version: str | None = Field(default=None, description="Your version of this spec.")
+    seed: int = Field(default=0, ge=0, description="Default seed; --seed overrides it.")
+    environment: Environment = Field(
+        default="dev", description="Where the data may go; databases demand dev."
+    )
+    locale: str = Field(default="en_US", description="Default locale of the mockers.")
+    tables: dict[str, Table]
+
+    @field_validator("name")
+    @classmethod
+    def _spec_name(cls, v: str) -> str:
+        return _check_name(v, "spec")
+
+    @field_validator("tables")
+    @classmethod
+    def _table_names(cls, v: dict[str, Table]) -> dict[str, Table]:
+        if not v:
+            raise ValueError("a spec needs at least one table")
+        for name in v:
+            _check_name(name, "table")
+        return v
