@@ -1,0 +1,34 @@
+"""Generator implementations, one module per family, registered by kind.
+
+The family modules are imported here, in one place, so the registry is complete as
+soon as this package is imported; ``tests/test_registry.py`` checks that every kind in
+the spec has an implementation.
+"""
+
+from fauxdata.generators import (
+    choice,
+    dates,
+    keys,
+    mockers,
+    numbers,
+    reference,
+    regex,
+    strings,
+    template,
+)
+from fauxdata.generators.base import ColumnContext, Generator, implementation
+
+__all__ = [
+    "ColumnContext",
+    "Generator",
+    "choice",
+    "dates",
+    "implementation",
+    "keys",
+    "mockers",
+    "numbers",
+    "reference",
+    "regex",
+    "strings",
+    "template",
+]
