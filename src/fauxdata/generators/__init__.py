@@ -9,10 +9,8 @@ from fauxdata.generators import (
     choice,
     dates,
     keys,
-    mockers,
     numbers,
     reference,
-    regex,
     strings,
     template,
 )
@@ -25,10 +23,8 @@ __all__ = [
     "dates",
     "implementation",
     "keys",
-    "mockers",
     "numbers",
     "reference",
-    "regex",
     "strings",
     "template",
 ]

@@ -101,4 +101,6 @@ def implementation(kind: str) -> type[Generator]:
         return Generator.registry[kind]
     except KeyError:
         hint = did_you_mean(kind, Generator.registry)
-        raise FauxdataError(f"no generator implements kind '{kind}'", hint=hint, code="unknown_kind") from None
+        raise FauxdataError(
+            f"no generator implements kind '{kind}'", hint=hint, code="unknown_kind"
+        ) from None

@@ -254,6 +254,9 @@ class TimestampRange(_Temporal):
     start: dt.datetime
     end: dt.datetime
     timezone: str | None = Field(default=None, description="IANA name, e.g. Europe/Amsterdam.")
+    resolution: Literal["s", "ms", "us"] = Field(
+        default="s", description="Smallest step between values."
+    )
 
     @field_validator("timezone")
     @classmethod

@@ -1,0 +1,76 @@
+"""Cast a generated column to its declared SQL-ish type, so every value fits the column."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from fauxdata.errors import GenerationError
+from fauxdata.spec.types import INTEGER_BOUNDS, ColumnType
+
+_POLARS = {
+    "smallint": pl.Int16,
+    "integer": pl.Int32,
+    "bigint": pl.Int64,
+    "float": pl.Float32,
+    "double": pl.Float64,
+    "text": pl.String,
+    "varchar": pl.String,
+    "uuid": pl.String,
+    "boolean": pl.Boolean,
+    "date": pl.Date,
+}
+
+
+def polars_type(ctype: ColumnType, time_zone: str | None = None) -> pl.DataType:
+    """The Polars dtype a column of this type is stored as."""
+    if ctype.name == "decimal":
+        return pl.Decimal(ctype.precision or 18, ctype.scale or 0)
+    if ctype.name == "timestamp":
+        return pl.Datetime("us")
+    if ctype.name == "timestamptz":
+        return pl.Datetime("us", time_zone or "UTC")
+    return _POLARS[ctype.name]()
+
+
+def cast_column(series: pl.Series, ctype: ColumnType, path: str) -> pl.Series:
+    """Cast to the declared type; out-of-range values are an error, long text is cut.
+
+    Raises:
+        GenerationError: a value does not fit the declared type.
+    """
+    if ctype.name == "timestamptz":
+        if isinstance(series.dtype, pl.Datetime):
+            if series.dtype.time_zone is None:
+                return series.dt.replace_time_zone("UTC")
+            return series
+        return series.cast(pl.Datetime("us", "UTC"))
+    if (
+        ctype.name == "timestamp"
+        and isinstance(series.dtype, pl.Datetime)
+        and series.dtype.time_zone
+    ):
+        return series.dt.replace_time_zone(None)
+    target = polars_type(ctype)
+    if ctype.is_integer and series.dtype.is_numeric():
+        low, high = INTEGER_BOUNDS[ctype.name]
+        smallest, largest = series.min(), series.max()
+        if smallest is not None and (smallest < low or largest > high):  # type: ignore[operator]
+            raise GenerationError(
+                f"values from {smallest} to {largest} do not fit type {ctype} [{low}, {high}]",
+                path=path,
+                hint="use a wider type or narrower generator bounds",
+            )
+    if ctype.name == "decimal" and series.dtype.is_float():
+        series = series.round(ctype.scale or 0)
+    if series.dtype != target:
+        try:
+            series = series.cast(target, strict=True)
+        except pl.exceptions.PolarsError as exc:
+            raise GenerationError(
+                f"cannot store generated {series.dtype} values as {ctype}: {exc}", path=path
+            ) from None
+    if ctype.name == "varchar" and ctype.length is not None and series.len():
+        longest = series.str.len_chars().max()
+        if longest is not None and longest > ctype.length:  # type: ignore[operator]
+            series = series.str.slice(0, ctype.length)
+    return series

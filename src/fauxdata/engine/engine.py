@@ -1,0 +1,190 @@
+"""Evaluate tables as columns of arrays, for any set of row indices.
+
+``TableGenerator.columns_at(rows)`` is the single entry point: a block is
+``arange(start, stop)``, a foreign key is the parent rows a child picked. Every column
+is a pure function of (seed, table, column, row), so blocks can run in any order, on
+any worker, and give the same data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
+from functools import cached_property
+
+import numpy as np
+import polars as pl
+
+from fauxdata.engine.cast import cast_column
+from fauxdata.engine.permute import Permutation
+from fauxdata.engine.rng import stable_key
+from fauxdata.errors import FauxdataError, GenerationError
+from fauxdata.generators import ColumnContext, Generator, implementation
+from fauxdata.generators.base import Rows
+from fauxdata.spec.resolve import Plan, ResolvedColumn, ResolvedTable
+
+DEFAULT_BLOCK_SIZE = 262_144
+
+
+class ColumnGenerator:
+    """A generator plus what the column adds: uniqueness, nulls and the declared type."""
+
+    def __init__(self, table: ResolvedTable, column: ResolvedColumn, generator: Generator) -> None:
+        self.table = table
+        self.column = column
+        self.generator = generator
+        self.path = f"tables.{table.name}.columns.{column.name}"
+        in_key = table.primary_key == (column.name,)
+        self.unique = (column.spec.unique or in_key) and not generator.inherently_unique
+        self.permutation: Permutation | None = None
+        if self.unique and table.rows > 0:
+            size = generator.domain_size()
+            if size is None:
+                raise GenerationError(
+                    f"generator '{column.generator.kind}' cannot guarantee unique values",
+                    path=self.path,
+                    hint="use a key generator (sequence, formatted_id, uuid, unique_int) or one with a finite domain",
+                )
+            if size < table.rows:
+                raise GenerationError(
+                    f"unique domain too small: '{column.generator.kind}' has {size} distinct values "
+                    f"but table '{table.name}' has {table.rows} rows",
+                    path=self.path,
+                    hint="widen the generator's domain or lower the row count",
+                )
+            self.permutation = Permutation(
+                size, stable_key(generator.ctx.seed, table.name, column.name, "unique")
+            )
+        self.null_rate = column.spec.null_rate
+        self.null_stream = generator.ctx.stream("null")
+
+    def evaluate(self, rows: Rows, inputs: Mapping[str, pl.Series]) -> pl.Series:
+        if self.permutation is not None:
+            values = self.generator.at_domain(self.permutation(rows), inputs)
+        else:
+            values = self.generator.generate(rows, inputs)
+        if values.len() != rows.shape[0]:
+            raise GenerationError(
+                f"generator returned {values.len()} values for {rows.shape[0]} rows", path=self.path
+            )
+        if self.null_rate > 0:
+            mask = pl.Series(self.null_stream.uniform(rows) < self.null_rate)
+            values = pl.select(
+                pl.when(pl.lit(mask)).then(None).otherwise(pl.lit(values))
+            ).to_series()
+        return cast_column(values, self.column.type, self.path).alias(self.column.name)
+
+
+class TableGenerator:
+    """Builds one table's column generators and evaluates them at row indices."""
+
+    def __init__(self, engine: Engine, table: ResolvedTable) -> None:
+        self.engine = engine
+        self.table = table
+
+    @cached_property
+    def columns(self) -> dict[str, ColumnGenerator]:
+        plan = self.engine.plan
+        built: dict[str, ColumnGenerator] = {}
+        for name in self.table.evaluation_order:
+            column = self.table.columns[name]
+            ctx = ColumnContext(
+                seed=plan.seed,
+                table=self.table.name,
+                column=name,
+                n_rows=self.table.rows,
+                type=column.type,
+                locale=plan.spec.locale,
+                base_dir=plan.base_dir,
+                lookup=self.engine.lookup,
+                table_rows=self.engine.row_count,
+            )
+            generator = implementation(column.generator.kind)(column.generator, ctx)
+            built[name] = ColumnGenerator(self.table, column, generator)
+        return built
+
+    def _needed(self, names: list[str]) -> list[str]:
+        wanted: set[str] = set()
+        stack = list(names)
+        while stack:
+            name = stack.pop()
+            if name not in wanted:
+                wanted.add(name)
+                stack.extend(self.columns[name].generator.dependencies())
+        return [n for n in self.table.evaluation_order if n in wanted]
+
+    def columns_at(self, rows: Rows, names: list[str] | None = None) -> dict[str, pl.Series]:
+        """Values of the named columns (default: all) at the given row indices."""
+        order = self.table.evaluation_order if names is None else self._needed(names)
+        values: dict[str, pl.Series] = {}
+        for name in order:
+            column = self.columns[name]
+            inputs = {dep: values[dep] for dep in column.generator.dependencies()}
+            values[name] = column.evaluate(rows, inputs)
+        return values
+
+    def block(self, start: int, stop: int) -> pl.DataFrame:
+        """Rows [start, stop) as a DataFrame with the columns in spec order."""
+        values = self.columns_at(np.arange(start, stop, dtype=np.int64))
+        return pl.DataFrame([values[name] for name in self.table.columns])
+
+
+class Engine:
+    """Holds one TableGenerator per table of a plan; they look each other up for keys."""
+
+    def __init__(self, plan: Plan) -> None:
+        self.plan = plan
+        self.tables = {name: TableGenerator(self, table) for name, table in plan.tables.items()}
+
+    def build(self) -> None:
+        """Construct every generator now, so configuration errors surface before writing."""
+        problems: list[FauxdataError] = []
+        for table in self.tables.values():
+            try:
+                _ = table.columns
+            except FauxdataError as exc:
+                problems.append(exc)
+        if problems:
+            raise problems[0] if len(problems) == 1 else _combine(problems)
+
+    def row_count(self, table: str) -> int:
+        return self.plan.tables[table].rows
+
+    def lookup(self, table: str, column: str, rows: Rows) -> pl.Series:
+        return self.tables[table].columns_at(rows, [column])[column]
+
+    def blocks(
+        self, table: str, block_size: int = DEFAULT_BLOCK_SIZE, workers: int = 1
+    ) -> Iterator[pl.DataFrame]:
+        """The table's rows block by block, in order; ``workers`` blocks are computed at once."""
+        generator = self.tables[table]
+        n = self.plan.tables[table].rows
+        ranges = [(start, min(start + block_size, n)) for start in range(0, n, block_size)]
+        if workers <= 1 or len(ranges) <= 1:
+            for start, stop in ranges:
+                yield generator.block(start, stop)
+            return
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="fauxdata") as pool:
+            pending: list[Future[pl.DataFrame]] = []
+            queue = iter(ranges)
+            for start, stop in queue:
+                pending.append(pool.submit(generator.block, start, stop))
+                if len(pending) >= workers + 1:
+                    break
+            while pending:
+                frame = pending.pop(0).result()
+                following = next(queue, None)
+                if following is not None:
+                    pending.append(pool.submit(generator.block, *following))
+                yield frame
+
+    def frame(self, table: str) -> pl.DataFrame:
+        """A whole table in memory."""
+        n = self.plan.tables[table].rows
+        return self.tables[table].block(0, n)
+
+
+def _combine(problems: list[FauxdataError]) -> FauxdataError:
+    from fauxdata.errors import Problem, SpecError
+
+    return SpecError([Problem(p.path, p.message, p.hint, p.code) for p in problems])
