@@ -1,0 +1,96 @@
+"""Content digests of generated tables that do not depend on block size or file format.
+
+Each column feeds its own hashers (values, string lengths, validity), so the byte stream
+is the same however the rows were split into blocks. Nulls are hashed through the
+validity stream only. The digest is what golden tests and manifests pin.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import numpy as np
+import polars as pl
+
+
+class _ColumnHasher:
+    def __init__(self) -> None:
+        self.values = hashlib.blake2b(digest_size=16)
+        self.lengths = hashlib.blake2b(digest_size=16)
+        self.validity = hashlib.blake2b(digest_size=16)
+        self.dtype = ""
+
+    def update(self, series: pl.Series) -> None:
+        self.dtype = str(series.dtype)
+        valid = series.is_not_null()
+        self.validity.update(valid.to_numpy().astype(np.uint8).tobytes())
+        present = series.filter(valid) if series.null_count() else series
+        if present.dtype in (pl.String, pl.Categorical) or isinstance(present.dtype, pl.Enum):
+            strings = present.cast(pl.String)
+            self.lengths.update(strings.str.len_bytes().to_numpy().astype("<u4").tobytes())
+            array = strings.to_arrow()
+            for chunk in getattr(array, "chunks", [array]):
+                self._string_bytes(chunk)
+        elif present.dtype == pl.Boolean:
+            self.values.update(present.to_numpy().astype(np.uint8).tobytes())
+        elif isinstance(present.dtype, pl.Decimal):
+            self.values.update(present.cast(pl.String).str.join("\x1f").item().encode())
+            self.values.update(b"\x1e")
+        else:
+            physical = present.to_physical().to_numpy()
+            self.values.update(
+                np.ascontiguousarray(physical).astype(physical.dtype.newbyteorder("<")).tobytes()
+            )
+
+    def _string_bytes(self, chunk: object) -> None:
+        import pyarrow as pa
+
+        arr = chunk.cast(pa.large_string()) if chunk.type != pa.large_string() else chunk  # type: ignore[attr-defined]
+        if len(arr) == 0:
+            return
+        offsets = np.frombuffer(arr.buffers()[1], dtype=np.int64)[
+            arr.offset : arr.offset + len(arr) + 1
+        ]
+        data = arr.buffers()[2]
+        self.values.update(memoryview(data)[int(offsets[0]) : int(offsets[-1])])
+
+    def hexdigest(self) -> str:
+        outer = hashlib.blake2b(digest_size=16)
+        for part in (
+            self.dtype.encode(),
+            self.values.digest(),
+            self.lengths.digest(),
+            self.validity.digest(),
+        ):
+            outer.update(part)
+        return outer.hexdigest()
+
+
+class TableDigest:
+    """Accumulates a table's digest block by block."""
+
+    def __init__(self) -> None:
+        self.columns: dict[str, _ColumnHasher] = {}
+        self.rows = 0
+
+    def update(self, frame: pl.DataFrame) -> None:
+        self.rows += frame.height
+        for series in frame.get_columns():
+            self.columns.setdefault(series.name, _ColumnHasher()).update(series)
+
+    def column_digests(self) -> dict[str, str]:
+        return {name: hasher.hexdigest() for name, hasher in self.columns.items()}
+
+    def hexdigest(self) -> str:
+        outer = hashlib.blake2b(digest_size=16)
+        outer.update(str(self.rows).encode())
+        for name, digest in self.column_digests().items():
+            outer.update(name.encode() + b"=" + digest.encode())
+        return outer.hexdigest()
+
+
+def frame_digest(frame: pl.DataFrame) -> str:
+    """The digest of a whole in-memory table."""
+    digest = TableDigest()
+    digest.update(frame)
+    return digest.hexdigest()

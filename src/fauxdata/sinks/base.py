@@ -1,0 +1,63 @@
+"""The sink interface: stage every table, then publish all of them at once.
+
+A sink never decides a value. It writes blocks into a staging location and only
+``commit`` makes them visible under the target name, manifest last, so an interrupted
+or failed run never leaves output that looks complete.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from fauxdata.errors import TargetError
+from fauxdata.sinks.target import Target
+from fauxdata.spec.types import ColumnType
+
+Schema = dict[str, ColumnType]
+
+
+class Sink(ABC):
+    def __init__(self, target: Target) -> None:
+        self.target = target
+
+    @abstractmethod
+    def prepare(self) -> None:
+        """Refuse foreign output, create the staging area.
+
+        Raises:
+            TargetError: the target belongs to something else or cannot be written.
+        """
+
+    @abstractmethod
+    def write_table(self, name: str, schema: Schema, blocks: Iterable[pl.DataFrame]) -> int:
+        """Stream one table's blocks into staging; returns the row count written."""
+
+    @abstractmethod
+    def staged_relation(self, name: str, schema: Schema) -> str:
+        """DuckDB SQL that reads the staged table (for verification before publishing)."""
+
+    @abstractmethod
+    def commit(self, manifest_json: str) -> None:
+        """Publish the staged tables and write the manifest."""
+
+    @abstractmethod
+    def abort(self) -> None:
+        """Remove everything staged."""
+
+    @abstractmethod
+    def query_connection(self) -> duckdb.DuckDBPyConnection:
+        """A DuckDB connection in which ``staged_relation`` can be read."""
+
+
+def ensure_parent(path: Path) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise TargetError(
+            f"cannot create directory {path.parent}: {exc.strerror}", path="--to"
+        ) from None

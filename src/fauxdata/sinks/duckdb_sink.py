@@ -1,0 +1,98 @@
+"""The default target: one embedded DuckDB file, written under a staging name."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+
+import duckdb
+import polars as pl
+
+from fauxdata.errors import TargetError
+from fauxdata.sinks.base import Schema, Sink, ensure_parent
+from fauxdata.sinks.duckdb_types import duckdb_type, quote
+from fauxdata.sinks.target import Target
+
+MANIFEST_TABLE = "_fauxdata_manifest"
+
+
+def is_fauxdata_database(path: os.PathLike[str] | str) -> bool:
+    """True when the DuckDB file holds fauxdata's manifest table."""
+    try:
+        with duckdb.connect(str(path), read_only=True) as con:
+            found = con.execute(
+                "SELECT count(*) FROM information_schema.tables WHERE table_name = ?",
+                [MANIFEST_TABLE],
+            ).fetchone()
+    except duckdb.Error:
+        return False
+    return bool(found and found[0])
+
+
+class DuckDBSink(Sink):
+    def __init__(self, target: Target) -> None:
+        super().__init__(target)
+        self.staging = target.path.with_name(f".{target.path.name}.fauxdata-staging-{os.getpid()}")
+        self.con: duckdb.DuckDBPyConnection | None = None
+
+    def prepare(self) -> None:
+        path = self.target.path
+        if path.exists():
+            if path.is_dir():
+                raise TargetError(f"{path} is a directory, expected a DuckDB file", path="--to")
+            if not is_fauxdata_database(path):
+                raise TargetError(
+                    f"refusing to overwrite {path}: it was not written by fauxdata",
+                    path="--to",
+                    hint="choose a new file name or remove the file yourself",
+                )
+        ensure_parent(path)
+        self._remove_staging()
+        try:
+            self.con = duckdb.connect(str(self.staging))
+        except duckdb.Error as exc:
+            raise TargetError(f"cannot create {path}: {exc}", path="--to") from None
+
+    def write_table(self, name: str, schema: Schema, blocks: Iterable[pl.DataFrame]) -> int:
+        assert self.con is not None, "prepare() first"
+        columns = ", ".join(f"{quote(c)} {duckdb_type(t)}" for c, t in schema.items())
+        self.con.execute(f"CREATE OR REPLACE TABLE {quote(name)} ({columns})")
+        rows = 0
+        for frame in blocks:
+            rows += frame.height
+            arrow = frame.to_arrow()  # noqa: F841  (read by DuckDB's replacement scan)
+            self.con.execute(f"INSERT INTO {quote(name)} SELECT * FROM arrow")
+        return rows
+
+    def staged_relation(self, name: str, schema: Schema) -> str:
+        return quote(name)
+
+    def query_connection(self) -> duckdb.DuckDBPyConnection:
+        assert self.con is not None, "prepare() first"
+        return self.con
+
+    def commit(self, manifest_json: str) -> None:
+        con = self.con or duckdb.connect(str(self.staging))
+        con.execute(f"CREATE OR REPLACE TABLE {MANIFEST_TABLE} (manifest JSON)")
+        con.execute(f"INSERT INTO {MANIFEST_TABLE} VALUES (?)", [manifest_json])
+        con.execute("CHECKPOINT")
+        con.close()
+        self.con = None
+        wal = self.target.path.with_name(self.target.path.name + ".wal")
+        if wal.exists():
+            wal.unlink()
+        os.replace(self.staging, self.target.path)
+        manifest_file = self.target.manifest_path
+        manifest_file.with_name(manifest_file.name + ".tmp").write_text(manifest_json)
+        os.replace(manifest_file.with_name(manifest_file.name + ".tmp"), manifest_file)
+
+    def abort(self) -> None:
+        if self.con is not None:
+            self.con.close()
+            self.con = None
+        self._remove_staging()
+
+    def _remove_staging(self) -> None:
+        for path in (self.staging, self.staging.with_name(self.staging.name + ".wal")):
+            if path.exists():
+                path.unlink()

@@ -1,0 +1,294 @@
+"""Integrity and domain checks, run as DuckDB SQL over generated output.
+
+The checks are derived from the resolved plan alone (row counts, keys, not-null,
+foreign keys, enum domains, ranges, regex conformance), so the same code verifies a
+fresh run before it is published and any dataset later (``fauxdata validate``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import duckdb
+
+from fauxdata.sinks.duckdb_types import quote, sql_string
+from fauxdata.spec import generators as g
+from fauxdata.spec.resolve import Plan, ResolvedColumn, ResolvedTable
+
+EXAMPLES = 3
+
+
+@dataclass
+class Check:
+    """One verified property: passed, failed (with a count and examples) or skipped."""
+
+    name: str
+    status: str  # "pass" | "fail" | "skip"
+    table: str
+    detail: str = ""
+    failing: int = 0
+    examples: list[Any] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        return self.status != "fail"
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class Report:
+    checks: list[Check]
+
+    @property
+    def passed(self) -> bool:
+        return all(c.passed for c in self.checks)
+
+    @property
+    def failures(self) -> list[Check]:
+        return [c for c in self.checks if c.status == "fail"]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "passed": self.passed,
+            "checks": len(self.checks),
+            "failed": len(self.failures),
+            "results": [c.as_dict() for c in self.checks],
+        }
+
+
+Relation = Callable[[str], str | None]
+"""Maps a table name to SQL reading it, or None when the output does not hold it."""
+
+
+def verify(
+    plan: Plan,
+    con: duckdb.DuckDBPyConnection,
+    relation: Relation,
+    tables: tuple[str, ...] | None = None,
+) -> Report:
+    """Run every check for the given tables (default: the plan's selected tables)."""
+    checks: list[Check] = []
+    for name in tables or plan.selected:
+        table = plan.tables[name]
+        rel = relation(name)
+        if rel is None:
+            checks.append(
+                Check(f"Table {table.output_name} present", "fail", name, "missing from the output")
+            )
+            continue
+        checks.extend(_table_checks(plan, table, con, rel, relation))
+    return Report(checks)
+
+
+def _scalar(con: duckdb.DuckDBPyConnection, sql: str) -> Any:
+    row = con.execute(sql).fetchone()
+    return row[0] if row else None
+
+
+def _violations(con: duckdb.DuckDBPyConnection, sql_rows: str, show: str) -> tuple[int, list[Any]]:
+    """Count rows of a violation query and fetch a few examples of ``show``."""
+    count = int(_scalar(con, f"SELECT count(*) FROM ({sql_rows})") or 0)
+    examples: list[Any] = []
+    if count:
+        examples = [
+            _plain(r[0])
+            for r in con.execute(f"SELECT {show} FROM ({sql_rows}) LIMIT {EXAMPLES}").fetchall()
+        ]
+    return count, examples
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if isinstance(value, tuple | list):
+        return [_plain(v) for v in value]
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)
+
+
+def _table_checks(
+    plan: Plan, table: ResolvedTable, con: duckdb.DuckDBPyConnection, rel: str, relation: Relation
+) -> Iterator[Check]:
+    name = table.name
+    out = table.output_name
+    rows = int(_scalar(con, f"SELECT count(*) FROM {rel}"))
+    if rows == table.rows:
+        yield Check(f"Generated {rows} {out}", "pass", name)
+    else:
+        yield Check(
+            f"Row count of {out}",
+            "fail",
+            name,
+            f"found {rows} rows, expected {table.rows}",
+            abs(rows - table.rows),
+        )
+
+    keys = [("Primary key", table.primary_key)] if table.primary_key else []
+    keys += [("Unique", u) for u in table.unique]
+    keys += [
+        ("Unique", (c.name,))
+        for c in table.columns.values()
+        if c.spec.unique and (c.name,) not in table.unique and (c.name,) != table.primary_key
+    ]
+    for label, columns in keys:
+        cols = ", ".join(quote(c) for c in columns)
+        not_null = " AND ".join(f"{quote(c)} IS NOT NULL" for c in columns)
+        dupes = f"SELECT {cols}, count(*) AS n FROM {rel} WHERE {not_null} GROUP BY ALL HAVING count(*) > 1"
+        count, examples = _violations(con, dupes, f"({cols})" if len(columns) > 1 else cols)
+        what = f"{out}.{'+'.join(columns)}"
+        yield Check(
+            f"{label} {what}: no duplicates",
+            "fail" if count else "pass",
+            name,
+            f"{count} duplicated values" if count else "",
+            count,
+            examples,
+        )
+
+    for column in table.columns.values():
+        must_fill = not column.spec.is_nullable or column.name in table.primary_key
+        if must_fill:
+            count = int(
+                _scalar(con, f"SELECT count(*) FROM {rel} WHERE {quote(column.name)} IS NULL")
+            )
+            if count:
+                yield Check(
+                    f"Not null: {out}.{column.name}", "fail", name, f"{count} NULL values", count
+                )
+    nullable_ok = [
+        c.name
+        for c in table.columns.values()
+        if not c.spec.is_nullable or c.name in table.primary_key
+    ]
+    if nullable_ok:
+        yield Check(f"Not null: {len(nullable_ok)} required columns of {out} filled", "pass", name)
+
+    for fk in table.foreign_keys:
+        parent_rel = relation(fk.parent)
+        parent = plan.tables[fk.parent]
+        label = f"FK integrity: all {out}.{','.join(fk.columns)} exist in {parent.output_name}.{','.join(fk.parent_columns)}"
+        if parent_rel is None:
+            yield Check(label, "skip", name, f"{parent.output_name} is not in this output")
+            continue
+        match = " AND ".join(
+            f"p.{quote(pc)} = c.{quote(cc)}"
+            for cc, pc in zip(fk.columns, fk.parent_columns, strict=True)
+        )
+        present = " AND ".join(f"c.{quote(cc)} IS NOT NULL" for cc in fk.columns)
+        orphans = f"SELECT c.* FROM {rel} c WHERE {present} AND NOT EXISTS (SELECT 1 FROM {parent_rel} p WHERE {match})"
+        count, examples = _violations(con, orphans, quote(fk.columns[0]))
+        yield Check(
+            label,
+            "fail" if count else "pass",
+            name,
+            f"{count} orphan rows" if count else "",
+            count,
+            examples,
+        )
+
+    for column in table.columns.values():
+        yield from _domain_checks(con, table, column, rel)
+
+
+def _domain_checks(
+    con: duckdb.DuckDBPyConnection, table: ResolvedTable, column: ResolvedColumn, rel: str
+) -> Iterator[Check]:
+    gen = column.generator
+    col = quote(column.name)
+    where = f"{table.output_name}.{column.name}"
+    bounds: tuple[Any, Any] | None = None
+    match gen:
+        case g.Choice():
+            values = [v for v in gen.options()[0] if v is not None]
+            literal = ", ".join(_literal(v) for v in values)
+            bad = f"SELECT {col} AS v FROM {rel} WHERE {col} IS NOT NULL AND {col}::VARCHAR NOT IN ({', '.join(sql_string(str(_canon(v))) for v in values)})"
+            count, examples = _violations(con, bad, "v")
+            shown = literal if len(literal) < 80 else literal[:77] + "..."
+            yield Check(
+                f"Enum domain: {where} in ({shown})",
+                "fail" if count else "pass",
+                table.name,
+                f"{count} values outside the domain" if count else "",
+                count,
+                examples,
+            )
+        case g.UniformInt() | g.UniqueInt():
+            bounds = (gen.min, gen.max)
+        case g.Uniform() | g.Normal() | g.Lognormal() | g.Exponential() | g.Poisson():
+            low = (
+                gen.min
+                if gen.min is not None
+                else (0 if isinstance(gen, g.Lognormal | g.Exponential | g.Poisson) else None)
+            )
+            bounds = (low, gen.max)
+        case g.Zipf():
+            bounds = (max(1, gen.min or 1), min(gen.n, gen.max) if gen.max is not None else gen.n)
+        case g.DateRange():
+            bounds = (gen.start, gen.end)
+        case g.Regex():
+            pattern = sql_string(gen.pattern)
+            bad = f"SELECT {col} AS v FROM {rel} WHERE {col} IS NOT NULL AND NOT regexp_full_match({col}, {pattern})"
+            try:
+                count, examples = _violations(con, bad, "v")
+            except duckdb.Error as exc:
+                yield Check(
+                    f"Pattern: {where} matches {gen.pattern}",
+                    "skip",
+                    table.name,
+                    f"DuckDB cannot run this regex: {exc}",
+                )
+                return
+            yield Check(
+                f"Pattern: {where} matches {gen.pattern}",
+                "fail" if count else "pass",
+                table.name,
+                f"{count} values do not match" if count else "",
+                count,
+                examples,
+            )
+    if bounds is not None and column.type.name not in ("text", "varchar"):
+        low, high = bounds
+        conditions = []
+        if low is not None:
+            conditions.append(f"{col} < {_literal(low)}")
+        if high is not None:
+            conditions.append(f"{col} > {_literal(high)}")
+        if conditions:
+            bad = f"SELECT {col} AS v FROM {rel} WHERE {' OR '.join(conditions)}"
+            count, examples = _violations(con, bad, "v")
+            yield Check(
+                f"Range: {where} within [{_show(low)}, {_show(high)}]",
+                "fail" if count else "pass",
+                table.name,
+                f"{count} values out of range" if count else "",
+                count,
+                examples,
+            )
+
+
+def _canon(value: Any) -> Any:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value
+
+
+def _show(value: Any) -> str:
+    return "-inf" if value is None else str(value)
+
+
+def _literal(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, dt.datetime):
+        return f"TIMESTAMP {sql_string(value.isoformat(sep=' '))}"
+    if isinstance(value, dt.date):
+        return f"DATE {sql_string(value.isoformat())}"
+    return sql_string(str(value))
