@@ -34,8 +34,13 @@ class _ColumnHasher:
         elif present.dtype == pl.Boolean:
             self.values.update(present.to_numpy().astype(np.uint8).tobytes())
         elif isinstance(present.dtype, pl.Decimal):
-            self.values.update(present.cast(pl.String).str.join("\x1f").item().encode())
-            self.values.update(b"\x1e")
+            array = present.to_arrow()
+            for chunk in getattr(array, "chunks", [array]):
+                width = chunk.type.byte_width
+                data = chunk.buffers()[1]
+                self.values.update(
+                    memoryview(data)[chunk.offset * width : (chunk.offset + len(chunk)) * width]
+                )
         else:
             physical = present.to_physical().to_numpy()
             self.values.update(

@@ -60,8 +60,9 @@ class DuckDBSink(Sink):
         rows = 0
         for frame in blocks:
             rows += frame.height
-            arrow = frame.to_arrow()  # noqa: F841  (read by DuckDB's replacement scan)
-            self.con.execute(f"INSERT INTO {quote(name)} SELECT * FROM arrow")
+            self.con.register("__fauxdata_block", frame.to_arrow())
+            self.con.execute(f"INSERT INTO {quote(name)} SELECT * FROM __fauxdata_block")
+            self.con.unregister("__fauxdata_block")
         return rows
 
     def staged_relation(self, name: str, schema: Schema) -> str:

@@ -231,6 +231,8 @@ def _domain_checks(
             bounds = (max(1, gen.min or 1), min(gen.n, gen.max) if gen.max is not None else gen.n)
         case g.DateRange():
             bounds = (gen.start, gen.end)
+        case g.TimestampRange():
+            bounds = (_aware(gen.start, gen.timezone), _aware(gen.end, gen.timezone))
         case g.Regex():
             pattern = sql_string(gen.pattern)
             bad = f"SELECT {col} AS v FROM {rel} WHERE {col} IS NOT NULL AND NOT regexp_full_match({col}, {pattern})"
@@ -272,14 +274,23 @@ def _domain_checks(
             )
 
 
+def _aware(value: dt.datetime, zone: str | None) -> dt.datetime:
+    """Naive bounds are wall-clock times in the generator's zone (UTC without one)."""
+    from zoneinfo import ZoneInfo
+
+    if value.tzinfo is None and zone is not None:
+        return value.replace(tzinfo=ZoneInfo(zone))
+    return value
+
+
 def _canon(value: Any) -> Any:
     if isinstance(value, bool):
         return "true" if value else "false"
     return value
 
 
-def _show(value: Any) -> str:
-    return "-inf" if value is None else str(value)
+def _show(value: Any, unbounded: str) -> str:
+    return unbounded if value is None else str(value)
 
 
 def _literal(value: Any) -> str:
@@ -288,7 +299,8 @@ def _literal(value: Any) -> str:
     if isinstance(value, int | float):
         return repr(value)
     if isinstance(value, dt.datetime):
-        return f"TIMESTAMP {sql_string(value.isoformat(sep=' '))}"
+        kind = "TIMESTAMPTZ" if value.tzinfo is not None else "TIMESTAMP"
+        return f"{kind} {sql_string(value.isoformat(sep=' '))}"
     if isinstance(value, dt.date):
         return f"DATE {sql_string(value.isoformat())}"
     return sql_string(str(value))

@@ -1,0 +1,319 @@
+"""The ``fauxdata`` command line: a thin layer over ``fauxdata.run``."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Annotated
+
+import polars as pl
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from fauxdata import run
+from fauxdata.errors import FauxdataError, SpecError
+from fauxdata.spec.models import Spec
+from fauxdata.verify import print_checklist
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    rich_markup_mode="markdown",
+    help="Generate safe, realistic, relational mock data from a declarative spec.",
+)
+console = Console(stderr=False, highlight=False)
+errors = Console(stderr=True, highlight=False)
+_debug = False
+
+
+def _fail(exc: FauxdataError) -> None:
+    if _debug:
+        raise exc
+    if isinstance(exc, SpecError):
+        for problem in exc.problems:
+            prefix = f"{exc.source}: " if exc.source else ""
+            errors.print(f"[red]error[/red] {prefix}{problem}", markup=True, soft_wrap=True)
+    else:
+        errors.print(f"[red]error[/red] {exc}", soft_wrap=True)
+    raise typer.Exit(2 if isinstance(exc, SpecError) else 1)
+
+
+def _parse_rows(values: list[str] | None) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for value in values or []:
+        name, sep, count = value.partition("=")
+        if not sep or not count.strip().isdigit():
+            errors.print(
+                f"[red]error[/red] --rows {value}: expected TABLE=N, e.g. --rows employees=1000"
+            )
+            raise typer.Exit(2)
+        out[name.strip()] = int(count)
+    return out
+
+
+def _tables(value: str | None) -> list[str] | None:
+    return [t.strip() for t in value.split(",") if t.strip()] if value else None
+
+
+@app.callback()
+def _main(debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.")] = False) -> None:
+    global _debug
+    _debug = debug
+
+
+@app.command()
+def generate(
+    spec: Annotated[
+        Path | None, typer.Argument(help="Spec file (YAML or JSON).", show_default=False)
+    ] = None,
+    to: Annotated[
+        str | None,
+        typer.Option(
+            "--to",
+            help="duckdb:///FILE (default out/NAME.duckdb), parquet:DIR, csv:DIR, jsonl:DIR.",
+        ),
+    ] = None,
+    seed: Annotated[int | None, typer.Option("--seed", help="Overrides the spec's seed.")] = None,
+    rows: Annotated[list[str] | None, typer.Option("--rows", help="TABLE=N; repeatable.")] = None,
+    scale: Annotated[float, typer.Option("--scale", help="Multiply every row count.")] = 1.0,
+    tables: Annotated[
+        str | None, typer.Option("--tables", help="Only these tables, comma-separated.")
+    ] = None,
+    replay: Annotated[
+        Path | None, typer.Option("--replay", help="Reproduce the dataset of a manifest.")
+    ] = None,
+    workers: Annotated[
+        int | None, typer.Option("--workers", help="Blocks generated at once.")
+    ] = None,
+    block_size: Annotated[int, typer.Option("--block-size", help="Rows per block.")] = 262_144,
+    no_verify: Annotated[
+        bool, typer.Option("--no-verify", help="Skip the verification checks.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")] = False,
+) -> None:
+    """Generate a dataset, verify it and write it.
+
+    Examples:
+
+    * `fauxdata generate examples/hr.yaml`  (DuckDB file out/hr.duckdb)
+    * `fauxdata generate examples/shop.yaml --to parquet:out/shop --seed 7`
+    * `fauxdata generate examples/shop.yaml --rows customers=1000000 --tables customers`
+    * `fauxdata generate --replay out/shop/fauxdata-manifest.json`
+    """
+    if spec is None and replay is None:
+        errors.print("[red]error[/red] give a SPEC file or --replay MANIFEST")
+        raise typer.Exit(2)
+    show = not quiet and not as_json and sys.stdout.isatty()
+    try:
+        with _ProgressBars(show) as report_progress:
+            options = {
+                "workers": workers,
+                "block_size": block_size,
+                "verify_output": not no_verify,
+                "progress": report_progress,
+            }
+            if replay is not None:
+                result = run.replay(replay, to, **options)
+            else:
+                assert spec is not None
+                target = to or f"duckdb:///out/{_spec_name(spec)}.duckdb"
+                result = run.generate(
+                    spec,
+                    target,
+                    seed=seed,
+                    rows=_parse_rows(rows),
+                    scale=scale,
+                    tables=_tables(tables),
+                    **options,
+                )
+    except FauxdataError as exc:
+        _fail(exc)
+        return
+    failed = result.report is not None and not result.report.passed
+    if as_json:
+        print(json.dumps(_result_json(result), indent=2, default=str))
+    elif not quiet:
+        _summary(result)
+        if result.report is not None:
+            print_checklist(result.report, console)
+        console.print(f"Wrote {result.target} [dim](manifest {result.manifest_path})[/dim]")
+    if failed:
+        if quiet:
+            for check in result.report.failures:  # type: ignore[union-attr]
+                errors.print(f"✗ {check.name} ({check.detail})")
+        raise typer.Exit(1)
+
+
+def _spec_name(spec: Path) -> str:
+    try:
+        from fauxdata.spec import load_spec
+
+        return load_spec(spec).name
+    except FauxdataError:
+        return spec.stem
+
+
+class _ProgressBars:
+    """Rich progress bars per table, or nothing when output is not a terminal."""
+
+    def __init__(self, show: bool) -> None:
+        self.show = show
+        self.bars = Progress(
+            TextColumn("{task.description:<16}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[rate]}"),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+        )
+        self.tasks: dict[str, tuple[int, float]] = {}
+
+    def __enter__(self) -> run.Progress | None:
+        if not self.show:
+            return None
+        self.bars.start()
+        return self.update
+
+    def update(self, table: str, done: int, total: int) -> None:
+        if table not in self.tasks:
+            self.tasks[table] = (
+                self.bars.add_task(table, total=total, rate=""),
+                time.perf_counter(),
+            )
+        task, started = self.tasks[table]
+        elapsed = max(time.perf_counter() - started, 1e-9)
+        self.bars.update(task, completed=done, rate=f"{done / elapsed:,.0f} rows/s" if done else "")
+
+    def __exit__(self, *exc: object) -> None:
+        if self.show:
+            self.bars.stop()
+
+
+def _summary(result: run.RunResult) -> None:
+    table = Table(
+        title=f"{result.plan.spec.name}: {result.rows:,} rows in {result.seconds:.2f} s (seed {result.plan.seed})"
+    )
+    for column in ("table", "rows", "seconds", "rows/s", "digest"):
+        table.add_column(
+            column, justify="right" if column in ("rows", "seconds", "rows/s") else "left"
+        )
+    for t in result.tables.values():
+        rate = t.rows / t.seconds if t.seconds > 0 else 0
+        table.add_row(t.output, f"{t.rows:,}", f"{t.seconds:.2f}", f"{rate:,.0f}", t.digest[:12])
+    console.print(table)
+
+
+def _result_json(result: run.RunResult) -> dict[str, object]:
+    return {
+        "spec": result.plan.spec.name,
+        "seed": result.plan.seed,
+        "target": str(result.target) if result.target else None,
+        "manifest": str(result.manifest_path) if result.manifest_path else None,
+        "seconds": round(result.seconds, 3),
+        "tables": {
+            n: {
+                "output": t.output,
+                "rows": t.rows,
+                "seconds": round(t.seconds, 3),
+                "digest": t.digest,
+            }
+            for n, t in result.tables.items()
+        },
+        "verification": result.report.as_dict() if result.report else None,
+    }
+
+
+@app.command()
+def check(
+    spec: Annotated[Path, typer.Argument(help="Spec file (YAML or JSON).")],
+    rows: Annotated[list[str] | None, typer.Option("--rows", help="TABLE=N; repeatable.")] = None,
+) -> None:
+    """Validate a spec without generating anything.
+
+    Example: `fauxdata check examples/hr.yaml`
+    """
+    try:
+        plan = run.check(spec, rows=_parse_rows(rows))
+    except FauxdataError as exc:
+        _fail(exc)
+        return
+    total = sum(t.rows for t in plan.tables.values())
+    console.print(
+        f"[green]✓[/green] {spec}: {len(plan.tables)} tables, {total:,} rows, seed {plan.seed}"
+    )
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of the spec, for editor completion.
+
+    Example: `fauxdata schema > fauxdata.schema.json`
+    """
+    print(json.dumps(Spec.model_json_schema(), indent=2))
+
+
+@app.command()
+def preview(
+    spec: Annotated[Path, typer.Argument(help="Spec file (YAML or JSON).")],
+    table: Annotated[str, typer.Option("--table", "-t", help="Table to show.")],
+    n: Annotated[int, typer.Option("-n", help="Rows to show.")] = 10,
+    seed: Annotated[int | None, typer.Option("--seed")] = None,
+) -> None:
+    """Print the first rows of one table, fast (nothing is written).
+
+    Example: `fauxdata preview examples/hr.yaml --table employees -n 5`
+    """
+    from fauxdata.engine.engine import Engine
+    from fauxdata.errors import did_you_mean
+
+    try:
+        plan = run.plan_for(spec, seed=seed)
+        if table not in plan.tables:
+            raise FauxdataError(
+                f"no table '{table}'", path="--table", hint=did_you_mean(table, plan.tables)
+            )
+        engine = Engine(plan)
+        engine.build()
+        frame = engine.tables[table].block(0, min(n, plan.tables[table].rows))
+    except FauxdataError as exc:
+        _fail(exc)
+        return
+    with pl.Config(tbl_rows=n, tbl_cols=-1, fmt_str_lengths=40, tbl_width_chars=200):
+        console.print(str(frame))
+
+
+@app.command()
+def validate(
+    spec: Annotated[Path, typer.Argument(help="Spec file the data was generated from.")],
+    data: Annotated[
+        str, typer.Option("--data", help="duckdb:///FILE, parquet:DIR, csv:DIR or jsonl:DIR.")
+    ],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+) -> None:
+    """Verify existing data against a spec: counts, keys, not-null, FKs, domains, ranges, patterns.
+
+    Example: `fauxdata validate examples/hr.yaml --data duckdb:///out/hr.duckdb`
+    """
+    from fauxdata.verify.existing import validate_target
+
+    try:
+        report = validate_target(spec, data)
+    except FauxdataError as exc:
+        _fail(exc)
+        return
+    if as_json:
+        print(json.dumps(report.as_dict(), indent=2, default=str))
+    else:
+        print_checklist(report, console)
+    if not report.passed:
+        raise typer.Exit(1)
+
+
+def main() -> None:
+    app()

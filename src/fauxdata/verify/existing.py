@@ -1,0 +1,83 @@
+"""Verify data that already exists at a target (``fauxdata validate``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from fauxdata.errors import FauxdataError, TargetError
+from fauxdata.manifest import read_manifest
+from fauxdata.run import plan_for
+from fauxdata.sinks import parse_target
+from fauxdata.sinks.duckdb_types import duckdb_type, quote, sql_string
+from fauxdata.verify.checks import Report, verify
+
+_SUFFIX = {"parquet": ".parquet", "csv": ".csv", "jsonl": ".jsonl"}
+
+
+def validate_target(spec: str | Path, data: str) -> Report:
+    """Check the data at ``data`` against ``spec``; row counts follow the run's manifest.
+
+    Raises:
+        TargetError: the data cannot be opened.
+    """
+    target = parse_target(data)
+    if not target.path.exists():
+        raise TargetError(f"no data at {target.path}", path="--data")
+    overrides: dict[str, object] = {}
+    try:
+        manifest = read_manifest(target.manifest_path)
+        overrides = manifest.get("overrides") or {}
+    except FauxdataError:
+        manifest = None
+    plan = plan_for(
+        spec,
+        rows=overrides.get("rows") or None,
+        scale=float(overrides.get("scale") or 1.0),
+        tables=overrides.get("tables") or None,
+    )  # type: ignore[arg-type]
+    con = duckdb.connect()
+    try:
+        if target.format == "duckdb":
+            try:
+                con.execute(f"ATTACH {sql_string(str(target.path.resolve()))} AS data (READ_ONLY)")
+            except duckdb.Error as exc:
+                raise TargetError(
+                    f"cannot open {target.path} as DuckDB: {exc}", path="--data"
+                ) from None
+            present = {
+                r[0]
+                for r in con.execute(
+                    "SELECT table_name FROM information_schema.tables WHERE table_catalog = 'data'"
+                ).fetchall()
+            }
+
+            def relation(name: str) -> str | None:
+                out = plan.tables[name].output_name
+                return f"data.{quote(out)}" if out in present else None
+        else:
+
+            def relation(name: str) -> str | None:
+                table = plan.tables[name]
+                path = target.path / f"{table.output_name}{_SUFFIX[target.format]}"
+                if not path.exists():
+                    return None
+                file = sql_string(str(path.resolve()))
+                if target.format == "parquet":
+                    return f"read_parquet({file})"
+                columns = (
+                    "{"
+                    + ", ".join(
+                        f"{sql_string(c.name)}: {sql_string(duckdb_type(c.type))}"
+                        for c in table.columns.values()
+                    )
+                    + "}"
+                )
+                if target.format == "csv":
+                    return f"read_csv({file}, header=true, columns={columns}, auto_detect=false)"
+                return f"read_json({file}, format='newline_delimited', columns={columns})"
+
+        return verify(plan, con, relation)
+    finally:
+        con.close()
