@@ -23,6 +23,7 @@ app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
     rich_markup_mode="markdown",
+    pretty_exceptions_enable=False,
     help="Generate safe, realistic, relational mock data from a declarative spec.",
 )
 console = Console(stderr=False, highlight=False)
@@ -285,7 +286,7 @@ def preview(
         _fail(exc)
         return
     with pl.Config(tbl_rows=n, tbl_cols=-1, fmt_str_lengths=40, tbl_width_chars=200):
-        console.print(str(frame))
+        print(frame)
 
 
 @app.command()
@@ -316,4 +317,13 @@ def validate(
 
 
 def main() -> None:
-    app()
+    """Entry point: unexpected failures print one line unless --debug asks for the traceback."""
+    try:
+        app()
+    except Exception as exc:  # the last line of defence: never a bare traceback
+        if _debug:
+            raise
+        errors.print(
+            f"[red]internal error[/red] {type(exc).__name__}: {exc} (rerun with --debug for the traceback)"
+        )
+        sys.exit(70)

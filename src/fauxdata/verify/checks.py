@@ -265,7 +265,7 @@ def _domain_checks(
             bad = f"SELECT {col} AS v FROM {rel} WHERE {' OR '.join(conditions)}"
             count, examples = _violations(con, bad, "v")
             yield Check(
-                f"Range: {where} within [{_show(low)}, {_show(high)}]",
+                f"Range: {where} within [{_show(low, '-inf')}, {_show(high, '+inf')}]",
                 "fail" if count else "pass",
                 table.name,
                 f"{count} values out of range" if count else "",
