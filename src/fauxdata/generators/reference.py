@@ -35,3 +35,10 @@ class ForeignKeyGenerator(Generator):
 
     def generate(self, rows: Rows, inputs: Mapping[str, pl.Series]) -> pl.Series:
         return self.ctx.lookup(self.spec.table, self.spec.column, self.parent_rows_for(rows))
+
+    def domain_size(self) -> int:
+        """A unique foreign key is a 1:1 relation: each parent is used at most once."""
+        return self.parent_rows
+
+    def at_domain(self, index: Rows, inputs: Mapping[str, pl.Series]) -> pl.Series:
+        return self.ctx.lookup(self.spec.table, self.spec.column, index)
