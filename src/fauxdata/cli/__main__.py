@@ -1,0 +1,5 @@
+"""``python -m fauxdata.cli``."""
+
+from fauxdata.cli.main import main
+
+main()
