@@ -26,7 +26,7 @@ def test_unknown_kind_fails_with_a_suggestion() -> None:
 def test_registering_a_kind_twice_is_refused() -> None:
     with pytest.raises(TypeError, match="registered twice"):
 
-        class Again(Generator):  # noqa: F841
+        class Again(Generator):
             kinds = ("sequence",)
 
             def generate(self, rows, inputs):  # type: ignore[no-untyped-def]
