@@ -81,9 +81,9 @@ def plan_for(
 
 def check(spec: Spec | str | Path | dict[str, Any], **options: Any) -> Plan:
     """Validate a spec completely (models, references, every generator) without generating."""
-    plan = plan_for(spec, **options)
-    Engine(plan).build()
-    return plan
+    engine = Engine(plan_for(spec, **options))
+    engine.build()
+    return engine.plan
 
 
 def generate(
@@ -113,6 +113,7 @@ def generate(
     plan = plan_for(spec, seed=seed, rows=rows, scale=scale, tables=tables, base_dir=base_dir)
     engine = Engine(plan)
     engine.build()
+    plan = engine.plan  # with the row counts of tables generated per parent
     n_workers = workers or default_workers()
     target = parse_target(to) if isinstance(to, str) else to
     if target is None:

@@ -10,17 +10,24 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import replace
 from functools import cached_property
+from types import MappingProxyType
 
 import numpy as np
 import polars as pl
 
+from fauxdata.engine.cardinality import PerIndex
 from fauxdata.engine.cast import cast_column
+from fauxdata.engine.keys import JointKey, WithinParent
 from fauxdata.engine.permute import Permutation
-from fauxdata.engine.rng import stable_key
+from fauxdata.engine.rng import Stream, stable_key
 from fauxdata.errors import FauxdataError, GenerationError
 from fauxdata.generators import ColumnContext, Generator, implementation
 from fauxdata.generators.base import Rows
+from fauxdata.generators.reference import ForeignKeyGenerator
+from fauxdata.generators.relational import HierarchyGenerator
+from fauxdata.spec import generators as g
 from fauxdata.spec.resolve import Plan, ResolvedColumn, ResolvedTable
 
 DEFAULT_BLOCK_SIZE = 262_144
@@ -29,13 +36,22 @@ DEFAULT_BLOCK_SIZE = 262_144
 class ColumnGenerator:
     """A generator plus what the column adds: uniqueness, nulls and the declared type."""
 
-    def __init__(self, table: ResolvedTable, column: ResolvedColumn, generator: Generator) -> None:
+    def __init__(
+        self,
+        table: ResolvedTable,
+        column: ResolvedColumn,
+        generator: Generator,
+        joint: JointKey | WithinParent | None = None,
+    ) -> None:
         self.table = table
         self.column = column
         self.generator = generator
+        self.joint = joint
         self.path = f"tables.{table.name}.columns.{column.name}"
         in_key = table.primary_key == (column.name,)
-        self.unique = (column.spec.unique or in_key) and not generator.inherently_unique
+        self.unique = (
+            (column.spec.unique or in_key) and not generator.inherently_unique and joint is None
+        )
         self.permutation: Permutation | None = None
         if self.unique and table.rows > 0:
             size = generator.domain_size()
@@ -58,9 +74,42 @@ class ColumnGenerator:
         self.null_rate = column.spec.null_rate
         self.null_stream = generator.ctx.stream("null")
 
-    def evaluate(self, rows: Rows, inputs: Mapping[str, pl.Series]) -> pl.Series:
+    def domain_index(self, rows: Rows) -> Rows | None:
+        """Where unique or joint-key columns sit in their generator's domain."""
+        if self.joint is not None:
+            return self.joint.component(rows, self.column.name)
         if self.permutation is not None:
-            values = self.generator.at_domain(self.permutation(rows), inputs)
+            return self.permutation(rows)
+        return None
+
+    def null_mask(self, rows: Rows) -> np.ndarray | None:
+        if self.null_rate <= 0:
+            return None
+        return self.null_stream.uniform(rows) < self.null_rate
+
+    def parent_rows(self, rows: Rows) -> tuple[str, Rows, np.ndarray]:
+        """For a foreign key or hierarchy: parent table, parent rows, rows that have one."""
+        gen = self.generator
+        parent_table = self.column.parent[0] if self.column.parent else ""
+        index = self.domain_index(rows)
+        valid = np.ones(rows.shape[0], dtype=bool)
+        if index is not None:
+            parents = index
+        elif isinstance(gen, HierarchyGenerator):
+            parents, valid = gen.parent_rows_for(rows)
+        elif isinstance(gen, ForeignKeyGenerator):
+            parents = gen.parent_rows_for(rows)
+        else:
+            raise GenerationError(f"'{self.column.name}' is not a foreign key", path=self.path)
+        mask = self.null_mask(rows)
+        if mask is not None:
+            valid = valid & ~mask
+        return parent_table, parents, valid
+
+    def evaluate(self, rows: Rows, inputs: Mapping[str, pl.Series]) -> pl.Series:
+        index = self.domain_index(rows)
+        if index is not None:
+            values = self.generator.at_domain(index, inputs)
         else:
             values = self.generator.generate(rows, inputs)
         if values.len() != rows.shape[0]:
@@ -86,6 +135,7 @@ class TableGenerator:
     def columns(self) -> dict[str, ColumnGenerator]:
         plan = self.engine.plan
         built: dict[str, ColumnGenerator] = {}
+        generators: dict[str, Generator] = {}
         for name in self.table.evaluation_order:
             column = self.table.columns[name]
             ctx = ColumnContext(
@@ -98,9 +148,14 @@ class TableGenerator:
                 base_dir=plan.base_dir,
                 lookup=self.engine.lookup,
                 table_rows=self.engine.row_count,
+                relations=self.engine,
             )
-            generator = implementation(column.generator.kind)(column.generator, ctx)
-            built[name] = ColumnGenerator(self.table, column, generator)
+            generators[name] = implementation(column.generator.kind)(column.generator, ctx)
+        joints = composite_keys(self.engine, self.table, generators)
+        for name in self.table.evaluation_order:
+            built[name] = ColumnGenerator(
+                self.table, self.table.columns[name], generators[name], joints.get(name)
+            )
         return built
 
     def _needed(self, names: list[str]) -> list[str]:
@@ -133,8 +188,36 @@ class Engine:
     """Holds one TableGenerator per table of a plan; they look each other up for keys."""
 
     def __init__(self, plan: Plan) -> None:
-        self.plan = plan
-        self.tables = {name: TableGenerator(self, table) for name, table in plan.tables.items()}
+        self.layouts: dict[str, PerIndex] = {}
+        self.plan = self._derive_row_counts(plan)
+        self.tables = {
+            name: TableGenerator(self, table) for name, table in self.plan.tables.items()
+        }
+
+    def _derive_row_counts(self, plan: Plan) -> Plan:
+        """Tables generated per parent get the sum of their parents' child counts."""
+        tables = dict(plan.tables)
+        for name, table in tables.items():  # parents come first in plan order
+            if table.per is not None:
+                parent_rows = tables[table.per.parent].rows
+                layout = PerIndex(plan.seed, name, table.per.spec, parent_rows, table.per.column)
+                self.layouts[name] = layout
+                tables[name] = replace(table, rows=layout.total)
+        return replace(plan, tables=MappingProxyType(tables))
+
+    def per_index(self, table: str) -> PerIndex | None:
+        return self.layouts.get(table)
+
+    def parent_rows(self, table: str, column: str, rows: Rows) -> tuple[str, Rows, np.ndarray]:
+        return self.tables[table].columns[column].parent_rows(rows)
+
+    def column_values(self, table: str, column: str) -> pl.Series:
+        n = self.plan.tables[table].rows
+        parts = [
+            self.lookup(table, column, np.arange(s, min(s + DEFAULT_BLOCK_SIZE, n), dtype=np.int64))
+            for s in range(0, n, DEFAULT_BLOCK_SIZE)
+        ]
+        return pl.concat(parts) if parts else pl.Series(column, [])
 
     def build(self) -> None:
         """Construct every generator now, so configuration errors surface before writing."""
@@ -188,3 +271,73 @@ def _combine(problems: list[FauxdataError]) -> FauxdataError:
     from fauxdata.errors import Problem, SpecError
 
     return SpecError([Problem(p.path, p.message, p.hint, p.code) for p in problems])
+
+
+_STRUCTURAL = (g.ChildNumber, g.Hierarchy, g.Lookup, g.After, g.Aggregate, g.Template)
+
+
+def composite_keys(
+    engine: Engine, table: ResolvedTable, generators: dict[str, Generator]
+) -> dict[str, JointKey | WithinParent]:
+    """Plan joint generation for composite primary keys and unique constraints.
+
+    Raises:
+        GenerationError: the combined domain is smaller than the row count.
+    """
+    joints: dict[str, JointKey | WithinParent] = {}
+    constraints = ([table.primary_key] if len(table.primary_key) > 1 else []) + [
+        u for u in table.unique if len(u) > 1
+    ]
+    seed = engine.plan.seed
+    for columns in constraints:
+        if any(c in joints for c in columns) or any(
+            generators[c].inherently_unique for c in columns
+        ):
+            continue
+        per = table.per
+        free = [
+            c
+            for c in columns
+            if not (per is not None and c == per.column)
+            and not isinstance(table.columns[c].generator, _STRUCTURAL)
+        ]
+        if per is not None and per.column in columns:
+            if (
+                any(isinstance(table.columns[c].generator, g.ChildNumber) for c in columns)
+                or len(free) != 1
+            ):
+                continue  # (parent, child_number) is unique by layout; more free columns: verified only
+            column = free[0]
+            size = generators[column].domain_size()
+            layout = engine.layouts[table.name]
+            if size is None:
+                continue
+            if layout.max_count > size:
+                raise GenerationError(
+                    f"a parent may get {layout.max_count} children but '{column}' has only {size} distinct values, so ({', '.join(columns)}) cannot stay unique",
+                    path=f"tables.{table.name}.per",
+                    hint=f"set per.max to at most {size}",
+                )
+            joints[column] = WithinParent(
+                layout, size, Stream.of(seed, table.name, column, "within")
+            )
+            continue
+        if len(free) != len(columns):
+            continue
+        sizes = tuple(generators[c].domain_size() for c in columns)
+        if any(s is None for s in sizes):
+            continue
+        key = JointKey(
+            tuple(columns), sizes, Stream.of(seed, table.name, "+".join(columns), "joint")
+        )  # type: ignore[arg-type]
+        if key.total < table.rows:
+            raise GenerationError(
+                f"({', '.join(columns)}) has only {key.total} distinct combinations but table '{table.name}' has {table.rows} rows",
+                path=f"tables.{table.name}.primary_key"
+                if tuple(columns) == table.primary_key
+                else f"tables.{table.name}.unique",
+                hint="lower the row count or widen the columns' domains",
+            )
+        for column in columns:
+            joints[column] = key
+    return joints

@@ -11,6 +11,7 @@ from fauxdata.generators import (
     keys,
     numbers,
     reference,
+    relational,
     strings,
     template,
 )
@@ -25,6 +26,7 @@ __all__ = [
     "keys",
     "numbers",
     "reference",
+    "relational",
     "strings",
     "template",
 ]

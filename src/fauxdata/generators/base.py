@@ -12,7 +12,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -23,7 +23,22 @@ from fauxdata.errors import FauxdataError, did_you_mean
 from fauxdata.spec.types import ColumnType
 
 Rows = npt.NDArray[np.int64]
+Mask = npt.NDArray[np.bool_]
 Lookup = Callable[[str, str, Rows], pl.Series]
+
+
+class Relations(Protocol):
+    """What the engine answers about other tables and other columns' parents."""
+
+    def per_index(self, table: str) -> Any:
+        """The children-per-parent layout (``PerIndex``) of a table, or None."""
+
+    def parent_rows(self, table: str, column: str, rows: Rows) -> tuple[str, Rows, Mask]:
+        """For a foreign-key column: its parent table, the parent row of each row, and
+        which rows have a parent at all (False where the key is NULL)."""
+
+    def column_values(self, table: str, column: str) -> pl.Series:
+        """A whole column of a table, in row order (for weights over all parents)."""
 
 
 @dataclass(frozen=True)
@@ -41,6 +56,8 @@ class ColumnContext:
     """Evaluate ``table.column`` of another table at the given row indices."""
     table_rows: Callable[[str], int]
     """Row count of another table."""
+    relations: Relations | None = None
+    """Parents, children and layouts; None only where a generator is used on its own."""
 
     @property
     def path(self) -> str:
@@ -49,6 +66,11 @@ class ColumnContext:
     def stream(self, *purpose: object) -> Stream:
         """The column's own stream, or a named sub-stream of it."""
         return Stream.of(self.seed, self.table, self.column, *purpose)
+
+    def engine(self) -> Relations:
+        if self.relations is None:
+            raise self.error("this generator needs the engine (it reads other columns or tables)")
+        return self.relations
 
     def error(self, message: str, hint: str = "") -> FauxdataError:
         return FauxdataError(message, path=self.path, hint=hint, code="generator")

@@ -1,18 +1,22 @@
 """Foreign keys: pick a parent row, compute the parent's key from its row index.
 
 No parent table is ever materialised: the parent key column is itself a pure function
-of the parent row index, evaluated for just the rows picked.
+of the parent row index, evaluated for just the rows picked. In a table generated
+``per`` parent, the column that references that parent follows the layout instead.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
+import numpy as np
 import polars as pl
 
+from fauxdata.engine.cardinality import ParentPicker
 from fauxdata.errors import GenerationError
 from fauxdata.generators.base import ColumnContext, Generator, Rows
 from fauxdata.spec import generators as g
+from fauxdata.spec.relations import WeightedPick
 
 
 class ForeignKeyGenerator(Generator):
@@ -28,10 +32,41 @@ class ForeignKeyGenerator(Generator):
                 path=ctx.path,
                 hint=f"give {spec.table} rows or make this column nullable with null_rate: 1",
             )
+        per = ctx.relations.per_index(ctx.table) if ctx.relations is not None else None
+        self.layout = (
+            per
+            if per is not None and per.parent_table == spec.table and per.column == ctx.column
+            else None
+        )
+        weights = None
+        if isinstance(spec.distribution, WeightedPick):
+            weights = self._weights
+        self.picker = (
+            ParentPicker(spec.distribution, self.parent_rows, ctx.stream("parent"), weights)
+            if self.parent_rows
+            else None
+        )
+
+    def _weights(self) -> np.ndarray:
+        column = self.spec.distribution.column  # type: ignore[union-attr]
+        values = self.ctx.engine().column_values(self.spec.table, column)
+        if not values.dtype.is_numeric():
+            raise self.ctx.error(
+                f"weights column '{self.spec.table}.{column}' is {values.dtype}, not numeric"
+            )
+        weights = values.cast(pl.Float64).fill_null(0.0).to_numpy()
+        if (weights < 0).any() or weights.sum() <= 0:
+            raise self.ctx.error(
+                f"weights column '{self.spec.table}.{column}' must be non-negative and not all zero"
+            )
+        return weights
 
     def parent_rows_for(self, rows: Rows) -> Rows:
-        """The parent row each child row points at (uniform over the parent's rows)."""
-        return self.ctx.stream("parent").below(rows, self.parent_rows)
+        """The parent row each child row points at."""
+        if self.layout is not None:
+            return self.layout.parent_of(rows)
+        assert self.picker is not None
+        return self.picker.pick(rows)
 
     def generate(self, rows: Rows, inputs: Mapping[str, pl.Series]) -> pl.Series:
         return self.ctx.lookup(self.spec.table, self.spec.column, self.parent_rows_for(rows))

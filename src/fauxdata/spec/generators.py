@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, field_validator, model_validator
 
 from fauxdata.spec.base import Strict
+from fauxdata.spec.relations import After, Aggregate, ChildNumber, ForeignKeyRef, Hierarchy, Lookup
 
 _Bound = float | None
 
@@ -390,31 +391,6 @@ class Mock(Strict):
     domains: list[str] | None = Field(default=None, description="For email / url: domains to use.")
 
 
-# --- relations -----------------------------------------------------------------------
-
-
-class ForeignKeyRef(Strict):
-    """A key of another table, picked uniformly from its rows (``references: table.column``)."""
-
-    kind: Literal["foreign_key"]
-    references: str = Field(description="table.column of a primary or unique key.")
-
-    @field_validator("references")
-    @classmethod
-    def _dotted(cls, v: str) -> str:
-        if v.count(".") != 1 or not all(v.split(".")):
-            raise ValueError(f"references '{v}' must look like table.column")
-        return v
-
-    @property
-    def table(self) -> str:
-        return self.references.split(".")[0]
-
-    @property
-    def column(self) -> str:
-        return self.references.split(".")[1]
-
-
 GeneratorSpec = Annotated[
     Sequence
     | FormattedId
@@ -436,7 +412,12 @@ GeneratorSpec = Annotated[
     | Constant
     | Template
     | Mock
-    | ForeignKeyRef,
+    | ForeignKeyRef
+    | ChildNumber
+    | Hierarchy
+    | Lookup
+    | After
+    | Aggregate,
     Field(discriminator="kind"),
 ]
 

@@ -9,6 +9,7 @@ from pydantic import Field, field_validator, model_validator
 
 from fauxdata.spec.base import Strict
 from fauxdata.spec.generators import GeneratorSpec, generator_shorthand
+from fauxdata.spec.relations import PerParent
 from fauxdata.spec.types import ColumnType, parse_type
 
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -96,7 +97,12 @@ class ForeignKey(Strict):
 class Table(Strict):
     """A table: how many rows, its keys and its columns (in output order)."""
 
-    rows: int = Field(ge=0, description="Row count; --rows and --scale override it.")
+    rows: int | None = Field(
+        default=None, ge=0, description="Row count; --rows and --scale override it."
+    )
+    per: PerParent | None = Field(
+        default=None, description="Children per parent row; the row count follows."
+    )
     primary_key: list[str] | str | None = None
     unique: list[list[str] | str] = Field(
         default_factory=list, description="Unique constraints, single or composite."
@@ -116,6 +122,14 @@ class Table(Strict):
         for name in v:
             _check_name(name, "column")
         return v
+
+    @model_validator(mode="after")
+    def _rows_or_per(self) -> Table:
+        if (self.rows is None) == (self.per is None):
+            raise ValueError(
+                "give either 'rows' or 'per' (children per parent row), not both or neither"
+            )
+        return self
 
     @field_validator("output")
     @classmethod

@@ -2,73 +2,34 @@
 
 ``resolve`` is pure: it reads the validated spec and returns a ``Plan`` with tables in
 dependency order, every column's type settled and the columns each one reads. All
-problems are collected and raised together.
+problems are collected and raised together. Row counts of tables generated ``per``
+parent are left at 0 here; the engine derives them from the parents' counts.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
 from fauxdata.errors import Problem, SpecError, did_you_mean
 from fauxdata.spec import generators as g
 from fauxdata.spec.models import Column, Spec, Table
+from fauxdata.spec.ordering import column_order, table_order
+from fauxdata.spec.plan import Plan, ResolvedColumn, ResolvedForeignKey, ResolvedPer, ResolvedTable
+from fauxdata.spec.references import column_relations, is_key, per_column
 from fauxdata.spec.types import ColumnType, parse_type
 
-
-@dataclass(frozen=True)
-class ResolvedColumn:
-    name: str
-    spec: Column
-    type: ColumnType
-    depends_on: tuple[str, ...] = ()
-    parent: tuple[str, str] | None = None
-
-    @property
-    def generator(self) -> g.GeneratorSpec:
-        return self.spec.generator
-
-
-@dataclass(frozen=True)
-class ResolvedForeignKey:
-    columns: tuple[str, ...]
-    parent: str
-    parent_columns: tuple[str, ...]
-
-    def describe(self, table: str) -> str:
-        return f"{table}.{','.join(self.columns)} -> {self.parent}.{','.join(self.parent_columns)}"
-
-
-@dataclass(frozen=True)
-class ResolvedTable:
-    name: str
-    rows: int
-    columns: Mapping[str, ResolvedColumn]
-    evaluation_order: tuple[str, ...]
-    primary_key: tuple[str, ...]
-    unique: tuple[tuple[str, ...], ...]
-    foreign_keys: tuple[ResolvedForeignKey, ...]
-    output_name: str
-
-    def is_unique_key(self, columns: tuple[str, ...]) -> bool:
-        """True when the columns form the primary key or a declared unique constraint."""
-        if columns == self.primary_key or columns in self.unique:
-            return True
-        return len(columns) == 1 and self.columns[columns[0]].spec.unique
-
-
-@dataclass(frozen=True)
-class Plan:
-    spec: Spec
-    seed: int
-    base_dir: Path
-    tables: Mapping[str, ResolvedTable]
-    selected: tuple[str, ...]
-    row_overrides: Mapping[str, int] = field(default_factory=dict)
-    scale: float = 1.0
+__all__ = [
+    "Plan",
+    "ResolvedColumn",
+    "ResolvedForeignKey",
+    "ResolvedPer",
+    "ResolvedTable",
+    "natural_type",
+    "resolve",
+]
 
 
 def resolve(
@@ -92,6 +53,14 @@ def resolve(
             problems.append(
                 Problem(f"--rows {name}", f"no table '{name}'", did_you_mean(name, spec.tables))
             )
+        elif spec.tables[name].per is not None:
+            problems.append(
+                Problem(
+                    f"--rows {name}",
+                    f"'{name}' is generated per {spec.tables[name].per.table}; its row count follows",
+                    f"change the row count of {spec.tables[name].per.table} instead",
+                )
+            )  # type: ignore[union-attr]
     if scale <= 0 or not math.isfinite(scale):
         problems.append(Problem("--scale", f"scale must be a positive number; found {scale}"))
     for name in tables or []:
@@ -100,30 +69,26 @@ def resolve(
                 Problem(f"--tables {name}", f"no table '{name}'", did_you_mean(name, spec.tables))
             )
 
-    types: dict[tuple[str, str], ColumnType] = {}
-    for _ in range(len(spec.tables) + 1):  # FK types flow from parents; iterate to a fixpoint
-        for tname, table in spec.tables.items():
-            for cname, column in table.columns.items():
-                inferred = _column_type(spec, tname, cname, column, types)
-                if inferred is not None:
-                    types[(tname, cname)] = inferred
-
+    types = _infer_types(spec)
     resolved: dict[str, ResolvedTable] = {}
     for tname, table in spec.tables.items():
-        n = overrides.get(tname, table.rows)
-        n = max(0, round(n * scale)) if tname not in overrides else n
+        n = overrides.get(tname, table.rows or 0)
+        if tname not in overrides:
+            n = max(0, round(n * scale))
         resolved[tname] = _resolve_table(spec, tname, table, n, types, problems)
 
-    order = _table_order(resolved, problems)
+    nullable = {
+        (t, c): col.nullable for t, table in resolved.items() for c, col in table.columns.items()
+    }
+    order, resolved = table_order(resolved, nullable, problems)
     if problems:
         raise SpecError(problems)
-    ordered = {name: resolved[name] for name in order}
     selected = tuple(name for name in order if not tables or name in tables)
     return Plan(
         spec=spec,
         seed=spec.seed if seed is None else seed,
         base_dir=base_dir or Path.cwd(),
-        tables=MappingProxyType(ordered),
+        tables=MappingProxyType({name: resolved[name] for name in order}),
         selected=selected,
         row_overrides=MappingProxyType(overrides),
         scale=scale,
@@ -131,9 +96,11 @@ def resolve(
 
 
 def natural_type(gen: g.GeneratorSpec) -> ColumnType | None:
-    """The type a generator produces when the column declares none (None: ask the parent)."""
+    """The type a generator produces when the column declares none (None: it follows another column)."""
     match gen:
-        case g.Sequence() | g.UniqueInt() | g.UniformInt() | g.Poisson() | g.Zipf():
+        case (
+            g.Sequence() | g.UniqueInt() | g.UniformInt() | g.Poisson() | g.Zipf() | g.ChildNumber()
+        ):
             return ColumnType("bigint")
         case g.Uniform() | g.Normal() | g.Lognormal() | g.Exponential():
             return ColumnType("double")
@@ -150,7 +117,7 @@ def natural_type(gen: g.GeneratorSpec) -> ColumnType | None:
             return _value_type(gen.options()[0])
         case g.Constant():
             return _value_type([gen.value])
-        case g.ForeignKeyRef():
+        case g.ForeignKeyRef() | g.Hierarchy() | g.Lookup() | g.After() | g.Aggregate():
             return None
         case _:
             return ColumnType("text")
@@ -167,32 +134,61 @@ def _value_type(values: list[object]) -> ColumnType:
     return ColumnType("text")
 
 
+def _infer_types(spec: Spec) -> dict[tuple[str, str], ColumnType]:
+    """Declared types, else generator types; columns that follow others iterate to a fixpoint."""
+    types: dict[tuple[str, str], ColumnType] = {}
+    for _ in range(len(spec.tables) * 2 + 2):
+        before = len(types)
+        for tname, table in spec.tables.items():
+            for cname, column in table.columns.items():
+                found = _column_type(spec, tname, table, column, types)
+                if found is not None:
+                    types[(tname, cname)] = found
+        if len(types) == before:
+            break
+    return types
+
+
 def _column_type(
-    spec: Spec, tname: str, cname: str, column: Column, known: dict[tuple[str, str], ColumnType]
+    spec: Spec, tname: str, table: Table, column: Column, known: dict[tuple[str, str], ColumnType]
 ) -> ColumnType | None:
     if column.type:
         return parse_type(column.type)
     gen = column.generator
-    if isinstance(gen, g.ForeignKeyRef):
-        return known.get((gen.table, gen.column))
+    match gen:
+        case g.ForeignKeyRef() | g.Hierarchy():
+            return known.get((gen.table, gen.column))
+        case g.Lookup():
+            return _through(spec, table, gen.column, known)
+        case g.After():
+            if "." in gen.column:
+                return _through(spec, table, gen.column, known)
+            return known.get((tname, gen.column))
+        case g.Aggregate():
+            if gen.fn == "count":
+                return ColumnType("bigint")
+            if gen.fn == "mean":
+                return ColumnType("double")
+            child, col = gen.of.split(".")
+            return known.get((child, col))
     return natural_type(gen)
 
 
+def _through(
+    spec: Spec, table: Table, dotted: str, known: dict[tuple[str, str], ColumnType]
+) -> ColumnType | None:
+    via, column = dotted.split(".")
+    source = table.columns.get(via)
+    if source is None or not isinstance(source.generator, g.ForeignKeyRef | g.Hierarchy):
+        return None
+    return known.get((source.generator.table, column))
+
+
 _FAMILY = {
-    "smallint": "int",
-    "integer": "int",
-    "bigint": "int",
-    "float": "float",
-    "double": "float",
-    "decimal": "decimal",
-    "text": "text",
-    "varchar": "text",
-    "uuid": "uuid",
-    "boolean": "bool",
-    "date": "date",
-    "timestamp": "ts",
-    "timestamptz": "ts",
-}
+    "smallint": "int", "integer": "int", "bigint": "int", "float": "float", "double": "float",
+    "decimal": "decimal", "text": "text", "varchar": "text", "uuid": "uuid", "boolean": "bool",
+    "date": "date", "timestamp": "ts", "timestamptz": "ts",
+}  # fmt: skip
 _CASTS = {
     "int": {"int", "float", "decimal", "text"},
     "float": {"float", "decimal"},
@@ -217,30 +213,23 @@ def _resolve_table(
     names = list(table.columns)
     columns: dict[str, ResolvedColumn] = {}
     for cname, column in table.columns.items():
-        path = f"{base}.columns.{cname}"
-        gen = column.generator
-        deps: tuple[str, ...] = ()
-        parent = None
-        if isinstance(gen, g.Template):
-            deps = tuple(gen.fields())
-            for dep in deps:
-                if dep not in table.columns:
-                    problems.append(
-                        Problem(
-                            f"{path}.generator.template",
-                            f"unknown column '{{{dep}}}' in template",
-                            did_you_mean(dep, names) or f"columns of {tname}: {', '.join(names)}",
-                        )
+        deps, parent = column_relations(spec, tname, table, cname, problems)
+        declared = parse_type(column.type) if column.type else None
+        inferred = _column_type(spec, tname, table, column.model_copy(update={"type": None}), types)
+        if declared is not None and inferred is not None:
+            _check_cast(f"{base}.columns.{cname}", column.generator, inferred, declared, problems)
+        if isinstance(column.generator, g.After):
+            found = declared or inferred
+            if found is not None and not found.is_temporal:
+                problems.append(
+                    Problem(
+                        f"{base}.columns.{cname}.generator.column",
+                        f"'{column.generator.column}' is {found}; 'after' needs a date or timestamp",
                     )
-        elif isinstance(gen, g.ForeignKeyRef):
-            parent = (gen.table, gen.column)
-            _check_reference(spec, path, gen, problems)
-        ctype = types.get((tname, cname))
-        if ctype is None:
-            ctype = ColumnType("bigint")
-        elif column.type is not None:
-            _check_cast(path, gen, ctype, types, problems)
-        columns[cname] = ResolvedColumn(cname, column, ctype, deps, parent)
+                )
+        columns[cname] = ResolvedColumn(
+            cname, column, types.get((tname, cname)) or ColumnType("bigint"), deps, parent
+        )
 
     primary_key = tuple(table.primary_key_columns)
     for col in primary_key:
@@ -264,16 +253,14 @@ def _resolve_table(
         uniques.append(tuple(constraint))
 
     fks = [
-        ResolvedForeignKey((cname,), c.parent[0], (c.parent[1],))
-        for cname, c in columns.items()
+        ResolvedForeignKey((c.name,), c.parent[0], (c.parent[1],))
+        for c in columns.values()
         if c.parent is not None
     ]
     for i, fk in enumerate(table.foreign_keys):
-        path = f"{base}.foreign_keys.{i}"
         resolved_fk = _declared_fk(
             spec,
-            path,
-            tname,
+            f"{base}.foreign_keys.{i}",
             table,
             fk.column_list,
             fk.references.table,
@@ -283,31 +270,31 @@ def _resolve_table(
         if resolved_fk and resolved_fk not in fks:
             fks.append(resolved_fk)
 
-    order = _column_order(base, columns, problems)
+    per = None
+    per_col = per_column(spec, tname, table, problems)
+    if per_col is not None and table.per is not None:
+        per = ResolvedPer(table.per.table, per_col, table.per)
+
     return ResolvedTable(
         name=tname,
         rows=n_rows,
         columns=MappingProxyType(columns),
-        evaluation_order=tuple(order),
+        evaluation_order=tuple(column_order(base, columns, problems)),
         primary_key=primary_key,
         unique=tuple(uniques),
         foreign_keys=tuple(fks),
         output_name=table.output or tname,
+        per=per,
     )
 
 
 def _check_cast(
     path: str,
     gen: g.GeneratorSpec,
+    produced: ColumnType,
     declared: ColumnType,
-    types: dict[tuple[str, str], ColumnType],
     problems: list[Problem],
 ) -> None:
-    produced = natural_type(gen)
-    if isinstance(gen, g.ForeignKeyRef):
-        produced = types.get((gen.table, gen.column))
-    if produced is None:
-        return
     have, want = _FAMILY[produced.name], _FAMILY[declared.name]
     if want not in _CASTS[have]:
         problems.append(
@@ -320,62 +307,16 @@ def _check_cast(
         )
 
 
-def _check_reference(spec: Spec, path: str, gen: g.ForeignKeyRef, problems: list[Problem]) -> None:
-    where = f"{path}.generator.references"
-    parent = spec.tables.get(gen.table)
-    if parent is None:
-        problems.append(
-            Problem(
-                where,
-                f"unknown table '{gen.table}'",
-                did_you_mean(gen.table, spec.tables),
-                "unknown_table",
-            )
-        )
-        return
-    if gen.column not in parent.columns:
-        problems.append(
-            Problem(
-                where,
-                f"unknown column '{gen.column}' in table '{gen.table}'",
-                did_you_mean(gen.column, parent.columns),
-                "unknown_column",
-            )
-        )
-        return
-    if not _is_key(parent, [gen.column]):
-        problems.append(
-            Problem(
-                where,
-                f"'{gen.references}' is neither a primary key nor unique",
-                "a foreign key must reference a primary key or a unique column",
-                "not_a_key",
-            )
-        )
-
-
-def _is_key(table: Table, columns: list[str]) -> bool:
-    if table.primary_key_columns == columns or columns in table.unique_constraints:
-        return True
-    if len(columns) == 1:
-        column = table.columns.get(columns[0])
-        return column is not None and (
-            column.unique
-            or isinstance(column.generator, g.Sequence | g.FormattedId | g.Uuid | g.UniqueInt)
-        )
-    return False
-
-
 def _declared_fk(
     spec: Spec,
     path: str,
-    tname: str,
     table: Table,
     columns: list[str],
     parent_name: str,
     parent_columns: list[str],
     problems: list[Problem],
 ) -> ResolvedForeignKey | None:
+    """A foreign key declared on the table: each column must be filled from the parent's matching column."""
     for col in columns:
         if col not in table.columns:
             problems.append(
@@ -412,7 +353,7 @@ def _declared_fk(
             )
         )
         return None
-    if not _is_key(parent, parent_columns):
+    if not is_key(parent, parent_columns):
         problems.append(
             Problem(
                 f"{path}.references",
@@ -422,94 +363,44 @@ def _declared_fk(
             )
         )
         return None
-    if len(columns) == 1:
-        gen = table.columns[columns[0]].generator
-        if not (
-            isinstance(gen, g.ForeignKeyRef)
-            and gen.table == parent_name
-            and gen.column == parent_columns[0]
-        ):
-            problems.append(
-                Problem(
-                    f"tables.{tname}.columns.{columns[0]}.generator",
-                    f"column is in a foreign key to {parent_name}.{parent_columns[0]} but its generator is '{gen.kind}'",
-                    f"use {{kind: foreign_key, references: {parent_name}.{parent_columns[0]}}}",
-                    "fk_generator",
-                )
-            )
-            return None
-    else:
+    via = _composite_via(table, columns, parent_name, parent_columns)
+    if via is None:
+        first = columns[0]
+        hint = (
+            f"use {{kind: foreign_key, references: {parent_name}.{parent_columns[0]}}}"
+            if len(columns) == 1
+            else f"make one column a foreign_key to {parent_name} and the others {{kind: lookup, column: <that column>.<parent column>}}"
+        )
         problems.append(
             Problem(
-                path,
-                "composite foreign keys are declared but not generated yet",
-                "reference each column with kind: foreign_key, or wait for composite key support",
-                "unsupported",
+                f"tables.{path.split('.')[1]}.columns.{first}.generator",
+                f"columns {', '.join(columns)} form a foreign key to {parent_name} but are not filled from it",
+                hint,
+                "fk_generator",
             )
         )
         return None
     return ResolvedForeignKey(tuple(columns), parent_name, tuple(parent_columns))
 
 
-def _column_order(
-    base: str, columns: dict[str, ResolvedColumn], problems: list[Problem]
-) -> list[str]:
-    order: list[str] = []
-    state: dict[str, int] = {}
-
-    def visit(name: str, trail: list[str]) -> None:
-        if state.get(name) == 2:
-            return
-        if state.get(name) == 1:
-            cycle = [*trail[trail.index(name) :], name]
-            problems.append(
-                Problem(
-                    f"{base}.columns.{name}",
-                    f"columns depend on each other in a cycle: {' -> '.join(cycle)}",
-                    "break the cycle by generating one of them directly",
-                    "cycle",
-                )
-            )
-            return
-        state[name] = 1
-        for dep in columns[name].depends_on:
-            if dep in columns:
-                visit(dep, [*trail, name])
-        state[name] = 2
-        order.append(name)
-
-    for name in columns:
-        visit(name, [])
-    return order
-
-
-def _table_order(tables: dict[str, ResolvedTable], problems: list[Problem]) -> list[str]:
-    order: list[str] = []
-    state: dict[str, int] = {}
-
-    def visit(name: str, trail: list[tuple[str, ResolvedForeignKey | None]]) -> None:
-        if state.get(name) == 2:
-            return
-        if state.get(name) == 1:
-            start = [t for t, _ in trail].index(name)
-            edges = trail[start:]
-            text = " -> ".join(f"{t}.{fk.columns[0]}" for t, fk in edges if fk) + f" -> {name}"
-            problems.append(
-                Problem(
-                    f"tables.{name}",
-                    f"tables reference each other in a cycle: {text}",
-                    "make one foreign key in the cycle nullable",
-                    "cycle",
-                )
-            )
-            return
-        state[name] = 1
-        for fk in tables[name].foreign_keys:
-            if fk.parent != name and fk.parent in tables:
-                visit(fk.parent, [*trail, (name, fk)])
-        state[name] = 2
-        order.append(name)
-
-    for name in tables:
-        visit(name, [])
-    return order
+def _composite_via(
+    table: Table, columns: list[str], parent: str, parent_columns: list[str]
+) -> str | None:
+    """The FK column that picks the parent row, when every column of the key follows it."""
+    for anchor, anchor_parent_col in zip(columns, parent_columns, strict=True):
+        gen = table.columns[anchor].generator
+        if not (
+            isinstance(gen, g.ForeignKeyRef)
+            and gen.table == parent
+            and gen.column == anchor_parent_col
+        ):
+            continue
+        ok = True
+        for col, parent_col in zip(columns, parent_columns, strict=True):
+            if col == anchor:
+                continue
+            other = table.columns[col].generator
+            ok = ok and isinstance(other, g.Lookup) and other.column == f"{anchor}.{parent_col}"
+        if ok:
+            return anchor
+    return None

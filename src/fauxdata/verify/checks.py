@@ -152,7 +152,7 @@ def _table_checks(
         )
 
     for column in table.columns.values():
-        must_fill = not column.spec.is_nullable or column.name in table.primary_key
+        must_fill = not column.nullable or column.name in table.primary_key
         if must_fill:
             count = int(
                 _scalar(con, f"SELECT count(*) FROM {rel} WHERE {quote(column.name)} IS NULL")
@@ -162,9 +162,7 @@ def _table_checks(
                     f"Not null: {out}.{column.name}", "fail", name, f"{count} NULL values", count
                 )
     nullable_ok = [
-        c.name
-        for c in table.columns.values()
-        if not c.spec.is_nullable or c.name in table.primary_key
+        c.name for c in table.columns.values() if not c.nullable or c.name in table.primary_key
     ]
     if nullable_ok:
         yield Check(f"Not null: {len(nullable_ok)} required columns of {out} filled", "pass", name)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import duckdb
 
+from fauxdata.engine.engine import Engine
 from fauxdata.errors import FauxdataError, TargetError
 from fauxdata.manifest import read_manifest
 from fauxdata.run import plan_for
@@ -37,6 +38,7 @@ def validate_target(spec: str | Path, data: str) -> Report:
         scale=float(overrides.get("scale") or 1.0),
         tables=overrides.get("tables") or None,
     )  # type: ignore[arg-type]
+    plan = Engine(plan).plan  # row counts of tables generated per parent
     con = duckdb.connect()
     try:
         if target.format == "duckdb":
