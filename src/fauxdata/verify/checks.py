@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import duckdb
@@ -17,49 +16,8 @@ import duckdb
 from fauxdata.sinks.duckdb_types import quote, sql_string
 from fauxdata.spec import generators as g
 from fauxdata.spec.resolve import Plan, ResolvedColumn, ResolvedTable
-
-EXAMPLES = 3
-
-
-@dataclass
-class Check:
-    """One verified property: passed, failed (with a count and examples) or skipped."""
-
-    name: str
-    status: str  # "pass" | "fail" | "skip"
-    table: str
-    detail: str = ""
-    failing: int = 0
-    examples: list[Any] = field(default_factory=list)
-
-    @property
-    def passed(self) -> bool:
-        return self.status != "fail"
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-@dataclass
-class Report:
-    checks: list[Check]
-
-    @property
-    def passed(self) -> bool:
-        return all(c.passed for c in self.checks)
-
-    @property
-    def failures(self) -> list[Check]:
-        return [c for c in self.checks if c.status == "fail"]
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "passed": self.passed,
-            "checks": len(self.checks),
-            "failed": len(self.failures),
-            "results": [c.as_dict() for c in self.checks],
-        }
-
+from fauxdata.verify.relations import relation_checks
+from fauxdata.verify.result import Check, Report, scalar, violations
 
 Relation = Callable[[str], str | None]
 """Maps a table name to SQL reading it, or None when the output does not hold it."""
@@ -85,39 +43,12 @@ def verify(
     return Report(checks)
 
 
-def _scalar(con: duckdb.DuckDBPyConnection, sql: str) -> Any:
-    row = con.execute(sql).fetchone()
-    return row[0] if row else None
-
-
-def _violations(con: duckdb.DuckDBPyConnection, sql_rows: str, show: str) -> tuple[int, list[Any]]:
-    """Count rows of a violation query and fetch a few examples of ``show``."""
-    count = int(_scalar(con, f"SELECT count(*) FROM ({sql_rows})") or 0)
-    examples: list[Any] = []
-    if count:
-        examples = [
-            _plain(r[0])
-            for r in con.execute(f"SELECT {show} FROM ({sql_rows}) LIMIT {EXAMPLES}").fetchall()
-        ]
-    return count, examples
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, dt.date | dt.datetime):
-        return value.isoformat()
-    if isinstance(value, tuple | list):
-        return [_plain(v) for v in value]
-    if value is None or isinstance(value, bool | int | float | str):
-        return value
-    return str(value)
-
-
 def _table_checks(
     plan: Plan, table: ResolvedTable, con: duckdb.DuckDBPyConnection, rel: str, relation: Relation
 ) -> Iterator[Check]:
     name = table.name
     out = table.output_name
-    rows = int(_scalar(con, f"SELECT count(*) FROM {rel}"))
+    rows = int(scalar(con, f"SELECT count(*) FROM {rel}"))
     if rows == table.rows:
         yield Check(f"Generated {rows} {out}", "pass", name)
     else:
@@ -140,7 +71,7 @@ def _table_checks(
         cols = ", ".join(quote(c) for c in columns)
         not_null = " AND ".join(f"{quote(c)} IS NOT NULL" for c in columns)
         dupes = f"SELECT {cols}, count(*) AS n FROM {rel} WHERE {not_null} GROUP BY ALL HAVING count(*) > 1"
-        count, examples = _violations(con, dupes, f"({cols})" if len(columns) > 1 else cols)
+        count, examples = violations(con, dupes, f"({cols})" if len(columns) > 1 else cols)
         what = f"{out}.{'+'.join(columns)}"
         yield Check(
             f"{label} {what}: no duplicates",
@@ -155,7 +86,7 @@ def _table_checks(
         must_fill = not column.nullable or column.name in table.primary_key
         if must_fill:
             count = int(
-                _scalar(con, f"SELECT count(*) FROM {rel} WHERE {quote(column.name)} IS NULL")
+                scalar(con, f"SELECT count(*) FROM {rel} WHERE {quote(column.name)} IS NULL")
             )
             if count:
                 yield Check(
@@ -180,7 +111,7 @@ def _table_checks(
         )
         present = " AND ".join(f"c.{quote(cc)} IS NOT NULL" for cc in fk.columns)
         orphans = f"SELECT c.* FROM {rel} c WHERE {present} AND NOT EXISTS (SELECT 1 FROM {parent_rel} p WHERE {match})"
-        count, examples = _violations(con, orphans, quote(fk.columns[0]))
+        count, examples = violations(con, orphans, quote(fk.columns[0]))
         yield Check(
             label,
             "fail" if count else "pass",
@@ -192,6 +123,7 @@ def _table_checks(
 
     for column in table.columns.values():
         yield from _domain_checks(con, table, column, rel)
+    yield from relation_checks(plan, table, con, rel, relation)
 
 
 def _domain_checks(
@@ -206,7 +138,7 @@ def _domain_checks(
             values = [v for v in gen.options()[0] if v is not None]
             literal = ", ".join(_literal(v) for v in values)
             bad = f"SELECT {col} AS v FROM {rel} WHERE {col} IS NOT NULL AND {col}::VARCHAR NOT IN ({', '.join(sql_string(str(_canon(v))) for v in values)})"
-            count, examples = _violations(con, bad, "v")
+            count, examples = violations(con, bad, "v")
             shown = literal if len(literal) < 80 else literal[:77] + "..."
             yield Check(
                 f"Enum domain: {where} in ({shown})",
@@ -235,7 +167,7 @@ def _domain_checks(
             pattern = sql_string(gen.pattern)
             bad = f"SELECT {col} AS v FROM {rel} WHERE {col} IS NOT NULL AND NOT regexp_full_match({col}, {pattern})"
             try:
-                count, examples = _violations(con, bad, "v")
+                count, examples = violations(con, bad, "v")
             except duckdb.Error as exc:
                 yield Check(
                     f"Pattern: {where} matches {gen.pattern}",
@@ -261,7 +193,7 @@ def _domain_checks(
             conditions.append(f"{col} > {_literal(high)}")
         if conditions:
             bad = f"SELECT {col} AS v FROM {rel} WHERE {' OR '.join(conditions)}"
-            count, examples = _violations(con, bad, "v")
+            count, examples = violations(con, bad, "v")
             yield Check(
                 f"Range: {where} within [{_show(low, '-inf')}, {_show(high, '+inf')}]",
                 "fail" if count else "pass",

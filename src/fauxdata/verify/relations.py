@@ -1,0 +1,180 @@
+"""Checks for relational rules: cardinality, hierarchies, temporal order, lookups, aggregates.
+
+Each is SQL over the output that counts violating rows and shows a few examples, like
+the integrity checks; the generators satisfy these by construction, so a failure here
+means the data was changed after generation or fauxdata has a bug.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import duckdb
+
+from fauxdata.sinks.duckdb_types import quote
+from fauxdata.spec import generators as g
+from fauxdata.spec.plan import Plan, ResolvedTable
+from fauxdata.spec.relations import FixedCount, RangeCount, duration_seconds
+from fauxdata.verify.result import Check, violations
+
+Relation = Callable[[str], str | None]
+
+
+def relation_checks(
+    plan: Plan, table: ResolvedTable, con: duckdb.DuckDBPyConnection, rel: str, relation: Relation
+) -> Iterator[Check]:
+    out = table.output_name
+    if table.per is not None:
+        yield from _cardinality(plan, table, con, rel, relation)
+    for column in table.columns.values():
+        gen = column.generator
+        col = quote(column.name)
+        where = f"{out}.{column.name}"
+        match gen:
+            case g.Hierarchy():
+                key = quote(gen.column)
+                depth = len(str(max(table.rows, 1))) * 8 + 64
+                sql = (
+                    f"WITH RECURSIVE up(id, parent, steps) AS ("
+                    f"SELECT {key}, {col}, 0 FROM {rel} "
+                    f"UNION ALL SELECT up.id, t.{col}, up.steps + 1 FROM up JOIN {rel} t ON t.{key} = up.parent WHERE up.steps < {depth}) "
+                    f"SELECT id AS v FROM up WHERE steps = {depth} AND parent IS NOT NULL"
+                )
+                count, examples = violations(con, sql, "v")
+                roots = int(
+                    con.execute(f"SELECT count(*) FROM {rel} WHERE {col} IS NULL").fetchone()[0]
+                )  # type: ignore[index]
+                detail = f"{count} rows in a cycle" if count else f"{roots} roots"
+                yield Check(
+                    f"Hierarchy {where}: acyclic",
+                    "fail" if count or (table.rows and not roots) else "pass",
+                    table.name,
+                    detail if count or roots else "no root",
+                    count,
+                    examples,
+                )
+            case g.After():
+                base, joins = _base(plan, table, gen.column, relation)
+                if base is None:
+                    continue
+                low, high = duration_seconds(gen.min_delay), duration_seconds(gen.max_delay)
+                bad = (
+                    f"SELECT c.{col} AS v FROM {rel} c {joins} WHERE c.{col} IS NOT NULL AND {base} IS NOT NULL AND "
+                    f"(epoch(c.{col}) < epoch({base}) + {low} - 86400 * {int(column.type.name == 'date')} OR epoch(c.{col}) > epoch({base}) + {high})"
+                )
+                count, examples = violations(con, bad, "v")
+                yield Check(
+                    f"Temporal order: {where} within [{gen.min_delay}, {gen.max_delay}] after {gen.column}",
+                    "fail" if count else "pass",
+                    table.name,
+                    f"{count} rows out of order" if count else "",
+                    count,
+                    examples,
+                )
+            case g.Lookup():
+                base, joins = _base(plan, table, gen.column, relation)
+                if base is None:
+                    continue
+                bad = f"SELECT c.{col} AS v FROM {rel} c {joins} WHERE c.{col} IS DISTINCT FROM {base}"
+                count, examples = violations(con, bad, "v")
+                yield Check(
+                    f"Consistency: {where} = {gen.column}",
+                    "fail" if count else "pass",
+                    table.name,
+                    f"{count} rows differ" if count else "",
+                    count,
+                    examples,
+                )
+            case g.Aggregate():
+                yield from _aggregate(plan, table, con, rel, relation, column.name, gen)
+
+
+def _base(
+    plan: Plan, table: ResolvedTable, dotted: str, relation: Relation
+) -> tuple[str | None, str]:
+    """SQL for the column a rule compares with, and the join that reaches it."""
+    if "." not in dotted:
+        return f"c.{quote(dotted)}", ""
+    via, column = dotted.split(".")
+    parent = table.columns[via].parent
+    if parent is None:
+        return None, ""
+    parent_rel = relation(parent[0])
+    if parent_rel is None:
+        return None, ""
+    return (
+        f"p.{quote(column)}",
+        f"LEFT JOIN {parent_rel} p ON p.{quote(parent[1])} = c.{quote(via)}",
+    )
+
+
+def _cardinality(
+    plan: Plan, table: ResolvedTable, con: duckdb.DuckDBPyConnection, rel: str, relation: Relation
+) -> Iterator[Check]:
+    per = table.per
+    assert per is not None
+    parent_rel = relation(per.parent)
+    parent = plan.tables[per.parent]
+    key = table.columns[per.column].parent
+    if parent_rel is None or key is None:
+        return
+    low, high = per.spec.min, per.spec.max
+    count_spec = per.spec.count
+    if isinstance(count_spec, FixedCount):
+        low, high = (
+            max(low, count_spec.n),
+            count_spec.n if high is None else min(high, count_spec.n),
+        )
+    elif isinstance(count_spec, RangeCount):
+        low, high = (
+            max(low, count_spec.min),
+            count_spec.max if high is None else min(high, count_spec.max),
+        )
+    counts = f"SELECT p.{quote(key[1])} AS k, count(c.{quote(per.column)}) AS n FROM {parent_rel} p LEFT JOIN {rel} c ON c.{quote(per.column)} = p.{quote(key[1])} GROUP BY ALL"
+    condition = f"n < {low}" + (f" OR n > {high}" if high is not None else "")
+    count, examples = violations(con, f"SELECT k, n FROM ({counts}) WHERE {condition}", "k")
+    bounds = f"[{low}, {high if high is not None else 'inf'}]"
+    yield Check(
+        f"Cardinality: every {parent.output_name} has {bounds} {table.output_name}",
+        "fail" if count else "pass",
+        table.name,
+        f"{count} parents out of bounds" if count else "",
+        count,
+        examples,
+    )
+
+
+def _aggregate(
+    plan: Plan,
+    table: ResolvedTable,
+    con: duckdb.DuckDBPyConnection,
+    rel: str,
+    relation: Relation,
+    name: str,
+    gen: g.Aggregate,
+) -> Iterator[Check]:
+    child_name, child_column = gen.of.split(".")
+    child = plan.tables[child_name]
+    child_rel = relation(child_name)
+    if child_rel is None or child.per is None:
+        return
+    key = child.columns[child.per.column].parent
+    assert key is not None
+    fn = {
+        "sum": "coalesce(sum(x.{c}), 0)",
+        "count": "count(x.{c})",
+        "min": "min(x.{c})",
+        "max": "max(x.{c})",
+        "mean": "avg(x.{c})",
+    }[gen.fn].format(c=quote(child_column))
+    expected = f"SELECT p.{quote(key[1])} AS k, {fn} AS e FROM {rel} p LEFT JOIN {child_rel} x ON x.{quote(child.per.column)} = p.{quote(key[1])} GROUP BY ALL"
+    bad = f"SELECT c.{quote(key[1])} AS k FROM {rel} c JOIN ({expected}) a ON a.k = c.{quote(key[1])} WHERE abs(c.{quote(name)}::DOUBLE - a.e::DOUBLE) > 1e-6 * (1 + abs(a.e::DOUBLE)) OR (c.{quote(name)} IS NULL) <> (a.e IS NULL)"
+    count, examples = violations(con, bad, "k")
+    yield Check(
+        f"Aggregate: {table.output_name}.{name} = {gen.fn}({gen.of})",
+        "fail" if count else "pass",
+        table.name,
+        f"{count} rows differ" if count else "",
+        count,
+        examples,
+    )

@@ -1,0 +1,78 @@
+"""Verification results: checks, reports and the SQL helper that finds violations."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import duckdb
+
+EXAMPLES = 3
+
+
+@dataclass
+class Check:
+    """One verified property: passed, failed (with a count and examples) or skipped."""
+
+    name: str
+    status: str  # "pass" | "fail" | "skip"
+    table: str
+    detail: str = ""
+    failing: int = 0
+    examples: list[Any] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        return self.status != "fail"
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class Report:
+    checks: list[Check]
+
+    @property
+    def passed(self) -> bool:
+        return all(c.passed for c in self.checks)
+
+    @property
+    def failures(self) -> list[Check]:
+        return [c for c in self.checks if c.status == "fail"]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "passed": self.passed,
+            "checks": len(self.checks),
+            "failed": len(self.failures),
+            "results": [c.as_dict() for c in self.checks],
+        }
+
+
+def scalar(con: duckdb.DuckDBPyConnection, sql: str) -> Any:
+    row = con.execute(sql).fetchone()
+    return row[0] if row else None
+
+
+def violations(con: duckdb.DuckDBPyConnection, sql_rows: str, show: str) -> tuple[int, list[Any]]:
+    """Count rows of a violation query and fetch a few examples of ``show``."""
+    count = int(scalar(con, f"SELECT count(*) FROM ({sql_rows})") or 0)
+    examples: list[Any] = []
+    if count:
+        examples = [
+            _plain(r[0])
+            for r in con.execute(f"SELECT {show} FROM ({sql_rows}) LIMIT {EXAMPLES}").fetchall()
+        ]
+    return count, examples
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if isinstance(value, tuple | list):
+        return [_plain(v) for v in value]
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)
