@@ -57,14 +57,19 @@ def scalar(con: duckdb.DuckDBPyConnection, sql: str) -> Any:
 
 
 def violations(con: duckdb.DuckDBPyConnection, sql_rows: str, show: str) -> tuple[int, list[Any]]:
-    """Count rows of a violation query and fetch a few examples of ``show``."""
+    """Count rows of a violation query and fetch a few examples of ``show``.
+
+    Temporal examples come back as text, so no time-zone package is needed to show them.
+    """
     count = int(scalar(con, f"SELECT count(*) FROM ({sql_rows})") or 0)
     examples: list[Any] = []
     if count:
-        examples = [
-            _plain(r[0])
-            for r in con.execute(f"SELECT {show} FROM ({sql_rows}) LIMIT {EXAMPLES}").fetchall()
-        ]
+        kind = str(scalar(con, f"SELECT typeof({show}) FROM ({sql_rows}) LIMIT 1") or "")
+        shown = (
+            f"CAST({show} AS VARCHAR)" if kind.startswith(("TIMESTAMP", "DATE", "TIME")) else show
+        )
+        rows = con.execute(f"SELECT {shown} FROM ({sql_rows}) LIMIT {EXAMPLES}").fetchall()
+        examples = [_plain(r[0]) for r in rows]
     return count, examples
 
 
