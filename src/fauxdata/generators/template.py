@@ -34,7 +34,9 @@ class TemplateGenerator(Generator):
 
     def __init__(self, spec: g.Template, ctx: ColumnContext) -> None:
         super().__init__(spec, ctx)
-        self.parts = [(literal, field) for literal, field, _, _ in string.Formatter().parse(spec.template)]
+        self.parts = [
+            (literal, field) for literal, field, _, _ in string.Formatter().parse(spec.template)
+        ]
 
     def dependencies(self) -> tuple[str, ...]:
         return tuple(self.spec.fields())

@@ -1,0 +1,83 @@
+"""A pytest plugin: seeded mock datasets as fixtures, for tests of the user's own code.
+
+Installed with fauxdata (entry point ``pytest11``). In a test::
+
+    def test_churn_report(fauxdata_tables):
+        tables = fauxdata_tables("specs/shop.yaml", rows={"customers": 500})
+        assert build_report(tables["orders"]).height > 0
+
+Every test gets the same data for the same spec, because the seed is fixed
+(``--fauxdata-seed N`` to change it, printed in the header so a failure can be replayed).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import pytest
+
+DEFAULT_SEED = 20_240_101
+
+Tables = dict[str, pl.DataFrame]
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("fauxdata")
+    group.addoption(
+        "--fauxdata-seed",
+        type=int,
+        default=None,
+        help=f"seed for fauxdata fixtures (default {DEFAULT_SEED})",
+    )
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"fauxdata seed: {_seed(config)}"
+
+
+def _seed(config: pytest.Config) -> int:
+    value = config.getoption("--fauxdata-seed", default=None)
+    return DEFAULT_SEED if value is None else int(value)
+
+
+@pytest.fixture
+def fauxdata_seed(request: pytest.FixtureRequest) -> int:
+    """The seed every fauxdata fixture uses in this session."""
+    return _seed(request.config)
+
+
+@pytest.fixture
+def fauxdata_tables(fauxdata_seed: int) -> Callable[..., Tables]:
+    """Generate a spec in memory and return its tables as Polars DataFrames.
+
+    Fails the test with the spec's own error message when the spec is invalid or the
+    data does not verify.
+    """
+    from fauxdata.errors import FauxdataError
+    from fauxdata.run import generate
+
+    def make(
+        spec: str | Path | Mapping[str, Any],
+        *,
+        rows: Mapping[str, int] | None = None,
+        tables: list[str] | None = None,
+        seed: int | None = None,
+    ) -> Tables:
+        try:
+            result = generate(
+                dict(spec) if isinstance(spec, Mapping) else spec,
+                seed=fauxdata_seed if seed is None else seed,
+                rows=rows,
+                tables=tables,
+            )
+        except FauxdataError as exc:
+            pytest.fail(f"fauxdata: {exc}", pytrace=False)
+        if result.report is not None and not result.report.passed:
+            failures = "; ".join(f"{c.name} ({c.detail})" for c in result.report.failures)
+            pytest.fail(f"fauxdata: generated data failed verification: {failures}", pytrace=False)
+        return result.frames
+
+    return make
