@@ -131,7 +131,7 @@ def generate(
             blocks = _tracked(
                 engine.blocks(name, block_size, n_workers), digest, name, table.rows, progress
             )
-            written = sink.write_table(table.output_name, schema, blocks)
+            written = sink.write_table(table.output_name, schema, blocks, engine.few_values(name))
             results[name] = TableResult(
                 name,
                 table.output_name,

@@ -205,6 +205,15 @@ class Engine:
                 tables[name] = replace(table, rows=layout.total)
         return replace(plan, tables=MappingProxyType(tables))
 
+    def few_values(self, table: str, limit: int = 1 << 16) -> frozenset[str]:
+        """Columns whose generator has at most ``limit`` distinct values (worth a dictionary)."""
+        few = set()
+        for name, column in self.tables[table].columns.items():
+            size = column.generator.domain_size()
+            if size is not None and size <= limit and not column.generator.inherently_unique:
+                few.add(name)
+        return frozenset(few)
+
     def per_index(self, table: str) -> PerIndex | None:
         return self.layouts.get(table)
 

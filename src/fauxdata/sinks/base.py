@@ -34,8 +34,18 @@ class Sink(ABC):
         """
 
     @abstractmethod
-    def write_table(self, name: str, schema: Schema, blocks: Iterable[pl.DataFrame]) -> int:
-        """Stream one table's blocks into staging; returns the row count written."""
+    def write_table(
+        self,
+        name: str,
+        schema: Schema,
+        blocks: Iterable[pl.DataFrame],
+        few_values: frozenset[str] = frozenset(),
+    ) -> int:
+        """Stream one table's blocks into staging; returns the row count written.
+
+        ``few_values`` names columns with a small domain: formats that can
+        dictionary-encode them should, and skip that work for the others.
+        """
 
     @abstractmethod
     def staged_relation(self, name: str, schema: Schema) -> str:

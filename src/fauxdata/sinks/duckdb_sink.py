@@ -53,7 +53,13 @@ class DuckDBSink(Sink):
         except duckdb.Error as exc:
             raise TargetError(f"cannot create {path}: {exc}", path="--to") from None
 
-    def write_table(self, name: str, schema: Schema, blocks: Iterable[pl.DataFrame]) -> int:
+    def write_table(
+        self,
+        name: str,
+        schema: Schema,
+        blocks: Iterable[pl.DataFrame],
+        few_values: frozenset[str] = frozenset(),
+    ) -> int:
         assert self.con is not None, "prepare() first"
         columns = ", ".join(f"{quote(c)} {duckdb_type(t)}" for c, t in schema.items())
         self.con.execute(f"CREATE OR REPLACE TABLE {quote(name)} ({columns})")

@@ -22,6 +22,16 @@ MANIFEST = "fauxdata-manifest.json"
 _SUFFIX = {"parquet": ".parquet", "csv": ".csv", "jsonl": ".jsonl"}
 
 
+def _parquet_encoding(schema: Schema, few_values: frozenset[str]) -> dict[str, list[str]]:
+    """Dictionary pages for columns with few distinct values only, and no min/max
+    statistics for free text (costly to compute, useless for pruning)."""
+    text = {c for c, t in schema.items() if t.is_text}
+    return {
+        "use_dictionary": [c for c in schema if c in few_values],
+        "write_statistics": [c for c in schema if c not in text or c in few_values],
+    }
+
+
 class DirectorySink(Sink):
     def __init__(self, target: Target) -> None:
         super().__init__(target)
@@ -51,7 +61,13 @@ class DirectorySink(Sink):
     def _file(self, name: str, root: Path | None = None) -> Path:
         return (root or self.staging) / f"{name}{self.suffix}"
 
-    def write_table(self, name: str, schema: Schema, blocks: Iterable[pl.DataFrame]) -> int:
+    def write_table(
+        self,
+        name: str,
+        schema: Schema,
+        blocks: Iterable[pl.DataFrame],
+        few_values: frozenset[str] = frozenset(),
+    ) -> int:
         path = self._file(name)
         rows = 0
         writer: pq.ParquetWriter | pacsv.CSVWriter | None = None
@@ -65,7 +81,12 @@ class DirectorySink(Sink):
                 table = frame.to_arrow()
                 if writer is None:
                     if self.target.format == "parquet":
-                        writer = pq.ParquetWriter(path, table.schema, compression="snappy")
+                        writer = pq.ParquetWriter(
+                            path,
+                            table.schema,
+                            compression="snappy",
+                            **_parquet_encoding(schema, few_values),
+                        )
                     else:
                         writer = pacsv.CSVWriter(path, table.schema)
                 writer.write_table(table)
