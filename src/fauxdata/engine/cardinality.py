@@ -14,7 +14,6 @@ from collections.abc import Callable
 
 import numpy as np
 import numpy.typing as npt
-from scipy import stats
 
 from fauxdata.engine.permute import Permutation
 from fauxdata.engine.rng import Stream
@@ -28,6 +27,8 @@ _BUILD_BLOCK = 1 << 20
 
 def count_table(count: r.ChildCount, low: int, high: int | None, path: str) -> tuple[I64, F64]:
     """Support and CDF of a children-per-parent count, truncated to [low, high]."""
+    from scipy import stats  # slow to import; only needed for these counts
+
     match count:
         case r.FixedCount():
             values, pmf = np.array([count.n]), np.array([1.0])

@@ -15,7 +15,7 @@ from functools import cached_property
 import numpy as np
 import numpy.typing as npt
 import polars as pl
-from scipy import special, stats
+from scipy import special
 
 from fauxdata.generators.base import Generator, Rows
 from fauxdata.spec import generators as g
@@ -172,6 +172,8 @@ class PoissonGenerator(_Discrete):
         spread = 12 * math.sqrt(lam) + 20
         low, high = max(0, int(lam - spread)), int(lam + spread)
         values = np.arange(low, high + 1, dtype=np.int64)
+        from scipy import stats  # slow to import; only needed here
+
         return values, stats.poisson.pmf(values, lam)
 
 
