@@ -20,7 +20,7 @@ def print_checklist(report: Report, console: Console) -> None:
             line += (
                 f" [dim]e.g. {', '.join(json.dumps(e, default=str) for e in check.examples)}[/dim]"
             )
-        console.print(line, highlight=False)
+        console.print(line, highlight=False, soft_wrap=True)
     failed = len(report.failures)
     summary = f"{len(report.checks) - failed}/{len(report.checks)} checks passed"
     console.print(f"[bold {'green' if not failed else 'red'}]{summary}[/]")
