@@ -12,6 +12,7 @@ import json
 import os
 import time
 from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -196,15 +197,23 @@ def _tracked(
     total: int,
     progress: Progress | None,
 ) -> Iterator[pl.DataFrame]:
+    """Pass blocks through, digesting them on a thread of their own (hashlib and Polars
+    release the GIL) so hashing overlaps with writing."""
     done = 0
     if progress:
         progress(name, 0, total)
-    for frame in blocks:
-        digest.update(frame)
-        done += frame.height
-        if progress:
-            progress(name, done, total)
-        yield frame
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="fauxdata-digest") as hasher:
+        pending: list[Future[None]] = []
+        for frame in blocks:
+            pending.append(hasher.submit(digest.update, frame))
+            while len(pending) > 2:
+                pending.pop(0).result()
+            done += frame.height
+            if progress:
+                progress(name, done, total)
+            yield frame
+        for future in pending:
+            future.result()
 
 
 def _in_memory(

@@ -1,8 +1,9 @@
 """Content digests of generated tables that do not depend on block size or file format.
 
-Each column feeds its own hashers (values, string lengths, validity), so the byte stream
-is the same however the rows were split into blocks. Nulls are hashed through the
-validity stream only. The digest is what golden tests and manifests pin.
+Each column feeds its own hashers (values, string lengths, null positions), so the byte
+stream is the same however the rows were split into blocks. A NULL is hashed as its
+absolute row number and its slot as a zero value. The digest is what golden tests and
+manifests pin.
 """
 
 from __future__ import annotations
@@ -20,11 +21,13 @@ class _ColumnHasher:
         self.validity = hashlib.blake2b(digest_size=16)
         self.dtype = ""
 
-    def update(self, series: pl.Series) -> None:
+    def update(self, series: pl.Series, offset: int) -> None:
         self.dtype = str(series.dtype)
-        valid = series.is_not_null()
-        self.validity.update(valid.to_numpy().astype(np.uint8).tobytes())
-        present = series.filter(valid) if series.null_count() else series
+        present = series
+        if series.null_count():
+            nulls = series.is_null().arg_true().cast(pl.Int64).to_numpy() + offset
+            self.validity.update(nulls.astype("<i8").tobytes())
+            present = series.filter(series.is_not_null())
         if present.dtype in (pl.String, pl.Categorical) or isinstance(present.dtype, pl.Enum):
             strings = present.cast(pl.String)
             self.lengths.update(strings.str.len_bytes().to_numpy().astype("<u4").tobytes())
@@ -79,9 +82,10 @@ class TableDigest:
         self.rows = 0
 
     def update(self, frame: pl.DataFrame) -> None:
-        self.rows += frame.height
+        """Add the next block (blocks must arrive in row order)."""
         for series in frame.get_columns():
-            self.columns.setdefault(series.name, _ColumnHasher()).update(series)
+            self.columns.setdefault(series.name, _ColumnHasher()).update(series, self.rows)
+        self.rows += frame.height
 
     def column_digests(self) -> dict[str, str]:
         return {name: hasher.hexdigest() for name, hasher in self.columns.items()}

@@ -195,10 +195,15 @@ class Engine:
         }
 
     def _derive_row_counts(self, plan: Plan) -> Plan:
-        """Tables generated per parent get the sum of their parents' child counts."""
+        """Tables generated per parent get the sum of their parents' child counts.
+
+        Only for the tables this run reads: a child's layout costs a pass over its
+        parent's rows, wasted when the child is not generated nor referenced.
+        """
         tables = dict(plan.tables)
+        needed = tables_needed(plan)
         for name, table in tables.items():  # parents come first in plan order
-            if table.per is not None:
+            if table.per is not None and name in needed:
                 parent_rows = tables[table.per.parent].rows
                 layout = PerIndex(plan.seed, name, table.per.spec, parent_rows, table.per.column)
                 self.layouts[name] = layout
@@ -231,7 +236,10 @@ class Engine:
     def build(self) -> None:
         """Construct every generator now, so configuration errors surface before writing."""
         problems: list[FauxdataError] = []
-        for table in self.tables.values():
+        needed = tables_needed(self.plan)
+        for name, table in self.tables.items():
+            if name not in needed:
+                continue
             try:
                 _ = table.columns
             except FauxdataError as exc:
@@ -280,6 +288,28 @@ def _combine(problems: list[FauxdataError]) -> FauxdataError:
     from fauxdata.errors import Problem, SpecError
 
     return SpecError([Problem(p.path, p.message, p.hint, p.code) for p in problems])
+
+
+def tables_needed(plan: Plan) -> set[str]:
+    """The selected tables and every table their values are computed from."""
+    needed: set[str] = set()
+    stack = list(plan.selected)
+    while stack:
+        name = stack.pop()
+        if name in needed:
+            continue
+        needed.add(name)
+        table = plan.tables[name]
+        stack.extend(fk.parent for fk in table.foreign_keys)
+        if table.per is not None:
+            stack.append(table.per.parent)
+        for column in table.columns.values():
+            gen = column.generator
+            if isinstance(gen, g.Aggregate):
+                stack.append(gen.of.split(".")[0])
+            elif isinstance(gen, g.ForeignKeyRef | g.Hierarchy):
+                stack.append(gen.table)
+    return needed
 
 
 _STRUCTURAL = (g.ChildNumber, g.Hierarchy, g.Lookup, g.After, g.Aggregate, g.Template)

@@ -1,0 +1,289 @@
+"""One command for the benchmarks: fauxdata against its baselines, side by side.
+
+    python benchmarks/run.py                 # 1M and 10M customers, Faker at 20k, shop 10M+~30M
+    python benchmarks/run.py --quick         # 200k customers, Faker at 5k, no relational run
+
+Each measurement runs in a fresh child process, so its peak RSS is its own. Measured:
+  fauxdata   the shop `customers` table (10 columns) streamed to Parquet
+  faker      a per-row Faker loop making the same columns, written with pyarrow
+  pyarrow    pyarrow alone writing an already finished table of that shape (snappy)
+  relational the shop example: customers, and orders per customer (Poisson, mean 3)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+SHOP = ROOT / "examples" / "shop.yaml"
+RESULTS = Path(__file__).parent / "results"
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def measure_fauxdata(rows: int, workers: int | None, block_size: int) -> dict[str, Any]:
+    import fauxdata
+
+    with tempfile.TemporaryDirectory() as out:
+        started = time.perf_counter()
+        result = fauxdata.generate(
+            SHOP,
+            f"parquet:{out}/shop",
+            rows={"customers": rows},
+            tables=["customers"],
+            verify_output=False,
+            workers=workers,
+            block_size=block_size,
+        )
+        seconds = time.perf_counter() - started
+    return {"rows": result.rows, "seconds": seconds}
+
+
+def measure_relational(customers: int, workers: int | None, block_size: int) -> dict[str, Any]:
+    import fauxdata
+
+    with tempfile.TemporaryDirectory() as out:
+        started = time.perf_counter()
+        result = fauxdata.generate(
+            SHOP,
+            f"parquet:{out}/shop",
+            rows={"customers": customers},
+            tables=["customers", "orders"],
+            verify_output=False,
+            workers=workers,
+            block_size=block_size,
+        )
+        seconds = time.perf_counter() - started
+    return {
+        "rows": result.rows,
+        "seconds": seconds,
+        "tables": {n: t.rows for n, t in result.tables.items()},
+    }
+
+
+def measure_faker(rows: int) -> dict[str, Any]:
+    import datetime as dt
+    import random
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    from faker import Faker
+
+    fake = Faker("en_US")
+    Faker.seed(7)
+    rng = random.Random(7)
+    countries, weights = ["US", "GB", "NL", "DE", "FR"], [0.55, 0.2, 0.1, 0.1, 0.05]
+    start, end = dt.datetime(2019, 1, 1), dt.datetime(2025, 6, 30)
+    started = time.perf_counter()
+    records = []
+    for i in range(rows):
+        first, last = fake.first_name(), fake.last_name()
+        records.append(
+            {
+                "customer_id": i + 1,
+                "first_name": first,
+                "last_name": last,
+                "email": f"{first}.{last}@example.com".lower(),
+                "phone": fake.phone_number(),
+                "birth_date": fake.date_of_birth(minimum_age=18, maximum_age=75),
+                "signup_ts": fake.date_time_between(start, end),
+                "city": fake.city(),
+                "country_code": rng.choices(countries, weights)[0],
+                "lifetime_value": round(rng.lognormvariate(5.5, 1.1), 2),
+            }
+        )
+    with tempfile.TemporaryDirectory() as out:
+        pq.write_table(
+            pa.Table.from_pylist(records), f"{out}/customers.parquet", compression="snappy"
+        )
+    return {"rows": rows, "seconds": time.perf_counter() - started}
+
+
+def measure_pyarrow(rows: int) -> dict[str, Any]:
+    import pyarrow.parquet as pq
+
+    import fauxdata
+
+    table = (
+        fauxdata.generate(SHOP, rows={"customers": rows}, tables=["customers"], verify_output=False)
+        .frames["customers"]
+        .to_arrow()
+    )
+    with tempfile.TemporaryDirectory() as out:
+        started = time.perf_counter()
+        pq.write_table(table, f"{out}/customers.parquet", compression="snappy")
+        seconds = time.perf_counter() - started
+    return {"rows": rows, "seconds": seconds}
+
+
+def child(args: argparse.Namespace) -> None:
+    """Run one measurement in this process and print it as JSON."""
+    if args.one == "fauxdata":
+        result = measure_fauxdata(args.rows, args.workers, args.block_size)
+    elif args.one == "relational":
+        result = measure_relational(args.rows, args.workers, args.block_size)
+    elif args.one == "faker":
+        result = measure_faker(args.rows)
+    else:
+        result = measure_pyarrow(args.rows)
+    result["peak_rss_mb"] = peak_rss_mb()
+    print(json.dumps(result))
+
+
+def spawn(kind: str, rows: int, args: argparse.Namespace) -> dict[str, Any]:
+    command = [
+        sys.executable,
+        __file__,
+        "--one",
+        kind,
+        "--rows",
+        str(rows),
+        "--block-size",
+        str(args.block_size),
+    ]
+    if args.workers:
+        command += ["--workers", str(args.workers)]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise SystemExit(f"{kind} at {rows} rows failed:\n{done.stderr}")
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    result["name"] = kind
+    result["rows_per_s"] = result["rows"] / result["seconds"]
+    print(
+        f"  {kind:<10} {result['rows']:>12,} rows  {result['seconds']:8.2f} s  {result['rows_per_s']:>12,.0f} rows/s  {result['peak_rss_mb']:8.0f} MB",
+        flush=True,
+    )
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--rows",
+        default=None,
+        help="customer row counts, comma-separated (default 1000000,10000000)",
+    )
+    parser.add_argument(
+        "--faker-rows", type=int, default=None, help="rows for the Faker loop (default 20000)"
+    )
+    parser.add_argument(
+        "--relational-customers",
+        type=int,
+        default=None,
+        help="customers for the relational run (default 10000000; 0 skips)",
+    )
+    parser.add_argument("--quick", action="store_true", help="small sizes, for a smoke test")
+    parser.add_argument("--workers", type=int, default=None)
+    parser.add_argument("--block-size", type=int, default=262_144)
+    parser.add_argument(
+        "--one", choices=["fauxdata", "relational", "faker", "pyarrow"], help=argparse.SUPPRESS
+    )
+    args = parser.parse_args()
+    if args.one:
+        args.rows = int(args.rows)
+        child(args)
+        return
+    sizes = [
+        int(r) for r in (args.rows or ("200000" if args.quick else "1000000,10000000")).split(",")
+    ]
+    faker_rows = args.faker_rows or (5_000 if args.quick else 20_000)
+    relational = (
+        args.relational_customers
+        if args.relational_customers is not None
+        else (0 if args.quick else 10_000_000)
+    )
+
+    print("measuring (each in its own process)...")
+    runs = [spawn("fauxdata", n, args) for n in sizes]
+    faker = spawn("faker", faker_rows, args)
+    arrow = spawn("pyarrow", max(sizes), args)
+    rel = spawn("relational", relational, args) if relational else None
+    report(runs, faker, arrow, rel)
+
+
+def report(
+    runs: list[dict[str, Any]],
+    faker: dict[str, Any],
+    arrow: dict[str, Any],
+    rel: dict[str, Any] | None,
+) -> None:
+    largest = runs[-1]
+    print("\nratios")
+    for run in runs:
+        print(
+            f"  fauxdata at {run['rows']:>11,} rows: {run['rows_per_s'] / faker['rows_per_s']:8.0f}x the Faker loop, {run['rows_per_s'] / arrow['rows_per_s']:5.2f}x pyarrow's write alone"
+        )
+    checks = [
+        (
+            f"customers at {largest['rows']:,} rows >= 1,000,000 rows/s",
+            largest["rows_per_s"] >= 1_000_000,
+            f"{largest['rows_per_s']:,.0f}",
+        ),
+        (
+            ">= 500x the Faker loop",
+            largest["rows_per_s"] / faker["rows_per_s"] >= 500,
+            f"{largest['rows_per_s'] / faker['rows_per_s']:,.0f}x",
+        ),
+        (
+            "peak RSS < 1.5 GB",
+            max(r["peak_rss_mb"] for r in runs) < 1536,
+            f"{max(r['peak_rss_mb'] for r in runs):,.0f} MB",
+        ),
+    ]
+    if len(runs) > 1:
+        growth = runs[-1]["peak_rss_mb"] / runs[0]["peak_rss_mb"]
+        checks.append(
+            (
+                f"peak RSS not growing with rows ({runs[0]['rows']:,} -> {runs[-1]['rows']:,})",
+                growth < 1.5,
+                f"x{growth:.2f}",
+            )
+        )
+    if rel is not None:
+        checks.append(
+            (
+                "relational shop >= 1,000,000 rows/s",
+                rel["rows_per_s"] >= 1_000_000,
+                f"{rel['rows_per_s']:,.0f} ({rel['tables']})",
+            )
+        )
+        checks.append(
+            (
+                "relational peak RSS < 2 GB",
+                rel["peak_rss_mb"] < 2048,
+                f"{rel['peak_rss_mb']:,.0f} MB",
+            )
+        )
+    print("\ntargets")
+    for label, ok, value in checks:
+        print(f"  {'PASS' if ok else 'FAIL'}  {label}: {value}")
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "latest.json").write_text(
+        json.dumps(
+            {
+                "fauxdata": runs,
+                "faker": faker,
+                "pyarrow": arrow,
+                "relational": rel,
+                "targets": [{"target": c[0], "pass": c[1], "value": c[2]} for c in checks],
+            },
+            indent=2,
+        )
+    )
+    print(f"\nresults in {RESULTS / 'latest.json'}")
+
+
+if __name__ == "__main__":
+    main()
