@@ -59,15 +59,27 @@ def _concat(*parts: pl.Series | str) -> pl.Series:
 
 
 def render_format(fmt: str, draw: Draw, prefix: str) -> pl.Series:
-    """Fill ``#`` with digits and ``@`` with capital letters, one stream per position."""
+    """Fill ``#`` with digits and ``@`` with capital letters.
+
+    One draw over the whole format's value space, split into digits by divmod: one
+    random number per row instead of one per position.
+    """
     base = np.frombuffer(fmt.encode("ascii"), dtype=np.uint8)
-    n = draw(f"{prefix}-size", 1).shape[0]
-    matrix = np.tile(base, (n, 1))
-    for j, ch in enumerate(fmt):
-        if ch == "#":
-            matrix[:, j] = 48 + draw(f"{prefix}-{j}", 10)
-        elif ch == "@":
-            matrix[:, j] = 65 + draw(f"{prefix}-{j}", 26)
+    slots = [(j, 10 if ch == "#" else 26) for j, ch in enumerate(fmt) if ch in "#@"]
+    total = 1
+    for _, radix in slots:
+        total *= radix
+    if total >= 1 << 62:  # too many positions for one number: split the format
+        cut = len(fmt) // 2
+        return _concat(
+            render_format(fmt[:cut], draw, f"{prefix}a"),
+            render_format(fmt[cut:], draw, f"{prefix}b"),
+        )
+    value = draw(f"{prefix}-all", total)
+    matrix = np.tile(base, (value.shape[0], 1))
+    for j, radix in slots:
+        matrix[:, j] = (48 if radix == 10 else 65) + value % radix
+        value = value // radix
     return fixed_width(matrix)
 
 
