@@ -67,15 +67,11 @@ def values_series(values: Sequence[Any]) -> pl.Series:
         return pl.Series([None if v is None else str(v) for v in values], dtype=pl.String)
 
 
-class ChoiceGenerator(Generator):
-    kinds = ("choice",)
-    spec: g.Choice
+class WeightedValues(Generator):
+    """Values picked by weight; subclasses set ``values`` and ``picker``."""
 
-    def __init__(self, spec: g.Choice, ctx: ColumnContext) -> None:
-        super().__init__(spec, ctx)
-        values, probabilities = spec.options()
-        self.values = values_series(values)
-        self.picker = WeightedPicker(probabilities, ctx, spec.exact)
+    values: pl.Series
+    picker: WeightedPicker
 
     def generate(self, rows: Rows, inputs: Mapping[str, pl.Series]) -> pl.Series:
         return self.values.gather(self.picker.pick(rows))
@@ -85,3 +81,14 @@ class ChoiceGenerator(Generator):
 
     def at_domain(self, index: Rows, inputs: Mapping[str, pl.Series]) -> pl.Series:
         return self.values.gather(index)
+
+
+class ChoiceGenerator(WeightedValues):
+    kinds = ("choice",)
+    spec: g.Choice
+
+    def __init__(self, spec: g.Choice, ctx: ColumnContext) -> None:
+        super().__init__(spec, ctx)
+        values, probabilities = spec.options()
+        self.values = values_series(values)
+        self.picker = WeightedPicker(probabilities, ctx, spec.exact)

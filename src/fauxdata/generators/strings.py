@@ -10,11 +10,11 @@ import polars as pl
 
 from fauxdata.errors import did_you_mean
 from fauxdata.generators.base import ColumnContext, Generator, Rows
-from fauxdata.generators.choice import WeightedPicker, values_series
+from fauxdata.generators.choice import WeightedPicker, WeightedValues, values_series
 from fauxdata.spec import generators as g
 
 
-class SeedListGenerator(Generator):
+class SeedListGenerator(WeightedValues):
     """Values read from a TXT file (one per line) or a CSV file, with optional weights."""
 
     kinds = ("seed_list",)
@@ -73,15 +73,6 @@ class SeedListGenerator(Generator):
         if sum(weights) <= 0:
             raise self.ctx.error(f"{path.name}: weights are all zero")
         return values, weights
-
-    def generate(self, rows: Rows, inputs: Mapping[str, pl.Series]) -> pl.Series:
-        return self.values.gather(self.picker.pick(rows))
-
-    def domain_size(self) -> int:
-        return self.values.len()
-
-    def at_domain(self, index: Rows, inputs: Mapping[str, pl.Series]) -> pl.Series:
-        return self.values.gather(index)
 
 
 class ConstantGenerator(Generator):

@@ -82,21 +82,10 @@ ParentPick = Annotated[
 ]
 
 
-class ForeignKeyRef(Strict):
-    """A key of another table (``references: table.column``); parents picked by ``distribution``.
+class _References(Strict):
+    """A ``references: table.column`` field and its two halves."""
 
-    In a table with ``per: parent`` the column referencing that parent follows the
-    children-per-parent layout instead.
-    """
-
-    kind: Literal["foreign_key"]
     references: str = Field(description="table.column of a primary or unique key.")
-    distribution: ParentPick = Field(default_factory=lambda: UniformPick(kind="uniform"))
-
-    @field_validator("distribution", mode="before")
-    @classmethod
-    def _shorthand(cls, v: object) -> object:
-        return {"kind": v} if isinstance(v, str) else v
 
     @field_validator("references")
     @classmethod
@@ -110,6 +99,22 @@ class ForeignKeyRef(Strict):
     @property
     def column(self) -> str:
         return self.references.split(".")[1]
+
+
+class ForeignKeyRef(_References):
+    """A key of another table (``references: table.column``); parents picked by ``distribution``.
+
+    In a table with ``per: parent`` the column referencing that parent follows the
+    children-per-parent layout instead.
+    """
+
+    kind: Literal["foreign_key"]
+    distribution: ParentPick = Field(default_factory=lambda: UniformPick(kind="uniform"))
+
+    @field_validator("distribution", mode="before")
+    @classmethod
+    def _shorthand(cls, v: object) -> object:
+        return {"kind": v} if isinstance(v, str) else v
 
 
 # --- children per parent --------------------------------------------------------------
@@ -182,29 +187,15 @@ class ChildNumber(Strict):
     start: int = 1
 
 
-class Hierarchy(Strict):
+class Hierarchy(_References):
     """A self-reference forming a forest: ``roots`` top rows (NULL), then levels of about ``span`` children each."""
 
     kind: Literal["hierarchy"]
-    references: str = Field(description="table.column of this table's own key.")
     roots: int = Field(default=1, ge=1)
     span: float = Field(default=5.0, ge=1, description="Average children per node.")
     max_depth: int | None = Field(
         default=None, ge=1, description="Widens span so the tree is no deeper."
     )
-
-    @field_validator("references")
-    @classmethod
-    def _is_dotted(cls, v: str) -> str:
-        return _dotted(v, "references")
-
-    @property
-    def table(self) -> str:
-        return self.references.split(".")[0]
-
-    @property
-    def column(self) -> str:
-        return self.references.split(".")[1]
 
 
 class Lookup(Strict):

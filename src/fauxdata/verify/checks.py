@@ -73,13 +73,12 @@ def _table_checks(
         dupes = f"SELECT {cols}, count(*) AS n FROM {rel} WHERE {not_null} GROUP BY ALL HAVING count(*) > 1"
         count, examples = violations(con, dupes, f"({cols})" if len(columns) > 1 else cols)
         what = f"{out}.{'+'.join(columns)}"
-        yield Check(
+        yield Check.counted(
             f"{label} {what}: no duplicates",
-            "fail" if count else "pass",
             name,
-            f"{count} duplicated values" if count else "",
             count,
             examples,
+            "duplicated values",
         )
 
     for column in table.columns.values():
@@ -112,13 +111,12 @@ def _table_checks(
         present = " AND ".join(f"c.{quote(cc)} IS NOT NULL" for cc in fk.columns)
         orphans = f"SELECT c.* FROM {rel} c WHERE {present} AND NOT EXISTS (SELECT 1 FROM {parent_rel} p WHERE {match})"
         count, examples = violations(con, orphans, quote(fk.columns[0]))
-        yield Check(
+        yield Check.counted(
             label,
-            "fail" if count else "pass",
             name,
-            f"{count} orphan rows" if count else "",
             count,
             examples,
+            "orphan rows",
         )
 
     for column in table.columns.values():
@@ -140,13 +138,12 @@ def _domain_checks(
             bad = f"SELECT {col} AS v FROM {rel} WHERE {col} IS NOT NULL AND {col}::VARCHAR NOT IN ({', '.join(sql_string(str(_canon(v))) for v in values)})"
             count, examples = violations(con, bad, "v")
             shown = literal if len(literal) < 80 else literal[:77] + "..."
-            yield Check(
+            yield Check.counted(
                 f"Enum domain: {where} in ({shown})",
-                "fail" if count else "pass",
                 table.name,
-                f"{count} values outside the domain" if count else "",
                 count,
                 examples,
+                "values outside the domain",
             )
         case g.UniformInt() | g.UniqueInt():
             bounds = (gen.min, gen.max)
@@ -176,13 +173,12 @@ def _domain_checks(
                     f"DuckDB cannot run this regex: {exc}",
                 )
                 return
-            yield Check(
+            yield Check.counted(
                 f"Pattern: {where} matches {gen.pattern}",
-                "fail" if count else "pass",
                 table.name,
-                f"{count} values do not match" if count else "",
                 count,
                 examples,
+                "values do not match",
             )
     if bounds is not None and column.type.name not in ("text", "varchar"):
         low, high = bounds
@@ -194,13 +190,12 @@ def _domain_checks(
         if conditions:
             bad = f"SELECT {col} AS v FROM {rel} WHERE {' OR '.join(conditions)}"
             count, examples = violations(con, bad, "v")
-            yield Check(
+            yield Check.counted(
                 f"Range: {where} within [{_show(low, '-inf')}, {_show(high, '+inf')}]",
-                "fail" if count else "pass",
                 table.name,
-                f"{count} values out of range" if count else "",
                 count,
                 examples,
+                "values out of range",
             )
 
 

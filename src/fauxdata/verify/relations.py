@@ -57,13 +57,12 @@ def relation_checks(
                     f"(epoch(c.{col}) < epoch({base}) + {low} - 86400 * {int(column.type.name == 'date')} OR epoch(c.{col}) > epoch({base}) + {high})"
                 )
                 count, examples = violations(con, bad, "v")
-                yield Check(
+                yield Check.counted(
                     f"Temporal order: {where} within [{gen.min_delay}, {gen.max_delay}] after {gen.column}",
-                    "fail" if count else "pass",
                     table.name,
-                    f"{count} rows out of order" if count else "",
                     count,
                     examples,
+                    "rows out of order",
                 )
             case g.Lookup():
                 base, joins = _base(plan, table, gen.column, relation)
@@ -71,13 +70,12 @@ def relation_checks(
                     continue
                 bad = f"SELECT c.{col} AS v FROM {rel} c {joins} WHERE c.{col} IS DISTINCT FROM {base}"
                 count, examples = violations(con, bad, "v")
-                yield Check(
+                yield Check.counted(
                     f"Consistency: {where} = {gen.column}",
-                    "fail" if count else "pass",
                     table.name,
-                    f"{count} rows differ" if count else "",
                     count,
                     examples,
+                    "rows differ",
                 )
             case g.Aggregate():
                 yield from _aggregate(plan, table, con, rel, relation, column.name, gen)
@@ -147,13 +145,12 @@ def _cardinality(
     condition = f"n < {low}" + (f" OR n > {high}" if high is not None else "")
     count, examples = violations(con, f"SELECT k, n FROM ({counts}) WHERE {condition}", "k")
     bounds = f"[{low}, {high if high is not None else 'inf'}]"
-    yield Check(
+    yield Check.counted(
         f"Cardinality: every {parent.output_name} has {bounds} {table.output_name}",
-        "fail" if count else "pass",
         table.name,
-        f"{count} parents out of bounds" if count else "",
         count,
         examples,
+        "parents out of bounds",
     )
 
 
@@ -183,11 +180,10 @@ def _aggregate(
     expected = f"SELECT p.{quote(key[1])} AS k, {fn} AS e FROM {rel} p LEFT JOIN {child_rel} x ON x.{quote(child.per.column)} = p.{quote(key[1])} GROUP BY ALL"
     bad = f"SELECT c.{quote(key[1])} AS k FROM {rel} c JOIN ({expected}) a ON a.k = c.{quote(key[1])} WHERE abs(c.{quote(name)}::DOUBLE - a.e::DOUBLE) > 1e-6 * (1 + abs(a.e::DOUBLE)) OR (c.{quote(name)} IS NULL) <> (a.e IS NULL)"
     count, examples = violations(con, bad, "k")
-    yield Check(
+    yield Check.counted(
         f"Aggregate: {table.output_name}.{name} = {gen.fn}({gen.of})",
-        "fail" if count else "pass",
         table.name,
-        f"{count} rows differ" if count else "",
         count,
         examples,
+        "rows differ",
     )

@@ -22,6 +22,18 @@ class Check:
     failing: int = 0
     examples: list[Any] = field(default_factory=list)
 
+    @classmethod
+    def counted(cls, name: str, table: str, count: int, examples: list[Any], what: str) -> Check:
+        """A check that fails when ``count`` rows violate it (``what``: "orphan rows")."""
+        return cls(
+            name,
+            "fail" if count else "pass",
+            table,
+            f"{count} {what}" if count else "",
+            count,
+            examples,
+        )
+
     @property
     def passed(self) -> bool:
         return self.status != "fail"
