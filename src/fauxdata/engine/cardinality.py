@@ -92,7 +92,14 @@ class PerIndex:
         return self.values[np.minimum(idx, self.values.size - 1)]
 
     def parent_of(self, children: I64) -> I64:
-        """The parent row of each child row."""
+        """The parent row of each child row (linear for a run of consecutive rows)."""
+        n = children.shape[0]
+        if n > 1 and children[-1] - children[0] == n - 1 and bool((np.diff(children) == 1).all()):
+            first, last = np.searchsorted(self.offsets, children[[0, -1]], side="right") - 1
+            parents = np.arange(first, last + 1, dtype=np.int64)
+            starts = np.maximum(self.offsets[first : last + 1], children[0])
+            stops = np.minimum(self.offsets[first + 1 : last + 2], children[-1] + 1)
+            return np.repeat(parents, stops - starts)
         return np.searchsorted(self.offsets, children, side="right") - 1
 
     def position(self, children: I64, parents: I64) -> I64:

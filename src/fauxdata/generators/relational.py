@@ -140,7 +140,11 @@ class AfterGenerator(Generator):
 
 
 class AggregateGenerator(Generator):
-    """Sum, count, min, max or mean of a column over each row's children."""
+    """Sum, count, min, max or mean of a column over each row's children.
+
+    A parent's children are consecutive child rows, so each aggregate is one
+    ``ufunc.reduceat`` over the children's values.
+    """
 
     kinds = ("aggregate",)
     spec: g.Aggregate
@@ -149,21 +153,38 @@ class AggregateGenerator(Generator):
         child, column = self.spec.of.split(".")
         layout = self.ctx.engine().per_index(child)
         child_rows, group = layout.children(rows)
-        n = rows.shape[0]
+        counts = np.bincount(group, minlength=rows.shape[0]).astype(np.int64)
         if self.spec.fn == "count":
-            return pl.Series(np.bincount(group, minlength=n).astype(np.int64))
+            return pl.Series(counts)
         values = self.ctx.lookup(child, column, child_rows)
-        frame = pl.DataFrame({"g": group, "v": values})
-        agg = {
-            "sum": pl.col("v").sum(),
-            "min": pl.col("v").min(),
-            "max": pl.col("v").max(),
-            "mean": pl.col("v").cast(pl.Float64).mean(),
-        }[self.spec.fn]
-        grouped = frame.group_by("g").agg(agg.alias("v"))
-        out = (
-            pl.DataFrame({"g": np.arange(n, dtype=np.int64)})
-            .join(grouped, on="g", how="left")
-            .sort("g")["v"]
-        )
-        return out.fill_null(0) if self.spec.fn == "sum" else out
+        numeric = values.cast(pl.Float64)
+        present = numeric.is_not_null().to_numpy()
+        data = numeric.fill_null(0.0).to_numpy()
+        has = counts > 0
+        starts = (np.cumsum(counts) - counts)[has]
+        out = np.zeros(rows.shape[0], dtype=np.float64)
+        if self.spec.fn in ("sum", "mean"):
+            out[has] = np.add.reduceat(data, starts) if starts.size else out[has]
+            if self.spec.fn == "mean":
+                seen = np.zeros(rows.shape[0], dtype=np.int64)
+                seen[has] = np.add.reduceat(present.astype(np.int64), starts) if starts.size else 0
+                result = pl.Series(np.divide(out, seen, out=np.zeros_like(out), where=seen > 0))
+                return (
+                    result.scatter(np.flatnonzero(seen == 0), None) if (seen == 0).any() else result
+                )
+            return pl.Series(out).cast(_result_type(values))
+        fill = np.inf if self.spec.fn == "min" else -np.inf
+        ufunc = np.minimum if self.spec.fn == "min" else np.maximum
+        masked = np.where(present, data, fill)
+        out[has] = ufunc.reduceat(masked, starts) if starts.size else out[has]
+        result = pl.Series(out)
+        empty = ~has | ~np.isfinite(out)
+        if empty.any():
+            result = result.scatter(np.flatnonzero(empty), None)
+        return result.cast(_result_type(values))
+
+
+def _result_type(values: pl.Series) -> type[pl.DataType]:
+    """Integers stay integers; everything else (decimals too, which may outgrow their
+    precision when summed) is a float until the column's declared type is applied."""
+    return pl.Int64 if values.dtype.is_integer() else pl.Float64
