@@ -482,3 +482,63 @@ def test_random_schemas_verify_and_ignore_block_size(spec: dict[str, Any], block
     assert {n: t.digest for n, t in again.tables.items()} == {
         n: t.digest for n, t in reference.tables.items()
     }
+
+
+def test_composite_foreign_key_to_a_composite_natural_key() -> None:
+    spec = {
+        "name": "nat",
+        "seed": 4,
+        "tables": {
+            "customers": {
+                "rows": 500,
+                "primary_key": ["customer_no", "dob"],
+                "columns": {
+                    "customer_no": {"generator": {"kind": "uniform_int", "min": 1, "max": 300}},
+                    "dob": {
+                        "generator": {"kind": "date", "start": "1960-01-01", "end": "1960-12-31"}
+                    },
+                },
+            },
+            "visits": {
+                "rows": 2000,
+                "foreign_keys": [
+                    {
+                        "columns": ["customer_no", "customer_dob"],
+                        "references": {"table": "customers", "columns": ["customer_no", "dob"]},
+                    }
+                ],
+                "columns": {
+                    "customer_no": {
+                        "generator": {"kind": "foreign_key", "references": "customers.customer_no"}
+                    },
+                    "customer_dob": {"generator": {"kind": "lookup", "column": "customer_no.dob"}},
+                },
+            },
+        },
+    }
+    result = fauxdata.generate(spec)
+    assert result.report is not None and result.report.passed
+    customers = result.frames["customers"]
+    assert customers.select("customer_no", "dob").unique().height == 500  # jointly unique
+    assert customers["customer_no"].n_unique() < 500  # while neither column is unique alone
+    pairs = result.frames["visits"].join(
+        customers,
+        left_on=["customer_no", "customer_dob"],
+        right_on=["customer_no", "dob"],
+        how="anti",
+    )
+    assert pairs.height == 0
+    fk = next(
+        c
+        for c in result.report.checks
+        if c.name.startswith("FK integrity: all visits.customer_no,customer_dob")
+    )
+    assert fk.status == "pass"
+    spec["tables"]["visits"]["columns"]["customer_dob"] = {
+        "generator": {"kind": "date", "start": "1960-01-01", "end": "1960-12-31"}
+    }
+    with pytest.raises(
+        SpecError,
+        match="columns customer_no, customer_dob form a foreign key to customers but are not filled from it",
+    ):
+        fauxdata.check(spec)

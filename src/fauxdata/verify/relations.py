@@ -103,7 +103,11 @@ def _cycles(
 def _base(
     plan: Plan, table: ResolvedTable, dotted: str, relation: Relation
 ) -> tuple[str | None, str]:
-    """SQL for the column a rule compares with, and the join that reaches it."""
+    """SQL for the column a rule compares with, and the join that reaches it.
+
+    Through a foreign key that is part of a composite key, the join uses every column
+    of that key, since the anchor column alone need not be unique in the parent.
+    """
     if "." not in dotted:
         return f"c.{quote(dotted)}", ""
     via, column = dotted.split(".")
@@ -113,10 +117,12 @@ def _base(
     parent_rel = relation(parent[0])
     if parent_rel is None:
         return None, ""
-    return (
-        f"p.{quote(column)}",
-        f"LEFT JOIN {parent_rel} p ON p.{quote(parent[1])} = c.{quote(via)}",
-    )
+    pairs = [(via, parent[1])]
+    for fk in table.foreign_keys:
+        if len(fk.columns) > 1 and via in fk.columns and fk.parent == parent[0]:
+            pairs = list(zip(fk.columns, fk.parent_columns, strict=True))
+    condition = " AND ".join(f"p.{quote(pc)} = c.{quote(cc)}" for cc, pc in pairs)
+    return f"p.{quote(column)}", f"LEFT JOIN {parent_rel} p ON {condition}"
 
 
 def _cardinality(
