@@ -281,3 +281,41 @@ def test_foreign_keys_resolve_and_one_to_one() -> None:
     frames = fauxdata.generate(spec).frames
     assert set(frames["c"]["p_id"].unique().to_list()) == set(frames["p"]["id"].to_list())
     assert sorted(frames["o"]["p_id"].to_list()) == sorted(frames["p"]["id"].to_list())
+
+
+def test_sql_expressions_compute_from_the_row() -> None:
+    spec = {
+        "name": "s",
+        "tables": {
+            "t": {
+                "rows": 1000,
+                "columns": {
+                    "price": {
+                        "type": "decimal(8,2)",
+                        "generator": {"kind": "uniform", "min": 1, "max": 10, "decimals": 2},
+                    },
+                    "qty": {"generator": {"kind": "uniform_int", "min": 1, "max": 4}},
+                    "total": {
+                        "type": "decimal(10,2)",
+                        "generator": {"kind": "sql", "expression": "price * qty"},
+                    },
+                    "size": {
+                        "generator": {
+                            "kind": "sql",
+                            "expression": "CASE WHEN qty > 2 THEN 'bulk' ELSE 'single' END",
+                        }
+                    },
+                },
+            }
+        },
+    }
+    frame = fauxdata.generate(spec).frames["t"]
+    assert (
+        frame["total"].cast(pl.Float64) - frame["price"].cast(pl.Float64) * frame["qty"]
+    ).abs().max() < 1e-9  # type: ignore[operator]
+    assert ((frame["size"] == "bulk") == (frame["qty"] > 2)).all()
+    spec["tables"]["t"]["columns"]["size"]["generator"]["expression"] = "qty || 1 + price"
+    with pytest.raises(
+        FauxdataError, match=r"tables\.t\.columns\.size\.generator\.expression: SQL expression"
+    ):
+        fauxdata.check(spec)

@@ -5,31 +5,8 @@ from __future__ import annotations
 import polars as pl
 
 from fauxdata.errors import GenerationError
+from fauxdata.spec.expressions import polars_type
 from fauxdata.spec.types import INTEGER_BOUNDS, ColumnType
-
-_POLARS = {
-    "smallint": pl.Int16,
-    "integer": pl.Int32,
-    "bigint": pl.Int64,
-    "float": pl.Float32,
-    "double": pl.Float64,
-    "text": pl.String,
-    "varchar": pl.String,
-    "uuid": pl.String,
-    "boolean": pl.Boolean,
-    "date": pl.Date,
-}
-
-
-def polars_type(ctype: ColumnType, time_zone: str | None = None) -> pl.DataType:
-    """The Polars dtype a column of this type is stored as."""
-    if ctype.name == "decimal":
-        return pl.Decimal(ctype.precision or 18, ctype.scale or 0)
-    if ctype.name == "timestamp":
-        return pl.Datetime("us")
-    if ctype.name == "timestamptz":
-        return pl.Datetime("us", time_zone or "UTC")
-    return _POLARS[ctype.name]()
 
 
 def cast_column(series: pl.Series, ctype: ColumnType, path: str) -> pl.Series:

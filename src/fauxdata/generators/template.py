@@ -1,4 +1,4 @@
-"""Templates: text built from other columns of the same row, evaluated as one expression."""
+"""Columns computed from other columns of the row: text templates and SQL expressions."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import polars as pl
 
 from fauxdata.generators.base import ColumnContext, Generator, Rows
 from fauxdata.spec import generators as g
+from fauxdata.spec.expressions import compile_sql
 
 _NON_ASCII = r"[^\x00-\x7F]"
 
@@ -63,3 +64,28 @@ class TemplateGenerator(Generator):
         if self.spec.upper:
             expr = expr.str.to_uppercase()
         return pl.DataFrame(fields, height=rows.shape[0]).select(expr.alias("v")).to_series()
+
+
+class SqlGenerator(Generator):
+    """A SQL expression over other columns of the row, compiled once to Polars."""
+
+    kinds = ("sql",)
+    spec: g.SqlExpression
+
+    def __init__(self, spec: g.SqlExpression, ctx: ColumnContext) -> None:
+        super().__init__(spec, ctx)
+        self.expression = compile_sql(spec.expression)
+
+    def dependencies(self) -> tuple[str, ...]:
+        return tuple(self.spec.fields())
+
+    def generate(self, rows: Rows, inputs: Mapping[str, pl.Series]) -> pl.Series:
+        frame = pl.DataFrame(
+            {name: inputs[name] for name in self.dependencies()}, height=rows.shape[0]
+        )
+        result = frame.select(self.expression.alias("v")).to_series()
+        return (
+            result
+            if result.len() == rows.shape[0]
+            else pl.repeat(result[0], rows.shape[0], eager=True)
+        )

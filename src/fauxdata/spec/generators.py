@@ -354,6 +354,30 @@ class Template(Strict):
         return list(seen)
 
 
+class SqlExpression(Strict):
+    """A SQL expression over other columns of the row: ``unit_price * quantity``.
+
+    Compiled once into a vectorized Polars expression; the columns it reads are
+    evaluated first.
+    """
+
+    kind: Literal["sql"]
+    expression: str
+
+    @field_validator("expression")
+    @classmethod
+    def _parses(cls, v: str) -> str:
+        from fauxdata.spec.expressions import compile_sql
+
+        compile_sql(v)
+        return v
+
+    def fields(self) -> list[str]:
+        from fauxdata.spec.expressions import compile_sql
+
+        return compile_sql(self.expression).meta.root_names()
+
+
 # --- mockers -------------------------------------------------------------------------
 
 MockKind = Literal[
@@ -411,6 +435,7 @@ GeneratorSpec = Annotated[
     | SeedList
     | Constant
     | Template
+    | SqlExpression
     | Mock
     | ForeignKeyRef
     | ChildNumber

@@ -36,6 +36,17 @@ def column_relations(
                         Problem(f"{path}.template", f"unknown column '{{{dep}}}' in template", hint)
                     )
             return tuple(gen.fields()), None
+        case g.SqlExpression():
+            fields = tuple(gen.fields())
+            for dep in fields:
+                if dep not in table.columns:
+                    hint = did_you_mean(dep, names) or f"columns of {tname}: {', '.join(names)}"
+                    problems.append(
+                        Problem(
+                            f"{path}.expression", f"unknown column '{dep}' in SQL expression", hint
+                        )
+                    )
+            return fields, None
         case g.ForeignKeyRef():
             if not _anchors_composite(table, cname, gen):
                 _check_key_reference(spec, f"{path}.references", gen.table, gen.column, problems)

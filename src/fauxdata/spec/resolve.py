@@ -15,6 +15,7 @@ from types import MappingProxyType
 
 from fauxdata.errors import Problem, SpecError, did_you_mean
 from fauxdata.spec import generators as g
+from fauxdata.spec.expressions import result_type
 from fauxdata.spec.models import Column, Spec, Table
 from fauxdata.spec.ordering import column_order, table_order
 from fauxdata.spec.plan import Plan, ResolvedColumn, ResolvedForeignKey, ResolvedPer, ResolvedTable
@@ -117,7 +118,14 @@ def natural_type(gen: g.GeneratorSpec) -> ColumnType | None:
             return _value_type(gen.options()[0])
         case g.Constant():
             return _value_type([gen.value])
-        case g.ForeignKeyRef() | g.Hierarchy() | g.Lookup() | g.After() | g.Aggregate():
+        case (
+            g.ForeignKeyRef()
+            | g.Hierarchy()
+            | g.Lookup()
+            | g.After()
+            | g.Aggregate()
+            | g.SqlExpression()
+        ):
             return None
         case _:
             return ColumnType("text")
@@ -164,6 +172,14 @@ def _column_type(
             if "." in gen.column:
                 return _through(spec, table, gen.column, known)
             return known.get((tname, gen.column))
+        case g.SqlExpression():
+            inputs = {f: known.get((tname, f)) for f in gen.fields()}
+            if any(t is None for t in inputs.values()):
+                return None
+            try:
+                return result_type(gen.expression, inputs)  # type: ignore[arg-type]
+            except ValueError:
+                return None  # reported with its path by _resolve_table
         case g.Aggregate():
             if gen.fn == "count":
                 return ColumnType("bigint")
@@ -218,6 +234,16 @@ def _resolve_table(
         inferred = _column_type(spec, tname, table, column.model_copy(update={"type": None}), types)
         if declared is not None and inferred is not None:
             _check_cast(f"{base}.columns.{cname}", column.generator, inferred, declared, problems)
+        if isinstance(column.generator, g.SqlExpression) and all(
+            f in table.columns for f in column.generator.fields()
+        ):
+            _check_expression(
+                f"{base}.columns.{cname}.generator.expression",
+                tname,
+                column.generator,
+                types,
+                problems,
+            )
         if isinstance(column.generator, g.After):
             found = declared or inferred
             if found is not None and not found.is_temporal:
@@ -286,6 +312,24 @@ def _resolve_table(
         output_name=table.output or tname,
         per=per,
     )
+
+
+def _check_expression(
+    path: str,
+    tname: str,
+    gen: g.SqlExpression,
+    types: dict[tuple[str, str], ColumnType],
+    problems: list[Problem],
+) -> None:
+    inputs = {f: types.get((tname, f)) for f in gen.fields()}
+    if any(t is None for t in inputs.values()):
+        return
+    try:
+        result_type(gen.expression, inputs)  # type: ignore[arg-type]
+    except ValueError as exc:
+        problems.append(
+            Problem(path, str(exc), "check the column types the expression combines", "expression")
+        )
 
 
 def _check_cast(
