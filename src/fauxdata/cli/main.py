@@ -316,6 +316,77 @@ def validate(
         raise typer.Exit(1)
 
 
+@app.command()
+def init(
+    source: Annotated[
+        str,
+        typer.Option(
+            "--from",
+            help="Database URL, env:VAR or file:PATH (credentials never land in the spec).",
+        ),
+    ],
+    out: Annotated[Path, typer.Option("--out", help="Spec file to write.")],
+    mode: Annotated[
+        str,
+        typer.Option(
+            "--mode", help="mock-all (every table) or from-scratch (--tables and their parents)."
+        ),
+    ] = "mock-all",
+    schema_name: Annotated[
+        str | None, typer.Option("--schema", help="Database schema (default: the default one).")
+    ] = None,
+    tables: Annotated[
+        str | None, typer.Option("--tables", help="Only these tables, comma-separated.")
+    ] = None,
+    rows: Annotated[int, typer.Option("--rows", help="Rows per table in the spec.")] = 1000,
+    name: Annotated[
+        str | None, typer.Option("--name", help="Spec name (default: the file name).")
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite an existing spec file.")
+    ] = False,
+) -> None:
+    """Read a live schema (read-only, no rows) and write a spec with a generator for every column.
+
+    Examples:
+
+    * `fauxdata init --from postgresql://me@localhost/hr --out specs/hr.yaml`
+    * `fauxdata init --from env:DATABASE_URL --out specs/orders.yaml --mode from-scratch --tables orders`
+    """
+    from fauxdata.introspect.reflect import read_schema
+    from fauxdata.introspect.suggest import suggest_spec
+    from fauxdata.spec.yaml_io import dump_yaml
+
+    if mode not in ("mock-all", "from-scratch"):
+        errors.print(f"[red]error[/red] --mode: found '{mode}', expected mock-all or from-scratch")
+        raise typer.Exit(2)
+    if out.exists() and not force:
+        errors.print(
+            f"[red]error[/red] --out: {out} exists (use --force to overwrite, or fauxdata sync to update it)"
+        )
+        raise typer.Exit(2)
+    try:
+        found = read_schema(source, schema=schema_name, tables=_tables(tables))
+        spec = suggest_spec(
+            found, rows=rows, name=name or _identifier(out.stem), tables=_tables(tables), mode=mode
+        )
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(dump_yaml(spec))
+        plan = run.check(out)
+    except FauxdataError as exc:
+        _fail(exc)
+        return
+    columns = sum(len(t.columns) for t in plan.tables.values())
+    console.print(
+        f"[green]✓[/green] {out}: {len(plan.tables)} tables, {columns} columns from {found.url}; checked, ready to generate"
+    )
+
+
+def _identifier(text: str) -> str:
+    cleaned = "".join(c if c.isalnum() or c == "_" else "_" for c in text)
+    return cleaned if cleaned[:1].isalpha() else f"spec_{cleaned}"
+
+
 def main() -> None:
     """Entry point: unexpected failures print one line unless --debug asks for the traceback."""
     try:

@@ -12,15 +12,21 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import json
+import math
 import pkgutil
 import string
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 import polars as pl
+
+I64 = npt.NDArray[np.int64]
+U8 = npt.NDArray[np.uint8]
 
 #: Region assumed for a bare language code such as ``en`` or ``nl``.
 _DEFAULT_REGION = {
@@ -45,6 +51,14 @@ _TRANSLIT = str.maketrans(
     {"ß": "ss", "æ": "ae", "ø": "o", "œ": "oe", "ł": "l", "đ": "d", "þ": "th"}
 )
 _ADDRESS_FIELDS = {"st_num", "st_name", "st_sfx"}
+#: Largest unique domain offered: fits int64 indices and the engine's permutation.
+CAP = 10**18
+_SLOT_KINDS = {ord("#"): (10, ord("0")), ord("%"): (9, ord("1")), ord("@"): (26, ord("A"))}
+_CHARS = {  # which bytes a format position can hold, as a 256-bit set
+    ord("#"): sum(1 << c for c in range(48, 58)),
+    ord("%"): sum(1 << c for c in range(49, 58)),
+    ord("@"): sum(1 << c for c in range(65, 91)),
+}
 
 
 @dataclass(frozen=True)
@@ -82,6 +96,9 @@ class WordLists:
     phone_formats: tuple[str, ...]
     iban_country: str
     bban_format: str
+
+
+_ENGLISH = Locale("en_US", "en", "US", "en")
 
 
 # --- locales ---------------------------------------------------------------------------
@@ -251,7 +268,25 @@ def _postcodes(locale: Locale, address: dict[str, Any]) -> tuple[str, ...]:
 
 @lru_cache(maxsize=32)
 def word_lists(locale: Locale) -> WordLists:
-    """Load every list a mocker may need for the locale, once."""
+    """Every list a mocker may need for the locale, loaded once.
+
+    A list the locale's data lacks (or too few words to make host names from) comes
+    from English, so every kind works in every known locale.
+    """
+    lists = _load(locale)
+    if locale.dataset == "en":
+        return lists
+    english = word_lists(_ENGLISH)
+    missing = {
+        f.name: getattr(english, f.name)
+        for f in fields(lists)
+        if isinstance(value := getattr(lists, f.name), pl.Series)
+        and value.len() < (100 if f.name == "slugs" else 1)
+    }
+    return replace(lists, **missing)
+
+
+def _load(locale: Locale) -> WordLists:
     person = _mimesis(locale.dataset, "person")
     address = _mimesis(locale.dataset, "address")
     finance = _mimesis(locale.dataset, "finance")
@@ -294,6 +329,117 @@ def _flat(values: Any) -> list[str]:
 
 
 @lru_cache(maxsize=1)
+def uri_paths() -> pl.Series:
+    """First path segments of URLs (Faker's): app, blog, category, ..."""
+    from faker.providers.internet import Provider
+
+    return _series(list(Provider.uri_paths))
+
+
+@lru_cache(maxsize=1)
 def country_codes() -> pl.Series:
     """ISO 3166-1 alpha-2 codes."""
     return pl.Series(sorted(_regions()), dtype=pl.String)
+
+
+@lru_cache(maxsize=64)
+def first_names(locale: Locale, gender: str | None) -> tuple[pl.Series, pl.Series]:
+    """First names for a gender (both when None) and their email-safe handles."""
+    lists = word_lists(locale)
+    names = {"female": lists.female, "male": lists.male}.get(gender or "")
+    if names is None:
+        names = pl.concat([lists.female, lists.male]).unique().sort()
+    if locale.dataset == "en":
+        return names, handles(names)
+    return names, _latin(handles(names), first_names(_ENGLISH, gender)[1])
+
+
+@lru_cache(maxsize=64)
+def last_handles(locale: Locale) -> pl.Series:
+    found = handles(word_lists(locale).surnames)
+    return found if locale.dataset == "en" else _latin(found, last_handles(_ENGLISH))
+
+
+def _latin(found: pl.Series, english: pl.Series) -> pl.Series:
+    """Names in other scripts (ja, zh, ru) fold to nothing: mail handles come from English."""
+    return found if found.len() >= 20 else english
+
+
+# --- formats: '#' digit, '%' digit 1-9, '@' capital letter -------------------------------
+
+
+@dataclass(frozen=True)
+class Formats:
+    """Formats compiled to arrays, so rows of different formats fill in one pass.
+
+    Slot j of format f is byte ``position[f, j]``. A format with fewer slots points the
+    rest at a scratch column past the widest format and gives them radix 1.
+    """
+
+    texts: tuple[str, ...]
+    template: U8
+    width: I64
+    position: I64
+    radix: I64
+    zero: U8
+    beyond: npt.NDArray[np.bool_]
+    """Slots whose place value (product of the radices right of them) reaches CAP."""
+    sizes: tuple[int, ...]
+
+    @property
+    def slots(self) -> int:
+        return int(self.radix.shape[1])
+
+
+@lru_cache(maxsize=128)
+def compile_formats(texts: tuple[str, ...]) -> Formats:
+    encoded = [t.encode("utf-8") for t in texts]
+    width = max(len(e) for e in encoded)
+    n_slots = max(sum(b in _SLOT_KINDS for b in e) for e in encoded)
+    template = np.zeros((len(texts), width + 1), dtype=np.uint8)
+    position = np.full((len(texts), n_slots), width, dtype=np.int64)
+    radix = np.ones((len(texts), n_slots), dtype=np.int64)
+    zero = np.zeros((len(texts), n_slots), dtype=np.uint8)
+    for f, text in enumerate(encoded):
+        template[f, : len(text)] = np.frombuffer(text, dtype=np.uint8)
+        for j, at in enumerate(i for i, b in enumerate(text) if b in _SLOT_KINDS):
+            position[f, j] = at
+            radix[f, j], zero[f, j] = _SLOT_KINDS[text[at]]
+    beyond = np.array(
+        [[math.prod(int(r) for r in row[j + 1 :]) >= CAP for j in range(n_slots)] for row in radix],
+        dtype=np.bool_,
+    ).reshape(len(texts), n_slots)
+    sizes = tuple(math.prod(int(r) for r in row) for row in radix)
+    widths = np.array([len(e) for e in encoded], dtype=np.int64)
+    return Formats(texts, template, widths, position, radix, zero, beyond, sizes)
+
+
+def _char_sets(text: str) -> list[int]:
+    return [_CHARS.get(b, 1 << b) for b in text.encode("utf-8")]
+
+
+def _overlap(a: list[int], b: list[int]) -> bool:
+    return len(a) == len(b) and all(x & y for x, y in zip(a, b, strict=True))
+
+
+@lru_cache(maxsize=128)
+def enumerable(texts: tuple[str, ...]) -> tuple[tuple[int, ...], tuple[int, ...], int]:
+    """Formats whose values no other kept format can produce, their offsets, and the total.
+
+    Greedy, largest first: '+1-325-###-####' and '+1-330-###-####' never collide, so a
+    unique phone column can use all of them; a format that could repeat another's values
+    is left out of the unique domain.
+    """
+    compiled = compile_formats(tuple(dict.fromkeys(texts)))
+    sets = [_char_sets(t) for t in compiled.texts]
+    kept: list[int] = []
+    for f in sorted(range(len(sets)), key=lambda f: -compiled.sizes[f]):
+        if not any(_overlap(sets[f], sets[k]) for k in kept):
+            kept.append(f)
+    chosen, starts, total = [], [], 0
+    for f in kept:
+        if total < CAP:
+            chosen.append(texts.index(compiled.texts[f]))
+            starts.append(total)
+            total += min(compiled.sizes[f], CAP)
+    return tuple(chosen), tuple(starts), min(total, CAP)

@@ -1,0 +1,122 @@
+"""Turn CHECK constraints into generator bounds, parsed with sqlglot.
+
+Common forms become constraints on the generator: ranges (``>=``, ``<``, ``BETWEEN``),
+``IN`` lists, ``length(col) <= n``, and ``a IS NULL OR a > b`` (``a`` after ``b``).
+Anything else is kept as text so the spec can show it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import sqlglot
+from sqlglot import exp
+
+
+@dataclass
+class Rules:
+    low: float | str | None = None
+    low_strict: bool = False
+    high: float | str | None = None
+    high_strict: bool = False
+    values: list[object] | None = None
+    max_length: int | None = None
+    after: str | None = None
+    unparsed: list[str] = field(default_factory=list)
+
+
+def _literal(node: exp.Expression) -> float | str | None:
+    while isinstance(node, exp.Cast | exp.Paren):
+        node = node.this
+    if isinstance(node, exp.Neg):
+        inner = _literal(node.this)
+        return -inner if isinstance(inner, float) else None
+    if isinstance(node, exp.Literal):
+        return float(node.this) if node.is_number else str(node.this)
+    return None
+
+
+def _column(node: exp.Expression) -> str | None:
+    while isinstance(node, exp.Cast | exp.Paren):
+        node = node.this
+    return node.name if isinstance(node, exp.Column) else None
+
+
+_FLIP = {exp.GT: exp.LT, exp.GTE: exp.LTE, exp.LT: exp.GT, exp.LTE: exp.GTE, exp.EQ: exp.EQ}
+
+
+def rules_for(column: str, checks: list[str], dialect: str = "postgres") -> Rules:
+    """Everything the CHECKs say about one column."""
+    rules = Rules()
+    for text in checks:
+        try:
+            tree = sqlglot.parse_one(text, read=dialect)
+        except sqlglot.errors.ParseError:
+            rules.unparsed.append(text)
+            continue
+        parts = list(tree.flatten()) if isinstance(tree, exp.And) else [tree]
+        for part in parts:
+            if not _apply(column, part, rules):
+                rules.unparsed.append(part.sql(dialect=dialect))
+    return rules
+
+
+def _apply(column: str, node: exp.Expression, rules: Rules) -> bool:
+    while isinstance(node, exp.Paren):
+        node = node.this
+    if isinstance(node, exp.Between) and _column(node.this) == column:
+        rules.low, rules.high = _literal(node.args["low"]), _literal(node.args["high"])
+        return rules.low is not None and rules.high is not None
+    if isinstance(node, exp.In) and _column(node.this) == column:
+        values = [_literal(v) for v in node.expressions]
+        if all(v is not None for v in values):
+            rules.values = values  # type: ignore[assignment]
+            return True
+        return False
+    if isinstance(node, exp.Or):  # a IS NULL OR a > b
+        left, right = node.this, node.expression
+        if isinstance(left, exp.Is) and _column(left.this) == column:
+            return _apply(column, right, rules)
+        return False
+    if type(node) in _FLIP:
+        left, right, kind = node.this, node.expression, type(node)
+        if _column(left) != column and _column(right) == column:
+            left, right, kind = right, left, _FLIP[kind]
+        if (
+            isinstance(left, exp.Length)
+            and _column(left.this) == column
+            and kind in (exp.LT, exp.LTE)
+        ):
+            value = _literal(right)
+            if isinstance(value, float):
+                rules.max_length = int(value) - (1 if kind is exp.LT else 0)
+                return True
+        if _column(left) != column:
+            return False
+        other = _column(right)
+        if other is not None and kind in (exp.GT, exp.GTE):
+            rules.after = other
+            return True
+        value = _literal(right)
+        if value is None:
+            return False
+        if kind in (exp.GT, exp.GTE):
+            rules.low, rules.low_strict = value, kind is exp.GT
+        elif kind in (exp.LT, exp.LTE):
+            rules.high, rules.high_strict = value, kind is exp.LT
+        else:
+            rules.values = [value]
+        return True
+    return False
+
+
+_BOUND = re.compile(r"FROM \('?([^')]+)'?\) TO \('?([^')]+)'?\)")
+
+
+def partition_range(bounds: list[str]) -> tuple[str, str] | None:
+    """The overall [from, to) of range partitions, from their bound expressions."""
+    found = [m.groups() for b in bounds if (m := _BOUND.search(b))]
+    if not found or any("MINVALUE" in f or "MAXVALUE" in t for f, t in found):
+        return None
+    return min(f for f, _ in found), max(t for _, t in found)

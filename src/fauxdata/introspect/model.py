@@ -1,0 +1,52 @@
+"""What introspection learns about a source: tables, columns, keys, checks. No rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class SourceColumn:
+    name: str
+    type: str
+    """Lower-case base type: integer, varchar, numeric, uuid, enum, jsonb, ..."""
+    nullable: bool
+    length: int | None = None
+    precision: int | None = None
+    scale: int | None = None
+    labels: list[str] = field(default_factory=list)
+    """Enum labels."""
+    array_of: str | None = None
+    identity: bool = False
+    default: str | None = None
+    checks: list[str] = field(default_factory=list)
+    """CHECKs on this column alone (domains included), as SQL text."""
+
+
+@dataclass
+class SourceForeignKey:
+    columns: list[str]
+    parent: str
+    parent_columns: list[str]
+
+
+@dataclass
+class SourceTable:
+    name: str
+    columns: dict[str, SourceColumn]
+    primary_key: list[str] = field(default_factory=list)
+    unique: list[list[str]] = field(default_factory=list)
+    foreign_keys: list[SourceForeignKey] = field(default_factory=list)
+    checks: list[str] = field(default_factory=list)
+    """CHECKs across columns, kept as verification rules."""
+    partitions: list[tuple[str, str]] = field(default_factory=list)
+    """(partition name, bound expression) for partitioned tables."""
+
+
+@dataclass
+class SourceSchema:
+    dialect: str
+    url: str
+    """The URL with any password masked."""
+    schema: str | None
+    tables: dict[str, SourceTable]

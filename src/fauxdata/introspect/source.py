@@ -1,0 +1,97 @@
+"""Connection URLs: credentials from the environment, never printed, sources opened read-only."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy.engine import URL, make_url
+
+from fauxdata.errors import FauxdataError
+
+
+def resolve_url(text: str) -> str:
+    """``env:VAR`` reads the URL from the environment, ``file:PATH`` from a file; else as given.
+
+    Raises:
+        FauxdataError: the variable or file is missing.
+    """
+    if text.startswith("env:"):
+        name = text[4:]
+        value = os.environ.get(name)
+        if not value:
+            raise FauxdataError(
+                f"environment variable {name} is not set",
+                path="--from",
+                hint="export it, or pass the URL itself",
+            )
+        return value
+    if text.startswith("file:"):
+        path = Path(text[5:])
+        try:
+            return path.read_text().strip()
+        except OSError as exc:
+            raise FauxdataError(
+                f"cannot read the connection URL from {path}: {exc.strerror}", path="--from"
+            ) from None
+    return text
+
+
+def parse(text: str) -> URL:
+    try:
+        url = make_url(resolve_url(text))
+    except sa.exc.ArgumentError:
+        raise FauxdataError(
+            "not a database URL",
+            path="--from",
+            hint="e.g. postgresql://user@host:5432/db, sqlite:///file.db, env:DATABASE_URL",
+        ) from None
+    if url.drivername in ("postgresql", "postgres"):
+        url = url.set(drivername="postgresql+psycopg")
+    return url
+
+
+def safe(url: URL) -> str:
+    """The URL with its password masked, for messages and specs."""
+    return url.render_as_string(hide_password=True)
+
+
+def read_only_engine(url: URL) -> sa.Engine:
+    """An engine whose sessions cannot write."""
+    if url.get_backend_name() == "postgresql":
+        return sa.create_engine(
+            url,
+            connect_args={"options": "-c default_transaction_read_only=on", "connect_timeout": 10},
+        )
+    if url.get_backend_name() == "sqlite" and url.database:
+        return sa.create_engine(f"sqlite:///file:{url.database}?mode=ro&uri=true")
+    return sa.create_engine(url)
+
+
+def connection_error(exc: Exception, url: URL) -> FauxdataError:
+    """A one-line error for a failed connection, without the password."""
+    text = (
+        str(getattr(exc, "orig", exc)).strip().splitlines()[0]
+        if str(exc).strip()
+        else type(exc).__name__
+    )
+    if url.password:
+        text = text.replace(str(url.password), "***")
+    lowered = text.lower()
+    if "password" in lowered or "authentication" in lowered:
+        hint = "check the user and password"
+    elif "does not exist" in lowered:
+        hint = "check the database name"
+    elif (
+        "connection refused" in lowered
+        or "could not connect" in lowered
+        or "timeout" in lowered
+        or "resolve" in lowered
+    ):
+        hint = "check the host and port, and that the server runs"
+    else:
+        hint = ""
+    return FauxdataError(
+        f"cannot connect to {safe(url)}: {text}", path="--from", hint=hint, code="connection"
+    )

@@ -1,0 +1,40 @@
+"""Shared fixtures: a real PostgreSQL server per test session (per xdist worker)."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.support.postgres import create_database, running_server
+
+HR_SCHEMA = Path(__file__).parent / "support" / "hr_schema.sql"
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[str]:
+    """The admin URL of a PostgreSQL server the tests started (never mocked, never skipped).
+
+    Its folder is outside pytest's temp root, which only root may enter.
+    """
+    folder = Path(tempfile.mkdtemp(prefix="fauxdata-pg-"))
+    try:
+        with running_server(folder) as url:
+            yield url
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture
+def hr_database(postgres_server: str, request: pytest.FixtureRequest) -> str:
+    """A fresh database holding the HR test schema; returns its URL."""
+    import psycopg
+
+    name = "hr_" + "".join(c if c.isalnum() else "_" for c in request.node.name)[:50].lower()
+    url = create_database(postgres_server, name)
+    with psycopg.connect(url, autocommit=True) as con:
+        con.execute(HR_SCHEMA.read_text())
+    return url
