@@ -59,7 +59,7 @@ def context(seed: int = 1, locale: str = "en_US", n_rows: int = 1000) -> ColumnC
         n_rows=n_rows,
         type=ColumnType("text"),
         locale=locale,
-        base_dir=Path("."),
+        base_dir=Path(),
         lookup=lambda t, c, r: None,  # type: ignore[arg-type,return-value]
         table_rows=lambda t: 0,
     )

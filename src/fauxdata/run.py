@@ -100,6 +100,8 @@ def generate(
     verify_output: bool = True,
     progress: Progress | None = None,
     base_dir: Path | None = None,
+    truncate: bool = False,
+    atomic: bool = False,
 ) -> RunResult:
     """Generate a dataset.
 
@@ -120,7 +122,9 @@ def generate(
     if target is None:
         return _in_memory(plan, engine, block_size, n_workers, verify_output, progress, started)
 
-    sink = open_sink(target)
+    if target.is_database:
+        guard_database(plan, target)
+    sink = open_sink(target, plan, truncate=truncate, atomic=atomic)
     sink.prepare()
     try:
         results: dict[str, TableResult] = {}
@@ -141,6 +145,7 @@ def generate(
                 digest.hexdigest(),
                 digest.column_digests(),
             )
+        sink.finish_tables()
         report = None
         if verify_output:
             con = sink.query_connection()
@@ -184,6 +189,37 @@ def generate(
     return RunResult(
         target, plan, results, report, time.perf_counter() - started, target.manifest_path
     )
+
+
+def guard_database(plan: Plan, target: Target) -> None:
+    """Databases only in dev: the spec says ``environment: dev`` or FAUXDATA_ENV=dev, and
+    the destination is not the database the spec was extracted from.
+
+    Raises:
+        TargetError: with what was found and how to allow it.
+    """
+    from sqlalchemy.engine import make_url
+
+    from fauxdata.errors import TargetError
+
+    env = os.environ.get("FAUXDATA_ENV")
+    if plan.spec.environment != "dev" and env != "dev":
+        raise TargetError(
+            f"refusing to write to a database: the spec's environment is '{plan.spec.environment}'"
+            + (f" and FAUXDATA_ENV is '{env}'" if env else ""),
+            path="environment",
+            hint="databases are written only in dev: set environment: dev in the spec, or FAUXDATA_ENV=dev",
+            code="environment",
+        )
+    if plan.spec.source:
+        here, there = make_url(target.url or ""), make_url(plan.spec.source)
+        if (here.host, here.port, here.database) == (there.host, there.port, there.database):
+            raise TargetError(
+                f"refusing to write into the spec's own source database {target}",
+                path="--to",
+                hint="load into a separate dev database",
+                code="environment",
+            )
 
 
 def _schema(plan: Plan, table: str) -> dict[str, Any]:

@@ -94,6 +94,12 @@ def generate(
     no_verify: Annotated[
         bool, typer.Option("--no-verify", help="Skip the verification checks.")
     ] = False,
+    truncate: Annotated[
+        bool, typer.Option("--truncate", help="Databases: empty the tables first.")
+    ] = False,
+    atomic: Annotated[
+        bool, typer.Option("--atomic", help="Databases: one transaction for the whole run.")
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")] = False,
 ) -> None:
@@ -105,6 +111,7 @@ def generate(
     * `fauxdata generate examples/shop.yaml --to parquet:out/shop --seed 7`
     * `fauxdata generate examples/shop.yaml --rows customers=1000000 --tables customers`
     * `fauxdata generate --replay out/shop/fauxdata-manifest.json`
+    * `fauxdata generate specs/hr.yaml --to postgresql://me@localhost/hr_dev --truncate`
     """
     if spec is None and replay is None:
         errors.print("[red]error[/red] give a SPEC file or --replay MANIFEST")
@@ -126,6 +133,8 @@ def generate(
                 result = run.generate(
                     spec,
                     target,
+                    truncate=truncate,
+                    atomic=atomic,
                     seed=seed,
                     rows=_parse_rows(rows),
                     scale=scale,

@@ -51,6 +51,8 @@ _NUMBERS = pl.Series([str(i) for i in range(256)], dtype=pl.String)
 _SUFFIXES = pl.Series(["", *(str(i) for i in range(1, 100))], dtype=pl.String)
 _CARDS = ("4##############", *(f"5{d}#############" for d in "12345"))
 _SEPARATORS = pl.Series(["_", "", "", "."], dtype=pl.String)
+_HOUSE_TIERS = np.array([0, 0, 0, 1, 1, 1, 2, 2, 2, 3])
+_HOUSE_LOW, _HOUSE_SPAN = np.array([1, 10, 100, 1000]), np.array([9, 90, 900, 1000])
 _FIRST_OCTETS = np.array([o for o in range(1, 224) if o not in (10, 127)], dtype=np.int64)
 
 
@@ -78,10 +80,10 @@ def _per_row(column: I64 | U8, choice: I64) -> I64 | np.int64:
     return column[0] if bool((column == column[0]).all()) else column[choice].astype(np.int64)
 
 
-def to_strings(matrix: U8, widths: I64) -> pl.Series:
-    """Rows of a byte matrix, each cut to its width, as a String Series (no row loop)."""
+def to_strings(matrix: U8, widths: I64 | None = None) -> pl.Series:
+    """Rows of a byte matrix, each cut to its width (default: all), as a String Series."""
     n, width = matrix.shape
-    if n and bool((widths == width).all()):
+    if widths is None or (n and bool((widths == width).all())):
         data, offsets = matrix.tobytes(), np.arange(0, (n + 1) * width, width, dtype=np.int64)
     else:
         data = matrix[np.arange(width) < widths[:, None]].tobytes()
@@ -160,21 +162,23 @@ def luhn_digit(matrix: U8) -> U8:
 # --- composition -------------------------------------------------------------------------
 
 
+def _columns(parts: Sequence[pl.Series | str]) -> tuple[dict[str, pl.Series], list[pl.Expr]]:
+    """Series become frame columns, text becomes literals; one expression per part."""
+    columns = {f"c{i}": p for i, p in enumerate(parts) if isinstance(p, pl.Series)}
+    return columns, [
+        pl.col(f"c{i}") if f"c{i}" in columns else pl.lit(p) for i, p in enumerate(parts)
+    ]
+
+
 def concat(*parts: pl.Series | str) -> pl.Series:
     """Row-wise concatenation of Series and literal text, as one Polars expression."""
-    columns = {f"c{i}": p for i, p in enumerate(parts) if isinstance(p, pl.Series)}
-    exprs = [
-        pl.col(f"c{i}") if isinstance(p, pl.Series) else pl.lit(p) for i, p in enumerate(parts)
-    ]
+    columns, exprs = _columns(parts)
     return pl.DataFrame(columns).select(pl.concat_str(exprs).alias("v")).to_series()
 
 
 def pick_pattern(pattern: I64, options: Sequence[pl.Series | str]) -> pl.Series:
     """Row i takes option ``pattern[i]`` (its i-th value, or the text itself)."""
-    columns = {f"o{i}": o for i, o in enumerate(options) if isinstance(o, pl.Series)}
-    exprs = [
-        pl.col(f"o{i}") if isinstance(o, pl.Series) else pl.lit(o) for i, o in enumerate(options)
-    ]
+    columns, exprs = _columns(options)
     expr = exprs[-1]
     for i in reversed(range(len(options) - 1)):
         expr = pl.when(pl.col("p") == i).then(exprs[i]).otherwise(expr)
@@ -215,12 +219,9 @@ class _Mocker(Generator):
     ) -> tuple[U8, I64]:
         """Rows of digit/letter formats (bytes, widths); each row picks one unless told."""
         formats = compile_formats(texts)
-        if choice is None:
-            choice = (
-                self.draw(rows, f"{name}-format", len(texts))
-                if len(texts) > 1
-                else np.zeros_like(rows)
-            )
+        if choice is None and len(texts) > 1:
+            choice = self.draw(rows, f"{name}-format", len(texts))
+        choice = np.zeros_like(rows) if choice is None else choice
         words = [self.ctx.stream(name, k).bits(rows) for k in range(-(-formats.slots // 4))]
         return render(formats, choice, random_digits(words))
 
@@ -278,7 +279,10 @@ class _Mocker(Generator):
 
 
 class PersonMocker(_Mocker):
-    """Names, and the emails and user names people make from them."""
+    """Names, and the emails and user names people make from them.
+
+    ``gender`` narrows the first names of every kind here that uses them.
+    """
 
     kinds = ("first_name", "last_name", "full_name", "email", "user_name")
 
@@ -383,8 +387,10 @@ class AddressMocker(_Mocker):
 
     def _street_address(self, rows: I64) -> pl.Series:
         """In the locale's order: '12 Main Street', 'Hauptstraße 12', '12 Rue de la Paix'."""
-        # Log-uniform house numbers 1..1999: low numbers are the common ones.
-        house = np.exp(self.ctx.stream("house").uniform(rows) * np.log(2000)).astype(np.int64)
+        # Integer-only (no libm): 3 in 10 houses are 1-9, 10-99 and 100-999, 1 in 10 above.
+        tier = _HOUSE_TIERS[self.draw(rows, "house-size", _HOUSE_TIERS.shape[0])]
+        offset = (self.ctx.stream("house").bits(rows) >> np.uint64(32)).astype(np.int64)
+        house = _HOUSE_LOW[tier] + ((offset * _HOUSE_SPAN[tier]) >> 32)
         fields = {
             "st_num": pl.Series(house).cast(pl.String),
             "st_name": self.pick(rows, "street", self.words.streets),
@@ -425,7 +431,7 @@ class PaymentMocker(_Mocker):
         out = np.empty((bban.shape[0], bban.shape[1] + 4), dtype=np.uint8)
         out[:, :2] = np.frombuffer(country.encode("ascii"), dtype=np.uint8)
         out[:, 2], out[:, 3], out[:, 4:] = 48 + check // 10, 48 + check % 10, bban
-        return to_strings(out, np.full(out.shape[0], out.shape[1], dtype=np.int64))
+        return to_strings(out)
 
     def _credit_card(self, rows: I64) -> pl.Series:
         """Half Visa (4...), half Mastercard (51-55...): one layout, brand digits set after."""
@@ -445,7 +451,7 @@ class PaymentMocker(_Mocker):
     @staticmethod
     def _with_luhn(body: U8) -> pl.Series:
         out = np.concatenate([body, luhn_digit(body)[:, None]], axis=1)
-        return to_strings(out, np.full(out.shape[0], out.shape[1], dtype=np.int64))
+        return to_strings(out)
 
 
 class WorkMocker(_Mocker):
@@ -517,7 +523,7 @@ def _ipv6_text(high: npt.NDArray[np.uint64], low: npt.NDArray[np.uint64]) -> pl.
         word = high if nibble < 16 else low
         shift = np.uint64(60 - 4 * (nibble % 16))
         out[:, nibble + nibble // 4] = _HEX[((word >> shift) & np.uint64(15)).astype(np.intp)]
-    return to_strings(out, np.full(out.shape[0], 39, dtype=np.int64))
+    return to_strings(out)
 
 
 class TextMocker(_Mocker):

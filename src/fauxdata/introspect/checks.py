@@ -74,6 +74,20 @@ def _apply(column: str, node: exp.Expression, rules: Rules) -> bool:
             rules.values = values  # type: ignore[assignment]
             return True
         return False
+    if (
+        isinstance(node, exp.EQ)
+        and _column(node.this) == column
+        and isinstance(node.expression, exp.Any)
+    ):
+        array = node.expression.this  # PostgreSQL stores IN (...) as = ANY (ARRAY[...])
+        while isinstance(array, exp.Paren):
+            array = array.this
+        if isinstance(array, exp.Array):
+            values = [_literal(v) for v in array.expressions]
+            if all(v is not None for v in values):
+                rules.values = values  # type: ignore[assignment]
+                return True
+        return False
     if isinstance(node, exp.Or):  # a IS NULL OR a > b
         left, right = node.this, node.expression
         if isinstance(left, exp.Is) and _column(left.this) == column:

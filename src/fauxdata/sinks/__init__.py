@@ -4,10 +4,18 @@ from fauxdata.sinks.base import Sink
 from fauxdata.sinks.duckdb_sink import DuckDBSink
 from fauxdata.sinks.files import DirectorySink
 from fauxdata.sinks.target import Target, parse_target
+from fauxdata.spec.plan import Plan
 
 
-def open_sink(target: Target) -> Sink:
+def open_sink(
+    target: Target, plan: Plan | None = None, *, truncate: bool = False, atomic: bool = False
+) -> Sink:
     """The sink for a target's format."""
+    if target.is_database:
+        from fauxdata.sinks.database import DatabaseSink
+
+        assert plan is not None, "a database sink needs the plan"
+        return DatabaseSink(target, plan, truncate=truncate, atomic=atomic)
     if target.format == "duckdb":
         return DuckDBSink(target)
     return DirectorySink(target)

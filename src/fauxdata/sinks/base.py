@@ -47,6 +47,9 @@ class Sink(ABC):
         dictionary-encode them should, and skip that work for the others.
         """
 
+    def finish_tables(self) -> None:  # noqa: B027 - an optional hook, empty by default
+        """After the last table: second passes such as deferred foreign keys."""
+
     @abstractmethod
     def staged_relation(self, name: str, schema: Schema) -> str:
         """DuckDB SQL that reads the staged table (for verification before publishing)."""

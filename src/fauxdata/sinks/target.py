@@ -17,18 +17,30 @@ class Target:
 
     format: str
     path: Path
+    url: str | None = None
+    """For databases: the connection URL (may hold a password; never printed)."""
 
     @property
     def is_directory(self) -> bool:
         return self.format in FILE_FORMATS
 
     @property
+    def is_database(self) -> bool:
+        return self.format == "database"
+
+    @property
     def manifest_path(self) -> Path:
+        if self.is_database:
+            return self.path
         if self.is_directory:
             return self.path / "fauxdata-manifest.json"
         return self.path.with_name(self.path.name + ".manifest.json")
 
     def __str__(self) -> str:
+        if self.is_database:
+            from sqlalchemy.engine import make_url
+
+            return make_url(self.url or "").render_as_string(hide_password=True)
         return f"duckdb:///{self.path}" if self.format == "duckdb" else f"{self.format}:{self.path}"
 
 
@@ -58,11 +70,17 @@ def parse_target(text: str) -> Target:
             )
         return Target(scheme, Path(location))
     if sep and scheme.split("+")[0] in _DATABASE_SCHEMES:
-        raise TargetError(
-            f"database targets ({scheme}://) are not supported in this version",
-            path="--to",
-            hint="write to duckdb, parquet, csv or jsonl",
-        )
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import ArgumentError
+
+        try:
+            database = make_url(text).database or "database"
+        except ArgumentError:
+            raise TargetError(
+                "not a database URL", path="--to", hint="e.g. postgresql://me@localhost/dev"
+            ) from None
+        name = Path(database).stem or "database"
+        return Target("database", Path("out") / f"{name}.manifest.json", url=text)
     if not sep or len(scheme) == 1:  # a plain path (or a Windows drive letter)
         path = Path(text)
         if path.suffix.lower() in (".duckdb", ".db", ".ddb"):

@@ -156,6 +156,9 @@ class Spec(Strict):
         default="dev", description="Where the data may go; databases demand dev."
     )
     locale: str = Field(default="en_US", description="Default locale of the mockers.")
+    source: str | None = Field(
+        default=None, description="Where the schema came from (no password); never a destination."
+    )
     tables: dict[str, Table]
 
     @field_validator("name")
