@@ -7,7 +7,6 @@ refuses root. Nothing is mocked: the tests talk to this server over TCP.
 
 from __future__ import annotations
 
-import glob
 import os
 import pwd
 import shutil
@@ -28,10 +27,12 @@ def binaries() -> Path:
     found = shutil.which("initdb")
     if found:
         return Path(os.path.realpath(found)).parent
-    candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+    candidates = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
     if candidates:
         return Path(candidates[-1]).parent
-    raise RuntimeError("PostgreSQL server binaries not found (initdb); scripts/test installs Debian's postgresql package")
+    raise RuntimeError(
+        "PostgreSQL server binaries not found (initdb); scripts/test installs Debian's postgresql package"
+    )
 
 
 def _free_port() -> int:
@@ -57,19 +58,60 @@ def running_server(folder: Path) -> Iterator[str]:
         user = pwd.getpwnam("postgres")
         for path in (folder, data, sockets):
             os.chown(path, user.pw_uid, user.pw_gid)
-    subprocess.run(_as_server_user([str(bin_dir / "initdb"), "-D", str(data), "-U", "fauxdata", "--auth=trust", "-E", "UTF8", "--locale=C"]), check=True, capture_output=True)
+    subprocess.run(
+        _as_server_user(
+            [
+                str(bin_dir / "initdb"),
+                "-D",
+                str(data),
+                "-U",
+                "fauxdata",
+                "--auth=trust",
+                "-E",
+                "UTF8",
+                "--locale=C",
+            ]
+        ),
+        check=True,
+        capture_output=True,
+    )
     port = _free_port()
     log = folder / "server.log"
     options = f"-p {port} -k {sockets} -h 127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-    start = subprocess.run(_as_server_user([str(bin_dir / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(log), "-w", "-t", "60", "start"]), capture_output=True, text=True, check=False)
+    start = subprocess.run(
+        _as_server_user(
+            [
+                str(bin_dir / "pg_ctl"),
+                "-D",
+                str(data),
+                "-o",
+                options,
+                "-l",
+                str(log),
+                "-w",
+                "-t",
+                "60",
+                "start",
+            ]
+        ),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if start.returncode != 0:
-        raise RuntimeError(f"PostgreSQL did not start: {start.stderr}\n{log.read_text() if log.exists() else ''}")
+        raise RuntimeError(
+            f"PostgreSQL did not start: {start.stderr}\n{log.read_text() if log.exists() else ''}"
+        )
     try:
         url = f"postgresql://fauxdata@127.0.0.1:{port}/postgres"
         _wait(url)
         yield url
     finally:
-        subprocess.run(_as_server_user([str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]), capture_output=True, check=False)
+        subprocess.run(
+            _as_server_user([str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]),
+            capture_output=True,
+            check=False,
+        )
 
 
 def _wait(url: str) -> None:

@@ -211,7 +211,18 @@ class DatabaseSink(Sink):
         if self._verify is None:
             self._verify = duckdb.connect()
             for name, schema in self.loaded.items():
-                self._verify.register(f"__db_{name}", self._read_back(name, schema))
+                if self.postgres:
+                    self._verify.register(f"__db_{name}", self._read_back(name, schema))
+                    continue
+                # Other databases may keep dates or decimals as text: DuckDB casts them back.
+                self._verify.register(f"__raw_{name}", self._read_back(name, schema))
+                casts = ", ".join(
+                    f"TRY_CAST({quote(c)} AS {duckdb_type(t)}) AS {quote(c)}"
+                    for c, t in schema.items()
+                )
+                self._verify.execute(
+                    f"CREATE VIEW {quote(f'__db_{name}')} AS SELECT {casts} FROM {quote(f'__raw_{name}')}"
+                )
         return self._verify
 
     def _read_back(self, name: str, schema: Schema) -> Any:

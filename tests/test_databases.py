@@ -1,0 +1,296 @@
+"""Live databases, for real: a PostgreSQL server started by the tests, and SQLite.
+
+init reads the schema (read-only, no rows), the spec it writes generates, and the data
+loads with every constraint the database enforces; the verifier agrees.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import psycopg
+import pytest
+
+import fauxdata
+from fauxdata.errors import FauxdataError, TargetError
+from fauxdata.introspect.reflect import read_schema
+from tests.support.postgres import create_database
+
+HR_SCHEMA = Path(__file__).parent / "support" / "hr_schema.sql"
+TABLES = [
+    "offices",
+    "departments",
+    "employees",
+    "projects",
+    "assignments",
+    "timesheets",
+    "payments",
+]
+
+
+def cli(
+    *args: str, cwd: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "fauxdata.cli", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "COLUMNS": "200", **(env or {})},
+        timeout=600,
+        check=False,
+    )
+
+
+@pytest.fixture
+def dev_database(postgres_server: str, request: pytest.FixtureRequest) -> str:
+    name = "dev_" + "".join(c if c.isalnum() else "_" for c in request.node.name)[:40].lower()
+    url = create_database(postgres_server, name)
+    with psycopg.connect(url, autocommit=True) as con:
+        con.execute(HR_SCHEMA.read_text())
+    return url
+
+
+def test_introspection_reads_every_feature(hr_database: str) -> None:
+    schema = read_schema(hr_database)
+    assert sorted(schema.tables) == sorted(
+        TABLES
+    )  # partitions fold into their parent, views are skipped
+    employees = schema.tables["employees"]
+    assert employees.columns["employment"].labels == ["full_time", "part_time", "contractor"]
+    assert employees.columns["skills"].array_of == "text"
+    assert employees.columns["salary"].precision == 10 and employees.columns["salary"].scale == 2
+    assert any(
+        "0" in c and "100" in c for c in employees.columns["bonus"].checks
+    )  # the domain's CHECK
+    assert employees.checks == ["left_at IS NULL OR left_at > hired_at"]
+    assert [fk.columns for fk in schema.tables["timesheets"].foreign_keys] == [
+        ["employee_id", "project_code"]
+    ]
+    assert [p for p, _ in schema.tables["payments"].partitions] == [
+        "payments_2024",
+        "payments_2025",
+    ]
+    assert schema.tables["offices"].columns["office_id"].identity
+    assert "password" not in schema.url
+
+
+def test_init_generate_load_validate(hr_database: str, dev_database: str, tmp_path: Path) -> None:
+    spec = tmp_path / "hr.yaml"
+    done = cli("init", "--from", hr_database, "--out", str(spec), "--rows", "150", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    text = spec.read_text()
+    assert "# enum labels" in text and "kind: hierarchy" in text and "kind: after" in text
+    assert "values:\n" in text and "- NL" in text  # the CHECK IN list became the choice
+    loaded = cli("generate", str(spec), "--to", dev_database, "--truncate", "--json", cwd=tmp_path)
+    assert loaded.returncode == 0, loaded.stderr
+    result = json.loads(loaded.stdout)
+    assert result["verification"]["passed"], [
+        r for r in result["verification"]["results"] if r["status"] == "fail"
+    ]
+    with psycopg.connect(dev_database) as con:
+        counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}  # type: ignore[index]
+        assert counts == dict.fromkeys(TABLES, 150)
+        assert (
+            con.execute("SELECT count(*) FROM payments_2024").fetchone()[0]
+            + con.execute("SELECT count(*) FROM payments_2025").fetchone()[0]
+            == 150
+        )  # type: ignore[index]
+        assert con.execute("SELECT count(head_id) FROM departments").fetchone()[0] == 150  # type: ignore[index]  # the deferred FK was filled
+        next_id = con.execute(
+            "SELECT nextval(pg_get_serial_sequence('offices', 'office_id'))"
+        ).fetchone()[0]  # type: ignore[index]
+        assert next_id == 151
+        con.execute(
+            "INSERT INTO offices (city, country_code, opened_on) VALUES ('Nowhere', 'NL', '2020-01-01')"
+        )  # identity ALWAYS restored and usable
+        kinds = con.execute(
+            "SELECT pg_typeof(skills)::text, pg_typeof(profile)::text, pg_typeof(employment)::text FROM employees LIMIT 1"
+        ).fetchone()
+        assert kinds == ("text[]", "jsonb", "employment_type")
+    again = cli(
+        "generate",
+        str(spec),
+        "--to",
+        dev_database,
+        "--truncate",
+        "--json",
+        "--seed",
+        "5",
+        cwd=tmp_path,
+    )
+    assert again.returncode == 0, again.stderr  # --truncate resets the dev tables
+
+
+def test_environment_and_source_guards(hr_database: str, dev_database: str, tmp_path: Path) -> None:
+    spec = tmp_path / "hr.yaml"
+    assert (
+        cli(
+            "init", "--from", hr_database, "--out", str(spec), "--rows", "20", cwd=tmp_path
+        ).returncode
+        == 0
+    )
+    to_source = cli("generate", str(spec), "--to", hr_database, cwd=tmp_path)
+    assert (
+        to_source.returncode == 1
+        and "refusing to write into the spec's own source database" in to_source.stderr
+    )
+    prod = tmp_path / "prod.yaml"
+    prod.write_text(spec.read_text().replace("environment: dev", "environment: prod"))
+    refused = cli("generate", str(prod), "--to", dev_database, cwd=tmp_path)
+    assert refused.returncode == 1 and "environment: error" not in refused.stderr
+    assert "refusing to write to a database: the spec's environment is 'prod'" in refused.stderr
+    allowed = cli(
+        "generate",
+        str(prod),
+        "--to",
+        dev_database,
+        "--quiet",
+        cwd=tmp_path,
+        env={"FAUXDATA_ENV": "dev"},
+    )
+    assert allowed.returncode == 0, allowed.stderr
+    with psycopg.connect(hr_database) as con:
+        assert con.execute("SELECT count(*) FROM employees").fetchone()[0] == 0  # type: ignore[index]
+
+
+def test_source_is_opened_read_only(hr_database: str) -> None:
+    from fauxdata.introspect.source import parse, read_only_engine
+
+    engine = read_only_engine(parse(hr_database))
+    with engine.connect() as con, pytest.raises(Exception, match="read-only transaction"):
+        con.exec_driver_sql(
+            "INSERT INTO offices (city, country_code, opened_on) VALUES ('x', 'NL', '2020-01-01')"
+        )
+    engine.dispose()
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            lambda url: url.replace("fauxdata@", "fauxdata:Pw-q9Zx7@").replace("/hr_", "/missing_"),
+            "cannot connect to",
+        ),
+        (
+            lambda url: url.replace("127.0.0.1:", "127.0.0.1:1").rsplit(":", 1)[0] + ":1/db",
+            "cannot connect to",
+        ),
+    ],
+)
+def test_connection_errors_are_one_line_without_secrets(
+    hr_database: str, change: object, message: str, tmp_path: Path
+) -> None:
+    url = change(hr_database)  # type: ignore[operator]
+    done = cli("init", "--from", url, "--out", str(tmp_path / "x.yaml"), cwd=tmp_path)
+    assert done.returncode == 1
+    assert message in done.stderr and "Traceback" not in done.stderr
+    assert "Pw-q9Zx7" not in done.stderr
+    assert not (tmp_path / "x.yaml").exists()
+
+
+def test_missing_table_and_schema_are_named(hr_database: str) -> None:
+    with pytest.raises(
+        FauxdataError, match=r"table 'employes' not found .*did you mean 'employees'"
+    ):
+        read_schema(hr_database, tables=["employes"])
+    with pytest.raises(FauxdataError, match="schema 'sales' not found"):
+        read_schema(hr_database, schema="sales")
+
+
+def test_from_scratch_takes_the_named_tables_and_their_parents(
+    hr_database: str, tmp_path: Path
+) -> None:
+    spec = tmp_path / "t.yaml"
+    done = cli(
+        "init",
+        "--from",
+        hr_database,
+        "--out",
+        str(spec),
+        "--mode",
+        "from-scratch",
+        "--tables",
+        "timesheets",
+        "--rows",
+        "30",
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stderr
+    plan = fauxdata.check(spec)
+    assert set(plan.tables) == {
+        "timesheets",
+        "assignments",
+        "employees",
+        "projects",
+        "departments",
+        "offices",
+    }
+
+
+def test_load_fails_cleanly_on_a_constraint_the_spec_ignores(
+    hr_database: str, dev_database: str, tmp_path: Path
+) -> None:
+    spec = tmp_path / "hr.yaml"
+    assert (
+        cli(
+            "init", "--from", hr_database, "--out", str(spec), "--rows", "20", cwd=tmp_path
+        ).returncode
+        == 0
+    )
+    broken = spec.read_text().replace("max: 9\n", "max: 99\n")  # employees.level CHECK (level <= 9)
+    spec.write_text(broken)
+    done = cli("generate", str(spec), "--to", dev_database, "--atomic", cwd=tmp_path)
+    assert done.returncode == 1
+    assert "loading employees failed" in done.stderr and "employees_level_check" in done.stderr
+    with psycopg.connect(dev_database) as con:  # --atomic: nothing was kept
+        assert con.execute("SELECT count(*) FROM offices").fetchone()[0] == 0  # type: ignore[index]
+
+
+def test_sqlite_round_trip(tmp_path: Path) -> None:
+    db = tmp_path / "shop.db"
+    with sqlite3.connect(db) as con:
+        con.executescript(
+            """
+            CREATE TABLE customers (id INTEGER PRIMARY KEY, email VARCHAR(120) NOT NULL UNIQUE, first_name VARCHAR(40) NOT NULL, born DATE);
+            CREATE TABLE orders (id INTEGER PRIMARY KEY, customer_id INTEGER NOT NULL REFERENCES customers(id),
+                amount NUMERIC(10,2) NOT NULL CHECK (amount BETWEEN 1 AND 500), status VARCHAR(10) NOT NULL CHECK (status IN ('new', 'paid')));
+            """
+        )
+    spec = tmp_path / "shop.yaml"
+    done = cli(
+        "init", "--from", f"sqlite:///{db}", "--out", str(spec), "--rows", "50", cwd=tmp_path
+    )
+    assert done.returncode == 0, done.stderr
+    copy = tmp_path / "copy.db"
+    with sqlite3.connect(copy) as con, sqlite3.connect(db) as original:
+        con.executescript(
+            "\n".join(
+                row[0] + ";"
+                for row in original.execute("SELECT sql FROM sqlite_master WHERE type = 'table'")
+            )
+        )
+    loaded = cli("generate", str(spec), "--to", f"sqlite:///{copy}", "--json", cwd=tmp_path)
+    assert loaded.returncode == 0, loaded.stderr
+    assert json.loads(loaded.stdout)["verification"]["passed"]
+    with sqlite3.connect(copy) as con:
+        assert con.execute("PRAGMA foreign_key_check").fetchall() == []
+        assert con.execute(
+            "SELECT count(*) FROM orders WHERE amount < 1 OR amount > 500 OR status NOT IN ('new', 'paid')"
+        ).fetchone() == (0,)
+        assert con.execute("SELECT count(*) FROM orders").fetchone() == (50,)
+
+
+def test_database_targets_never_show_their_password() -> None:
+    from fauxdata.sinks import parse_target
+
+    target = parse_target("postgresql://me:Pw-q9Zx7@db.internal:5432/hr_dev")
+    assert target.is_database and str(target) == "postgresql://me:***@db.internal:5432/hr_dev"
+    assert str(target.manifest_path) == "out/hr_dev.manifest.json"
+    with pytest.raises(TargetError, match="not a database URL"):
+        parse_target("oracle+bogus:/nothing")
