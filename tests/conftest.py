@@ -38,3 +38,15 @@ def hr_database(postgres_server: str, request: pytest.FixtureRequest) -> str:
     with psycopg.connect(url, autocommit=True) as con:
         con.execute(HR_SCHEMA.read_text())
     return url
+
+
+@pytest.fixture
+def dev_database(postgres_server: str, request: pytest.FixtureRequest) -> str:
+    """A fresh, second database with the HR schema, as a dev destination."""
+    import psycopg
+
+    name = "dev_" + "".join(c if c.isalnum() else "_" for c in request.node.name)[:40].lower()
+    url = create_database(postgres_server, name)
+    with psycopg.connect(url, autocommit=True) as con:
+        con.execute(HR_SCHEMA.read_text())
+    return url

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from tests.support.cli import fauxdata
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
@@ -31,20 +30,6 @@ tables:
       team_id: {generator: {kind: foreign_key, references: teams.id}}
       rating: {generator: {kind: normal, mean: 1500, std: 200, min: 800, max: 2800, decimals: 0}}
 """
-
-
-def fauxdata(*args: str, cwd: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1"}
-    return subprocess.run(
-        [sys.executable, "-m", "fauxdata.cli", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        env=env,
-        input=stdin,
-        timeout=300,
-        check=False,
-    )
 
 
 @pytest.fixture

@@ -7,10 +7,7 @@ loads with every constraint the database enforces; the verifier agrees.
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import psycopg
@@ -19,7 +16,7 @@ import pytest
 import fauxdata
 from fauxdata.errors import FauxdataError, TargetError
 from fauxdata.introspect.reflect import read_schema
-from tests.support.postgres import create_database
+from tests.support.cli import fauxdata as cli
 
 HR_SCHEMA = Path(__file__).parent / "support" / "hr_schema.sql"
 TABLES = [
@@ -31,29 +28,6 @@ TABLES = [
     "timesheets",
     "payments",
 ]
-
-
-def cli(
-    *args: str, cwd: Path, env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "fauxdata.cli", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "COLUMNS": "200", **(env or {})},
-        timeout=600,
-        check=False,
-    )
-
-
-@pytest.fixture
-def dev_database(postgres_server: str, request: pytest.FixtureRequest) -> str:
-    name = "dev_" + "".join(c if c.isalnum() else "_" for c in request.node.name)[:40].lower()
-    url = create_database(postgres_server, name)
-    with psycopg.connect(url, autocommit=True) as con:
-        con.execute(HR_SCHEMA.read_text())
-    return url
 
 
 def test_introspection_reads_every_feature(hr_database: str) -> None:

@@ -11,6 +11,7 @@ from typing import Annotated
 import polars as pl
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -363,7 +364,7 @@ def init(
     * `fauxdata init --from env:DATABASE_URL --out specs/orders.yaml --mode from-scratch --tables orders`
     """
     from fauxdata.introspect.reflect import read_schema
-    from fauxdata.introspect.suggest import suggest_spec
+    from fauxdata.introspect.suggest import suggest_spec, unsupported_columns
     from fauxdata.spec.yaml_io import dump_yaml
 
     if mode not in ("mock-all", "from-scratch"):
@@ -385,10 +386,114 @@ def init(
     except FauxdataError as exc:
         _fail(exc)
         return
+    for column in unsupported_columns(found, list(plan.tables)):
+        errors.print(
+            f"[yellow]warning[/yellow] {column}: no generator fits this type; "
+            "a placeholder was written, give it a generator in the spec"
+        )
     columns = sum(len(t.columns) for t in plan.tables.values())
     console.print(
         f"[green]✓[/green] {out}: {len(plan.tables)} tables, {columns} columns from {found.url}; checked, ready to generate"
     )
+
+
+@app.command()
+def sync(
+    spec: Annotated[Path, typer.Argument(help="Spec file to compare (and update).")],
+    source: Annotated[
+        str | None,
+        typer.Option(
+            "--from", help="Database URL, env:VAR or file:PATH (default: the spec's source)."
+        ),
+    ] = None,
+    schema_name: Annotated[
+        str | None, typer.Option("--schema", help="Database schema (default: the spec's).")
+    ] = None,
+    tables: Annotated[
+        str | None, typer.Option("--tables", help="Only compare these tables, comma-separated.")
+    ] = None,
+    check_only: Annotated[
+        bool, typer.Option("--check", help="Exit 1 when the schema drifted (for CI).")
+    ] = False,
+    write: Annotated[
+        bool,
+        typer.Option("--apply", help="Rewrite the spec, keeping your generators and comments."),
+    ] = False,
+    rows: Annotated[
+        int | None,
+        typer.Option("--rows", help="Rows for tables sync adds (default: the spec's usual count)."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the changes as JSON.")] = False,
+) -> None:
+    """Compare a spec with its live schema: added and removed tables and columns, types,
+    nullability, keys, foreign keys, enum values and CHECKs.
+
+    Examples:
+
+    * `fauxdata sync specs/hr.yaml` (print the drift)
+    * `fauxdata sync specs/hr.yaml --from env:HR_URL --check` (in CI: exit 1 on drift)
+    * `fauxdata sync specs/hr.yaml --apply` (update the spec in place)
+    """
+    from fauxdata.introspect import sync as syncing
+    from fauxdata.introspect.reflect import read_schema
+    from fauxdata.spec.loader import load_spec
+
+    if check_only and write:
+        errors.print("[red]error[/red] --check and --apply: give one of them, not both")
+        raise typer.Exit(2)
+    try:
+        loaded = load_spec(spec)
+        url = source or loaded.source
+        if not url:
+            raise FauxdataError("the spec records no source", path="--from", hint="pass --from URL")
+        if "***" in url:
+            raise FauxdataError(
+                "the spec's source has a masked password",
+                path="--from",
+                hint="pass --from env:VAR or file:PATH with the credentials",
+            )
+        live = read_schema(url, schema=schema_name or loaded.source_schema, tables=_tables(tables))
+        if write:
+            result = syncing.apply(spec, live, tables=_tables(tables), rows=rows)
+        else:
+            result = syncing.drift(spec, live, tables=_tables(tables))
+    except FauxdataError as exc:
+        _fail(exc)
+        return
+    if as_json:
+        print(
+            json.dumps(
+                {
+                    "spec": str(spec),
+                    "source": live.url,
+                    "drift": bool(result.changes),
+                    "changes": [c.as_dict() for c in result.changes],
+                    "replaced_generators": result.replaced,
+                    "review": result.review,
+                    "applied": bool(write and result.changes),
+                },
+                indent=2,
+            )
+        )
+    elif not result.changes:
+        console.print(f"[green]✓[/green] {spec} matches {live.url}: no drift")
+    else:
+        console.print(f"{len(result.changes)} changes between {spec} and {live.url}:")
+        for change in result.changes:
+            colour = {"+": "green", "-": "red", "~": "yellow"}[change.sign]
+            console.print(f"  [{colour}]{escape(str(change))}[/{colour}]")
+    if write and result.changes and result.text is not None:
+        syncing.write_atomically(spec, result.text)
+        if not as_json:
+            for line in result.replaced:
+                console.print(f"  generator replaced: {escape(line)}")
+            for column in result.review:
+                console.print(f"  [yellow]review[/yellow] {column}: a CHECK on it changed")
+            console.print(f"[green]✓[/green] updated {spec}; your generators and comments kept")
+    elif result.changes and not as_json:
+        console.print(f"Run `fauxdata sync {spec} --apply` to update the spec.")
+    if check_only and result.changes:
+        raise typer.Exit(1)
 
 
 def _identifier(text: str) -> str:

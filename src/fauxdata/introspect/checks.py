@@ -134,3 +134,37 @@ def partition_range(bounds: list[str]) -> tuple[str, str] | None:
     if not found or any("MINVALUE" in f or "MAXVALUE" in t for f, t in found):
         return None
     return min(f for f, _ in found), max(t for _, t in found)
+
+
+SQLGLOT_DIALECTS = {
+    "postgresql": "postgres",
+    "sqlite": "sqlite",
+    "duckdb": "duckdb",
+    "mysql": "mysql",
+    "mariadb": "mysql",
+    "mssql": "tsql",
+    "oracle": "oracle",
+}
+"""SQLAlchemy backend names to the sqlglot dialect that reads their SQL."""
+
+
+def as_duckdb(text: str, dialect: str) -> str | None:
+    """A CHECK condition rewritten in DuckDB SQL (None when sqlglot cannot read it).
+
+    Parentheses around single columns and literals are dropped for readability; the
+    others stay, since they carry the precedence the source wrote.
+    """
+    try:
+        tree = sqlglot.parse_one(text, read=SQLGLOT_DIALECTS.get(dialect, dialect))
+    except sqlglot.errors.ParseError:
+        return None
+
+    def simpler(node: exp.Expression) -> exp.Expression:
+        if isinstance(node, exp.Paren) and isinstance(node.this, exp.Column | exp.Literal):
+            return node.this
+        return node
+
+    tree = tree.transform(simpler)
+    while isinstance(tree, exp.Paren):
+        tree = tree.this
+    return tree.sql(dialect="duckdb")

@@ -9,10 +9,15 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
 from fauxdata.errors import FauxdataError, did_you_mean
+from fauxdata.introspect.duckdb_reader import read_duckdb_schema
 from fauxdata.introspect.model import SourceColumn, SourceForeignKey, SourceSchema, SourceTable
-from fauxdata.introspect.source import connection_error, parse, read_only_engine, safe
-
-_SINGLE_COLUMN = re.compile(r"^[^']*$")
+from fauxdata.introspect.source import (
+    connection_error,
+    parse,
+    read_only_engine,
+    resolve_url,
+    safe,
+)
 
 
 def read_schema(
@@ -23,7 +28,12 @@ def read_schema(
     Raises:
         FauxdataError: connection failures, a missing schema or table, with a hint.
     """
-    url = parse(url_text)
+    resolved = resolve_url(url_text)
+    if resolved.endswith(".duckdb") and "://" not in resolved:
+        resolved = f"duckdb:///{resolved}"
+    url = parse(resolved)
+    if url.get_backend_name() == "duckdb":
+        return read_duckdb_schema(url.database or "", url=safe(url), schema=schema, tables=tables)
     engine = read_only_engine(url)
     try:
         with engine.connect() as con:

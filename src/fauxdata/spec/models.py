@@ -108,6 +108,11 @@ class Table(Strict):
         default_factory=list, description="Unique constraints, single or composite."
     )
     foreign_keys: list[ForeignKey] = Field(default_factory=list)
+    checks: list[str] = Field(
+        default_factory=list,
+        description="SQL conditions (DuckDB dialect) every row must meet, verified after "
+        "generation like CHECK constraints; fauxdata init copies the source's CHECKs here.",
+    )
     output: str | None = Field(
         default=None, description="Name of the table in the output (default: the key)."
     )
@@ -158,6 +163,9 @@ class Spec(Strict):
     locale: str = Field(default="en_US", description="Default locale of the mockers.")
     source: str | None = Field(
         default=None, description="Where the schema came from (no password); never a destination."
+    )
+    source_schema: str | None = Field(
+        default=None, description="Schema of the source the spec was read from (init --schema)."
     )
     tables: dict[str, Table]
 

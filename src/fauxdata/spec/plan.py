@@ -63,6 +63,8 @@ class ResolvedTable:
     output_name: str
     per: ResolvedPer | None = None
     """Set for tables whose rows are children of another table's rows."""
+    checks: tuple[str, ...] = ()
+    """SQL conditions (DuckDB dialect) every row must meet."""
 
     def is_unique_key(self, columns: tuple[str, ...]) -> bool:
         """True when the columns form the primary key or a declared unique constraint."""

@@ -13,6 +13,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
 
+import sqlglot
+from sqlglot import exp
+
 from fauxdata.errors import Problem, SpecError, did_you_mean
 from fauxdata.spec import generators as g
 from fauxdata.spec.expressions import result_type
@@ -311,7 +314,29 @@ def _resolve_table(
         foreign_keys=tuple(fks),
         output_name=table.output or tname,
         per=per,
+        checks=tuple(_checked_conditions(base, table, problems)),
     )
+
+
+def _checked_conditions(base: str, table: Table, problems: list[Problem]) -> list[str]:
+    """The table's CHECK conditions that parse as DuckDB SQL over the table's own columns."""
+    good = []
+    for i, text in enumerate(table.checks):
+        path = f"{base}.checks.{i}"
+        try:
+            tree = sqlglot.parse_one(text, read="duckdb")
+        except sqlglot.errors.ParseError as exc:
+            first = str(exc).splitlines()[0]
+            problems.append(Problem(path, f"not a SQL condition: {first}", code="expression"))
+            continue
+        unknown = sorted({c.name for c in tree.find_all(exp.Column)} - set(table.columns))
+        for name in unknown:
+            problems.append(
+                Problem(path, f"unknown column '{name}'", did_you_mean(name, list(table.columns)))
+            )
+        if not unknown:
+            good.append(text)
+    return good
 
 
 def _check_expression(

@@ -12,6 +12,8 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import duckdb
+import sqlglot
+from sqlglot import exp
 
 from fauxdata.sinks.duckdb_types import quote, sql_string
 from fauxdata.spec import generators as g
@@ -121,7 +123,25 @@ def _table_checks(
 
     for column in table.columns.values():
         yield from _domain_checks(con, table, column, rel)
+    for condition in table.checks:
+        yield _condition_check(con, table, condition, rel)
     yield from relation_checks(plan, table, con, rel, relation)
+
+
+def _condition_check(
+    con: duckdb.DuckDBPyConnection, table: ResolvedTable, condition: str, rel: str
+) -> Check:
+    """A CHECK condition: like SQL's, a row fails only when the condition is false (not NULL)."""
+    label = f"CHECK on {table.output_name}: {condition}"
+    used = sorted(
+        {c.name for c in sqlglot.parse_one(condition, read="duckdb").find_all(exp.Column)}
+    )
+    show = f"CAST(struct_pack({', '.join(quote(c) for c in used)}) AS VARCHAR)" if used else "1"
+    try:
+        count, examples = violations(con, f"SELECT * FROM {rel} WHERE NOT ({condition})", show)
+    except duckdb.Error as exc:
+        return Check(label, "fail", table.name, f"cannot evaluate: {str(exc).splitlines()[0]}")
+    return Check.counted(label, table.name, count, examples, "rows break it")
 
 
 def _domain_checks(
