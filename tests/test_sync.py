@@ -40,7 +40,7 @@ def _alter(url: str, sql: str = ALTERATIONS) -> None:
 
 
 def test_sync_on_postgresql(hr_database: str, dev_database: str, tmp_path: Path) -> None:
-    spec = tmp_path / "hr.yaml"
+    spec = tmp_path / "workspaces" / "baseline" / "hr.yaml"
     assert (
         cli(
             "init", "--from", hr_database, "--out", str(spec), "--rows", "60", cwd=tmp_path
@@ -63,6 +63,9 @@ def test_sync_on_postgresql(hr_database: str, dev_database: str, tmp_path: Path)
     assert "no drift" in clean.stdout
 
     _alter(hr_database)
+    duplicated = cli("workspace", "duplicate", "baseline", "v2", cwd=tmp_path)
+    assert duplicated.returncode == 0, duplicated.stderr
+    baseline, spec = spec, tmp_path / "workspaces" / "v2" / "hr.yaml"
     drift = cli("sync", str(spec), "--from", hr_database, "--check", "--json", cwd=tmp_path)
     assert drift.returncode == 1, drift.stderr
     found = {
@@ -93,6 +96,16 @@ def test_sync_on_postgresql(hr_database: str, dev_database: str, tmp_path: Path)
 
     again = cli("sync", str(spec), "--from", hr_database, "--check", cwd=tmp_path)
     assert again.returncode == 0, again.stdout + again.stderr
+    assert "photo" in baseline.read_text()  # the known-good version is untouched
+
+    versions = cli("workspace", "diff", "baseline", "v2", "--json", cwd=tmp_path)
+    assert versions.returncode == 1
+    paths = {d["path"] for d in json.loads(versions.stdout)}
+    assert {
+        "tables.badges",
+        "tables.employees.columns.photo",
+        "tables.employees.columns.nickname",
+    } <= paths
 
     _alter(dev_database)
     loaded = cli("generate", str(spec), "--to", dev_database, "--truncate", "--json", cwd=tmp_path)

@@ -496,6 +496,115 @@ def sync(
         raise typer.Exit(1)
 
 
+workspace_app = typer.Typer(
+    help="Spec versions side by side (v1, v2, baseline): list, duplicate, diff.",
+    no_args_is_help=True,
+)
+app.add_typer(workspace_app, name="workspace")
+WorkspaceRoot = Annotated[
+    Path, typer.Option("--root", help="Folder holding one subfolder per version.")
+]
+
+
+@workspace_app.command("list")
+def workspace_list(
+    root: WorkspaceRoot = Path("workspaces"),
+    as_json: Annotated[bool, typer.Option("--json", help="Print the versions as JSON.")] = False,
+) -> None:
+    """Every version: its specs, tables, rows, when it last changed and where it came from."""
+    from fauxdata import workspace
+
+    try:
+        versions = workspace.list_versions(root)
+    except FauxdataError as exc:
+        _fail(exc)
+        return
+    if as_json:
+        print(
+            json.dumps(
+                [
+                    {
+                        "name": v.name,
+                        "path": str(v.path),
+                        "specs": v.specs,
+                        "tables": v.tables,
+                        "rows": v.rows,
+                        "modified": v.modified.isoformat(),
+                        "copied_from": v.parent,
+                        "digest": v.digest,
+                    }
+                    for v in versions
+                ],
+                indent=2,
+            )
+        )
+        return
+    if not versions:
+        console.print(f"No versions in {root} yet: make a subfolder per version, e.g. {root}/v1")
+        return
+    table = Table("version", "specs", "tables", "rows", "modified (UTC)", "from", "digest")
+    for v in versions:
+        broken = [f"{name}: {error}" for name, error in v.specs.items() if error]
+        specs = ", ".join(v.specs) or "-"
+        if broken:
+            specs += " [red](invalid: " + escape("; ".join(broken)) + ")[/red]"
+        table.add_row(
+            v.name,
+            specs,
+            str(v.tables),
+            f"{v.rows:,}",
+            v.modified.strftime("%Y-%m-%d %H:%M"),
+            v.parent or "",
+            v.digest,
+        )
+    console.print(table)
+
+
+@workspace_app.command("duplicate")
+def workspace_duplicate(
+    source: Annotated[str, typer.Argument(help="Version to copy, e.g. baseline.")],
+    target: Annotated[str, typer.Argument(help="New version name, e.g. v3.")],
+    root: WorkspaceRoot = Path("workspaces"),
+) -> None:
+    """Copy a version to a new one (to start a change, or to roll back to a known-good one)."""
+    from fauxdata import workspace
+
+    try:
+        made = workspace.duplicate(root, source, target)
+    except FauxdataError as exc:
+        _fail(exc)
+        return
+    console.print(f"[green]✓[/green] {made}: a copy of {source}")
+
+
+@workspace_app.command("diff")
+def workspace_diff(
+    a: Annotated[str, typer.Argument(help="The older version.")],
+    b: Annotated[str, typer.Argument(help="The newer version.")],
+    root: WorkspaceRoot = Path("workspaces"),
+    as_json: Annotated[bool, typer.Option("--json", help="Print the differences as JSON.")] = False,
+) -> None:
+    """What changed between two versions, spec values by path; exits 1 when they differ."""
+    from fauxdata import workspace
+
+    try:
+        found = workspace.diff(root, a, b)
+    except FauxdataError as exc:
+        _fail(exc)
+        return
+    if as_json:
+        print(json.dumps([d.as_dict() for d in found], indent=2, default=str))
+    elif not found:
+        console.print(f"[green]✓[/green] {a} and {b} are the same")
+    else:
+        console.print(f"{len(found)} differences from {a} to {b}:")
+        for d in found:
+            colour = {"+": "green", "-": "red", "~": "yellow"}[d.sign]
+            console.print(f"  [{colour}]{escape(str(d))}[/{colour}]", soft_wrap=True)
+    if found:
+        raise typer.Exit(1)
+
+
 def _identifier(text: str) -> str:
     cleaned = "".join(c if c.isalnum() or c == "_" else "_" for c in text)
     return cleaned if cleaned[:1].isalpha() else f"spec_{cleaned}"
