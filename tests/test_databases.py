@@ -17,6 +17,7 @@ import fauxdata
 from fauxdata.errors import FauxdataError, TargetError
 from fauxdata.introspect.reflect import read_schema
 from tests.support.cli import fauxdata as cli
+from tests.support.postgres import create_database
 
 HR_SCHEMA = Path(__file__).parent / "support" / "hr_schema.sql"
 TABLES = [
@@ -268,3 +269,43 @@ def test_database_targets_never_show_their_password() -> None:
     assert str(target.manifest_path) == "out/hr_dev.manifest.json"
     with pytest.raises(TargetError, match="not a database URL"):
         parse_target("oracle+bogus:/nothing")
+
+
+@pytest.mark.parametrize("example", ["hr", "shop"])
+def test_ddl_creates_a_schema_every_example_loads_into(
+    postgres_server: str, tmp_path: Path, example: str
+) -> None:
+    spec = Path(__file__).parent.parent / "examples" / f"{example}.yaml"
+    url = create_database(postgres_server, f"ddl_{example}")
+    ddl = cli("ddl", str(spec), cwd=tmp_path)
+    assert ddl.returncode == 0, ddl.stderr
+    with psycopg.connect(url, autocommit=True) as con:
+        con.execute(ddl.stdout)
+    loaded = cli("generate", str(spec), "--to", url, "--json", "--scale", "0.2", cwd=tmp_path)
+    assert loaded.returncode == 0, loaded.stdout + loaded.stderr
+    result = json.loads(loaded.stdout)
+    assert result["verification"]["passed"]
+    with psycopg.connect(url) as con:
+        for table in result["tables"].values():
+            count = con.execute(f"SELECT count(*) FROM {table['output']}").fetchone()
+            assert count is not None and count[0] == table["rows"] > 0
+
+
+def test_ddl_for_sqlite_round_trips(tmp_path: Path) -> None:
+    spec = Path(__file__).parent.parent / "examples" / "shop.yaml"
+    ddl = cli("ddl", str(spec), "--dialect", "sqlite", cwd=tmp_path)
+    assert ddl.returncode == 0, ddl.stderr
+    db = tmp_path / "shop.db"
+    with sqlite3.connect(db) as con:
+        con.executescript(ddl.stdout)
+    loaded = cli("generate", str(spec), "--to", f"sqlite:///{db}", "--scale", "0.05", cwd=tmp_path)
+    assert loaded.returncode == 0, loaded.stdout + loaded.stderr
+    with sqlite3.connect(db) as con:
+        assert con.execute("PRAGMA foreign_key_check").fetchall() == []
+        assert con.execute("SELECT count(*) FROM customers").fetchone() == (50,)
+
+
+def test_ddl_names_an_unknown_dialect(tmp_path: Path) -> None:
+    spec = Path(__file__).parent.parent / "examples" / "shop.yaml"
+    done = cli("ddl", str(spec), "--dialect", "postgress", cwd=tmp_path)
+    assert done.returncode == 1 and "--dialect: unknown dialect 'postgress'" in done.stderr

@@ -270,6 +270,28 @@ def schema() -> None:
 
 
 @app.command()
+def ddl(
+    spec: Annotated[Path, typer.Argument(help="Spec file.")],
+    dialect: Annotated[
+        str,
+        typer.Option("--dialect", help="postgresql, duckdb, sqlite, mysql, mssql or oracle."),
+    ] = "postgresql",
+) -> None:
+    """Print CREATE TABLE statements for the spec: types, keys, foreign keys and CHECKs.
+
+    Example: `fauxdata ddl examples/shop.yaml | psql -d shop_dev`
+    """
+    from fauxdata.sinks.ddl import create_statements
+
+    try:
+        statements = create_statements(run.check(spec), dialect)
+    except FauxdataError as exc:
+        _fail(exc)
+        return
+    print(";\n\n".join(statements) + ";")
+
+
+@app.command()
 def preview(
     spec: Annotated[Path, typer.Argument(help="Spec file (YAML or JSON).")],
     table: Annotated[str, typer.Option("--table", "-t", help="Table to show.")],

@@ -81,7 +81,7 @@ def _table_facts(table: ResolvedTable, plan: Plan) -> TableFacts:
         values = None
         if isinstance(gen, g.Choice):
             values = tuple(str(v) for v in gen.values)
-        columns[name] = ColumnFacts(str(column.type), column.spec.is_nullable, values)
+        columns[name] = ColumnFacts(str(column.type), column.nullable, values)
     unique = set(table.unique)  # a column's own `unique: true` is a generation choice, not schema
     unique.discard(table.primary_key)
     composite = {c for fk in table.foreign_keys if len(fk.columns) > 1 for c in fk.columns}

@@ -1,0 +1,128 @@
+"""CREATE TABLE statements for a spec, for teams that start from the spec, not a database.
+
+The tables are built as SQLAlchemy Core metadata and compiled for the chosen dialect,
+so types, keys and constraints are spelled the way that database wants them. Foreign
+keys that close a cycle are added afterwards with ALTER TABLE, as the load fills them
+in a second pass. CHECK conditions are DuckDB SQL in the spec and are rewritten for the
+dialect by sqlglot.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+import sqlglot
+from sqlalchemy.dialects import mssql, mysql, oracle, postgresql, sqlite
+from sqlalchemy.schema import AddConstraint, CreateTable
+
+from fauxdata.errors import FauxdataError
+from fauxdata.spec.plan import Plan
+from fauxdata.spec.types import ColumnType
+
+DIALECTS = {
+    "postgresql": (postgresql.dialect, "postgres"),
+    "duckdb": (postgresql.dialect, "duckdb"),
+    "sqlite": (sqlite.dialect, "sqlite"),
+    "mysql": (mysql.dialect, "mysql"),
+    "mssql": (mssql.dialect, "tsql"),
+    "oracle": (oracle.dialect, "oracle"),
+}
+"""Dialect name -> (SQLAlchemy dialect, sqlglot dialect). DuckDB reads PostgreSQL's DDL."""
+
+
+def sa_type(ctype: ColumnType) -> sa.types.TypeEngine:
+    """The SQLAlchemy type of a spec column type."""
+    match ctype.name:
+        case "smallint":
+            return sa.SmallInteger()
+        case "integer":
+            return sa.Integer()
+        case "bigint":
+            return sa.BigInteger()
+        case "float":
+            return sa.REAL()
+        case "double":
+            return sa.Double()
+        case "decimal":
+            return sa.Numeric(ctype.precision, ctype.scale)
+        case "varchar":
+            return sa.String(ctype.length)
+        case "text":
+            return sa.Text()
+        case "uuid":
+            return sa.Uuid()
+        case "boolean":
+            return sa.Boolean()
+        case "date":
+            return sa.Date()
+        case "timestamp":
+            return sa.DateTime()
+        case "timestamptz":
+            return sa.DateTime(timezone=True)
+    raise FauxdataError(f"no SQL type for '{ctype}'")
+
+
+def create_statements(plan: Plan, dialect: str = "postgresql") -> list[str]:
+    """CREATE TABLE statements in load order, then ALTER TABLE for cycle-closing FKs.
+
+    Raises:
+        FauxdataError: an unknown dialect.
+    """
+    if dialect not in DIALECTS:
+        raise FauxdataError(
+            f"unknown dialect '{dialect}'",
+            path="--dialect",
+            hint=f"one of {', '.join(DIALECTS)}",
+        )
+    compiler, sqlglot_dialect = DIALECTS[dialect]
+    metadata = sa.MetaData()
+    tables: dict[str, sa.Table] = {}
+    for name, table in plan.tables.items():
+        columns = [
+            sa.Column(
+                cname,
+                sa_type(column.type),
+                nullable=column.nullable and cname not in table.primary_key,
+                autoincrement=False,
+            )
+            for cname, column in table.columns.items()
+        ]
+        constraints: list[sa.schema.SchemaItem] = []
+        if table.primary_key:
+            constraints.append(sa.PrimaryKeyConstraint(*table.primary_key))
+        unique = [u for u in table.unique if u != table.primary_key]
+        unique += [
+            (c.name,)
+            for c in table.columns.values()
+            if c.spec.unique and (c.name,) not in unique and (c.name,) != table.primary_key
+        ]
+        constraints.extend(sa.UniqueConstraint(*u) for u in unique)
+        constraints.extend(
+            sa.CheckConstraint(sqlglot.transpile(c, read="duckdb", write=sqlglot_dialect)[0])
+            for c in table.checks
+        )
+        tables[name] = sa.Table(table.output_name, metadata, *columns, *constraints)
+    later = []
+    for name, table in plan.tables.items():
+        for fk in table.foreign_keys:
+            parent = plan.tables[fk.parent].output_name
+            constraint = sa.ForeignKeyConstraint(
+                list(fk.columns),
+                [f"{parent}.{c}" for c in fk.parent_columns],
+            )
+            tables[name].append_constraint(constraint)
+            if fk.deferred and dialect != "sqlite":  # SQLite cannot ALTER; it checks on write
+                later.append(constraint)
+    engine = compiler()
+    statements = [
+        str(
+            CreateTable(
+                tables[name],
+                include_foreign_key_constraints=[
+                    c for c in tables[name].foreign_key_constraints if c not in later
+                ],
+            ).compile(dialect=engine)
+        ).strip()
+        for name in plan.tables
+    ]
+    statements += [str(AddConstraint(c).compile(dialect=engine)).strip() for c in later]
+    return statements
