@@ -2,12 +2,18 @@
 
     python benchmarks/run.py                 # 1M and 10M customers, Faker at 20k, shop 10M+~30M
     python benchmarks/run.py --quick         # 200k customers, Faker at 5k, no relational run
+    python benchmarks/run.py --only postgres # just the PostgreSQL load (1M shop rows)
 
 Each measurement runs in a fresh child process, so its peak RSS is its own. Measured:
   fauxdata   the shop `customers` table (10 columns) streamed to Parquet
   faker      a per-row Faker loop making the same columns, written with pyarrow
   pyarrow    pyarrow alone writing an already finished table of that shape (snappy)
   relational the shop example: customers, and orders per customer (Poisson, mean 3)
+  pg-copy    the whole shop example (~1M rows) generated and loaded into PostgreSQL by
+             fauxdata (COPY), end to end, into tables made by `fauxdata ddl`
+  pg-insert  the same rows, generated beforehand (not timed), loaded by a plain psycopg
+             executemany INSERT, one transaction per table
+The PostgreSQL server is started by this script (initdb/pg_ctl on a loopback port).
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -23,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # the PostgreSQL launcher lives with the tests
 SHOP = ROOT / "examples" / "shop.yaml"
 RESULTS = Path(__file__).parent / "results"
 
@@ -126,6 +134,63 @@ def measure_pyarrow(rows: int) -> dict[str, Any]:
     return {"rows": rows, "seconds": seconds}
 
 
+def _shop_database(admin_url: str, name: str) -> str:
+    import psycopg
+    from tests.support.postgres import create_database
+
+    from fauxdata.sinks.ddl import create_statements
+
+    url = create_database(admin_url, name)
+    with psycopg.connect(url, autocommit=True) as con:
+        for statement in create_statements(fauxdata_check()):
+            con.execute(statement)
+    return url
+
+
+def fauxdata_check() -> Any:
+    import fauxdata
+
+    return fauxdata.check(SHOP)
+
+
+def _customers_for(shop_rows: int) -> int:
+    """Customers giving about ``shop_rows`` rows: 1 customer, ~3 orders, ~9 lines each."""
+    return max(1, round((shop_rows - 200) / 13))
+
+
+def measure_pg_copy(rows: int, admin_url: str) -> dict[str, Any]:
+    import fauxdata
+
+    url = _shop_database(admin_url, "bench_copy")
+    started = time.perf_counter()
+    result = fauxdata.generate(
+        SHOP, url, rows={"customers": _customers_for(rows)}, verify_output=False
+    )
+    return {"rows": result.rows, "seconds": time.perf_counter() - started}
+
+
+def measure_pg_insert(rows: int, admin_url: str) -> dict[str, Any]:
+    import psycopg
+
+    import fauxdata
+
+    url = _shop_database(admin_url, "bench_insert")
+    result = fauxdata.generate(SHOP, rows={"customers": _customers_for(rows)}, verify_output=False)
+    total = 0
+    started = time.perf_counter()
+    with psycopg.connect(url) as con:
+        for name, frame in result.frames.items():
+            columns = ", ".join(frame.columns)
+            marks = ", ".join(["%s"] * frame.width)
+            with con.cursor() as cursor:
+                cursor.executemany(
+                    f"INSERT INTO {name} ({columns}) VALUES ({marks})", frame.iter_rows()
+                )
+            con.commit()
+            total += frame.height
+    return {"rows": total, "seconds": time.perf_counter() - started}
+
+
 def child(args: argparse.Namespace) -> None:
     """Run one measurement in this process and print it as JSON."""
     if args.one == "fauxdata":
@@ -134,6 +199,10 @@ def child(args: argparse.Namespace) -> None:
         result = measure_relational(args.rows, args.workers, args.block_size)
     elif args.one == "faker":
         result = measure_faker(args.rows)
+    elif args.one == "pg-copy":
+        result = measure_pg_copy(args.rows, args.postgres_url)
+    elif args.one == "pg-insert":
+        result = measure_pg_insert(args.rows, args.postgres_url)
     else:
         result = measure_pyarrow(args.rows)
     result["peak_rss_mb"] = peak_rss_mb()
@@ -153,6 +222,8 @@ def spawn(kind: str, rows: int, args: argparse.Namespace) -> dict[str, Any]:
     ]
     if args.workers:
         command += ["--workers", str(args.workers)]
+    if args.postgres_url:
+        command += ["--postgres-url", args.postgres_url]
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise SystemExit(f"{kind} at {rows} rows failed:\n{done.stderr}")
@@ -188,8 +259,20 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=None)
     parser.add_argument("--block-size", type=int, default=262_144)
     parser.add_argument(
-        "--one", choices=["fauxdata", "relational", "faker", "pyarrow"], help=argparse.SUPPRESS
+        "--postgres-rows",
+        type=int,
+        default=None,
+        help="shop rows loaded into PostgreSQL (default 1000000; 0 skips)",
     )
+    parser.add_argument(
+        "--only", choices=["postgres"], help="run only this part (postgres: the database load)"
+    )
+    parser.add_argument(
+        "--one",
+        choices=["fauxdata", "relational", "faker", "pyarrow", "pg-copy", "pg-insert"],
+        help=argparse.SUPPRESS,
+    )
+    parser.add_argument("--postgres-url", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
         args.rows = int(args.rows)
@@ -205,12 +288,52 @@ def main() -> None:
         else (0 if args.quick else 10_000_000)
     )
 
+    pg_rows = (
+        args.postgres_rows
+        if args.postgres_rows is not None
+        else (100_000 if args.quick else 1_000_000)
+    )
+
     print("measuring (each in its own process)...")
+    if args.only == "postgres":
+        report_postgres(postgres(pg_rows, args))
+        return
     runs = [spawn("fauxdata", n, args) for n in sizes]
     faker = spawn("faker", faker_rows, args)
     arrow = spawn("pyarrow", max(sizes), args)
     rel = spawn("relational", relational, args) if relational else None
+    pg = postgres(pg_rows, args) if pg_rows else None
     report(runs, faker, arrow, rel)
+    if pg:
+        report_postgres(pg)
+
+
+def postgres(rows: int, args: argparse.Namespace) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Both PostgreSQL loads, against one server this function starts and stops."""
+    from tests.support.postgres import running_server
+
+    folder = Path(tempfile.mkdtemp(prefix="fauxdata-bench-pg-"))
+    try:
+        with running_server(folder) as url:
+            args.postgres_url = url
+            copy = spawn("pg-copy", rows, args)
+            insert = spawn("pg-insert", rows, args)
+    finally:
+        args.postgres_url = None
+        shutil.rmtree(folder, ignore_errors=True)
+    return copy, insert
+
+
+def report_postgres(pair: tuple[dict[str, Any], dict[str, Any]]) -> None:
+    copy, insert = pair
+    print("\npostgresql load of the shop example")
+    print(
+        f"  fauxdata (generate + COPY) {copy['rows_per_s']:>10,.0f} rows/s, "
+        f"executemany INSERT alone {insert['rows_per_s']:>10,.0f} rows/s: "
+        f"{copy['rows_per_s'] / insert['rows_per_s']:.1f}x"
+    )
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "postgres.json").write_text(json.dumps({"copy": copy, "insert": insert}, indent=2))
 
 
 def report(

@@ -227,6 +227,35 @@ def test_load_fails_cleanly_on_a_constraint_the_spec_ignores(
         assert con.execute("SELECT count(*) FROM offices").fetchone()[0] == 0  # type: ignore[index]
 
 
+def test_foreign_keys_are_enforced_even_though_checked_after_the_copy(
+    postgres_server: str, tmp_path: Path
+) -> None:
+    spec = Path(__file__).parent.parent / "examples" / "shop.yaml"
+    url = create_database(postgres_server, "fk_after_copy")
+    with psycopg.connect(url, autocommit=True) as con:
+        con.execute(cli("ddl", str(spec), cwd=tmp_path).stdout)
+    # orders alone, into a database without its customers: every customer_id is an orphan
+    done = cli(
+        "generate",
+        str(spec),
+        "--to",
+        url,
+        "--tables",
+        "orders",
+        "--rows",
+        "customers=20",
+        cwd=tmp_path,
+    )
+    assert done.returncode == 1
+    assert "loading orders failed" in done.stderr and "orders_customer_id_fkey" in done.stderr
+    with psycopg.connect(url) as con:
+        assert con.execute("SELECT count(*) FROM orders").fetchone() == (0,)
+        kept = con.execute(
+            "SELECT count(*) FROM pg_constraint WHERE conrelid = 'orders'::regclass AND contype = 'f'"
+        ).fetchone()
+        assert kept == (1,)  # the constraint dropped for the load is back
+
+
 def test_sqlite_round_trip(tmp_path: Path) -> None:
     db = tmp_path / "shop.db"
     with sqlite3.connect(db) as con:
