@@ -338,3 +338,45 @@ def test_ddl_names_an_unknown_dialect(tmp_path: Path) -> None:
     spec = Path(__file__).parent.parent / "examples" / "shop.yaml"
     done = cli("ddl", str(spec), "--dialect", "postgress", cwd=tmp_path)
     assert done.returncode == 1 and "--dialect: unknown dialect 'postgress'" in done.stderr
+
+
+SAMPLED = """
+CREATE TABLE tickets (
+    ticket_id serial PRIMARY KEY,
+    code varchar(12) NOT NULL,
+    priority varchar(10) NOT NULL,
+    reporter varchar(200),
+    remark text
+);
+INSERT INTO tickets (code, priority, reporter, remark)
+SELECT 'QX-' || lpad((i * 7919 % 10000)::text, 4, '0'),
+       (ARRAY['URGENT', 'NORMAL', 'NORMAL', 'NORMAL', 'LOWKEY'])[1 + i % 5],
+       CASE WHEN i % 10 = 0 THEN NULL ELSE 'agent' || i || '@hushhush-corp.example' END,
+       'Whisper ' || i
+FROM generate_series(1, 400) AS i;
+"""
+
+
+def test_sample_gives_statistics_and_never_a_value(hr_database: str, tmp_path: Path) -> None:
+    with psycopg.connect(hr_database, autocommit=True) as con:
+        con.execute(SAMPLED)
+    spec = tmp_path / "tickets.yaml"
+    done = cli(
+        "init", "--from", hr_database, "--out", str(spec), "--tables", "tickets",
+        "--sample", "200", "--rows", "2000", cwd=tmp_path,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    text = spec.read_text()
+    for secret in ("QX", "URGENT", "NORMAL", "LOWKEY", "hushhush", "agent", "Whisper"):
+        assert secret not in text, secret
+    loaded = fauxdata.load_spec(spec)
+    columns = loaded.tables["tickets"].columns
+    assert columns["code"].generator.model_dump()["pattern"] == r"[A-Z]{2}\-[0-9]{4}"
+    priority = columns["priority"].generator.model_dump()
+    assert priority["kind"] == "choice" and priority["weights"] == [0.6, 0.2, 0.2]
+    assert columns["reporter"].generator.kind == "email"
+    assert columns["reporter"].null_rate == 0.1
+    out = fauxdata.generate(spec, tables=["tickets"]).frames["tickets"]
+    shares = out["priority"].value_counts(normalize=True, sort=True)["proportion"].to_list()
+    assert shares == pytest.approx([0.6, 0.2, 0.2], abs=0.001)
+    assert out["code"].str.contains(r"^[A-Z]{2}-[0-9]{4}$").all()

@@ -377,6 +377,14 @@ def init(
     force: Annotated[
         bool, typer.Option("--force", help="Overwrite an existing spec file.")
     ] = False,
+    sample: Annotated[
+        int,
+        typer.Option(
+            "--sample",
+            help="Read up to N rows per table for statistics (shapes, enum-like columns, "
+            "NULL shares); no value ever lands in the spec. Default 0: no row is read.",
+        ),
+    ] = 0,
 ) -> None:
     """Read a live schema (read-only, no rows) and write a spec with a generator for every column.
 
@@ -386,6 +394,7 @@ def init(
     * `fauxdata init --from env:DATABASE_URL --out specs/orders.yaml --mode from-scratch --tables orders`
     """
     from fauxdata.introspect.reflect import read_schema
+    from fauxdata.introspect.sample import sample_hints
     from fauxdata.introspect.suggest import suggest_spec, unsupported_columns
     from fauxdata.spec.yaml_io import dump_yaml
 
@@ -399,8 +408,14 @@ def init(
         raise typer.Exit(2)
     try:
         found = read_schema(source, schema=schema_name, tables=_tables(tables))
+        hints = sample_hints(found, source, sample) if sample > 0 else None
         spec = suggest_spec(
-            found, rows=rows, name=name or _identifier(out.stem), tables=_tables(tables), mode=mode
+            found,
+            rows=rows,
+            name=name or _identifier(out.stem),
+            tables=_tables(tables),
+            mode=mode,
+            hints=hints,
         )
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(dump_yaml(spec))
