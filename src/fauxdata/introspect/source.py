@@ -53,8 +53,11 @@ def parse(text: str) -> URL:
 
 
 def safe(url: URL) -> str:
-    """The URL with its password masked, for messages and specs."""
-    return url.render_as_string(hide_password=True)
+    """The URL with its password masked, for messages and specs, in the user's spelling
+    (the psycopg driver fauxdata picks for ``postgresql://`` is not shown)."""
+    return url.render_as_string(hide_password=True).replace(
+        "postgresql+psycopg://", "postgresql://", 1
+    )
 
 
 def read_only_engine(url: URL) -> sa.Engine:
