@@ -68,6 +68,19 @@ def test_init_generate_load_validate(hr_database: str, dev_database: str, tmp_pa
     assert result["verification"]["passed"], [
         r for r in result["verification"]["results"] if r["status"] == "fail"
     ]
+    validated = cli("validate", str(spec), "--data", dev_database, "--json", cwd=tmp_path)
+    assert validated.returncode == 0, validated.stdout + validated.stderr
+    report = json.loads(validated.stdout)
+    assert report["passed"] and report["checks"] == result["verification"]["checks"]
+    with psycopg.connect(dev_database, autocommit=True) as con:  # break a row behind its back
+        con.execute("ALTER TABLE employees DROP CONSTRAINT employees_level_check")
+        con.execute(
+            "UPDATE employees SET level = 42 WHERE employee_id = (SELECT employee_id FROM employees LIMIT 1)"
+        )
+    broken = cli("validate", str(spec), "--data", dev_database, "--json", cwd=tmp_path)
+    assert broken.returncode == 1
+    failed = [r["name"] for r in json.loads(broken.stdout)["results"] if r["status"] == "fail"]
+    assert failed and all("level" in name for name in failed), failed
     with psycopg.connect(dev_database) as con:
         counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}  # type: ignore[index]
         assert counts == dict.fromkeys(TABLES, 150)

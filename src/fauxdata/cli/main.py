@@ -325,7 +325,10 @@ def preview(
 def validate(
     spec: Annotated[Path, typer.Argument(help="Spec file the data was generated from.")],
     data: Annotated[
-        str, typer.Option("--data", help="duckdb:///FILE, parquet:DIR, csv:DIR or jsonl:DIR.")
+        str,
+        typer.Option(
+            "--data", help="duckdb:///FILE, parquet:DIR, csv:DIR, jsonl:DIR or a database URL."
+        ),
     ],
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
 ) -> None:

@@ -72,7 +72,7 @@ def read_only_engine(url: URL) -> sa.Engine:
     return sa.create_engine(url)
 
 
-def connection_error(exc: Exception, url: URL) -> FauxdataError:
+def connection_error(exc: Exception, url: URL, path: str = "--from") -> FauxdataError:
     """A one-line error for a failed connection, without the password."""
     text = (
         str(getattr(exc, "orig", exc)).strip().splitlines()[0]
@@ -96,5 +96,5 @@ def connection_error(exc: Exception, url: URL) -> FauxdataError:
     else:
         hint = ""
     return FauxdataError(
-        f"cannot connect to {safe(url)}: {text}", path="--from", hint=hint, code="connection"
+        f"cannot connect to {safe(url)}: {text}", path=path, hint=hint, code="connection"
     )

@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from psycopg import Error as DatabaseError
 
 from fauxdata.errors import TargetError, did_you_mean
-from fauxdata.introspect.source import connection_error, parse
+from fauxdata.introspect.source import connection_error, parse, read_only_engine
 from fauxdata.sinks.base import Schema, Sink
 from fauxdata.sinks.duckdb_types import duckdb_type, quote
 from fauxdata.sinks.target import Target
@@ -54,7 +54,7 @@ class DatabaseSink(Sink):
             self.inspector = sa.inspect(self.con)
             existing = set(self.inspector.get_table_names())
         except sa.exc.SQLAlchemyError as exc:
-            raise connection_error(exc, self.url) from None
+            raise connection_error(exc, self.url, "--to") from None
         for name in self.plan.selected:
             out = self.plan.tables[name].output_name
             if out not in existing:
@@ -82,6 +82,26 @@ class DatabaseSink(Sink):
             self._identity_always()
         if not self.atomic:
             self._commit()
+
+    def open_read_only(self) -> None:
+        """Connect for reading back only (``fauxdata validate``); PostgreSQL refuses writes."""
+        try:
+            self.engine = read_only_engine(self.url)
+            self.con = self.engine.connect()
+        except sa.exc.SQLAlchemyError as exc:
+            raise connection_error(exc, self.url, "--data") from None
+
+    def table_names(self) -> set[str]:
+        assert self.con is not None
+        return set(sa.inspect(self.con).get_table_names())
+
+    def close(self) -> None:
+        if self._verify is not None:
+            self._verify.close()
+        if self.con is not None:
+            self.con.close()
+        if self.engine is not None:
+            self.engine.dispose()
 
     def _execute(self, sql: str, params: dict[str, Any] | None = None) -> Any:
         assert self.con is not None

@@ -11,8 +11,12 @@ from fauxdata.errors import FauxdataError, TargetError
 from fauxdata.manifest import read_manifest
 from fauxdata.run import plan_for
 from fauxdata.sinks import parse_target
+from fauxdata.sinks.database import DatabaseSink
 from fauxdata.sinks.duckdb_types import duckdb_type, quote, sql_string
-from fauxdata.verify.checks import Report, verify
+from fauxdata.sinks.target import Target
+from fauxdata.spec.plan import Plan
+from fauxdata.verify.checks import verify
+from fauxdata.verify.result import Report
 
 _SUFFIX = {"parquet": ".parquet", "csv": ".csv", "jsonl": ".jsonl"}
 
@@ -24,7 +28,7 @@ def validate_target(spec: str | Path, data: str) -> Report:
         TargetError: the data cannot be opened.
     """
     target = parse_target(data)
-    if not target.path.exists():
+    if not target.is_database and not target.path.exists():
         raise TargetError(f"no data at {target.path}", path="--data")
     overrides: dict[str, object] = {}
     try:
@@ -39,6 +43,8 @@ def validate_target(spec: str | Path, data: str) -> Report:
         tables=overrides.get("tables") or None,
     )  # type: ignore[arg-type]
     plan = Engine(plan).plan  # row counts of tables generated per parent
+    if target.is_database:
+        return _validate_database(plan, target)
     con = duckdb.connect()
     try:
         if target.format == "duckdb":
@@ -83,3 +89,23 @@ def validate_target(spec: str | Path, data: str) -> Report:
         return verify(plan, con, relation)
     finally:
         con.close()
+
+
+def _validate_database(plan: Plan, target: Target) -> Report:
+    """Read the spec's tables back from the database (read-only) and verify them."""
+    sink = DatabaseSink(target, plan)
+    sink.open_read_only()
+    try:
+        present = sink.table_names()
+        for name in plan.selected:
+            table = plan.tables[name]
+            if table.output_name in present:
+                sink.loaded[table.output_name] = {c.name: c.type for c in table.columns.values()}
+
+        def relation(name: str) -> str | None:
+            out = plan.tables[name].output_name
+            return sink.staged_relation(out, sink.loaded[out]) if out in sink.loaded else None
+
+        return verify(plan, sink.query_connection(), relation)
+    finally:
+        sink.close()
