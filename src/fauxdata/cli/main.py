@@ -146,6 +146,7 @@ def generate(
         _fail(exc)
         return
     failed = result.report is not None and not result.report.passed
+    _warn(result.plan)
     if as_json:
         print(json.dumps(_result_json(result), indent=2, default=str))
     elif not quiet:
@@ -254,10 +255,17 @@ def check(
     except FauxdataError as exc:
         _fail(exc)
         return
+    _warn(plan)
     total = sum(t.rows for t in plan.tables.values())
     console.print(
         f"[green]✓[/green] {spec}: {len(plan.tables)} tables, {total:,} rows, seed {plan.seed}"
     )
+
+
+def _warn(plan: run.Plan) -> None:
+    """Print the plan's warnings (on stderr, so --json output stays clean)."""
+    for warning in plan.warnings:
+        errors.print(f"[yellow]warning[/yellow] {escape(str(warning))}", soft_wrap=True)
 
 
 @app.command()

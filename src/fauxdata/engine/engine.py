@@ -149,6 +149,7 @@ class TableGenerator:
                 lookup=self.engine.lookup,
                 table_rows=self.engine.row_count,
                 relations=self.engine,
+                reference_date=plan.reference_date,
             )
             generators[name] = implementation(column.generator.kind)(column.generator, ctx)
         joints = composite_keys(self.engine, self.table, generators)

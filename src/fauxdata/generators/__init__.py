@@ -8,6 +8,7 @@ the spec has an implementation.
 from fauxdata.generators import (
     choice,
     dates,
+    formula,
     keys,
     mock,
     numbers,
@@ -24,6 +25,7 @@ __all__ = [
     "Generator",
     "choice",
     "dates",
+    "formula",
     "implementation",
     "keys",
     "mock",

@@ -8,6 +8,7 @@ This is also what lets a child table compute a parent's key from a parent row in
 
 from __future__ import annotations
 
+import datetime as dt
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -58,6 +59,8 @@ class ColumnContext:
     """Row count of another table."""
     relations: Relations | None = None
     """Parents, children and layouts; None only where a generator is used on its own."""
+    reference_date: dt.date | None = None
+    """TODAY() for formulas (the plan's reference date)."""
 
     @property
     def path(self) -> str:

@@ -378,6 +378,36 @@ class SqlExpression(Strict):
         return compile_sql(self.expression).meta.root_names()
 
 
+class Formula(Strict):
+    """A spreadsheet formula over other columns of the row:
+    ``LOWER(CONCATENATE([first_name], ".", [last_name], "@", MOCK_FREE_EMAIL_DOMAIN))``.
+
+    Parsed when the spec loads (a syntax error points at its position), type-checked
+    against the row's columns when the spec resolves, and compiled into one vectorized
+    Polars expression. RAND() is a fresh, seeded draw per call and per row.
+    """
+
+    kind: Literal["formula"]
+    formula: str
+
+    @field_validator("formula")
+    @classmethod
+    def _parses(cls, v: str) -> str:
+        from fauxdata.formula import FormulaError, parse
+
+        try:
+            parse(v)
+        except FormulaError as exc:
+            hint = f" ({exc.hint})" if exc.hint else ""
+            raise ValueError(f"{exc.message}{hint}\n{exc.caret(v)}") from None
+        return v
+
+    def fields(self) -> list[str]:
+        from fauxdata.formula import formula_columns
+
+        return formula_columns(self.formula)
+
+
 # --- mockers -------------------------------------------------------------------------
 
 MockKind = Literal[
@@ -436,6 +466,7 @@ GeneratorSpec = Annotated[
     | Constant
     | Template
     | SqlExpression
+    | Formula
     | Mock
     | ForeignKeyRef
     | ChildNumber

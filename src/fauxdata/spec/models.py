@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any, Literal
 
@@ -44,6 +45,19 @@ class Column(Strict):
         description="Every non-null value distinct; fails before writing if impossible.",
     )
     description: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _calculated(cls, data: Any) -> Any:
+        """``formula: ...`` and ``sql: ...`` stand for a formula or SQL generator."""
+        if isinstance(data, dict) and "generator" not in data:
+            if "formula" in data:
+                data = {**data, "generator": {"kind": "formula", "formula": data["formula"]}}
+                del data["formula"]
+            elif "sql" in data:
+                data = {**data, "generator": {"kind": "sql", "expression": data["sql"]}}
+                del data["sql"]
+        return data
 
     @field_validator("generator", mode="before")
     @classmethod
@@ -163,6 +177,11 @@ class Spec(Strict):
     locale: str = Field(default="en_US", description="Default locale of the mockers.")
     source: str | None = Field(
         default=None, description="Where the schema came from (no password); never a destination."
+    )
+    reference_date: dt.date | None = Field(
+        default=None,
+        description="The date TODAY() and ages are relative to; default: the run's date "
+        "(recorded in the manifest, so --replay reproduces it).",
     )
     source_schema: str | None = Field(
         default=None, description="Schema of the source the spec was read from (init --schema)."

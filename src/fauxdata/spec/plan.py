@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from fauxdata.errors import Problem
 from fauxdata.spec import generators as g
 from fauxdata.spec.models import Column, Spec
 from fauxdata.spec.relations import PerParent
@@ -83,3 +85,10 @@ class Plan:
     selected: tuple[str, ...]
     row_overrides: Mapping[str, int] = field(default_factory=dict)
     scale: float = 1.0
+    warnings: tuple[Problem, ...] = ()
+    """Things that run but probably do not mean what they say (printed by check and generate)."""
+
+    @property
+    def reference_date(self) -> dt.date:
+        """TODAY() for formulas; resolve() always fills the spec's field."""
+        return self.spec.reference_date or dt.date.today()

@@ -47,6 +47,9 @@ def column_relations(
                         )
                     )
             return fields, None
+        case g.Formula():
+            # unknown columns are reported by the formula compiler, with a caret
+            return tuple(f for f in gen.fields() if f in table.columns), None
         case g.ForeignKeyRef():
             if not _anchors_composite(table, cname, gen):
                 _check_key_reference(spec, f"{path}.references", gen.table, gen.column, problems)

@@ -8,6 +8,7 @@ parent are left at 0 here; the engine derives them from the parents' counts.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Mapping
 from pathlib import Path
@@ -17,6 +18,8 @@ import sqlglot
 from sqlglot import exp
 
 from fauxdata.errors import Problem, SpecError, did_you_mean
+from fauxdata.formula import FormulaError, compile_formula
+from fauxdata.formula.types import column_type_of, formula_type
 from fauxdata.spec import generators as g
 from fauxdata.spec.expressions import result_type
 from fauxdata.spec.models import Column, Spec, Table
@@ -51,6 +54,9 @@ def resolve(
         SpecError: every cross-reference problem, each with its path.
     """
     problems: list[Problem] = []
+    warnings: list[Problem] = []
+    if spec.reference_date is None:  # fixed now, so the manifest records it for --replay
+        spec = spec.model_copy(update={"reference_date": dt.datetime.now(dt.UTC).date()})
     overrides = dict(rows or {})
     for name in overrides:
         if name not in spec.tables:
@@ -79,7 +85,7 @@ def resolve(
         n = overrides.get(tname, table.rows or 0)
         if tname not in overrides:
             n = max(0, round(n * scale))
-        resolved[tname] = _resolve_table(spec, tname, table, n, types, problems)
+        resolved[tname] = _resolve_table(spec, tname, table, n, types, problems, warnings)
 
     nullable = {
         (t, c): col.nullable for t, table in resolved.items() for c, col in table.columns.items()
@@ -96,6 +102,7 @@ def resolve(
         selected=selected,
         row_overrides=MappingProxyType(overrides),
         scale=scale,
+        warnings=tuple(warnings),
     )
 
 
@@ -183,6 +190,8 @@ def _column_type(
                 return result_type(gen.expression, inputs)  # type: ignore[arg-type]
             except ValueError:
                 return None  # reported with its path by _resolve_table
+        case g.Formula():
+            return _formula_type(spec, tname, table, gen, known)
         case g.Aggregate():
             if gen.fn == "count":
                 return ColumnType("bigint")
@@ -227,6 +236,7 @@ def _resolve_table(
     n_rows: int,
     types: dict[tuple[str, str], ColumnType],
     problems: list[Problem],
+    warnings: list[Problem],
 ) -> ResolvedTable:
     base = f"tables.{tname}"
     names = list(table.columns)
@@ -246,6 +256,17 @@ def _resolve_table(
                 column.generator,
                 types,
                 problems,
+            )
+        if isinstance(column.generator, g.Formula):
+            _check_formula(
+                f"{base}.columns.{cname}.generator.formula",
+                spec,
+                tname,
+                table,
+                column.generator,
+                types,
+                problems,
+                warnings,
             )
         if isinstance(column.generator, g.After):
             found = declared or inferred
@@ -339,6 +360,55 @@ def _checked_conditions(base: str, table: Table, problems: list[Problem]) -> lis
     return good
 
 
+def _formula_inputs(
+    tname: str, table: Table, known: dict[tuple[str, str], ColumnType]
+) -> dict[str, str]:
+    return {c: formula_type(known[(tname, c)]) for c in table.columns if (tname, c) in known}
+
+
+def _formula_type(
+    spec: Spec, tname: str, table: Table, gen: g.Formula, known: dict[tuple[str, str], ColumnType]
+) -> ColumnType | None:
+    if any((tname, f) not in known for f in gen.fields() if f in table.columns):
+        return None
+    try:
+        compiled = compile_formula(
+            gen.formula, _formula_inputs(tname, table, known), spec.reference_date
+        )
+    except FormulaError:
+        return None  # reported with its caret by _check_formula
+    return column_type_of(compiled.type)
+
+
+def _check_formula(
+    path: str,
+    spec: Spec,
+    tname: str,
+    table: Table,
+    gen: g.Formula,
+    types: dict[tuple[str, str], ColumnType],
+    problems: list[Problem],
+    warnings: list[Problem],
+) -> None:
+    inputs = _formula_inputs(tname, table, types)
+    unknown_types = [f for f in gen.fields() if f in table.columns and f not in inputs]
+    if unknown_types:
+        return  # a column it reads has no type yet: that column's own problem is reported
+    try:
+        compiled = compile_formula(gen.formula, inputs, spec.reference_date)
+    except FormulaError as exc:
+        problems.append(Problem(path, _pointed(exc, gen.formula), code="formula"))
+        return
+    for warning in compiled.warnings:
+        warnings.append(Problem(path, _pointed(warning, gen.formula), code="formula"))
+
+
+def _pointed(exc: FormulaError, formula: str) -> str:
+    """The message, its hint, then the formula with a caret under the spot."""
+    hint = f" ({exc.hint})" if exc.hint else ""
+    return f"{exc.message}{hint}\n{exc.caret(formula)}"
+
+
 def _check_expression(
     path: str,
     tname: str,
@@ -365,6 +435,8 @@ def _check_cast(
     problems: list[Problem],
 ) -> None:
     have, want = _FAMILY[produced.name], _FAMILY[declared.name]
+    if isinstance(gen, g.Formula) and have == "float" and want == "int":
+        return  # formulas compute in numbers, like spreadsheets; whole results store as integers
     if want not in _CASTS[have]:
         problems.append(
             Problem(

@@ -1,0 +1,85 @@
+"""Warnings for formulas that run but probably do not mean what they say.
+
+The classic: ``SWITCH(TRUE, RAND() < 0.10, "A", RAND() < 0.85, "B", "C")``. Each RAND()
+is a new draw, exactly as in a spreadsheet, so B gets 0.9 x 0.85 = 76.5%, not the 75%
+the cumulative thresholds suggest. Such chains are reported with the shares they really
+give and the fix: draw once with LET, or use a weighted choice.
+"""
+
+from __future__ import annotations
+
+from fauxdata.formula.syntax import Binary, Call, FormulaError, Literal, Node, walk
+
+
+def random_chain_warnings(tree: Node) -> list[FormulaError]:
+    """A warning for each SWITCH/IFS/IF chain whose conditions draw RAND() more than once."""
+    out: list[FormulaError] = []
+    inner_ifs: set[int] = set()
+    for node in walk(tree):
+        if not isinstance(node, Call) or id(node) in inner_ifs:
+            continue
+        conditions = _conditions(node, inner_ifs)
+        if conditions is None:
+            continue
+        draws = sum(_rand_calls(c) for c in conditions)
+        if draws < 2:
+            continue
+        shares = _shares(conditions)
+        said = (
+            f"so the branches get {' / '.join(f'{s:.1%}' for s in shares)}, not the thresholds written"
+            if shares
+            else "so the shares are not the thresholds written"
+        )
+        out.append(
+            FormulaError(
+                f"{node.name} draws RAND() {draws} times; each call is an independent draw, {said}",
+                node.start,
+                node.end,
+                "draw once: LET(r, RAND(), SWITCH(TRUE, r < 0.10, ..., r < 0.85, ..., ...)), "
+                "or use a choice generator with ratios",
+            )
+        )
+    return out
+
+
+def _conditions(node: Call, inner_ifs: set[int]) -> list[Node] | None:
+    args = node.args
+    if node.name == "SWITCH" and args and isinstance(args[0], Literal) and args[0].value is True:
+        rest = list(args[1:])
+        return rest[: len(rest) - len(rest) % 2][::2]
+    if node.name == "IFS":
+        return list(args[::2])
+    if node.name == "IF" and len(args) >= 2:
+        conditions = [args[0]]
+        tail = args[2] if len(args) == 3 else None
+        while isinstance(tail, Call) and tail.name == "IF" and len(tail.args) >= 2:
+            inner_ifs.add(id(tail))
+            conditions.append(tail.args[0])
+            tail = tail.args[2] if len(tail.args) == 3 else None
+        return conditions
+    return None
+
+
+def _rand_calls(node: Node) -> int:
+    return sum(1 for n in walk(node) if isinstance(n, Call) and n.name == "RAND")
+
+
+def _shares(conditions: list[Node]) -> list[float] | None:
+    """Branch shares when every condition is ``RAND() < p``; the last is the fall-through."""
+    thresholds = []
+    for condition in conditions:
+        if not (
+            isinstance(condition, Binary)
+            and condition.op in ("<", "<=")
+            and isinstance(condition.left, Call)
+            and condition.left.name == "RAND"
+            and isinstance(condition.right, Literal)
+            and isinstance(condition.right.value, float)
+        ):
+            return None
+        thresholds.append(min(max(condition.right.value, 0.0), 1.0))
+    shares, remaining = [], 1.0
+    for p in thresholds:
+        shares.append(remaining * p)
+        remaining *= 1 - p
+    return [*shares, remaining]

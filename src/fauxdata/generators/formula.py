@@ -1,0 +1,80 @@
+"""The formula generator: a spreadsheet formula evaluated as one Polars expression per block."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+
+import polars as pl
+
+from fauxdata.formula import Compiled, compile_formula
+from fauxdata.formula.types import formula_type_of_dtype
+from fauxdata.generators.base import ColumnContext, Generator, Rows, implementation
+from fauxdata.generators.lexicon import email_domains, top_level_domains
+from fauxdata.spec import generators as g
+
+_MOCKERS = {
+    "MOCK_FIRST_NAME": "first_name",
+    "MOCK_LAST_NAME": "last_name",
+    "MOCK_CITY": "city",
+    "MOCK_COUNTRY_CODE": "country_code",
+    "MOCK_COMPANY": "company",
+    "MOCK_JOB_TITLE": "job_title",
+}
+
+
+class FormulaGenerator(Generator):
+    """Each RAND() is its own stream ``(column, "rand", i)`` and each mock constant its own
+    sub-column, so a value depends only on the seed, the row and the formula."""
+
+    kinds = ("formula",)
+    spec: g.Formula
+
+    def __init__(self, spec: g.Formula, ctx: ColumnContext) -> None:
+        super().__init__(spec, ctx)
+        self._compiled: dict[tuple[tuple[str, str], ...], Compiled] = {}
+
+    def dependencies(self) -> tuple[str, ...]:
+        return tuple(self.spec.fields())
+
+    def generate(self, rows: Rows, inputs: Mapping[str, pl.Series]) -> pl.Series:
+        n = rows.shape[0]
+        columns = {name: inputs[name] for name in self.dependencies()}
+        compiled = self._compile(columns)
+        extra = {
+            f"__rand_{i}": pl.Series(self.ctx.stream("rand", i).uniform(rows))
+            for i in range(compiled.draws)
+        }
+        extra.update(
+            {f"__mock_{i}": self._mock(name, i, rows) for i, name in enumerate(compiled.mocks)}
+        )
+        frame = pl.DataFrame({**columns, **extra}, height=n)
+        result = frame.select(compiled.expr.alias("v")).to_series()
+        return result if result.len() == n else pl.repeat(result[0], n, eager=True)
+
+    def _compile(self, columns: Mapping[str, pl.Series]) -> Compiled:
+        key = tuple((name, formula_type_of_dtype(s.dtype)) for name, s in columns.items())
+        if key not in self._compiled:
+            self._compiled[key] = compile_formula(
+                self.spec.formula, dict(key), self.ctx.reference_date
+            )
+        return self._compiled[key]
+
+    def _mock(self, name: str, index: int, rows: Rows) -> pl.Series:
+        stream = self.ctx.stream("mock", index)
+        if name == "MOCK_FREE_EMAIL_DOMAIN":
+            domains = email_domains()
+            return domains.gather(stream.below(rows, len(domains)))
+        if name == "MOCK_COMPANY_DOMAIN":
+            company = self._mocker("company", index, rows)
+            tlds = top_level_domains()
+            slug = company.str.to_lowercase().str.replace_all(r"[^a-z0-9]+", "")
+            return pl.concat_str(
+                [slug, pl.Series(["."] * len(rows)), tlds.gather(stream.below(rows, len(tlds)))]
+            )
+        return self._mocker(_MOCKERS[name], index, rows)
+
+    def _mocker(self, kind: str, index: int, rows: Rows) -> pl.Series:
+        ctx = replace(self.ctx, column=f"{self.ctx.column}#mock{index}")
+        mocker = implementation(kind)(g.Mock(kind=kind), ctx)  # type: ignore[arg-type]
+        return mocker.generate(rows, {})
