@@ -45,11 +45,8 @@ def format_number(value: pl.Expr, pattern: str) -> pl.Expr:
             .str.strip_chars_end(",")
             .str.reverse()
         )
-    parts = [
-        pl.lit(_literal(prefix)),
-        pl.when((v < 0) & (scaled > 0)).then(pl.lit("-")).otherwise(pl.lit("")),
-    ]
-    parts.append(integer)
+    sign = pl.when((v < 0) & (scaled > 0)).then(pl.lit("-")).otherwise(pl.lit(""))
+    parts = [sign, pl.lit(_literal(prefix)), integer]  # -$1,234.50, as spreadsheets show it
     if decimals:
         parts += [pl.lit("."), (scaled % scale).cast(pl.String).str.zfill(decimals)]
     parts.append(pl.lit(("%" if percent else "") + _literal(suffix)))
