@@ -38,9 +38,9 @@ def _fail(exc: FauxdataError) -> None:
     if isinstance(exc, SpecError):
         for problem in exc.problems:
             prefix = f"{exc.source}: " if exc.source else ""
-            errors.print(f"[red]error[/red] {prefix}{problem}", markup=True, soft_wrap=True)
+            errors.print(f"[red]error[/red] {escape(prefix + str(problem))}", soft_wrap=True)
     else:
-        errors.print(f"[red]error[/red] {exc}", soft_wrap=True)
+        errors.print(f"[red]error[/red] {escape(str(exc))}", soft_wrap=True)
     raise typer.Exit(2 if isinstance(exc, SpecError) else 1)
 
 

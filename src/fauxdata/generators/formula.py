@@ -48,7 +48,7 @@ class FormulaGenerator(Generator):
         extra.update(
             {f"__mock_{i}": self._mock(name, i, rows) for i, name in enumerate(compiled.mocks)}
         )
-        frame = pl.DataFrame({**columns, **extra}, height=n)
+        frame = pl.DataFrame({"__row": rows, **columns, **extra}, height=n)
         result = frame.select(compiled.expr.alias("v")).to_series()
         return result if result.len() == n else pl.repeat(result[0], n, eager=True)
 
