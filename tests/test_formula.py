@@ -309,3 +309,14 @@ def test_today_is_the_reference_date_and_replay_reproduces_it(tmp_path: Path) ->
     manifest = json.loads(Path(result.manifest_path or "").read_text())
     assert manifest["spec"]["reference_date"] == today.isoformat()
     fauxdata.replay(result.manifest_path or "", f"parquet:{tmp_path / 'again'}")
+
+
+def test_docs_list_every_function_as_the_table_has_it() -> None:
+    from fauxdata.formula.docs import render_markdown
+
+    docs = Path(__file__).parent.parent / "docs" / "formulas.md"
+    assert docs.read_text() == render_markdown(), (
+        "regenerate: python -m fauxdata.formula.docs > docs/formulas.md"
+    )
+    for name in FUNCTIONS:
+        assert f"| `{name}` |" in docs.read_text()
