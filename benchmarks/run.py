@@ -3,6 +3,7 @@
     python benchmarks/run.py                 # 1M and 10M customers, Faker at 20k, shop 10M+~30M
     python benchmarks/run.py --quick         # 200k customers, Faker at 5k, no relational run
     python benchmarks/run.py --only postgres # just the PostgreSQL load (1M shop rows)
+    python benchmarks/run.py --only formulas # customers with and without 3 formula columns
 
 Each measurement runs in a fresh child process, so its peak RSS is its own. Measured:
   fauxdata   the shop `customers` table (10 columns) streamed to Parquet
@@ -13,6 +14,8 @@ Each measurement runs in a fresh child process, so its peak RSS is its own. Meas
              fauxdata (COPY), end to end, into tables made by `fauxdata ddl`
   pg-insert  the same rows, generated beforehand (not timed), loaded by a plain psycopg
              executemany INSERT, one transaction per table
+  formulas   the customers table with three formula columns added (a text build with a
+             mock constant, a LET/RAND/SWITCH status, a DATEDIF age), against plain
 The PostgreSQL server is started by this script (initdb/pg_ctl on a loopback port).
 """
 
@@ -191,6 +194,44 @@ def measure_pg_insert(rows: int, admin_url: str) -> dict[str, Any]:
     return {"rows": total, "seconds": time.perf_counter() - started}
 
 
+FORMULAS = {
+    "handle": {
+        "formula": 'LOWER(LEFT([first_name], 1) & [last_name]) & "@" & MOCK_FREE_EMAIL_DOMAIN'
+    },
+    "status": {
+        "formula": 'LET(r, RAND(), SWITCH(TRUE, r < 0.10, "PENDING_REVIEW", r < 0.85, "APPROVED", "REJECTED"))'
+    },
+    "age": {"type": "smallint", "formula": 'DATEDIF([birth_date], TODAY(), "Y")'},
+}
+
+
+def measure_formulas(
+    rows: int, workers: int | None, block_size: int, with_formulas: bool
+) -> dict[str, Any]:
+    from ruamel.yaml import YAML
+
+    import fauxdata
+
+    spec = YAML(typ="safe").load(SHOP.read_text())
+    spec["reference_date"] = "2026-01-01"
+    if with_formulas:
+        spec["tables"]["customers"]["columns"].update(FORMULAS)
+    with tempfile.TemporaryDirectory() as out:
+        started = time.perf_counter()
+        result = fauxdata.generate(
+            spec,
+            f"parquet:{out}/shop",
+            rows={"customers": rows},
+            tables=["customers"],
+            verify_output=False,
+            workers=workers,
+            block_size=block_size,
+            base_dir=ROOT / "examples",
+        )
+        seconds = time.perf_counter() - started
+    return {"rows": result.rows, "seconds": seconds}
+
+
 def child(args: argparse.Namespace) -> None:
     """Run one measurement in this process and print it as JSON."""
     if args.one == "fauxdata":
@@ -199,6 +240,8 @@ def child(args: argparse.Namespace) -> None:
         result = measure_relational(args.rows, args.workers, args.block_size)
     elif args.one == "faker":
         result = measure_faker(args.rows)
+    elif args.one in ("plain", "formulas"):
+        result = measure_formulas(args.rows, args.workers, args.block_size, args.one == "formulas")
     elif args.one == "pg-copy":
         result = measure_pg_copy(args.rows, args.postgres_url)
     elif args.one == "pg-insert":
@@ -265,11 +308,22 @@ def main() -> None:
         help="shop rows loaded into PostgreSQL (default 1000000; 0 skips)",
     )
     parser.add_argument(
-        "--only", choices=["postgres"], help="run only this part (postgres: the database load)"
+        "--only",
+        choices=["postgres", "formulas"],
+        help="run only this part (postgres: the database load; formulas: formula columns)",
     )
     parser.add_argument(
         "--one",
-        choices=["fauxdata", "relational", "faker", "pyarrow", "pg-copy", "pg-insert"],
+        choices=[
+            "fauxdata",
+            "relational",
+            "faker",
+            "pyarrow",
+            "pg-copy",
+            "pg-insert",
+            "plain",
+            "formulas",
+        ],
         help=argparse.SUPPRESS,
     )
     parser.add_argument("--postgres-url", default=None, help=argparse.SUPPRESS)
@@ -298,14 +352,20 @@ def main() -> None:
     if args.only == "postgres":
         report_postgres(postgres(pg_rows, args))
         return
+    formula_rows = 200_000 if args.quick else 1_000_000
+    if args.only == "formulas":
+        report_formulas(spawn("plain", formula_rows, args), spawn("formulas", formula_rows, args))
+        return
     runs = [spawn("fauxdata", n, args) for n in sizes]
     faker = spawn("faker", faker_rows, args)
     arrow = spawn("pyarrow", max(sizes), args)
     rel = spawn("relational", relational, args) if relational else None
     pg = postgres(pg_rows, args) if pg_rows else None
+    plain, formulas = spawn("plain", formula_rows, args), spawn("formulas", formula_rows, args)
     report(runs, faker, arrow, rel)
     if pg:
         report_postgres(pg)
+    report_formulas(plain, formulas)
 
 
 def postgres(rows: int, args: argparse.Namespace) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -322,6 +382,19 @@ def postgres(rows: int, args: argparse.Namespace) -> tuple[dict[str, Any], dict[
         args.postgres_url = None
         shutil.rmtree(folder, ignore_errors=True)
     return copy, insert
+
+
+def report_formulas(plain: dict[str, Any], formulas: dict[str, Any]) -> None:
+    slowdown = formulas["seconds"] / plain["seconds"]
+    print("\nformula columns (customers, 10 columns + 3 formulas)")
+    print(
+        f"  {'PASS' if slowdown <= 2 else 'FAIL'}  with three formula columns within 2x of "
+        f"without: x{slowdown:.2f} ({formulas['rows_per_s']:,.0f} vs {plain['rows_per_s']:,.0f} rows/s)"
+    )
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "formulas.json").write_text(
+        json.dumps({"plain": plain, "formulas": formulas, "slowdown": slowdown}, indent=2)
+    )
 
 
 def report_postgres(pair: tuple[dict[str, Any], dict[str, Any]]) -> None:
