@@ -7,6 +7,7 @@ the spec has an implementation.
 
 from fauxdata.generators import (
     choice,
+    context,
     dates,
     formula,
     keys,
@@ -24,6 +25,7 @@ __all__ = [
     "ColumnContext",
     "Generator",
     "choice",
+    "context",
     "dates",
     "formula",
     "implementation",

@@ -408,6 +408,91 @@ class Formula(Strict):
         return formula_columns(self.formula)
 
 
+AddressPart = Literal[
+    "country_code",
+    "country",
+    "region",
+    "region_code",
+    "city",
+    "postcode",
+    "street",
+    "phone",
+    "currency",
+    "latitude",
+    "longitude",
+    "formatted",
+]
+
+
+class Address(Strict):
+    """One part of an address; the parts of one ``group`` in a row agree with each other.
+
+    Every part of a group draws the same place for a row (country, then a city weighted
+    by population, or a US ZIP code), so the country, region, city, postcode, phone
+    prefix and currency of a row belong together without any column reading another.
+    """
+
+    kind: Literal["address"]
+    part: AddressPart
+    group: str = Field(default="address", description="Parts with the same group agree.")
+    countries: dict[str, float] | list[str] | None = Field(
+        default=None,
+        description="ISO codes, or codes with shares; default: the spec locale's country.",
+    )
+
+    def country_shares(self, default: str) -> dict[str, float]:
+        if self.countries is None:
+            return {default: 1.0}
+        if isinstance(self.countries, list):
+            return {c: 1.0 / len(self.countries) for c in self.countries}
+        total = sum(self.countries.values())
+        return {c: w / total for c, w in self.countries.items()}
+
+    def setting(self) -> tuple[object, ...]:
+        """What every part of a group must agree on."""
+        countries = self.countries
+        return (sorted(countries.items()) if isinstance(countries, dict) else countries,)
+
+
+PersonPart = Literal[
+    "first_name", "last_name", "full_name", "gender", "email", "user_name", "birth_date", "age"
+]
+
+
+class Person(Strict):
+    """One part of a person; the parts of one ``group`` in a row describe the same person.
+
+    The first name follows the gender, the email and user name are built from the
+    names, and the age is the birth date's age at the spec's ``reference_date``.
+    """
+
+    kind: Literal["person"]
+    part: PersonPart
+    group: str = Field(default="person", description="Parts with the same group agree.")
+    locale: str | None = Field(default=None, description="Name lists; default: the spec's.")
+    female_share: float = Field(default=0.5, ge=0, le=1)
+    genders: tuple[str, str] = Field(
+        default=("female", "male"), description="The values of the gender part."
+    )
+    min_age: int = Field(default=18, ge=0, le=120)
+    max_age: int = Field(default=80, ge=0, le=120)
+    email_domains: list[str] | None = Field(
+        default=None, description="Default: free email providers."
+    )
+
+    @model_validator(mode="after")
+    def _ages(self) -> Person:
+        if self.min_age > self.max_age:
+            raise ValueError(f"min_age {self.min_age} is above max_age {self.max_age}")
+        return self
+
+    def setting(self) -> tuple[object, ...]:
+        return (
+            self.locale, self.female_share, self.genders, self.min_age, self.max_age,
+            tuple(self.email_domains or ()),
+        )  # fmt: skip
+
+
 # --- mockers -------------------------------------------------------------------------
 
 MockKind = Literal[
@@ -467,6 +552,8 @@ GeneratorSpec = Annotated[
     | Template
     | SqlExpression
     | Formula
+    | Address
+    | Person
     | Mock
     | ForeignKeyRef
     | ChildNumber

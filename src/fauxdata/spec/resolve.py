@@ -124,6 +124,12 @@ def natural_type(gen: g.GeneratorSpec) -> ColumnType | None:
             return ColumnType("timestamptz" if aware else "timestamp")
         case g.Uuid():
             return ColumnType("uuid")
+        case g.Address(part="latitude" | "longitude"):
+            return ColumnType("double")
+        case g.Person(part="birth_date"):
+            return ColumnType("date")
+        case g.Person(part="age"):
+            return ColumnType("smallint")
         case g.Choice():
             return _value_type(gen.options()[0])
         case g.Constant():
@@ -281,6 +287,7 @@ def _resolve_table(
             cname, column, types.get((tname, cname)) or ColumnType("bigint"), deps, parent
         )
 
+    _check_groups(base, table, problems)
     primary_key = tuple(table.primary_key_columns)
     for col in primary_key:
         if col not in table.columns:
@@ -337,6 +344,28 @@ def _resolve_table(
         per=per,
         checks=tuple(_checked_conditions(base, table, problems)),
     )
+
+
+def _check_groups(base: str, table: Table, problems: list[Problem]) -> None:
+    """The parts of one address or person group must share their settings to agree."""
+    first: dict[tuple[str, str], tuple[str, tuple[object, ...]]] = {}
+    for cname, column in table.columns.items():
+        gen = column.generator
+        if not isinstance(gen, g.Address | g.Person):
+            continue
+        key = (gen.kind, gen.group)
+        if key not in first:
+            first[key] = (cname, gen.setting())
+        elif first[key][1] != gen.setting():
+            problems.append(
+                Problem(
+                    f"{base}.columns.{cname}.generator",
+                    f"this {gen.kind} part's settings differ from those of '{first[key][0]}' "
+                    f"in the same group '{gen.group}'",
+                    "give every part of a group the same settings (a YAML anchor helps), "
+                    "or a different group",
+                )
+            )
 
 
 def _checked_conditions(base: str, table: Table, problems: list[Problem]) -> list[str]:
