@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import Path
 from typing import Any
 
 import polars as pl
@@ -161,3 +162,87 @@ def test_unknown_country_is_named() -> None:
     }
     with pytest.raises(FauxdataError, match="unknown country code 'NLD'"):
         fauxdata.generate(bad)
+
+
+def test_business_hours_on_weekdays_in_local_time() -> None:
+    at = {
+        "kind": "timestamp",
+        "start": "2024-03-01T00:00:00",
+        "end": "2024-04-30T23:59:59",
+        "timezone": "Europe/Amsterdam",
+        "hours": [9, 17],
+        "weekdays_only": True,
+    }
+    frame = fauxdata.generate(
+        {"name": "b", "tables": {"t": {"rows": 100_000, "columns": {"at": {"generator": at}}}}}
+    ).frames["t"]
+    local = frame["at"]
+    assert str(local.dtype.time_zone) == "Europe/Amsterdam"  # type: ignore[attr-defined]
+    assert local.dt.hour().min() == 9 and local.dt.hour().max() == 16  # across the DST change
+    assert local.dt.weekday().max() == 5
+    assert local.dt.date().n_unique() == 43  # every weekday of March and April 2024
+    with pytest.raises(SpecError, match="expected \\[from, to\\)"):
+        fauxdata.check(
+            {
+                "name": "b",
+                "tables": {
+                    "t": {"rows": 1, "columns": {"at": {"generator": {**at, "hours": [18, 9]}}}}
+                },
+            }
+        )
+
+
+def test_event_sequences_stay_in_order() -> None:
+    columns = {
+        "created": {
+            "generator": {
+                "kind": "timestamp",
+                "start": "2024-01-01T00:00:00",
+                "end": "2024-12-31T00:00:00",
+                "hours": [8, 18],
+                "weekdays_only": True,
+            }
+        },
+        "updated": {
+            "generator": {
+                "kind": "after",
+                "column": "created",
+                "min_delay": "1h",
+                "max_delay": "30d",
+            }
+        },
+        "deleted": {
+            "generator": {
+                "kind": "after",
+                "column": "updated",
+                "min_delay": "1d",
+                "max_delay": "90d",
+            },
+            "null_rate": 0.7,
+        },
+    }
+    frame = fauxdata.generate(
+        {"name": "e", "tables": {"t": {"rows": 100_000, "columns": columns}}}
+    ).frames["t"]
+    assert (frame["created"] < frame["updated"]).all()
+    kept = frame.filter(pl.col("deleted").is_not_null())
+    assert (kept["updated"] < kept["deleted"]).all()
+    assert kept.height == pytest.approx(30_000, rel=0.02)
+
+
+def test_the_readme_example_runs_with_anchors_under_an_x_key(tmp_path: Path) -> None:
+    readme = (Path(__file__).parent.parent / "README.md").read_text()
+    block = readme.split("## Context-aware columns")[1].split("```yaml\n")[1].split("```")[0]
+    lines = block.splitlines()
+    anchors, columns = lines[:3], [line for line in lines[3:] if not line.startswith("#")][1:]
+    text = "\n".join(
+        ["name: readme", "reference_date: 2026-01-01", *anchors, "tables:", "  customers:",
+         "    rows: 5000", "    columns:", *("      " + line for line in columns)]
+    )  # fmt: skip
+    (tmp_path / "s.yaml").write_text(text)
+    frame = fauxdata.generate(tmp_path / "s.yaml").frames["customers"]
+    assert {"gender", "first_name", "email", "age", "zip", "mailing_address"} <= set(frame.columns)
+    us = frame.filter(pl.col("country") == "US")
+    names = dict(us_zips().select("postcode", "region").iter_rows())
+    assert us.height > 1000
+    assert all(names[z] == state for z, state in us.select("zip", "state").iter_rows())

@@ -69,6 +69,12 @@ class DateGenerator(Generator):
         return pl.Series((self.start + index).astype(np.int32)).cast(pl.Date)
 
 
+def _local(value: dt.datetime, zone: str) -> dt.datetime:
+    if value.tzinfo is None:
+        return value
+    return value.astimezone(ZoneInfo(zone))
+
+
 def _epoch_us(value: dt.datetime, zone: str | None) -> int:
     if value.tzinfo is None:
         value = value.replace(tzinfo=ZoneInfo(zone) if zone else dt.UTC)
@@ -105,11 +111,46 @@ class TimestampGenerator(Generator):
         return series
 
     def generate(self, rows: Rows, inputs: Mapping[str, pl.Series]) -> pl.Series:
+        if self.spec.hours is not None or self.spec.weekdays_only:
+            return self._within_hours(rows)
         return self._series(
             self.start + _positions(self.ctx, rows, self.size, self.spec.distribution)
         )
 
+    def _within_hours(self, rows: Rows) -> pl.Series:
+        """A day among the allowed days (shaped by the distribution), then a time within
+        the allowed hours of that day, in local time, clamped to [start, end]."""
+        spec = self.spec
+        zone = self.zone or "UTC"
+        first = _local(spec.start, zone).date()
+        last = _local(spec.end, zone).date()
+        days = np.arange(np.datetime64(first, "D"), np.datetime64(last, "D") + 1)
+        if spec.weekdays_only:
+            days = days[np.is_busday(days)]
+        if days.size == 0:
+            raise self.ctx.error("no weekday between start and end")
+        low, high = spec.hours or (0, 24)
+        steps_per_window = (high - low) * 3_600_000_000 // self.step
+        day = days[_positions(self.ctx, rows, days.size, spec.distribution)]
+        offset = self.ctx.stream("time").below(rows, steps_per_window) * self.step
+        local = pl.Series(day.astype("datetime64[us]")).cast(pl.Datetime("us")) + pl.Series(
+            (low * 3_600_000_000 + offset).astype("timedelta64[us]")
+        )
+        value = local.dt.replace_time_zone(zone, ambiguous="earliest", non_existent="null")
+        bounds = [
+            pl.Series([spec.start]).dt.replace_time_zone(None).dt.replace_time_zone(zone)
+            if spec.start.tzinfo is None
+            else pl.Series([spec.start]).dt.convert_time_zone(zone),
+            pl.Series([spec.end]).dt.replace_time_zone(None).dt.replace_time_zone(zone)
+            if spec.end.tzinfo is None
+            else pl.Series([spec.end]).dt.convert_time_zone(zone),
+        ]
+        value = value.clip(bounds[0][0], bounds[1][0])
+        return value if self.zone is not None else value.dt.replace_time_zone(None)
+
     def domain_size(self) -> int:
+        if self.spec.hours is not None or self.spec.weekdays_only:
+            raise self.ctx.error("unique timestamps cannot also keep to hours or weekdays")
         return self.size
 
     def at_domain(self, index: Rows, inputs: Mapping[str, pl.Series]) -> pl.Series:

@@ -258,6 +258,11 @@ class TimestampRange(_Temporal):
     resolution: Literal["s", "ms", "us"] = Field(
         default="s", description="Smallest step between values."
     )
+    hours: tuple[int, int] | None = Field(
+        default=None,
+        description="Local hours [from, to), e.g. [9, 17] for business hours; in `timezone`.",
+    )
+    weekdays_only: bool = Field(default=False, description="Monday to Friday only.")
 
     @field_validator("timezone")
     @classmethod
@@ -277,6 +282,10 @@ class TimestampRange(_Temporal):
             raise ValueError("start and end must both have a UTC offset or both have none")
         if self.start > self.end:
             raise ValueError(f"start ({self.start}) is after end ({self.end})")
+        if self.hours is not None and not 0 <= self.hours[0] < self.hours[1] <= 24:
+            raise ValueError(
+                f"hours {list(self.hours)}: expected [from, to) with 0 <= from < to <= 24"
+            )
         return self
 
 

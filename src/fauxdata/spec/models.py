@@ -188,6 +188,14 @@ class Spec(Strict):
     )
     tables: dict[str, Table]
 
+    @model_validator(mode="before")
+    @classmethod
+    def _extensions(cls, data: Any) -> Any:
+        """Top-level keys starting with ``x-`` are ignored: a home for YAML anchors."""
+        if isinstance(data, dict):
+            return {k: v for k, v in data.items() if not str(k).startswith("x-")}
+        return data
+
     @field_validator("name")
     @classmethod
     def _spec_name(cls, v: str) -> str:
