@@ -28,25 +28,23 @@ def postgres_server() -> Iterator[str]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-@pytest.fixture
-def hr_database(postgres_server: str, request: pytest.FixtureRequest) -> str:
-    """A fresh database holding the HR test schema; returns its URL."""
+def _hr_schema_database(server: str, prefix: str, request: pytest.FixtureRequest) -> str:
     import psycopg
 
-    name = "hr_" + "".join(c if c.isalnum() else "_" for c in request.node.name)[:50].lower()
-    url = create_database(postgres_server, name)
+    name = prefix + "".join(c if c.isalnum() else "_" for c in request.node.name)[:50].lower()
+    url = create_database(server, name)
     with psycopg.connect(url, autocommit=True) as con:
         con.execute(HR_SCHEMA.read_text())
     return url
+
+
+@pytest.fixture
+def hr_database(postgres_server: str, request: pytest.FixtureRequest) -> str:
+    """A fresh database holding the HR test schema; returns its URL."""
+    return _hr_schema_database(postgres_server, "hr_", request)
 
 
 @pytest.fixture
 def dev_database(postgres_server: str, request: pytest.FixtureRequest) -> str:
     """A fresh, second database with the HR schema, as a dev destination."""
-    import psycopg
-
-    name = "dev_" + "".join(c if c.isalnum() else "_" for c in request.node.name)[:40].lower()
-    url = create_database(postgres_server, name)
-    with psycopg.connect(url, autocommit=True) as con:
-        con.execute(HR_SCHEMA.read_text())
-    return url
+    return _hr_schema_database(postgres_server, "dev_", request)

@@ -528,8 +528,7 @@ def sync(
     else:
         console.print(f"{len(result.changes)} changes between {spec} and {live.url}:")
         for change in result.changes:
-            colour = {"+": "green", "-": "red", "~": "yellow"}[change.sign]
-            console.print(f"  [{colour}]{escape(str(change))}[/{colour}]")
+            _signed(change.sign, str(change))
     if write and result.changes and result.text is not None:
         syncing.write_atomically(spec, result.text)
         if not as_json:
@@ -647,10 +646,15 @@ def workspace_diff(
     else:
         console.print(f"{len(found)} differences from {a} to {b}:")
         for d in found:
-            colour = {"+": "green", "-": "red", "~": "yellow"}[d.sign]
-            console.print(f"  [{colour}]{escape(str(d))}[/{colour}]", soft_wrap=True)
+            _signed(d.sign, str(d))
     if found:
         raise typer.Exit(1)
+
+
+def _signed(sign: str, line: str) -> None:
+    """A line of a diff: additions green, removals red, changes yellow."""
+    colour = {"+": "green", "-": "red", "~": "yellow"}[sign]
+    console.print(f"  [{colour}]{escape(line)}[/{colour}]", soft_wrap=True)
 
 
 def _identifier(text: str) -> str:
