@@ -393,3 +393,23 @@ def test_sample_gives_statistics_and_never_a_value(hr_database: str, tmp_path: P
     shares = out["priority"].value_counts(normalize=True, sort=True)["proportion"].to_list()
     assert shares == pytest.approx([0.6, 0.2, 0.2], abs=0.001)
     assert out["code"].str.contains(r"^[A-Z]{2}-[0-9]{4}$").all()
+
+
+def test_a_loader_that_does_not_own_the_tables_keeps_the_row_by_row_checks(
+    postgres_server: str, tmp_path: Path
+) -> None:
+    spec = Path(__file__).parent.parent / "examples" / "shop.yaml"
+    url = create_database(postgres_server, "not_owner")
+    with psycopg.connect(url, autocommit=True) as con:
+        con.execute(cli("ddl", str(spec), cwd=tmp_path).stdout)
+        con.execute("CREATE ROLE loader LOGIN")
+        con.execute("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO loader")
+    as_loader = url.replace("fauxdata@", "loader@", 1)
+    done = cli(
+        "generate", str(spec), "--to", as_loader, "--rows", "customers=50", "--json", cwd=tmp_path
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["verification"]["passed"]
+    with psycopg.connect(url) as con:
+        kept = con.execute("SELECT count(*) FROM pg_constraint WHERE contype = 'f'").fetchone()
+        assert kept == (3,)
