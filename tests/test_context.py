@@ -246,3 +246,32 @@ def test_the_readme_example_runs_with_anchors_under_an_x_key(tmp_path: Path) -> 
     names = dict(us_zips().select("postcode", "region").iter_rows())
     assert us.height > 1000
     assert all(names[z] == state for z, state in us.select("zip", "state").iter_rows())
+
+
+def test_a_group_declared_once_fills_several_columns() -> None:
+    table = {
+        "rows": 20_000,
+        "groups": [
+            {
+                "kind": "person",
+                "female_share": 1.0,
+                "columns": {"first_name": "given", "email": "mail", "age": "age"},
+            },
+            {
+                "kind": "address",
+                "countries": ["US"],
+                "columns": {"postcode": "zip", "region_code": "state", "city": "town"},
+            },
+        ],
+        "columns": {"id": {"generator": "sequence"}},
+    }
+    frame = fauxdata.generate(
+        {"name": "g", "reference_date": "2026-01-01", "tables": {"t": table}}
+    ).frames["t"]
+    assert frame.columns == ["id", "given", "mail", "age", "zip", "state", "town"]
+    assert set(frame["given"]) <= set(lexicon("en").female.to_list())
+    truth = {z["zip_code"]: (z["city"], z["state"]) for z in zipcodes.list_all()}
+    assert all(truth[z] == (c, s) for z, c, s in frame.select("zip", "town", "state").iter_rows())
+    table["groups"][1]["columns"]["city"] = "mail"  # type: ignore[index]
+    with pytest.raises(SpecError, match="column 'mail' is declared twice"):
+        fauxdata.check({"name": "g", "tables": {"t": table}})

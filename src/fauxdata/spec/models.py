@@ -131,7 +131,37 @@ class Table(Strict):
         default=None, description="Name of the table in the output (default: the key)."
     )
     description: str | None = None
+    groups: list[dict[str, Any]] = Field(
+        default_factory=list,
+        description="Context groups that fill several columns at once: "
+        "{kind: person|address, columns: {part: column name}, ...settings}; the columns "
+        "are added after the declared ones.",
+    )
     columns: dict[str, Column]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _expand_groups(cls, data: Any) -> Any:
+        """Each group becomes one column per part, all sharing the group's settings."""
+        if not isinstance(data, dict) or not data.get("groups"):
+            return data
+        columns = dict(data.get("columns") or {})
+        for i, group in enumerate(data["groups"]):
+            if not isinstance(group, dict) or not isinstance(group.get("columns"), dict):
+                raise ValueError(
+                    f"groups.{i}: expected {{kind: person|address, columns: {{part: column}}}}"
+                )
+            settings = {k: v for k, v in group.items() if k != "columns"}
+            settings.setdefault(
+                "group", f"{settings.get('kind')}{i}" if i else settings.get("kind")
+            )
+            for part, name in group["columns"].items():
+                if name in columns:
+                    raise ValueError(
+                        f"groups.{i}.columns.{part}: column '{name}' is declared twice"
+                    )
+                columns[name] = {"generator": {**settings, "part": part}}
+        return {**data, "columns": columns, "groups": []}
 
     @field_validator("columns")
     @classmethod
