@@ -16,7 +16,6 @@ value; dates join text as ISO dates rather than serial numbers.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -58,7 +57,7 @@ class Compiled:
 
 
 @dataclass
-class _Scope:
+class Scope:
     columns: dict[str, str]
     reference_date: dt.date
     names: dict[str, Typed] = field(default_factory=dict)
@@ -88,7 +87,7 @@ def compile_formula(
         FormulaError: a syntax, name or type error, with its span.
     """
     tree = parse(text)
-    scope = _Scope(dict(columns), reference_date or dt.date.today())
+    scope = Scope(dict(columns), reference_date or dt.date.today())
     result = _compile(tree, scope)
     from fauxdata.formula.lint import random_chain_warnings
 
@@ -109,7 +108,7 @@ def formula_columns(text: str) -> list[str]:
     return list(dict.fromkeys(n.name for n in walk(parse(text)) if isinstance(n, Column)))
 
 
-def _compile(node: Node, scope: _Scope) -> Typed:
+def _compile(node: Node, scope: Scope) -> Typed:
     match node:
         case Literal(value=value):
             return _literal(value)
@@ -162,7 +161,7 @@ def _literal(value: object) -> Typed:
     return Typed(pl.lit(str(value), dtype=pl.String), TEXT)
 
 
-def _name(node: Node, name: str, scope: _Scope) -> Typed:
+def _name(node: Node, name: str, scope: Scope) -> Typed:
     key = name.upper()
     if key in scope.names:
         return scope.names[key]
@@ -182,12 +181,12 @@ def _name(node: Node, name: str, scope: _Scope) -> Typed:
     )
 
 
-def compile_node(node: Node, scope: _Scope) -> Typed:
+def compile_node(node: Node, scope: Scope) -> Typed:
     """Compile a sub-formula (for the function table)."""
     return _compile(node, scope)
 
 
-def _binary(node: Binary, scope: _Scope) -> Typed:
+def _binary(node: Binary, scope: Scope) -> Typed:
     op = node.op
     if op == "&":
         return Typed(pl.concat_str([as_text(node.left, scope), as_text(node.right, scope)]), TEXT)
@@ -266,16 +265,16 @@ def _as_number(node: Node, typed: Typed, op: str) -> pl.Expr:
     )
 
 
-def _number(node: Node, scope: _Scope, op: str) -> pl.Expr:
+def _number(node: Node, scope: Scope, op: str) -> pl.Expr:
     return _as_number(node, _compile(node, scope), op)
 
 
-def number(node: Node, scope: _Scope, what: str) -> pl.Expr:
+def number(node: Node, scope: Scope, what: str) -> pl.Expr:
     """A numeric argument (booleans count as 0/1)."""
     return _as_number(node, _compile(node, scope), what)
 
 
-def boolean(node: Node, scope: _Scope) -> pl.Expr:
+def boolean(node: Node, scope: Scope) -> pl.Expr:
     """A condition: booleans as they are, numbers true when not zero."""
     typed = _compile(node, scope)
     if typed.type in (BOOLEAN, NULL):
@@ -285,7 +284,7 @@ def boolean(node: Node, scope: _Scope) -> pl.Expr:
     raise FormulaError(f"{typed.type} used as a condition", node.start, node.end)
 
 
-def as_text(node: Node, scope: _Scope) -> pl.Expr:
+def as_text(node: Node, scope: Scope) -> pl.Expr:
     """Any value as text, the way a spreadsheet shows it; blanks are empty text."""
     return text_of(_compile(node, scope))
 
@@ -312,7 +311,7 @@ def text_of(typed: Typed) -> pl.Expr:
     return expr.cast(pl.String).fill_null("")
 
 
-def date_of(node: Node, scope: _Scope) -> Typed:
+def date_of(node: Node, scope: Scope) -> Typed:
     """A date or datetime argument; text in ISO form is parsed."""
     typed = _compile(node, scope)
     if typed.type in (DATE, DATETIME):
@@ -372,6 +371,3 @@ def _dtype(kind: str) -> pl.DataType:
         DATE: pl.Date(),
         DATETIME: pl.Datetime("us"),
     }.get(kind, pl.Null())
-
-
-Compiler = Callable[[Call, _Scope], Typed]
