@@ -32,16 +32,15 @@ errors = Console(stderr=True, highlight=False)
 _debug = False
 
 
-def _fail(exc: FauxdataError) -> None:
-    if _debug:
-        raise exc
+def _report(exc: FauxdataError) -> int:
+    """Print an error the user can act on, one line per problem; the exit code for it."""
     if isinstance(exc, SpecError):
         for problem in exc.problems:
             prefix = f"{exc.source}: " if exc.source else ""
             errors.print(f"[red]error[/red] {escape(prefix + str(problem))}", soft_wrap=True)
     else:
         errors.print(f"[red]error[/red] {escape(str(exc))}", soft_wrap=True)
-    raise typer.Exit(2 if isinstance(exc, SpecError) else 1)
+    return 2 if isinstance(exc, SpecError) else 1
 
 
 def _parse_rows(values: list[str] | None) -> dict[str, int]:
@@ -118,33 +117,29 @@ def generate(
         errors.print("[red]error[/red] give a SPEC file or --replay MANIFEST")
         raise typer.Exit(2)
     show = not quiet and not as_json and sys.stdout.isatty()
-    try:
-        with _ProgressBars(show) as report_progress:
-            options = {
-                "workers": workers,
-                "block_size": block_size,
-                "verify_output": not no_verify,
-                "progress": report_progress,
-            }
-            if replay is not None:
-                result = run.replay(replay, to, **options)
-            else:
-                assert spec is not None
-                target = to or f"duckdb:///out/{_spec_name(spec)}.duckdb"
-                result = run.generate(
-                    spec,
-                    target,
-                    truncate=truncate,
-                    atomic=atomic,
-                    seed=seed,
-                    rows=_parse_rows(rows),
-                    scale=scale,
-                    tables=_tables(tables),
-                    **options,
-                )
-    except FauxdataError as exc:
-        _fail(exc)
-        return
+    with _ProgressBars(show) as report_progress:
+        options = {
+            "workers": workers,
+            "block_size": block_size,
+            "verify_output": not no_verify,
+            "progress": report_progress,
+        }
+        if replay is not None:
+            result = run.replay(replay, to, **options)
+        else:
+            assert spec is not None
+            target = to or f"duckdb:///out/{_spec_name(spec)}.duckdb"
+            result = run.generate(
+                spec,
+                target,
+                truncate=truncate,
+                atomic=atomic,
+                seed=seed,
+                rows=_parse_rows(rows),
+                scale=scale,
+                tables=_tables(tables),
+                **options,
+            )
     failed = result.report is not None and not result.report.passed
     _warn(result.plan)
     if as_json:
@@ -250,11 +245,7 @@ def check(
 
     Example: `fauxdata check examples/hr.yaml`
     """
-    try:
-        plan = run.check(spec, rows=_parse_rows(rows))
-    except FauxdataError as exc:
-        _fail(exc)
-        return
+    plan = run.check(spec, rows=_parse_rows(rows))
     _warn(plan)
     total = sum(t.rows for t in plan.tables.values())
     console.print(
@@ -291,11 +282,7 @@ def ddl(
     """
     from fauxdata.sinks.ddl import create_statements
 
-    try:
-        statements = create_statements(run.check(spec), dialect)
-    except FauxdataError as exc:
-        _fail(exc)
-        return
+    statements = create_statements(run.check(spec), dialect)
     print(";\n\n".join(statements) + ";")
 
 
@@ -313,18 +300,14 @@ def preview(
     from fauxdata.engine.engine import Engine
     from fauxdata.errors import did_you_mean
 
-    try:
-        plan = run.plan_for(spec, seed=seed)
-        if table not in plan.tables:
-            raise FauxdataError(
-                f"no table '{table}'", path="--table", hint=did_you_mean(table, plan.tables)
-            )
-        engine = Engine(plan)
-        engine.build()
-        frame = engine.tables[table].block(0, min(n, plan.tables[table].rows))
-    except FauxdataError as exc:
-        _fail(exc)
-        return
+    plan = run.plan_for(spec, seed=seed)
+    if table not in plan.tables:
+        raise FauxdataError(
+            f"no table '{table}'", path="--table", hint=did_you_mean(table, plan.tables)
+        )
+    engine = Engine(plan)
+    engine.build()
+    frame = engine.tables[table].block(0, min(n, plan.tables[table].rows))
     with pl.Config(tbl_rows=n, tbl_cols=-1, fmt_str_lengths=40, tbl_width_chars=200):
         print(frame)
 
@@ -346,11 +329,7 @@ def validate(
     """
     from fauxdata.verify.existing import validate_target
 
-    try:
-        report = validate_target(spec, data)
-    except FauxdataError as exc:
-        _fail(exc)
-        return
+    report = validate_target(spec, data)
     if as_json:
         print(json.dumps(report.as_dict(), indent=2, default=str))
     else:
@@ -417,23 +396,19 @@ def init(
             f"[red]error[/red] --out: {out} exists (use --force to overwrite, or fauxdata sync to update it)"
         )
         raise typer.Exit(2)
-    try:
-        found = read_schema(source, schema=schema_name, tables=_tables(tables))
-        hints = sample_hints(found, source, sample) if sample > 0 else None
-        spec = suggest_spec(
-            found,
-            rows=rows,
-            name=name or _identifier(out.stem),
-            tables=_tables(tables),
-            mode=mode,
-            hints=hints,
-        )
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(dump_yaml(spec))
-        plan = run.check(out)
-    except FauxdataError as exc:
-        _fail(exc)
-        return
+    found = read_schema(source, schema=schema_name, tables=_tables(tables))
+    hints = sample_hints(found, source, sample) if sample > 0 else None
+    spec = suggest_spec(
+        found,
+        rows=rows,
+        name=name or _identifier(out.stem),
+        tables=_tables(tables),
+        mode=mode,
+        hints=hints,
+    )
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(dump_yaml(spec))
+    plan = run.check(out)
     for column in unsupported_columns(found, list(plan.tables)):
         errors.print(
             f"[yellow]warning[/yellow] {column}: no generator fits this type; "
@@ -489,25 +464,21 @@ def sync(
     if check_only and write:
         errors.print("[red]error[/red] --check and --apply: give one of them, not both")
         raise typer.Exit(2)
-    try:
-        loaded = load_spec(spec)
-        url = source or loaded.source
-        if not url:
-            raise FauxdataError("the spec records no source", path="--from", hint="pass --from URL")
-        if "***" in url:
-            raise FauxdataError(
-                "the spec's source has a masked password",
-                path="--from",
-                hint="pass --from env:VAR or file:PATH with the credentials",
-            )
-        live = read_schema(url, schema=schema_name or loaded.source_schema, tables=_tables(tables))
-        if write:
-            result = syncing.apply(spec, live, tables=_tables(tables), rows=rows)
-        else:
-            result = syncing.drift(spec, live, tables=_tables(tables))
-    except FauxdataError as exc:
-        _fail(exc)
-        return
+    loaded = load_spec(spec)
+    url = source or loaded.source
+    if not url:
+        raise FauxdataError("the spec records no source", path="--from", hint="pass --from URL")
+    if "***" in url:
+        raise FauxdataError(
+            "the spec's source has a masked password",
+            path="--from",
+            hint="pass --from env:VAR or file:PATH with the credentials",
+        )
+    live = read_schema(url, schema=schema_name or loaded.source_schema, tables=_tables(tables))
+    if write:
+        result = syncing.apply(spec, live, tables=_tables(tables), rows=rows)
+    else:
+        result = syncing.drift(spec, live, tables=_tables(tables))
     if as_json:
         print(
             json.dumps(
@@ -561,11 +532,7 @@ def workspace_list(
     """Every version: its specs, tables, rows, when it last changed and where it came from."""
     from fauxdata import workspace
 
-    try:
-        versions = workspace.list_versions(root)
-    except FauxdataError as exc:
-        _fail(exc)
-        return
+    versions = workspace.list_versions(root)
     if as_json:
         print(
             json.dumps(
@@ -616,11 +583,7 @@ def workspace_duplicate(
     """Copy a version to a new one (to start a change, or to roll back to a known-good one)."""
     from fauxdata import workspace
 
-    try:
-        made = workspace.duplicate(root, source, target)
-    except FauxdataError as exc:
-        _fail(exc)
-        return
+    made = workspace.duplicate(root, source, target)
     console.print(f"[green]✓[/green] {made}: a copy of {source}")
 
 
@@ -634,11 +597,7 @@ def workspace_diff(
     """What changed between two versions, spec values by path; exits 1 when they differ."""
     from fauxdata import workspace
 
-    try:
-        found = workspace.diff(root, a, b)
-    except FauxdataError as exc:
-        _fail(exc)
-        return
+    found = workspace.diff(root, a, b)
     if as_json:
         print(json.dumps([d.as_dict() for d in found], indent=2, default=str))
     elif not found:
@@ -666,6 +625,10 @@ def main() -> None:
     """Entry point: unexpected failures print one line unless --debug asks for the traceback."""
     try:
         app()
+    except FauxdataError as exc:  # every command's expected failures end here
+        if _debug:
+            raise
+        sys.exit(_report(exc))
     except Exception as exc:  # the last line of defence: never a bare traceback
         if _debug:
             raise
