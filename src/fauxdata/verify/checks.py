@@ -19,7 +19,7 @@ from fauxdata.sinks.duckdb_types import quote, sql_string
 from fauxdata.spec import generators as g
 from fauxdata.spec.resolve import Plan, ResolvedColumn, ResolvedTable
 from fauxdata.verify.relations import relation_checks
-from fauxdata.verify.result import Check, Report, scalar, violations
+from fauxdata.verify.result import Check, Report, queried, scalar
 
 Relation = Callable[[str], str | None]
 """Maps a table name to SQL reading it, or None when the output does not hold it."""
@@ -73,14 +73,10 @@ def _table_checks(
         cols = ", ".join(quote(c) for c in columns)
         not_null = " AND ".join(f"{quote(c)} IS NOT NULL" for c in columns)
         dupes = f"SELECT {cols}, count(*) AS n FROM {rel} WHERE {not_null} GROUP BY ALL HAVING count(*) > 1"
-        count, examples = violations(con, dupes, f"({cols})" if len(columns) > 1 else cols)
+        shown = f"({cols})" if len(columns) > 1 else cols
         what = f"{out}.{'+'.join(columns)}"
-        yield Check.counted(
-            f"{label} {what}: no duplicates",
-            name,
-            count,
-            examples,
-            "duplicated values",
+        yield queried(
+            con, f"{label} {what}: no duplicates", name, dupes, shown, "duplicated values"
         )
 
     for column in table.columns.values():
@@ -112,14 +108,7 @@ def _table_checks(
         )
         present = " AND ".join(f"c.{quote(cc)} IS NOT NULL" for cc in fk.columns)
         orphans = f"SELECT c.* FROM {rel} c WHERE {present} AND NOT EXISTS (SELECT 1 FROM {parent_rel} p WHERE {match})"
-        count, examples = violations(con, orphans, quote(fk.columns[0]))
-        yield Check.counted(
-            label,
-            name,
-            count,
-            examples,
-            "orphan rows",
-        )
+        yield queried(con, label, name, orphans, quote(fk.columns[0]), "orphan rows")
 
     for column in table.columns.values():
         yield from _domain_checks(con, table, column, rel)
@@ -137,11 +126,11 @@ def _condition_check(
         {c.name for c in sqlglot.parse_one(condition, read="duckdb").find_all(exp.Column)}
     )
     show = f"CAST(struct_pack({', '.join(quote(c) for c in used)}) AS VARCHAR)" if used else "1"
+    broken = f"SELECT * FROM {rel} WHERE NOT ({condition})"
     try:
-        count, examples = violations(con, f"SELECT * FROM {rel} WHERE NOT ({condition})", show)
+        return queried(con, label, table.name, broken, show, "rows break it")
     except duckdb.Error as exc:
         return Check(label, "fail", table.name, f"cannot evaluate: {str(exc).splitlines()[0]}")
-    return Check.counted(label, table.name, count, examples, "rows break it")
 
 
 def _domain_checks(
@@ -156,15 +145,9 @@ def _domain_checks(
             values = [v for v in gen.options()[0] if v is not None]
             literal = ", ".join(_literal(v) for v in values)
             bad = f"SELECT {col} AS v FROM {rel} WHERE {col} IS NOT NULL AND {col}::VARCHAR NOT IN ({', '.join(sql_string(str(_canon(v))) for v in values)})"
-            count, examples = violations(con, bad, "v")
             shown = literal if len(literal) < 80 else literal[:77] + "..."
-            yield Check.counted(
-                f"Enum domain: {where} in ({shown})",
-                table.name,
-                count,
-                examples,
-                "values outside the domain",
-            )
+            label = f"Enum domain: {where} in ({shown})"
+            yield queried(con, label, table.name, bad, "v", "values outside the domain")
         case g.UniformInt() | g.UniqueInt():
             bounds = (gen.min, gen.max)
         case g.Uniform() | g.Normal() | g.Lognormal() | g.Exponential() | g.Poisson():
@@ -183,23 +166,12 @@ def _domain_checks(
         case g.Regex():
             pattern = sql_string(gen.pattern)
             bad = f"SELECT {col} AS v FROM {rel} WHERE {col} IS NOT NULL AND NOT regexp_full_match({col}, {pattern})"
+            label = f"Pattern: {where} matches {gen.pattern}"
             try:
-                count, examples = violations(con, bad, "v")
+                yield queried(con, label, table.name, bad, "v", "values do not match")
             except duckdb.Error as exc:
-                yield Check(
-                    f"Pattern: {where} matches {gen.pattern}",
-                    "skip",
-                    table.name,
-                    f"DuckDB cannot run this regex: {exc}",
-                )
+                yield Check(label, "skip", table.name, f"DuckDB cannot run this regex: {exc}")
                 return
-            yield Check.counted(
-                f"Pattern: {where} matches {gen.pattern}",
-                table.name,
-                count,
-                examples,
-                "values do not match",
-            )
     if bounds is not None and column.type.name not in ("text", "varchar"):
         low, high = bounds
         conditions = []
@@ -209,14 +181,8 @@ def _domain_checks(
             conditions.append(f"{col} > {_literal(high)}")
         if conditions:
             bad = f"SELECT {col} AS v FROM {rel} WHERE {' OR '.join(conditions)}"
-            count, examples = violations(con, bad, "v")
-            yield Check.counted(
-                f"Range: {where} within [{_show(low, '-inf')}, {_show(high, '+inf')}]",
-                table.name,
-                count,
-                examples,
-                "values out of range",
-            )
+            label = f"Range: {where} within [{_show(low, '-inf')}, {_show(high, '+inf')}]"
+            yield queried(con, label, table.name, bad, "v", "values out of range")
 
 
 def _aware(value: dt.datetime, zone: str | None) -> dt.datetime:

@@ -15,7 +15,7 @@ from fauxdata.sinks.duckdb_types import quote
 from fauxdata.spec import generators as g
 from fauxdata.spec.plan import Plan, ResolvedTable
 from fauxdata.spec.relations import FixedCount, RangeCount, duration_seconds
-from fauxdata.verify.result import Check, violations
+from fauxdata.verify.result import Check, queried, violations
 
 Relation = Callable[[str], str | None]
 
@@ -56,27 +56,15 @@ def relation_checks(
                     f"SELECT c.{col} AS v FROM {rel} c {joins} WHERE c.{col} IS NOT NULL AND {base} IS NOT NULL AND "
                     f"(epoch(c.{col}) < epoch({base}) + {low} - 86400 * {int(column.type.name == 'date')} OR epoch(c.{col}) > epoch({base}) + {high})"
                 )
-                count, examples = violations(con, bad, "v")
-                yield Check.counted(
-                    f"Temporal order: {where} within [{gen.min_delay}, {gen.max_delay}] after {gen.column}",
-                    table.name,
-                    count,
-                    examples,
-                    "rows out of order",
-                )
+                label = f"Temporal order: {where} within [{gen.min_delay}, {gen.max_delay}] after {gen.column}"
+                yield queried(con, label, table.name, bad, "v", "rows out of order")
             case g.Lookup():
                 base, joins = _base(plan, table, gen.column, relation)
                 if base is None:
                     continue
                 bad = f"SELECT c.{col} AS v FROM {rel} c {joins} WHERE c.{col} IS DISTINCT FROM {base}"
-                count, examples = violations(con, bad, "v")
-                yield Check.counted(
-                    f"Consistency: {where} = {gen.column}",
-                    table.name,
-                    count,
-                    examples,
-                    "rows differ",
-                )
+                label = f"Consistency: {where} = {gen.column}"
+                yield queried(con, label, table.name, bad, "v", "rows differ")
             case g.Aggregate():
                 yield from _aggregate(plan, table, con, rel, relation, column.name, gen)
 
@@ -149,13 +137,13 @@ def _cardinality(
         )
     counts = f"SELECT p.{quote(key[1])} AS k, count(c.{quote(per.column)}) AS n FROM {parent_rel} p LEFT JOIN {rel} c ON c.{quote(per.column)} = p.{quote(key[1])} GROUP BY ALL"
     condition = f"n < {low}" + (f" OR n > {high}" if high is not None else "")
-    count, examples = violations(con, f"SELECT k, n FROM ({counts}) WHERE {condition}", "k")
     bounds = f"[{low}, {high if high is not None else 'inf'}]"
-    yield Check.counted(
+    yield queried(
+        con,
         f"Cardinality: every {parent.output_name} has {bounds} {table.output_name}",
         table.name,
-        count,
-        examples,
+        f"SELECT k, n FROM ({counts}) WHERE {condition}",
+        "k",
         "parents out of bounds",
     )
 
@@ -185,11 +173,5 @@ def _aggregate(
     }[gen.fn].format(c=quote(child_column))
     expected = f"SELECT p.{quote(key[1])} AS k, {fn} AS e FROM {rel} p LEFT JOIN {child_rel} x ON x.{quote(child.per.column)} = p.{quote(key[1])} GROUP BY ALL"
     bad = f"SELECT c.{quote(key[1])} AS k FROM {rel} c JOIN ({expected}) a ON a.k = c.{quote(key[1])} WHERE abs(c.{quote(name)}::DOUBLE - a.e::DOUBLE) > 1e-6 * (1 + abs(a.e::DOUBLE)) OR (c.{quote(name)} IS NULL) <> (a.e IS NULL)"
-    count, examples = violations(con, bad, "k")
-    yield Check.counted(
-        f"Aggregate: {table.output_name}.{name} = {gen.fn}({gen.of})",
-        table.name,
-        count,
-        examples,
-        "rows differ",
-    )
+    label = f"Aggregate: {table.output_name}.{name} = {gen.fn}({gen.of})"
+    yield queried(con, label, table.name, bad, "k", "rows differ")

@@ -68,6 +68,14 @@ def scalar(con: duckdb.DuckDBPyConnection, sql: str) -> Any:
     return row[0] if row else None
 
 
+def queried(
+    con: duckdb.DuckDBPyConnection, name: str, table: str, sql_rows: str, show: str, what: str
+) -> Check:
+    """A check that fails on every row ``sql_rows`` returns, with examples of ``show``."""
+    count, examples = violations(con, sql_rows, show)
+    return Check.counted(name, table, count, examples, what)
+
+
 def violations(con: duckdb.DuckDBPyConnection, sql_rows: str, show: str) -> tuple[int, list[Any]]:
     """Count rows of a violation query and fetch a few examples of ``show``.
 
