@@ -20,6 +20,7 @@ from tests.support.cli import fauxdata as cli
 from tests.support.postgres import create_database
 
 HR_SCHEMA = Path(__file__).parent / "support" / "hr_schema.sql"
+EXAMPLES = Path(__file__).parent.parent / "examples"
 TABLES = [
     "offices",
     "departments",
@@ -29,6 +30,16 @@ TABLES = [
     "timesheets",
     "payments",
 ]
+
+
+def _database_from_ddl(server: str, name: str, spec: Path, tmp_path: Path) -> str:
+    """A new database holding the tables `fauxdata ddl` prints for the spec."""
+    url = create_database(server, name)
+    ddl = cli("ddl", str(spec), cwd=tmp_path)
+    assert ddl.returncode == 0, ddl.stderr
+    with psycopg.connect(url, autocommit=True) as con:
+        con.execute(ddl.stdout)
+    return url
 
 
 def test_introspection_reads_every_feature(hr_database: str) -> None:
@@ -243,10 +254,8 @@ def test_load_fails_cleanly_on_a_constraint_the_spec_ignores(
 def test_foreign_keys_are_enforced_even_though_checked_after_the_copy(
     postgres_server: str, tmp_path: Path
 ) -> None:
-    spec = Path(__file__).parent.parent / "examples" / "shop.yaml"
-    url = create_database(postgres_server, "fk_after_copy")
-    with psycopg.connect(url, autocommit=True) as con:
-        con.execute(cli("ddl", str(spec), cwd=tmp_path).stdout)
+    spec = EXAMPLES / "shop.yaml"
+    url = _database_from_ddl(postgres_server, "fk_after_copy", spec, tmp_path)
     # orders alone, into a database without its customers: every customer_id is an orphan
     done = cli(
         "generate",
@@ -317,12 +326,8 @@ def test_database_targets_never_show_their_password() -> None:
 def test_ddl_creates_a_schema_every_example_loads_into(
     postgres_server: str, tmp_path: Path, example: str
 ) -> None:
-    spec = Path(__file__).parent.parent / "examples" / f"{example}.yaml"
-    url = create_database(postgres_server, f"ddl_{example}")
-    ddl = cli("ddl", str(spec), cwd=tmp_path)
-    assert ddl.returncode == 0, ddl.stderr
-    with psycopg.connect(url, autocommit=True) as con:
-        con.execute(ddl.stdout)
+    spec = EXAMPLES / f"{example}.yaml"
+    url = _database_from_ddl(postgres_server, f"ddl_{example}", spec, tmp_path)
     loaded = cli("generate", str(spec), "--to", url, "--json", "--scale", "0.2", cwd=tmp_path)
     assert loaded.returncode == 0, loaded.stdout + loaded.stderr
     result = json.loads(loaded.stdout)
@@ -334,7 +339,7 @@ def test_ddl_creates_a_schema_every_example_loads_into(
 
 
 def test_ddl_for_sqlite_round_trips(tmp_path: Path) -> None:
-    spec = Path(__file__).parent.parent / "examples" / "shop.yaml"
+    spec = EXAMPLES / "shop.yaml"
     ddl = cli("ddl", str(spec), "--dialect", "sqlite", cwd=tmp_path)
     assert ddl.returncode == 0, ddl.stderr
     db = tmp_path / "shop.db"
@@ -348,7 +353,7 @@ def test_ddl_for_sqlite_round_trips(tmp_path: Path) -> None:
 
 
 def test_ddl_names_an_unknown_dialect(tmp_path: Path) -> None:
-    spec = Path(__file__).parent.parent / "examples" / "shop.yaml"
+    spec = EXAMPLES / "shop.yaml"
     done = cli("ddl", str(spec), "--dialect", "postgress", cwd=tmp_path)
     assert done.returncode == 1 and "--dialect: unknown dialect 'postgress'" in done.stderr
 
@@ -398,10 +403,9 @@ def test_sample_gives_statistics_and_never_a_value(hr_database: str, tmp_path: P
 def test_a_loader_that_does_not_own_the_tables_keeps_the_row_by_row_checks(
     postgres_server: str, tmp_path: Path
 ) -> None:
-    spec = Path(__file__).parent.parent / "examples" / "shop.yaml"
-    url = create_database(postgres_server, "not_owner")
+    spec = EXAMPLES / "shop.yaml"
+    url = _database_from_ddl(postgres_server, "not_owner", spec, tmp_path)
     with psycopg.connect(url, autocommit=True) as con:
-        con.execute(cli("ddl", str(spec), cwd=tmp_path).stdout)
         con.execute("CREATE ROLE loader LOGIN")
         con.execute("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO loader")
     as_loader = url.replace("fauxdata@", "loader@", 1)
