@@ -42,37 +42,23 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def measure_fauxdata(rows: int, workers: int | None, block_size: int) -> dict[str, Any]:
+def _timed_to_parquet(
+    spec: Any, customers: int, tables: list[str], workers: int | None, block_size: int
+) -> dict[str, Any]:
+    """Generate ``tables`` of the spec to Parquet with ``customers`` customers, unverified, timed."""
     import fauxdata
 
     with tempfile.TemporaryDirectory() as out:
         started = time.perf_counter()
         result = fauxdata.generate(
-            SHOP,
-            f"parquet:{out}/shop",
-            rows={"customers": rows},
-            tables=["customers"],
-            verify_output=False,
-            workers=workers,
-            block_size=block_size,
-        )
-        seconds = time.perf_counter() - started
-    return {"rows": result.rows, "seconds": seconds}
-
-
-def measure_relational(customers: int, workers: int | None, block_size: int) -> dict[str, Any]:
-    import fauxdata
-
-    with tempfile.TemporaryDirectory() as out:
-        started = time.perf_counter()
-        result = fauxdata.generate(
-            SHOP,
+            spec,
             f"parquet:{out}/shop",
             rows={"customers": customers},
-            tables=["customers", "orders"],
+            tables=tables,
             verify_output=False,
             workers=workers,
             block_size=block_size,
+            base_dir=ROOT / "examples",
         )
         seconds = time.perf_counter() - started
     return {
@@ -80,6 +66,14 @@ def measure_relational(customers: int, workers: int | None, block_size: int) -> 
         "seconds": seconds,
         "tables": {n: t.rows for n, t in result.tables.items()},
     }
+
+
+def measure_fauxdata(rows: int, workers: int | None, block_size: int) -> dict[str, Any]:
+    return _timed_to_parquet(SHOP, rows, ["customers"], workers, block_size)
+
+
+def measure_relational(customers: int, workers: int | None, block_size: int) -> dict[str, Any]:
+    return _timed_to_parquet(SHOP, customers, ["customers", "orders"], workers, block_size)
 
 
 def measure_faker(rows: int) -> dict[str, Any]:
@@ -210,26 +204,11 @@ def measure_formulas(
 ) -> dict[str, Any]:
     from ruamel.yaml import YAML
 
-    import fauxdata
-
     spec = YAML(typ="safe").load(SHOP.read_text())
     spec["reference_date"] = "2026-01-01"
     if with_formulas:
         spec["tables"]["customers"]["columns"].update(FORMULAS)
-    with tempfile.TemporaryDirectory() as out:
-        started = time.perf_counter()
-        result = fauxdata.generate(
-            spec,
-            f"parquet:{out}/shop",
-            rows={"customers": rows},
-            tables=["customers"],
-            verify_output=False,
-            workers=workers,
-            block_size=block_size,
-            base_dir=ROOT / "examples",
-        )
-        seconds = time.perf_counter() - started
-    return {"rows": result.rows, "seconds": seconds}
+    return _timed_to_parquet(spec, rows, ["customers"], workers, block_size)
 
 
 def child(args: argparse.Namespace) -> None:
