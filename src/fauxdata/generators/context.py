@@ -20,6 +20,7 @@ import polars as pl
 from fauxdata.engine.rng import Stream, stable_key
 from fauxdata.generators.base import ColumnContext, Generator, Rows, implementation
 from fauxdata.generators.lexicon import COUNTRY, dataset_code, email_domains, lexicon
+from fauxdata.generators.mock import dataset_for
 from fauxdata.generators.places import countries, mobile_template, us_zips, world_places
 from fauxdata.generators.template import fold_ascii
 from fauxdata.spec import generators as g
@@ -263,11 +264,7 @@ class PersonGenerator(Generator):
 
     def __init__(self, spec: g.Person, ctx: ColumnContext) -> None:
         super().__init__(spec, ctx)
-        locale = spec.locale or ctx.locale
-        code = dataset_code(locale)
-        if code is None:
-            raise ctx.error(f"unknown locale '{locale}'")
-        lex = lexicon(code)
+        lex = lexicon(dataset_for(ctx, spec.locale))
         self.female, self.male, self.surnames = lex.female, lex.male, lex.surnames
         self.domains = (
             pl.Series(spec.email_domains, dtype=pl.String)

@@ -112,19 +112,29 @@ def luhn_digit(matrix: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]:
     return (48 + (10 - total % 10) % 10).astype(np.uint8)
 
 
+def dataset_for(ctx: ColumnContext, locale: str | None) -> str:
+    """The word-list dataset of a locale (default: the spec's).
+
+    Raises:
+        FauxdataError: an unknown locale, with the closest known one.
+    """
+    locale = locale or ctx.locale
+    code = dataset_code(locale)
+    if code is None:
+        raise ctx.error(
+            f"unknown locale '{locale}'",
+            did_you_mean(locale, LOCALES) or f"known: {', '.join(sorted(LOCALES))}",
+        )
+    return code
+
+
 class MockGenerator(Generator):
     kinds = tuple(g.Mock.model_fields["kind"].annotation.__args__)  # type: ignore[union-attr]
     spec: g.Mock
 
     def __init__(self, spec: g.Mock, ctx: ColumnContext) -> None:
         super().__init__(spec, ctx)
-        locale = spec.locale or ctx.locale
-        code = dataset_code(locale)
-        if code is None:
-            raise ctx.error(
-                f"unknown locale '{locale}'",
-                did_you_mean(locale, LOCALES) or f"known: {', '.join(sorted(LOCALES))}",
-            )
+        code = dataset_for(ctx, spec.locale)
         self.lex: Lexicon = lexicon(code)
         self.base: Lexicon = lexicon(code.split("-")[0])
         both = pl.concat([self.lex.female, self.lex.male]).unique().sort()

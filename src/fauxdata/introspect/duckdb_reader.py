@@ -13,8 +13,9 @@ from pathlib import Path
 
 import duckdb
 
-from fauxdata.errors import FauxdataError, did_you_mean
+from fauxdata.errors import FauxdataError
 from fauxdata.introspect.model import SourceColumn, SourceForeignKey, SourceSchema, SourceTable
+from fauxdata.introspect.source import require
 
 _TYPES = {
     "tinyint": "smallint",
@@ -68,12 +69,7 @@ def read_duckdb_schema(
             r[0]
             for r in con.execute("SELECT DISTINCT schema_name FROM duckdb_schemas()").fetchall()
         ]
-        if wanted not in schemas:
-            raise FauxdataError(
-                f"schema '{wanted}' not found in {url}",
-                path="--schema",
-                hint=did_you_mean(wanted, schemas),
-            )
+        require("schema", wanted, schemas, url, "--schema")
         names = [
             r[0]
             for r in con.execute(
@@ -83,12 +79,7 @@ def read_duckdb_schema(
             ).fetchall()
         ]
         for name in tables or []:
-            if name not in names:
-                raise FauxdataError(
-                    f"table '{name}' not found in {url}",
-                    path="--tables",
-                    hint=did_you_mean(name, names) or f"tables: {', '.join(names)}",
-                )
+            require("table", name, names, url, "--tables")
         result = {name: SourceTable(name, {}) for name in names}
         for table, column, data_type, nullable, precision, scale, default in con.execute(
             "SELECT table_name, column_name, data_type, is_nullable, numeric_precision, "

@@ -8,13 +8,14 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
-from fauxdata.errors import FauxdataError, did_you_mean
+from fauxdata.errors import FauxdataError
 from fauxdata.introspect.duckdb_reader import read_duckdb_schema
 from fauxdata.introspect.model import SourceColumn, SourceForeignKey, SourceSchema, SourceTable
 from fauxdata.introspect.source import (
     connection_error,
     parse,
     read_only_engine,
+    require,
     resolve_url,
     safe,
 )
@@ -38,12 +39,8 @@ def read_schema(
     try:
         with engine.connect() as con:
             inspector = sa.inspect(con)
-            if schema is not None and schema not in inspector.get_schema_names():
-                raise FauxdataError(
-                    f"schema '{schema}' not found in {safe(url)}",
-                    path="--schema",
-                    hint=did_you_mean(schema, inspector.get_schema_names()),
-                )
+            if schema is not None:
+                require("schema", schema, inspector.get_schema_names(), safe(url), "--schema")
             partitions = _partitions(con, schema) if url.get_backend_name() == "postgresql" else {}
             domains = _domains(inspector, schema) if url.get_backend_name() == "postgresql" else {}
             partition_names = {child for children in partitions.values() for child, _ in children}
@@ -51,12 +48,7 @@ def read_schema(
                 n for n in inspector.get_table_names(schema=schema) if n not in partition_names
             ]
             for wanted in tables or []:
-                if wanted not in names:
-                    raise FauxdataError(
-                        f"table '{wanted}' not found in {safe(url)}",
-                        path="--tables",
-                        hint=did_you_mean(wanted, names) or f"tables: {', '.join(names)}",
-                    )
+                require("table", wanted, names, safe(url), "--tables")
             result = {name: _table(inspector, name, schema, domains) for name in names}
             for name, children in partitions.items():
                 if name in result:

@@ -8,7 +8,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.engine import URL, make_url
 
-from fauxdata.errors import FauxdataError
+from fauxdata.errors import FauxdataError, did_you_mean
 
 
 def resolve_url(text: str) -> str:
@@ -98,3 +98,17 @@ def connection_error(exc: Exception, url: URL, path: str = "--from") -> Fauxdata
     return FauxdataError(
         f"cannot connect to {safe(url)}: {text}", path=path, hint=hint, code="connection"
     )
+
+
+def require(kind: str, wanted: str, found: list[str], where: str, path: str) -> None:
+    """Raise unless ``wanted`` is among ``found`` (a schema or table of the source).
+
+    Raises:
+        FauxdataError: naming what was asked for, where, and the closest names.
+    """
+    if wanted not in found:
+        raise FauxdataError(
+            f"{kind} '{wanted}' not found in {where}",
+            path=path,
+            hint=did_you_mean(wanted, found) or f"{kind}s: {', '.join(found) or 'none'}",
+        )
