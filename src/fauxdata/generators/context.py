@@ -9,6 +9,7 @@ together, in any block and on any worker: keys without joins, applied to context
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from functools import cached_property
@@ -18,6 +19,7 @@ import numpy.typing as npt
 import polars as pl
 
 from fauxdata.engine.rng import Stream, stable_key
+from fauxdata.errors import did_you_mean
 from fauxdata.generators.base import ColumnContext, Generator, Rows, implementation
 from fauxdata.generators.lexicon import COUNTRY, dataset_code, email_domains, lexicon
 from fauxdata.generators.mock import dataset_for
@@ -68,8 +70,6 @@ class AddressGenerator(Generator):
         known = countries()
         for code in shares:
             if code not in known:
-                from fauxdata.errors import did_you_mean
-
                 raise ctx.error(f"unknown country code '{code}'", did_you_mean(code, list(known)))
             if code != "US" and world_places().filter(pl.col("country_code") == code).is_empty():
                 raise ctx.error(f"no places with a region known for country '{code}'")
@@ -98,150 +98,127 @@ class AddressGenerator(Generator):
             out[code] = (frame, weights)
         return out
 
-    def _picked(self, rows: Rows) -> pl.DataFrame:
-        """Per row: country code, index of the row in its country's place frame, and the place."""
+    def _picked(self, rows: Rows) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        """Per row: the index of its country in ``codes`` and of its place in that country's
+        frame. Only indices: each part then gathers just the columns it needs."""
         which = self._countries(rows)
         u = self._stream("place").uniform(rows)
-        parts = []
+        index = np.zeros(len(rows), dtype=np.int64)
         for i, code in enumerate(self.codes):
             mask = which == i
-            if not mask.any():
-                continue
             frame, cumulative = self._places[code]
-            index = np.minimum(
+            index[mask] = np.minimum(
                 np.searchsorted(cumulative, u[mask] * cumulative[-1], side="right"),
                 frame.height - 1,
             )
-            place = frame[index].select(
-                "city",
-                "region",
-                *[c for c in ("region_code", "postcode", "area_code") if c in frame.columns],
-                "latitude",
-                "longitude",
-            )
-            parts.append(
-                place.with_columns(
-                    pl.lit(code).alias("country_code"),
-                    pl.Series("__position", np.flatnonzero(mask)),
-                )
-            )
-        return pl.concat(parts, how="diagonal").sort("__position")
+        return which, index
 
     # --- parts ---------------------------------------------------------------------------
 
     def generate(self, rows: Rows, inputs: Mapping[str, pl.Series]) -> pl.Series:
-        place = self._picked(rows)
+        which, index = self._picked(rows)
         part = self.spec.part
         match part:
-            case "country_code" | "city" | "region" | "latitude" | "longitude":
-                return place[part]
+            case "country_code" | "country" | "currency":
+                field = {"country_code": None, "country": "name", "currency": "currency"}[part]
+                values = [c if field is None else countries()[c][field] for c in self.codes]
+                return pl.Series(np.array(values, dtype=object)[which], dtype=pl.String)
+            case "city" | "region" | "latitude" | "longitude":
+                return self._by_country(which, index, rows, lambda code, sub, at: at[part])
             case "region_code":
-                return place.select(pl.coalesce("region_code", "region")).to_series()
-            case "country":
-                return place["country_code"].replace_strict(
-                    {c: countries()[c]["name"] for c in self.codes}
-                )
-            case "currency":
-                return place["country_code"].replace_strict(
-                    {c: countries()[c]["currency"] for c in self.codes}
-                )
-            case "postcode":
-                return self._postcodes(rows, place)
-            case "phone":
-                return self._phones(rows, place)
-            case "street":
-                return self._streets(rows, place)
-            case "formatted":
-                return self._formatted(rows, place)
+                return self._by_country(
+                    which, index, rows,
+                    lambda code, sub, at: at["region_code" if code == "US" else "region"],
+                )  # fmt: skip
+            case "postcode" | "phone" | "street" | "formatted":
+                builder = {
+                    "postcode": self._postcode,
+                    "phone": self._phone,
+                    "street": self._street,
+                    "formatted": self._formatted,
+                }[part]
+                return self._by_country(which, index, rows, builder)
         raise self.ctx.error(f"address part '{part}' is not implemented")  # pragma: no cover
 
     def _by_country(
-        self, place: pl.DataFrame, rows: Rows, make: Callable[[str, Rows, pl.DataFrame], pl.Series]
+        self,
+        which: npt.NDArray[np.int64],
+        index: npt.NDArray[np.int64],
+        rows: Rows,
+        make: Callable[[str, Rows, pl.DataFrame], pl.Series],
     ) -> pl.Series:
-        """Build a text column country by country (``make(code, positions, sub_rows, sub_place)``)."""
+        """Build a column country by country: ``make(code, rows, places)`` gets that
+        country's rows and their places, and the pieces are put back in row order."""
         out: list[pl.Series] = []
         positions: list[npt.NDArray[np.int64]] = []
-        codes = place["country_code"].to_numpy()
-        for code in self.codes:
-            where = np.flatnonzero(codes == code)
+        for i, code in enumerate(self.codes):
+            where = np.flatnonzero(which == i)
             if where.size == 0:
                 continue
-            out.append(make(code, rows[where], place[where]))
+            out.append(make(code, rows[where], self._places[code][0][index[where]]))
             positions.append(where)
         if not out:
             return pl.Series([], dtype=pl.String)
         order = np.argsort(np.concatenate(positions), kind="stable")
         return pl.concat(out).gather(order)
 
-    def _postcodes(self, rows: Rows, place: pl.DataFrame) -> pl.Series:
-        def make(code: str, sub: Rows, at: pl.DataFrame) -> pl.Series:
-            if code == "US":
-                return at["postcode"]
-            stream = self._stream("postcode", code)
-            stem = _city_stems(code, at["city"])
-            match code:
-                case "NL":
-                    number = (1000 + stem % 9000).cast(pl.String)
-                    return number + " " + _letters(stream, sub, _NL_LETTERS, 2)
-                case "GB":
-                    initials = (
-                        fold_ascii(at["city"]).str.to_uppercase().str.replace_all("[^A-Z]", "")
-                    )
-                    rest = initials.str.slice(1).str.replace_all("[IZ]", "")  # never 2nd letters
-                    area = initials.str.slice(0, 1) + rest.str.slice(0, 1).str.pad_end(1, "X")
-                    district = (1 + stem % 20).cast(pl.String)
-                    sector = _digits(stream.child("sector"), sub, 1)
-                    return area + district + " " + sector + _letters(stream, sub, _GB_LETTERS, 2)
-                case _:
-                    width = _postcode_width(countries()[code]["postcode_regex"])
-                    lead = (1 + stem % 95).cast(pl.String).str.zfill(2)
-                    return lead + _digits(stream, sub, width - 2)
+    def _postcode(self, code: str, sub: Rows, at: pl.DataFrame) -> pl.Series:
+        if code == "US":
+            return at["postcode"]
+        stream = self._stream("postcode", code)
+        stem = _city_stems(code, at["city"])
+        match code:
+            case "NL":
+                number = (1000 + stem % 9000).cast(pl.String)
+                return number + " " + _letters(stream, sub, _NL_LETTERS, 2)
+            case "GB":
+                initials = fold_ascii(at["city"]).str.to_uppercase().str.replace_all("[^A-Z]", "")
+                rest = initials.str.slice(1).str.replace_all("[IZ]", "")  # never 2nd letters
+                area = initials.str.slice(0, 1) + rest.str.slice(0, 1).str.pad_end(1, "X")
+                district = (1 + stem % 20).cast(pl.String)
+                sector = _digits(stream.child("sector"), sub, 1)
+                return area + district + " " + sector + _letters(stream, sub, _GB_LETTERS, 2)
+            case _:
+                width = _postcode_width(countries()[code]["postcode_regex"])
+                lead = (1 + stem % 95).cast(pl.String).str.zfill(2)
+                return lead + _digits(stream, sub, width - 2)
 
-        return self._by_country(place, rows, make)
+    def _phone(self, code: str, sub: Rows, at: pl.DataFrame) -> pl.Series:
+        stream = self._stream("phone", code)
+        if code == "US":
+            exchange = pl.Series(2 + stream.child("x").below(sub, 8)).cast(pl.String)
+            return (
+                "+1 " + at["area_code"] + "-" + exchange + _digits(stream.child("x2"), sub, 2)
+                + "-" + _digits(stream.child("line"), sub, 4)
+            )  # fmt: skip
+        template = mobile_template(code)
+        head, _, rest = template.partition(" ")  # "+31", "6 12345678"
+        prefix, _, number = rest.partition(" ")  # "6" or "7400": the mobile range
+        kept = prefix[: (len(prefix) + 1) // 2]  # its leading half stays, the rest is drawn
+        out = pl.Series([f"{head} {kept}"] * len(sub), dtype=pl.String)
+        out = out + _digits(stream.child("prefix"), sub, len(prefix) - len(kept))
+        for k, chunk in enumerate(number.split(" ") if number else []):
+            out = out + " " + _digits(stream.child(k), sub, len(chunk))
+        return out
 
-    def _phones(self, rows: Rows, place: pl.DataFrame) -> pl.Series:
-        def make(code: str, sub: Rows, at: pl.DataFrame) -> pl.Series:
-            stream = self._stream("phone", code)
-            if code == "US":
-                exchange = pl.Series(2 + stream.child("x").below(sub, 8)).cast(pl.String)
-                return (
-                    "+1 " + at["area_code"] + "-" + exchange + _digits(stream.child("x2"), sub, 2)
-                    + "-" + _digits(stream.child("line"), sub, 4)
-                )  # fmt: skip
-            template = mobile_template(code)
-            head, _, rest = template.partition(" ")  # "+31", "6 12345678"
-            prefix, _, number = rest.partition(" ")  # "6" or "7400": the mobile range
-            kept = prefix[: (len(prefix) + 1) // 2]  # its leading half stays, the rest is drawn
-            out = pl.Series([f"{head} {kept}"] * len(sub), dtype=pl.String)
-            out = out + _digits(stream.child("prefix"), sub, len(prefix) - len(kept))
-            for k, chunk in enumerate(number.split(" ") if number else []):
-                out = out + " " + _digits(stream.child(k), sub, len(chunk))
-            return out
+    def _street(self, code: str, sub: Rows, at: pl.DataFrame) -> pl.Series:
+        locale = LOCALE_OF.get(code, "en_US")
+        ctx = replace(self.ctx, column=f"address:{self.spec.group}:street", locale=locale)
+        mocker = implementation("street_address")(g.Mock(kind="street_address"), ctx)  # type: ignore[arg-type]
+        return mocker.generate(sub, {})
 
-        return self._by_country(place, rows, make)
-
-    def _streets(self, rows: Rows, place: pl.DataFrame) -> pl.Series:
-        def make(code: str, sub: Rows, at: pl.DataFrame) -> pl.Series:
-            locale = LOCALE_OF.get(code, "en_US")
-            ctx = replace(self.ctx, column=f"address:{self.spec.group}:street", locale=locale)
-            mocker = implementation("street_address")(g.Mock(kind="street_address"), ctx)  # type: ignore[arg-type]
-            return mocker.generate(sub, {})
-
-        return self._by_country(place, rows, make)
-
-    def _formatted(self, rows: Rows, place: pl.DataFrame) -> pl.Series:
-        frame = place.with_columns(
-            street=self._streets(rows, place), postcode=self._postcodes(rows, place)
-        )
-        return frame.select(
-            pl.when(pl.col("country_code") == "US")
-            .then(pl.format("{}\n{}, {} {}", "street", "city", "region_code", "postcode"))
-            .when(pl.col("country_code") == "GB")
-            .then(pl.format("{}\n{}\n{}", "street", "city", "postcode"))
-            .when(pl.col("country_code") == "FR")
-            .then(pl.format("{}\n{} {}", "street", "postcode", pl.col("city").str.to_uppercase()))
-            .otherwise(pl.format("{}\n{} {}", "street", "postcode", "city"))
-        ).to_series()
+    def _formatted(self, code: str, sub: Rows, at: pl.DataFrame) -> pl.Series:
+        street = self._street(code, sub, at)
+        postcode = self._postcode(code, sub, at)
+        city = at["city"]
+        match code:
+            case "US":
+                return street + "\n" + city + ", " + at["region_code"] + " " + postcode
+            case "GB":
+                return street + "\n" + city + "\n" + postcode
+            case "FR":
+                return street + "\n" + postcode + " " + city.str.to_uppercase()
+        return street + "\n" + postcode + " " + city
 
 
 def _city_stems(code: str, cities: pl.Series) -> pl.Series:
@@ -252,8 +229,6 @@ def _city_stems(code: str, cities: pl.Series) -> pl.Series:
 
 
 def _postcode_width(regex: str) -> int:
-    import re
-
     found = re.fullmatch(r"\^?\(?\\d\{(\d+)\}\)?\$?", regex)
     return int(found.group(1)) if found else 5
 
