@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from fauxdata.errors import did_you_mean
+from fauxdata.formula.lint import random_chain_warnings
 from fauxdata.formula.syntax import (
     Binary,
     Call,
@@ -31,6 +32,7 @@ from fauxdata.formula.syntax import (
     Node,
     Unary,
     parse,
+    walk,
 )
 
 TEXT, NUMBER, BOOLEAN, DATE, DATETIME = "text", "number", "boolean", "date", "datetime"
@@ -89,8 +91,6 @@ def compile_formula(
     tree = parse(text)
     scope = Scope(dict(columns), reference_date or dt.date.today())
     result = _compile(tree, scope)
-    from fauxdata.formula.lint import random_chain_warnings
-
     return Compiled(
         result.expr,
         result.type,
@@ -103,8 +103,6 @@ def compile_formula(
 
 def formula_columns(text: str) -> list[str]:
     """The ``[column]`` references of a formula, in order, without type-checking."""
-    from fauxdata.formula.syntax import walk
-
     return list(dict.fromkeys(n.name for n in walk(parse(text)) if isinstance(n, Column)))
 
 

@@ -214,12 +214,7 @@ def suggest_column(
     rules = rules_for(
         column.name, column.checks + table.checks, SQLGLOT_DIALECTS.get(source.dialect, "postgres")
     )
-    generator, why = _generator(source, table, column, rules)
-    if (
-        hints is not None
-        and generator == _by_type(column, rules, column.name.lower(), source, table)[0]
-    ):
-        generator, why = _from_sample(column, table, hints) or (generator, why)
+    generator, why = _generator(source, table, column, rules, hints)
     spec["generator"] = generator
     in_key = column.name in table.primary_key or any(
         column.name in fk.columns for fk in table.foreign_keys
@@ -291,8 +286,14 @@ def _spec_type(column: SourceColumn) -> tuple[str | None, str]:
 
 
 def _generator(
-    source: SourceSchema, table: SourceTable, column: SourceColumn, rules: Rules
+    source: SourceSchema,
+    table: SourceTable,
+    column: SourceColumn,
+    rules: Rules,
+    hints: Hints | None = None,
 ) -> tuple[Any, str]:
+    """Keys, CHECKs, enums and names decide first; a sample's statistics, if any, come
+    before the plain fallback for the column's type."""
     name = column.name.lower()
     for fk in table.foreign_keys:
         if column.name in fk.columns:
@@ -338,7 +339,8 @@ def _generator(
                 ):
                     break  # a bare "name" outside a table of people: a title, not a person
                 return kind, why
-    return _by_type(column, rules, name, source, table)
+    sampled = _from_sample(column, table, hints) if hints is not None else None
+    return sampled or _by_type(column, rules, name, source, table)
 
 
 def _key(table: SourceTable, column: SourceColumn) -> tuple[Any, str] | None:
