@@ -16,7 +16,6 @@ from fauxdata.introspect.source import (
     parse,
     read_only_engine,
     require,
-    resolve_url,
     safe,
 )
 
@@ -29,10 +28,7 @@ def read_schema(
     Raises:
         FauxdataError: connection failures, a missing schema or table, with a hint.
     """
-    resolved = resolve_url(url_text)
-    if resolved.endswith(".duckdb") and "://" not in resolved:
-        resolved = f"duckdb:///{resolved}"
-    url = parse(resolved)
+    url = parse(url_text)
     if url.get_backend_name() == "duckdb":
         return read_duckdb_schema(url.database or "", url=safe(url), schema=schema, tables=tables)
     engine = read_only_engine(url)

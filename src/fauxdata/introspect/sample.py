@@ -18,7 +18,7 @@ import duckdb
 import sqlalchemy as sa
 
 from fauxdata.introspect.model import SourceSchema
-from fauxdata.introspect.source import connection_error, parse, read_only_engine, resolve_url
+from fauxdata.introspect.source import connection_error, parse, read_only_engine
 
 ENUM_LIKE_MAX = 12
 """At most this many distinct values (and a sample well above it) reads as an enum."""
@@ -113,9 +113,8 @@ def _run(cls: str, run: int) -> str:
 
 def _read(source: SourceSchema, url_text: str, rows: int) -> dict[str, dict[str, list[Any]]]:
     out: dict[str, dict[str, list[Any]]] = {}
+    url = parse(url_text)
     if source.dialect == "duckdb":
-        resolved = resolve_url(url_text)
-        url = parse(resolved if "://" in resolved else f"duckdb:///{resolved}")
         con = duckdb.connect(url.database or "", read_only=True)
         try:
             for name, table in source.tables.items():
@@ -126,7 +125,6 @@ def _read(source: SourceSchema, url_text: str, rows: int) -> dict[str, dict[str,
         finally:
             con.close()
         return out
-    url = parse(url_text)
     engine = read_only_engine(url)
     try:
         with engine.connect() as con:

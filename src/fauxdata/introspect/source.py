@@ -39,8 +39,12 @@ def resolve_url(text: str) -> str:
 
 
 def parse(text: str) -> URL:
+    """A SQLAlchemy URL from a URL, ``env:VAR``, ``file:PATH`` or a bare ``*.duckdb`` path."""
+    resolved = resolve_url(text)
+    if resolved.endswith(".duckdb") and "://" not in resolved:
+        resolved = f"duckdb:///{resolved}"
     try:
-        url = make_url(resolve_url(text))
+        url = make_url(resolved)
     except sa.exc.ArgumentError:
         raise FauxdataError(
             "not a database URL",
