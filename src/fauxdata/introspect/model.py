@@ -21,6 +21,8 @@ class SourceColumn:
     default: str | None = None
     checks: list[str] = field(default_factory=list)
     """CHECKs on this column alone (domains included), as SQL text."""
+    description: str | None = None
+    """Where the column came from when that is not obvious (a flattened JSON path)."""
 
 
 @dataclass

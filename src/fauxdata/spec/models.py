@@ -45,6 +45,11 @@ class Column(Strict):
         description="Every non-null value distinct; fails before writing if impossible.",
     )
     description: str | None = None
+    pii: str | None = Field(
+        default=None,
+        description="The kind of personal data the source holds here (email, phone, "
+        "national_id, ...), as found by `fauxdata scan`; the generator mocks it.",
+    )
 
     @model_validator(mode="before")
     @classmethod
