@@ -539,6 +539,18 @@ class Mock(Strict):
     domains: list[str] | None = Field(default=None, description="For email / url: domains to use.")
 
 
+class NationalId(Strict):
+    """National identity numbers that pass their country's checks, so a pipeline's
+    validation accepts them while no real person's number is likely to appear.
+
+    US: SSN ``AAA-GG-SSSS`` with a valid area (not 000, 666, 900-999), group not 00 and
+    serial not 0000. NL: a 9-digit BSN passing the 11-proof.
+    """
+
+    kind: Literal["national_id"]
+    country: Literal["US", "NL"] = Field(default="US", description="US (SSN) or NL (BSN).")
+
+
 GeneratorSpec = Annotated[
     Sequence
     | FormattedId
@@ -564,6 +576,7 @@ GeneratorSpec = Annotated[
     | Address
     | Person
     | Mock
+    | NationalId
     | ForeignKeyRef
     | ChildNumber
     | Hierarchy
