@@ -24,7 +24,6 @@ from fauxdata.engine.engine import DEFAULT_BLOCK_SIZE, Engine
 from fauxdata.errors import FauxdataError
 from fauxdata.manifest import build_manifest, read_manifest
 from fauxdata.sinks import Target, open_sink, parse_target
-from fauxdata.sinks.files import DirectorySink
 from fauxdata.spec import load_spec, spec_dir, validate_spec
 from fauxdata.spec.models import Spec
 from fauxdata.spec.resolve import Plan, resolve
@@ -102,11 +101,13 @@ def generate(
     base_dir: Path | None = None,
     truncate: bool = False,
     atomic: bool = False,
+    bronze_source: str | None = None,
 ) -> RunResult:
     """Generate a dataset.
 
     Without ``to`` the tables come back in memory (``result.frames``, Polars). With a
-    target they are streamed to it, verified, and published with a manifest.
+    target they are streamed to it, verified, and published with a manifest. Delta
+    targets name their tables ``bronze_<bronze_source>_<table>`` (default: the spec's name).
 
     Raises:
         SpecError: the spec is invalid.
@@ -124,7 +125,7 @@ def generate(
 
     if target.is_database:
         guard_database(plan, target)
-    sink = open_sink(target, plan, truncate=truncate, atomic=atomic)
+    sink = open_sink(target, plan, truncate=truncate, atomic=atomic, bronze_source=bronze_source)
     sink.prepare()
     try:
         results: dict[str, TableResult] = {}
@@ -139,7 +140,7 @@ def generate(
             written = sink.write_table(table.output_name, schema, blocks, engine.few_values(name))
             results[name] = TableResult(
                 name,
-                table.output_name,
+                sink.published_name(table.output_name),
                 written,
                 time.perf_counter() - t0,
                 digest.hexdigest(),
@@ -180,7 +181,7 @@ def generate(
                 for n, r in results.items()
             },
             verification=report.as_dict() if report else None,
-            files=sink.file_names() if isinstance(sink, DirectorySink) else [],
+            files=sink.file_names(),
         )
         sink.commit(json.dumps(manifest, indent=2, default=str))
     except BaseException:

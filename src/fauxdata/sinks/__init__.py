@@ -8,14 +8,25 @@ from fauxdata.spec.plan import Plan
 
 
 def open_sink(
-    target: Target, plan: Plan | None = None, *, truncate: bool = False, atomic: bool = False
+    target: Target,
+    plan: Plan | None = None,
+    *,
+    truncate: bool = False,
+    atomic: bool = False,
+    bronze_source: str | None = None,
 ) -> Sink:
-    """The sink for a target's format."""
+    """The sink for a target's format; Delta tables are named after ``bronze_source``
+    (default: the spec's name)."""
     if target.is_database:
         from fauxdata.sinks.database import DatabaseSink
 
         assert plan is not None, "a database sink needs the plan"
         return DatabaseSink(target, plan, truncate=truncate, atomic=atomic)
+    if target.format == "delta":
+        from fauxdata.sinks.delta import DeltaSink
+
+        source = bronze_source or (plan.spec.name if plan is not None else "fauxdata")
+        return DeltaSink(target, source)
     if target.format == "duckdb":
         return DuckDBSink(target)
     return DirectorySink(target)

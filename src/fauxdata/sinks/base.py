@@ -47,6 +47,15 @@ class Sink(ABC):
         dictionary-encode them should, and skip that work for the others.
         """
 
+    def published_name(self, name: str) -> str:
+        """The name a table gets in the output (Delta bronze tables are renamed)."""
+        return name
+
+    def file_names(self) -> list[str]:
+        """Files or folders the sink writes, recorded in the manifest so a rerun can
+        remove the ones it no longer writes."""
+        return []
+
     def finish_tables(self) -> None:  # noqa: B027 - an optional hook, empty by default
         """After the last table: second passes such as deferred foreign keys."""
 

@@ -8,12 +8,15 @@ from pathlib import Path
 from fauxdata.errors import TargetError
 
 FILE_FORMATS = ("parquet", "csv", "jsonl")
+LAKE_FORMATS = ("delta",)
+"""Folders of tables: one Delta table per entity."""
 _DATABASE_SCHEMES = ("postgresql", "postgres", "mysql", "mariadb", "sqlite", "mssql", "oracle")
 
 
 @dataclass(frozen=True)
 class Target:
-    """Where output goes: ``duckdb`` (a file) or a file format (a directory)."""
+    """Where output goes: ``duckdb`` (a file), a file format or Delta (a directory), or a
+    database."""
 
     format: str
     path: Path
@@ -22,7 +25,7 @@ class Target:
 
     @property
     def is_directory(self) -> bool:
-        return self.format in FILE_FORMATS
+        return self.format in FILE_FORMATS or self.format in LAKE_FORMATS
 
     @property
     def is_database(self) -> bool:
@@ -62,7 +65,7 @@ def parse_target(text: str) -> Target:
                 hint="e.g. duckdb:///out/shop.duckdb",
             )
         return Target("duckdb", Path(location))
-    if sep and scheme in FILE_FORMATS:
+    if sep and (scheme in FILE_FORMATS or scheme in LAKE_FORMATS):
         location = rest.removeprefix("//")
         if not location:
             raise TargetError(
@@ -88,10 +91,10 @@ def parse_target(text: str) -> Target:
         raise TargetError(
             f"cannot tell the output format of '{text}'",
             path="--to",
-            hint="use a .duckdb file, or prefix a directory with parquet:, csv: or jsonl:",
+            hint="use a .duckdb file, or prefix a directory with parquet:, csv:, jsonl: or delta:",
         )
     raise TargetError(
         f"unknown output format '{scheme}:'",
         path="--to",
-        hint="expected duckdb:///FILE, parquet:DIR, csv:DIR or jsonl:DIR",
+        hint="expected duckdb:///FILE, parquet:DIR, csv:DIR, jsonl:DIR, delta:DIR or a database URL",
     )
