@@ -46,7 +46,7 @@ def sample_hints(source: SourceSchema, url_text: str, rows: int) -> dict[str, di
     Raises:
         FauxdataError: the source cannot be read.
     """
-    samples = _read(source, url_text, rows)
+    samples = read_sample(source, url_text, rows)
     return {
         table: {column: hints_for(values) for column, values in columns.items()}
         for table, columns in samples.items()
@@ -111,7 +111,7 @@ def _run(cls: str, run: int) -> str:
     return cls if run == 1 else f"{cls}{{{run}}}"
 
 
-def _read(source: SourceSchema, url_text: str, rows: int) -> dict[str, dict[str, list[Any]]]:
+def read_sample(source: SourceSchema, url_text: str, rows: int) -> dict[str, dict[str, list[Any]]]:
     out: dict[str, dict[str, list[Any]]] = {}
     url = parse(url_text)
     if source.dialect == "duckdb":

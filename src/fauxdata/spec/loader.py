@@ -96,7 +96,7 @@ def validate_spec(data: dict[str, Any], origin: str = "") -> Spec:
     try:
         return Spec.model_validate(data)
     except ValidationError as exc:
-        problems = [_problem(err) for err in exc.errors(include_url=False)]
+        problems = [validation_problem(err) for err in exc.errors(include_url=False)]
         raise SpecError(_dedupe(problems), source=origin) from None
 
 
@@ -110,7 +110,7 @@ def _dedupe(problems: list[Problem]) -> list[Problem]:
     return out
 
 
-def _problem(err: Any) -> Problem:
+def validation_problem(err: Any) -> Problem:
     loc = [str(part) for part in err["loc"]]
     kind = err["type"]
     ctx = err.get("ctx") or {}

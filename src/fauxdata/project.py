@@ -1,0 +1,261 @@
+"""A project's sources: the ``fauxdata.yaml`` project file, or a source's own doc page.
+
+A pipeline developer names a source (``fauxdata mock hr``); this module finds out what
+it is and where it lives. The project file lists sources with their type, URL and
+credential *references* (``env:VAR``, ``file:PATH``), never a secret. Without an entry
+there, the source's doc page ``docs/sources/<source>.md`` is read for its
+``Base URL: https://...`` (a REST API), ``JDBC: jdbc:postgresql://...`` or
+``Connection String: postgresql://...`` (a database) line and its endpoint list.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import Field, ValidationError, field_validator
+
+from fauxdata.errors import FauxdataError, SpecError, did_you_mean
+from fauxdata.spec.base import Strict
+from fauxdata.spec.models import Environment
+
+PROJECT_FILE = "fauxdata.yaml"
+SourceType = Literal["rest", "database"]
+
+
+class SourceEntry(Strict):
+    """One source in the project file."""
+
+    type: SourceType = Field(description="rest (a REST API) or database (SQL).")
+    url: str = Field(
+        description="Base URL of the API, or the database URL (env:VAR / file:PATH to keep "
+        "credentials out of the file)."
+    )
+    endpoints: list[str] = Field(default_factory=list, description="REST: paths to sample.")
+    token: str | None = Field(
+        default=None, description="REST: bearer token reference, env:VAR or file:PATH."
+    )
+    params: dict[str, str] = Field(
+        default_factory=dict, description="REST: query parameters (default limit=1)."
+    )
+    db_schema: str | None = Field(default=None, alias="schema", description="Database schema.")
+    tables: list[str] | None = Field(default=None, description="Database: only these tables.")
+    rows: dict[str, int] = Field(
+        default_factory=dict, description="Default row count per entity (else 100)."
+    )
+    seed: int = Field(default=1, ge=0)
+    output: str | None = Field(
+        default=None, description="Where mock runs land (default delta:bronze/<source>)."
+    )
+    description: str | None = None
+
+    @field_validator("token")
+    @classmethod
+    def _reference_only(cls, v: str | None) -> str | None:
+        if v is not None and not v.startswith(("env:", "file:")):
+            raise ValueError(
+                "a token in the project file must be a reference: env:VAR or file:PATH, "
+                "never the secret itself"
+            )
+        return v
+
+    @field_validator("endpoints")
+    @classmethod
+    def _paths(cls, v: list[str]) -> list[str]:
+        return [p if p.startswith("/") else f"/{p}" for p in v]
+
+
+class ProjectFile(Strict):
+    """The root of ``fauxdata.yaml``."""
+
+    environment: Environment | None = Field(
+        default=None, description="dev, test, staging or prod; mock runs only in dev."
+    )
+    templates: str = Field(default="templates", description="Folder of extracted templates.")
+    sources: dict[str, SourceEntry] = Field(default_factory=dict)
+
+
+@dataclass
+class Source:
+    """A source as the workflow uses it, wherever it was found."""
+
+    name: str
+    type: SourceType
+    url: str
+    found_in: str
+    endpoints: list[str] = field(default_factory=list)
+    token: str | None = None
+    params: dict[str, str] = field(default_factory=dict)
+    schema: str | None = None
+    tables: list[str] | None = None
+    rows: dict[str, int] = field(default_factory=dict)
+    seed: int = 1
+    output: str | None = None
+
+    @property
+    def default_output(self) -> str:
+        return self.output or f"delta:bronze/{self.name}"
+
+
+@dataclass
+class Project:
+    root: Path
+    config: ProjectFile
+    path: Path | None
+
+    @property
+    def templates(self) -> Path:
+        return self.root / self.config.templates
+
+    def environment(self) -> tuple[str | None, str]:
+        """The environment in force and where it was set: FAUXDATA_ENV wins over the file."""
+        env = os.environ.get("FAUXDATA_ENV")
+        if env:
+            return env, "FAUXDATA_ENV"
+        if self.config.environment:
+            return self.config.environment, f"{self.path.name if self.path else PROJECT_FILE}"
+        return None, "nowhere"
+
+
+def load_project(root: Path | None = None, path: Path | None = None) -> Project:
+    """The project at ``root`` (default: the current folder); no project file is fine.
+
+    Raises:
+        SpecError: the project file is invalid, with a path per problem.
+    """
+    from fauxdata.spec.loader import parse_text, validation_problem
+
+    root = (root or Path.cwd()).resolve() if path is None else path.resolve().parent
+    file = path or root / PROJECT_FILE
+    if not file.exists():
+        if path is not None:
+            raise FauxdataError(f"no project file at {path}", path="--project")
+        return Project(root, ProjectFile(), None)
+    data = parse_text(file.read_text(encoding="utf-8"), str(file))
+    try:
+        config = ProjectFile.model_validate(data)
+    except ValidationError as exc:
+        problems = [validation_problem(err) for err in exc.errors(include_url=False)]
+        raise SpecError(problems, source=str(file)) from None
+    return Project(root, config, file)
+
+
+def find_source(project: Project, name: str) -> Source:
+    """The named source, from the project file or ``docs/sources/<name>.md``.
+
+    Raises:
+        FauxdataError: neither knows it, with the names that exist.
+    """
+    entry = project.config.sources.get(name)
+    if entry is not None:
+        where = str(project.path.name if project.path else PROJECT_FILE)
+        return Source(
+            name=name,
+            type=entry.type,
+            url=entry.url,
+            found_in=f"{where}: sources.{name}",
+            endpoints=list(entry.endpoints),
+            token=entry.token,
+            params=dict(entry.params),
+            schema=entry.db_schema,
+            tables=entry.tables,
+            rows=dict(entry.rows),
+            seed=entry.seed,
+            output=entry.output,
+        )
+    doc = project.root / "docs" / "sources" / f"{name}.md"
+    if doc.exists():
+        return source_from_doc(name, doc)
+    known = sorted(set(project.config.sources) | set(_documented(project.root)))
+    raise FauxdataError(
+        f"no source '{name}' in {PROJECT_FILE} or docs/sources/{name}.md",
+        path="SOURCE",
+        hint=did_you_mean(name, known)
+        or (f"known sources: {', '.join(known)}" if known else f"add it to {PROJECT_FILE}"),
+    )
+
+
+def _documented(root: Path) -> list[str]:
+    folder = root / "docs" / "sources"
+    return [p.stem for p in folder.glob("*.md")] if folder.is_dir() else []
+
+
+_LABEL = r"^[\s*_#>-]*{}[\s*_]*:[\s*_]*`?"
+"""A ``Label: value`` line, also in Markdown dress: ``- **Label:** `value` ``."""
+_BASE_URL = re.compile(_LABEL.format(r"base\s*url") + r"(https?://[^\s`]+)", re.I | re.M)
+_JDBC = re.compile(_LABEL.format("jdbc") + r"(jdbc:[^\s`]+)", re.I | re.M)
+_CONNECTION = re.compile(_LABEL.format(r"connection\s*string") + r"([^\s`]+)", re.I | re.M)
+_TOKEN = re.compile(
+    r"^\W*(?:token|auth(?:entication)?)\W*:\s*`?((?:env|file):[^\s`]+)", re.I | re.M
+)
+_ENDPOINT = re.compile(r"^\s*(?:[-*]\s*)?`?(?:GET\s+)(/[A-Za-z0-9_./{}-]*)`?", re.M)
+
+
+def source_from_doc(name: str, doc: Path) -> Source:
+    """Tell a source's type and location from its doc page.
+
+    ``Base URL: https://api...`` makes a REST source (endpoints from ``GET /path`` lines),
+    ``JDBC: jdbc:postgresql://host/db`` or ``Connection String: ...`` a database.
+
+    Raises:
+        FauxdataError: the page has none of these lines.
+    """
+    text = doc.read_text()
+    found_in = str(doc)
+    if match := _BASE_URL.search(text):
+        token = _TOKEN.search(text)
+        return Source(
+            name=name,
+            type="rest",
+            url=match.group(1).rstrip("/"),
+            found_in=found_in,
+            endpoints=list(dict.fromkeys(_ENDPOINT.findall(text))),
+            token=token.group(1) if token else None,
+        )
+    if match := _JDBC.search(text):
+        return Source(name, "database", jdbc_to_url(match.group(1)), found_in)
+    if match := _CONNECTION.search(text):
+        return Source(name, "database", match.group(1), found_in)
+    raise FauxdataError(
+        f"cannot tell what kind of source {doc} describes",
+        path=str(doc),
+        hint="add a 'Base URL: https://...', 'JDBC: jdbc:...' or 'Connection String: ...' line",
+    )
+
+
+_JDBC_DRIVERS = {
+    "postgresql": "postgresql",
+    "mysql": "mysql",
+    "mariadb": "mysql",
+    "sqlserver": "mssql",
+    "oracle": "oracle",
+    "sqlite": "sqlite",
+}
+
+
+def jdbc_to_url(jdbc: str) -> str:
+    """``jdbc:postgresql://host:5432/db?user=x`` -> ``postgresql://x@host:5432/db``.
+
+    Raises:
+        FauxdataError: a JDBC subprotocol SQLAlchemy cannot reach.
+    """
+    body = jdbc.removeprefix("jdbc:")
+    scheme, _, rest = body.partition(":")
+    driver = _JDBC_DRIVERS.get(scheme.lower())
+    if driver is None:
+        raise FauxdataError(
+            f"unsupported JDBC subprotocol '{scheme}'",
+            path="JDBC",
+            hint=f"expected one of {', '.join(sorted(_JDBC_DRIVERS))}",
+        )
+    if driver == "sqlite":
+        return f"sqlite:///{rest}"
+    location, _, query = rest.removeprefix("//").partition("?")
+    params: dict[str, Any] = dict(p.partition("=")[::2] for p in query.split("&") if p)
+    user = params.pop("user", None)
+    auth = f"{user}@" if user else ""
+    tail = "&".join(f"{k}={v}" for k, v in params.items() if k.lower() != "password")
+    return f"{driver}://{auth}{location}" + (f"?{tail}" if tail else "")

@@ -1,0 +1,184 @@
+"""Project files, source doc pages and templates: how the mock workflow finds its inputs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from fauxdata import templates
+from fauxdata.errors import FauxdataError, SpecError
+from fauxdata.project import find_source, jdbc_to_url, load_project, source_from_doc
+
+PROJECT = """\
+environment: dev
+sources:
+  hr:
+    type: rest
+    url: https://api.example.test/v1
+    endpoints: [/employee, compensation]
+    token: env:HR_TOKEN
+    rows: {employees: 200}
+  crm:
+    type: database
+    url: env:CRM_URL
+    schema: sales
+"""
+
+
+def test_sources_come_from_the_project_file(tmp_path):
+    (tmp_path / "fauxdata.yaml").write_text(PROJECT)
+    project = load_project(tmp_path)
+    hr = find_source(project, "hr")
+    assert (hr.type, hr.url, hr.endpoints) == (
+        "rest",
+        "https://api.example.test/v1",
+        ["/employee", "/compensation"],
+    )
+    assert hr.token == "env:HR_TOKEN" and hr.rows == {"employees": 200}
+    assert hr.found_in == "fauxdata.yaml: sources.hr"
+    assert hr.default_output == "delta:bronze/hr"
+    crm = find_source(project, "crm")
+    assert (crm.type, crm.url, crm.schema) == ("database", "env:CRM_URL", "sales")
+
+
+def test_a_secret_in_the_project_file_is_refused(tmp_path):
+    (tmp_path / "fauxdata.yaml").write_text(PROJECT.replace("env:HR_TOKEN", "s3cr3t-t0ken"))
+    with pytest.raises(SpecError) as caught:
+        load_project(tmp_path)
+    text = str(caught.value)
+    assert "sources.hr.token" in text and "never the secret itself" in text
+
+
+def test_project_file_errors_name_the_path_and_suggest(tmp_path):
+    (tmp_path / "fauxdata.yaml").write_text(PROJECT.replace("endpoints:", "endpoint:"))
+    with pytest.raises(SpecError) as caught:
+        load_project(tmp_path)
+    assert "sources.hr.endpoint: unknown key 'endpoint'" in str(caught.value)
+    assert "endpoints" in str(caught.value)
+
+
+def test_an_unknown_source_suggests_the_closest(tmp_path):
+    (tmp_path / "fauxdata.yaml").write_text(PROJECT)
+    with pytest.raises(FauxdataError, match="no source 'hrr'") as caught:
+        find_source(load_project(tmp_path), "hrr")
+    assert "hr" in caught.value.hint
+
+
+@pytest.mark.parametrize(
+    ("page", "kind", "url"),
+    [
+        (
+            "# Workday\n\nBase URL: https://api.workday.example/v2\nAuth: env:WD_TOKEN\n\n"
+            "## Endpoints\n- GET /workers\n- `GET /positions`\n",
+            "rest",
+            "https://api.workday.example/v2",
+        ),
+        (
+            "**JDBC:** `jdbc:postgresql://db.internal:5432/crm?user=reader&password=x&ssl=true`\n",
+            "database",
+            "postgresql://reader@db.internal:5432/crm?ssl=true",
+        ),
+        (
+            "Connection String: env:ERP_DATABASE_URL\n",
+            "database",
+            "env:ERP_DATABASE_URL",
+        ),
+    ],
+)
+def test_source_type_from_its_doc_page(tmp_path, page, kind, url):
+    doc = tmp_path / "docs" / "sources" / "thing.md"
+    doc.parent.mkdir(parents=True)
+    doc.write_text(page)
+    found = find_source(load_project(tmp_path), "thing")
+    assert (found.type, found.url) == (kind, url)
+    if kind == "rest":
+        assert found.endpoints == ["/workers", "/positions"]
+        assert found.token == "env:WD_TOKEN"
+
+
+def test_a_doc_page_without_a_location_is_an_error(tmp_path):
+    doc = tmp_path / "thing.md"
+    doc.write_text("# Thing\n\nAsk Bob for access.\n")
+    with pytest.raises(FauxdataError, match="cannot tell what kind of source") as caught:
+        source_from_doc("thing", doc)
+    assert "Base URL" in caught.value.hint
+
+
+def test_jdbc_urls_drop_the_password():
+    assert jdbc_to_url("jdbc:mysql://h:3306/shop?user=u&password=p") == "mysql://u@h:3306/shop"
+    assert jdbc_to_url("jdbc:sqlite:/tmp/x.db") == "sqlite:////tmp/x.db"
+    with pytest.raises(FauxdataError, match="unsupported JDBC subprotocol 'db2'"):
+        jdbc_to_url("jdbc:db2://h/x")
+
+
+def test_environment_comes_from_fauxdata_env_first(tmp_path, monkeypatch):
+    (tmp_path / "fauxdata.yaml").write_text(PROJECT)
+    project = load_project(tmp_path)
+    monkeypatch.delenv("FAUXDATA_ENV", raising=False)
+    assert project.environment() == ("dev", "fauxdata.yaml")
+    monkeypatch.setenv("FAUXDATA_ENV", "prod")
+    assert project.environment() == ("prod", "FAUXDATA_ENV")
+
+
+def _metadata(source: str = "hr") -> dict[str, object]:
+    return {
+        "source": source,
+        "type": "rest",
+        "base_url": "https://api.example.test/v1",
+        "extracted_at": templates.now_utc(),
+        "entities": {"employees": {"rows": 200, "bronze_table": "bronze_hr_employees"}},
+    }
+
+
+def test_templates_are_versioned_and_keep_the_previous_version(tmp_path):
+    first = templates.save_template(tmp_path, _metadata(), "name: hr\n")
+    assert first.version == 1 and first.spec_path.read_text() == "name: hr\n"
+    second = templates.save_template(tmp_path, _metadata(), "name: hr  # v2\n")
+    assert second.version == 2
+    assert (tmp_path / "hr" / "v1" / "spec.yaml").read_text() == "name: hr\n"
+    assert json.loads((tmp_path / "hr" / "v1" / "metadata.json").read_text())["version"] == 1
+    listed = templates.list_templates(tmp_path)
+    assert [(t.source, t.version) for t in listed] == [("hr", 2)]
+    assert listed[0].default_rows() == {"employees": 200}
+
+
+def test_audit_lines_hold_who_when_and_counts_only(tmp_path):
+    saved = templates.save_template(tmp_path, _metadata(), "name: hr\n")
+    templates.audit(saved, {"seed": 7, "rows": {"employees": 200}})
+    templates.audit(saved, {"seed": 8, "rows": {"employees": 300}})
+    lines = templates.audit_lines(saved)
+    assert [line["seed"] for line in lines] == [7, 8]
+    assert {"at", "user", "template", "template_version"} <= set(lines[0])
+
+
+def test_a_missing_template_says_how_to_make_one(tmp_path):
+    with pytest.raises(FauxdataError, match="no template at") as caught:
+        templates.load_template(tmp_path / "nothing")
+    assert "--extract" in caught.value.hint
+
+
+def test_a_broken_template_is_named(tmp_path):
+    folder = tmp_path / "hr"
+    folder.mkdir()
+    (folder / "metadata.json").write_text("{not json")
+    with pytest.raises(FauxdataError, match="cannot read template metadata"):
+        templates.load_template(folder)
+    (folder / "metadata.json").write_text(json.dumps({"hello": 1}))
+    with pytest.raises(FauxdataError, match="is not a fauxdata template"):
+        templates.load_template(folder)
+
+
+def test_example_project_lists_the_hr_source():
+    root = Path(__file__).parent.parent / "examples" / "hr_api"
+    hr = find_source(load_project(root), "hr")
+    assert hr.type == "rest"
+    assert hr.endpoints == ["/employee", "/compensation", "/departments", "/offices", "/teams"]
+    assert hr.rows == {
+        "employees": 200,
+        "compensation": 200,
+        "departments": 5,
+        "offices": 3,
+        "teams": 10,
+    }
