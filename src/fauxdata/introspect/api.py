@@ -1,0 +1,390 @@
+"""Read a REST API's metadata: one request per endpoint, one record, nothing stored.
+
+``read_api`` asks each endpoint for a single record (``limit=1``), finds it inside the
+answer's envelope, and infers tables, keys and foreign keys from it (see
+``json_schema_infer``). The result is a ``SourceSchema`` like the database readers give,
+plus what the user should confirm (guessed foreign keys) and the sampled values, kept in
+memory only so the PII scanner can look at them. Only the standard library speaks HTTP:
+one GET per endpoint does not justify a new dependency.
+
+Credentials never leave this module: the token is sent as a bearer header that is not
+forwarded on redirects, and every message is built from a URL with user info and secret
+query parameters removed, then scrubbed of the token once more.
+"""
+
+from __future__ import annotations
+
+import base64
+import http
+import json
+import re
+import socket
+import ssl
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from fauxdata.errors import FauxdataError
+from fauxdata.introspect.json_schema_infer import (
+    ApiEntity,
+    Inferred,
+    find_records,
+    infer_entities,
+    plural,
+    singular,
+    table_name,
+)
+from fauxdata.introspect.model import SourceForeignKey, SourceSchema, SourceTable
+
+__all__ = [
+    "ApiEntity",
+    "ApiExtraction",
+    "InferredKey",
+    "infer_foreign_keys",
+    "read_api",
+    "safe_url",
+]
+
+PAGE_SIZE_PARAMS = frozenset(
+    {"limit", "per_page", "perpage", "page_size", "pagesize", "size", "top", "$top", "max_results"}
+)
+"""A user ``--param`` named like one of these sets the page size; else ``limit=1`` is sent."""
+MAX_BYTES = 10 * 1024 * 1024
+_SECRET = re.compile(r"key|token|secret|pass|pwd|auth|sig|credential|session", re.IGNORECASE)
+_FK_NAME = re.compile(r"^(?P<stem>[a-z0-9_]+?)_(?P<suffix>id|uuid|guid|code|key)$")
+_FAMILIES = ({"smallint", "integer", "bigint"}, {"varchar", "text", "uuid"})
+
+
+@dataclass
+class InferredKey:
+    """A foreign key guessed from a column's name, for the user to confirm."""
+
+    table: str
+    column: str
+    parent: str
+    parent_column: str
+    reason: str
+
+
+@dataclass
+class ApiExtraction:
+    """What one pass over the endpoints learned. ``samples`` live in memory only."""
+
+    schema: SourceSchema
+    entities: dict[str, ApiEntity]
+    inferred_foreign_keys: list[InferredKey] = field(default_factory=list)
+    samples: dict[str, dict[str, list[Any]]] = field(default_factory=dict)
+    """table -> column -> values seen in the one sampled record; never written anywhere."""
+
+
+def read_api(
+    base_url: str,
+    endpoints: list[str],
+    *,
+    token: str | None = None,
+    params: Mapping[str, str] | None = None,
+    headers: Mapping[str, str] | None = None,
+    timeout: float = 10.0,
+    separator: str = "__",
+    flatten_depth: int = 2,
+) -> ApiExtraction:
+    """Call each endpoint once asking for one record and infer its tables.
+
+    ``token`` is the secret itself (the CLI resolves ``env:VAR``); it is sent as
+    ``Authorization: Bearer <token>``. ``params`` go on every request; ``limit=1`` is
+    added unless one of them already sets a page size.
+
+    Raises:
+        FauxdataError: HTTP errors, timeouts, refused connections, answers that are not
+            JSON or hold no record; each names the endpoint and never the token.
+    """
+    if not endpoints:
+        raise FauxdataError(
+            "no endpoint given", path="--endpoint", hint="e.g. --endpoint /employee"
+        )
+    query = dict(params or {})
+    secrets = [
+        s
+        for s in (
+            token,
+            *_url_secrets(base_url),
+            *(v for k, v in query.items() if _SECRET.search(k)),
+            *(v for k, v in (headers or {}).items() if _SECRET.search(k)),
+        )
+        if s and len(s) >= 3
+    ]
+    if not any(k.lower() in PAGE_SIZE_PARAMS for k in query):
+        query = {"limit": "1", **query}
+    sent = {"Accept": "application/json", "User-Agent": "fauxdata", **(headers or {})}
+    found: list[Inferred] = []
+    names: set[str] = set()
+    renamed: dict[str, str] = {}
+    for endpoint in endpoints:
+        where = f"--endpoint {endpoint}"
+        url = _join(base_url, endpoint, query)
+        try:
+            payload = _get_json(url, sent, token, timeout, where)
+            name = _unique_name(table_name(endpoint), names)
+            stem = name.rsplit("_", 1)[-1]
+            path, records, ignored = find_records(
+                payload, where=where, names=(name, stem, singular(stem))
+            )
+            for inferred in infer_entities(
+                name,
+                endpoint,
+                path,
+                records,
+                separator=separator,
+                flatten_depth=flatten_depth,
+                ignored=ignored,
+            ):
+                _rename(inferred, names, renamed)
+                found.append(inferred)
+        except FauxdataError as exc:
+            raise _scrubbed(exc, secrets) from None
+    tables = {i.table.name: i.table for i in found}
+    samples = {i.table.name: i.samples for i in found}
+    fields = {i.table.name: i.entity.fields for i in found}
+    keys = infer_foreign_keys(tables, fields, samples)
+    schema = SourceSchema(dialect="rest", url=safe_url(base_url), schema=None, tables=tables)
+    return ApiExtraction(schema, {i.entity.name: i.entity for i in found}, keys, samples)
+
+
+def _rename(inferred: Inferred, taken: set[str], renamed: dict[str, str]) -> None:
+    """Give a table a name no earlier endpoint took, and follow its parent's renaming."""
+    entity, table = inferred.entity, inferred.table
+    name = renamed[entity.name] = _unique_name(entity.name, taken)
+    taken.add(name)
+    entity.name = table.name = name
+    if entity.parent is not None:
+        entity.parent = renamed.get(entity.parent, entity.parent)
+    for fk in table.foreign_keys:
+        fk.parent = renamed.get(fk.parent, fk.parent)
+
+
+def _unique_name(name: str, taken: set[str]) -> str:
+    out, n = name, 2
+    while out in taken:
+        out, n = f"{name}_{n}", n + 1
+    return out
+
+
+def safe_url(url: str) -> str:
+    """The URL without user info and without query parameters named like secrets."""
+    parts = urllib.parse.urlsplit(url)
+    host = parts.hostname or ""
+    netloc = (f"[{host}]" if ":" in host else host) + (f":{parts.port}" if parts.port else "")
+    kept = [
+        (k, v)
+        for k, v in urllib.parse.parse_qsl(parts.query, keep_blank_values=True)
+        if not _SECRET.search(k)
+    ]
+    return urllib.parse.urlunsplit(
+        (parts.scheme, netloc, parts.path, urllib.parse.urlencode(kept), "")
+    )
+
+
+def _url_secrets(url: str) -> list[str]:
+    parts = urllib.parse.urlsplit(url)
+    query = urllib.parse.parse_qsl(parts.query)
+    return [s for s in (parts.password, *(v for k, v in query if _SECRET.search(k))) if s]
+
+
+def _join(base_url: str, endpoint: str, query: Mapping[str, str]) -> str:
+    """The endpoint under the base URL, with the base's own query and ``query`` merged."""
+    if re.match(r"^https?://", endpoint):
+        full = endpoint
+    else:
+        base = urllib.parse.urlsplit(base_url)
+        path = base.path.rstrip("/") + "/" + endpoint.lstrip("/")
+        full = urllib.parse.urlunsplit((base.scheme, base.netloc, path, base.query, ""))
+    parts = urllib.parse.urlsplit(full)
+    merged = dict(urllib.parse.parse_qsl(parts.query, keep_blank_values=True))
+    merged.update(query)
+    return urllib.parse.urlunsplit(parts._replace(query=urllib.parse.urlencode(merged)))
+
+
+def _get_json(
+    url: str, headers: Mapping[str, str], token: str | None, timeout: float, where: str
+) -> Any:
+    """GET ``url`` and parse its JSON body.
+
+    Raises:
+        FauxdataError: with a hint the user can act on for each way the call can fail.
+    """
+    shown = safe_url(url)
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise FauxdataError(
+            f"not an http(s) URL: {shown}",
+            path=where,
+            hint="e.g. --from-api https://api.example.com/v1",
+        )
+    clean = urllib.parse.urlunsplit(parts._replace(netloc=urllib.parse.urlsplit(shown).netloc))
+    request = urllib.request.Request(clean, headers=dict(headers), method="GET")
+    if token:
+        request.add_unredirected_header("Authorization", f"Bearer {token}")
+    elif parts.username:
+        request.add_unredirected_header("Authorization", _basic(parts))
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            body = response.read(MAX_BYTES + 1)
+            content_type = response.headers.get("Content-Type", "")
+            final = response.geturl()
+    except urllib.error.HTTPError as exc:
+        raise _status_error(exc.code, shown, where) from None
+    except urllib.error.URLError as exc:
+        raise _connection_error(exc.reason, shown, timeout, where) from None
+    except (TimeoutError, OSError) as exc:
+        raise _connection_error(exc, shown, timeout, where) from None
+    if len(body) > MAX_BYTES:
+        raise FauxdataError(
+            f"the answer from {shown} is larger than {MAX_BYTES // 2**20} MB",
+            path=where,
+            hint="the API may ignore limit=1: pass its page-size parameter, e.g. --param per_page=1",
+        )
+    try:
+        return json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        pass
+    kind = content_type.split(";")[0].strip() or "no content type"
+    moved = f", after a redirect to {safe_url(final)}" if final and final != clean else ""
+    html = "html" in kind or body.lstrip()[:1] == b"<"
+    raise FauxdataError(
+        f"expected JSON from {shown}, got {kind} ({len(body)} bytes{moved})",
+        path=where,
+        hint="an HTML page is often a login or error page: check the base URL and the token"
+        if html
+        else "check that the endpoint answers with JSON",
+        code="not_json",
+    )
+
+
+def _basic(parts: urllib.parse.SplitResult) -> str:
+    pair = (
+        f"{urllib.parse.unquote(parts.username or '')}:{urllib.parse.unquote(parts.password or '')}"
+    )
+    return "Basic " + base64.b64encode(pair.encode()).decode()
+
+
+def _status_error(status: int, shown: str, where: str) -> FauxdataError:
+    try:
+        phrase = http.HTTPStatus(status).phrase
+    except ValueError:
+        phrase = "unknown status"
+    if status in (401, 403):
+        return FauxdataError(
+            f"HTTP {status} {phrase} from {shown}",
+            path=where,
+            hint="the API refused the credentials: check the token (--token env:VAR)",
+            code="auth",
+        )
+    if status == 404:
+        return FauxdataError(
+            f"endpoint not found: HTTP 404 from {shown}",
+            path=where,
+            hint="check the base URL and the endpoint's path",
+            code="not_found",
+        )
+    hint = {
+        429: "the API is rate limiting: wait and retry",
+        400: "the API rejected the request: check --param values",
+    }.get(status, "the server failed: retry later" if status >= 500 else "")
+    return FauxdataError(f"HTTP {status} {phrase} from {shown}", path=where, hint=hint, code="http")
+
+
+def _connection_error(reason: object, shown: str, timeout: float, where: str) -> FauxdataError:
+    if isinstance(reason, (TimeoutError, socket.timeout)) or "timed out" in str(reason):
+        return FauxdataError(
+            f"no answer within {timeout:g} s from {shown}",
+            path=where,
+            hint="the server is slow or unreachable: raise the timeout or check the URL",
+            code="timeout",
+        )
+    if isinstance(reason, ConnectionRefusedError):
+        text, hint = "connection refused", "check the host and port, and that the server runs"
+    elif isinstance(reason, socket.gaierror):
+        text, hint = "host not found", "check the host name in the base URL"
+    elif isinstance(reason, ssl.SSLError):
+        text, hint = "TLS handshake failed", "check the certificate, or the scheme (http/https)"
+    else:
+        text, hint = type(reason).__name__, "check the base URL and the network"
+    return FauxdataError(f"cannot reach {shown}: {text}", path=where, hint=hint, code="connection")
+
+
+def _scrubbed(exc: FauxdataError, secrets: list[str]) -> FauxdataError:
+    """The same error with every secret replaced by ``***`` (a last line of defence)."""
+    for secret in secrets:
+        for encoded in {secret, urllib.parse.quote(secret), urllib.parse.quote_plus(secret)}:
+            exc.message = exc.message.replace(encoded, "***")
+            exc.hint = exc.hint.replace(encoded, "***")
+            exc.path = exc.path.replace(encoded, "***")
+    exc.args = (exc.message,)
+    return exc
+
+
+def infer_foreign_keys(
+    tables: dict[str, SourceTable],
+    fields: Mapping[str, Mapping[str, str]] | None = None,
+    samples: Mapping[str, Mapping[str, list[Any]]] | None = None,
+) -> list[InferredKey]:
+    """Foreign keys guessed from names (``teamId`` -> ``teams.id``), added to the tables.
+
+    The stem must name an extracted table (singular or plural; else its last word, so
+    ``homeOfficeId`` finds ``offices``) whose single-column key ends like the column; a
+    ``managerId`` with no ``managers`` table stays a plain column. A column whose sample
+    was null takes the key's type.
+    """
+    found: list[InferredKey] = []
+    for table in tables.values():
+        linked = {c for fk in table.foreign_keys for c in fk.columns}
+        for column in table.columns.values():
+            match = _FK_NAME.match(column.name)
+            if match is None or column.name in table.primary_key or column.name in linked:
+                continue
+            target = _target(match["stem"], tables)
+            if target is None:
+                continue
+            parent, by_last_word = target
+            if len(parent.primary_key) != 1:
+                continue
+            key = parent.columns[parent.primary_key[0]]
+            if key.name != match["suffix"] and not key.name.endswith("_" + match["suffix"]):
+                continue
+            seen = (samples or {}).get(table.name, {}).get(column.name)
+            if not seen:
+                column.type, column.length = key.type, key.length
+            elif not any(column.type in f and key.type in f for f in _FAMILIES):
+                continue
+            table.foreign_keys.append(SourceForeignKey([column.name], parent.name, [key.name]))
+            json_name = next(
+                (p for p, c in (fields or {}).get(table.name, {}).items() if c == column.name),
+                column.name,
+            )
+            how = " (by its last word)" if by_last_word else ""
+            found.append(
+                InferredKey(
+                    table.name,
+                    column.name,
+                    parent.name,
+                    key.name,
+                    f"name {json_name} -> {parent.name}.{key.name}{how}",
+                )
+            )
+    return found
+
+
+def _target(stem: str, tables: dict[str, SourceTable]) -> tuple[SourceTable, bool] | None:
+    words = stem.split("_")
+    for start in range(len(words)):
+        candidate = "_".join(words[start:])
+        for name in (plural(candidate), candidate):
+            if name in tables:
+                return tables[name], start > 0
+        for name, table in tables.items():
+            if singular(name) == singular(candidate):
+                return table, start > 0
+    return None
