@@ -1,0 +1,1 @@
+"""Scenario packs: a seeded retail simulation (customers, orders, touches, loyalty, attribution)."""

@@ -1,0 +1,163 @@
+"""Shared vectorized helpers for the simulation: draws, calendars, money and grouping.
+
+Every draw comes from a counter-based ``Stream`` addressed by a row key, so a table is a
+pure function of (seed, scenario parameters, table) and needs no per-row Python.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import numpy.typing as npt
+import polars as pl
+import pyarrow as pa
+from scipy import special, stats
+
+from fauxdata.engine.rng import Stream
+from fauxdata.scenarios.params import Scenario
+
+F64 = npt.NDArray[np.float64]
+I64 = npt.NDArray[np.int64]
+B = npt.NDArray[np.bool_]
+
+DAYS_PER_MONTH = 30.4375
+SLOT = 4096
+"""Row keys of per-customer events are ``customer * SLOT + k``: a customer's k-th draw does
+not move when another customer has more or fewer events."""
+
+
+def stream(scenario: Scenario, table: str, purpose: str) -> Stream:
+    """The stream for one purpose of one table, keyed by names (never positions)."""
+    return Stream.of(scenario.seed, "scenario", table, purpose)
+
+
+def normal(s: Stream, rows: npt.ArrayLike) -> F64:
+    """Standard normal draws by inverse CDF (one uniform per row)."""
+    return np.asarray(special.ndtri(s.uniform_open(rows)), dtype=np.float64)
+
+
+def exponential(s: Stream, rows: npt.ArrayLike) -> F64:
+    """Exponential(1) draws."""
+    return -np.log(s.uniform_open(rows))
+
+
+def poisson(s: Stream, rows: npt.ArrayLike, mean: npt.ArrayLike) -> I64:
+    """Poisson draws by inverse CDF; zero where the mean is zero."""
+    mu = np.asarray(mean, dtype=np.float64)
+    out = stats.poisson.ppf(s.uniform_open(rows), np.maximum(mu, 1e-12))
+    return np.where(mu > 0, out, 0).astype(np.int64)
+
+
+def categorical(s: Stream, rows: npt.ArrayLike, weights: npt.ArrayLike) -> I64:
+    """Indices into ``weights`` drawn in proportion to them."""
+    w = np.asarray(weights, dtype=np.float64)
+    cum = np.cumsum(w / w.sum())
+    cum[-1] = 1.0
+    return np.searchsorted(cum, s.uniform(rows), side="right").astype(np.int64)
+
+
+def expand(counts: I64) -> tuple[I64, I64]:
+    """For counts per group: the group of each expanded row and its rank within the group."""
+    groups = np.repeat(np.arange(len(counts), dtype=np.int64), counts)
+    starts = np.cumsum(counts) - counts
+    return groups, np.arange(len(groups), dtype=np.int64) - np.repeat(starts, counts)
+
+
+def group_sum(groups: I64, values: npt.ArrayLike, size: int) -> npt.NDArray[np.float64]:
+    """Sum of values per group id in [0, size)."""
+    return np.bincount(groups, weights=np.asarray(values, dtype=np.float64), minlength=size)
+
+
+def allocate_cents(groups: I64, weights: F64, totals: I64) -> I64:
+    """Split each group's integer total over its rows in proportion to ``weights`` so the
+    parts sum to the total exactly (largest remainder), which is what makes attributed
+    revenue and line amounts reconcile to the cent."""
+    size = len(totals)
+    wsum = group_sum(groups, weights, size)
+    raw = totals[groups] * (weights / np.where(wsum > 0, wsum, 1.0)[groups])
+    floor = np.floor(raw).astype(np.int64)
+    remainder = totals - np.bincount(groups, weights=floor, minlength=size).astype(np.int64)
+    order = np.lexsort((-(raw - floor), groups))
+    counts = np.bincount(groups, minlength=size)
+    starts = np.cumsum(counts) - counts
+    rank = np.empty(len(groups), dtype=np.int64)
+    rank[order] = np.arange(len(groups)) - starts[groups[order]]
+    return floor + (rank < remainder[groups]).astype(np.int64)
+
+
+def total_days(scenario: Scenario) -> int:
+    """Days in the simulated range, both ends included."""
+    return (scenario.end - scenario.start).days + 1
+
+
+def day_of(scenario: Scenario, date: dt.date | None) -> float | None:
+    """A date as days since the start of the range (None stays None)."""
+    return None if date is None else float((date - scenario.start).days)
+
+
+def month_start_days(scenario: Scenario, months: int) -> I64:
+    """Day offsets of the first day of each of ``months`` months from the start month."""
+    first = dt.date(scenario.start.year, scenario.start.month, 1)
+    out = []
+    for m in range(months + 1):
+        y, mo = divmod(first.month - 1 + m, 12)
+        out.append((dt.date(first.year + y, mo + 1, 1) - scenario.start).days)
+    return np.asarray(out, dtype=np.int64)
+
+
+def daily_multiplier(scenario: Scenario) -> F64:
+    """Order-rate multiplier per day: weekly x yearly seasonality x promotion and dip."""
+    days = total_days(scenario)
+    dates = np.datetime64(scenario.start) + np.arange(days)
+    dow = (dates.astype("datetime64[D]").view("int64") - 4) % 7  # 1970-01-01 was a Thursday
+    weekly = np.asarray(scenario.season.weekly, dtype=np.float64)
+    weekly = weekly / weekly.mean()
+    doy = (dates - dates.astype("datetime64[Y]")).astype(np.int64) + 1
+    season = scenario.season
+    yearly = 1 + season.yearly_amplitude * np.cos(
+        2 * np.pi * (doy - season.yearly_peak_day) / 365.25
+    )
+    return weekly[dow] * yearly * promo_multiplier(scenario, np.arange(days, dtype=np.float64))
+
+
+def promo_window(scenario: Scenario) -> tuple[float, float] | None:
+    """[start, end) of the promotion in days, or None."""
+    p = scenario.promo
+    if p.start is None or p.end is None:
+        return None
+    return float((p.start - scenario.start).days), float((p.end - scenario.start).days + 1)
+
+
+def promo_multiplier(scenario: Scenario, day: F64) -> F64:
+    """Lift inside the promotion, the dip for ``dip_days`` after it, 1 elsewhere."""
+    out = np.ones_like(day)
+    window = promo_window(scenario)
+    if window is None:
+        return out
+    lo, hi = window
+    out[(day >= lo) & (day < hi)] = scenario.promo.lift
+    out[(day >= hi) & (day < hi + scenario.promo.dip_days)] = scenario.promo.dip
+    return out
+
+
+def timestamps(scenario: Scenario, days: F64) -> pl.Series:
+    """Fractional days since the start as second-resolution timestamps."""
+    base = np.datetime64(scenario.start, "s").astype(np.int64)
+    seconds = base + np.floor(days * 86400).astype(np.int64)
+    return pl.Series((seconds * 1_000_000).astype("datetime64[us]"))
+
+
+def dates(scenario: Scenario, days: F64) -> pl.Series:
+    """Fractional days since the start as calendar dates."""
+    base = np.datetime64(scenario.start, "D")
+    return pl.Series(base + np.floor(days).astype("timedelta64[D]"))
+
+
+def money(cents: npt.ArrayLike) -> pa.Array:
+    """Integer cents as an exact DECIMAL(12,2) Arrow array (no float rounding)."""
+    c = np.ascontiguousarray(cents, dtype=np.int64)
+    pairs = np.stack([c, np.where(c < 0, -1, 0)], axis=1).astype(np.int64)
+    return pa.Array.from_buffers(
+        pa.decimal128(12, 2), len(c), [None, pa.py_buffer(pairs.tobytes())]
+    )
