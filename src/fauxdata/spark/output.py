@@ -1,0 +1,281 @@
+"""Write the Spark engine's tables as Parquet or Delta folders, staged, digested,
+verified and published with a manifest, the way the local engine's sinks do.
+
+Spark executors write the Parquet files in parallel into a staging folder beside the
+target. The driver then reads those files back in partition order (which is row order)
+to compute the same ``TableDigest`` the local engine records, so equal digests in the
+two manifests prove equal data; DuckDB runs the usual verification over the same files.
+
+Delta tables are committed by the driver with the ``deltalake`` package over the Parquet
+files Spark wrote (an ``add`` action per file, a new version in overwrite mode when the
+table exists, so its history stays). delta-spark's own writer needs the Delta jars from
+Maven, which this engine therefore does not require; the result is a standard Delta
+table that Spark with delta-spark, Databricks, ``deltalake``, DuckDB and Polars read.
+
+Paths are the driver's filesystem paths and must be visible to the executors at the
+same place (always true in local mode; a shared mount such as ``/dbfs`` on a cluster).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import polars as pl
+import pyarrow.parquet as pq
+
+from fauxdata.engine.digest import TableDigest
+from fauxdata.engine.engine import Engine
+from fauxdata.errors import TargetError
+from fauxdata.manifest import build_manifest
+from fauxdata.sinks.bronze import bronze_table_name, source_system
+from fauxdata.sinks.delta import bronze_schema
+from fauxdata.sinks.duckdb_types import sql_string
+from fauxdata.sinks.target import Target, parse_target
+from fauxdata.spark.frames import table_frame, with_bronze_columns
+from fauxdata.spark.payload import payload_for
+from fauxdata.spec.resolve import Plan
+
+if TYPE_CHECKING:
+    from pyspark.sql import SparkSession
+
+    from fauxdata.run import RunResult, TableResult
+
+MANIFEST = "fauxdata-manifest.json"
+_DIGEST_BATCH = 262_144
+
+
+def write_tables(
+    spark: SparkSession,
+    engine: Engine,
+    to: str,
+    *,
+    spec: Any,
+    tables: list[str] | None,
+    block_size: int,
+    partitions: int | None,
+    verify_output: bool,
+    bronze_source: str | None,
+) -> RunResult:
+    """Write, digest, verify and publish; on any failure remove the staging folder and
+    leave the previous output as it was.
+
+    Raises:
+        TargetError: the target is not ``parquet:DIR`` or ``delta:DIR``, or holds files
+            fauxdata did not write.
+    """
+    import duckdb
+
+    from fauxdata.run import RunResult, TableResult
+    from fauxdata.verify import verify
+
+    started = time.perf_counter()
+    plan = engine.plan
+    target = parse_target(to)
+    if target.format not in ("parquet", "delta"):
+        raise TargetError(
+            f"the Spark engine writes Parquet or Delta folders, not {target.format}",
+            path="--to",
+            hint="use --to parquet:DIR or --to delta:DIR, or --engine local for other targets",
+        )
+    source = bronze_source or plan.spec.name
+    staging = _prepare(target)
+    payload = payload_for(plan)
+    results: dict[str, TableResult] = {}
+    names: dict[str, str] = {}
+    con = duckdb.connect()
+    try:
+        for name in plan.selected:
+            t0 = time.perf_counter()
+            table = plan.tables[name]
+            frame = table_frame(spark, plan, payload, name, block_size, partitions)
+            published = table.output_name
+            if target.format == "delta":
+                published = bronze_table_name(source, table.output_name)
+                frame = with_bronze_columns(frame, source)
+            frame.write.mode("errorifexists").parquet((staging / published).resolve().as_uri())
+            files = _data_files(staging / published)
+            digest = _digest(files, local_schema(engine, name))
+            names[name] = published
+            results[name] = TableResult(
+                name,
+                published,
+                digest.rows,
+                time.perf_counter() - t0,
+                digest.hexdigest(),
+                digest.column_digests(),
+            )
+        report = None
+        if verify_output:
+            report = verify(
+                plan,
+                con,
+                lambda t: _relation(staging / names[t], plan, t) if t in names else None,
+            )
+        spec_path = str(spec) if isinstance(spec, str | Path) and "\n" not in str(spec) else None
+        manifest = build_manifest(
+            spec=plan.spec,
+            spec_path=spec_path,
+            base_dir=plan.base_dir,
+            seed=plan.seed,
+            rows=dict(plan.row_overrides),
+            scale=plan.scale,
+            tables=list(tables) if tables else None,
+            target=str(target),
+            results={
+                n: {
+                    "output": r.output,
+                    "rows": r.rows,
+                    "digest": r.digest,
+                    "columns": r.column_digests,
+                }
+                for n, r in results.items()
+            },
+            verification=report.as_dict() if report else None,
+            files=[names[n] for n in results],
+        )
+        manifest["engine"] = "spark"
+        _publish(target, staging, plan, names, source, json.dumps(manifest, indent=2, default=str))
+    finally:
+        con.close()
+        shutil.rmtree(staging, ignore_errors=True)
+    return RunResult(
+        target, plan, results, report, time.perf_counter() - started, target.manifest_path
+    )
+
+
+def _prepare(target: Target) -> Path:
+    """Refuse a folder fauxdata did not write; create a fresh staging folder beside it."""
+    path = target.path
+    if path.exists() and not path.is_dir():
+        raise TargetError(f"{path} exists and is not a directory", path="--to")
+    if path.is_dir() and any(path.iterdir()) and not (path / MANIFEST).exists():
+        raise TargetError(
+            f"refusing to write into {path}: it holds files not written by fauxdata",
+            path="--to",
+            hint="choose an empty or new directory",
+        )
+    staging = path.parent / f".{path.name}.fauxdata-spark-staging-{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    try:
+        staging.mkdir(parents=True)
+    except OSError as exc:
+        raise TargetError(f"cannot write to {path}: {exc.strerror}", path="--to") from None
+    return staging
+
+
+def _data_files(folder: Path) -> list[Path]:
+    """The table's Parquet files in partition (= row) order, after dropping Hadoop's
+    ``_SUCCESS`` marker and checksum files, which are no part of a table."""
+    for extra in [*folder.glob("_SUCCESS"), *folder.glob(".*.crc")]:
+        extra.unlink()
+    return sorted(folder.glob("part-*.parquet"))
+
+
+def local_schema(engine: Engine, name: str) -> pl.Schema:
+    """The exact Polars types of the local engine's blocks, time zones included (a
+    generator may return Europe/Amsterdam instants where Spark keeps only UTC ones), taken
+    from the table's first row: the digest hashes them."""
+    if engine.plan.tables[name].rows == 0:
+        return pl.Schema()
+    return engine.tables[name].block(0, 1).schema
+
+
+def _digest(files: list[Path], schema: pl.Schema) -> TableDigest:
+    """The local engine's digest of the written rows, read back batch by batch (bounded
+    memory) in the local engine's Polars types, without the bronze columns."""
+    digest = TableDigest()
+    if not schema:
+        return digest  # no rows: the local engine digests no block either
+    for path in files:
+        for batch in pq.ParquetFile(path).iter_batches(_DIGEST_BATCH, columns=list(schema)):
+            frame = pl.DataFrame(batch)
+            digest.update(frame.select(pl.col(c).cast(t, strict=True) for c, t in schema.items()))
+    return digest
+
+
+def _relation(folder: Path, plan: Plan, name: str) -> str:
+    """DuckDB SQL over a staged table's files (an empty table may have none)."""
+    if not any(folder.glob("*.parquet")):
+        columns = ", ".join(f'NULL AS "{c}"' for c in plan.tables[name].columns)
+        return f"(SELECT {columns} WHERE false)"
+    return f"read_parquet({sql_string(str(folder.resolve() / '*.parquet'))})"
+
+
+def _publish(
+    target: Target, staging: Path, plan: Plan, names: dict[str, str], source: str, manifest: str
+) -> None:
+    """Move the staged tables into place (Delta: commit a version), manifest last."""
+    final = target.path
+    final.mkdir(parents=True, exist_ok=True)
+    old = final / MANIFEST
+    if old.exists():
+        old.unlink()  # from here on, the folder no longer looks complete
+    for name, published in names.items():
+        staged, place = staging / published, final / published
+        if target.format == "delta":
+            schema = {c: col.type for c, col in plan.tables[name].columns.items()}
+            commit_delta(staged, place, bronze_schema(schema), published, source)
+            continue
+        if place.exists():
+            shutil.rmtree(place)
+        os.replace(staged, place)
+    (final / (MANIFEST + ".tmp")).write_text(manifest)
+    os.replace(final / (MANIFEST + ".tmp"), final / MANIFEST)
+
+
+def commit_delta(staged: Path, place: Path, schema: Any, table: str, source: str) -> None:
+    """Make the Parquet files Spark wrote a Delta table version: a new table is moved into
+    place and created over its files; an existing one receives the files and an overwrite
+    commit (older versions stay readable by time travel).
+
+    Raises:
+        TargetError: ``place`` exists and is not a Delta table.
+    """
+    from deltalake import DeltaTable
+    from deltalake.transaction import AddAction, create_table_with_add_actions
+
+    files = sorted(staged.glob("part-*.parquet"))
+    if place.exists() and not DeltaTable.is_deltatable(str(place)):
+        raise TargetError(
+            f"refusing to replace {place}: it is not a Delta table",
+            path="--to",
+            hint="remove it or choose another folder",
+        )
+    existing = place.exists()
+    if existing:
+        for path in files:
+            os.replace(path, place / path.name)
+    else:
+        os.replace(staged, place)
+    actions = []
+    for path in files:
+        stat = (place / path.name).stat()
+        rows = pq.ParquetFile(place / path.name).metadata.num_rows
+        actions.append(
+            AddAction(
+                path=path.name,
+                size=stat.st_size,
+                partition_values={},
+                modification_time=int(stat.st_mtime * 1000),
+                data_change=True,
+                stats=json.dumps({"numRecords": rows}),
+            )
+        )
+    if existing:
+        DeltaTable(str(place)).create_write_transaction(actions, mode="overwrite", schema=schema)
+    else:
+        from deltalake import Schema
+
+        create_table_with_add_actions(
+            str(place),
+            Schema.from_arrow(schema),
+            actions,
+            mode="error",
+            name=table,
+            description=f"fauxdata mock data ({source_system(source)}), written by Spark",
+        )
