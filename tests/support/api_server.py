@@ -86,7 +86,9 @@ class ApiServer:
                 pass
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread = threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
 
     @property
     def url(self) -> str:
@@ -115,7 +117,9 @@ def serving(routes: dict[str, Route] | None = None) -> Iterator[ApiServer]:
 @contextmanager
 def running(server: ThreadingHTTPServer) -> Iterator[str]:
     """Run any ThreadingHTTPServer (e.g. the HR example's) in a thread; yields its URL."""
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+    )
     thread.start()
     try:
         host, port = server.server_address[:2]

@@ -82,7 +82,7 @@ def find_records(
         FauxdataError: no records, or no JSON object to infer fields from.
     """
     if isinstance(payload, list):
-        return _first("$", payload, where, [])
+        return _first("$[0]", payload, where, [])
     if not isinstance(payload, dict):
         raise FauxdataError(
             f"expected a JSON object or list, got {type(payload).__name__}",
