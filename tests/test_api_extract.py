@@ -471,3 +471,33 @@ def test_routes_can_answer_from_the_request(api: ApiServer) -> None:
     found = read_api(api.url, ["/things"])
     assert found.samples["things"]["got"] == ["1"]
     assert [r.path for r in api.requests] == ["/things"]
+
+
+def test_the_token_follows_a_redirect_only_on_the_same_origin(api: ApiServer) -> None:
+    api.routes["/employee"] = Reply(b"", status=301, headers={"Location": "/employee/"})
+    api.routes["/employee/"] = Reply([RECORD])
+    read_api(api.url, ["/employee"], token=TOKEN, headers={"X-Api-Key": "k-123"})
+    assert api.requests[-1].path == "/employee/"
+    assert api.requests[-1].headers["authorization"] == f"Bearer {TOKEN}"
+    assert api.requests[-1].headers["x-api-key"] == "k-123"
+    with serving({"/login": Reply([RECORD])}) as other:
+        api.routes["/employee"] = Reply(b"", status=302, headers={"Location": other.url + "/login"})
+        read_api(api.url, ["/employee"], token=TOKEN, headers={"X-Api-Key": "k-123"})
+        assert "authorization" not in other.requests[-1].headers
+        assert "x-api-key" not in other.requests[-1].headers
+
+
+def test_an_endpoint_may_carry_its_own_query(api: ApiServer) -> None:
+    api.routes["/v1/employee"] = Reply([RECORD])
+    read_api(api.url + "/v1/?tenant=t1", ["employee?fields=all"])
+    assert api.requests[-1].path == "/v1/employee"
+    assert api.requests[-1].query == {"tenant": "t1", "fields": "all", "limit": "1"}
+
+
+def test_a_token_http_cannot_carry_is_refused_without_quoting_it(api: ApiServer) -> None:
+    bad = TOKEN + "\nX-Injected: 1"
+    api.routes["/employee"] = Reply([RECORD])
+    with pytest.raises(FauxdataError) as caught:
+        read_api(api.url, ["/employee"], token=bad)
+    assert "characters HTTP does not allow" in caught.value.message
+    assert TOKEN not in str(caught.value) and not api.requests

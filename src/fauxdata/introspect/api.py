@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import base64
 import http
+import http.client
 import json
 import re
 import socket
@@ -194,17 +195,41 @@ def _url_secrets(url: str) -> list[str]:
 
 
 def _join(base_url: str, endpoint: str, query: Mapping[str, str]) -> str:
-    """The endpoint under the base URL, with the base's own query and ``query`` merged."""
-    if re.match(r"^https?://", endpoint):
-        full = endpoint
+    """The endpoint under the base URL, with the base's, the endpoint's and ``query`` merged."""
+    base, own = urllib.parse.urlsplit(base_url), urllib.parse.urlsplit(endpoint)
+    if own.scheme in ("http", "https"):
+        base, path = own, own.path
     else:
-        base = urllib.parse.urlsplit(base_url)
-        path = base.path.rstrip("/") + "/" + endpoint.lstrip("/")
-        full = urllib.parse.urlunsplit((base.scheme, base.netloc, path, base.query, ""))
-    parts = urllib.parse.urlsplit(full)
-    merged = dict(urllib.parse.parse_qsl(parts.query, keep_blank_values=True))
+        path = base.path.rstrip("/") + "/" + own.path.lstrip("/")
+    merged = dict(urllib.parse.parse_qsl(base.query, keep_blank_values=True))
+    if own is not base:
+        merged.update(urllib.parse.parse_qsl(own.query, keep_blank_values=True))
     merged.update(query)
-    return urllib.parse.urlunsplit(parts._replace(query=urllib.parse.urlencode(merged)))
+    return urllib.parse.urlunsplit(
+        (base.scheme, base.netloc, path, urllib.parse.urlencode(merged), "")
+    )
+
+
+class _SameOriginCredentials(urllib.request.HTTPRedirectHandler):
+    """Follow redirects, re-sending credentials only to the same scheme, host and port:
+    a redirect to another host (a login service, a CDN) must not receive the token."""
+
+    def __init__(self, secret_headers: Mapping[str, str]) -> None:
+        self.secret_headers = dict(secret_headers)
+
+    def redirect_request(
+        self, req: urllib.request.Request, fp: Any, code: int, msg: str, headers: Any, newurl: str
+    ) -> urllib.request.Request | None:
+        new = super().redirect_request(req, fp, code, msg, headers, newurl)
+        if new is not None and _origin(newurl) == _origin(req.full_url):
+            for name, value in self.secret_headers.items():
+                new.add_unredirected_header(name, value)
+        return new
+
+
+def _origin(url: str) -> tuple[str, str, int | None]:
+    parts = urllib.parse.urlsplit(url)
+    return parts.scheme, parts.hostname or "", parts.port
 
 
 def _get_json(
@@ -215,8 +240,10 @@ def _get_json(
     Raises:
         FauxdataError: with a hint the user can act on for each way the call can fail.
     """
-    shown = safe_url(url)
-    parts = urllib.parse.urlsplit(url)
+    try:
+        shown, parts = safe_url(url), urllib.parse.urlsplit(url)
+    except ValueError:  # a port that is not a number
+        raise FauxdataError("not a valid URL", path=where, hint="check the base URL") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise FauxdataError(
             f"not an http(s) URL: {shown}",
@@ -224,13 +251,18 @@ def _get_json(
             hint="e.g. --from-api https://api.example.com/v1",
         )
     clean = urllib.parse.urlunsplit(parts._replace(netloc=urllib.parse.urlsplit(shown).netloc))
-    request = urllib.request.Request(clean, headers=dict(headers), method="GET")
+    secret = {k: v for k, v in headers.items() if _SECRET.search(k)}
     if token:
-        request.add_unredirected_header("Authorization", f"Bearer {token}")
+        secret["Authorization"] = f"Bearer {token}"
     elif parts.username:
-        request.add_unredirected_header("Authorization", _basic(parts))
+        secret["Authorization"] = _basic(parts)
+    plain = {k: v for k, v in headers.items() if k not in secret}
+    request = urllib.request.Request(clean, headers=plain, method="GET")
+    for name, value in secret.items():
+        request.add_unredirected_header(name, value)
+    opener = urllib.request.build_opener(_SameOriginCredentials(secret))
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
+        with opener.open(request, timeout=timeout) as response:
             body = response.read(MAX_BYTES + 1)
             content_type = response.headers.get("Content-Type", "")
             final = response.geturl()
@@ -238,8 +270,14 @@ def _get_json(
         raise _status_error(exc.code, shown, where) from None
     except urllib.error.URLError as exc:
         raise _connection_error(exc.reason, shown, timeout, where) from None
-    except (TimeoutError, OSError) as exc:
+    except (TimeoutError, OSError, http.client.HTTPException) as exc:
         raise _connection_error(exc, shown, timeout, where) from None
+    except ValueError:  # http.client rejects a header value, and would quote it
+        raise FauxdataError(
+            "the token or a header holds characters HTTP does not allow (a newline?)",
+            path=where,
+            hint="check the token's source: env:VAR or file:PATH with no extra lines",
+        ) from None
     if len(body) > MAX_BYTES:
         raise FauxdataError(
             f"the answer from {shown} is larger than {MAX_BYTES // 2**20} MB",
