@@ -108,6 +108,9 @@ TYPED = {
     "postalCode": "1011.11",
     "notADate": "2020-02-30",
     "tags": ["a", "b"],
+    "approvedAt": "2024-01-02T03:04:05.123456789+02",
+    "payPeriod": None,
+    "contract": "C-2024-001",
 }
 
 
@@ -140,6 +143,9 @@ def test_types(api: ApiServer) -> None:
         "postal_code": "varchar",
         "not_a_date": "varchar",
         "tags": "jsonb",
+        "approved_at": "timestamptz",
+        "pay_period": "varchar",  # a null whose name is not money-like
+        "contract": "varchar",  # an identifier, not a label
     }
     assert (columns["base_salary"].precision, columns["base_salary"].scale) == (12, 2)
     assert columns["bonus"].scale == 2

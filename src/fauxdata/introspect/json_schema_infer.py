@@ -4,8 +4,8 @@ A REST API has no catalog to reflect, so its metadata is read off one sample rec
 the envelope around it (``{"data": [...]}``, ``{"items": [...]}``, a bare list, ...),
 the JSON types of its fields, and what the field names say (``createdAt``, ``status``).
 The result is the same ``SourceTable`` model the database readers produce, so
-``suggest_spec`` needs no REST special case. Values are looked at, never kept here: the
-caller decides what happens to the samples (they stay in memory for the PII scanner).
+``suggest_spec`` needs no REST special case. The values seen come back as samples for
+the caller to hold in memory (the PII scanner reads them); nothing here writes anything.
 """
 
 from __future__ import annotations
@@ -32,15 +32,15 @@ PAGINATION = frozenset(_PAGE_WORDS.split())
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _STAMP = re.compile(
-    r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(?P<tz>Z|[+-]\d{2}:?\d{2})?$"
+    r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(?P<tz>Z|[+-]\d{2}(:?\d{2})?)?$"
 )
 _DECIMAL = re.compile(r"^-?\d{1,20}\.\d{1,6}$")
 _CODE = re.compile(r"^[A-Za-z][A-Za-z0-9_.\-]{0,39}$")
 _ENUM_NAME = re.compile(
     r"(^|_)(status|type|kind|category|level|grade|tier|gender|sex|role|frequency|currency|"
-    r"unit|method|mode|channel|priority|stage|phase|band|class|classification|contract)$"
+    r"unit|method|mode|channel|priority|stage|phase|band|class|classification)$"
 )
-_MONEY = re.compile(r"amount|price|salary|cost|total|balance|fee|pay|wage|bonus|budget|revenue")
+_MONEY = re.compile(r"amount|price|salary|cost|total|balance|fee|wage|bonus|budget|revenue")
 _LENGTHS = (50, 100, 255)
 
 
@@ -51,7 +51,7 @@ class ApiEntity:
     name: str
     endpoint: str
     record_path: str
-    """Where the record sat in the answer: ``data[0]``, ``items[0]``, ``$``, ``data[0].emails``."""
+    """Where the record sat in the answer: ``data[0]``, ``items[0]``, ``$``, ``data[0].emails[]``."""
     parent: str | None = None
     """The parent table, for a child entity made from an array of objects."""
     fields: dict[str, str] = field(default_factory=dict)
