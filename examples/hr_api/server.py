@@ -183,7 +183,10 @@ def main() -> None:
     server = make_server(args.port, args.token)
     host, port = server.server_address[:2]
     auth = "a bearer token required" if args.token else "open, no token"
-    print(f"fake HR API on http://{host!s}:{port} ({auth}); endpoints: {', '.join(resources())}")
+    print(
+        f"fake HR API on http://{host!s}:{port} ({auth}); endpoints: {', '.join(resources())}",
+        flush=True,
+    )
     try:
         server.serve_forever()
     except KeyboardInterrupt:
