@@ -6,7 +6,7 @@ import json
 import sys
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import polars as pl
 import typer
@@ -16,6 +16,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from fauxdata import run
+from fauxdata.cli import mock as mock_commands
+from fauxdata.cli import scenarios as scenario_commands
 from fauxdata.errors import FauxdataError, SpecError
 from fauxdata.spec.models import Spec
 from fauxdata.verify import print_checklist
@@ -102,6 +104,21 @@ def generate(
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")] = False,
+    engine: Annotated[
+        str,
+        typer.Option(
+            "--engine",
+            help="local (default) or spark: generate on Apache Spark, same rows "
+            "(--to parquet:DIR or delta:DIR; needs fauxdata[spark]).",
+        ),
+    ] = "local",
+    spark_master: Annotated[
+        str | None,
+        typer.Option(
+            "--spark-master",
+            help="--engine spark: local[2], spark://HOST:7077, ... (default: spark-submit's).",
+        ),
+    ] = None,
 ) -> None:
     """Generate a dataset, verify it and write it.
 
@@ -112,10 +129,15 @@ def generate(
     * `fauxdata generate examples/shop.yaml --rows customers=1000000 --tables customers`
     * `fauxdata generate --replay out/shop/fauxdata-manifest.json`
     * `fauxdata generate specs/hr.yaml --to postgresql://me@localhost/hr_dev --truncate`
+    * `fauxdata generate examples/shop.yaml --engine spark --spark-master local[2] --to delta:out/lake`
     """
     if spec is None and replay is None:
         errors.print("[red]error[/red] give a SPEC file or --replay MANIFEST")
         raise typer.Exit(2)
+    if engine not in ("local", "spark"):
+        raise FauxdataError(
+            f"unknown engine '{engine}'", path="--engine", hint="expected local or spark"
+        )
     show = not quiet and not as_json and sys.stdout.isatty()
     with _ProgressBars(show) as report_progress:
         options = {
@@ -124,7 +146,20 @@ def generate(
             "verify_output": not no_verify,
             "progress": report_progress,
         }
-        if replay is not None:
+        if engine == "spark":
+            result = _on_spark(
+                spec,
+                replay,
+                to,
+                spark_master,
+                seed=seed,
+                rows=_parse_rows(rows),
+                scale=scale,
+                tables=_tables(tables),
+                block_size=block_size,
+                verify_output=not no_verify,
+            )
+        elif replay is not None:
             result = run.replay(replay, to, **options)
         else:
             assert spec is not None
@@ -154,6 +189,31 @@ def generate(
             for check in result.report.failures:  # type: ignore[union-attr]
                 errors.print(f"✗ {check.name} ({check.detail})")
         raise typer.Exit(1)
+
+
+def _on_spark(
+    spec: Path | None,
+    replay: Path | None,
+    to: str | None,
+    master: str | None,
+    **options: Any,
+) -> run.RunResult:
+    """``generate --engine spark``: Spark writes Parquet or Delta folders (default
+    parquet:out/NAME); the session is ours, so it stops with the command."""
+    from fauxdata import spark as spark_engine
+
+    if spec is None or replay is not None:
+        raise FauxdataError(
+            "--replay runs on the local engine",
+            path="--engine",
+            hint="drop --engine spark: both engines give the same rows and digests",
+        )
+    spark_engine.require_pyspark()
+    session = spark_engine.session(master)
+    try:
+        return spark_engine.write(spec, session, to or f"parquet:out/{_spec_name(spec)}", **options)
+    finally:
+        session.stop()
 
 
 def _spec_name(spec: Path) -> str:
@@ -340,14 +400,30 @@ def validate(
 
 @app.command()
 def init(
+    out: Annotated[Path, typer.Option("--out", help="Spec file to write.")],
     source: Annotated[
-        str,
+        str | None,
         typer.Option(
             "--from",
             help="Database URL, env:VAR or file:PATH (credentials never land in the spec).",
         ),
-    ],
-    out: Annotated[Path, typer.Option("--out", help="Spec file to write.")],
+    ] = None,
+    from_api: Annotated[
+        str | None,
+        typer.Option("--from-api", help="Base URL of a REST API (with --endpoint)."),
+    ] = None,
+    endpoint: Annotated[
+        list[str] | None,
+        typer.Option("--endpoint", help="API: a path to sample for one record; repeatable."),
+    ] = None,
+    token: Annotated[
+        str | None,
+        typer.Option("--token", help="API: bearer token as env:VAR or file:PATH."),
+    ] = None,
+    param: Annotated[
+        list[str] | None,
+        typer.Option("--param", help="API: query KEY=VALUE (default limit=1); repeatable."),
+    ] = None,
     mode: Annotated[
         str,
         typer.Option(
@@ -372,22 +448,34 @@ def init(
         typer.Option(
             "--sample",
             help="Read up to N rows per table for statistics (shapes, enum-like columns, "
-            "NULL shares); no value ever lands in the spec. Default 0: no row is read.",
+            "NULL shares) and the PII scan; no value ever lands in the spec. Default 0: no row is read.",
         ),
     ] = 0,
+    yes: Annotated[
+        bool, typer.Option("--yes", "-y", help="API: keep the inferred foreign keys unasked.")
+    ] = False,
 ) -> None:
-    """Read a live schema (read-only, no rows) and write a spec with a generator for every column.
+    """Read a live schema (read-only, no rows) or a REST API (one record per endpoint) and
+    write a spec with a generator for every column; PII columns are marked and mocked.
 
     Examples:
 
     * `fauxdata init --from postgresql://me@localhost/hr --out specs/hr.yaml`
     * `fauxdata init --from env:DATABASE_URL --out specs/orders.yaml --mode from-scratch --tables orders`
+    * `fauxdata init --from-api https://api.example.com/v1 --endpoint /employee --token env:HR_TOKEN --out specs/hr.yaml`
     """
+    from fauxdata.cli.mock import confirm_keys, parse_pairs, show_findings
+    from fauxdata.extract import Extraction, apply_findings, build_spec, extract
     from fauxdata.introspect.reflect import read_schema
-    from fauxdata.introspect.sample import sample_hints
+    from fauxdata.introspect.sample import hints_from, read_sample
     from fauxdata.introspect.suggest import suggest_spec, unsupported_columns
+    from fauxdata.pii import scan_schema
+    from fauxdata.project import Source
     from fauxdata.spec.yaml_io import dump_yaml
 
+    if (source is None) == (from_api is None):
+        errors.print("[red]error[/red] --from or --from-api: give one of them")
+        raise typer.Exit(2)
     if mode not in ("mock-all", "from-scratch"):
         errors.print(f"[red]error[/red] --mode: found '{mode}', expected mock-all or from-scratch")
         raise typer.Exit(2)
@@ -396,16 +484,37 @@ def init(
             f"[red]error[/red] --out: {out} exists (use --force to overwrite, or fauxdata sync to update it)"
         )
         raise typer.Exit(2)
-    found = read_schema(source, schema=schema_name, tables=_tables(tables))
-    hints = sample_hints(found, source, sample) if sample > 0 else None
-    spec = suggest_spec(
-        found,
-        rows=rows,
-        name=name or _identifier(out.stem),
-        tables=_tables(tables),
-        mode=mode,
-        hints=hints,
-    )
+    spec_name = name or _identifier(out.stem)
+    if from_api is not None:
+        api = Source(
+            name=spec_name,
+            type="rest",
+            url=from_api.rstrip("/"),
+            found_in="--endpoint",
+            endpoints=[e if e.startswith("/") else f"/{e}" for e in endpoint or []],
+            token=token,
+            params=parse_pairs(param, "--param", "--param limit=1"),
+        )
+        extraction = confirm_keys(extract(api), yes)
+        found = extraction.schema
+        spec = build_spec(extraction, dict.fromkeys(found.tables, rows), 1)
+    else:
+        assert source is not None
+        found = read_schema(source, schema=schema_name, tables=_tables(tables))
+        values = read_sample(found, source, sample) if sample > 0 else None
+        hints = hints_from(values) if values is not None else None
+        spec = suggest_spec(
+            found,
+            rows=rows,
+            name=spec_name,
+            tables=_tables(tables),
+            mode=mode,
+            hints=hints,
+        )
+        extraction = Extraction(
+            Source(spec_name, "database", source, "--from"), found, scan_schema(found, values)
+        )
+        apply_findings(spec, found, extraction.findings)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(dump_yaml(spec))
     plan = run.check(out)
@@ -414,6 +523,7 @@ def init(
             f"[yellow]warning[/yellow] {column}: no generator fits this type; "
             "a placeholder was written, give it a generator in the spec"
         )
+    show_findings([f for f in extraction.findings if f.table in plan.tables], "PII found")
     columns = sum(len(t.columns) for t in plan.tables.values())
     console.print(
         f"[green]✓[/green] {out}: {len(plan.tables)} tables, {columns} columns from {found.url}; checked, ready to generate"
@@ -514,11 +624,15 @@ def sync(
         raise typer.Exit(1)
 
 
+mock_commands.register(app)
+
 workspace_app = typer.Typer(
     help="Spec versions side by side (v1, v2, baseline): list, duplicate, diff.",
     no_args_is_help=True,
 )
 app.add_typer(workspace_app, name="workspace")
+app.add_typer(scenario_commands.scenario_app, name="scenario")
+app.command("qa")(scenario_commands.qa_command)
 WorkspaceRoot = Annotated[
     Path, typer.Option("--root", help="Folder holding one subfolder per version.")
 ]

@@ -46,7 +46,11 @@ def sample_hints(source: SourceSchema, url_text: str, rows: int) -> dict[str, di
     Raises:
         FauxdataError: the source cannot be read.
     """
-    samples = read_sample(source, url_text, rows)
+    return hints_from(read_sample(source, url_text, rows))
+
+
+def hints_from(samples: dict[str, dict[str, list[Any]]]) -> dict[str, dict[str, Hints]]:
+    """Hints from values already read (``read_sample``), which are not kept."""
     return {
         table: {column: hints_for(values) for column, values in columns.items()}
         for table, columns in samples.items()

@@ -1,0 +1,276 @@
+"""Extract a source's metadata, find its personal data, and turn both into a spec.
+
+One path for REST APIs and databases: read the schema (REST: one record per endpoint,
+held in memory for the PII scanner and then dropped), scan names and that sample for
+PII, suggest a generator per column, put a mocker on every PII column and mark it
+``pii: <category>``. The result feeds ``fauxdata init`` (a spec) and the ``mock``
+workflow (a template: spec plus metadata).
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml.comments import CommentedMap
+
+from fauxdata.errors import FauxdataError
+from fauxdata.introspect.api import InferredKey
+from fauxdata.introspect.model import SourceSchema
+from fauxdata.pii import Finding, mocker_for, scan_schema
+from fauxdata.project import Source
+from fauxdata.sinks.bronze import bronze_table_name
+from fauxdata.templates import now_utc
+
+DEFAULT_ROWS = 100
+
+
+@dataclass
+class Extraction:
+    source: Source
+    schema: SourceSchema
+    findings: list[Finding]
+    inferred_keys: list[InferredKey] = field(default_factory=list)
+    entities: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """REST: per table, the endpoint and JSON paths it came from."""
+    observed: dict[str, set[str]] = field(default_factory=dict)
+    """REST: per table, the columns the sampled record filled (no value is kept)."""
+
+    def pii(self, table: str, column: str) -> Finding | None:
+        return next((f for f in self.findings if (f.table, f.column) == (table, column)), None)
+
+
+def resolve_secret(reference: str | None, path: str) -> str | None:
+    """``env:VAR`` or ``file:PATH`` to the secret; a literal is used as given (CLI only).
+
+    Raises:
+        FauxdataError: the variable is unset or the file unreadable (never showing a value).
+    """
+    if reference is None:
+        return None
+    if reference.startswith("env:"):
+        value = os.environ.get(reference[4:])
+        if not value:
+            raise FauxdataError(
+                f"environment variable {reference[4:]} is not set",
+                path=path,
+                hint="export it before running",
+            )
+        return value
+    if reference.startswith("file:"):
+        try:
+            return Path(reference[5:]).read_text().strip()
+        except OSError as exc:
+            raise FauxdataError(f"cannot read {reference[5:]}: {exc.strerror}", path=path) from None
+    return reference
+
+
+def extract(source: Source, *, sample: int = 0, timeout: float = 10.0) -> Extraction:
+    """Read the source's schema and scan it for PII (names always; values of the REST
+    record, or of up to ``sample`` database rows when allowed). No value is returned."""
+    if source.type == "rest":
+        return _extract_api(source, timeout)
+    from fauxdata.introspect.reflect import read_schema
+    from fauxdata.introspect.sample import read_sample
+
+    schema = read_schema(source.url, schema=source.schema, tables=source.tables)
+    values = read_sample(schema, source.url, sample) if sample > 0 else None
+    return Extraction(source, schema, scan_schema(schema, values))
+
+
+def _extract_api(source: Source, timeout: float) -> Extraction:
+    from fauxdata.introspect.api import read_api
+
+    if not source.endpoints:
+        raise FauxdataError(
+            f"source '{source.name}' lists no endpoints",
+            path=f"{source.found_in}.endpoints" if "sources." in source.found_in else "--endpoint",
+            hint="name at least one, e.g. --endpoint /employee",
+        )
+    found = read_api(
+        source.url,
+        source.endpoints,
+        token=resolve_secret(source.token, "--token"),
+        params=source.params or None,
+        timeout=timeout,
+    )
+    findings = scan_schema(found.schema, found.samples)
+    observed = {
+        table: {c for c, values in columns.items() if any(v is not None for v in values)}
+        for table, columns in found.samples.items()
+    }
+    keys = list(found.inferred_foreign_keys)
+    entities = {
+        name: {
+            "endpoint": e.endpoint,
+            "record_path": e.record_path,
+            "parent": e.parent,
+            "fields": dict(e.fields),
+        }
+        for name, e in found.entities.items()
+    }
+    schema = found.schema
+    del found  # the sampled record goes no further than the scanner
+    return Extraction(source, schema, findings, keys, entities, observed)
+
+
+def without_inferred_keys(extraction: Extraction) -> Extraction:
+    """The extraction with the guessed foreign keys dropped (the user declined them)."""
+    schema = copy.deepcopy(extraction.schema)
+    dropped = {(k.table, k.column) for k in extraction.inferred_keys}
+    for table in schema.tables.values():
+        table.foreign_keys = [
+            fk
+            for fk in table.foreign_keys
+            if not (len(fk.columns) == 1 and (table.name, fk.columns[0]) in dropped)
+        ]
+    return replace(extraction, schema=schema, inferred_keys=[])
+
+
+def build_spec(extraction: Extraction, rows: Mapping[str, int], seed: int) -> CommentedMap:
+    """The spec: suggested generators, a mocker and a ``pii:`` mark on each PII column."""
+    from fauxdata.introspect.suggest import suggest_spec
+
+    source = extraction.source
+    spec = suggest_spec(extraction.schema, rows=DEFAULT_ROWS, name=_identifier(source.name))
+    spec["seed"] = seed
+    if source.type == "rest":
+        spec["description"] = f"Mock data for the {source.name} API ({source.url})"
+    for tname, table in spec["tables"].items():
+        table["rows"] = int(rows.get(tname, DEFAULT_ROWS))
+        if source.type == "rest":
+            for cname, column in table["columns"].items():
+                if cname in extraction.observed.get(tname, set()):
+                    column.pop("null_rate", None)  # the record had a value: no NULLs unless asked
+    apply_findings(spec, extraction.schema, extraction.findings)
+    return spec
+
+
+def apply_findings(spec: CommentedMap, schema: SourceSchema, findings: list[Finding]) -> None:
+    """Mark each PII column ``pii: <category>`` and give it a mocker (keys keep theirs),
+    with the evidence as the column's comment."""
+    for finding in findings:
+        table = spec["tables"].get(finding.table)
+        if table is None or finding.column not in table["columns"]:
+            continue
+        column = table["columns"][finding.column]
+        source_table = schema.tables[finding.table]
+        keys = set(source_table.primary_key) | {
+            c for fk in source_table.foreign_keys for c in fk.columns
+        }
+        column["pii"] = finding.category
+        why = f"PII {finding.category} ({finding.confidence:.0%}): {finding.evidence}"
+        if finding.column not in keys:
+            generator = mocker_for(finding.category, column.get("type"))
+            column["generator"] = generator
+            if column.get("unique") and generator.get("kind") not in _UNIQUE_MOCKERS:
+                column.pop("unique")
+            why += "; mocked"
+        table["columns"].yaml_add_eol_comment(why, finding.column)
+
+
+_UNIQUE_MOCKERS = {"email", "iban", "credit_card", "national_id", "ipv4", "ipv6", "user_name"}
+
+
+def metadata(extraction: Extraction, rows: Mapping[str, int], seed: int) -> dict[str, Any]:
+    """The template's metadata document: the schema, PII flags and keys; no value, no secret."""
+    source = extraction.source
+    schema = extraction.schema
+    entities: dict[str, Any] = {}
+    for tname, table in schema.tables.items():
+        parents = {
+            fk.columns[0]: f"{fk.parent}.{fk.parent_columns[0]}"
+            for fk in table.foreign_keys
+            if len(fk.columns) == 1
+        }
+        info = extraction.entities.get(tname, {})
+        paths = {column: path for path, column in info.get("fields", {}).items()}
+        fields = []
+        for cname, column in table.columns.items():
+            finding = extraction.pii(tname, cname)
+            fields.append(
+                {
+                    "name": cname,
+                    **({"source_field": paths[cname]} if cname in paths else {}),
+                    "type": _type_text(column),
+                    "nullable": column.nullable,
+                    "primary_key": cname in table.primary_key,
+                    **({"foreign_key": parents[cname]} if cname in parents else {}),
+                    "pii": finding.category if finding else None,
+                    **(
+                        {"pii_evidence": finding.evidence, "pii_confidence": finding.confidence}
+                        if finding
+                        else {}
+                    ),
+                }
+            )
+        entities[tname] = {
+            **({"endpoint": info["endpoint"], "record_path": info["record_path"]} if info else {}),
+            **({"parent": info["parent"]} if info.get("parent") else {}),
+            "rows": int(rows.get(tname, DEFAULT_ROWS)),
+            "bronze_table": bronze_table_name(source.name, tname),
+            "primary_key": list(table.primary_key),
+            "fields": fields,
+        }
+    return {
+        "source": source.name,
+        "type": source.type,
+        **(
+            {"base_url": source.url}
+            if source.type == "rest"
+            else {"connection": _reference(source.url)}
+        ),
+        **(
+            {"token": source.token}
+            if source.token and source.token.startswith(("env:", "file:"))
+            else {}
+        ),
+        "found_in": source.found_in,
+        "extracted_at": now_utc(),
+        "seed": seed,
+        "entities": entities,
+        "foreign_keys": [
+            {
+                "table": t.name,
+                "columns": fk.columns,
+                "references": {"table": fk.parent, "columns": fk.parent_columns},
+                **_inferred(extraction, t.name, fk.columns),
+            }
+            for t in schema.tables.values()
+            for fk in t.foreign_keys
+        ],
+        "pii_columns": len(extraction.findings),
+    }
+
+
+def _inferred(extraction: Extraction, table: str, columns: list[str]) -> dict[str, Any]:
+    for key in extraction.inferred_keys:
+        if key.table == table and [key.column] == columns:
+            return {"inferred": key.reason, "confirmed": True}
+    return {}
+
+
+def _type_text(column: Any) -> str:
+    if column.precision is not None:
+        return f"{column.type}({column.precision},{column.scale or 0})"
+    if column.length is not None:
+        return f"{column.type}({column.length})"
+    return str(column.type)
+
+
+def _reference(url: str) -> str:
+    """A connection reference without a secret: env:/file: as given, else the masked URL."""
+    if url.startswith(("env:", "file:")):
+        return url
+    from fauxdata.introspect.source import parse, safe
+
+    return safe(parse(url))
+
+
+def _identifier(text: str) -> str:
+    cleaned = "".join(c if c.isalnum() or c == "_" else "_" for c in text)
+    return cleaned if cleaned[:1].isalpha() else f"source_{cleaned}"

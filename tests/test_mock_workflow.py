@@ -1,0 +1,293 @@
+"""The ``mock`` workflow end to end against the bundled fake HR API, served for real.
+
+Unattended runs go through the command line in a subprocess; the interactive questions
+are answered in a real pseudo-terminal with pexpect, as a person would.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import re
+import shutil
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pexpect
+import polars as pl
+import pytest
+from deltalake import DeltaTable
+
+from tests.support.cli import fauxdata
+
+EXAMPLE = Path(__file__).parent.parent / "examples" / "hr_api"
+TOKEN = "t0ken-for-tests-only"
+ENTITY_ROWS = {"employees": 200, "compensation": 200, "departments": 5, "offices": 3, "teams": 10}
+
+
+def _example_server_module():
+    spec = importlib.util.spec_from_file_location("hr_api_server", EXAMPLE / "server.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def hr_api() -> Iterator[tuple[str, object]]:
+    module = _example_server_module()
+    server = module.make_server(0, TOKEN)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}", module
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def project(tmp_path: Path, hr_api: tuple[str, object]) -> Path:
+    """The example project, pointed at the running server's port."""
+    url, _ = hr_api
+    root = tmp_path / "project"
+    shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns("templates", "bronze", "*.pyc"))
+    text = (root / "fauxdata.yaml").read_text()
+    (root / "fauxdata.yaml").write_text(text.replace("http://127.0.0.1:8765", url))
+    return root
+
+
+def _env(**extra: str) -> dict[str, str]:
+    env = {"HR_API_TOKEN": TOKEN, **extra}
+    return env
+
+
+def _default_date(value: str) -> bool:
+    """The first of a year is where suggested date ranges start, not a copied value."""
+    return re.fullmatch(r"\d{4}-01-01", value) is not None
+
+
+def _sampled_values(module: object) -> list[str]:
+    """Every text value the fake API serves (numbers and short codes excluded)."""
+    values: list[str] = []
+
+    def walk(value: object) -> None:
+        if isinstance(value, dict):
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+        elif isinstance(value, str) and len(value) >= 6 and not value.isupper():
+            values.append(value)
+
+    walk(module.resources())  # type: ignore[attr-defined]
+    return values
+
+
+def test_mock_extract_yes_makes_template_spec_verified_delta_and_audit(project, hr_api):
+    _, module = hr_api
+    os.environ.pop("FAUXDATA_ENV", None)
+    done = fauxdata("mock", "hr", "--extract", "--yes", cwd=project, env=_env())
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "checks passed" in done.stdout and "Next steps" in done.stdout
+
+    folder = project / "templates" / "hr"
+    metadata = json.loads((folder / "metadata.json").read_text())
+    assert metadata["source"] == "hr" and metadata["type"] == "rest"
+    assert metadata["base_url"].startswith("http://127.0.0.1:")
+    assert metadata["token"] == "env:HR_API_TOKEN" and metadata["version"] == 1
+    assert re.match(r"\d{4}-\d\d-\d\dT", metadata["extracted_at"])
+    entities = metadata["entities"]
+    for name, rows in ENTITY_ROWS.items():
+        assert entities[name]["rows"] == rows
+        assert entities[name]["bronze_table"] == f"bronze_hr_{name}"
+    employees = {f["name"]: f for f in entities["employees"]["fields"]}
+    assert employees["first_name"]["source_field"] == "firstName"
+    assert employees["team_id"]["foreign_key"] == "teams.id"
+    pii = {name: f["pii"] for name, f in employees.items() if f["pii"]}
+    for column in (
+        "first_name",
+        "last_name",
+        "email",
+        "phone",
+        "date_of_birth",
+        "national_id",
+        "iban",
+    ):
+        assert column in pii, f"{column} not flagged: {pii}"
+    assert "hire_date" not in pii and "status" not in pii and "is_remote" not in pii
+
+    spec_text = (folder / "spec.yaml").read_text()
+    assert "pii: email" in spec_text and "pii: national_id" in spec_text
+    stored = (folder / "metadata.json").read_text() + spec_text
+    leaked = [v for v in _sampled_values(module) if v in stored and not _default_date(v)]
+    assert leaked == [], f"sampled values in the template: {leaked}"
+    assert TOKEN not in stored and TOKEN not in done.stdout + done.stderr
+
+    for name, rows in ENTITY_ROWS.items():
+        table = DeltaTable(str(project / "bronze" / f"bronze_hr_{name}"))
+        frame = pl.from_arrow(table.to_pyarrow_table())
+        assert frame.height == rows, name
+        assert set(frame["_source_system"].unique()) == {"hr_mock"}
+        assert frame["_ingested_at"].null_count() == 0
+    employees_frame = pl.read_delta(str(project / "bronze" / "bronze_hr_employees"))
+    teams = pl.read_delta(str(project / "bronze" / "bronze_hr_teams"))
+    assert set(employees_frame["team_id"].drop_nulls()) <= set(teams["id"])
+    assert employees_frame["email"].str.contains("@").all()
+
+    audit = [json.loads(line) for line in (folder / "audit.jsonl").read_text().splitlines()]
+    assert len(audit) == 1
+    line = audit[0]
+    assert line["rows"] == {**ENTITY_ROWS, "employees_emails": line["rows"]["employees_emails"]}
+    assert line["seed"] == 42 and line["verified"] is True and line["template_version"] == 1
+    assert {"at", "user", "environment", "target"} <= set(line)
+
+    listed = fauxdata("templates", "--root", "templates", "--json", cwd=project)
+    assert listed.returncode == 0, listed.stderr
+    (entry,) = json.loads(listed.stdout)
+    assert (entry["source"], entry["version"], entry["runs"]) == ("hr", 1, 1)
+
+
+def test_same_seed_same_bronze_rows(project):
+    first = fauxdata("mock", "hr", "--extract", "--yes", cwd=project, env=_env())
+    assert first.returncode == 0, first.stderr
+    a = pl.read_delta(str(project / "bronze" / "bronze_hr_employees")).drop("_ingested_at")
+    again = fauxdata("mock", "hr", "--yes", "--rows", "employees=300", cwd=project, env=_env())
+    assert again.returncode == 0, again.stderr
+    table = DeltaTable(str(project / "bronze" / "bronze_hr_employees"))
+    assert table.version() == 1 and table.to_pyarrow_table().num_rows == 300
+    table.load_as_version(0)
+    b = pl.from_arrow(table.to_pyarrow_table()).drop("_ingested_at")
+    assert a.equals(b)
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [({"FAUXDATA_ENV": "prod"}, "'prod' (from FAUXDATA_ENV)"), ({}, "not set")],
+)
+def test_the_workflow_refuses_outside_dev(project, env, expected):
+    if not env:
+        text = (project / "fauxdata.yaml").read_text()
+        (project / "fauxdata.yaml").write_text(text.replace("environment: dev", ""))
+    done = fauxdata("mock", "hr", "--extract", "--yes", cwd=project, env=_env(**env))
+    assert done.returncode == 1
+    assert "refusing to run" in done.stderr and expected in done.stderr
+    assert "FAUXDATA_ENV=dev" in done.stderr
+    assert not (project / "templates").exists() and not (project / "bronze").exists()
+
+
+def test_a_wrong_token_gets_the_token_guidance(project):
+    done = fauxdata("mock", "hr", "--extract", "--yes", cwd=project, env=_env(HR_API_TOKEN="nope"))
+    assert done.returncode == 1
+    assert "check the token" in done.stderr and "nope" not in done.stderr
+    assert not (project / "templates").exists()
+
+
+def test_an_unset_token_variable_is_named(project):
+    env = {k: v for k, v in os.environ.items() if k != "HR_API_TOKEN"}
+    done = fauxdata(
+        "mock", "hr", "--extract", "--yes", cwd=project, env={**env, "HR_API_TOKEN": ""}
+    )
+    assert done.returncode == 1 and "HR_API_TOKEN is not set" in done.stderr
+
+
+def test_unattended_runs_name_the_flag_for_each_question(project):
+    first = fauxdata("mock", "hr", "--extract", "--yes", cwd=project, env=_env())
+    assert first.returncode == 0, first.stderr
+    done = fauxdata("mock", "hr", cwd=project, env=_env(), stdin="")
+    assert done.returncode == 1
+    assert "no terminal to answer" in done.stderr and "--extract or --template" in done.stderr
+    bad = fauxdata("mock", "hr", "--yes", "--rows", "employes=5", cwd=project, env=_env())
+    assert bad.returncode == 1 and "did you mean 'employees'" in bad.stderr
+
+
+def _spawn(project: Path, *args: str) -> pexpect.spawn:
+    env = {**os.environ, "HR_API_TOKEN": TOKEN, "COLUMNS": "160", "NO_COLOR": "1", "TERM": "dumb"}
+    env.pop("FAUXDATA_ENV", None)
+    return pexpect.spawn(
+        sys.executable,
+        ["-m", "fauxdata.cli", *args],
+        cwd=str(project),
+        env=env,
+        encoding="utf-8",
+        timeout=120,
+        dimensions=(50, 160),
+    )
+
+
+def test_interactive_questions_in_a_real_terminal(project):
+    first = _spawn(project, "mock", "hr")
+    first.expect(r"Keep these 6 foreign keys\?")
+    first.sendline("y")
+    first.expect(r"Generate with these row counts\?")
+    first.sendline("y")
+    first.expect("Next steps")
+    first.expect(pexpect.EOF)
+    first.close()
+    assert first.exitstatus == 0
+
+    second = _spawn(project, "mock", "hr")
+    second.expect(r"Extract metadata first, or use the existing template \(v1")
+    second.sendline("template")
+    second.expect(r"Generate with these row counts\?")
+    second.sendline("n")
+    second.expect("Nothing generated")
+    second.expect(pexpect.EOF)
+    second.close()
+    assert second.exitstatus == 1
+    audit = (project / "templates" / "hr" / "audit.jsonl").read_text().splitlines()
+    assert len(audit) == 1  # the declined run recorded nothing
+
+
+def test_declining_inferred_keys_leaves_plain_columns(project):
+    child = _spawn(project, "mock", "hr", "--extract")
+    child.expect(r"Keep these 6 foreign keys\?")
+    child.sendline("n")
+    child.expect(r"Generate with these row counts\?")
+    child.sendline("y")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    spec = (project / "templates" / "hr" / "spec.yaml").read_text()
+    assert "references: teams.id" not in spec
+    metadata = json.loads((project / "templates" / "hr" / "metadata.json").read_text())
+    assert not any(fk.get("inferred") for fk in metadata["foreign_keys"])
+
+
+def test_init_from_api_writes_a_spec_with_pii_marks(tmp_path, hr_api):
+    url, _ = hr_api
+    out = tmp_path / "specs" / "hr.yaml"
+    done = fauxdata(
+        "init", "--from-api", url, "--endpoint", "/employee", "--endpoint", "teams",
+        "--token", "env:HR_API_TOKEN", "--out", str(out), "--yes", "--rows", "20",
+        cwd=tmp_path, env=_env(),
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    text = out.read_text()
+    assert "pii: iban" in text and "references: teams.id" in text
+    generated = fauxdata("generate", str(out), "--to", f"parquet:{tmp_path / 'out'}", cwd=tmp_path)
+    assert generated.returncode == 0, generated.stdout + generated.stderr
+
+
+def test_scan_reports_the_example_api_without_values(hr_api):
+    url, module = hr_api
+    done = fauxdata(
+        "scan", url, "--endpoint", "/employee", "--endpoint", "/compensation",
+        "--token", "env:HR_API_TOKEN", "--json", cwd=EXAMPLE, env=_env(),
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    found = {(f["table"], f["column"]): f["category"] for f in report["findings"]}
+    assert found[("employees", "national_id")] == "national_id"
+    assert found[("employees", "iban")] == "iban"
+    assert found[("employees", "email")] == "email"
+    assert ("compensation", "currency") not in found
+    for value in _sampled_values(module):
+        assert value not in done.stdout
+    failing = fauxdata(
+        "scan", url, "--endpoint", "/employee", "--token", "env:HR_API_TOKEN", "--fail-on-pii",
+        cwd=EXAMPLE, env=_env(),
+    )  # fmt: skip
+    assert failing.returncode == 1
