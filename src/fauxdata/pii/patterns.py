@@ -193,7 +193,7 @@ def word_list(kind: str) -> pl.Series:
             case "region":
                 words.append(lex.states)
     if kind == "region":
-        words.append(pl.Series(_US_STATE_CODES, dtype=pl.String))
+        words.append(pl.Series(sorted(_US_STATE_CODES), dtype=pl.String))
     return folded(pl.concat(words)).unique().sort()
 
 
@@ -210,7 +210,7 @@ GENDERS = words(
 
 
 def in_list(text: pl.Series, kind: str) -> Mask:
-    return _np(folded(text).is_in(word_list(kind)))
+    return _np(folded(text).is_in(word_list(kind).implode()))
 
 
 def names(text: pl.Series) -> dict[str, Mask]:
@@ -219,8 +219,8 @@ def names(text: pl.Series) -> dict[str, Mask]:
     words = folded(text).str.split(" ")
     first, last = words.list.first(), words.list.last()
     count = words.list.len().to_numpy()
-    first_ok = _np(first.is_in(word_list("first")))
-    last_ok = _np(last.is_in(word_list("last")))
+    first_ok = _np(first.is_in(word_list("first").implode()))
+    last_ok = _np(last.is_in(word_list("last").implode()))
     return {
         "person_name": (count >= 2) & (count <= 5) & first_ok & last_ok,
         "first_name": (count == 1) & first_ok,
