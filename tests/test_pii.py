@@ -254,6 +254,8 @@ NOT_PII = [
     ("users", "phone_type"), ("users", "lugar_de_nacimiento"), ("orders", "sku"),
     ("orders", "amount"), ("orders", "status"), ("orders", "file_name"),
     ("invoices", "line_no"), ("orders", "order_status"), ("products", "address.type"),
+    ("users", "last_login"), ("network", "cell_id"), ("users", "email_date"),
+    ("users", "is_phone_verified"), ("roles", "name"), ("orders", "name_length"),
 ]  # fmt: skip
 
 

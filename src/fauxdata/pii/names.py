@@ -236,7 +236,7 @@ _NOT_THE_VALUE = words(
     "is has count cnt flag verified valid validated opt optin consent sent enabled type "
     "status format length len template changed updated created at domain provider bounced "
     "confirmed prefix ext extension kind category preference pref allowed required country "
-    "hash hashed scope mac wallet web url website host server"
+    "hash hashed scope mac wallet web url website host server id last date time ts timestamp"
 )
 _PERSON = words(
     "customer client user person people employee member contact patient student staff author "
@@ -260,9 +260,10 @@ _QUALIFIERS = words(
     "le el"
 )
 _PLACE = words("place plaats lugar lieu ort country land pais pays city stadt ville ciudad")
-_CONTACT = frozenset(
-    {"email", "phone", "street_address", "postcode", "city", "region", "geolocation"}
+_ALWAYS_PERSONAL = frozenset(
+    {"national_id", "tax_id", "passport", "iban", "bank_account", "credit_card", "free_text"}
 )
+"""Mocked wherever they appear: an id or account number is sensitive on any table."""
 
 
 @dataclass(frozen=True)
@@ -325,6 +326,8 @@ def _applies(rule: Rule, leaf: list[str], word: str) -> bool:
     (``state``, ``home_state``, not ``order_state``); a birth word next to a place word
     is the place of birth, not the date."""
     rest = set(leaf) - set(word.split("_"))
+    if rest & _NOT_THE_VALUE:
+        return False
     if rule.generic:
         return rest <= _QUALIFIERS
     if rule.category == "date_of_birth":
@@ -349,8 +352,6 @@ def match_name(table: str, column: str) -> NameHit | None:
     """The PII category a column's name points to, with a confidence, or None."""
     parts = segments(column)
     leaf, parents = parts[-1], parts[:-1]
-    if set(leaf) & _NOT_THE_VALUE:
-        return None
     hit = _first_rule(leaf)
     if hit is None:
         return None
@@ -366,7 +367,7 @@ def match_name(table: str, column: str) -> NameHit | None:
             evidence += f"; {where} is about people"
         else:
             confidence = WEAK
-    elif rule.category in _CONTACT and kind == "thing":
+    elif rule.category not in _ALWAYS_PERSONAL and kind == "thing":
         confidence *= 0.6
         evidence += f"; {where} is not about people"
     impersonal = kind == "thing"

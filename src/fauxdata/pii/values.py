@@ -91,7 +91,9 @@ def prepare(values: Sequence[Any] | pl.Series) -> Sample | None:
         return Sample(series.cast(pl.String), dates=dates, has_time=has_time)
     if series.dtype.is_numeric():
         return Sample(series.cast(pl.String), numbers=series.cast(pl.Float64))
-    if series.dtype.is_nested() or series.dtype == pl.Object:
+    if series.dtype == pl.Binary:
+        series = pl.Series([v.decode("utf-8", "replace") for v in series.to_list()])
+    elif series.dtype.is_nested() or series.dtype == pl.Object:
         series = pl.Series([str(v) for v in series.to_list()], dtype=pl.String)
     text = series.cast(pl.String).str.strip_chars()
     text = text.filter(text.str.len_chars() > 0)
