@@ -6,6 +6,8 @@ Installed with fauxdata (entry point ``pytest11``). In a test::
         tables = fauxdata_tables("specs/shop.yaml", rows={"customers": 500})
         assert build_report(tables["orders"]).height > 0
 
+Scenario packs (marketing, sales, loyalty) come from ``fauxdata_scenario("baseline")``.
+
 Every test gets the same data for the same spec, because the seed is fixed
 (``--fauxdata-seed N`` to change it, printed in the header so a failure can be replayed).
 """
@@ -79,5 +81,44 @@ def fauxdata_tables(fauxdata_seed: int) -> Callable[..., Tables]:
             failures = "; ".join(f"{c.name} ({c.detail})" for c in result.report.failures)
             pytest.fail(f"fauxdata: generated data failed verification: {failures}", pytrace=False)
         return result.frames
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def fauxdata_scenario(request: pytest.FixtureRequest) -> Callable[..., Tables]:
+    """Simulate a scenario pack (small by default) and return its tables; cached for the
+    session, so every test asking for the same scenario shares one simulation::
+
+        def test_rfm(fauxdata_scenario):
+            tables = fauxdata_scenario("heavy-promotion-month", sets=["promo.lift=3"])
+            assert my_pipeline(tables["orders"]).height > 0
+
+    The pack's own seed is used unless ``--fauxdata-seed`` is given.
+    """
+    from fauxdata.errors import FauxdataError
+    from fauxdata.scenarios import load_scenario, simulate
+
+    explicit = request.config.getoption("--fauxdata-seed", default=None)
+    cache: dict[tuple[object, ...], Tables] = {}
+
+    def make(
+        name: str = "baseline",
+        *,
+        customers: int = 2_000,
+        sets: list[str] | None = None,
+        seed: int | None = None,
+    ) -> Tables:
+        chosen = seed if seed is not None else explicit
+        key = (name, customers, tuple(sets or ()), chosen)
+        if key not in cache:
+            extra: dict[str, Any] = {"customers": customers}
+            if chosen is not None:
+                extra["seed"] = int(chosen)
+            try:
+                cache[key] = simulate(load_scenario(name, sets=list(sets or ()), extra=extra))
+            except FauxdataError as exc:
+                pytest.fail(f"fauxdata: {exc}", pytrace=False)
+        return cache[key]
 
     return make

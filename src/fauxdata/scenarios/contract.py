@@ -137,10 +137,10 @@ def schema(table: str) -> dict[str, ColumnType]:
     return {name: parse_type(kind) for name, kind, _ in CONTRACT[table][1]}
 
 
-def markdown() -> str:
-    """The contract as Markdown tables (embedded in docs/scenarios.md)."""
+def markdown(contract: dict[str, tuple[str, list[Column]]] | None = None) -> str:
+    """A contract (default: the output tables) as Markdown tables, for docs/scenarios.md."""
     out: list[str] = []
-    for table, (about, columns) in CONTRACT.items():
+    for table, (about, columns) in (CONTRACT if contract is None else contract).items():
         out += [f"### `{table}`", "", about, "", "| column | type | meaning |", "|---|---|---|"]
         out += [f"| `{c}` | {t} | {m} |" for c, t, m in columns]
         out.append("")

@@ -10,17 +10,19 @@ that shifts draws shows up as a failed check, not as a silently different datase
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable
-from dataclasses import asdict, dataclass
-from typing import Any
-
 import numpy as np
 import polars as pl
 from scipy import stats
 
 from fauxdata.errors import Problem, SpecError, did_you_mean
+from fauxdata.scenarios.checks import Check, Context, Report, Result, Tables, between, number
 from fauxdata.scenarios.params import Expectation, Scenario
+from fauxdata.scenarios.qa_events import (
+    launch_ramp,
+    neighbour_decline,
+    recall_refund_spike,
+    recall_sales_stop,
+)
 from fauxdata.scenarios.simulate.common import (
     DAYS_PER_MONTH,
     daily_multiplier,
@@ -29,76 +31,8 @@ from fauxdata.scenarios.simulate.common import (
 )
 from fauxdata.scenarios.simulate.customers import hazard
 
-Tables = dict[str, pl.DataFrame]
 PRE_DAYS = 28
 """Promotion effects are measured against the 28 days before the promotion."""
-
-
-@dataclass(frozen=True)
-class Result:
-    """One check's outcome: what was measured, against what, and the verdict."""
-
-    name: str
-    statistic: float
-    bound: str
-    passed: bool
-    detail: str = ""
-
-
-@dataclass(frozen=True)
-class Report:
-    scenario: str
-    results: list[Result]
-
-    @property
-    def passed(self) -> bool:
-        return all(r.passed for r in self.results)
-
-    @property
-    def failures(self) -> list[Result]:
-        return [r for r in self.results if not r.passed]
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "scenario": self.scenario,
-            "passed": self.passed,
-            "checks": [asdict(r) for r in self.results],
-        }
-
-    def to_json(self) -> str:
-        return json.dumps(self.as_dict(), indent=2)
-
-
-@dataclass(frozen=True)
-class Context:
-    """The tables and the parameters that made them, with a few shared derived columns."""
-
-    scenario: Scenario
-    tables: Tables
-
-    def day(self, column: pl.Expr) -> pl.Expr:
-        """Days since the start of the range, for a date or timestamp column."""
-        return (column.cast(pl.Date) - pl.lit(self.scenario.start)).dt.total_days()
-
-
-Check = Callable[[Context, str, Expectation], list[Result]]
-
-
-def _num(exp: Expectation, key: str, default: float | None = None) -> float:
-    value = (exp.model_extra or {}).get(key, default)
-    if value is None:
-        raise SpecError(
-            [Problem(f"qa.{key}", "missing bound", hint=f"check {exp.check} needs '{key}'")]
-        )
-    return float(value)
-
-
-def _between(
-    name: str, value: float, lo: float | None, hi: float | None, detail: str = ""
-) -> Result:
-    ok = (lo is None or value >= lo) and (hi is None or value <= hi)
-    bound = f"[{'-inf' if lo is None else f'{lo:.4g}'}, {'inf' if hi is None else f'{hi:.4g}'}]"
-    return Result(name, float(value), bound, bool(ok and np.isfinite(value)), detail)
 
 
 def _order_segments(ctx: Context) -> pl.DataFrame:
@@ -109,7 +43,7 @@ def _order_segments(ctx: Context) -> pl.DataFrame:
 
 def ks_spend(ctx: Context, name: str, exp: Expectation) -> list[Result]:
     """Order gross value per segment against the segment's declared lognormal (KS)."""
-    alpha = _num(exp, "alpha", 0.001)
+    alpha = number(exp, "alpha", 0.001)
     frame = _order_segments(ctx)
     out = []
     for seg, cfg in ctx.scenario.segments.items():
@@ -137,18 +71,18 @@ def ks_spend(ctx: Context, name: str, exp: Expectation) -> list[Result]:
 
 def skew_spend(ctx: Context, name: str, exp: Expectation) -> list[Result]:
     """Skewness of log order value near 0 (lognormal), and of order value near its theory."""
-    tol = _num(exp, "tolerance", 0.15)
+    tol = number(exp, "tolerance", 0.15)
     frame = _order_segments(ctx)
     out = []
     for seg, cfg in ctx.scenario.segments.items():
         x = frame.filter(pl.col("segment") == seg)["gross_amount"].cast(pl.Float64).to_numpy()
         out.append(
-            _between(f"{name}[{seg}].log", float(stats.skew(np.log(x))), -tol, tol, f"n={len(x)}")
+            between(f"{name}[{seg}].log", float(stats.skew(np.log(x))), -tol, tol, f"n={len(x)}")
         )
         w = np.exp(cfg.order_value_sigma**2)
         theory = (w + 2) * np.sqrt(w - 1)
         out.append(
-            _between(
+            between(
                 f"{name}[{seg}]",
                 float(stats.skew(x)),
                 0.5 * theory,
@@ -184,13 +118,17 @@ def _survival(ctx: Context, k: int, cohort: str | None = None) -> tuple[float, f
 
 def retention_bands(ctx: Context, name: str, exp: Expectation) -> list[Result]:
     """Month-k retention within z standard errors (+ slack) of the hazard's survival."""
-    months, z, slack = int(_num(exp, "months", 6)), _num(exp, "z", 4.0), _num(exp, "slack", 0.01)
+    months, z, slack = (
+        int(number(exp, "months", 6)),
+        number(exp, "z", 4.0),
+        number(exp, "slack", 0.01),
+    )
     out = []
     for k in range(1, months + 1):
         observed, expected, n = _survival(ctx, k)
         half = z * np.sqrt(max(expected * (1 - expected), 1e-9) / max(n, 1)) + slack
         out.append(
-            _between(
+            between(
                 f"{name}[m{k}]",
                 observed,
                 expected - half,
@@ -204,14 +142,14 @@ def retention_bands(ctx: Context, name: str, exp: Expectation) -> list[Result]:
 def cohort_retention(ctx: Context, name: str, exp: Expectation) -> list[Result]:
     """One cohort's month-k retention at most ``max`` (a fast-decaying cohort)."""
     cohort = str((exp.model_extra or {}).get("cohort"))
-    k = int(_num(exp, "month", 6))
+    k = int(number(exp, "month", 6))
     observed, expected, n = _survival(ctx, k, cohort)
     return [
-        _between(
+        between(
             f"{name}[{cohort} m{k}]",
             observed,
             None,
-            _num(exp, "max"),
+            number(exp, "max"),
             f"expected {expected:.3f}, n={n}",
         )
     ]
@@ -248,7 +186,7 @@ def promo_uplift(ctx: Context, name: str, exp: Expectation) -> list[Result]:
     if window is None:
         return [Result(name, float("nan"), "a promotion", False, "no promotion in the parameters")]
     ratio, detail = _promo_ratio(ctx, *window)
-    return [_between(name, ratio, _num(exp, "min"), _num(exp, "max"), detail)]
+    return [between(name, ratio, number(exp, "min"), number(exp, "max"), detail)]
 
 
 def promo_dip(ctx: Context, name: str, exp: Expectation) -> list[Result]:
@@ -259,7 +197,7 @@ def promo_dip(ctx: Context, name: str, exp: Expectation) -> list[Result]:
             Result(name, float("nan"), "a promotion with a dip", False, "no dip in the parameters")
         ]
     ratio, detail = _promo_ratio(ctx, window[1], window[1] + ctx.scenario.promo.dip_days)
-    return [_between(name, ratio, None, _num(exp, "max"), detail)]
+    return [between(name, ratio, None, number(exp, "max"), detail)]
 
 
 def redemption_rate(ctx: Context, name: str, exp: Expectation) -> list[Result]:
@@ -268,11 +206,11 @@ def redemption_rate(ctx: Context, name: str, exp: Expectation) -> list[Result]:
     accrued = ledger.filter(pl.col("kind") == "accrual")["points"].sum()
     redeemed = -ledger.filter(pl.col("kind") == "redemption")["points"].sum()
     return [
-        _between(
+        between(
             name,
             redeemed / max(accrued, 1),
-            _num(exp, "min"),
-            _num(exp, "max"),
+            number(exp, "min"),
+            number(exp, "max"),
             f"{redeemed} of {accrued} points",
         )
     ]
@@ -287,10 +225,10 @@ def redemption_spike(ctx: Context, name: str, exp: Expectation) -> list[Result]:
     inside = _per_day(ctx, red, "entry_at", *window)
     before = _per_day(ctx, red, "entry_at", window[0] - PRE_DAYS, window[0])
     return [
-        _between(
+        between(
             name,
             inside / max(before, 1e-9),
-            _num(exp, "min"),
+            number(exp, "min"),
             None,
             f"{inside:.2f}/day vs {before:.2f}/day",
         )
@@ -314,112 +252,6 @@ def attribution_reconciles(ctx: Context, name: str, exp: Expectation) -> list[Re
     return [
         Result(f"{name}[{what}]", float(bad), "== 0", bad == 0, detail)
         for what, bad, detail in attribution_mismatches(ctx.tables)
-    ]
-
-
-def recall_sales_stop(ctx: Context, name: str, exp: Expectation) -> list[Result]:
-    """No line of the recalled product on or after the recall date (and it did sell before)."""
-    recall = ctx.scenario.recall
-    if recall.product is None or recall.date is None:
-        return [Result(name, float("nan"), "a recall", False, "no recall in the parameters")]
-    lines = (
-        ctx.tables["order_lines"]
-        .filter(pl.col("product_id") == recall.product)
-        .join(ctx.tables["orders"].select("order_id", "order_date"), on="order_id")
-    )
-    after = lines.filter(pl.col("order_date") >= recall.date).height
-    before = lines.filter(pl.col("order_date") < recall.date).height
-    return [
-        Result(f"{name}[after]", float(after), "== 0", after == 0),
-        _between(f"{name}[before]", before, 1, None, "lines sold before the recall"),
-    ]
-
-
-def recall_refund_spike(ctx: Context, name: str, exp: Expectation) -> list[Result]:
-    """Refunds in the 14 days from the recall over the 14-day average of the 90 days
-    before: for all products (``min``) and for the recalled one (``min_product``; its
-    quiet-period count is floored at one return so the ratio stays finite)."""
-    recall = ctx.scenario.recall
-    if recall.date is None or recall.product is None:
-        return [Result(name, float("nan"), "a recall", False, "no recall in the parameters")]
-    r = ctx.tables["returns"].with_columns(ctx.day(pl.col("returned_on")).alias("d"))
-    day = float((recall.date - ctx.scenario.start).days)
-    after = r.filter((pl.col("d") >= day) & (pl.col("d") < day + 14))
-    before = r.filter((pl.col("d") >= day - 90) & (pl.col("d") < day))
-    money_after = after["refund_amount"].cast(pl.Float64).sum()
-    money_before = before["refund_amount"].cast(pl.Float64).sum() * 14 / 90
-    hit_after = after.filter(pl.col("product_id") == recall.product).height
-    hit_before = max(before.filter(pl.col("product_id") == recall.product).height, 1) * 14 / 90
-    return [
-        _between(
-            f"{name}[all]",
-            money_after / max(money_before, 1e-9),
-            _num(exp, "min"),
-            None,
-            f"{money_after:.2f} vs {money_before:.2f} per 14 days",
-        ),
-        _between(
-            f"{name}[product]",
-            hit_after / hit_before,
-            _num(exp, "min_product"),
-            None,
-            f"{hit_after} returns vs {hit_before:.2f} per 14 days",
-        ),
-    ]
-
-
-def _category_share(ctx: Context, category: str, lo: float, hi: float) -> float:
-    cid = ctx.scenario.catalog.categories.index(category) + 1
-    lines = ctx.tables["order_lines"].join(
-        ctx.tables["orders"].select("order_id", "order_date"), on="order_id"
-    )
-    lines = lines.filter(
-        (ctx.day(pl.col("order_date")) >= lo) & (ctx.day(pl.col("order_date")) < hi)
-    )
-    return float((lines["category_id"] == cid).mean() or 0.0)
-
-
-def launch_ramp(ctx: Context, name: str, exp: Expectation) -> list[Result]:
-    """The launched category sells nothing before launch and reaches ``min_share`` of lines
-    in the last 90 days."""
-    launch = ctx.scenario.launch
-    if launch.category is None or launch.date is None:
-        return [Result(name, float("nan"), "a launch", False, "no launch in the parameters")]
-    day = float((launch.date - ctx.scenario.start).days)
-    end = float((ctx.scenario.end - ctx.scenario.start).days + 1)
-    before = _category_share(ctx, launch.category, 0, day)
-    late = _category_share(ctx, launch.category, end - 90, end)
-    return [
-        Result(f"{name}[before]", before, "== 0", before == 0),
-        _between(f"{name}[last 90 days]", late, _num(exp, "min_share"), None),
-    ]
-
-
-def neighbour_decline(ctx: Context, name: str, exp: Expectation) -> list[Result]:
-    """The neighbour's share of lines in the last 90 days over the 90 days before launch."""
-    launch = ctx.scenario.launch
-    if launch.neighbour is None or launch.date is None:
-        return [
-            Result(
-                name,
-                float("nan"),
-                "a launch with a neighbour",
-                False,
-                "no neighbour in the parameters",
-            )
-        ]
-    day = float((launch.date - ctx.scenario.start).days)
-    end = float((ctx.scenario.end - ctx.scenario.start).days + 1)
-    before = _category_share(ctx, launch.neighbour, day - 90, day)
-    late = _category_share(ctx, launch.neighbour, end - 90, end)
-    return [
-        _between(
-            name,
-            late / max(before, 1e-9),
-            None,
-            _num(exp, "max_ratio"),
-            f"share {before:.4f} -> {late:.4f}",
-        )
     ]
 
 
