@@ -100,12 +100,12 @@ def prepare(values: Sequence[Any] | pl.Series) -> Sample | None:
     if text.len() == 0:
         return None
     numbers = text.cast(pl.Float64, strict=False)
-    dates, has_time = _parse_dates(text)
+    parsed, stamped = _parse_dates(text)
     return Sample(
         text,
         numbers=numbers if numbers.null_count() == 0 else None,
-        dates=dates,
-        has_time=has_time,
+        dates=parsed,
+        has_time=stamped,
     )
 
 
