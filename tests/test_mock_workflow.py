@@ -291,3 +291,105 @@ def test_scan_reports_the_example_api_without_values(hr_api):
         cwd=EXAMPLE, env=_env(),
     )  # fmt: skip
     assert failing.returncode == 1
+
+
+CRM_SCHEMA = """
+CREATE TABLE klanten (
+    klant_id INTEGER PRIMARY KEY,
+    voornaam VARCHAR(40) NOT NULL,
+    achternaam VARCHAR(60) NOT NULL,
+    email VARCHAR(120),
+    telefoonnummer VARCHAR(30),
+    geboortedatum DATE,
+    postcode VARCHAR(7),
+    rekeningnummer VARCHAR(34),
+    segment VARCHAR(10) CHECK (segment IN ('retail', 'business'))
+);
+CREATE TABLE bestellingen (
+    bestelling_id INTEGER PRIMARY KEY,
+    klant_id INTEGER NOT NULL REFERENCES klanten (klant_id),
+    bedrag NUMERIC(10, 2) CHECK (bedrag >= 0),
+    besteld_op TIMESTAMP NOT NULL
+);
+"""
+CRM_ROWS = [
+    (1, "Anouk", "Visser", "anouk.visser@voorbeeld.nl", "+31 6 12345678", "1987-04-02",
+     "1011 AB", "NL91ABNA0417164300", "retail"),
+    (2, "Bram", "Mulder", "bram.mulder@voorbeeld.nl", "+31 6 23456789", "1990-12-24",
+     "3511 CD", "NL02RABO0123456789", "business"),
+    (3, "Sanne", "de Boer", "sanne.deboer@voorbeeld.nl", "+31 6 34567890", "1975-06-15",
+     "2511 EF", "NL20INGB0001234567", "retail"),
+]  # fmt: skip
+
+
+@pytest.fixture
+def crm_project(tmp_path: Path) -> Path:
+    """A project whose CRM source is described only by its doc page: a SQLite database."""
+    import sqlite3
+
+    root = tmp_path / "crm_project"
+    (root / "docs" / "sources").mkdir(parents=True)
+    (root / "docs" / "sources" / "crm.md").write_text(
+        "# CRM\n\nThe sales team's customer database.\n\nConnection String: sqlite:///crm.db\n"
+    )
+    con = sqlite3.connect(root / "crm.db")
+    con.executescript(CRM_SCHEMA)
+    con.executemany("INSERT INTO klanten VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", CRM_ROWS)
+    con.execute("INSERT INTO bestellingen VALUES (1, 1, 10.50, '2024-01-02 10:00:00')")
+    con.commit()
+    con.close()
+    return root
+
+
+def test_mock_a_database_source_found_by_its_doc_page(crm_project):
+    done = fauxdata(
+        "mock", "crm", "--extract", "--yes", "--sample", "10",
+        "--rows", "klanten=300", "--output", "delta:lake",
+        cwd=crm_project, env={"FAUXDATA_ENV": "dev"},
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    metadata = json.loads((crm_project / "templates" / "crm" / "metadata.json").read_text())
+    assert metadata["type"] == "database" and metadata["connection"] == "sqlite:///crm.db"
+    assert metadata["found_in"].endswith("crm.md")
+    fields = {f["name"]: f["pii"] for f in metadata["entities"]["klanten"]["fields"]}
+    assert fields["voornaam"] == "first_name" and fields["achternaam"] == "last_name"
+    assert fields["geboortedatum"] == "date_of_birth" and fields["rekeningnummer"] == "iban"
+    assert fields["telefoonnummer"] == "phone" and fields["postcode"] == "postcode"
+    assert fields["segment"] is None
+    stored = (crm_project / "templates" / "crm" / "metadata.json").read_text()
+    stored += (crm_project / "templates" / "crm" / "spec.yaml").read_text()
+    for row in CRM_ROWS:
+        for value in row[1:8]:
+            assert str(value) not in stored, value
+    customers = pl.read_delta(str(crm_project / "lake" / "bronze_crm_klanten"))
+    assert customers.height == 300 and set(customers["_source_system"]) == {"crm_mock"}
+    assert customers["rekeningnummer"].str.starts_with("NL").all()
+    assert set(customers["segment"].drop_nulls()) <= {"retail", "business"}
+
+
+def test_scan_a_database_by_names_then_by_values(crm_project):
+    names = fauxdata("scan", "sqlite:///crm.db", "--json", cwd=crm_project)
+    assert names.returncode == 0, names.stderr
+    by_name = {f["column"]: f for f in json.loads(names.stdout)["findings"]}
+    assert by_name["email"]["basis"] == "name"
+    values = fauxdata("scan", "sqlite:///crm.db", "--sample", "10", "--json", cwd=crm_project)
+    by_value = {f["column"]: f for f in json.loads(values.stdout)["findings"]}
+    assert by_value["email"]["basis"] == "name+value"
+    assert by_value["rekeningnummer"]["category"] == "iban"
+    for row in CRM_ROWS:
+        assert row[3] not in values.stdout and row[7] not in values.stdout
+
+
+def test_scan_a_file_with_known_pii(tmp_path):
+    known = Path(__file__).parent / "data" / "pii_known.csv"
+    done = fauxdata("scan", str(known), "--json", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    found = {f["column"]: f["category"] for f in json.loads(done.stdout)["findings"]}
+    assert found["iban"] == "iban" and found["card_number"] == "credit_card"
+    assert found["bsn"] == "national_id" and found["email"] == "email"
+    for column in ("order_status", "amount", "sku", "created_at"):
+        assert column not in found
+    table = fauxdata("scan", str(known), cwd=tmp_path)
+    assert "PII columns in 1 tables" in table.stdout
+    missing = fauxdata("scan", str(tmp_path / "nope.csv"), cwd=tmp_path)
+    assert missing.returncode == 1 and "no such file" in missing.stderr

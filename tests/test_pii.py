@@ -545,3 +545,16 @@ def _schema(tables: dict[str, dict[str, str]]) -> SourceSchema:
             for name, columns in tables.items()
         },
     )
+
+
+def test_iban_country_is_kept_as_a_variant_for_the_mocker() -> None:
+    dutch = [
+        "NL91ABNA0417164300",
+        "NL02RABO0123456789",
+        "NL20INGB0001234567",
+        "DE89370400440532013000",
+    ]
+    hit = scan_values("rekeningnummer", dutch)
+    assert hit is not None and (hit.category, hit.variant) == ("iban", "NL")
+    assert mocker_for("iban", "varchar(34)", variant="NL") == {"kind": "iban", "locale": "nl_NL"}
+    assert mocker_for("iban", "varchar(34)", variant="XX") == {"kind": "iban"}

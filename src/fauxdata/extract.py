@@ -21,7 +21,7 @@ from ruamel.yaml.comments import CommentedMap
 from fauxdata.errors import FauxdataError
 from fauxdata.introspect.api import InferredKey
 from fauxdata.introspect.model import SourceSchema
-from fauxdata.pii import Finding, mocker_for, scan_schema
+from fauxdata.pii import Finding, scan_schema
 from fauxdata.project import Source
 from fauxdata.sinks.bronze import bronze_table_name
 from fauxdata.templates import now_utc
@@ -165,7 +165,7 @@ def apply_findings(spec: CommentedMap, schema: SourceSchema, findings: list[Find
         column["pii"] = finding.category
         why = f"PII {finding.category} ({finding.confidence:.0%}): {finding.evidence}"
         if finding.column not in keys:
-            generator = mocker_for(finding.category, column.get("type"))
+            generator = finding.mocker(column.get("type"))
             column["generator"] = generator
             if column.get("unique") and generator.get("kind") not in _UNIQUE_MOCKERS:
                 column.pop("unique")

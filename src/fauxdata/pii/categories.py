@@ -129,6 +129,18 @@ def type_allows(category: str, column_type: str | None) -> bool:
     return family in _ALLOWED.get(category, _TEXTUAL)
 
 
+_IBAN_LOCALES = {
+    "NL": "nl_NL",
+    "DE": "de_DE",
+    "GB": "en_GB",
+    "FR": "fr_FR",
+    "ES": "es_ES",
+    "BE": "nl_BE",
+    "IT": "it_IT",
+}
+"""IBAN countries the ``iban`` mocker builds, by the locale that selects them."""
+
+
 def mocker_for(
     category: str, column_type: str | None = None, *, variant: str | None = None
 ) -> dict[str, Any]:
@@ -146,7 +158,10 @@ def mocker_for(
     match category:
         case "email" | "phone" | "first_name" | "last_name" | "user_name" | "city":
             return {"kind": category}
-        case "street_address" | "iban" | "credit_card":
+        case "iban":
+            locale = _IBAN_LOCALES.get(variant or "")
+            return {"kind": "iban", "locale": locale} if locale else {"kind": "iban"}
+        case "street_address" | "credit_card":
             return {"kind": category}
         case "person_name":
             return {"kind": "full_name"}

@@ -77,6 +77,15 @@ def iban(text: pl.Series) -> Mask:
     return out
 
 
+def iban_country(text: pl.Series, valid: Mask) -> str | None:
+    """The country code most valid IBANs carry (a country, not a value: the mocker uses
+    it so Dutch accounts are mocked as Dutch IBANs)."""
+    if not valid.any():
+        return None
+    codes = text.filter(pl.Series(valid)).str.strip_chars().str.slice(0, 2).str.to_uppercase()
+    return str(codes.mode().sort()[0])
+
+
 def luhn(digits: pl.Series) -> Mask:
     """Luhn check of strings of 13-19 ASCII digits; rows are grouped by length so each
     group is one (n, length) matrix."""

@@ -143,6 +143,12 @@ def _hit(
     return ValueHit(category, matched, checked, evidence, round(confidence, 3), variant)
 
 
+def _iban(text: pl.Series) -> ValueHit:
+    valid = p.iban(text)
+    what = "IBANs with valid mod-97 check digits"
+    return _hit("iban", valid, what, True, p.iban_country(text, valid))
+
+
 def _dob(sample: Sample, hinted: bool) -> ValueHit | None:
     """Dates whose implied age is 0-110 and that are not all the same day. Without a
     name hint they must also look like a population: median age 16 or more and spread
@@ -244,7 +250,7 @@ def confirm(category: str, sample: Sample, variant: str | None = None) -> ValueH
         case "phone":
             return _hit("phone", p.phone(text, loose=True), "phone numbers", True)
         case "iban" | "bank_account":
-            found = _hit("iban", p.iban(text), "IBANs with valid mod-97 check digits", True)
+            found = _iban(text)
             return found if found.agrees() or category == "iban" else _id_shaped(sample, category)
         case "credit_card":
             what = "card numbers with a known issuer prefix and a valid Luhn digit"
@@ -301,7 +307,7 @@ def detect(sample: Sample) -> ValueHit | None:
         return None  # floats: no value-only PII shape
     v4, v6 = p.ip(text)
     candidates = [
-        _hit("iban", p.iban(text), "IBANs with valid mod-97 check digits", True),
+        _iban(text),
         _hit("credit_card", p.credit_card(text), "card numbers with a valid Luhn digit", True),
         _hit("national_id", p.ssn(text), "US SSNs (valid area, group, serial)", True, "US"),
         _hit("national_id", p.bsn(text), "Dutch BSNs passing the 11-proof", True, "NL"),
