@@ -164,16 +164,20 @@ def apply_findings(spec: CommentedMap, schema: SourceSchema, findings: list[Find
         }
         column["pii"] = finding.category
         why = f"PII {finding.category} ({finding.confidence:.0%}): {finding.evidence}"
-        if finding.column not in keys:
-            generator = finding.mocker(column.get("type"))
+        generator = finding.mocker(column.get("type"))
+        if finding.column in keys:
+            why += "; a key, so it keeps its key generator"
+        elif column.get("unique") and generator.get("kind") not in _UNIQUE_MOCKERS:
+            why += "; unique, so it keeps a generator that guarantees it"
+        else:
             column["generator"] = generator
-            if column.get("unique") and generator.get("kind") not in _UNIQUE_MOCKERS:
-                column.pop("unique")
             why += "; mocked"
         table["columns"].yaml_add_eol_comment(why, finding.column)
 
 
-_UNIQUE_MOCKERS = {"email", "iban", "credit_card", "national_id", "ipv4", "ipv6", "user_name"}
+_UNIQUE_MOCKERS = {"email", "user_name", "credit_card", "national_id", "ipv4"}
+"""Mockers whose domain is enumerated (``unique: true`` works) and large enough for any
+table a source is likely to hold."""
 
 
 def metadata(extraction: Extraction, rows: Mapping[str, int], seed: int) -> dict[str, Any]:
