@@ -558,3 +558,11 @@ def test_iban_country_is_kept_as_a_variant_for_the_mocker() -> None:
     assert hit is not None and (hit.category, hit.variant) == ("iban", "NL")
     assert mocker_for("iban", "varchar(34)", variant="NL") == {"kind": "iban", "locale": "nl_NL"}
     assert mocker_for("iban", "varchar(34)", variant="XX") == {"kind": "iban"}
+
+
+def test_nine_digits_passing_both_checks_are_bsns_unless_the_name_says_ssn() -> None:
+    both = ["111222333", "123456782"]  # valid BSNs that are also SSN-shaped
+    by_id = scan_values("national_id", both)
+    assert by_id is not None and (by_id.category, by_id.variant) == ("national_id", "NL")
+    by_ssn = scan_values("ssn", both)
+    assert by_ssn is not None and by_ssn.variant == "US"

@@ -264,7 +264,9 @@ def confirm(category: str, sample: Sample, variant: str | None = None) -> ValueH
                 "US",
             )
             nl = _hit("national_id", p.bsn(text), "Dutch BSNs passing the 11-proof", True, "NL")
-            best = max((us, nl), key=lambda h: (h.share, h.variant == variant))
+            # On a tie the 11-proof is the stronger evidence: one random 9-digit number in
+            # 11 passes it, while most bare 9-digit numbers are shaped like an SSN.
+            best = max((us, nl), key=lambda h: (h.share, h.variant == variant, h.variant == "NL"))
             return best if best.agrees() else _id_shaped(sample, category)
         case "passport":
             return _id_shaped(sample, category)
