@@ -17,7 +17,7 @@ from fauxdata.errors import FauxdataError, SpecError
 from fauxdata.scenarios import PACKS, load_scenario, qa_output, run_qa, simulate
 from fauxdata.scenarios.contract import CONTRACT, markdown
 from fauxdata.scenarios.mart import MART_CONTRACT, run_mart
-from fauxdata.scenarios.output import open_output, write_output
+from fauxdata.scenarios.output import open_output, write_output, write_scenario
 from fauxdata.scenarios.reconcile import attribution_mismatches, ledger_mismatches
 from fauxdata.scenarios.summary import summary
 
@@ -201,6 +201,21 @@ def test_same_seed_same_data_other_seed_other_data(packs: dict[str, tuple]) -> N
     )
     assert not tables["orders"].equals(other["orders"])
     assert not tables["customers"].equals(other["customers"])
+
+
+def test_block_size_does_not_change_the_data(tmp_path: Path) -> None:
+    scenario = load_scenario("product-recall", extra={"customers": 1_200})
+    whole = simulate(scenario)
+    blocked = simulate(scenario, block=250)
+    assert all(whole[t].equals(blocked[t]) for t in CONTRACT)
+    assert blocked["orders"]["order_id"].is_unique().all()
+    write_scenario(scenario, f"parquet:{tmp_path / 'spilled'}", block=250)
+    out = open_output(str(tmp_path / "spilled"))
+    try:
+        assert all(out.table(t).equals(whole[t]) for t in CONTRACT)
+    finally:
+        out.close()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["spilled"]
 
 
 def test_golden_summary_statistics(packs: dict[str, tuple]) -> None:

@@ -30,10 +30,10 @@ def run_scenario(
     Raises:
         FauxdataError: unknown pack, invalid overrides or an unwritable target.
     """
-    from fauxdata.scenarios.output import write_output
+    from fauxdata.scenarios.output import write_scenario
 
     scenario = load_scenario(name, sets=sets, files=files, extra=extra)
-    return write_output(simulate(scenario), scenario, to)
+    return write_scenario(scenario, to)
 
 
 def qa_output(

@@ -69,7 +69,7 @@ CONTRACT: dict[str, tuple[str, list[Column]]] = {
         ("net_amount", "decimal(12,2)", "gross_amount - discount_amount."),
     ]),
     "returns": ("Returned lines and their refunds.", [
-        ("return_id", "bigint", "Key, in return date order."),
+        ("return_id", "bigint", "Key, in line order."),
         ("line_id", "bigint", "FK order_lines; a line is returned at most once, whole."),
         ("order_id", "bigint", "FK orders."),
         ("customer_id", "bigint", "FK customers."),

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,6 +24,7 @@ from fauxdata.errors import FauxdataError, TargetError
 from fauxdata.manifest import FORMAT, package_versions
 from fauxdata.scenarios.contract import TABLES, schema
 from fauxdata.scenarios.params import Scenario, validate
+from fauxdata.scenarios.simulate import BLOCK, iter_blocks, simulate
 from fauxdata.sinks import open_sink
 from fauxdata.sinks.duckdb_types import duckdb_type, quote, sql_string
 from fauxdata.sinks.files import MANIFEST, DirectorySink
@@ -34,12 +37,43 @@ _FEW_VALUES = frozenset(
 )
 
 
+def write_scenario(scenario: Scenario, to: str, block: int = BLOCK) -> dict[str, Any]:
+    """Simulate and write block by block; returns the manifest.
+
+    With more than one block of customers, each block's frames are spilled to Parquet in
+    a temporary folder beside the target (the sinks take one table at a time) and then
+    streamed into the sink, so memory stays at about one block.
+
+    Raises:
+        TargetError: the target is a database or cannot be written.
+    """
+    if scenario.customers <= block:
+        return write_output(simulate(scenario, block), scenario, to)
+    parent = parse_target(to).path.parent
+    parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=parent, prefix=".fauxdata-spill-") as spill:
+        files: dict[str, list[Path]] = {name: [] for name in TABLES}
+        for i, tables in enumerate(iter_blocks(scenario, block)):
+            for name, frame in tables.items():
+                path = Path(spill) / f"{name}-{i:05d}.parquet"
+                frame.write_parquet(path, compression="lz4", statistics=False)
+                files[name].append(path)
+        blocks = {name: (pl.read_parquet(f) for f in paths) for name, paths in files.items()}
+        return _write(blocks, scenario, to)
+
+
 def write_output(tables: dict[str, pl.DataFrame], scenario: Scenario, to: str) -> dict[str, Any]:
     """Stage every table, then publish them and the manifest at once; returns the manifest.
 
     Raises:
         TargetError: the target is a database or cannot be written.
     """
+    return _write({name: [frame] for name, frame in tables.items()}, scenario, to)
+
+
+def _write(
+    blocks: dict[str, Iterable[pl.DataFrame]], scenario: Scenario, to: str
+) -> dict[str, Any]:
     target = parse_target(to)
     if target.format not in FORMATS:
         raise TargetError(
@@ -52,8 +86,8 @@ def write_output(tables: dict[str, pl.DataFrame], scenario: Scenario, to: str) -
     try:
         rows = {}
         for name in TABLES:
-            few = _FEW_VALUES & set(tables[name].columns)
-            rows[name] = sink.write_table(name, schema(name), [tables[name]], frozenset(few))
+            few = _FEW_VALUES & set(schema(name))
+            rows[name] = sink.write_table(name, schema(name), blocks[name], frozenset(few))
         manifest = {
             "fauxdata_manifest": FORMAT,
             "kind": "scenario",

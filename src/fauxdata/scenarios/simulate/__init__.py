@@ -1,70 +1,98 @@
-"""The simulation, one module per table family; ``simulate`` runs them in dependency order.
+"""The simulation, one module per table family, run block by block over customers.
 
-customers -> marketing touches -> orders (organic + click responses) -> lines -> returns
-(+ recall notices) -> loyalty (changes what orders pay) -> attribution. Every table is a
-pure function of the scenario parameters, seed included.
+Per block: customers -> marketing touches -> orders (organic + click responses) -> lines
+-> returns (+ recall notices) -> loyalty (changes what orders pay) -> attribution. Every
+draw is keyed by global customer, order, line or touch indices and every id continues
+from the previous blocks (``Offsets``), so the tables are a pure function of the scenario
+parameters, whatever the block size, and memory is bounded by one block.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from dataclasses import replace
+
 import numpy as np
 import polars as pl
 
+from fauxdata.scenarios.contract import TABLES
 from fauxdata.scenarios.params import Scenario
 from fauxdata.scenarios.simulate.attribution import attribute
-from fauxdata.scenarios.simulate.catalog import build_catalog
-from fauxdata.scenarios.simulate.common import dates, day_of, money, timestamps
+from fauxdata.scenarios.simulate.catalog import Catalog, build_catalog
+from fauxdata.scenarios.simulate.common import Offsets, dates, day_of, labels, money, timestamps
 from fauxdata.scenarios.simulate.customers import build_customers
 from fauxdata.scenarios.simulate.loyalty import simulate_loyalty
-from fauxdata.scenarios.simulate.touches import (
-    marketing_touches,
-    touches_frame,
-    with_notices,
-)
+from fauxdata.scenarios.simulate.touches import marketing_touches, touches_frame, with_notices
 from fauxdata.scenarios.simulate.transactions import (
     ORDER_CHANNELS,
     RETURN_REASONS,
+    SOURCES,
     simulate_lines,
     simulate_orders,
     simulate_returns,
 )
 
 Tables = dict[str, pl.DataFrame]
+BLOCK = 100_000
+"""Customers per block: about 1.5 GB of working memory at the baseline's rates."""
+CATALOG_TABLES = ("categories", "products", "stores")
 
 
-def simulate(scenario: Scenario) -> Tables:
+def simulate(scenario: Scenario, block: int = BLOCK) -> Tables:
     """Every table of the scenario as Polars frames, keyed by table name."""
+    parts: dict[str, list[pl.DataFrame]] = {}
+    for tables in iter_blocks(scenario, block):
+        for name, frame in tables.items():
+            parts.setdefault(name, []).append(frame)
+    return {name: pl.concat(parts[name], rechunk=True) for name in TABLES}
+
+
+def iter_blocks(scenario: Scenario, block: int = BLOCK) -> Iterator[Tables]:
+    """The catalog tables, then every per-customer table block by block (same names,
+    same column order, ids continuing across blocks)."""
     catalog = build_catalog(scenario)
-    customers = build_customers(scenario)
+    yield {"categories": catalog.categories, "products": catalog.products, "stores": catalog.stores}
+    offsets = Offsets()
+    for first in range(0, scenario.customers, block):
+        tables, offsets = _block(
+            scenario, catalog, first, min(first + block, scenario.customers), offsets
+        )
+        yield tables
+
+
+def _block(
+    scenario: Scenario, catalog: Catalog, first: int, stop: int, off: Offsets
+) -> tuple[Tables, Offsets]:
+    customers = build_customers(scenario, first, stop)
     touches = marketing_touches(scenario, customers)
-    orders = simulate_orders(scenario, customers, touches)
+    orders = simulate_orders(scenario, customers, touches, off.order)
     orders, lines = simulate_lines(scenario, catalog, orders)
-    returns = simulate_returns(scenario, orders, lines)
+    returns = simulate_returns(scenario, orders, lines, off.line)
     recall = scenario.recall
     if recall.product is not None and recall.date is not None:
         recalled = returns.line[returns.reason == RETURN_REASONS.index("recall")]
         buyers = orders.customer[lines.order[recalled]]
         touches = with_notices(
-            scenario, touches, buyers, day_of(scenario, recall.date) or 0.0, recall.product - 1
+            scenario, touches, first, buyers, day_of(scenario, recall.date) or 0.0
         )
-    touch_frame = touches_frame(scenario, touches)
-    loyalty = simulate_loyalty(scenario, customers, orders)
+    touch_frame = touches_frame(scenario, touches, first, off.touch)
+    loyalty = simulate_loyalty(scenario, customers, orders, off)
     net = orders.gross - orders.promo_discount - loyalty.loyalty_discount
-    promo_id = f"PROMO-{scenario.promo.start:%Y-%m}" if scenario.promo.start else None
-    order_at = timestamps(scenario, orders.day)
     n_orders = len(orders.day)
+    order_at = timestamps(scenario, orders.day)
+    promo_id = [f"PROMO-{scenario.promo.start:%Y-%m}" if scenario.promo.start else ""]
     order_frame = pl.DataFrame(
         {
-            "order_id": np.arange(1, n_orders + 1, dtype=np.int64),
-            "customer_id": orders.customer + 1,
+            "order_id": orders.row + 1,
+            "customer_id": orders.customer + first + 1,
             "store_id": orders.store,
-            "channel": np.asarray(ORDER_CHANNELS)[orders.channel],
+            "channel": labels(ORDER_CHANNELS, orders.channel),
             "ordered_at": order_at,
             "order_date": order_at.dt.date(),
-            "source": np.where(orders.response, "campaign_response", "organic"),
-            "promo_id": pl.Series([promo_id], dtype=pl.String)
-            .gather(np.zeros(n_orders, np.int64))
-            .set(pl.Series(~orders.promo), None),
+            "source": labels(SOURCES, orders.response.astype(np.int64)),
+            "promo_id": labels(promo_id, np.zeros(n_orders, np.int64)).set(
+                pl.Series(~orders.promo), None
+            ),
             "line_count": np.bincount(lines.order, minlength=n_orders).astype(np.int64),
             "gross_amount": pl.from_arrow(money(orders.gross)),
             "promo_discount": pl.from_arrow(money(orders.promo_discount)),
@@ -73,15 +101,15 @@ def simulate(scenario: Scenario) -> Tables:
         }
     )
     line_net = lines.gross - lines.discount
-    price = catalog.price_cents[lines.product]
+    n_lines = len(lines.order)
     line_frame = pl.DataFrame(
         {
-            "line_id": np.arange(1, len(lines.order) + 1, dtype=np.int64),
-            "order_id": lines.order + 1,
+            "line_id": np.arange(off.line + 1, off.line + n_lines + 1, dtype=np.int64),
+            "order_id": orders.row[lines.order] + 1,
             "product_id": lines.product + 1,
             "category_id": catalog.product_category[lines.product] + 1,
             "quantity": lines.quantity,
-            "list_price": pl.from_arrow(money(price)),
+            "list_price": pl.from_arrow(money(catalog.price_cents[lines.product])),
             "unit_price": pl.from_arrow(
                 money(np.round(lines.gross / lines.quantity).astype(np.int64))
             ),
@@ -90,32 +118,31 @@ def simulate(scenario: Scenario) -> Tables:
             "net_amount": pl.from_arrow(money(line_net)),
         }
     )
-    r_line = returns.line
-    return_frame = (
-        pl.DataFrame(
-            {
-                "return_id": np.arange(1, len(r_line) + 1, dtype=np.int64),
-                "line_id": r_line + 1,
-                "order_id": lines.order[r_line] + 1,
-                "customer_id": orders.customer[lines.order[r_line]] + 1,
-                "product_id": lines.product[r_line] + 1,
-                "returned_on": dates(scenario, returns.day),
-                "quantity": lines.quantity[r_line],
-                "refund_amount": pl.from_arrow(money(line_net[r_line])),
-                "reason": np.asarray(RETURN_REASONS)[returns.reason],
-            }
-        )
-        .sort("returned_on", "line_id")
-        .with_columns(pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias("return_id"))
+    r = returns.line
+    return_frame = pl.DataFrame(
+        {
+            "return_id": np.arange(off.ret + 1, off.ret + len(r) + 1, dtype=np.int64),
+            "line_id": r + off.line + 1,
+            "order_id": orders.row[lines.order[r]] + 1,
+            "customer_id": orders.customer[lines.order[r]] + first + 1,
+            "product_id": lines.product[r] + 1,
+            "returned_on": dates(scenario, returns.day),
+            "quantity": lines.quantity[r],
+            "refund_amount": pl.from_arrow(money(line_net[r])),
+            "reason": labels(RETURN_REASONS, returns.reason),
+        }
     )
     attribution = attribute(
-        scenario, touches, touch_frame["campaign_id"], orders.customer, orders.day, net
+        scenario,
+        touches,
+        touch_frame["campaign_id"],
+        replace(off, customer=first),
+        orders.customer,
+        orders.day,
+        net,
     )
-    return {
+    tables = {
         "customers": customers.frame,
-        "categories": catalog.categories,
-        "products": catalog.products,
-        "stores": catalog.stores,
         "orders": order_frame,
         "order_lines": line_frame,
         "returns": return_frame,
@@ -124,3 +151,13 @@ def simulate(scenario: Scenario) -> Tables:
         "points_ledger": loyalty.ledger,
         "attribution": attribution,
     }
+    after = Offsets(
+        customer=stop,
+        order=off.order + n_orders,
+        line=off.line + n_lines,
+        touch=off.touch + len(touches),
+        account=off.account + loyalty.accounts.height,
+        entry=off.entry + loyalty.ledger.height,
+        ret=off.ret + len(r),
+    )
+    return tables, after

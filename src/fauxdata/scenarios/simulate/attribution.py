@@ -14,8 +14,8 @@ import numpy as np
 import polars as pl
 
 from fauxdata.scenarios.params import Scenario
-from fauxdata.scenarios.simulate.common import I64, allocate_cents, money
-from fauxdata.scenarios.simulate.touches import CHANNELS, PREFIX, Touches
+from fauxdata.scenarios.simulate.common import I64, Offsets, allocate_cents, labels, money
+from fauxdata.scenarios.simulate.touches import CHANNELS, Touches
 
 MODELS = ("first_touch", "last_touch", "linear", "time_decay")
 
@@ -24,11 +24,13 @@ def attribute(
     scenario: Scenario,
     touches: Touches,
     touch_campaign: pl.Series,
+    offsets: Offsets,
     order_customer: I64,
     order_day: np.ndarray,
     revenue: I64,
 ) -> pl.DataFrame:
-    """One row per (order, touch on its path); touch ids are touch row index + 1."""
+    """One row per (order, touch on its path) for a block of customers; order and touch
+    ids continue from ``offsets``."""
     cfg = scenario.marketing
     engaged = np.flatnonzero((touches.opened | touches.clicked) & ~touches.notice)
     span = float(order_day.max() if len(order_day) else 0.0) + cfg.lookback_days + 2.0
@@ -57,30 +59,28 @@ def attribute(
     credit["time_decay"] = (
         decay / np.bincount(order, weights=decay, minlength=len(order_day))[order]
     )
-    channel = np.where(
-        direct, "direct", np.asarray(CHANNELS)[touches.channel[np.maximum(touch, 0)]]
-    )
-    campaign = (
-        touch_campaign.gather(np.maximum(touch, 0)).set(pl.Series(direct), None)
-        if len(touch_campaign)
-        else pl.Series([None] * len(order), dtype=pl.String)
-    )
+    code = np.where(direct, len(CHANNELS), touches.channel[np.maximum(touch, 0)])
+    campaign = touch_campaign.gather(np.maximum(touch, 0)) if len(touch_campaign) else None
     columns: dict[str, object] = {
-        "order_id": order + 1,
-        "customer_id": order_customer[order] + 1,
-        "touch_id": pl.Series(touch + 1).set(pl.Series(direct), None),
-        "channel": channel,
-        "campaign_id": campaign,
+        "order_id": order + offsets.order + 1,
+        "customer_id": order_customer[order] + offsets.customer + 1,
+        "touch_id": pl.Series(touch + offsets.touch + 1).set(pl.Series(direct), None),
+        "channel": labels((*CHANNELS, "direct"), code),
+        "campaign_id": pl.Series([None] * len(order), dtype=pl.String)
+        if campaign is None
+        else campaign.set(pl.Series(direct), None),
         "position": pos + 1,
         "path_length": n,
     }
     for model in MODELS:
         columns[f"credit_{model}"] = credit[model]
     for model in MODELS:
-        columns[f"revenue_{model}"] = pl.from_arrow(
-            money(allocate_cents(order, credit[model], revenue))
-        )
+        if model in ("first_touch", "last_touch"):  # credits are 0 or 1: exact already
+            split = revenue[order] * credit[model].astype(np.int64)
+        else:
+            split = allocate_cents(order, pos, credit[model], revenue)
+        columns[f"revenue_{model}"] = pl.from_arrow(money(split))
     return pl.DataFrame(columns)
 
 
-__all__ = ["MODELS", "PREFIX", "attribute"]
+__all__ = ["MODELS", "attribute"]

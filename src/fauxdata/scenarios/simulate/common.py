@@ -7,12 +7,13 @@ pure function of (seed, scenario parameters, table) and needs no per-row Python.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 import polars as pl
 import pyarrow as pa
-from scipy import special, stats
+from scipy import special
 
 from fauxdata.engine.rng import Stream
 from fauxdata.scenarios.params import Scenario
@@ -25,6 +26,20 @@ DAYS_PER_MONTH = 30.4375
 SLOT = 4096
 """Row keys of per-customer events are ``customer * SLOT + k``: a customer's k-th draw does
 not move when another customer has more or fewer events."""
+
+
+@dataclass(frozen=True)
+class Offsets:
+    """Rows made by earlier customer blocks, per table: ids and row keys of a block
+    continue from them, so the data do not depend on the block size."""
+
+    customer: int = 0
+    order: int = 0
+    line: int = 0
+    touch: int = 0
+    account: int = 0
+    entry: int = 0
+    ret: int = 0
 
 
 def stream(scenario: Scenario, table: str, purpose: str) -> Stream:
@@ -43,10 +58,28 @@ def exponential(s: Stream, rows: npt.ArrayLike) -> F64:
 
 
 def poisson(s: Stream, rows: npt.ArrayLike, mean: npt.ArrayLike) -> I64:
-    """Poisson draws by inverse CDF; zero where the mean is zero."""
-    mu = np.asarray(mean, dtype=np.float64)
-    out = stats.poisson.ppf(s.uniform_open(rows), np.maximum(mu, 1e-12))
-    return np.where(mu > 0, out, 0).astype(np.int64)
+    """Poisson draws by inverse CDF (one uniform per row), zero where the mean is zero.
+
+    The CDF is accumulated term by term over the rows still below their uniform, so the
+    cost is about ``rows x mean`` vector operations and no per-row Python; means above
+    500 use the normal approximation (the pmf underflows there)."""
+    u = s.uniform_open(rows)
+    mu = np.broadcast_to(np.asarray(mean, dtype=np.float64), u.shape).copy()
+    out = np.zeros(len(u), dtype=np.int64)
+    big = mu > 500
+    if big.any():
+        out[big] = np.maximum(np.round(mu[big] + np.sqrt(mu[big]) * special.ndtri(u[big])), 0)
+    p = np.exp(-np.where(big, 0.0, mu))
+    cdf = p.copy()
+    active = np.flatnonzero(~big & (mu > 0) & (u > cdf))
+    k = 0
+    while active.size:
+        k += 1
+        p[active] *= mu[active] / k
+        cdf[active] += p[active]
+        out[active] = k
+        active = active[(u[active] > cdf[active]) & (p[active] > 0)]
+    return out
 
 
 def categorical(s: Stream, rows: npt.ArrayLike, weights: npt.ArrayLike) -> I64:
@@ -69,21 +102,23 @@ def group_sum(groups: I64, values: npt.ArrayLike, size: int) -> npt.NDArray[np.f
     return np.bincount(groups, weights=np.asarray(values, dtype=np.float64), minlength=size)
 
 
-def allocate_cents(groups: I64, weights: F64, totals: I64) -> I64:
+def allocate_cents(groups: I64, rank: I64, weights: F64, totals: I64) -> I64:
     """Split each group's integer total over its rows in proportion to ``weights`` so the
-    parts sum to the total exactly (largest remainder), which is what makes attributed
-    revenue and line amounts reconcile to the cent."""
+    parts sum to the total exactly: each part is the floor of its share and the leftover
+    cents (fewer than the group's rows) go one each to its first rows by ``rank``. This
+    is what makes line amounts and attributed revenue reconcile to the cent."""
     size = len(totals)
     wsum = group_sum(groups, weights, size)
-    raw = totals[groups] * (weights / np.where(wsum > 0, wsum, 1.0)[groups])
-    floor = np.floor(raw).astype(np.int64)
+    share = weights / np.where(wsum > 0, wsum, 1.0)[groups]
+    floor = np.floor(totals[groups] * share).astype(np.int64)
     remainder = totals - np.bincount(groups, weights=floor, minlength=size).astype(np.int64)
-    order = np.lexsort((-(raw - floor), groups))
-    counts = np.bincount(groups, minlength=size)
-    starts = np.cumsum(counts) - counts
-    rank = np.empty(len(groups), dtype=np.int64)
-    rank[order] = np.arange(len(groups)) - starts[groups[order]]
     return floor + (rank < remainder[groups]).astype(np.int64)
+
+
+def labels(names: list[str] | tuple[str, ...], codes: npt.ArrayLike) -> pl.Series:
+    """A string column from small-integer codes (a gather, far cheaper than building
+    Python or NumPy strings per row)."""
+    return pl.Series(list(names), dtype=pl.String).gather(np.asarray(codes, dtype=np.int64))
 
 
 def total_days(scenario: Scenario) -> int:
@@ -94,6 +129,16 @@ def total_days(scenario: Scenario) -> int:
 def day_of(scenario: Scenario, date: dt.date | None) -> float | None:
     """A date as days since the start of the range (None stays None)."""
     return None if date is None else float((date - scenario.start).days)
+
+
+def month_labels(scenario: Scenario) -> list[str]:
+    """``YYYY-MM`` of every month the range touches."""
+    first = dt.date(scenario.start.year, scenario.start.month, 1)
+    out = []
+    for m in range(scenario.months):
+        y, mo = divmod(first.month - 1 + m, 12)
+        out.append(f"{first.year + y:04d}-{mo + 1:02d}")
+    return out
 
 
 def month_start_days(scenario: Scenario, months: int) -> I64:

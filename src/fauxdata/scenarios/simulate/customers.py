@@ -22,6 +22,7 @@ from fauxdata.scenarios.simulate.common import (
     categorical,
     dates,
     exponential,
+    labels,
     month_start_days,
     stream,
     total_days,
@@ -30,8 +31,10 @@ from fauxdata.scenarios.simulate.common import (
 
 @dataclass(frozen=True)
 class Customers:
-    """The customers table and the arrays the rest of the simulation reads."""
+    """One block of customers (global indices ``first .. first + len - 1``) as the
+    table and the arrays the rest of the simulation reads, indexed locally."""
 
+    first: int
     frame: pl.DataFrame
     segment: I64
     acquired: F64
@@ -39,6 +42,9 @@ class Customers:
     """Fractional day of churn; may lie beyond the end of the range."""
     home_store: I64
     member: B
+
+    def __len__(self) -> int:
+        return len(self.segment)
 
 
 def hazard(scenario: Scenario, segment: I64, cohort: pl.Series | list[str]) -> F64:
@@ -50,10 +56,10 @@ def hazard(scenario: Scenario, segment: I64, cohort: pl.Series | list[str]) -> F
     return np.asarray(1 - (1 - scenario.churn.monthly_hazard) ** mult, dtype=np.float64)
 
 
-def build_customers(scenario: Scenario) -> Customers:
-    """Acquisition spread uniformly over the first ``acquisition.last_month`` months."""
-    n = scenario.customers
-    idx = np.arange(n, dtype=np.int64)
+def build_customers(scenario: Scenario, first: int, stop: int) -> Customers:
+    """Customers ``first .. stop - 1``, acquired uniformly over the first
+    ``acquisition.last_month`` months."""
+    idx = np.arange(first, stop, dtype=np.int64)
     segments = list(scenario.segments.values())
     segment = categorical(
         stream(scenario, "customers", "segment"), idx, [s.share for s in segments]
@@ -67,14 +73,10 @@ def build_customers(scenario: Scenario) -> Customers:
     h = hazard(scenario, segment, cohort)
     lifetime_months = exponential(stream(scenario, "customers", "lifetime"), idx) / -np.log1p(-h)
     churn = acquired + lifetime_months * DAYS_PER_MONTH
-    channels = list(scenario.acquisition.channels)
-    channel = categorical(
-        stream(scenario, "customers", "channel"), idx, list(scenario.acquisition.channels.values())
-    )
-    home = (
-        stream(scenario, "customers", "home_store").below(idx, scenario.channels.physical_stores)
-        + 3
-    )
+    shares = scenario.acquisition.channels
+    channel = categorical(stream(scenario, "customers", "channel"), idx, list(shares.values()))
+    stores = scenario.channels.physical_stores
+    home = stream(scenario, "customers", "home_store").below(idx, stores) + 3
     enroll = np.asarray([s.enroll_rate for s in segments])[segment]
     member = stream(scenario, "customers", "enrolled").uniform(idx) < enroll
     end = total_days(scenario)
@@ -83,11 +85,11 @@ def build_customers(scenario: Scenario) -> Customers:
             "customer_id": idx + 1,
             "acquired_on": acq_dates,
             "cohort_month": acq_dates.dt.truncate("1mo"),
-            "acquisition_channel": np.asarray(channels)[channel],
-            "segment": np.asarray(list(scenario.segments))[segment],
+            "acquisition_channel": labels(list(shares), channel),
+            "segment": labels(list(scenario.segments), segment),
             "home_store_id": home,
             "loyalty_member": member,
             "churned_on": dates(scenario, churn).set(pl.Series(churn >= end), None),
         }
     )
-    return Customers(frame, segment, acquired, churn, home, member)
+    return Customers(first, frame, segment, acquired, churn, home, member)

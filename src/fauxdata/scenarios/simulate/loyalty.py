@@ -25,7 +25,9 @@ from fauxdata.scenarios.params import Scenario
 from fauxdata.scenarios.simulate.common import (
     DAYS_PER_MONTH,
     I64,
+    Offsets,
     dates,
+    labels,
     promo_window,
     stream,
     timestamps,
@@ -46,7 +48,9 @@ class Loyalty:
     """Cents off each order paid with points (0 for non-members)."""
 
 
-def simulate_loyalty(scenario: Scenario, customers: Customers, orders: Orders) -> Loyalty:
+def simulate_loyalty(
+    scenario: Scenario, customers: Customers, orders: Orders, offsets: Offsets
+) -> Loyalty:
     """Run the ledger over every member's orders in time order."""
     cfg = scenario.loyalty
     n_orders = len(orders.day)
@@ -56,7 +60,7 @@ def simulate_loyalty(scenario: Scenario, customers: Customers, orders: Orders) -
     rank = np.arange(len(cust)) - starts
     by_rank = member_orders[np.argsort(rank, kind="stable")]
     bounds = np.searchsorted(np.sort(rank), np.arange(rank.max() + 2 if len(rank) else 1))
-    n_cust = scenario.customers
+    n_cust = len(customers)
     balance = np.zeros(n_cust, np.int64)
     last = customers.acquired.copy()
     spend = np.zeros(n_cust, np.int64)
@@ -91,7 +95,7 @@ def simulate_loyalty(scenario: Scenario, customers: Customers, orders: Orders) -
         blocks = np.minimum(balance[c] // cfg.redeem_block, net // block_cents)
         redeem = (
             (balance[c] >= cfg.redeem_threshold)
-            & (u_redeem.uniform(o) < np.minimum(p, 1.0))
+            & (u_redeem.uniform(orders.row[o]) < np.minimum(p, 1.0))
             & (blocks > 0)
         )
         points = np.where(redeem, blocks * cfg.redeem_block, 0)
@@ -116,10 +120,10 @@ def simulate_loyalty(scenario: Scenario, customers: Customers, orders: Orders) -
     stale = end - last[members] > expiry_days
     expire(members[stale], last[members[stale]] + expiry_days)
     account = np.zeros(n_cust, np.int64)
-    account[members] = np.arange(1, len(members) + 1)
+    account[members] = np.arange(offsets.account + 1, offsets.account + len(members) + 1)
     return Loyalty(
         _accounts(scenario, customers, members, account, tier, since, entries, balance),
-        _ledger(scenario, account, entries),
+        _ledger(scenario, customers.first, offsets.entry, account, orders.row, entries),
         discount,
     )
 
@@ -134,7 +138,7 @@ def _accounts(
     entries: list[tuple[I64, np.ndarray, I64, I64, I64]],
     balance: I64,
 ) -> pl.DataFrame:
-    n = scenario.customers
+    n = len(customers)
     kind = np.concatenate([e[2] for e in entries]) if entries else np.zeros(0, np.int64)
     who = np.concatenate([e[0] for e in entries]) if entries else np.zeros(0, np.int64)
     pts = np.concatenate([e[3] for e in entries]) if entries else np.zeros(0, np.int64)
@@ -145,9 +149,9 @@ def _accounts(
     return pl.DataFrame(
         {
             "account_id": account[members],
-            "customer_id": members + 1,
+            "customer_id": members + customers.first + 1,
             "enrolled_on": dates(scenario, customers.acquired[members]),
-            "tier": np.asarray(TIERS)[tier[members]],
+            "tier": labels(TIERS, tier[members]),
             "silver_since": dates(scenario, np.nan_to_num(since[members, 1])).set(
                 pl.Series(np.isnan(since[members, 1])), None
             ),
@@ -163,7 +167,12 @@ def _accounts(
 
 
 def _ledger(
-    scenario: Scenario, account: I64, entries: list[tuple[I64, np.ndarray, I64, I64, I64]]
+    scenario: Scenario,
+    first: int,
+    offset: int,
+    account: I64,
+    order_row: I64,
+    entries: list[tuple[I64, np.ndarray, I64, I64, I64]],
 ) -> pl.DataFrame:
     cat = [np.concatenate([e[i] for e in entries]) if entries else np.zeros(0) for i in range(5)]
     who, day, kind, pts, order = (
@@ -177,12 +186,14 @@ def _ledger(
     who, day, kind, pts, order = who[sort], day[sort], kind[sort], pts[sort], order[sort]
     return pl.DataFrame(
         {
-            "entry_id": np.arange(1, len(who) + 1, dtype=np.int64),
-            "customer_id": who + 1,
+            "entry_id": np.arange(offset + 1, offset + len(who) + 1, dtype=np.int64),
+            "customer_id": who + first + 1,
             "account_id": account[who],
             "entry_at": timestamps(scenario, day),
-            "kind": np.asarray(KINDS)[kind],
+            "kind": labels(KINDS, kind),
             "points": pts,
-            "order_id": pl.Series(order + 1).set(pl.Series(order < 0), None),
+            "order_id": pl.Series(order_row[np.maximum(order, 0)] + 1).set(
+                pl.Series(order < 0), None
+            ),
         }
     )

@@ -10,7 +10,7 @@ gives attribution a real signal to find.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 import polars as pl
@@ -23,6 +23,9 @@ from fauxdata.scenarios.simulate.common import (
     SLOT,
     B,
     expand,
+    labels,
+    month_labels,
+    month_start_days,
     poisson,
     stream,
     timestamps,
@@ -32,11 +35,15 @@ from fauxdata.scenarios.simulate.customers import Customers
 
 CHANNELS = ("email", "sms", "paid_search", "social", "display")
 PREFIX = {"email": "EM", "sms": "SM", "paid_search": "PS", "social": "SO", "display": "DI"}
+KINDS = ("marketing", "recall_notice")
+_NOTICE = 7
+"""The channel slot of notices in ``key`` (channels use 0..4)."""
 
 
 @dataclass(frozen=True)
 class Touches:
-    """Touches sorted by (customer, time); ``customer`` is the 0-based customer index."""
+    """A block's touches sorted by (customer, time); ``customer`` is the block-local
+    customer index; ``key`` is a stable per-touch row key for later draws."""
 
     customer: I64
     day: F64
@@ -44,12 +51,18 @@ class Touches:
     opened: B
     clicked: B
     notice: B
-    """Service touches (recall notices) rather than marketing."""
-    product: I64
-    """Recalled product index for notices, -1 for marketing."""
+    key: I64
 
     def take(self, order: I64) -> Touches:
-        return Touches(*(getattr(self, f)[order] for f in Touches.__dataclass_fields__))
+        return Touches(*(getattr(self, f.name)[order] for f in fields(Touches)))
+
+    def __len__(self) -> int:
+        return len(self.day)
+
+
+def _sorted(t: Touches) -> Touches:
+    span = float(t.day.max() + 1.0) if len(t) else 1.0
+    return t.take(np.argsort(t.customer * span + t.day, kind="stable"))
 
 
 def marketing_touches(scenario: Scenario, customers: Customers) -> Touches:
@@ -57,96 +70,93 @@ def marketing_touches(scenario: Scenario, customers: Customers) -> Touches:
     end = float(total_days(scenario))
     stop = np.minimum(customers.churn, end)
     active = np.maximum(stop - customers.acquired, 0.0) / DAYS_PER_MONTH
-    idx = np.arange(scenario.customers, dtype=np.int64)
-    parts: list[tuple[I64, F64, I64, B, B]] = []
+    idx = np.arange(customers.first, customers.first + len(customers), dtype=np.int64)
+    parts: list[Touches] = []
     for ch, name in enumerate(CHANNELS):
         cfg = scenario.marketing.channels.get(name)  # type: ignore[call-overload]
         if cfg is None or cfg.touches_per_month == 0:
             continue
+        mean = active * cfg.touches_per_month
         counts = np.minimum(
-            poisson(
-                stream(scenario, "touches", f"{name}.count"), idx, active * cfg.touches_per_month
-            ),
-            SLOT - 1,
+            poisson(stream(scenario, "touches", f"{name}.count"), idx, mean), SLOT - 1
         )
         cust, k = expand(counts)
-        rows = cust * SLOT + k
-        day = (
-            customers.acquired[cust]
-            + stream(scenario, "touches", f"{name}.time").uniform(rows)
-            * (stop - customers.acquired)[cust]
-        )
+        rows = (cust + customers.first) * SLOT + k
+        u = stream(scenario, "touches", f"{name}.time").uniform(rows)
+        day = customers.acquired[cust] + u * (stop - customers.acquired)[cust]
         opened = stream(scenario, "touches", f"{name}.open").uniform(rows) < cfg.open_rate
-        clicked = opened & (
-            stream(scenario, "touches", f"{name}.click").uniform(rows) < cfg.click_rate
+        clicks = stream(scenario, "touches", f"{name}.click").uniform(rows) < cfg.click_rate
+        n = len(cust)
+        parts.append(
+            Touches(
+                cust, day, np.full(n, ch), opened, opened & clicks, np.zeros(n, bool), rows * 8 + ch
+            )
         )
-        parts.append((cust, day, np.full(len(cust), ch, dtype=np.int64), opened, clicked))
-    cust = np.concatenate([p[0] for p in parts]) if parts else np.zeros(0, np.int64)
-    day = np.concatenate([p[1] for p in parts]) if parts else np.zeros(0)
-    channel = np.concatenate([p[2] for p in parts]) if parts else np.zeros(0, np.int64)
-    opened = np.concatenate([p[3] for p in parts]) if parts else np.zeros(0, bool)
-    clicked = np.concatenate([p[4] for p in parts]) if parts else np.zeros(0, bool)
-    touches = Touches(
-        cust, day, channel, opened, clicked, np.zeros(len(cust), bool), np.full(len(cust), -1)
+    if not parts:
+        z = np.zeros(0, np.int64)
+        return Touches(z, z.astype(float), z, z.astype(bool), z.astype(bool), z.astype(bool), z)
+    merged = Touches(
+        *(np.concatenate([getattr(p, f.name) for p in parts]) for f in fields(Touches))
     )
-    return touches.take(np.lexsort((day, cust)))
+    return _sorted(merged)
 
 
 def with_notices(
-    scenario: Scenario, touches: Touches, customer: I64, day: float, product: int
+    scenario: Scenario, touches: Touches, first: int, customer: I64, day: float
 ) -> Touches:
     """Add one recall notice (an email service touch) per affected customer, sorted in."""
     who = np.unique(customer)
-    rows = who * SLOT
-    opened = (
-        stream(scenario, "touches", "notice.open").uniform(rows)
-        < scenario.marketing.channels["email"].open_rate
-    )
+    key = (who + first) * SLOT * 8 + _NOTICE
+    open_rate = scenario.marketing.channels["email"].open_rate
+    opened = stream(scenario, "touches", "notice.open").uniform(key) < open_rate
+    n = len(who)
     notices = Touches(
         who,
-        np.full(len(who), day + 0.375),  # 09:00 the day after the recall
-        np.zeros(len(who), np.int64),
+        np.full(n, day + 0.375),
+        np.zeros(n, np.int64),
         opened,
-        np.zeros(len(who), bool),
-        np.ones(len(who), bool),
-        np.full(len(who), product, np.int64),
+        np.zeros(n, bool),
+        np.ones(n, bool),
+        key,
     )
     merged = Touches(
         *(
-            np.concatenate([getattr(touches, f), getattr(notices, f)])
-            for f in Touches.__dataclass_fields__
+            np.concatenate([getattr(touches, f.name), getattr(notices, f.name)])
+            for f in fields(Touches)
         )
     )
-    return merged.take(np.lexsort((merged.day, merged.customer)))
+    return _sorted(merged)
 
 
-def touches_frame(scenario: Scenario, touches: Touches) -> pl.DataFrame:
-    """The ``touches`` table; ``touch_id`` is the row's rank in (customer, time) order."""
-    at = timestamps(scenario, touches.day)
-    prefix = pl.Series(np.asarray([PREFIX[c] for c in CHANNELS])[touches.channel])
-    campaign = pl.DataFrame({"p": prefix, "m": at.dt.strftime("%Y-%m")}).select(
-        pl.concat_str("p", pl.lit("-"), "m")
-    )
-    notice_campaign = pl.Series(
-        [f"RECALL-{p + 1}" for p in np.unique(touches.product[touches.notice])]
-    )
-    frame = pl.DataFrame(
+def campaigns(scenario: Scenario) -> list[str]:
+    """Every campaign id: one per channel and month, then the recall campaign if any."""
+    months = month_labels(scenario)
+    names = [f"{PREFIX[c]}-{m}" for c in CHANNELS for m in months]
+    if scenario.recall.product is not None:
+        names.append(f"RECALL-{scenario.recall.product}")
+    return names
+
+
+def campaign_codes(scenario: Scenario, touches: Touches) -> I64:
+    """Index into ``campaigns`` for each touch."""
+    starts = month_start_days(scenario, scenario.months)
+    month = np.searchsorted(starts, np.floor(touches.day), side="right") - 1
+    months = len(starts) - 1
+    code = touches.channel * months + np.clip(month, 0, months - 1)
+    return np.where(touches.notice, len(CHANNELS) * months, code)
+
+
+def touches_frame(scenario: Scenario, touches: Touches, first: int, offset: int) -> pl.DataFrame:
+    """The ``touches`` table for a block; ids continue from ``offset``."""
+    return pl.DataFrame(
         {
-            "touch_id": np.arange(1, len(touches.day) + 1, dtype=np.int64),
-            "customer_id": touches.customer + 1,
-            "touched_at": at,
-            "channel": np.asarray(CHANNELS)[touches.channel],
-            "campaign_id": campaign.to_series(),
-            "kind": np.where(touches.notice, "recall_notice", "marketing"),
+            "touch_id": np.arange(offset + 1, offset + len(touches) + 1, dtype=np.int64),
+            "customer_id": touches.customer + first + 1,
+            "touched_at": timestamps(scenario, touches.day),
+            "channel": labels(CHANNELS, touches.channel),
+            "campaign_id": labels(campaigns(scenario), campaign_codes(scenario, touches)),
+            "kind": labels(KINDS, touches.notice.astype(np.int64)),
             "opened": touches.opened,
             "clicked": touches.clicked,
         }
     )
-    if len(notice_campaign):
-        frame = frame.with_columns(
-            pl.when(pl.col("kind") == "recall_notice")
-            .then(pl.lit(notice_campaign[0]))
-            .otherwise(pl.col("campaign_id"))
-            .alias("campaign_id")
-        )
-    return frame

@@ -10,7 +10,7 @@ KS-test spend against exactly what the parameters declare.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -38,12 +38,15 @@ from fauxdata.scenarios.simulate.customers import Customers
 from fauxdata.scenarios.simulate.touches import Touches
 
 ORDER_CHANNELS = ("online", "store", "app")
+SOURCES = ("organic", "campaign_response")
+RETURN_REASONS = ("changed_mind", "defect", "recall")
 MAX_LINES = 64
 
 
 @dataclass(frozen=True)
 class Orders:
-    """Orders sorted by (customer, time); amounts in integer cents."""
+    """A block's orders sorted by (customer, time); amounts in integer cents; ``row`` is
+    the global order index (order_id - 1) that keys later draws."""
 
     customer: I64
     segment: I64
@@ -54,11 +57,13 @@ class Orders:
     promo: B
     gross: I64
     promo_discount: I64
+    row: I64
 
 
 @dataclass(frozen=True)
 class Lines:
     order: I64
+    """Block-local order index."""
     product: I64
     quantity: I64
     gross: I64
@@ -68,14 +73,14 @@ class Lines:
 @dataclass(frozen=True)
 class Returns:
     line: I64
+    """Block-local line index."""
     day: F64
     reason: I64
 
 
-RETURN_REASONS = ("changed_mind", "defect", "recall")
-
-
-def simulate_orders(scenario: Scenario, customers: Customers, touches: Touches) -> Orders:
+def simulate_orders(
+    scenario: Scenario, customers: Customers, touches: Touches, offset: int
+) -> Orders:
     """Organic orders by thinning plus response orders from clicks."""
     end = float(total_days(scenario))
     mult = daily_multiplier(scenario)
@@ -83,93 +88,78 @@ def simulate_orders(scenario: Scenario, customers: Customers, touches: Touches) 
     segs = list(scenario.segments.values())
     rate = np.asarray([s.orders_per_month for s in segs])[customers.segment] / DAYS_PER_MONTH
     window = np.maximum(end - customers.acquired, 0.0)
-    idx = np.arange(scenario.customers, dtype=np.int64)
-    counts = np.minimum(
-        poisson(stream(scenario, "orders", "candidates"), idx, rate * peak * window), SLOT - 1
-    )
-    cust, k = expand(counts)
-    rows = cust * SLOT + k
+    idx = np.arange(customers.first, customers.first + len(customers), dtype=np.int64)
+    counts = poisson(stream(scenario, "orders", "candidates"), idx, rate * peak * window)
+    cust, k = expand(np.minimum(counts, SLOT - 1))
+    rows = (cust + customers.first) * SLOT + k
     day = customers.acquired[cust] + stream(scenario, "orders", "time").uniform(rows) * window[cust]
-    keep = (
-        stream(scenario, "orders", "accept").uniform(rows) * peak
-        < mult[np.minimum(day.astype(np.int64), len(mult) - 1)]
+    u = stream(scenario, "orders", "accept").uniform(rows) * peak
+    keep = (u < mult[np.minimum(day.astype(np.int64), len(mult) - 1)]) & (
+        day < customers.churn[cust]
     )
-    keep &= day < customers.churn[cust]
     cust, day = cust[keep], day[keep]
     clicks = np.flatnonzero(touches.clicked)
-    respond = (
-        stream(scenario, "orders", "response").uniform(clicks) < scenario.marketing.response_rate
-    )
-    clicks = clicks[respond]
-    r_day = (
-        touches.day[clicks]
-        + stream(scenario, "orders", "response_delay").uniform(clicks)
-        * scenario.marketing.response_days
-    )
+    key = touches.key[clicks]
+    clicks = clicks[
+        stream(scenario, "orders", "response").uniform(key) < scenario.marketing.response_rate
+    ]
+    delay = stream(scenario, "orders", "response_delay").uniform(touches.key[clicks])
+    r_day = touches.day[clicks] + delay * scenario.marketing.response_days
     r_cust = touches.customer[clicks]
     live = (r_day < end) & (r_day < customers.churn[r_cust])
     cust = np.concatenate([cust, r_cust[live]])
     day = np.concatenate([day, r_day[live]])
-    response = np.concatenate([np.zeros(keep.sum(), bool), np.ones(live.sum(), bool)])
-    order = np.lexsort((day, cust))
+    response = np.concatenate([np.zeros(len(day) - live.sum(), bool), np.ones(live.sum(), bool)])
+    order = np.argsort(cust * (end + 1.0) + day, kind="stable")
     cust, day, response = cust[order], day[order], response[order]
-    n = np.arange(len(cust), dtype=np.int64)
-    channel = categorical(
-        stream(scenario, "orders", "channel"), n, list(scenario.channels.shares.values())
-    )
-    names = list(scenario.channels.shares)
-    code = np.asarray([ORDER_CHANNELS.index(c) for c in names])[channel]
+    n = np.arange(offset, offset + len(cust), dtype=np.int64)
+    shares = list(scenario.channels.shares.values())
+    channel = categorical(stream(scenario, "orders", "channel"), n, shares)
+    code = np.asarray([ORDER_CHANNELS.index(c) for c in scenario.channels.shares])[channel]
     store = np.where(code == 0, 1, np.where(code == 2, 2, customers.home_store[cust]))
-    median = np.asarray([s.order_value_median for s in segs])[customers.segment[cust]]
-    sigma = np.asarray([s.order_value_sigma for s in segs])[customers.segment[cust]]
+    seg = customers.segment[cust]
+    median = np.asarray([s.order_value_median for s in segs])[seg]
+    sigma = np.asarray([s.order_value_sigma for s in segs])[seg]
     value = median * np.exp(sigma * normal(stream(scenario, "orders", "value"), n))
     gross = np.maximum(np.round(value * 100), 1).astype(np.int64)
     win = promo_window(scenario)
     promo = (day >= win[0]) & (day < win[1]) if win else np.zeros(len(day), bool)
-    return Orders(
-        cust,
-        customers.segment[cust],
-        day,
-        response,
-        code,
-        store,
-        promo,
-        gross,
-        np.zeros(len(day), np.int64),
-    )
+    zero = np.zeros(len(day), np.int64)
+    return Orders(cust, seg, day, response, code, store, promo, gross, zero, n)
 
 
 def simulate_lines(scenario: Scenario, catalog: Catalog, orders: Orders) -> tuple[Orders, Lines]:
     """Split each order's gross over 1 + Poisson(lines - 1) lines; promo discount per line."""
     segs = list(scenario.segments.values())
-    n = np.arange(len(orders.day), dtype=np.int64)
     mean_lines = np.asarray([s.lines_per_order for s in segs])[orders.segment]
-    extra = poisson(stream(scenario, "order_lines", "count"), n, mean_lines - 1)
+    extra = poisson(stream(scenario, "order_lines", "count"), orders.row, mean_lines - 1)
     counts = np.minimum(1 + extra, np.minimum(orders.gross, MAX_LINES))
     order, k = expand(counts)
-    rows = order * MAX_LINES + k
+    rows = orders.row[order] * MAX_LINES + k
     share = exponential(stream(scenario, "order_lines", "share"), rows) + 0.5
-    gross = allocate_cents(order, share, orders.gross - counts) + 1  # every line >= 1 cent
+    gross = allocate_cents(order, k, share, orders.gross - counts) + 1  # every line >= 1 cent
     product = pick_products(scenario, catalog, rows, orders.day[order])
     price = catalog.price_cents[product]
     quantity = np.maximum(np.round(gross / price), 1).astype(np.int64)
-    discount = np.where(orders.promo[order], np.round(gross * scenario.promo.discount), 0).astype(
+    rate = scenario.promo.discount
+    discount = np.where(orders.promo[order], np.round(gross * rate), 0).astype(np.int64)
+    promo_discount = np.bincount(order, weights=discount, minlength=len(orders.day)).astype(
         np.int64
     )
-    promo_discount = np.bincount(order, weights=discount, minlength=len(n)).astype(np.int64)
-    orders = Orders(**{**orders.__dict__, "promo_discount": promo_discount})
-    return orders, Lines(order, product, quantity, gross, discount)
+    return replace(orders, promo_discount=promo_discount), Lines(
+        order, product, quantity, gross, discount
+    )
 
 
-def simulate_returns(scenario: Scenario, orders: Orders, lines: Lines) -> Returns:
+def simulate_returns(scenario: Scenario, orders: Orders, lines: Lines, offset: int) -> Returns:
     """Ordinary returns at ``returns.rate``; recall returns for the recalled product."""
     end = float(total_days(scenario))
-    n = np.arange(len(lines.order), dtype=np.int64)
+    local = np.arange(len(lines.order), dtype=np.int64)
+    n = local + offset
     day = orders.day[lines.order]
     ret = stream(scenario, "returns", "ordinary").uniform(n) < scenario.returns.rate
-    ret_day = (
-        day + 1 + stream(scenario, "returns", "delay").uniform(n) * (scenario.returns.max_days - 1)
-    )
+    wait = stream(scenario, "returns", "delay").uniform(n) * (scenario.returns.max_days - 1)
+    ret_day = day + 1 + wait
     reason = (stream(scenario, "returns", "reason").uniform(n) < 0.3).astype(np.int64)
     recall = scenario.recall
     if recall.product is not None and recall.date is not None:
@@ -186,4 +176,4 @@ def simulate_returns(scenario: Scenario, orders: Orders, lines: Lines) -> Return
         )
         reason = np.where(hit, 2, reason)
     keep = ret & (ret_day < end)
-    return Returns(n[keep], ret_day[keep], reason[keep])
+    return Returns(local[keep], ret_day[keep], reason[keep])
