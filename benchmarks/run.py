@@ -4,6 +4,8 @@
     python benchmarks/run.py --quick         # 200k customers, Faker at 5k, no relational run
     python benchmarks/run.py --only postgres # just the PostgreSQL load (1M shop rows)
     python benchmarks/run.py --only formulas # customers with and without 3 formula columns
+    python benchmarks/run.py --only spark    # 10M customers: local engine vs Spark local[1], local[2]
+    python benchmarks/run.py --only scenarios # baseline scenario pack, 1M customers over two years
 
 Each measurement runs in a fresh child process, so its peak RSS is its own. Measured:
   fauxdata   the shop `customers` table (10 columns) streamed to Parquet
@@ -16,6 +18,11 @@ Each measurement runs in a fresh child process, so its peak RSS is its own. Meas
              executemany INSERT, one transaction per table
   formulas   the customers table with three formula columns added (a text build with a
              mock constant, a LET/RAND/SWITCH status, a DATEDIF age), against plain
+  spark-N    the customers table written to Parquet by the Spark engine on local[N]
+             (digest read back and manifest included, as the CLI does; session start-up
+             and a 1,000-row warm-up job not timed); spark-N-raw: the DataFrames' plain
+             Parquet write, no digest.
+             RSS of the JVM and the Python workers is sampled with psutil.
 The PostgreSQL server is started by this script (initdb/pg_ctl on a loopback port).
 """
 
@@ -211,12 +218,117 @@ def measure_formulas(
     return _timed_to_parquet(spec, rows, ["customers"], workers, block_size)
 
 
+class _TreeRss:
+    """Samples the RSS of this process's descendants (Spark's JVM, its Python workers)
+    on a thread, keeping the peaks: they are not this process's own ru_maxrss."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self.peak_jvm = self.peak_workers = self.peak_total = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def __enter__(self) -> _TreeRss:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _sample(self) -> None:
+        import psutil
+
+        me = psutil.Process()
+        while not self._stop.wait(0.25):
+            jvm = workers = 0.0
+            for proc in me.children(recursive=True):
+                try:
+                    mb = proc.memory_info().rss / 2**20
+                    if "java" in proc.name():
+                        jvm += mb
+                    else:
+                        workers += mb
+                except psutil.Error:
+                    continue
+            self.peak_jvm = max(self.peak_jvm, jvm)
+            self.peak_workers = max(self.peak_workers, workers)
+            self.peak_total = max(self.peak_total, jvm + workers + me.memory_info().rss / 2**20)
+
+
+def measure_spark(rows: int, cores: int, raw: bool, block_size: int) -> dict[str, Any]:
+    import fauxdata.spark as fs
+
+    started = time.perf_counter()
+    spark = fs.session(
+        f"local[{cores}]", {"spark.ui.enabled": "false", "spark.driver.memory": "2g"}
+    )
+    warm = fs.generate(SHOP, spark, rows={"customers": 1000}, tables=["customers"])
+    warm["customers"].count()  # start the Python workers and warm the JVM, untimed
+    startup = time.perf_counter() - started
+    with tempfile.TemporaryDirectory() as out, _TreeRss() as rss:
+        started = time.perf_counter()
+        options: dict[str, Any] = {"rows": {"customers": rows}, "tables": ["customers"]}
+        if raw:
+            frame = fs.generate(SHOP, spark, block_size=block_size, **options)["customers"]
+            frame.write.parquet(f"{out}/customers")
+            written = rows
+        else:
+            result = fs.write(
+                SHOP,
+                spark,
+                f"parquet:{out}/shop",
+                block_size=block_size,
+                verify_output=False,
+                **options,
+            )
+            written = result.rows
+        seconds = time.perf_counter() - started
+    spark.stop()
+    return {
+        "rows": written,
+        "seconds": seconds,
+        "startup_seconds": startup,
+        "peak_jvm_mb": rss.peak_jvm,
+        "peak_python_workers_mb": rss.peak_workers,
+        "peak_total_mb": rss.peak_total,
+    }
+
+
+def measure_scenarios(customers: int) -> dict[str, Any]:
+    """The baseline scenario pack (two years) simulated and written to Parquet, timed."""
+    from fauxdata.scenarios import load_scenario
+    from fauxdata.scenarios.output import write_scenario
+
+    scenario = load_scenario("baseline", extra={"customers": customers})
+    with tempfile.TemporaryDirectory() as out:
+        started = time.perf_counter()
+        manifest = write_scenario(scenario, f"parquet:{out}/scenario")
+        seconds = time.perf_counter() - started
+    tables = {name: t["rows"] for name, t in manifest["tables"].items()}
+    return {"rows": sum(tables.values()), "seconds": seconds, "tables": tables}
+
+
+def report_scenarios(run: dict[str, Any]) -> None:
+    print("\nscenario pack: baseline, two years, to Parquet")
+    for name, rows in run["tables"].items():
+        print(f"  {name:<18} {rows:>12,}")
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "scenarios.json").write_text(json.dumps(run, indent=2))
+
+
 def child(args: argparse.Namespace) -> None:
     """Run one measurement in this process and print it as JSON."""
-    if args.one == "fauxdata":
+    if args.one.startswith("spark-"):
+        cores = int(args.one.split("-")[1])
+        result = measure_spark(args.rows, cores, args.one.endswith("-raw"), args.block_size)
+    elif args.one == "fauxdata":
         result = measure_fauxdata(args.rows, args.workers, args.block_size)
     elif args.one == "relational":
         result = measure_relational(args.rows, args.workers, args.block_size)
+    elif args.one == "scenarios":
+        result = measure_scenarios(args.rows)
     elif args.one == "faker":
         result = measure_faker(args.rows)
     elif args.one in ("plain", "formulas"):
@@ -288,8 +400,9 @@ def main() -> None:
     )
     parser.add_argument(
         "--only",
-        choices=["postgres", "formulas"],
-        help="run only this part (postgres: the database load; formulas: formula columns)",
+        choices=["postgres", "formulas", "spark", "scenarios"],
+        help="run only this part (postgres: the database load; formulas: formula columns; "
+        "spark: the Spark engine against the local engine)",
     )
     parser.add_argument(
         "--one",
@@ -302,6 +415,10 @@ def main() -> None:
             "pg-insert",
             "plain",
             "formulas",
+            "spark-1",
+            "spark-2",
+            "spark-2-raw",
+            "scenarios",
         ],
         help=argparse.SUPPRESS,
     )
@@ -334,6 +451,14 @@ def main() -> None:
     formula_rows = 200_000 if args.quick else 1_000_000
     if args.only == "formulas":
         report_formulas(spawn("plain", formula_rows, args), spawn("formulas", formula_rows, args))
+        return
+    if args.only == "scenarios":
+        report_scenarios(spawn("scenarios", 200_000 if args.quick else 1_000_000, args))
+        return
+    if args.only == "spark":
+        n = 200_000 if args.quick else max(sizes)
+        kinds = ("fauxdata", "spark-1", "spark-2", "spark-2-raw")
+        report_spark([spawn(kind, n, args) for kind in kinds])
         return
     runs = [spawn("fauxdata", n, args) for n in sizes]
     faker = spawn("faker", faker_rows, args)
@@ -374,6 +499,20 @@ def report_formulas(plain: dict[str, Any], formulas: dict[str, Any]) -> None:
     (RESULTS / "formulas.json").write_text(
         json.dumps({"plain": plain, "formulas": formulas, "slowdown": slowdown}, indent=2)
     )
+
+
+def report_spark(runs: list[dict[str, Any]]) -> None:
+    local = runs[0]
+    print("\nspark engine (customers to Parquet, same rows as the local engine)")
+    for run in runs[1:]:
+        print(
+            f"  {run['name']:<12} {run['rows_per_s']:>10,.0f} rows/s = "
+            f"{run['rows_per_s'] / local['rows_per_s']:.2f}x the local engine; start-up "
+            f"{run['startup_seconds']:.1f} s; peak RSS JVM {run['peak_jvm_mb']:,.0f} MB, "
+            f"Python workers {run['peak_python_workers_mb']:,.0f} MB, all {run['peak_total_mb']:,.0f} MB"
+        )
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "spark.json").write_text(json.dumps(runs, indent=2))
 
 
 def report_postgres(pair: tuple[dict[str, Any], dict[str, Any]]) -> None:
