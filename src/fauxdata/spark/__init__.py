@@ -56,8 +56,10 @@ def session(master: str | None = None, config: Mapping[str, str] | None = None) 
     or the cluster configured, else ``local[*]``), UTC session time, Parquet timestamps as
     INT64 microseconds (what Delta readers and Polars expect), no console progress bars.
 
-    In local mode the Python workers run this interpreter, so they import the same
-    fauxdata (Spark would otherwise start whatever ``python3`` is on the PATH).
+    When this process starts Spark itself in local mode, the Python workers run this
+    interpreter, so they import the same fauxdata (Spark would otherwise start whatever
+    ``python3`` is on the PATH). Under ``spark-submit`` (the JVM started us) the cluster's
+    own ``PYSPARK_PYTHON`` is left alone.
 
     Raises:
         FauxdataError: pyspark is missing.
@@ -65,7 +67,8 @@ def session(master: str | None = None, config: Mapping[str, str] | None = None) 
     require_pyspark()
     from pyspark.sql import SparkSession
 
-    if master is None or master.startswith("local"):
+    submitted = "PYSPARK_GATEWAY_PORT" in os.environ
+    if (master or "local").startswith("local") and not submitted:
         os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     builder = SparkSession.builder.appName("fauxdata")
     if master is not None:

@@ -237,7 +237,7 @@ def commit_delta(staged: Path, place: Path, schema: Any, table: str, source: str
         TargetError: ``place`` exists and is not a Delta table.
     """
     from deltalake import DeltaTable
-    from deltalake.transaction import AddAction, create_table_with_add_actions
+    from deltalake.transaction import AddAction, RemoveAction, create_table_with_add_actions
 
     files = sorted(staged.glob("part-*.parquet"))
     if place.exists() and not DeltaTable.is_deltatable(str(place)):
@@ -252,7 +252,7 @@ def commit_delta(staged: Path, place: Path, schema: Any, table: str, source: str
             os.replace(path, place / path.name)
     else:
         os.replace(staged, place)
-    actions = []
+    actions: list[AddAction | RemoveAction] = []
     for path in files:
         stat = (place / path.name).stat()
         rows = pq.ParquetFile(place / path.name).metadata.num_rows
@@ -274,7 +274,7 @@ def commit_delta(staged: Path, place: Path, schema: Any, table: str, source: str
         create_table_with_add_actions(
             str(place),
             Schema.from_arrow(schema),
-            actions,
+            [a for a in actions if isinstance(a, AddAction)],
             mode="error",
             name=table,
             description=f"fauxdata mock data ({source_system(source)}), written by Spark",
