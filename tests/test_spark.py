@@ -8,6 +8,7 @@ where the partitioning is the point, row for row in partition order.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import subprocess
 import sys
@@ -25,7 +26,13 @@ import fauxdata
 import fauxdata.spark as fs
 from fauxdata.engine.digest import frame_digest
 from fauxdata.errors import TargetError
-from fauxdata.sinks.bronze import INGESTED_AT, SOURCE_SYSTEM, source_system
+from fauxdata.sinks.bronze import (
+    INGESTED_AT,
+    SOURCE_SYSTEM,
+    ingestion_time,
+    source_system,
+    with_bronze_columns,
+)
 from fauxdata.spark.payload import SHIPPED, engine_for, payload_for
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -216,6 +223,18 @@ def test_delta_bronze_tables_from_spark(spark: SparkSession, tmp_path: Path) -> 
     assert pl.DataFrame(again.to_pyarrow_table()).height == 200
     employees.load_as_version(0)
     assert pl.DataFrame(employees.to_pyarrow_table()).height == 200
+
+
+def test_bronze_columns_match_the_local_helper(spark: SparkSession) -> None:
+    """Spark's bronze columns equal ``sinks.bronze.with_bronze_columns`` on the local rows."""
+    moment = dt.datetime(2026, 1, 2, 3, 4, 5, 678901, tzinfo=dt.timezone(dt.timedelta(hours=2)))
+    frame = fs.generate(HR, spark, tables=["offices"], bronze_source="HR", ingested_at=moment)[
+        "offices"
+    ]
+    local = fauxdata.generate(HR, tables=["offices"], verify_output=False).frames["offices"]
+    expected = with_bronze_columns(local, "HR", ingestion_time(moment))
+    assert as_local(frame, expected).equals(expected)
+    assert expected[INGESTED_AT][0] == moment
 
 
 def test_delta_schema_matches_the_local_delta_sink(spark: SparkSession, tmp_path: Path) -> None:
