@@ -75,13 +75,7 @@ def write_tables(
 
     started = time.perf_counter()
     plan = engine.plan
-    target = parse_target(to)
-    if target.format not in ("parquet", "delta"):
-        raise TargetError(
-            f"the Spark engine writes Parquet or Delta folders, not {target.format}",
-            path="--to",
-            hint="use --to parquet:DIR or --to delta:DIR, or --engine local for other targets",
-        )
+    target = spark_target(to)
     source = bronze_source or plan.spec.name
     staging = _prepare(target)
     payload = payload_for(plan)
@@ -146,6 +140,22 @@ def write_tables(
     return RunResult(
         target, plan, results, report, time.perf_counter() - started, target.manifest_path
     )
+
+
+def spark_target(to: str) -> Target:
+    """Parse ``--to`` for the Spark engine (checked before a session is started).
+
+    Raises:
+        TargetError: not ``parquet:DIR`` or ``delta:DIR``.
+    """
+    target = parse_target(to)
+    if target.format not in ("parquet", "delta"):
+        raise TargetError(
+            f"the Spark engine writes Parquet or Delta folders, not {target.format}",
+            path="--to",
+            hint="use --to parquet:DIR or --to delta:DIR, or --engine local for other targets",
+        )
+    return target
 
 
 def _prepare(target: Target) -> Path:
