@@ -200,9 +200,10 @@ def dates(scenario: Scenario, days: F64) -> pl.Series:
 
 
 def money(cents: npt.ArrayLike) -> pa.Array:
-    """Integer cents as an exact DECIMAL(12,2) Arrow array (no float rounding)."""
-    c = np.ascontiguousarray(cents, dtype=np.int64)
-    pairs = np.stack([c, np.where(c < 0, -1, 0)], axis=1).astype(np.int64)
-    return pa.Array.from_buffers(
-        pa.decimal128(12, 2), len(c), [None, pa.py_buffer(pairs.tobytes())]
-    )
+    """Integer cents as an exact DECIMAL(12,2) Arrow array (no float rounding): the
+    128-bit values are the cents and their sign extension, shared without a copy."""
+    c = np.asarray(cents, dtype=np.int64)
+    words = np.empty((len(c), 2), dtype=np.int64)
+    words[:, 0] = c
+    words[:, 1] = c >> 63
+    return pa.Array.from_buffers(pa.decimal128(12, 2), len(c), [None, pa.py_buffer(words)])
