@@ -58,7 +58,9 @@ def write_scenario(scenario: Scenario, to: str, block: int = BLOCK) -> dict[str,
                 path = Path(spill) / f"{name}-{i:05d}.parquet"
                 frame.write_parquet(path, compression="lz4", statistics=False)
                 files[name].append(path)
-        blocks = {name: (pl.read_parquet(f) for f in paths) for name, paths in files.items()}
+        blocks: dict[str, Iterable[pl.DataFrame]] = {
+            name: (pl.read_parquet(f) for f in paths) for name, paths in files.items()
+        }
         return _write(blocks, scenario, to)
 
 

@@ -188,6 +188,16 @@ class Scenario(_Model):
             and self.recall.product > len(cats) * self.catalog.products_per_category
         ):
             raise ValueError("recall.product is not a product_id of the catalog")
+        tiers = self.loyalty.tiers
+        if set(tiers) != {"bronze", "silver", "gold"}:
+            raise ValueError("loyalty.tiers needs bronze, silver and gold")
+        if (
+            not tiers["bronze"].threshold
+            == 0
+            <= tiers["silver"].threshold
+            <= tiers["gold"].threshold
+        ):
+            raise ValueError("loyalty.tiers thresholds must be bronze 0 <= silver <= gold")
         return self
 
     @property

@@ -203,8 +203,8 @@ def promo_dip(ctx: Context, name: str, exp: Expectation) -> list[Result]:
 def redemption_rate(ctx: Context, name: str, exp: Expectation) -> list[Result]:
     """Points redeemed over points accrued, whole programme."""
     ledger = ctx.tables["points_ledger"]
-    accrued = ledger.filter(pl.col("kind") == "accrual")["points"].sum()
-    redeemed = -ledger.filter(pl.col("kind") == "redemption")["points"].sum()
+    accrued = int(ledger.filter(pl.col("kind") == "accrual")["points"].to_numpy().sum())
+    redeemed = -int(ledger.filter(pl.col("kind") == "redemption")["points"].to_numpy().sum())
     return [
         between(
             name,

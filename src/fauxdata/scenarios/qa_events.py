@@ -6,6 +6,7 @@ category and neighbour) and fails loudly when the pack declares no such event.
 
 from __future__ import annotations
 
+import numpy as np
 import polars as pl
 
 from fauxdata.scenarios.checks import Context, Result, between, number
@@ -41,8 +42,8 @@ def recall_refund_spike(ctx: Context, name: str, exp: Expectation) -> list[Resul
     day = float((recall.date - ctx.scenario.start).days)
     after = r.filter((pl.col("d") >= day) & (pl.col("d") < day + 14))
     before = r.filter((pl.col("d") >= day - 90) & (pl.col("d") < day))
-    money_after = after["refund_amount"].cast(pl.Float64).sum()
-    money_before = before["refund_amount"].cast(pl.Float64).sum() * 14 / 90
+    money_after = float(after["refund_amount"].cast(pl.Float64).to_numpy().sum())
+    money_before = float(before["refund_amount"].cast(pl.Float64).to_numpy().sum()) * 14 / 90
     hit_after = after.filter(pl.col("product_id") == recall.product).height
     hit_before = max(before.filter(pl.col("product_id") == recall.product).height, 1) * 14 / 90
     return [
@@ -71,7 +72,7 @@ def _category_share(ctx: Context, category: str, lo: float, hi: float) -> float:
     lines = lines.filter(
         (ctx.day(pl.col("order_date")) >= lo) & (ctx.day(pl.col("order_date")) < hi)
     )
-    return float((lines["category_id"] == cid).mean() or 0.0)
+    return float(np.mean(lines["category_id"].to_numpy() == cid)) if lines.height else 0.0
 
 
 def launch_ramp(ctx: Context, name: str, exp: Expectation) -> list[Result]:

@@ -9,11 +9,16 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import polars as pl
 
 from fauxdata.scenarios.reconcile import cents
 
 Tables = dict[str, pl.DataFrame]
+
+
+def _share(flags: np.ndarray) -> float:
+    return round(float(flags.mean()), 6) if len(flags) else 0.0
 
 
 def summary(tables: Tables) -> dict[str, Any]:
@@ -38,10 +43,8 @@ def summary(tables: Tables) -> dict[str, Any]:
         **points,
         "units": int(lines["quantity"].sum()),
         "churned_customers": int(tables["customers"]["churned_on"].is_not_null().sum()),
-        "open_share": round(float(touches["opened"].mean() or 0.0), 6),
-        "click_share": round(float(touches["clicked"].mean() or 0.0), 6),
-        "response_order_share": round(
-            float((orders["source"] == "campaign_response").mean() or 0.0), 6
-        ),
+        "open_share": _share(touches["opened"].to_numpy()),
+        "click_share": _share(touches["clicked"].to_numpy()),
+        "response_order_share": _share((orders["source"] == "campaign_response").to_numpy()),
         "gold_accounts": int((tables["loyalty_accounts"]["tier"] == "gold").sum()),
     }

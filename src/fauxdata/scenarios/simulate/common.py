@@ -99,7 +99,10 @@ def expand(counts: I64) -> tuple[I64, I64]:
 
 def group_sum(groups: I64, values: npt.ArrayLike, size: int) -> npt.NDArray[np.float64]:
     """Sum of values per group id in [0, size)."""
-    return np.bincount(groups, weights=np.asarray(values, dtype=np.float64), minlength=size)
+    return np.asarray(
+        np.bincount(groups, weights=np.asarray(values, dtype=np.float64), minlength=size),
+        dtype=np.float64,
+    )
 
 
 def allocate_cents(groups: I64, rank: I64, weights: F64, totals: I64) -> I64:

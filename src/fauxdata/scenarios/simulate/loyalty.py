@@ -17,6 +17,7 @@ one per row.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 import polars as pl
@@ -37,7 +38,7 @@ from fauxdata.scenarios.simulate.customers import Customers
 from fauxdata.scenarios.simulate.transactions import Orders
 
 KINDS = ("expiry", "redemption", "accrual")
-TIERS = ("bronze", "silver", "gold")
+TIERS: tuple[Literal["bronze", "silver", "gold"], ...] = ("bronze", "silver", "gold")
 
 
 @dataclass(frozen=True)

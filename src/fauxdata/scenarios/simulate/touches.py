@@ -107,7 +107,8 @@ def with_notices(
     """Add one recall notice (an email service touch) per affected customer, sorted in."""
     who = np.unique(customer)
     key = (who + first) * SLOT * 8 + _NOTICE
-    open_rate = scenario.marketing.channels["email"].open_rate
+    email = scenario.marketing.channels.get("email")
+    open_rate = email.open_rate if email is not None else 0.0
     opened = stream(scenario, "touches", "notice.open").uniform(key) < open_rate
     n = len(who)
     notices = Touches(
