@@ -128,9 +128,19 @@ def test_recall_stops_sales_spikes_refunds_and_notifies(packs: dict[str, tuple])
     ]
     assert refunds[1] > 2 * refunds[0]
     assert recall["returns"].filter(pl.col("reason") == "recall").height > 100
-    notices = recall["touches"].filter(pl.col("kind") == "recall_notice")
+    notified = recall["touches"].filter(pl.col("kind") == "recall_notice")["customer_id"].to_list()
     returners = set(recall["returns"].filter(pl.col("reason") == "recall")["customer_id"].to_list())
-    assert set(notices["customer_id"].to_list()) == returners
+    window = pl.col("order_date").is_between(
+        day - dt.timedelta(days=scenario.recall.window_days), day, closed="left"
+    )
+    bought = _lines_with_dates(recall).filter((pl.col("product_id") == pid) & window)
+    buyers = set(
+        recall["orders"]
+        .filter(pl.col("order_id").is_in(bought["order_id"].implode()))["customer_id"]
+        .to_list()
+    )
+    assert len(notified) == len(set(notified)) == len(buyers)
+    assert set(notified) == buyers and returners <= buyers
     assert base["touches"].filter(pl.col("kind") == "recall_notice").height == 0
 
 

@@ -70,11 +70,11 @@ def _block(
     returns = simulate_returns(scenario, orders, lines, off.line)
     recall = scenario.recall
     if recall.product is not None and recall.date is not None:
-        recalled = returns.line[returns.reason == RETURN_REASONS.index("recall")]
-        buyers = orders.customer[lines.order[recalled]]
-        touches = with_notices(
-            scenario, touches, first, buyers, day_of(scenario, recall.date) or 0.0
-        )
+        rday = day_of(scenario, recall.date) or 0.0
+        bought = orders.day[lines.order]
+        hit = (lines.product == recall.product - 1) & (bought < rday)
+        hit &= bought >= rday - recall.window_days
+        touches = with_notices(scenario, touches, first, orders.customer[lines.order[hit]], rday)
     touch_frame = touches_frame(scenario, touches, first, off.touch)
     loyalty = simulate_loyalty(scenario, customers, orders, off)
     net = orders.gross - orders.promo_discount - loyalty.loyalty_discount
