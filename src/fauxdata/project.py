@@ -95,6 +95,26 @@ class Source:
     seed: int = 1
     output: str | None = None
 
+    @classmethod
+    def api(
+        cls,
+        name: str,
+        url: str,
+        endpoints: list[str] | None,
+        token: str | None,
+        params: dict[str, str],
+    ) -> Source:
+        """A REST source given on the command line (``--endpoint``, ``--token``, ``--param``)."""
+        return cls(
+            name=name,
+            type="rest",
+            url=url.rstrip("/"),
+            found_in="--endpoint",
+            endpoints=[e if e.startswith("/") else f"/{e}" for e in endpoints or []],
+            token=token,
+            params=params,
+        )
+
     @property
     def default_output(self) -> str:
         return self.output or f"delta:bronze/{self.name}"

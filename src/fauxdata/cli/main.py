@@ -208,10 +208,14 @@ def _on_spark(
             path="--engine",
             hint="drop --engine spark: both engines give the same rows and digests",
         )
+    from fauxdata.spark.output import spark_target
+
+    target = to or f"parquet:out/{_spec_name(spec)}"
+    spark_target(target)  # a wrong target fails before the JVM starts
     spark_engine.require_pyspark()
     session = spark_engine.session(master)
     try:
-        return spark_engine.write(spec, session, to or f"parquet:out/{_spec_name(spec)}", **options)
+        return spark_engine.write(spec, session, target, **options)
     finally:
         session.stop()
 
@@ -486,14 +490,8 @@ def init(
         raise typer.Exit(2)
     spec_name = name or _identifier(out.stem)
     if from_api is not None:
-        api = Source(
-            name=spec_name,
-            type="rest",
-            url=from_api.rstrip("/"),
-            found_in="--endpoint",
-            endpoints=[e if e.startswith("/") else f"/{e}" for e in endpoint or []],
-            token=token,
-            params=parse_pairs(param, "--param", "--param limit=1"),
+        api = Source.api(
+            spec_name, from_api, endpoint, token, parse_pairs(param, "--param", "--param limit=1")
         )
         extraction = confirm_keys(extract(api), yes)
         found = extraction.schema

@@ -337,16 +337,8 @@ def _scan(
             raise FauxdataError(f"no such file: {path}", path="WHAT")
         return scan_frame(_read_file(path), path.stem), str(path)
     if what.startswith(("http://", "https://")):
-        source = Source(
-            name="api",
-            type="rest",
-            url=what.rstrip("/"),
-            found_in="--endpoint",
-            endpoints=[e if e.startswith("/") else f"/{e}" for e in endpoints or []],
-            token=token,
-            params=parse_pairs(params, "--param", "--param limit=1"),
-        )
-        return extract(source).findings, what
+        pairs = parse_pairs(params, "--param", "--param limit=1")
+        return extract(Source.api("api", what, endpoints, token, pairs)).findings, what
     if "://" not in what and ":" not in what and not path.suffix:
         project = load_project()
         found = find_source(project, what)

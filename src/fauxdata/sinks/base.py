@@ -7,6 +7,8 @@ or failed run never leaves output that looks complete.
 
 from __future__ import annotations
 
+import os
+import shutil
 from abc import ABC, abstractmethod
 from collections.abc import Iterable
 from pathlib import Path
@@ -74,6 +76,36 @@ class Sink(ABC):
     @abstractmethod
     def query_connection(self) -> duckdb.DuckDBPyConnection:
         """A DuckDB connection in which ``staged_relation`` can be read."""
+
+
+def prepare_folder(path: Path, staging: Path, manifest: str) -> None:
+    """Refuse a folder fauxdata did not write (no manifest in it), then make ``staging``
+    empty and ready.
+
+    Raises:
+        TargetError: ``path`` is a file, holds foreign files, or cannot be written.
+    """
+    if path.exists() and not path.is_dir():
+        raise TargetError(f"{path} exists and is not a directory", path="--to")
+    if path.is_dir() and any(path.iterdir()) and not (path / manifest).exists():
+        raise TargetError(
+            f"refusing to write into {path}: it holds files not written by fauxdata",
+            path="--to",
+            hint="choose an empty or new directory",
+        )
+    ensure_parent(staging / "x")
+    shutil.rmtree(staging, ignore_errors=True)
+    try:
+        staging.mkdir(parents=True)
+    except OSError as exc:
+        raise TargetError(f"cannot write to {path}: {exc.strerror}", path="--to") from None
+
+
+def write_manifest(folder: Path, manifest: str, text: str) -> None:
+    """Write the manifest last and atomically: its presence says the folder is complete."""
+    partial = folder / (manifest + ".tmp")
+    partial.write_text(text)
+    os.replace(partial, folder / manifest)
 
 
 def ensure_parent(path: Path) -> None:

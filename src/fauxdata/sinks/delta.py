@@ -20,7 +20,7 @@ import polars as pl
 import pyarrow as pa
 
 from fauxdata.errors import TargetError
-from fauxdata.sinks.base import Schema, Sink, ensure_parent
+from fauxdata.sinks.base import Schema, Sink, prepare_folder, write_manifest
 from fauxdata.sinks.bronze import (
     INGESTED_AT,
     SOURCE_SYSTEM,
@@ -82,21 +82,7 @@ class DeltaSink(Sink):
         return self.table_name(name)
 
     def prepare(self) -> None:
-        path = self.target.path
-        if path.exists() and not path.is_dir():
-            raise TargetError(f"{path} exists and is not a directory", path="--to")
-        if path.is_dir() and any(path.iterdir()) and not (path / MANIFEST).exists():
-            raise TargetError(
-                f"refusing to write into {path}: it holds files not written by fauxdata",
-                path="--to",
-                hint="choose an empty or new directory for the bronze tables",
-            )
-        ensure_parent(self.staging / "x")
-        shutil.rmtree(self.staging, ignore_errors=True)
-        try:
-            self.staging.mkdir(parents=True)
-        except OSError as exc:
-            raise TargetError(f"cannot write to {path}: {exc.strerror}", path="--to") from None
+        prepare_folder(self.target.path, self.staging, MANIFEST)
 
     def write_table(
         self,
@@ -199,8 +185,7 @@ class DeltaSink(Sink):
                     path="--to",
                     hint="remove it or choose another folder",
                 )
-        (final / (MANIFEST + ".tmp")).write_text(manifest_json)
-        os.replace(final / (MANIFEST + ".tmp"), manifest)
+        write_manifest(final, MANIFEST, manifest_json)
         self._close()
 
     def abort(self) -> None:

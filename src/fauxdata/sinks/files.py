@@ -13,8 +13,7 @@ import polars as pl
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from fauxdata.errors import TargetError
-from fauxdata.sinks.base import Schema, Sink, ensure_parent
+from fauxdata.sinks.base import Schema, Sink, prepare_folder, write_manifest
 from fauxdata.sinks.duckdb_types import duckdb_type, sql_string
 from fauxdata.sinks.target import Target
 
@@ -41,22 +40,7 @@ class DirectorySink(Sink):
         self._con: duckdb.DuckDBPyConnection | None = None
 
     def prepare(self) -> None:
-        path = self.target.path
-        if path.exists() and not path.is_dir():
-            raise TargetError(f"{path} exists and is not a directory", path="--to")
-        if path.is_dir() and any(path.iterdir()) and not (path / MANIFEST).exists():
-            raise TargetError(
-                f"refusing to write into {path}: it holds files not written by fauxdata",
-                path="--to",
-                hint="choose an empty or new directory",
-            )
-        ensure_parent(self.staging / "x")
-        if self.staging.exists():
-            shutil.rmtree(self.staging)
-        try:
-            self.staging.mkdir(parents=True)
-        except OSError as exc:
-            raise TargetError(f"cannot write to {path}: {exc.strerror}", path="--to") from None
+        prepare_folder(self.target.path, self.staging, MANIFEST)
 
     def _file(self, name: str, root: Path | None = None) -> Path:
         return (root or self.staging) / f"{name}{self.suffix}"
@@ -141,8 +125,7 @@ class DirectorySink(Sink):
                 stale.unlink()
         for name in self.written:
             os.replace(self._file(name), self._file(name, final))
-        (final / (MANIFEST + ".tmp")).write_text(manifest_json)
-        os.replace(final / (MANIFEST + ".tmp"), final / MANIFEST)
+        write_manifest(final, MANIFEST, manifest_json)
         shutil.rmtree(self.staging, ignore_errors=True)
         if self._con is not None:
             self._con.close()
