@@ -291,6 +291,15 @@ def test_set_errors_name_the_path_and_suggest(tmp_path: Path) -> None:
     assert "did you mean 'electronics'" in str(err.value)
     with pytest.raises(FauxdataError, match="did you mean 'product-recall'"):
         load_scenario("product-recal")
+    with pytest.raises(SpecError) as err:
+        load_scenario("baseline", extra={"end": dt.date(2024, 12, 31)})
+    assert err.value.problems[0].path == "promo.start"
+    dropped = load_scenario(
+        "baseline",
+        sets=["promo.start=null", "promo.end=null", "qa.promo_uplift=null"],
+        extra={"end": dt.date(2024, 12, 31)},
+    )
+    assert "promo_uplift" not in dropped.qa and dropped.promo.start is None
     overrides = tmp_path / "mine.yaml"
     overrides.write_text("churn:\n  monthly_hazard: 0.12\npromo:\n  lift: 2.5\n")
     loaded = load_scenario("baseline", files=[overrides], sets=["promo.lift=3"])
@@ -317,11 +326,12 @@ def test_cli_run_qa_json_and_exit_codes(tmp_path: Path) -> None:
     )
     assert ran.exit_code == 0, ran.output
     assert json.loads(ran.output)["rows"]["customers"] == 2000
-    qa = runner.invoke(app, ["qa", "--data", data, "--json"])
+    qa = runner.invoke(app, ["qa", "--data", data, "--json", "--report", str(tmp_path / "r.html")])
     assert qa.exit_code == 0, qa.output
     result = json.loads(qa.output)
     assert result["passed"] and result["scenario"] == "heavy-promotion-month"
     assert {"name", "statistic", "bound", "passed", "detail"} <= set(result["checks"][0])
+    assert (tmp_path / "r.html").read_text().count("<svg") == 5
     ran = runner.invoke(
         app,
         [

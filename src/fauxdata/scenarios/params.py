@@ -168,11 +168,11 @@ class Scenario(_Model):
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:
         if self.end <= self.start:
-            raise ValueError("end must be after start")
+            raise ValueError("end: must be after start")
         if (self.promo.start is None) != (self.promo.end is None):
-            raise ValueError("promo.start and promo.end go together")
+            raise ValueError("promo.end: promo.start and promo.end go together")
         if self.promo.start and self.promo.end and self.promo.end < self.promo.start:
-            raise ValueError("promo.end is before promo.start")
+            raise ValueError("promo.end: is before promo.start")
         cats = self.catalog.categories
         for field, value in (
             ("launch.category", self.launch.category),
@@ -181,23 +181,35 @@ class Scenario(_Model):
             if value is not None and value not in cats:
                 hint = did_you_mean(value, cats)
                 raise ValueError(
-                    f"{field} '{value}' is not a catalog category" + (f"; {hint}" if hint else "")
+                    f"{field}: '{value}' is not a catalog category" + (f"; {hint}" if hint else "")
                 )
         if (
             self.recall.product is not None
             and self.recall.product > len(cats) * self.catalog.products_per_category
         ):
-            raise ValueError("recall.product is not a product_id of the catalog")
+            raise ValueError("recall.product: not a product_id of the catalog")
+        events = {
+            "promo.start": self.promo.start,
+            "promo.end": self.promo.end,
+            "recall.date": self.recall.date,
+            "launch.date": self.launch.date,
+        }
+        for field, day in events.items():
+            if day is not None and not self.start <= day <= self.end:
+                raise ValueError(
+                    f"{field}: {day} is outside the simulated range {self.start} to {self.end}"
+                    f" (move it, or set it to null with its QA expectations, e.g. qa.promo_uplift=null)"
+                )
         tiers = self.loyalty.tiers
         if set(tiers) != {"bronze", "silver", "gold"}:
-            raise ValueError("loyalty.tiers needs bronze, silver and gold")
+            raise ValueError("loyalty.tiers: needs bronze, silver and gold")
         if (
             not tiers["bronze"].threshold
             == 0
             <= tiers["silver"].threshold
             <= tiers["gold"].threshold
         ):
-            raise ValueError("loyalty.tiers thresholds must be bronze 0 <= silver <= gold")
+            raise ValueError("loyalty.tiers: thresholds must be bronze 0 <= silver <= gold")
         return self
 
     @property
@@ -325,6 +337,7 @@ def load_scenario(
         doc = merge(doc, parse_set(sets))
     if extra:
         doc = merge(doc, extra)
+    doc["qa"] = {k: v for k, v in doc["qa"].items() if v is not None}  # null drops a check
     return validate(doc, source=name)
 
 
@@ -337,13 +350,20 @@ def validate(doc: dict[str, Any], *, source: str = "") -> Scenario:
     try:
         return Scenario.model_validate(doc)
     except ValidationError as exc:
-        problems = [
-            Problem(
-                ".".join(str(p) for p in err["loc"]), err["msg"], hint=f"found {err.get('input')!r}"
-            )
-            for err in exc.errors()
-        ]
+        problems = [_problem(err) for err in exc.errors()]
         raise SpecError(problems, source=source) from None
+
+
+def _problem(err: Any) -> Problem:
+    """A pydantic error as a Problem: field errors carry their location; the model's own
+    consistency errors start with the dotted path they are about."""
+    path = ".".join(str(p) for p in err["loc"])
+    message = str(err["msg"]).removeprefix("Value error, ")
+    if not path and ": " in message:
+        path, message = message.split(": ", 1)
+        return Problem(path, message)
+    found = repr(err.get("input"))
+    return Problem(path, message, hint=f"found {found[:60]}{'...' if len(found) > 60 else ''}")
 
 
 def describe_packs() -> list[tuple[str, str]]:
