@@ -117,25 +117,28 @@ def _survival(ctx: Context, k: int, cohort: str | None = None) -> tuple[float, f
 
 
 def retention_bands(ctx: Context, name: str, exp: Expectation) -> list[Result]:
-    """Month-k retention within z standard errors (+ slack) of the hazard's survival."""
+    """Month-k retention, k = 1..months, within z standard errors (+ slack) of the
+    hazard's survival: pooled over all customers, then per acquisition cohort (cohorts
+    of at least ``min_cohort`` customers observed for k months)."""
     months, z, slack = (
         int(number(exp, "months", 6)),
         number(exp, "z", 4.0),
         number(exp, "slack", 0.01),
     )
+    min_cohort = int(number(exp, "min_cohort", 100))
+    cohorts = ctx.tables["customers"]["cohort_month"].dt.strftime("%Y-%m").unique().sort()
     out = []
     for k in range(1, months + 1):
-        observed, expected, n = _survival(ctx, k)
-        half = z * np.sqrt(max(expected * (1 - expected), 1e-9) / max(n, 1)) + slack
-        out.append(
-            between(
-                f"{name}[m{k}]",
-                observed,
-                expected - half,
-                expected + half,
-                f"expected {expected:.3f}, n={n}",
+        for cohort in [None, *cohorts.to_list()]:
+            observed, expected, n = _survival(ctx, k, cohort)
+            if cohort is not None and n < min_cohort:
+                continue
+            half = z * np.sqrt(max(expected * (1 - expected), 1e-9) / max(n, 1)) + slack
+            label = f"m{k}" if cohort is None else f"{cohort} m{k}"
+            detail = f"expected {expected:.3f}, n={n}"
+            out.append(
+                between(f"{name}[{label}]", observed, expected - half, expected + half, detail)
             )
-        )
     return out
 
 
