@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from fauxdata.cli.main import app
-from fauxdata.errors import FauxdataError, SpecError
+from fauxdata.errors import FauxdataError, GenerationError, SpecError
 from fauxdata.scenarios import PACKS, load_scenario, qa_output, run_qa, simulate
 from fauxdata.scenarios.contract import CONTRACT, markdown
 from fauxdata.scenarios.mart import MART_CONTRACT, run_mart
@@ -300,6 +300,12 @@ def test_set_errors_name_the_path_and_suggest(tmp_path: Path) -> None:
         extra={"end": dt.date(2024, 12, 31)},
     )
     assert "promo_uplift" not in dropped.qa and dropped.promo.start is None
+    with pytest.raises(GenerationError, match="candidate orders"):
+        simulate(
+            load_scenario(
+                "baseline", sets=["segments.vip.orders_per_month=200"], extra={"customers": 300}
+            )
+        )
     overrides = tmp_path / "mine.yaml"
     overrides.write_text("churn:\n  monthly_hazard: 0.12\npromo:\n  lift: 2.5\n")
     loaded = load_scenario("baseline", files=[overrides], sets=["promo.lift=3"])

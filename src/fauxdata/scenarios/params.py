@@ -38,7 +38,7 @@ class Segment(_Model):
 
     share: float = Field(gt=0)
     orders_per_month: float = Field(gt=0)
-    lines_per_order: float = Field(ge=1)
+    lines_per_order: float = Field(ge=1, le=32)
     order_value_median: float = Field(gt=0)
     order_value_sigma: float = Field(gt=0, le=2)
     churn_multiplier: float = Field(gt=0)
@@ -86,7 +86,7 @@ class Channels(_Model):
 
 
 class TouchChannel(_Model):
-    touches_per_month: float = Field(ge=0)
+    touches_per_month: float = Field(ge=0, le=100)
     open_rate: float = Field(ge=0, le=1)
     click_rate: float = Field(ge=0, le=1)
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, fields
 import numpy as np
 import polars as pl
 
+from fauxdata.errors import GenerationError
 from fauxdata.scenarios.params import Scenario
 from fauxdata.scenarios.simulate.common import (
     DAYS_PER_MONTH,
@@ -77,9 +78,13 @@ def marketing_touches(scenario: Scenario, customers: Customers) -> Touches:
         if cfg is None or cfg.touches_per_month == 0:
             continue
         mean = active * cfg.touches_per_month
-        counts = np.minimum(
-            poisson(stream(scenario, "touches", f"{name}.count"), idx, mean), SLOT - 1
-        )
+        counts = poisson(stream(scenario, "touches", f"{name}.count"), idx, mean)
+        if len(counts) and counts.max() >= SLOT:
+            raise GenerationError(
+                f"a customer would get {counts.max()} {name} touches (at most {SLOT - 1})",
+                path=f"marketing.channels.{name}.touches_per_month",
+                hint="lower the rate or shorten the range",
+            )
         cust, k = expand(counts)
         rows = (cust + customers.first) * SLOT + k
         u = stream(scenario, "touches", f"{name}.time").uniform(rows)

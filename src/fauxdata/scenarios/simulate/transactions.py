@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from fauxdata.errors import GenerationError
 from fauxdata.scenarios.params import Scenario
 from fauxdata.scenarios.simulate.catalog import Catalog, pick_products
 from fauxdata.scenarios.simulate.common import (
@@ -90,7 +91,13 @@ def simulate_orders(
     window = np.maximum(end - customers.acquired, 0.0)
     idx = np.arange(customers.first, customers.first + len(customers), dtype=np.int64)
     counts = poisson(stream(scenario, "orders", "candidates"), idx, rate * peak * window)
-    cust, k = expand(np.minimum(counts, SLOT - 1))
+    if len(counts) and counts.max() >= SLOT:
+        raise GenerationError(
+            f"a customer would need {counts.max()} candidate orders (at most {SLOT - 1})",
+            path="segments",
+            hint="lower orders_per_month or promo.lift, or shorten the range",
+        )
+    cust, k = expand(counts)
     rows = (cust + customers.first) * SLOT + k
     day = customers.acquired[cust] + stream(scenario, "orders", "time").uniform(rows) * window[cust]
     u = stream(scenario, "orders", "accept").uniform(rows) * peak
