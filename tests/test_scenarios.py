@@ -406,3 +406,13 @@ def test_pytest_fixture_is_cached_per_session(fauxdata_scenario) -> None:  # typ
     assert first is fauxdata_scenario("baseline", customers=300)
     assert first["customers"].height == 300
     assert fauxdata_scenario("baseline", customers=300, sets=["promo.lift=2"]) is not first
+
+
+def test_output_fixture_writes_once_and_qa_reads_it(fauxdata_scenario_output) -> None:  # type: ignore[no-untyped-def]
+    path = fauxdata_scenario_output("high-churn-cohort", to="parquet", customers=2_000)
+    assert path == fauxdata_scenario_output("high-churn-cohort", to="parquet", customers=2_000)
+    assert Path(path, "orders.parquet").exists()
+    report, _ = qa_output(path)
+    assert report.passed and report.scenario == "high-churn-cohort"
+    db = fauxdata_scenario_output("baseline", customers=500)
+    assert db.endswith(".duckdb") and Path(db).exists()

@@ -6,7 +6,8 @@ Installed with fauxdata (entry point ``pytest11``). In a test::
         tables = fauxdata_tables("specs/shop.yaml", rows={"customers": 500})
         assert build_report(tables["orders"]).height > 0
 
-Scenario packs (marketing, sales, loyalty) come from ``fauxdata_scenario("baseline")``.
+Scenario packs (marketing, sales, loyalty) come from ``fauxdata_scenario("baseline")``
+(frames) and ``fauxdata_scenario_output("baseline", to="duckdb")`` (a written dataset).
 
 Every test gets the same data for the same spec, because the seed is fixed
 (``--fauxdata-seed N`` to change it, printed in the header so a failure can be replayed).
@@ -119,6 +120,55 @@ def fauxdata_scenario(request: pytest.FixtureRequest) -> Callable[..., Tables]:
                 cache[key] = simulate(load_scenario(name, sets=list(sets or ()), extra=extra))
             except FauxdataError as exc:
                 pytest.fail(f"fauxdata: {exc}", pytrace=False)
+        return cache[key]
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def fauxdata_scenario_output(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Callable[..., str]:
+    """Write a scenario pack to a session-scoped folder and return the target, for
+    pipelines that read files or a database rather than frames::
+
+        def test_dbt_like_model(fauxdata_scenario_output):
+            path = fauxdata_scenario_output("product-recall", to="duckdb")
+            run_my_models(duckdb.connect(path))
+
+    ``to`` is ``duckdb`` (returns the .duckdb path), ``parquet``, ``csv`` or ``jsonl``
+    (returns the folder); written once per session for the same arguments. The output
+    carries its manifest, so ``fauxdata qa --data PATH`` works on it too.
+    """
+    from fauxdata.errors import FauxdataError
+    from fauxdata.scenarios import load_scenario
+    from fauxdata.scenarios.output import write_scenario
+
+    explicit = request.config.getoption("--fauxdata-seed", default=None)
+    cache: dict[tuple[object, ...], str] = {}
+
+    def make(
+        name: str = "baseline",
+        *,
+        to: str = "duckdb",
+        customers: int = 2_000,
+        sets: list[str] | None = None,
+        seed: int | None = None,
+    ) -> str:
+        chosen = seed if seed is not None else explicit
+        key = (name, to, customers, tuple(sets or ()), chosen)
+        if key not in cache:
+            extra: dict[str, Any] = {"customers": customers}
+            if chosen is not None:
+                extra["seed"] = int(chosen)
+            folder = tmp_path_factory.mktemp(f"fauxdata-{name}")
+            path = str(folder / (f"{name}.duckdb" if to == "duckdb" else name))
+            try:
+                scenario = load_scenario(name, sets=list(sets or ()), extra=extra)
+                write_scenario(scenario, path if to == "duckdb" else f"{to}:{path}")
+            except FauxdataError as exc:
+                pytest.fail(f"fauxdata: {exc}", pytrace=False)
+            cache[key] = path
         return cache[key]
 
     return make
