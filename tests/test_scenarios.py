@@ -356,6 +356,15 @@ def test_cli_run_qa_json_and_exit_codes(tmp_path: Path) -> None:
     )
     assert wrong.exit_code == 1
     assert "promo_uplift" in wrong.output and "FAIL" in wrong.output
+    shown = runner.invoke(
+        app, ["scenario", "show", "product-recall", "--set", "recall.return_rate=0.8", "--json"]
+    )
+    assert json.loads(shown.output)["recall"] == {
+        "product": 60,
+        "date": "2025-01-15",
+        "return_rate": 0.8,
+        "window_days": 180,
+    }
     listed = runner.invoke(app, ["scenario", "list", "--json"])
     assert [p["name"] for p in json.loads(listed.output)] == list(PACKS)
     bad = runner.invoke(

@@ -42,6 +42,34 @@ def scenario_list(
     console.print(table)
 
 
+@scenario_app.command("show")
+def scenario_show(
+    name: Annotated[str, typer.Argument(help="A pack from `fauxdata scenario list`.")],
+    sets: Annotated[
+        list[str] | None, typer.Option("--set", help="PATH=VALUE over the pack; repeatable.")
+    ] = None,
+    params: Annotated[
+        list[Path] | None, typer.Option("--params", help="YAML file of overrides; repeatable.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of YAML.")] = False,
+) -> None:
+    """Every parameter of a pack after overrides: the paths `--set` accepts, and what a run
+    with the same options would use."""
+    import sys
+
+    from ruamel.yaml import YAML
+
+    from fauxdata.scenarios.params import load_scenario
+
+    doc = load_scenario(name, sets=sets or [], files=params or []).model_dump(mode="json")
+    if as_json:
+        print(json.dumps(doc, indent=2))
+        return
+    yaml = YAML(typ="safe", pure=True)
+    yaml.default_flow_style = False
+    yaml.dump(doc, sys.stdout)
+
+
 @scenario_app.command("run")
 def scenario_run(
     name: Annotated[str, typer.Argument(help="A pack from `fauxdata scenario list`.")],
