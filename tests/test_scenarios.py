@@ -425,3 +425,21 @@ def test_output_fixture_writes_once_and_qa_reads_it(fauxdata_scenario_output) ->
     assert report.passed and report.scenario == "high-churn-cohort"
     db = fauxdata_scenario_output("baseline", customers=500)
     assert db.endswith(".duckdb") and Path(db).exists()
+
+
+def test_price_elasticity_shifts_choice_to_discounted_categories() -> None:
+    extra = {"customers": 2_000}
+    every = simulate(load_scenario("heavy-promotion-month", extra=extra))
+    some = simulate(
+        load_scenario(
+            "heavy-promotion-month", sets=["promo.categories=[beauty, toys]"], extra=extra
+        )
+    )
+    march = pl.col("order_date").is_between(dt.date(2025, 3, 1), dt.date(2025, 4, 1), closed="left")
+    promoted = pl.col("category_id").is_in([2, 8])
+    shares = [
+        _lines_with_dates(t).filter(march).select(promoted.mean()).item() for t in (every, some)
+    ]
+    assert shares[1] > shares[0] + 0.05
+    discounted = _lines_with_dates(some).filter(march & (pl.col("discount_amount") > 0))
+    assert discounted.height > 0 and discounted.select(promoted.all()).item()

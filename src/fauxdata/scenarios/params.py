@@ -70,6 +70,11 @@ class Promo(_Model):
     dip: float = Field(gt=0, le=1, description="order-rate multiplier after the promotion")
     dip_days: int = Field(ge=0)
     redemption_multiplier: float = Field(ge=0)
+    categories: list[str] | None = Field(
+        default=None,
+        description="discounted categories (null: all); with a subset, price elasticity "
+        "shifts choice toward them during the promotion",
+    )
 
 
 class Catalog(_Model):
@@ -174,6 +179,13 @@ class Scenario(_Model):
         if self.promo.start and self.promo.end and self.promo.end < self.promo.start:
             raise ValueError("promo.end: is before promo.start")
         cats = self.catalog.categories
+        for cat in self.promo.categories or []:
+            if cat not in cats:
+                hint = did_you_mean(cat, cats)
+                raise ValueError(
+                    f"promo.categories: '{cat}' is not a catalog category"
+                    + (f"; {hint}" if hint else "")
+                )
         for field, value in (
             ("launch.category", self.launch.category),
             ("launch.neighbour", self.launch.neighbour),

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 import polars as pl
 
 from fauxdata.scenarios.params import Scenario
@@ -21,6 +22,7 @@ from fauxdata.scenarios.simulate.common import (
     day_of,
     money,
     normal,
+    promo_window,
     stream,
     total_days,
 )
@@ -138,9 +140,22 @@ def _category_cum(scenario: Scenario, launch_cat: int, launch_day: float | None)
         if launch.neighbour is not None:
             nb = scenario.catalog.categories.index(launch.neighbour)
             w[:, nb] = 1.0 - launch.cannibalization * ramp
+    promoted = promoted_categories(scenario)
+    window = promo_window(scenario)
+    if window is not None and not promoted.all():
+        # Price elasticity: a discount d multiplies the category's weight by (1-d)^-e.
+        boost = (1.0 - scenario.promo.discount) ** -scenario.catalog.elasticity
+        w[int(window[0]) : int(window[1]), promoted] *= boost
     cum = np.cumsum(w / w.sum(axis=1, keepdims=True), axis=1)
     cum[:, -1] = 1.0
     return cum
+
+
+def promoted_categories(scenario: Scenario) -> npt.NDArray[np.bool_]:
+    """Which categories the promotion discounts (all when ``promo.categories`` is null)."""
+    names = scenario.catalog.categories
+    chosen = scenario.promo.categories
+    return np.asarray([chosen is None or c in chosen for c in names], dtype=bool)
 
 
 def _stores(scenario: Scenario) -> pl.DataFrame:

@@ -16,7 +16,11 @@ import numpy as np
 
 from fauxdata.errors import GenerationError
 from fauxdata.scenarios.params import Scenario
-from fauxdata.scenarios.simulate.catalog import Catalog, pick_products
+from fauxdata.scenarios.simulate.catalog import (
+    Catalog,
+    pick_products,
+    promoted_categories,
+)
 from fauxdata.scenarios.simulate.common import (
     DAYS_PER_MONTH,
     F64,
@@ -149,7 +153,10 @@ def simulate_lines(scenario: Scenario, catalog: Catalog, orders: Orders) -> tupl
     price = catalog.price_cents[product]
     quantity = np.maximum(np.round(gross / price), 1).astype(np.int64)
     rate = scenario.promo.discount
-    discount = np.where(orders.promo[order], np.round(gross * rate), 0).astype(np.int64)
+    on_promo = (
+        orders.promo[order] & promoted_categories(scenario)[catalog.product_category[product]]
+    )
+    discount = np.where(on_promo, np.round(gross * rate), 0).astype(np.int64)
     promo_discount = np.bincount(order, weights=discount, minlength=len(orders.day)).astype(
         np.int64
     )
