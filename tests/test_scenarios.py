@@ -306,6 +306,12 @@ def test_set_errors_name_the_path_and_suggest(tmp_path: Path) -> None:
                 "baseline", sets=["segments.vip.orders_per_month=200"], extra={"customers": 300}
             )
         )
+    bad_bound = load_scenario(
+        "baseline", sets=["qa.promo_uplift.min=abc"], extra={"customers": 300}
+    )
+    with pytest.raises(SpecError) as err:
+        run_qa(bad_bound, simulate(bad_bound))
+    assert err.value.problems[0].path == "qa.promo_uplift.min"
     overrides = tmp_path / "mine.yaml"
     overrides.write_text("churn:\n  monthly_hazard: 0.12\npromo:\n  lift: 2.5\n")
     loaded = load_scenario("baseline", files=[overrides], sets=["promo.lift=3"])

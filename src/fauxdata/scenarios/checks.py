@@ -70,11 +70,15 @@ Check = Callable[[Context, str, Expectation], list[Result]]
 
 
 def number(exp: Expectation, key: str, default: float | None = None) -> float:
+    """A numeric bound of an expectation, or its default.
+
+    Raises:
+        SpecError: the bound is missing (and has no default) or not a number.
+    """
     value = (exp.model_extra or {}).get(key, default)
-    if value is None:
-        raise SpecError(
-            [Problem(f"qa.{key}", "missing bound", hint=f"check {exp.check} needs '{key}'")]
-        )
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        found = "missing" if value is None else f"not a number: {value!r}"
+        raise SpecError([Problem(f"qa.*.{key}", found, hint=f"check {exp.check} needs a number")])
     return float(value)
 
 

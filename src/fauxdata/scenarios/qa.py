@@ -23,6 +23,7 @@ from fauxdata.scenarios.qa_events import (
     recall_refund_spike,
     recall_sales_stop,
 )
+from fauxdata.scenarios.reconcile import attribution_mismatches, ledger_mismatches
 from fauxdata.scenarios.simulate.common import (
     DAYS_PER_MONTH,
     daily_multiplier,
@@ -240,8 +241,6 @@ def redemption_spike(ctx: Context, name: str, exp: Expectation) -> list[Result]:
 
 def ledger_reconciles(ctx: Context, name: str, exp: Expectation) -> list[Result]:
     """Exact reconciliation of the ledger with accounts and orders, and orders with lines."""
-    from fauxdata.scenarios.reconcile import ledger_mismatches
-
     return [
         Result(f"{name}[{what}]", float(bad), "== 0", bad == 0, detail)
         for what, bad, detail in ledger_mismatches(ctx.scenario, ctx.tables)
@@ -250,8 +249,6 @@ def ledger_reconciles(ctx: Context, name: str, exp: Expectation) -> list[Result]
 
 def attribution_reconciles(ctx: Context, name: str, exp: Expectation) -> list[Result]:
     """Per order and model, attributed revenue equals order revenue; paths are valid."""
-    from fauxdata.scenarios.reconcile import attribution_mismatches
-
     return [
         Result(f"{name}[{what}]", float(bad), "== 0", bad == 0, detail)
         for what, bad, detail in attribution_mismatches(ctx.tables)
@@ -280,7 +277,8 @@ def run_qa(scenario: Scenario, tables: Tables) -> Report:
     """Every expectation of the scenario, in declaration order.
 
     Raises:
-        SpecError: an expectation names an unknown check (with a did-you-mean).
+        SpecError: an expectation names an unknown check (with a did-you-mean) or has a
+            missing or non-numeric bound.
     """
     unknown = [
         Problem(
@@ -294,5 +292,12 @@ def run_qa(scenario: Scenario, tables: Tables) -> Report:
     ctx = Context(scenario, tables)
     results: list[Result] = []
     for name, exp in scenario.qa.items():
-        results.extend(CHECKS[exp.check](ctx, name, exp))
+        try:
+            results.extend(CHECKS[exp.check](ctx, name, exp))
+        except SpecError as exc:  # a bad bound: name the expectation it belongs to
+            named = [
+                Problem(p.path.replace("qa.*", f"qa.{name}"), p.message, p.hint, p.code)
+                for p in exc.problems
+            ]
+            raise SpecError(named, source=scenario.name) from None
     return Report(scenario.name, results)
