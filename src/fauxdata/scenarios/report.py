@@ -161,7 +161,8 @@ def revenue_chart(scenario: Scenario, tables: Tables) -> str:
 
 
 def render(scenario: Scenario, tables: Tables, report: Report) -> str:
-    """The whole report as one HTML string."""
+    """The whole report as one HTML string: the verdict, the charts (people would rather
+    look than read), then every check."""
     rows = "".join(
         f"<tr><td>{_esc(r.name)}</td><td>{r.statistic:.4g}</td><td>{_esc(r.bound)}</td>"
         f'<td class="{"pass" if r.passed else "fail"}">{"pass" if r.passed else "FAIL"}</td><td>{_esc(r.detail)}</td></tr>'
@@ -178,8 +179,9 @@ def render(scenario: Scenario, tables: Tables, report: Report) -> str:
         f"<style>{_CSS}</style></head><body><h1>QA report: {_esc(report.scenario)}</h1>"
         f"<p>{_esc(scenario.description)}</p><p>seed {scenario.seed}, {scenario.customers:,} customers, "
         f"{scenario.start} to {scenario.end}: <b>{verdict}</b>.</p>"
+        f"{''.join(charts)}<h2>Checks</h2>"
         f"<table><tr><th>check</th><th>statistic</th><th>bound</th><th>verdict</th><th>detail</th></tr>{rows}</table>"
-        f"{''.join(charts)}</body></html>"
+        "</body></html>"
     )
 
 
