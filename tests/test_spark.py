@@ -250,6 +250,12 @@ def test_delta_schema_matches_the_local_delta_sink(spark: SparkSession, tmp_path
     ]
 
 
+def test_without_digests_rows_still_count(spark: SparkSession, tmp_path: Path) -> None:
+    result = fs.write(HR, spark, f"parquet:{tmp_path}", tables=["teams"], digests=False)
+    assert result.tables["teams"].rows == 10 and result.tables["teams"].digest == ""
+    assert result.report is not None and result.report.passed
+
+
 def test_spark_refuses_other_targets(spark: SparkSession, tmp_path: Path) -> None:
     with pytest.raises(TargetError, match="Parquet or Delta"):
         fs.write(HR, spark, f"csv:{tmp_path}")
