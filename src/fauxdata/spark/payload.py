@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import tempfile
 import threading
 from dataclasses import dataclass, field
@@ -138,7 +139,7 @@ def engine_for(payload: Payload) -> Engine:
             path = folder / name
             if not path.exists() or path.read_bytes() != content:
                 path.parent.mkdir(parents=True, exist_ok=True)
-                partial = path.with_name(path.name + f".{threading.get_ident()}.tmp")
+                partial = path.with_name(f"{path.name}.{os.getpid()}-{threading.get_ident()}.tmp")
                 partial.write_bytes(content)
                 partial.replace(path)
         plan = resolve(
