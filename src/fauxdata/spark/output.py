@@ -32,6 +32,7 @@ from fauxdata.engine.digest import TableDigest
 from fauxdata.engine.engine import Engine
 from fauxdata.errors import TargetError
 from fauxdata.manifest import build_manifest
+from fauxdata.sinks.base import prepare_folder, write_manifest
 from fauxdata.sinks.bronze import bronze_table_name, source_system
 from fauxdata.sinks.delta import bronze_schema
 from fauxdata.sinks.duckdb_types import sql_string
@@ -155,22 +156,9 @@ def spark_target(to: str) -> Target:
 
 
 def _prepare(target: Target) -> Path:
-    """Refuse a folder fauxdata did not write; create a fresh staging folder beside it."""
-    path = target.path
-    if path.exists() and not path.is_dir():
-        raise TargetError(f"{path} exists and is not a directory", path="--to")
-    if path.is_dir() and any(path.iterdir()) and not (path / MANIFEST).exists():
-        raise TargetError(
-            f"refusing to write into {path}: it holds files not written by fauxdata",
-            path="--to",
-            hint="choose an empty or new directory",
-        )
-    staging = path.parent / f".{path.name}.fauxdata-spark-staging-{os.getpid()}"
-    shutil.rmtree(staging, ignore_errors=True)
-    try:
-        staging.mkdir(parents=True)
-    except OSError as exc:
-        raise TargetError(f"cannot write to {path}: {exc.strerror}", path="--to") from None
+    """Refuse a folder fauxdata did not write; a fresh staging folder beside it."""
+    staging = target.path.parent / f".{target.path.name}.fauxdata-spark-staging-{os.getpid()}"
+    prepare_folder(target.path, staging, MANIFEST)
     return staging
 
 
@@ -241,8 +229,7 @@ def _publish(
         if place.exists():
             shutil.rmtree(place)
         os.replace(staged, place)
-    (final / (MANIFEST + ".tmp")).write_text(manifest)
-    os.replace(final / (MANIFEST + ".tmp"), final / MANIFEST)
+    write_manifest(final, MANIFEST, manifest)
 
 
 def commit_delta(staged: Path, place: Path, schema: Any, table: str, source: str) -> None:
