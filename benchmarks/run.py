@@ -6,6 +6,7 @@
     python benchmarks/run.py --only formulas # customers with and without 3 formula columns
     python benchmarks/run.py --only spark    # 10M customers: local engine vs Spark local[1], local[2]
     python benchmarks/run.py --only scenarios # baseline scenario pack, 1M customers over two years
+    python benchmarks/run.py --only delta    # 1M customers as a Delta bronze table vs Parquet
 
 Each measurement runs in a fresh child process, so its peak RSS is its own. Measured:
   fauxdata   the shop `customers` table (10 columns) streamed to Parquet
@@ -23,6 +24,8 @@ Each measurement runs in a fresh child process, so its peak RSS is its own. Meas
              and a 1,000-row warm-up job not timed); spark-N-raw: the DataFrames' plain
              Parquet write, no digest.
              RSS of the JVM and the Python workers is sampled with psutil.
+  delta      the customers table as a Delta bronze table (deltalake, with the two
+             metadata columns), against `fauxdata` to Parquet at the same size
 The PostgreSQL server is started by this script (initdb/pg_ctl on a loopback port).
 """
 
@@ -50,16 +53,22 @@ def peak_rss_mb() -> float:
 
 
 def _timed_to_parquet(
-    spec: Any, customers: int, tables: list[str], workers: int | None, block_size: int
+    spec: Any,
+    customers: int,
+    tables: list[str],
+    workers: int | None,
+    block_size: int,
+    fmt: str = "parquet",
 ) -> dict[str, Any]:
-    """Generate ``tables`` of the spec to Parquet with ``customers`` customers, unverified, timed."""
+    """Generate ``tables`` of the spec to ``fmt`` (Parquet) with ``customers`` customers,
+    unverified, timed."""
     import fauxdata
 
     with tempfile.TemporaryDirectory() as out:
         started = time.perf_counter()
         result = fauxdata.generate(
             spec,
-            f"parquet:{out}/shop",
+            f"{fmt}:{out}/shop",
             rows={"customers": customers},
             tables=tables,
             verify_output=False,
@@ -77,6 +86,10 @@ def _timed_to_parquet(
 
 def measure_fauxdata(rows: int, workers: int | None, block_size: int) -> dict[str, Any]:
     return _timed_to_parquet(SHOP, rows, ["customers"], workers, block_size)
+
+
+def measure_delta(rows: int, workers: int | None, block_size: int) -> dict[str, Any]:
+    return _timed_to_parquet(SHOP, rows, ["customers"], workers, block_size, fmt="delta")
 
 
 def measure_relational(customers: int, workers: int | None, block_size: int) -> dict[str, Any]:
@@ -325,6 +338,8 @@ def child(args: argparse.Namespace) -> None:
         result = measure_spark(args.rows, cores, args.one.endswith("-raw"), args.block_size)
     elif args.one == "fauxdata":
         result = measure_fauxdata(args.rows, args.workers, args.block_size)
+    elif args.one == "delta":
+        result = measure_delta(args.rows, args.workers, args.block_size)
     elif args.one == "relational":
         result = measure_relational(args.rows, args.workers, args.block_size)
     elif args.one == "scenarios":
@@ -400,7 +415,7 @@ def main() -> None:
     )
     parser.add_argument(
         "--only",
-        choices=["postgres", "formulas", "spark", "scenarios"],
+        choices=["postgres", "formulas", "spark", "scenarios", "delta"],
         help="run only this part (postgres: the database load; formulas: formula columns; "
         "spark: the Spark engine against the local engine)",
     )
@@ -419,6 +434,7 @@ def main() -> None:
             "spark-2",
             "spark-2-raw",
             "scenarios",
+            "delta",
         ],
         help=argparse.SUPPRESS,
     )
@@ -451,6 +467,10 @@ def main() -> None:
     formula_rows = 200_000 if args.quick else 1_000_000
     if args.only == "formulas":
         report_formulas(spawn("plain", formula_rows, args), spawn("formulas", formula_rows, args))
+        return
+    if args.only == "delta":
+        n = 200_000 if args.quick else 1_000_000
+        report_delta(spawn("fauxdata", n, args), spawn("delta", n, args))
         return
     if args.only == "scenarios":
         report_scenarios(spawn("scenarios", 200_000 if args.quick else 1_000_000, args))
@@ -498,6 +518,20 @@ def report_formulas(plain: dict[str, Any], formulas: dict[str, Any]) -> None:
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "formulas.json").write_text(
         json.dumps({"plain": plain, "formulas": formulas, "slowdown": slowdown}, indent=2)
+    )
+
+
+def report_delta(parquet: dict[str, Any], delta: dict[str, Any]) -> None:
+    ratio = delta["rows_per_s"] / parquet["rows_per_s"]
+    print("\ndelta bronze table (customers, deltalake, no JVM)")
+    print(
+        f"  {delta['rows_per_s']:,.0f} rows/s = {ratio:.2f}x the Parquet target "
+        f"({parquet['rows_per_s']:,.0f} rows/s); peak RSS {delta['peak_rss_mb']:,.0f} MB "
+        f"vs {parquet['peak_rss_mb']:,.0f} MB"
+    )
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "delta.json").write_text(
+        json.dumps({"parquet": parquet, "delta": delta, "ratio": ratio}, indent=2)
     )
 
 

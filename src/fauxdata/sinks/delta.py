@@ -133,7 +133,8 @@ class DeltaSink(Sink):
     def _convert(
         self, blocks: Iterable[pl.DataFrame], schema: pa.Schema, counted: list[int]
     ) -> Iterator[pa.RecordBatch]:
-        system = source_system(self.source)
+        stamp = pa.scalar(self.ingested_at, schema.field(INGESTED_AT).type)
+        system = pa.scalar(source_system(self.source), pa.string())
         for frame in blocks:
             counted[0] += frame.height
             arrays = [
@@ -141,10 +142,8 @@ class DeltaSink(Sink):
                 for field in schema
                 if field.name not in (INGESTED_AT, SOURCE_SYSTEM)
             ]
-            arrays.append(
-                pa.array([self.ingested_at] * frame.height, schema.field(INGESTED_AT).type)
-            )
-            arrays.append(pa.array([system] * frame.height, pa.string()))
+            arrays.append(pa.repeat(stamp, frame.height))
+            arrays.append(pa.repeat(system, frame.height))
             yield pa.RecordBatch.from_arrays(arrays, schema=schema)
 
     def staged_relation(self, name: str, schema: Schema) -> str:
