@@ -201,6 +201,10 @@ def test_unattended_runs_name_the_flag_for_each_question(project):
     assert "no terminal to answer" in done.stderr and "--extract or --template" in done.stderr
     bad = fauxdata("mock", "hr", "--yes", "--rows", "employes=5", cwd=project, env=_env())
     assert bad.returncode == 1 and "did you mean 'employees'" in bad.stderr
+    both = fauxdata(
+        "mock", "hr", "--extract", "--template", "templates/hr", "--yes", cwd=project, env=_env()
+    )
+    assert both.returncode == 1 and "give one" in both.stderr
 
 
 def _spawn(project: Path, *args: str) -> pexpect.spawn:

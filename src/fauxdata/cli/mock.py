@@ -149,6 +149,12 @@ def mock(
     from fauxdata.project import find_source, load_project
     from fauxdata.verify import print_checklist
 
+    if extract_first and template is not None:
+        raise FauxdataError(
+            "--extract and --template ask for different metadata",
+            path="--extract",
+            hint="give one: --extract reads the source again, --template PATH reuses a saved one",
+        )
     project = load_project(path=project_file)
     where = guard_environment(project)
     src = find_source(project, source)
