@@ -81,7 +81,7 @@ def test_rerun_overwrites_as_a_new_version_and_keeps_history(tmp_path):
     table = DeltaTable(str(out / "bronze_hr_employees"))
     assert table.version() == 1
     assert table.to_pyarrow_table().num_rows == 300
-    assert [h["operation"] for h in table.history()] == ["WRITE", "WRITE"]
+    assert [h["operation"] for h in table.history()] == ["WRITE", "CREATE TABLE"]  # newest first
     table.load_as_version(0)
     assert table.to_pyarrow_table().num_rows == 250
 

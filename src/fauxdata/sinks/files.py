@@ -21,7 +21,7 @@ MANIFEST = "fauxdata-manifest.json"
 _SUFFIX = {"parquet": ".parquet", "csv": ".csv", "jsonl": ".jsonl"}
 
 
-def _parquet_encoding(schema: Schema, few_values: frozenset[str]) -> dict[str, list[str]]:
+def parquet_encoding(schema: Schema, few_values: frozenset[str]) -> dict[str, list[str]]:
     """Dictionary pages for columns with few distinct values only, and no min/max
     statistics for free text (costly to compute, useless for pruning)."""
     text = {c for c, t in schema.items() if t.is_text}
@@ -69,7 +69,7 @@ class DirectorySink(Sink):
                             path,
                             table.schema,
                             compression="snappy",
-                            **_parquet_encoding(schema, few_values),
+                            **parquet_encoding(schema, few_values),
                         )
                     else:
                         writer = pacsv.CSVWriter(path, table.schema)

@@ -34,7 +34,7 @@ from fauxdata.errors import TargetError
 from fauxdata.manifest import build_manifest
 from fauxdata.sinks.base import prepare_folder, write_manifest
 from fauxdata.sinks.bronze import bronze_table_name, source_system
-from fauxdata.sinks.delta import bronze_schema
+from fauxdata.sinks.delta import bronze_schema, commit_delta
 from fauxdata.sinks.duckdb_types import sql_string
 from fauxdata.sinks.target import Target, parse_target
 from fauxdata.spark.frames import table_frame, with_bronze_columns
@@ -224,62 +224,10 @@ def _publish(
         staged, place = staging / published, final / published
         if target.format == "delta":
             schema = {c: col.type for c, col in plan.tables[name].columns.items()}
-            commit_delta(staged, place, bronze_schema(schema), published, source)
+            description = f"fauxdata mock data ({source_system(source)}), written by Spark"
+            commit_delta(staged, place, bronze_schema(schema), published, description)
             continue
         if place.exists():
             shutil.rmtree(place)
         os.replace(staged, place)
     write_manifest(final, MANIFEST, manifest)
-
-
-def commit_delta(staged: Path, place: Path, schema: Any, table: str, source: str) -> None:
-    """Make the Parquet files Spark wrote a Delta table version: a new table is moved into
-    place and created over its files; an existing one receives the files and an overwrite
-    commit (older versions stay readable by time travel).
-
-    Raises:
-        TargetError: ``place`` exists and is not a Delta table.
-    """
-    from deltalake import DeltaTable
-    from deltalake.transaction import AddAction, RemoveAction, create_table_with_add_actions
-
-    files = sorted(staged.glob("part-*.parquet"))
-    if place.exists() and not DeltaTable.is_deltatable(str(place)):
-        raise TargetError(
-            f"refusing to replace {place}: it is not a Delta table",
-            path="--to",
-            hint="remove it or choose another folder",
-        )
-    existing = place.exists()
-    if existing:
-        for path in files:
-            os.replace(path, place / path.name)
-    else:
-        os.replace(staged, place)
-    actions: list[AddAction | RemoveAction] = []
-    for path in files:
-        stat = (place / path.name).stat()
-        rows = pq.ParquetFile(place / path.name).metadata.num_rows
-        actions.append(
-            AddAction(
-                path=path.name,
-                size=stat.st_size,
-                partition_values={},
-                modification_time=int(stat.st_mtime * 1000),
-                data_change=True,
-                stats=json.dumps({"numRecords": rows}),
-            )
-        )
-    if existing:
-        DeltaTable(str(place)).create_write_transaction(actions, mode="overwrite", schema=schema)
-    else:
-        from deltalake import Schema
-
-        create_table_with_add_actions(
-            str(place),
-            Schema.from_arrow(schema),
-            [a for a in actions if isinstance(a, AddAction)],
-            mode="error",
-            name=table,
-            description=f"fauxdata mock data ({source_system(source)}), written by Spark",
-        )
