@@ -107,6 +107,18 @@ def test_heavy_promotion_lifts_redemptions_then_dips(packs: dict[str, tuple]) ->
     assert discount[1] > 5 * discount[0]
 
 
+def test_the_dip_falls_on_the_promotions_buyers(packs: dict[str, tuple]) -> None:
+    """Pull-forward: buyers in the promotion order at about promo.dip times their later
+    rate in the dip window; the baseline's data, judged by the same check, shows no such
+    gap."""
+    heavy_scenario, heavy = packs["heavy-promotion-month"]
+    (found,) = [r for r in run_qa(heavy_scenario, heavy).results if r.name == "pull_forward"]
+    assert found.passed and abs(found.statistic - heavy_scenario.promo.dip) < 0.15
+    base = packs["baseline"][1]
+    (control,) = [r for r in run_qa(heavy_scenario, base).results if r.name == "pull_forward"]
+    assert not control.passed and control.statistic > 0.9
+
+
 def test_recall_stops_sales_spikes_refunds_and_notifies(packs: dict[str, tuple]) -> None:
     scenario, recall = packs["product-recall"]
     base = packs["baseline"][1]

@@ -67,7 +67,13 @@ class Promo(_Model):
     end: dt.date | None = None
     discount: float = Field(ge=0, lt=1)
     lift: float = Field(gt=0)
-    dip: float = Field(gt=0, le=1, description="order-rate multiplier after the promotion")
+    dip: float = Field(
+        gt=0,
+        le=1,
+        description="order-rate multiplier for dip_days after the promotion, for the "
+        "customers who bought during it (their demand was pulled forward); others keep "
+        "their rate",
+    )
     dip_days: int = Field(ge=0)
     redemption_multiplier: float = Field(ge=0)
     categories: list[str] | None = Field(

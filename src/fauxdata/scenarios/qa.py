@@ -27,12 +27,15 @@ from fauxdata.scenarios.reconcile import attribution_mismatches, ledger_mismatch
 from fauxdata.scenarios.simulate.common import (
     DAYS_PER_MONTH,
     daily_multiplier,
+    dip_window,
     promo_multiplier,
     promo_window,
 )
 from fauxdata.scenarios.simulate.customers import hazard
 
 PRE_DAYS = 28
+REFERENCE_DAYS = 56
+"""Days after the dip that the pull-forward check compares it with."""
 """Promotion effects are measured against the 28 days before the promotion."""
 
 
@@ -204,6 +207,49 @@ def promo_dip(ctx: Context, name: str, exp: Expectation) -> list[Result]:
     return [between(name, ratio, None, number(exp, "max"), detail)]
 
 
+def pull_forward(ctx: Context, name: str, exp: Expectation) -> list[Result]:
+    """Whether the post-promotion dip falls on the promotion's buyers: their organic
+    orders per day in the dip window over the 56 days after it, divided by the same ratio
+    for everyone else. Only customers acquired before the promotion and not churned
+    before the end of that reference window count, so both groups could order
+    throughout; buying in the promotion says nothing about the later windows except
+    through the pull-forward, so the ratio estimates ``promo.dip``."""
+    window, dip = promo_window(ctx.scenario), dip_window(ctx.scenario)
+    if window is None or dip is None:
+        return [
+            Result(name, float("nan"), "a promotion with a dip", False, "no dip in the parameters")
+        ]
+    after = (dip[1], dip[1] + REFERENCE_DAYS)
+    customers = ctx.tables["customers"].filter(
+        (ctx.day(pl.col("acquired_on")) < window[0])
+        & (pl.col("churned_on").is_null() | (ctx.day(pl.col("churned_on")) >= after[1]))
+    )
+    orders = ctx.tables["orders"].filter(pl.col("source") == "organic")
+    day = ctx.day(pl.col("order_date"))
+    buyers = orders.filter((day >= window[0]) & (day < window[1]))["customer_id"].unique()
+    counts = customers.select(
+        "customer_id", pl.col("customer_id").is_in(buyers.implode()).alias("buyer")
+    ).join(
+        orders.select(
+            "customer_id",
+            ((day >= dip[0]) & (day < dip[1])).alias("in_dip"),
+            ((day >= after[0]) & (day < after[1])).alias("in_after"),
+        ),
+        on="customer_id",
+    )
+    groups = counts.group_by("buyer").agg(pl.col("in_dip").sum(), pl.col("in_after").sum())
+    rates = {
+        row["buyer"]: (row["in_dip"] / (dip[1] - dip[0]))
+        / max(row["in_after"] / REFERENCE_DAYS, 1e-9)
+        for row in groups.iter_rows(named=True)
+    }
+    if True not in rates or False not in rates:
+        return [Result(name, float("nan"), "buyers and non-buyers", False, "one group is empty")]
+    ratio = rates[True] / max(rates[False], 1e-9)
+    detail = f"buyers {rates[True]:.3f}, others {rates[False]:.3f} (dip window over the next {REFERENCE_DAYS} days)"
+    return [between(name, ratio, number(exp, "min", 0.0), number(exp, "max"), detail)]
+
+
 def redemption_rate(ctx: Context, name: str, exp: Expectation) -> list[Result]:
     """Points redeemed over points accrued, whole programme."""
     ledger = ctx.tables["points_ledger"]
@@ -262,6 +308,7 @@ CHECKS: dict[str, Check] = {
     "cohort_retention": cohort_retention,
     "promo_uplift": promo_uplift,
     "promo_dip": promo_dip,
+    "pull_forward": pull_forward,
     "redemption_rate": redemption_rate,
     "redemption_spike": redemption_spike,
     "ledger_reconciles": ledger_reconciles,

@@ -155,7 +155,8 @@ def month_start_days(scenario: Scenario, months: int) -> I64:
 
 
 def daily_multiplier(scenario: Scenario) -> F64:
-    """Order-rate multiplier per day: weekly x yearly seasonality x promotion and dip."""
+    """Order-rate multiplier per day: weekly x yearly seasonality x the promotion's lift
+    (the dip after it falls on the promotion's buyers only: ``transactions``)."""
     days = total_days(scenario)
     dates = np.datetime64(scenario.start) + np.arange(days)
     dow = (dates.astype("datetime64[D]").view("int64") - 4) % 7  # 1970-01-01 was a Thursday
@@ -177,15 +178,20 @@ def promo_window(scenario: Scenario) -> tuple[float, float] | None:
     return float((p.start - scenario.start).days), float((p.end - scenario.start).days + 1)
 
 
+def dip_window(scenario: Scenario) -> tuple[float, float] | None:
+    """[start, end) of the post-promotion dip in days, or None."""
+    window = promo_window(scenario)
+    if window is None or scenario.promo.dip_days == 0:
+        return None
+    return window[1], window[1] + scenario.promo.dip_days
+
+
 def promo_multiplier(scenario: Scenario, day: F64) -> F64:
-    """Lift inside the promotion, the dip for ``dip_days`` after it, 1 elsewhere."""
+    """The lift inside the promotion, 1 elsewhere."""
     out = np.ones_like(day)
     window = promo_window(scenario)
-    if window is None:
-        return out
-    lo, hi = window
-    out[(day >= lo) & (day < hi)] = scenario.promo.lift
-    out[(day >= hi) & (day < hi + scenario.promo.dip_days)] = scenario.promo.dip
+    if window is not None:
+        out[(day >= window[0]) & (day < window[1])] = scenario.promo.lift
     return out
 
 

@@ -3,7 +3,10 @@
 Orders are a non-homogeneous Poisson process per customer, drawn by thinning: candidates
 at the segment's rate times the largest daily multiplier over the customer's whole window
 (acquisition to the end of the range), kept with probability ``multiplier(day) / max``
-and only before churn. Clicks add response orders. An order's gross value comes from the
+and only before churn. Pull-forward: a customer who ordered during the promotion keeps
+each order of the ``dip_days`` after it with probability ``promo.dip`` (the demand the
+promotion brought forward is paid back by those who took it); other customers keep
+their usual rate. Clicks add response orders. An order's gross value comes from the
 segment's declared lognormal and is split over its lines to the cent, so the QA suite can
 KS-test spend against exactly what the parameters declare.
 """
@@ -31,6 +34,7 @@ from fauxdata.scenarios.simulate.common import (
     categorical,
     daily_multiplier,
     day_of,
+    dip_window,
     expand,
     exponential,
     normal,
@@ -108,7 +112,16 @@ def simulate_orders(
     keep = (u < mult[np.minimum(day.astype(np.int64), len(mult) - 1)]) & (
         day < customers.churn[cust]
     )
-    cust, day = cust[keep], day[keep]
+    cust, day, rows = cust[keep], day[keep], rows[keep]
+    dip = dip_window(scenario)
+    win = promo_window(scenario)
+    if dip is not None and win is not None and scenario.promo.dip < 1:
+        bought = np.zeros(len(customers), bool)
+        bought[cust[(day >= win[0]) & (day < win[1])]] = True
+        paid_back = bought[cust] & (day >= dip[0]) & (day < dip[1])
+        drop = stream(scenario, "orders", "pull_forward").uniform(rows) >= scenario.promo.dip
+        kept = ~(paid_back & drop)
+        cust, day = cust[kept], day[kept]
     clicks = np.flatnonzero(touches.clicked)
     key = touches.key[clicks]
     clicks = clicks[
@@ -133,7 +146,6 @@ def simulate_orders(
     sigma = np.asarray([s.order_value_sigma for s in segs])[seg]
     value = median * np.exp(sigma * normal(stream(scenario, "orders", "value"), n))
     gross = np.maximum(np.round(value * 100), 1).astype(np.int64)
-    win = promo_window(scenario)
     promo = (day >= win[0]) & (day < win[1]) if win else np.zeros(len(day), bool)
     zero = np.zeros(len(day), np.int64)
     return Orders(cust, seg, day, response, code, store, promo, gross, zero, n)
