@@ -264,6 +264,15 @@ def test_formula_columns_in_a_spec_build_emails_and_ages() -> None:
     assert (frame["work_email"] == frame["first_name"].str.to_lowercase() + "@example.com").all()
 
 
+def test_mock_company_domain_gives_a_domain_per_row() -> None:
+    spec = _spec(
+        {"id": {"generator": "sequence"}, "email": {"formula": '"info@" & MOCK_COMPANY_DOMAIN'}},
+        rows=200,
+    )
+    email = fauxdata.generate(spec).frames["t"]["email"]
+    assert email.len() == 200 and email.str.contains(r"^info@[a-z0-9]+(\.[a-z]+)+$").all()
+
+
 def test_spec_errors_carry_the_path_and_a_caret(tmp_path: Path) -> None:
     spec = _spec(
         {

@@ -12,7 +12,14 @@ import polars as pl
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 
 from fauxdata import run
@@ -140,12 +147,6 @@ def generate(
         )
     show = not quiet and not as_json and sys.stdout.isatty()
     with _ProgressBars(show) as report_progress:
-        options = {
-            "workers": workers,
-            "block_size": block_size,
-            "verify_output": not no_verify,
-            "progress": report_progress,
-        }
         if engine == "spark":
             result = _on_spark(
                 spec,
@@ -160,7 +161,14 @@ def generate(
                 verify_output=not no_verify,
             )
         elif replay is not None:
-            result = run.replay(replay, to, **options)
+            result = run.replay(
+                replay,
+                to,
+                workers=workers,
+                block_size=block_size,
+                verify_output=not no_verify,
+                progress=report_progress,
+            )
         else:
             assert spec is not None
             target = to or f"duckdb:///out/{_spec_name(spec)}.duckdb"
@@ -173,7 +181,10 @@ def generate(
                 rows=_parse_rows(rows),
                 scale=scale,
                 tables=_tables(tables),
-                **options,
+                workers=workers,
+                block_size=block_size,
+                verify_output=not no_verify,
+                progress=report_progress,
             )
     failed = result.report is not None and not result.report.passed
     _warn(result.plan)
@@ -243,7 +254,7 @@ class _ProgressBars:
             console=console,
             transient=True,
         )
-        self.tasks: dict[str, tuple[int, float]] = {}
+        self.tasks: dict[str, tuple[TaskID, float]] = {}
 
     def __enter__(self) -> run.Progress | None:
         if not self.show:

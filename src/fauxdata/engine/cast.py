@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+from typing import cast
+
 import polars as pl
 
 from fauxdata.errors import GenerationError
@@ -30,8 +33,10 @@ def cast_column(series: pl.Series, ctype: ColumnType, path: str) -> pl.Series:
     target = polars_type(ctype)
     if ctype.is_integer and series.dtype.is_numeric():
         low, high = INTEGER_BOUNDS[ctype.name]
-        smallest, largest = series.min(), series.max()
-        if smallest is not None and (smallest < low or largest > high):  # type: ignore[operator]
+        # A numeric Series (checked above) has numeric extremes, None when all null.
+        smallest = cast("int | float | Decimal | None", series.min())
+        largest = cast("int | float | Decimal", series.max())
+        if smallest is not None and (smallest < low or largest > high):
             raise GenerationError(
                 f"values from {smallest} to {largest} do not fit type {ctype} [{low}, {high}]",
                 path=path,

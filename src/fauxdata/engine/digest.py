@@ -9,9 +9,13 @@ manifests pin.
 from __future__ import annotations
 
 import hashlib
+from typing import TYPE_CHECKING
 
 import numpy as np
 import polars as pl
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 
 class _ColumnHasher:
@@ -50,10 +54,10 @@ class _ColumnHasher:
                 np.ascontiguousarray(physical).astype(physical.dtype.newbyteorder("<")).tobytes()
             )
 
-    def _string_bytes(self, chunk: object) -> None:
+    def _string_bytes(self, chunk: pa.Array) -> None:
         import pyarrow as pa
 
-        arr = chunk.cast(pa.large_string()) if chunk.type != pa.large_string() else chunk  # type: ignore[attr-defined]
+        arr = chunk.cast(pa.large_string()) if chunk.type != pa.large_string() else chunk
         if len(arr) == 0:
             return
         offsets = np.frombuffer(arr.buffers()[1], dtype=np.int64)[

@@ -364,12 +364,13 @@ def composite_keys(
             continue
         if len(free) != len(columns):
             continue
-        sizes = tuple(generators[c].domain_size() for c in columns)
-        if any(s is None for s in sizes):
+        domains = [generators[c].domain_size() for c in columns]
+        sizes = tuple(s for s in domains if s is not None)
+        if len(sizes) != len(domains):  # some column has no finite domain
             continue
         key = JointKey(
             tuple(columns), sizes, Stream.of(seed, table.name, "+".join(columns), "joint")
-        )  # type: ignore[arg-type]
+        )
         if key.total < table.rows:
             raise GenerationError(
                 f"({', '.join(columns)}) has only {key.total} distinct combinations but table '{table.name}' has {table.rows} rows",

@@ -11,6 +11,7 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import polars as pl
 
@@ -32,6 +33,10 @@ from fauxdata.formula.compiler import (
     unify,
 )
 from fauxdata.formula.syntax import Call, FormulaError, Literal, Name, Node, Unary
+
+if TYPE_CHECKING:
+    # when().then() gives a Then, chaining .when().then() on it a ChainedThen.
+    from polars.expr.whenthen import ChainedThen, Then
 
 EXAMPLE_ROW: dict[str, tuple[str, object]] = {
     "first_name": ("text", "ada"),
@@ -161,7 +166,7 @@ def _ifs(node: Call, scope: Scope) -> Typed:
         raise FormulaError("IFS takes condition, value pairs", node.start, node.end)
     conditions = [boolean(n, scope) for n in node.args[::2]]
     values, kind = _branches(list(node.args[1::2]), scope)
-    expr = pl.when(conditions[0]).then(values[0])
+    expr: Then | ChainedThen = pl.when(conditions[0]).then(values[0])
     for condition, value in zip(conditions[1:], values[1:], strict=True):
         expr = expr.when(condition).then(value)
     return Typed(expr, kind)
@@ -190,7 +195,7 @@ def _switch(node: Call, scope: Scope) -> Typed:
             )
     results = rest[1::2] + ([default] if default is not None else [])
     values, kind = _branches(results, scope)
-    expr = None
+    expr: Then | ChainedThen | None = None
     for case, value in zip(cases, values, strict=False):
         matched = _equal(subject, case)
         expr = pl.when(matched).then(value) if expr is None else expr.when(matched).then(value)
@@ -244,7 +249,7 @@ def _coalesce(node: Call, scope: Scope) -> Typed:
 def _choose(node: Call, scope: Scope) -> Typed:
     index = number(node.args[0], scope, "CHOOSE").cast(pl.Float64).floor().cast(pl.Int64)
     values, kind = _branches(list(node.args[1:]), scope)
-    expr = pl.when(index == 1).then(values[0])
+    expr: Then | ChainedThen = pl.when(index == 1).then(values[0])
     for i, value in enumerate(values[1:], start=2):
         expr = expr.when(index == i).then(value)
     return Typed(expr, kind)

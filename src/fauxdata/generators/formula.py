@@ -69,9 +69,12 @@ class FormulaGenerator(Generator):
             company = self._mocker("company", index, rows)
             tlds = top_level_domains()
             slug = company.str.to_lowercase().str.replace_all(r"[^a-z0-9]+", "")
-            return pl.concat_str(
-                [slug, pl.Series(["."] * len(rows)), tlds.gather(stream.below(rows, len(tlds)))]
-            )
+            # concat_str builds an expression even from Series: evaluate it to a Series.
+            return pl.select(
+                pl.concat_str(
+                    [slug, pl.Series(["."] * len(rows)), tlds.gather(stream.below(rows, len(tlds)))]
+                )
+            ).to_series()
         return self._mocker(_MOCKERS[name], index, rows)
 
     def _mocker(self, kind: str, index: int, rows: Rows) -> pl.Series:

@@ -64,6 +64,16 @@ def _series(values: object) -> pl.Series:
     return pl.Series(sorted(set(items)), dtype=pl.String)
 
 
+def _mapping(value: object) -> dict[str, object]:
+    """A nested JSON object, or an empty one where the dataset has something else."""
+    return value if isinstance(value, dict) else {}
+
+
+def _list(value: object) -> list[object]:
+    """A JSON array, or an empty one where the dataset has something else."""
+    return value if isinstance(value, list) else []
+
+
 def _flat(values: object) -> list[str]:
     if isinstance(values, dict):
         return [
@@ -101,7 +111,7 @@ def lexicon(code: str) -> Lexicon:
     address = _json(code, "address")
     finance = _json(code, "finance")
     text = _json(code, "text")
-    names = person.get("names", {})
+    names = _mapping(person.get("names", {}))
     street = address.get("street", {})
     company = finance.get("company", {})
     state = address.get("state", {})
@@ -109,8 +119,8 @@ def lexicon(code: str) -> Lexicon:
     return Lexicon(
         code=code,
         country_code=COUNTRY.get(code, code.split("-")[-1].upper()),
-        female=_series(names.get("female", [])),  # type: ignore[union-attr]
-        male=_series(names.get("male", [])),  # type: ignore[union-attr]
+        female=_series(names.get("female", [])),
+        male=_series(names.get("male", [])),
         surnames=_series(_flat(person.get("surnames", []))),
         cities=_series(address.get("city", [])),
         states=_series(state.get("name", []) if isinstance(state, dict) else []),
@@ -122,12 +132,8 @@ def lexicon(code: str) -> Lexicon:
         companies=_series(company.get("name", []) if isinstance(company, dict) else []),
         company_types=_series(company.get("type", []) if isinstance(company, dict) else []),
         occupations=_series(person.get("occupation", [])),
-        words=_series([w for w in text.get("words", []) if str(w).isalpha()]),  # type: ignore[union-attr]
-        countries=_series(
-            address.get("country", {}).get("name", [])
-            if isinstance(address.get("country"), dict)
-            else []
-        ),  # type: ignore[union-attr]
+        words=_series([w for w in _list(text.get("words", [])) if str(w).isalpha()]),
+        countries=_series(_mapping(address.get("country", {})).get("name", [])),
     )
 
 

@@ -291,11 +291,17 @@ class MockGenerator(Generator):
             if suffix is not None
             else lex.address_format.replace(" {st_sfx}", "").replace("{st_sfx} ", "")
         )
+        # Without suffixes the format loses {st_sfx}; one left glued to text fills in empty.
+        fields: dict[str, pl.Series | str] = {
+            "st_num": number,
+            "st_name": name,
+            "st_sfx": suffix if suffix is not None else "",
+        }
         for literal, field in _split(fmt):
             if literal:
                 parts.append(literal)
             if field:
-                parts.append({"st_num": number, "st_name": name, "st_sfx": suffix}[field])  # type: ignore[dict-item]
+                parts.append(fields[field])
         return _concat(*parts)
 
     def _iban(self, draw: Draw) -> pl.Series:

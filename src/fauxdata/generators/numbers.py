@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -23,7 +24,7 @@ from fauxdata.spec import generators as g
 F64 = npt.NDArray[np.float64]
 
 
-def _rounded(values: F64, decimals: int | None) -> pl.Series:
+def _rounded(values: npt.NDArray[np.floating[Any]], decimals: int | None) -> pl.Series:
     if decimals is not None:
         values = np.round(values, decimals)
     return pl.Series(values, dtype=pl.Float64)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 import numpy.typing as npt
@@ -95,7 +96,8 @@ def _node(op: object, av: object, max_repeat: int) -> list[Node]:
     if op is sre.IN:
         return [Chars(_charset(av))]  # type: ignore[arg-type]
     if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, getattr(sre, "POSSESSIVE_REPEAT", None)):
-        low, high, sub = av  # type: ignore[misc]
+        # The parser gives a repeat as (min, max, subpattern); max may be MAXREPEAT, an int.
+        low, high, sub = cast("tuple[int, int, object]", av)
         if high is sre.MAXREPEAT:
             high = low + max_repeat
         return [Repeat(_seq(sub, max_repeat), low, high)]

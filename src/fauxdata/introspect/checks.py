@@ -26,7 +26,7 @@ class Rules:
     unparsed: list[str] = field(default_factory=list)
 
 
-def _literal(node: exp.Expression) -> float | str | None:
+def _literal(node: exp.Expr) -> float | str | None:
     while isinstance(node, exp.Cast | exp.Paren):
         node = node.this
     if isinstance(node, exp.Neg):
@@ -37,13 +37,20 @@ def _literal(node: exp.Expression) -> float | str | None:
     return None
 
 
-def _column(node: exp.Expression) -> str | None:
+def _column(node: exp.Expr) -> str | None:
     while isinstance(node, exp.Cast | exp.Paren):
         node = node.this
     return node.name if isinstance(node, exp.Column) else None
 
 
-_FLIP = {exp.GT: exp.LT, exp.GTE: exp.LTE, exp.LT: exp.GT, exp.LTE: exp.GTE, exp.EQ: exp.EQ}
+# Keyed by node class; Expr is sqlglot's base class, what flatten() and .this yield.
+_FLIP: dict[type[exp.Expr], type[exp.Expr]] = {
+    exp.GT: exp.LT,
+    exp.GTE: exp.LTE,
+    exp.LT: exp.GT,
+    exp.LTE: exp.GTE,
+    exp.EQ: exp.EQ,
+}
 
 
 def rules_for(column: str, checks: list[str], dialect: str = "postgres") -> Rules:
@@ -62,7 +69,7 @@ def rules_for(column: str, checks: list[str], dialect: str = "postgres") -> Rule
     return rules
 
 
-def _apply(column: str, node: exp.Expression, rules: Rules) -> bool:
+def _apply(column: str, node: exp.Expr, rules: Rules) -> bool:
     while isinstance(node, exp.Paren):
         node = node.this
     if isinstance(node, exp.Between) and _column(node.this) == column:
@@ -94,7 +101,8 @@ def _apply(column: str, node: exp.Expression, rules: Rules) -> bool:
             return _apply(column, right, rules)
         return False
     if type(node) in _FLIP:
-        left, right, kind = node.this, node.expression, type(node)
+        left, right = node.this, node.expression
+        kind: type[exp.Expr] = type(node)
         if _column(left) != column and _column(right) == column:
             left, right, kind = right, left, _FLIP[kind]
         if (

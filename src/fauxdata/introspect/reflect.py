@@ -103,7 +103,9 @@ def _column(info: dict[str, Any], domains: dict[str, list[str]]) -> SourceColumn
     if "nextval(" in (column.default or ""):
         column.identity = True
     if isinstance(kind, postgresql.DOMAIN):
-        column.checks.extend(c.replace("VALUE", column.name) for c in domains.get(kind.name, []))
+        column.checks.extend(
+            c.replace("VALUE", column.name) for c in domains.get(kind.name or "", [])
+        )
         kind = kind.data_type
     if isinstance(kind, sa.ARRAY):
         column.array_of = _base(kind.item_type)

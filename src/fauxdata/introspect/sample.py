@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -119,26 +120,26 @@ def read_sample(source: SourceSchema, url_text: str, rows: int) -> dict[str, dic
     out: dict[str, dict[str, list[Any]]] = {}
     url = parse(url_text)
     if source.dialect == "duckdb":
-        con = duckdb.connect(url.database or "", read_only=True)
+        duck = duckdb.connect(url.database or "", read_only=True)
         try:
             for name, table in source.tables.items():
                 columns = ", ".join(f'"{c}"' for c in table.columns)
                 schema = f'"{source.schema}".' if source.schema else ""
-                fetched = con.execute(f'SELECT {columns} FROM {schema}"{name}" LIMIT {int(rows)}')
+                fetched = duck.execute(f'SELECT {columns} FROM {schema}"{name}" LIMIT {int(rows)}')
                 out[name] = _columns(list(table.columns), fetched.fetchall())
         finally:
-            con.close()
+            duck.close()
         return out
     engine = read_only_engine(url)
     try:
-        with engine.connect() as con:
+        with engine.connect() as conn:
             for name, table in source.tables.items():
-                selected = (
+                selected: sa.Select[*tuple[Any, ...]] = (
                     sa.select(*[sa.column(c) for c in table.columns])
                     .select_from(sa.table(name, schema=source.schema))
                     .limit(rows)
                 )
-                out[name] = _columns(list(table.columns), con.execute(selected).fetchall())
+                out[name] = _columns(list(table.columns), conn.execute(selected).fetchall())
     except sa.exc.SQLAlchemyError as exc:
         raise connection_error(exc, url) from None
     finally:
@@ -146,5 +147,5 @@ def read_sample(source: SourceSchema, url_text: str, rows: int) -> dict[str, dic
     return out
 
 
-def _columns(names: list[str], rows: list[Any]) -> dict[str, list[Any]]:
+def _columns(names: list[str], rows: Sequence[Any]) -> dict[str, list[Any]]:
     return {name: [row[i] for row in rows] for i, name in enumerate(names)}

@@ -370,9 +370,15 @@ def _by_type(
     match column.type:
         case "smallint" | "integer" | "bigint":
             low, high = INTEGER_BOUNDS[column.type]
-            lo = _int_bound(rules.low, rules.low_strict, 1, up=True)
-            hi = _int_bound(rules.high, rules.high_strict, min(high, max(lo, 1000)), up=False)
-            return {"kind": "uniform_int", "min": max(lo, low), "max": min(hi, high)}, "integer" + (
+            int_lo = _int_bound(rules.low, rules.low_strict, 1, up=True)
+            int_hi = _int_bound(
+                rules.high, rules.high_strict, min(high, max(int_lo, 1000)), up=False
+            )
+            return {
+                "kind": "uniform_int",
+                "min": max(int_lo, low),
+                "max": min(int_hi, high),
+            }, "integer" + (
                 " within its CHECK" if rules.low is not None or rules.high is not None else ""
             )
         case "numeric" | "float" | "double":

@@ -21,7 +21,7 @@ import sqlglot
 from ruamel.yaml.comments import CommentedMap
 from sqlglot import exp
 
-from fauxdata.errors import SpecError
+from fauxdata.errors import FauxdataError, SpecError
 from fauxdata.introspect.drift import Change, compare, facts
 from fauxdata.introspect.model import SourceSchema
 from fauxdata.introspect.suggest import suggest_column, suggest_spec, suggest_table
@@ -138,7 +138,8 @@ class _Editor:
         if change.kind == "column":
             self._column(table, name, change)
         elif change.kind == "type":
-            table["columns"][change.column]["type"] = self._suggest(name, change.column)[0]["type"]
+            cname = _column_of(change)
+            table["columns"][cname]["type"] = self._suggest(name, cname)[0]["type"]
         elif change.kind == "nullability":
             column = table["columns"][change.column]
             if change.now == "NOT NULL":
@@ -147,7 +148,7 @@ class _Editor:
             else:
                 column["nullable"] = True
         elif change.kind == "values":
-            self._values(table, name, change.column)
+            self._values(table, name, _column_of(change))
         elif change.kind == "primary key":
             self._table_key(table, name, "primary_key")
         elif change.kind == "unique":
@@ -163,14 +164,13 @@ class _Editor:
 
     def _column(self, table: CommentedMap, tname: str, change: Change) -> None:
         columns = table["columns"]
+        cname = _column_of(change)
         if change.now is None:
-            del columns[change.column]
+            del columns[cname]
             return
-        spec, why = self._suggest(tname, change.column)
-        _insert(columns, change.column, spec, list(self.live.tables[tname].columns))
-        columns.yaml_add_eol_comment(
-            f"{why} (added by fauxdata sync on {self.stamp})", change.column
-        )
+        spec, why = self._suggest(tname, cname)
+        _insert(columns, cname, spec, list(self.live.tables[tname].columns))
+        columns.yaml_add_eol_comment(f"{why} (added by fauxdata sync on {self.stamp})", cname)
 
     def _values(self, table: CommentedMap, tname: str, cname: str) -> None:
         column = table["columns"][cname]
@@ -240,6 +240,13 @@ class _Editor:
                     self._replace(
                         self.doc["tables"][tname], tname, cname, "the old one no longer fits"
                     )
+
+
+def _column_of(change: Change) -> str:
+    """The column a column-level change is about; drift's compare always names it."""
+    if change.column is None:
+        raise FauxdataError(f"a {change.kind} change to table {change.table} names no column")
+    return change.column
 
 
 def _mentioned(condition: str, columns: CommentedMap) -> list[str]:

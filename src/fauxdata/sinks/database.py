@@ -103,6 +103,15 @@ class DatabaseSink(Sink):
         if self.engine is not None:
             self.engine.dispose()
 
+    def _driver_connection(self) -> Any:
+        """The psycopg connection under SQLAlchemy's, for COPY."""
+        if self.con is None:
+            raise TargetError("the database connection is not open", path="--to", code="load")
+        raw = self.con.connection.driver_connection
+        if raw is None:  # SQLAlchemy let go of it (invalidated or detached)
+            raise TargetError("the database connection was lost", path="--to", code="load")
+        return raw
+
     def _execute(self, sql: str, params: dict[str, Any] | None = None) -> Any:
         assert self.con is not None
         if sql:
@@ -210,7 +219,7 @@ class DatabaseSink(Sink):
             buffer = io.BytesIO()
             pacsv.write_csv(frame.to_arrow(), buffer, pacsv.WriteOptions(include_header=False))
             columns = ", ".join(quote(c) for c in frame.columns)
-            raw = self.con.connection.driver_connection
+            raw = self._driver_connection()
             with (
                 raw.cursor() as cursor,
                 cursor.copy(f"COPY {quote(name)} ({columns}) FROM STDIN WITH (FORMAT csv)") as copy,
@@ -256,9 +265,9 @@ class DatabaseSink(Sink):
                             f"SELECT setval(:s, GREATEST((SELECT max({quote(column['name'])}) FROM {quote(name)}), 1))",
                             {"s": found},
                         )
-            for table, column in self.identity_always:
+            for table, identity in self.identity_always:
                 self._execute(
-                    f"ALTER TABLE {quote(table)} ALTER COLUMN {quote(column)} SET GENERATED ALWAYS"
+                    f"ALTER TABLE {quote(table)} ALTER COLUMN {quote(identity)} SET GENERATED ALWAYS"
                 )
         if not self.atomic:
             self._commit()
@@ -290,9 +299,11 @@ class DatabaseSink(Sink):
         columns = list(schema)
         select = f"SELECT {', '.join(quote(c) for c in columns)} FROM {quote(name)}"
         if not self.postgres:
+            if self.con is None:
+                raise TargetError("the database connection is not open", path="--to", code="load")
             return pl.read_database(select, self.con).to_arrow()
         buffer = io.BytesIO()
-        raw = self.con.connection.driver_connection  # type: ignore[union-attr]
+        raw = self._driver_connection()
         with (
             raw.cursor() as cursor,
             cursor.copy(f"COPY ({select}) TO STDOUT WITH (FORMAT csv)") as copy,

@@ -117,7 +117,10 @@ def commit_delta(
             )
         )
     if existing:
-        DeltaTable(str(place)).create_write_transaction(actions, mode="overwrite", schema=schema)
+        # A copy typed as the wider list[AddAction | RemoveAction] this call takes (list is invariant).
+        DeltaTable(str(place)).create_write_transaction(
+            list(actions), mode="overwrite", schema=schema
+        )
     else:
         create_table_with_add_actions(
             str(place),

@@ -63,14 +63,14 @@ def resolve(
             problems.append(
                 Problem(f"--rows {name}", f"no table '{name}'", did_you_mean(name, spec.tables))
             )
-        elif spec.tables[name].per is not None:
+        elif (per := spec.tables[name].per) is not None:
             problems.append(
                 Problem(
                     f"--rows {name}",
-                    f"'{name}' is generated per {spec.tables[name].per.table}; its row count follows",
-                    f"change the row count of {spec.tables[name].per.table} instead",
+                    f"'{name}' is generated per {per.table}; its row count follows",
+                    f"change the row count of {per.table} instead",
                 )
-            )  # type: ignore[union-attr]
+            )
     if scale <= 0 or not math.isfinite(scale):
         problems.append(Problem("--scale", f"scale must be a positive number; found {scale}"))
     for name in tables or []:

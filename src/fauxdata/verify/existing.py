@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TypedDict
 
 import duckdb
 
@@ -21,6 +22,14 @@ from fauxdata.verify.result import Report
 _SUFFIX = {"parquet": ".parquet", "csv": ".csv", "jsonl": ".jsonl"}
 
 
+class _Overrides(TypedDict, total=False):
+    """What a run's manifest records under "overrides" (see fauxdata.manifest)."""
+
+    rows: dict[str, int] | None
+    scale: float | None
+    tables: list[str] | None
+
+
 def validate_target(spec: str | Path, data: str) -> Report:
     """Check the data at ``data`` against ``spec``; row counts follow the run's manifest.
 
@@ -30,10 +39,10 @@ def validate_target(spec: str | Path, data: str) -> Report:
     target = parse_target(data)
     if not target.is_database and not target.path.exists():
         raise TargetError(f"no data at {target.path}", path="--data")
-    overrides: dict[str, object] = {}
+    overrides: _Overrides = {}
     try:
         manifest = read_manifest(target.manifest_path)
-        overrides = manifest.get("overrides") or {}
+        overrides = manifest.get("overrides") or _Overrides()
     except FauxdataError:
         manifest = None
     plan = plan_for(
@@ -41,7 +50,7 @@ def validate_target(spec: str | Path, data: str) -> Report:
         rows=overrides.get("rows") or None,
         scale=float(overrides.get("scale") or 1.0),
         tables=overrides.get("tables") or None,
-    )  # type: ignore[arg-type]
+    )
     plan = Engine(plan).plan  # row counts of tables generated per parent
     if target.is_database:
         return _validate_database(plan, target)
