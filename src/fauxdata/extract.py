@@ -10,10 +10,8 @@ workflow (a template: spec plus metadata).
 from __future__ import annotations
 
 import copy
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import Any
 
 from ruamel.yaml.comments import CommentedMap
@@ -21,6 +19,7 @@ from ruamel.yaml.comments import CommentedMap
 from fauxdata.errors import FauxdataError
 from fauxdata.introspect.api import InferredKey
 from fauxdata.introspect.model import SourceSchema
+from fauxdata.introspect.source import resolve_url
 from fauxdata.pii import Finding, scan_schema
 from fauxdata.project import Source
 from fauxdata.sinks.bronze import bronze_table_name
@@ -42,31 +41,6 @@ class Extraction:
 
     def pii(self, table: str, column: str) -> Finding | None:
         return next((f for f in self.findings if (f.table, f.column) == (table, column)), None)
-
-
-def resolve_secret(reference: str | None, path: str) -> str | None:
-    """``env:VAR`` or ``file:PATH`` to the secret; a literal is used as given (CLI only).
-
-    Raises:
-        FauxdataError: the variable is unset or the file unreadable (never showing a value).
-    """
-    if reference is None:
-        return None
-    if reference.startswith("env:"):
-        value = os.environ.get(reference[4:])
-        if not value:
-            raise FauxdataError(
-                f"environment variable {reference[4:]} is not set",
-                path=path,
-                hint="export it before running",
-            )
-        return value
-    if reference.startswith("file:"):
-        try:
-            return Path(reference[5:]).read_text().strip()
-        except OSError as exc:
-            raise FauxdataError(f"cannot read {reference[5:]}: {exc.strerror}", path=path) from None
-    return reference
 
 
 def extract(source: Source, *, sample: int = 0, timeout: float = 10.0) -> Extraction:
@@ -94,7 +68,7 @@ def _extract_api(source: Source, timeout: float) -> Extraction:
     found = read_api(
         source.url,
         source.endpoints,
-        token=resolve_secret(source.token, "--token"),
+        token=resolve_url(source.token, "--token", "the API token") if source.token else None,
         params=source.params or None,
         timeout=timeout,
     )

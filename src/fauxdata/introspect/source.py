@@ -11,11 +11,12 @@ from sqlalchemy.engine import URL, make_url
 from fauxdata.errors import FauxdataError, did_you_mean
 
 
-def resolve_url(text: str) -> str:
-    """``env:VAR`` reads the URL from the environment, ``file:PATH`` from a file; else as given.
+def resolve_url(text: str, path: str = "--from", what: str = "the connection URL") -> str:
+    """``env:VAR`` reads the value (a URL, or a token) from the environment, ``file:PATH``
+    from a file; anything else is the value itself.
 
     Raises:
-        FauxdataError: the variable or file is missing.
+        FauxdataError: the variable or file is missing (the message never shows a value).
     """
     if text.startswith("env:"):
         name = text[4:]
@@ -23,17 +24,17 @@ def resolve_url(text: str) -> str:
         if not value:
             raise FauxdataError(
                 f"environment variable {name} is not set",
-                path="--from",
-                hint="export it, or pass the URL itself",
+                path=path,
+                hint=f"export it with {what}",
             )
         return value
     if text.startswith("file:"):
-        path = Path(text[5:])
+        file = Path(text[5:])
         try:
-            return path.read_text().strip()
+            return file.read_text().strip()
         except OSError as exc:
             raise FauxdataError(
-                f"cannot read the connection URL from {path}: {exc.strerror}", path="--from"
+                f"cannot read {what} from {file}: {exc.strerror}", path=path
             ) from None
     return text
 
