@@ -92,6 +92,7 @@ def test_mock_extract_yes_makes_template_spec_verified_delta_and_audit(project, 
     done = fauxdata("mock", "hr", "--extract", "--yes", cwd=project, env=_env())
     assert done.returncode == 0, done.stdout + done.stderr
     assert "checks passed" in done.stdout and "Next steps" in done.stdout
+    assert "polars.read_delta(" in done.stdout.replace("\n", "")
 
     folder = project / "templates" / "hr"
     metadata = json.loads((folder / "metadata.json").read_text())

@@ -147,6 +147,8 @@ def mock(
     """
     from fauxdata import run, templates
     from fauxdata.project import find_source, load_project
+    from fauxdata.sinks.bronze import bronze_table_name
+    from fauxdata.sinks.target import parse_target
     from fauxdata.verify import print_checklist
 
     if extract_first and template is not None:
@@ -203,8 +205,6 @@ def mock(
     )
     for column in ("entity", "bronze table", "rows", "PII columns"):
         summary.add_column(column, justify="right" if column in ("rows", "PII columns") else "left")
-    from fauxdata.sinks.bronze import bronze_table_name
-
     for name, table in plan.tables.items():
         summary.add_row(
             name, bronze_table_name(src.name, table.output_name), f"{table.rows:,}", str(pii[name])
@@ -235,11 +235,17 @@ def mock(
     )
     if not result.report.passed:
         raise typer.Exit(1)
+    target = parse_target(target_text)
+    first = next(iter(plan.tables))
+    read = (
+        f"polars.read_delta('{target.path / bronze_table_name(src.name, first)}')"
+        if target.format == "delta"
+        else f"fauxdata validate {chosen.spec_path} --data {target_text}"
+    )
     console.print(
-        f"[green]✓[/green] {result.rows:,} mock rows of {src.name} in {result.target}, verified.\n"
+        f"[green]✓[/green] {result.rows:,} mock rows of {src.name} in {target}, verified.\n"
         "Next steps:\n"
-        f"  • read them: polars.read_delta('{result.target.path}/{bronze_table_name(src.name, next(iter(plan.tables)))}') "  # type: ignore[union-attr]
-        "or deltalake.DeltaTable(...)\n"
+        f"  • read or re-check them: {read}\n"
         f"  • edit the generators in {chosen.spec_path}, then rerun: fauxdata mock {src.name} --template {chosen.folder} --yes\n"
         f"  • scale up: --rows ENTITY=N; reproduce exactly: fauxdata generate --replay {result.manifest_path}\n"
         f"  • the schema changed? fauxdata mock {src.name} --extract"
