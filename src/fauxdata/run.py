@@ -159,36 +159,43 @@ def generate(
                     else None
                 ),
             )
-        spec_path = (
-            None if isinstance(spec, Spec | dict) else str(spec) if "\n" not in str(spec) else None
-        )
-        manifest = build_manifest(
-            spec=plan.spec,
-            spec_path=spec_path,
-            base_dir=plan.base_dir,
-            seed=plan.seed,
-            rows=dict(plan.row_overrides),
-            scale=plan.scale,
-            tables=list(tables) if tables else None,
-            target=str(target),
-            results={
-                n: {
-                    "output": r.output,
-                    "rows": r.rows,
-                    "digest": r.digest,
-                    "columns": r.column_digests,
-                }
-                for n, r in results.items()
-            },
-            verification=report.as_dict() if report else None,
-            files=sink.file_names(),
-        )
+        manifest = run_manifest(spec, plan, tables, target, results, report, sink.file_names())
         sink.commit(json.dumps(manifest, indent=2, default=str))
     except BaseException:
         sink.abort()
         raise
     return RunResult(
         target, plan, results, report, time.perf_counter() - started, target.manifest_path
+    )
+
+
+def run_manifest(
+    spec: Spec | str | Path | dict[str, Any],
+    plan: Plan,
+    tables: list[str] | None,
+    target: Target,
+    results: Mapping[str, TableResult],
+    report: Report | None,
+    files: list[str],
+) -> dict[str, Any]:
+    """The manifest of a finished run (both engines write the same one)."""
+    text = str(spec)
+    spec_path = None if isinstance(spec, Spec | dict) or "\n" in text else text
+    return build_manifest(
+        spec=plan.spec,
+        spec_path=spec_path,
+        base_dir=plan.base_dir,
+        seed=plan.seed,
+        rows=dict(plan.row_overrides),
+        scale=plan.scale,
+        tables=list(tables) if tables else None,
+        target=str(target),
+        results={
+            n: {"output": r.output, "rows": r.rows, "digest": r.digest, "columns": r.column_digests}
+            for n, r in results.items()
+        },
+        verification=report.as_dict() if report else None,
+        files=files,
     )
 
 

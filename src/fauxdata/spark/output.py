@@ -31,7 +31,6 @@ import pyarrow.parquet as pq
 from fauxdata.engine.digest import TableDigest
 from fauxdata.engine.engine import Engine
 from fauxdata.errors import TargetError
-from fauxdata.manifest import build_manifest
 from fauxdata.sinks.base import prepare_folder, write_manifest
 from fauxdata.sinks.bronze import bronze_table_name, source_system
 from fauxdata.sinks.delta import bronze_schema, commit_delta
@@ -72,7 +71,7 @@ def write_tables(
     """
     import duckdb
 
-    from fauxdata.run import RunResult, TableResult
+    from fauxdata.run import RunResult, TableResult, run_manifest
     from fauxdata.verify import verify
 
     started = time.perf_counter()
@@ -107,27 +106,8 @@ def write_tables(
                 con,
                 lambda t: _relation(staging / names[t], plan, t) if t in names else None,
             )
-        spec_path = str(spec) if isinstance(spec, str | Path) and "\n" not in str(spec) else None
-        manifest = build_manifest(
-            spec=plan.spec,
-            spec_path=spec_path,
-            base_dir=plan.base_dir,
-            seed=plan.seed,
-            rows=dict(plan.row_overrides),
-            scale=plan.scale,
-            tables=list(tables) if tables else None,
-            target=str(target),
-            results={
-                n: {
-                    "output": r.output,
-                    "rows": r.rows,
-                    "digest": r.digest,
-                    "columns": r.column_digests,
-                }
-                for n, r in results.items()
-            },
-            verification=report.as_dict() if report else None,
-            files=[names[n] for n in results],
+        manifest = run_manifest(
+            spec, plan, tables, target, results, report, [names[n] for n in results]
         )
         manifest["engine"] = "spark"
         _publish(target, staging, plan, names, source, json.dumps(manifest, indent=2, default=str))
