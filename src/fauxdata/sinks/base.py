@@ -101,6 +101,12 @@ def prepare_folder(path: Path, staging: Path, manifest: str) -> None:
         raise TargetError(f"cannot write to {path}: {exc.strerror}", path="--to") from None
 
 
+def withdraw_manifest(folder: Path, manifest: str) -> None:
+    """Remove the old manifest before publishing: from then on the folder no longer looks
+    complete, until ``write_manifest`` runs."""
+    (folder / manifest).unlink(missing_ok=True)
+
+
 def write_manifest(folder: Path, manifest: str, text: str) -> None:
     """Write the manifest last and atomically: its presence says the folder is complete."""
     partial = folder / (manifest + ".tmp")

@@ -26,7 +26,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from fauxdata.errors import TargetError
-from fauxdata.sinks.base import Schema, Sink, prepare_folder, write_manifest
+from fauxdata.sinks.base import Schema, Sink, prepare_folder, withdraw_manifest, write_manifest
 from fauxdata.sinks.bronze import (
     INGESTED_AT,
     METADATA_COLUMNS,
@@ -35,7 +35,7 @@ from fauxdata.sinks.bronze import (
     ingestion_time,
     source_system,
 )
-from fauxdata.sinks.duckdb_types import sql_string
+from fauxdata.sinks.duckdb_types import parquet_folder
 from fauxdata.sinks.files import parquet_encoding
 from fauxdata.sinks.target import Target
 from fauxdata.spec.types import ColumnType
@@ -194,12 +194,7 @@ class DeltaSink(Sink):
         return rows
 
     def staged_relation(self, name: str, schema: Schema) -> str:
-        """The staged table's Parquet files (an empty table has none)."""
-        folder = (self.staging / self.table_name(name)).resolve()
-        if not any(folder.glob("*.parquet")):
-            columns = ", ".join(f"NULL AS {sql_string(c)}" for c in schema).replace("'", '"')
-            return f"(SELECT {columns} WHERE false)"
-        return f"read_parquet({sql_string(str(folder / '*.parquet'))})"
+        return parquet_folder(self.staging / self.table_name(name), schema)
 
     def query_connection(self) -> duckdb.DuckDBPyConnection:
         if self._con is None:
@@ -209,9 +204,7 @@ class DeltaSink(Sink):
     def commit(self, manifest_json: str) -> None:
         final = self.target.path
         final.mkdir(parents=True, exist_ok=True)
-        manifest = final / MANIFEST
-        if manifest.exists():
-            manifest.unlink()  # from here on, the folder no longer looks complete
+        withdraw_manifest(final, MANIFEST)
         description = f"fauxdata mock data ({source_system(self.source)})"
         for table, schema in self.written.items():
             commit_delta(self.staging / table, final / table, schema, table, description)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from pathlib import Path
+
 from fauxdata.spec.types import ColumnType
 
 _DUCKDB = {
@@ -33,3 +36,12 @@ def quote(name: str) -> str:
 
 def sql_string(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
+
+
+def parquet_folder(folder: Path, columns: Iterable[str]) -> str:
+    """DuckDB SQL reading every Parquet file in ``folder``; a table written with no rows
+    may have no file, which reads as an empty relation with the same columns."""
+    if not any(folder.glob("*.parquet")):
+        nulls = ", ".join(f"NULL AS {quote(c)}" for c in columns)
+        return f"(SELECT {nulls} WHERE false)"
+    return f"read_parquet({sql_string(str(folder.resolve() / '*.parquet'))})"

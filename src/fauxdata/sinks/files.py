@@ -13,7 +13,7 @@ import polars as pl
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from fauxdata.sinks.base import Schema, Sink, prepare_folder, write_manifest
+from fauxdata.sinks.base import Schema, Sink, prepare_folder, withdraw_manifest, write_manifest
 from fauxdata.sinks.duckdb_types import duckdb_type, sql_string
 from fauxdata.sinks.target import Target
 
@@ -116,7 +116,7 @@ class DirectorySink(Sink):
                 previous = list(json.loads(old_manifest.read_text()).get("files", []))
             except (OSError, ValueError):
                 previous = []
-            old_manifest.unlink()  # from here on, the directory no longer looks complete
+            withdraw_manifest(final, MANIFEST)
         for name in previous:
             stale = final / name
             if stale.is_file() and stale.name not in {

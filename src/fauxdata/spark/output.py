@@ -31,10 +31,10 @@ import pyarrow.parquet as pq
 from fauxdata.engine.digest import TableDigest
 from fauxdata.engine.engine import Engine
 from fauxdata.errors import TargetError
-from fauxdata.sinks.base import prepare_folder, write_manifest
+from fauxdata.sinks.base import prepare_folder, withdraw_manifest, write_manifest
 from fauxdata.sinks.bronze import bronze_table_name, source_system
 from fauxdata.sinks.delta import bronze_schema, commit_delta
-from fauxdata.sinks.duckdb_types import sql_string
+from fauxdata.sinks.duckdb_types import parquet_folder
 from fauxdata.sinks.target import Target, parse_target
 from fauxdata.spark.frames import table_frame, with_bronze_columns
 from fauxdata.spark.payload import payload_for
@@ -104,7 +104,11 @@ def write_tables(
             report = verify(
                 plan,
                 con,
-                lambda t: _relation(staging / names[t], plan, t) if t in names else None,
+                lambda t: (
+                    parquet_folder(staging / names[t], plan.tables[t].columns)
+                    if t in names
+                    else None
+                ),
             )
         manifest = run_manifest(
             spec, plan, tables, target, results, report, [names[n] for n in results]
@@ -183,23 +187,13 @@ def _digest(files: list[Path], schema: pl.Schema) -> TableDigest:
     return digest
 
 
-def _relation(folder: Path, plan: Plan, name: str) -> str:
-    """DuckDB SQL over a staged table's files (an empty table may have none)."""
-    if not any(folder.glob("*.parquet")):
-        columns = ", ".join(f'NULL AS "{c}"' for c in plan.tables[name].columns)
-        return f"(SELECT {columns} WHERE false)"
-    return f"read_parquet({sql_string(str(folder.resolve() / '*.parquet'))})"
-
-
 def _publish(
     target: Target, staging: Path, plan: Plan, names: dict[str, str], source: str, manifest: str
 ) -> None:
     """Move the staged tables into place (Delta: commit a version), manifest last."""
     final = target.path
     final.mkdir(parents=True, exist_ok=True)
-    old = final / MANIFEST
-    if old.exists():
-        old.unlink()  # from here on, the folder no longer looks complete
+    withdraw_manifest(final, MANIFEST)
     for name, published in names.items():
         staged, place = staging / published, final / published
         if target.format == "delta":
