@@ -84,7 +84,8 @@ def generate(
         str | None,
         typer.Option(
             "--to",
-            help="duckdb:///FILE (default out/NAME.duckdb), parquet:DIR, csv:DIR, jsonl:DIR.",
+            help="duckdb:///FILE (default out/NAME.duckdb), parquet:DIR, csv:DIR, jsonl:DIR, "
+            "delta:DIR (bronze tables) or a database URL.",
         ),
     ] = None,
     seed: Annotated[int | None, typer.Option("--seed", help="Overrides the spec's seed.")] = None,

@@ -149,6 +149,7 @@ def mock(
     from fauxdata.project import find_source, load_project
     from fauxdata.sinks.bronze import bronze_table_name
     from fauxdata.sinks.target import parse_target
+    from fauxdata.spec import load_spec
     from fauxdata.verify import print_checklist
 
     if extract_first and template is not None:
@@ -182,14 +183,14 @@ def mock(
         chosen = _extract(src, project.templates, yes, sample)
     console.print(f"Template {chosen.folder} (v{chosen.version}, extracted {chosen.extracted_at})")
 
-    plan = run.check(chosen.spec_path)
+    entities = list(load_spec(chosen.spec_path).tables)
     wanted: dict[str, int] = {}
     for name, count in parse_pairs(rows, "--rows", "--rows employees=500").items():
-        if name not in plan.tables:
+        if name not in entities:
             raise FauxdataError(
                 f"no entity '{name}' in {chosen.spec_path}",
                 path="--rows",
-                hint=did_you_mean(name, plan.tables) or f"entities: {', '.join(plan.tables)}",
+                hint=did_you_mean(name, entities) or f"entities: {', '.join(entities)}",
             )
         if not count.isdigit():
             raise FauxdataError(f"--rows {name}={count}: expected a whole number", path="--rows")
