@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from fauxdata import templates
+from fauxdata import audit, templates
 from fauxdata.errors import FauxdataError, SpecError
 from fauxdata.project import find_source, jdbc_to_url, load_project, source_from_doc
 
@@ -127,7 +127,7 @@ def _metadata(source: str = "hr") -> dict[str, object]:
         "source": source,
         "type": "rest",
         "base_url": "https://api.example.test/v1",
-        "extracted_at": templates.now_utc(),
+        "extracted_at": audit.now_utc(),
         "entities": {"employees": {"rows": 200, "bronze_table": "bronze_hr_employees"}},
     }
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from ruamel.yaml.comments import CommentedMap
 
+from fauxdata.audit import now_utc
 from fauxdata.errors import FauxdataError
 from fauxdata.introspect.api import InferredKey
 from fauxdata.introspect.model import SourceSchema
@@ -23,7 +24,6 @@ from fauxdata.introspect.source import resolve_url
 from fauxdata.pii import Finding, scan_schema
 from fauxdata.project import Source
 from fauxdata.sinks.bronze import bronze_table_name
-from fauxdata.templates import now_utc
 
 DEFAULT_ROWS = 100
 

@@ -10,7 +10,6 @@ there, the source's doc page ``docs/sources/<source>.md`` is read for its
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -130,14 +129,15 @@ class Project:
     def templates(self) -> Path:
         return self.root / self.config.templates
 
+    @property
+    def file_name(self) -> str:
+        return self.path.name if self.path else PROJECT_FILE
+
     def environment(self) -> tuple[str | None, str]:
         """The environment in force and where it was set: FAUXDATA_ENV wins over the file."""
-        env = os.environ.get("FAUXDATA_ENV")
-        if env:
-            return env, "FAUXDATA_ENV"
-        if self.config.environment:
-            return self.config.environment, f"{self.path.name if self.path else PROJECT_FILE}"
-        return None, "nowhere"
+        from fauxdata.guard import environment_in_force
+
+        return environment_in_force(self.config.environment, self.file_name)
 
 
 def load_project(root: Path | None = None, path: Path | None = None) -> Project:

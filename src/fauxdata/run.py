@@ -19,9 +19,11 @@ from typing import Any
 
 import polars as pl
 
+from fauxdata.audit import record_database_write
 from fauxdata.engine.digest import TableDigest
 from fauxdata.engine.engine import DEFAULT_BLOCK_SIZE, Engine
 from fauxdata.errors import FauxdataError
+from fauxdata.guard import guard_database
 from fauxdata.manifest import build_manifest, read_manifest
 from fauxdata.sinks import Target, open_sink, parse_target
 from fauxdata.spec import load_spec, spec_dir, validate_spec
@@ -124,7 +126,7 @@ def generate(
         return _in_memory(plan, engine, block_size, n_workers, verify_output, progress, started)
 
     if target.is_database:
-        guard_database(plan, target)
+        guard_database(plan.spec, target)
     sink = open_sink(target, plan, truncate=truncate, atomic=atomic, bronze_source=bronze_source)
     sink.prepare()
     try:
@@ -164,6 +166,8 @@ def generate(
     except BaseException:
         sink.abort()
         raise
+    if target.is_database:
+        record_database_write(target.url or "", manifest)
     return RunResult(
         target, plan, results, report, time.perf_counter() - started, target.manifest_path
     )
@@ -197,37 +201,6 @@ def run_manifest(
         verification=report.as_dict() if report else None,
         files=files,
     )
-
-
-def guard_database(plan: Plan, target: Target) -> None:
-    """Databases only in dev: the spec says ``environment: dev`` or FAUXDATA_ENV=dev, and
-    the destination is not the database the spec was extracted from.
-
-    Raises:
-        TargetError: with what was found and how to allow it.
-    """
-    from sqlalchemy.engine import make_url
-
-    from fauxdata.errors import TargetError
-
-    env = os.environ.get("FAUXDATA_ENV")
-    if plan.spec.environment != "dev" and env != "dev":
-        raise TargetError(
-            f"refusing to write to a database: the spec's environment is '{plan.spec.environment}'"
-            + (f" and FAUXDATA_ENV is '{env}'" if env else ""),
-            path="environment",
-            hint="databases are written only in dev: set environment: dev in the spec, or FAUXDATA_ENV=dev",
-            code="environment",
-        )
-    if plan.spec.source:
-        here, there = make_url(target.url or ""), make_url(plan.spec.source)
-        if (here.host, here.port, here.database) == (there.host, there.port, there.database):
-            raise TargetError(
-                f"refusing to write into the spec's own source database {target}",
-                path="--to",
-                hint="load into a separate dev database",
-                code="environment",
-            )
 
 
 def _schema(plan: Plan, table: str) -> dict[str, Any]:

@@ -49,7 +49,7 @@ def _report(exc: FauxdataError) -> int:
             errors.print(f"[red]error[/red] {escape(prefix + str(problem))}", soft_wrap=True)
     else:
         errors.print(f"[red]error[/red] {escape(str(exc))}", soft_wrap=True)
-    return 2 if isinstance(exc, SpecError) else 1
+    return exc.exit_code
 
 
 def _parse_rows(values: list[str] | None) -> dict[str, int]:
