@@ -53,11 +53,13 @@ def masked_url(url: str) -> str:
         parsed = make_url(url)
     except ArgumentError:
         return "<not a URL>"
+    hidden = "fauxdataMASKED"  # URL-safe, so it is not percent-encoded, then shown as ***
     query = {
-        k: ("***" if any(part in k.lower() for part in _SECRET_PARTS) else v)
+        k: (hidden if any(part in k.lower() for part in _SECRET_PARTS) else v)
         for k, v in parsed.query.items()
     }
-    return parsed.set(query=query).render_as_string(hide_password=True)
+    shown = parsed.set(query=query).render_as_string(hide_password=True)
+    return shown.replace(hidden, "***")
 
 
 def ensure_writable(path: Path) -> None:
