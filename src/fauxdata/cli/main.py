@@ -645,18 +645,26 @@ def sync(
                     "drift": bool(result.changes),
                     "changes": [c.as_dict() for c in result.changes],
                     "replaced_generators": result.replaced,
+                    "virtual_foreign_keys": result.virtual,
                     "review": result.review,
                     "applied": bool(write and result.changes),
                 },
                 indent=2,
             )
         )
-    elif not result.changes:
-        console.print(f"[green]✓[/green] {spec} matches {live.url}: no drift")
     else:
-        console.print(f"{len(result.changes)} changes between {spec} and {live.url}:")
-        for change in result.changes:
-            _signed(change.sign, str(change))
+        if not result.changes:
+            console.print(f"[green]✓[/green] {spec} matches {live.url}: no drift")
+        else:
+            console.print(f"{len(result.changes)} changes between {spec} and {live.url}:")
+            for change in result.changes:
+                _signed(change.sign, str(change))
+        for key in result.virtual:
+            console.print(
+                f"  virtual foreign key {escape(key)} (the database does not declare it; "
+                "kept with its generator)",
+                soft_wrap=True,
+            )
     if write and result.changes and result.text is not None:
         syncing.write_atomically(spec, result.text)
         if not as_json:
