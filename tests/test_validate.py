@@ -159,3 +159,22 @@ def test_postgresql_with_a_seed_and_a_dropped_column(postgres_server: str, tmp_p
     assert "✗ Row count of customers" in unguided.stdout
     guided = cli("validate", str(SHOP), "--data", url, "--seed", "1", *SMALL, cwd=tmp_path)
     assert guided.returncode == 1 and "✗ Row count" not in guided.stdout  # sku is still gone
+
+
+def test_odd_data_arguments_are_one_line_errors(tmp_path: Path) -> None:
+    from fauxdata.errors import TargetError
+
+    fauxdata.generate(SHOP, f"parquet:{tmp_path / 'p'}", scale=0.05)
+    with pytest.raises(TargetError, match="orders.parquet is a file; parquet: data is the folder"):
+        validate_target(SHOP, f"parquet:{tmp_path / 'p' / 'orders.parquet'}")
+    manifest = tmp_path / "p" / "fauxdata-manifest.json"
+    edited = json.loads(manifest.read_text())
+    edited["seed"] = "abc"
+    manifest.write_text(json.dumps(edited))
+    with pytest.raises(TargetError, match="seed is 'abc', expected a whole number"):
+        validate_target(SHOP, f"parquet:{tmp_path / 'p'}")
+    manifest.write_text("{broken")
+    with pytest.raises(TargetError, match="cannot read manifest"):
+        validate_target(SHOP, f"parquet:{tmp_path / 'p'}")
+    with pytest.raises(TargetError, match="no data at"):
+        validate_target(SHOP, f"delta:{tmp_path / 'nowhere'}")

@@ -63,6 +63,12 @@ def validate_target(
     target = _target(data)
     if not target.is_database and not target.path.exists():
         raise TargetError(f"no data at {target.path}", path="--data")
+    if target.is_directory and not target.path.is_dir():
+        raise TargetError(
+            f"{target.path} is a file; {target.format}: data is the folder generate wrote",
+            path="--data",
+            hint=f"e.g. --data {target.format}:{target.path.parent}",
+        )
     manifest_path, manifest = _manifest(target)
     overrides: dict[str, Any] = manifest.get("overrides") or {}
     loaded = load_spec(spec)
@@ -140,6 +146,20 @@ def _manifest(target: Target) -> tuple[Path | None, dict[str, Any]]:
         ) from None
     if manifest.get("kind", "spec") != "spec":  # a scenario pack's: not from a spec
         return None, {}
+    overrides = manifest.get("overrides") or {}
+    expected = {
+        "seed": (manifest.get("seed"), int, "a whole number"),
+        "overrides.rows": (overrides.get("rows") or {}, dict, "TABLE: N pairs"),
+        "overrides.scale": (overrides.get("scale") or 1.0, int | float, "a number"),
+        "overrides.tables": (overrides.get("tables") or [], list, "a list of tables"),
+    }
+    for key, (value, kind, what) in expected.items():
+        if isinstance(value, bool) or not isinstance(value, kind):
+            raise TargetError(
+                f"manifest {path}: {key} is {value!r}, expected {what}",
+                path="--data",
+                hint="the manifest was edited: move it aside, then pass --seed, --rows, --scale and --tables",
+            )
     return path, manifest
 
 
