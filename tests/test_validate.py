@@ -165,7 +165,9 @@ def test_odd_data_arguments_are_one_line_errors(tmp_path: Path) -> None:
     from fauxdata.errors import TargetError
 
     fauxdata.generate(SHOP, f"parquet:{tmp_path / 'p'}", scale=0.05)
-    with pytest.raises(TargetError, match="orders.parquet is a file; parquet: data is the folder"):
+    with pytest.raises(
+        TargetError, match=r"orders\.parquet is a file; parquet: data is the folder"
+    ):
         validate_target(SHOP, f"parquet:{tmp_path / 'p' / 'orders.parquet'}")
     manifest = tmp_path / "p" / "fauxdata-manifest.json"
     edited = json.loads(manifest.read_text())
