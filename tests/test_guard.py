@@ -19,6 +19,7 @@ import fauxdata
 from fauxdata import audit
 from fauxdata.guard import GuardError
 from tests.support.cli import fauxdata as cli
+from tests.test_mock_workflow import _env, hr_api, project  # noqa: F401 - fixtures
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
 PASSWORD = "Pw-q9Zx7-never-logged"
@@ -178,3 +179,34 @@ def test_no_password_reaches_an_audit_line(url: str, audit_log: Path) -> None:
     audit.record_database_write(url, {"tables": {"t": {"rows": 1}}, "verification": None})
     assert PASSWORD not in audit_log.read_text()
     assert json.loads(audit_log.read_text())["verified"] is None
+
+
+def test_the_mock_workflow_into_a_database_is_guarded_and_audited(
+    project: Path,  # noqa: F811 - the fixture imported above
+    audit_log: Path,
+) -> None:
+    made = cli("mock", "hr", "--extract", "--yes", cwd=project, env=_env())
+    assert made.returncode == 0, made.stderr
+    assert audit.read(audit_log) == []  # Delta bronze tables are files: not in the user's log
+    template = project / "templates" / "hr"
+    ddl = cli("ddl", str(template / "spec.yaml"), "--dialect", "sqlite", cwd=project)
+    assert ddl.returncode == 0, ddl.stderr
+    db = project / "hr.db"
+    with sqlite3.connect(db) as con:
+        con.executescript(ddl.stdout)
+    into_db = ("mock", "hr", "--yes", "--output", f"sqlite:///{db}")
+    prod = cli(*into_db, cwd=project, env=_env(FAUXDATA_ENV="prod"))
+    assert prod.returncode == 2 and "'prod' (from FAUXDATA_ENV)" in prod.stderr
+    loaded = cli(*into_db, cwd=project, env=_env())
+    assert loaded.returncode == 0, loaded.stdout + loaded.stderr
+    [line] = audit.read(audit_log)
+    assert line["target"] == f"sqlite:///{db}" and line["verified"] is True
+    with sqlite3.connect(db) as con:
+        assert con.execute("SELECT count(*) FROM employees").fetchone() == (
+            line["tables"]["employees"],
+        )
+    runs = audit.read(template / "audit.jsonl")  # the template's log, by the same writer
+    assert [r["target"] for r in runs] == [
+        f"delta:{project / 'bronze'}",
+        f"sqlite:///{db}",
+    ]
