@@ -173,7 +173,9 @@ def test_odd_data_arguments_are_one_line_errors(tmp_path: Path) -> None:
     edited = json.loads(manifest.read_text())
     edited["seed"] = "abc"
     manifest.write_text(json.dumps(edited))
-    with pytest.raises(TargetError, match="seed is 'abc', expected a whole number"):
+    with pytest.raises(
+        TargetError, match="holds values no run writes: found 'abc' where a number belongs"
+    ):
         validate_target(SHOP, f"parquet:{tmp_path / 'p'}")
     manifest.write_text("{broken")
     with pytest.raises(TargetError, match="cannot read manifest"):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -69,28 +69,20 @@ def validate_target(
             path="--data",
             hint=f"e.g. --data {target.format}:{target.path.parent}",
         )
-    manifest_path, manifest = _manifest(target)
-    overrides: dict[str, Any] = manifest.get("overrides") or {}
+    run = _recorded_run(target)
     loaded = load_spec(spec)
-    recorded_date = (manifest.get("spec") or {}).get("reference_date")
-    if loaded.reference_date is None and recorded_date:  # TODAY() as on the day of the run
-        loaded = loaded.model_copy(
-            update={"reference_date": dt.date.fromisoformat(str(recorded_date))}
-        )
+    if loaded.reference_date is None and run.reference_date:  # TODAY() as on the run's day
+        loaded = loaded.model_copy(update={"reference_date": run.reference_date})
     plan = plan_for(
         loaded,
-        seed=seed if seed is not None else manifest.get("seed"),
-        rows={**(overrides.get("rows") or {}), **(rows or {})} or None,
-        scale=scale if scale is not None else float(overrides.get("scale") or 1.0),
-        tables=tables if tables is not None else overrides.get("tables") or None,
+        seed=seed if seed is not None else run.seed,
+        rows={**run.rows, **(rows or {})} or None,
+        scale=scale if scale is not None else run.scale,
+        tables=tables if tables is not None else run.tables,
         base_dir=spec_dir(spec),
     )
     plan = Engine(plan).plan  # row counts of tables generated per parent
-    recorded = manifest.get("tables") or {}
-    outputs = {
-        name: str((recorded.get(name) or {}).get("output") or plan.tables[name].output_name)
-        for name in plan.selected
-    }
+    outputs = {name: run.outputs.get(name, plan.tables[name].output_name) for name in plan.selected}
     checks: list[Check] = []
     with opened(target, plan, outputs) as (con, found):
 
@@ -120,7 +112,7 @@ def validate_target(
         plan.tables[n].output_name: {c for c in plan.tables[n].columns if c not in f.columns}
         for n, f in found.items()
     }
-    return Validation(Report(_unverifiable(checks, absent)), target, plan, manifest_path)
+    return Validation(Report(_unverifiable(checks, absent)), target, plan, run.manifest)
 
 
 def _target(data: str) -> Target:
@@ -130,11 +122,28 @@ def _target(data: str) -> Target:
         raise TargetError(exc.message, path="--data", hint=exc.hint) from None
 
 
-def _manifest(target: Target) -> tuple[Path | None, dict[str, Any]]:
-    """The run manifest beside the data, if there is one and it is a spec run's."""
+@dataclass(frozen=True)
+class _Run:
+    """What a spec run's manifest says about how its data was made (empty without one)."""
+
+    manifest: Path | None = None
+    seed: int | None = None
+    rows: dict[str, int] = field(default_factory=dict)
+    scale: float = 1.0
+    tables: list[str] | None = None
+    reference_date: dt.date | None = None
+    outputs: dict[str, str] = field(default_factory=dict)
+
+
+def _recorded_run(target: Target) -> _Run:
+    """The run manifest beside the data, if there is one and it is a spec run's.
+
+    Raises:
+        TargetError: the manifest cannot be read, or holds values no run writes.
+    """
     path = target.manifest_path
     if not path.is_file():
-        return None, {}
+        return _Run()
     try:
         manifest = read_manifest(path)
     except FauxdataError as exc:
@@ -145,22 +154,38 @@ def _manifest(target: Target) -> tuple[Path | None, dict[str, Any]]:
             "then say how the data was made",
         ) from None
     if manifest.get("kind", "spec") != "spec":  # a scenario pack's: not from a spec
-        return None, {}
-    overrides = manifest.get("overrides") or {}
-    expected = {
-        "seed": (manifest.get("seed"), int, "a whole number"),
-        "overrides.rows": (overrides.get("rows") or {}, dict, "TABLE: N pairs"),
-        "overrides.scale": (overrides.get("scale") or 1.0, int | float, "a number"),
-        "overrides.tables": (overrides.get("tables") or [], list, "a list of tables"),
-    }
-    for key, (value, kind, what) in expected.items():
-        if isinstance(value, bool) or not isinstance(value, kind):
-            raise TargetError(
-                f"manifest {path}: {key} is {value!r}, expected {what}",
-                path="--data",
-                hint="the manifest was edited: move it aside, then pass --seed, --rows, --scale and --tables",
-            )
-    return path, manifest
+        return _Run()
+    try:
+        overrides = manifest.get("overrides") or {}
+        spec = manifest.get("spec") or {}
+        date = spec.get("reference_date")
+        run = _Run(
+            manifest=path,
+            seed=_typed(manifest.get("seed"), int),
+            rows={str(k): _typed(v, int) for k, v in (overrides.get("rows") or {}).items()},
+            scale=float(_typed(overrides.get("scale") or 1.0, int | float)),
+            tables=[str(t) for t in overrides.get("tables") or []] or None,
+            reference_date=dt.date.fromisoformat(date) if date else None,
+            outputs={
+                str(name): str(t["output"])
+                for name, t in (manifest.get("tables") or {}).items()
+                if t.get("output")
+            },
+        )
+    except (AttributeError, TypeError, ValueError) as exc:
+        raise TargetError(
+            f"manifest {path} holds values no run writes: {exc}",
+            path="--data",
+            hint="the manifest was edited: move it aside, then pass --seed, --rows, --scale "
+            "and --tables",
+        ) from None
+    return run
+
+
+def _typed(value: Any, kind: Any) -> Any:
+    if isinstance(value, bool) or not isinstance(value, kind):
+        raise TypeError(f"found {value!r} where a number belongs")
+    return value
 
 
 _COLUMNS_NAMED = re.compile(r"([A-Za-z_][\w$]*)\.([\w$]+(?:[+,][\w$]+)*)")
