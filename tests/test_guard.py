@@ -18,6 +18,7 @@ import pytest
 import fauxdata
 from fauxdata import audit
 from fauxdata.guard import GuardError
+from fauxdata.spec import load_spec
 from tests.support.cli import fauxdata as cli
 from tests.test_mock_workflow import _env, hr_api, project  # noqa: F401 - fixtures
 
@@ -134,6 +135,14 @@ def test_sqlite_is_guarded_too_and_files_are_not(tmp_path: Path, audit_log: Path
     assert loaded.returncode == 0, loaded.stderr
     [line] = audit.read(audit_log)
     assert line["target"] == url and line["tables"]["customers"] == 50
+    assert line["outcome"] == "committed"
+
+    again = cli(
+        "generate", str(EXAMPLES / "shop.yaml"), "--to", url, "--scale", "0.05", cwd=tmp_path
+    )  # no --truncate: the same keys again break the primary key mid-load
+    assert again.returncode == 1, again.stderr
+    failed = audit.read(audit_log)[-1]
+    assert failed["outcome"] == "failed" and failed["verified"] is None
 
 
 def test_the_library_call_is_guarded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -176,7 +185,8 @@ def test_an_unwritable_audit_log_stops_the_write_before_it_starts(
 def test_no_password_reaches_an_audit_line(url: str, audit_log: Path) -> None:
     shown = audit.masked_url(url)
     assert PASSWORD not in shown and "***" in shown and "db" in shown
-    audit.record_database_write(url, {"tables": {"t": {"rows": 1}}, "verification": None})
+    spec = load_spec(EXAMPLES / "shop.yaml")
+    audit.record_database_write(url, spec=spec, seed=1, tables={"t": 1}, verified=None)
     assert PASSWORD not in audit_log.read_text()
     assert json.loads(audit_log.read_text())["verified"] is None
 

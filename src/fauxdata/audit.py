@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from fauxdata.errors import TargetError
+from fauxdata.spec.models import Spec
 
 AUDIT_LOG_VAR = "FAUXDATA_AUDIT_LOG"
 _SECRET_PARTS = ("password", "passwd", "pwd", "secret", "token", "key")
@@ -99,21 +100,32 @@ def read(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
 
 
-def record_database_write(url: str, manifest: Mapping[str, Any]) -> dict[str, Any]:
-    """The line for a finished database write, built from the run's manifest."""
-    tables = {name: int(t["rows"]) for name, t in (manifest.get("tables") or {}).items()}
-    verification = manifest.get("verification")
+def record_database_write(
+    url: str,
+    *,
+    spec: Spec,
+    seed: int,
+    tables: Mapping[str, int],
+    verified: bool | None,
+    outcome: str = "committed",
+) -> dict[str, Any]:
+    """The line for a database write: ``committed``, or ``failed`` when the load broke
+    off after it began (tables may have been emptied or partly loaded). ``verified`` is
+    None when the run skipped verification or never reached it."""
+    from fauxdata.manifest import package_versions, spec_digest
+
     return append(
         default_log(),
         {
             "action": "database write",
+            "outcome": outcome,
             "target": masked_url(url),
-            "spec": manifest.get("spec_name"),
-            "spec_digest": manifest.get("spec_digest"),
-            "seed": manifest.get("seed"),
-            "tables": tables,
+            "spec": spec.name,
+            "spec_digest": spec_digest(spec),
+            "seed": seed,
+            "tables": dict(tables),
             "rows": sum(tables.values()),
-            "verified": verification.get("passed") if verification else None,
-            "fauxdata_version": (manifest.get("packages") or {}).get("fauxdata"),
+            "verified": verified,
+            "fauxdata_version": package_versions()["fauxdata"],
         },
     )

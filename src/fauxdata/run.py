@@ -129,8 +129,8 @@ def generate(
         guard_database(plan.spec, target)
     sink = open_sink(target, plan, truncate=truncate, atomic=atomic, bronze_source=bronze_source)
     sink.prepare()
+    results: dict[str, TableResult] = {}
     try:
-        results: dict[str, TableResult] = {}
         for name in plan.selected:
             table = plan.tables[name]
             schema = {c.name: c.type for c in table.columns.values()}
@@ -165,9 +165,11 @@ def generate(
         sink.commit(json.dumps(manifest, indent=2, default=str))
     except BaseException:
         sink.abort()
+        if target.is_database:
+            _audit(plan, target, results, None, "failed")
         raise
     if target.is_database:
-        record_database_write(target.url or "", manifest)
+        _audit(plan, target, results, report, "committed")
     return RunResult(
         target, plan, results, report, time.perf_counter() - started, target.manifest_path
     )
@@ -200,6 +202,23 @@ def run_manifest(
         },
         verification=report.as_dict() if report else None,
         files=files,
+    )
+
+
+def _audit(
+    plan: Plan,
+    target: Target,
+    results: Mapping[str, TableResult],
+    report: Report | None,
+    outcome: str,
+) -> None:
+    record_database_write(
+        target.url or "",
+        spec=plan.spec,
+        seed=plan.seed,
+        tables={name: r.rows for name, r in results.items()},
+        verified=report.passed if report else None,
+        outcome=outcome,
     )
 
 
