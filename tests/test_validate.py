@@ -40,8 +40,12 @@ def test_data_made_with_a_seed_validates_against_its_spec(tmp_path: Path) -> Non
     (tmp_path / "p" / "fauxdata-manifest.json").unlink()  # no manifest: the spec's seed
     unguided = cli("validate", str(SHOP), "--data", "parquet:p", "--json", cwd=tmp_path)
     assert unguided.returncode == 1
-    failed = [r["name"] for r in json.loads(unguided.stdout)["results"] if r["status"] == "fail"]
+    report = json.loads(unguided.stdout)
+    failed = [r["name"] for r in report["results"] if r["status"] == "fail"]
     assert "Row count of customers" in failed and "Row count of orders" in failed
+    assert (
+        report["seed"] == 7 and report["manifest"] is None and report["rows"]["customers"] == 1000
+    )
     flags = ("--seed", "1", "--rows", "customers=60", *SMALL)
     guided = cli("validate", str(SHOP), "--data", "parquet:p", *flags, cwd=tmp_path)
     assert guided.returncode == 0, guided.stdout + guided.stderr

@@ -438,7 +438,12 @@ def validate(
     )
     report = done.report
     if as_json:
-        print(json.dumps(report.as_dict(), indent=2, default=str))
+        against = {
+            "seed": done.plan.seed,
+            "rows": {n: t.rows for n, t in done.plan.tables.items()},
+            "manifest": str(done.manifest) if done.manifest else None,
+        }
+        print(json.dumps({**report.as_dict(), **against}, indent=2, default=str))
     else:
         source = f"its manifest {done.manifest}" if done.manifest else "the spec and flags"
         console.print(
