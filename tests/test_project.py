@@ -9,6 +9,7 @@ import pytest
 
 from fauxdata import audit, templates
 from fauxdata.errors import FauxdataError, SpecError
+from fauxdata.guard import environment_in_force
 from fauxdata.project import find_source, jdbc_to_url, load_project, source_from_doc
 
 PROJECT = """\
@@ -116,10 +117,11 @@ def test_jdbc_urls_drop_the_password():
 def test_environment_comes_from_fauxdata_env_first(tmp_path, monkeypatch):
     (tmp_path / "fauxdata.yaml").write_text(PROJECT)
     project = load_project(tmp_path)
+    declared = project.config.environment
     monkeypatch.delenv("FAUXDATA_ENV", raising=False)
-    assert project.environment() == ("dev", "fauxdata.yaml")
+    assert environment_in_force(declared, project.file_name) == ("dev", "fauxdata.yaml")
     monkeypatch.setenv("FAUXDATA_ENV", "prod")
-    assert project.environment() == ("prod", "FAUXDATA_ENV")
+    assert environment_in_force(declared, project.file_name) == ("prod", "FAUXDATA_ENV")
 
 
 def _metadata(source: str = "hr") -> dict[str, object]:

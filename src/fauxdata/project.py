@@ -133,12 +133,6 @@ class Project:
     def file_name(self) -> str:
         return self.path.name if self.path else PROJECT_FILE
 
-    def environment(self) -> tuple[str | None, str]:
-        """The environment in force and where it was set: FAUXDATA_ENV wins over the file."""
-        from fauxdata.guard import environment_in_force
-
-        return environment_in_force(self.config.environment, self.file_name)
-
 
 def load_project(root: Path | None = None, path: Path | None = None) -> Project:
     """The project at ``root`` (default: the current folder); no project file is fine.
