@@ -61,9 +61,22 @@ class CategoryMedian:
 
 
 @dataclass
+class Distribution:
+    """For charts: a histogram over the seed's 1%..99% range (numbers) or the shares of
+    the seed's frequent labels, rare ones summed as "(rare)" (categories)."""
+
+    column: str
+    labels: list[str]
+    seed: list[float]
+    synthetic: list[float]
+    edges: list[float] = field(default_factory=list)
+
+
+@dataclass
 class Quality:
     score: float
     columns: list[ColumnQuality] = field(default_factory=list)
+    distributions: list[Distribution] = field(default_factory=list)
     pairs: list[PairQuality] = field(default_factory=list)
     medians: list[CategoryMedian] = field(default_factory=list)
 
@@ -120,10 +133,12 @@ def quality(
         if kind == "numeric":
             nums[name] = (numbers(seed[name]), numbers(synthetic[name]))
             result.columns.append(ColumnQuality(name, "ks", ks(*nums[name])))
+            result.distributions.append(_histogram(name, *nums[name]))
         else:
             cats[name] = codes(seed[name], synthetic[name])
             a, b, labels = cats[name]
             result.columns.append(ColumnQuality(name, "tvd", tvd(a, b, len(labels))))
+            result.distributions.append(_shares(name, a, b, labels, min_rows))
     for x, y in combinations(kinds, 2):
         if x in nums and y in nums:
             s, t = pearson(nums[x][0], nums[y][0]), pearson(nums[x][1], nums[y][1])
@@ -173,3 +188,33 @@ def _medians(
             )
         )  # fmt: skip
     return out
+
+
+def _histogram(name: str, x: F64, y: F64, bins: int = 40) -> Distribution:
+    x, y = x[np.isfinite(x)], y[np.isfinite(y)]
+    lo, hi = np.quantile(x, [0.01, 0.99]) if len(x) else (0.0, 1.0)
+    edges = np.linspace(lo, hi if hi > lo else lo + 1, bins + 1)
+    a = np.histogram(np.clip(x, edges[0], edges[-1]), edges)[0] / max(len(x), 1)
+    b = np.histogram(np.clip(y, edges[0], edges[-1]), edges)[0] / max(len(y), 1)
+    return Distribution(name, [], a.tolist(), b.tolist(), edges.tolist())
+
+
+def _shares(
+    name: str,
+    a: npt.NDArray[np.int64],
+    b: npt.NDArray[np.int64],
+    labels: list[str],
+    min_rows: int,
+    top: int = 20,
+) -> Distribution:
+    counts = np.bincount(a[a >= 0], minlength=len(labels))
+    shown = [int(c) for c in np.argsort(-counts)[:top] if counts[c] >= min_rows]
+    pa = np.bincount(a + 1, minlength=len(labels) + 1)[1:] / max(len(a), 1)
+    pb = np.bincount(b + 1, minlength=len(labels) + 1)[1:] / max(len(b), 1)
+    rare = counts < min_rows
+    return Distribution(
+        name,
+        [labels[c] for c in shown] + ["(rare)", "(null)"],
+        [float(pa[c]) for c in shown] + [float(pa[rare].sum()), float(np.mean(a < 0))],
+        [float(pb[c]) for c in shown] + [float(pb[rare].sum()), float(np.mean(b < 0))],
+    )

@@ -194,6 +194,7 @@ def read_output(data: str, name: str) -> pl.DataFrame:
         TargetError: the target or table is missing, or of a kind not read here.
     """
     from fauxdata.sinks import parse_target
+    from fauxdata.sinks.duckdb_types import quote
 
     target = parse_target(data)
     if target.is_database:
@@ -207,7 +208,7 @@ def read_output(data: str, name: str) -> pl.DataFrame:
     try:
         if target.format == "duckdb":
             with duckdb.connect(str(target.path), read_only=True) as con:
-                return con.execute(f'SELECT * FROM "{name}"').pl()
+                return con.sql(f"SELECT * FROM {quote(name)}").pl()
         file = target.path / f"{name}.{target.format}"
         if target.format == "parquet":
             return pl.read_parquet(file)

@@ -24,6 +24,7 @@ import duckdb
 import polars as pl
 
 from fauxdata.errors import FauxdataError
+from fauxdata.sinks.duckdb_types import quote
 
 
 @dataclass(frozen=True)
@@ -99,12 +100,13 @@ def _duckdb_table(file: Path, table: str, path: str) -> Seed:
         con = duckdb.connect(str(file), read_only=True)
     except duckdb.Error as exc:
         raise FauxdataError(f"cannot open {file} as DuckDB: {exc}", path=path) from None
+    from fauxdata.introspect.source import require  # brings SQLAlchemy: only when needed
+
     try:
         names = [r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()]
-        from fauxdata.introspect.source import require
 
         require("table", table, names, str(file.name), path)
-        frame = con.execute(f'SELECT * FROM "{table.replace(chr(34), chr(34) * 2)}"').pl()
+        frame = con.sql(f"SELECT * FROM {quote(table)}").pl()
     finally:
         con.close()
     return Seed(frame, f"{file}#{table}", frame_digest(frame))
