@@ -29,7 +29,8 @@ def fit_command(
     ],
     out: Annotated[Path, typer.Option("--out", help="Model file to write (JSON).")],
     columns: Annotated[
-        str | None, typer.Option("--columns", help="Seed columns to learn, comma-separated (default: all).")
+        str | None,
+        typer.Option("--columns", help="Seed columns to learn, comma-separated (default: all)."),
     ] = None,
     min_rows: Annotated[
         int, typer.Option("--min-rows", min=2, help="k: rarer categories are never emitted.")

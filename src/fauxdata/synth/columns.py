@@ -44,7 +44,12 @@ def _decimals(x: npt.NDArray[np.float64]) -> int | None:
     """The fewest decimals (up to 6) that write every seed value exactly, else None."""
     finite = x[np.isfinite(x)]
     for d in range(7):
-        if np.allclose(np.round(finite, d), finite, rtol=0, atol=1e-9 * max(1.0, float(np.abs(finite).max(initial=0)))):
+        if np.allclose(
+            np.round(finite, d),
+            finite,
+            rtol=0,
+            atol=1e-9 * max(1.0, float(np.abs(finite).max(initial=0))),
+        ):
             return d
     return None
 
@@ -97,6 +102,7 @@ def prepare(frame: pl.DataFrame, name: str, min_rows: int, path: str) -> Prepare
         out = _categorical(name, series.cast(pl.String), "text", min_rows)
     elif dtype.is_numeric():
         values = series.cast(pl.Float64).to_numpy().astype(np.float64)
+        decimals: int | None
         if isinstance(dtype, pl.Decimal):
             type_, decimals = f"decimal({dtype.precision or 18},{dtype.scale})", dtype.scale
         elif dtype.is_integer():
@@ -112,7 +118,9 @@ def prepare(frame: pl.DataFrame, name: str, min_rows: int, path: str) -> Prepare
         values = micros.to_numpy().astype(np.float64)
         whole = np.all(np.mod(values[np.isfinite(values)], 1e6) == 0)
         type_ = "timestamptz" if dtype.time_zone else "timestamp"
-        out = _numeric(name, values, type_, n, decimals=-6 if whole else 0, integer=True, unit="timestamp")
+        out = _numeric(
+            name, values, type_, n, decimals=-6 if whole else 0, integer=True, unit="timestamp"
+        )
     else:
         raise FauxdataError(
             f"column '{name}' is {dtype}; fauxdata synthesizes numbers, dates, timestamps, "

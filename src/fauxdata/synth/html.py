@@ -94,7 +94,10 @@ def heatmap(title: str, names: list[str], pairs: list[PairQuality], which: str) 
             f'<text x="{left - 4}" y="{10 + i * cell + cell / 2 + 4}" text-anchor="end">{_esc(a[:18])}</text>'
         )
     w, h = left + cell * len(names) + 10, 20 + cell * len(names)
-    return _figure(title, f'<svg width="{w}" height="{h}" viewBox="0 0 {w} {h}" role="img">{"".join(rects)}</svg>')
+    return _figure(
+        title,
+        f'<svg width="{w}" height="{h}" viewBox="0 0 {w} {h}" role="img">{"".join(rects)}</svg>',
+    )
 
 
 def _rows(cells: list[list[object]]) -> str:
@@ -103,7 +106,11 @@ def _rows(cells: list[list[object]]) -> str:
 
 def _group(r: GroupReport) -> str:
     q, p = r.quality, r.privacy
-    verdict = '<b class="pass">privacy checks passed</b>' if r.passed else '<b class="fail">privacy checks FAILED</b>'
+    verdict = (
+        '<b class="pass">privacy checks passed</b>'
+        if r.passed
+        else '<b class="fail">privacy checks FAILED</b>'
+    )
     names = list(r.columns.values())
     charts = "".join(
         distribution_chart(d, f"{c.metric} {c.statistic:.3f}")
@@ -114,9 +121,30 @@ def _group(r: GroupReport) -> str:
     )
     privacy = _rows(
         [
-            ["synthetic rows vs whole seed", f"{p.target.rows:,}", f"{p.target.exact_copy_rate:.4f}", f"{p.target_allowance:.4f}", f"{p.target.dcr_p5:.4g}", f"{p.target.dcr_median:.4g}"],
-            ["holdout (real, unseen) vs train 80%", f"{p.holdout.rows:,}", f"{p.holdout.exact_copy_rate:.4f}", "baseline", f"{p.holdout.dcr_p5:.4g}", f"{p.holdout.dcr_median:.4g}"],
-            ["model fitted on train vs train", f"{p.holdout_synthetic.rows:,}", f"{p.holdout_synthetic.exact_copy_rate:.4f}", f"{p.allowance:.4f}", f"{p.holdout_synthetic.dcr_p5:.4g}", f"{p.holdout_synthetic.dcr_median:.4g}"],
+            [
+                "synthetic rows vs whole seed",
+                f"{p.target.rows:,}",
+                f"{p.target.exact_copy_rate:.4f}",
+                f"{p.target_allowance:.4f}",
+                f"{p.target.dcr_p5:.4g}",
+                f"{p.target.dcr_median:.4g}",
+            ],
+            [
+                "holdout (real, unseen) vs train 80%",
+                f"{p.holdout.rows:,}",
+                f"{p.holdout.exact_copy_rate:.4f}",
+                "baseline",
+                f"{p.holdout.dcr_p5:.4g}",
+                f"{p.holdout.dcr_median:.4g}",
+            ],
+            [
+                "model fitted on train vs train",
+                f"{p.holdout_synthetic.rows:,}",
+                f"{p.holdout_synthetic.exact_copy_rate:.4f}",
+                f"{p.allowance:.4f}",
+                f"{p.holdout_synthetic.dcr_p5:.4g}",
+                f"{p.holdout_synthetic.dcr_median:.4g}",
+            ],
         ]
     )
     medians = _rows(

@@ -109,7 +109,7 @@ def _features(
             ref = numbers(reference[name])
             x = numbers(frame[name])
             finite = ref[np.isfinite(ref)]
-            lo, hi = (np.quantile(finite, [0.01, 0.99]) if len(finite) else (0.0, 1.0))
+            lo, hi = np.quantile(finite, [0.01, 0.99]) if len(finite) else (0.0, 1.0)
             span = (hi - lo) or 1.0
             left.append(np.nan_to_num((x - lo) / span, nan=-1.0))
             right.append(np.nan_to_num((ref - lo) / span, nan=-1.0))

@@ -88,14 +88,21 @@ def numbers(series: pl.Series) -> F64:
     return series.cast(pl.Float64).fill_null(np.nan).to_numpy().astype(np.float64)
 
 
-def codes(seed: pl.Series, synthetic: pl.Series) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], list[str]]:
+def codes(
+    seed: pl.Series, synthetic: pl.Series
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], list[str]]:
     """Both columns as codes over the labels either has (NULL: -1)."""
     a, b = seed.cast(pl.String), synthetic.cast(pl.String)
     labels = sorted(set(a.drop_nulls().unique().to_list()) | set(b.drop_nulls().unique().to_list()))
-    lookup = pl.DataFrame({"label": labels, "code": list(range(len(labels)))}, schema={"label": pl.String, "code": pl.Int64})
+    lookup = pl.DataFrame(
+        {"label": labels, "code": list(range(len(labels)))},
+        schema={"label": pl.String, "code": pl.Int64},
+    )
 
     def encode(s: pl.Series) -> npt.NDArray[np.int64]:
-        frame = s.alias("label").to_frame().join(lookup, on="label", how="left", maintain_order="left")
+        frame = (
+            s.alias("label").to_frame().join(lookup, on="label", how="left", maintain_order="left")
+        )
         return frame["code"].fill_null(-1).to_numpy().astype(np.int64)
 
     return encode(a), encode(b), labels

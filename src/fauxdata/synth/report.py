@@ -80,7 +80,7 @@ def evaluate(
 ) -> tuple[Quality, Privacy]:
     """Quality of ``synthetic`` (columns named as in the seed) against ``seed``, and
     privacy against the seed and against a holdout baseline."""
-    kinds = {name: model.columns[name].kind for name in model.columns}
+    kinds: dict[str, str] = {name: model.columns[name].kind for name in model.columns}
     names = list(kinds)
     synthetic = synthetic.select(names)
     q = quality(seed, _spaced(synthetic, MAX_QUALITY_ROWS), kinds, options.min_rows)
@@ -150,9 +150,7 @@ def synth_report(
         model = model_for(first, folder, path)
         if tname not in frames:
             frames[tname] = _table(loaded, tname, data, folder)
-        synthetic = frames[tname].select(
-            pl.col(out).alias(gen.part) for out, gen in parts.items()
-        )
+        synthetic = frames[tname].select(pl.col(out).alias(gen.part) for out, gen in parts.items())
         options = FitOptions(min_rows=first.min_rows, clip=first.clip)
         model_columns = Model(
             columns={p.part: model.columns[p.part] for p in parts.values()},
@@ -219,7 +217,9 @@ def read_output(data: str, name: str) -> pl.DataFrame:
         if target.format == "delta":
             return pl.read_delta(str(target.path / name))
     except (OSError, duckdb.Error, pl.exceptions.PolarsError) as exc:
-        raise TargetError(f"cannot read table '{name}' from {target.path}: {exc}", path="--data") from None
+        raise TargetError(
+            f"cannot read table '{name}' from {target.path}: {exc}", path="--data"
+        ) from None
     raise TargetError(f"cannot read {target.format} output", path="--data")
 
 

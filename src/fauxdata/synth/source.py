@@ -103,7 +103,9 @@ def _duckdb_table(file: Path, table: str, path: str) -> Seed:
     from fauxdata.introspect.source import require  # brings SQLAlchemy: only when needed
 
     try:
-        names = [r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()]
+        names = [
+            r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()
+        ]
 
         require("table", table, names, str(file.name), path)
         frame = con.sql(f"SELECT * FROM {quote(table)}").pl()
@@ -119,7 +121,9 @@ def _database_table(location: str, table: str, path: str) -> Seed:
 
     if not table:
         raise FauxdataError(
-            "which table of the database?", path=path, hint="end the URL with #table or #schema.table"
+            "which table of the database?",
+            path=path,
+            hint="end the URL with #table or #schema.table",
         )
     url = parse(location)
     engine = read_only_engine(url)

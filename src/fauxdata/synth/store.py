@@ -25,9 +25,9 @@ CACHE_DIR = Path(".fauxdata-cache") / "synth"
 _LOCK = threading.Lock()
 
 
-def cache_key(digest: str, spec: Synthesized) -> str:
+def cache_key(digest: str, columns: tuple[str, ...], min_rows: int, clip: float) -> str:
     """The cache file's name: the seed's digest plus everything the fit depends on."""
-    text = "\x1f".join([FORMAT, digest, ",".join(spec.columns), str(spec.min_rows), repr(spec.clip)])
+    text = "\x1f".join([FORMAT, digest, ",".join(columns), str(min_rows), repr(clip)])
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
@@ -44,7 +44,9 @@ def model_for(spec: Synthesized, base_dir: Path, path: str = "synthesize") -> Mo
             stat = file.stat() if file.exists() else None
             model = _read_model(file, stat.st_mtime_ns if stat else 0, path)
         else:
-            model = _fitted(spec.source or "", base_dir, spec.columns, spec.min_rows, spec.clip, path)
+            model = _fitted(
+                spec.source or "", base_dir, spec.columns, spec.min_rows, spec.clip, path
+            )
     for name in spec.columns:
         if name not in model.columns:
             raise FauxdataError(
@@ -80,8 +82,7 @@ def _cached_fit(
     clip: float,
     path: str,
 ) -> Model:
-    spec = Synthesized(kind="synthesize", part=columns[0], source=source, columns=list(columns), min_rows=min_rows, clip=clip)
-    file = Path(base_dir) / CACHE_DIR / f"{cache_key(digest, spec)}.json"
+    file = Path(base_dir) / CACHE_DIR / f"{cache_key(digest, columns, min_rows, clip)}.json"
     if file.exists():
         return Model.read(file)
     seed = read_seed(source, Path(base_dir), f"{path}.from")
