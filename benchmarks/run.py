@@ -444,7 +444,10 @@ def main() -> None:
             "synth-fit",
             "synth-sample",
             "synth-generate",
-            *(f"synth-eval:{n}" for n in ("payments_seed", "penguins", "cars", "seattle_weather", "airports")),
+            *(
+                f"synth-eval:{n}"
+                for n in ("payments_seed", "penguins", "cars", "seattle_weather", "airports")
+            ),
         ],
         help=argparse.SUPPRESS,
     )

@@ -1,13 +1,13 @@
 """Synthesizer measurements for ``benchmarks/run.py --only synth`` (each in its own process).
 
-  synth-fit       fit a 100,000-row x 10-column seed (the payments seed's generator at
-                  100k rows plus three derived columns); target: 10 s or less
-  synth-sample    draw 1M rows of the payments model (7 columns) with the sampler alone
-  synth-generate  the payments example (key, customer FK, 3 synthesized columns, a fee
-                  formula) at 1M payments to Parquet, end to end; target: 1M rows/s
-  synth-eval:NAME quality, privacy, fit time and sampling rate on one dataset: the
-                  payments seed and real datasets shipped in Python packages (see
-                  tests/support/datasets.py); 10x the seed's rows (at least 10,000) drawn
+synth-fit       fit a 100,000-row x 10-column seed (the payments seed's generator at
+                100k rows plus three derived columns); target: 10 s or less
+synth-sample    draw 1M rows of the payments model (7 columns) with the sampler alone
+synth-generate  the payments example (key, customer FK, 3 synthesized columns, a fee
+                formula) at 1M payments to Parquet, end to end; target: 1M rows/s
+synth-eval:NAME quality, privacy, fit time and sampling rate on one dataset: the
+                payments seed and real datasets shipped in Python packages (see
+                tests/support/datasets.py); 10x the seed's rows (at least 10,000) drawn
 """
 
 from __future__ import annotations
@@ -47,13 +47,18 @@ def measure_fit(rows: int) -> dict[str, Any]:
     frame = _hundred_k().head(rows)
     started = time.perf_counter()
     model = fit(frame)
-    return {"rows": frame.height, "columns": len(model.columns), "seconds": time.perf_counter() - started}
+    return {
+        "rows": frame.height,
+        "columns": len(model.columns),
+        "seconds": time.perf_counter() - started,
+    }
 
 
 def measure_sample(rows: int) -> dict[str, Any]:
+    from tests.support.datasets import payments
+
     from fauxdata.engine.rng import Stream
     from fauxdata.synth import Sampler, fit
-    from tests.support.datasets import payments
 
     sampler = Sampler(fit(payments()))
     stream = Stream.of(0, "payments", "synth:synth")
@@ -83,11 +88,11 @@ def measure_generate(rows: int) -> dict[str, Any]:
 
 def measure_dataset(name: str) -> dict[str, Any]:
     import polars as pl
+    from tests.support.datasets import DATASETS
 
     from fauxdata.engine.rng import Stream
     from fauxdata.synth import FitOptions, Sampler, fit
     from fauxdata.synth.report import evaluate
-    from tests.support.datasets import DATASETS
 
     seed = DATASETS[name]()
     started = time.perf_counter()
@@ -108,7 +113,9 @@ def measure_dataset(name: str) -> dict[str, Any]:
         "fit_seconds": fit_seconds,
         "score": quality.score,
         "worst_column": max(quality.columns, key=lambda c: c.statistic).__dict__,
-        "worst_pair": max(quality.pairs, key=lambda p: p.difference).__dict__ if quality.pairs else None,
+        "worst_pair": max(quality.pairs, key=lambda p: p.difference).__dict__
+        if quality.pairs
+        else None,
         "exact_copy_rate": privacy.target.exact_copy_rate,
         "exact_copy_allowance": privacy.target_allowance,
         "holdout_exact_copy_rate": privacy.holdout.exact_copy_rate,

@@ -50,7 +50,7 @@ class SynthesizedGenerator(Generator):
 
     def __init__(self, spec: Synthesized, ctx: ColumnContext) -> None:
         super().__init__(spec, ctx)
-        self.model = model_for(spec, ctx.base_dir, ctx.path)
+        self.model = model_for(spec, ctx.base_dir, f"tables.{ctx.table}.synthesize")
         self.group = _group(self.model, ctx.seed, ctx.table, spec.group)
 
     def generate(self, rows: Rows, inputs: Mapping[str, pl.Series]) -> pl.Series:

@@ -6,9 +6,11 @@ factor of the copula's correlation mixes them, and each column's normal score is
 into a value by its (conditional) inverse CDF. Nothing is carried from row to row, so
 any block size, any worker and any subset of rows give the same values.
 
-The inverse CDFs are monotone cubic (PCHIP) curves through the knots, tabulated once on
-a fine grid so that sampling is a table look-up; conditional distributions are rows of
-one table, indexed by the parent's category, so no per-category loop runs per block.
+The inverse CDFs are monotone cubic (PCHIP) curves through the knots, tabulated once as
+functions of the normal score on a fine grid (so a block needs no normal CDF, only a
+table look-up), and categories are picked by comparing the score with the normal
+quantiles of their cumulative shares. Conditional distributions are rows of one table,
+indexed by the parent's category, so no per-category loop runs per block.
 """
 
 from __future__ import annotations
@@ -29,15 +31,26 @@ GRID = 4097
 _DTYPES: dict[str, Any] = {"boolean": pl.Boolean, "bigint": pl.Int64, "text": pl.String}
 
 
+Z_MAX = 6.0
+"""Normal scores are clipped to +-6 (a share of 2e-9 of rows lies beyond)."""
+
+
 def inverse_cdf(knots: list[float], clip: float) -> F64:
-    """The inverse CDF tabulated at ``GRID`` evenly spaced levels of (0, 1): a monotone
+    """The inverse CDF at ``GRID`` normal scores evenly spaced over +-Z_MAX: a monotone
     cubic through the knots, whose levels run from clip to 1 - clip, so values stay
     within the clipped range of the seed."""
     y = np.asarray(knots, dtype=np.float64)
     if np.ptp(y) == 0:
         return np.full(GRID, y[0])
     curve = interpolate.PchipInterpolator(knot_levels(clip, len(y)), y)
-    return np.asarray(curve(np.linspace(clip, 1 - clip, GRID)), dtype=np.float64)
+    u = special.ndtr(np.linspace(-Z_MAX, Z_MAX, GRID))
+    return np.asarray(curve(clip + u * (1 - 2 * clip)), dtype=np.float64)
+
+
+def thresholds(weights: list[float]) -> F64:
+    """The normal scores where each category's cumulative share ends (the last: +Z_MAX)."""
+    cum = np.cumsum(weights)
+    return np.clip(special.ndtri(cum / cum[-1]), -Z_MAX, Z_MAX)
 
 
 class Sampler:
@@ -53,12 +66,12 @@ class Sampler:
                 marginal = inverse_cdf(col.knots, model.clip)
                 rows = [inverse_cdf(k, model.clip) if k is not None else marginal for k in col.by]
             else:
-                marginal = _cumulative(col.weights)
-                rows = [_cumulative(w) if w is not None else marginal for w in col.by]
+                marginal = thresholds(col.weights)
+                rows = [thresholds(w) if w is not None else marginal for w in col.by]
             self.tables[name] = np.stack([*rows, marginal])  # last row: the marginal
 
-    def uniforms(self, rows: I64, stream: Stream) -> F64:
-        """Correlated uniforms, one row per model column, one column per row index.
+    def normals(self, rows: I64, stream: Stream) -> F64:
+        """Correlated normal scores, one row per model column, one column per row index.
 
         Independent normals come in pairs from two keyed uniforms per pair (Box-Muller,
         several times faster than an inverse normal CDF); the lower-triangular Cholesky
@@ -77,21 +90,21 @@ class Sampler:
             z[j] = self.cholesky[j, 0] * eps[0]
             for k in range(1, j + 1):
                 z[j] += self.cholesky[j, k] * eps[k]
-        return special.ndtr(z)
+        return np.clip(z, -Z_MAX, Z_MAX, out=z)
 
     def sample(self, rows: I64, stream: Stream) -> dict[str, pl.Series]:
         """Every model column at the given row indices, typed like the seed."""
-        u = self.uniforms(rows, stream)
+        z = self.normals(rows, stream)
         codes: dict[str, I64] = {}
         out: dict[str, pl.Series] = {}
         for j, (name, col) in enumerate(self.model.columns.items()):
             table = self.tables[name]
             group = codes[col.given] if col.given else np.full(len(rows), len(table) - 1)
             if col.kind == "categorical":
-                codes[name] = _pick(table, group, u[j])
+                codes[name] = _pick(table, group, z[j])
                 values = _labels(col, codes[name])
             else:
-                values = _numbers(col, _lookup(table, group, u[j]))
+                values = _numbers(col, _lookup(table, group, z[j]))
             if col.null_rate > 0:
                 nulls = stream.child(name, "null").uniform(rows) < col.null_rate
                 values = values.scatter(np.flatnonzero(nulls), None)
@@ -99,22 +112,18 @@ class Sampler:
         return out
 
 
-def _cumulative(weights: list[float]) -> F64:
-    cum = np.cumsum(weights)
-    return cum / cum[-1]
-
-
-def _pick(cumulative: F64, group: I64, u: F64) -> I64:
-    """The category of each row: where u falls in its group's cumulative weights."""
-    size = cumulative.shape[1]
-    flat = (cumulative + 2.0 * np.arange(len(cumulative))[:, None]).ravel()
-    code = np.searchsorted(flat, u + 2.0 * group, side="right") - group * size
+def _pick(bounds: F64, group: I64, z: F64) -> I64:
+    """The category of each row: the first of its group's thresholds above its score."""
+    size = bounds.shape[1]
+    span = 4 * Z_MAX  # keeps each group's thresholds apart in one sorted array
+    flat = (bounds + span * np.arange(len(bounds))[:, None]).ravel()
+    code = np.searchsorted(flat, z + span * group, side="left") - group * size
     return np.minimum(code, size - 1).astype(np.int64)
 
 
-def _lookup(grid: F64, group: I64, u: F64) -> F64:
+def _lookup(grid: F64, group: I64, z: F64) -> F64:
     """Linear interpolation in each row's group of the tabulated inverse CDF."""
-    pos = u * (GRID - 1)
+    pos = (z + Z_MAX) * ((GRID - 1) / (2 * Z_MAX))
     i = np.minimum(pos.astype(np.int64), GRID - 2)
     frac = pos - i
     flat = grid.ravel()

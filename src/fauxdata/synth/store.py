@@ -68,8 +68,24 @@ def _read_model(file: Path, _stamp: int, path: str) -> Model:
 def _fitted(
     source: str, base_dir: Path, columns: list[str], min_rows: int, clip: float, path: str
 ) -> Model:
-    seed = read_seed(source, base_dir, f"{path}.from")
-    return _cached_fit(seed.digest, source, str(base_dir), tuple(columns), min_rows, clip, path)
+    digest = _digest(source, base_dir, _stamp(source, base_dir), path)
+    return _cached_fit(digest, source, str(base_dir), tuple(columns), min_rows, clip, path)
+
+
+def _stamp(source: str, base_dir: Path) -> tuple[int, int]:
+    """A file seed's modification time and size: when they change, its digest is read
+    again. Database seeds have none: they are read once per process."""
+    file = Path(source)
+    file = file if file.is_absolute() else base_dir / file
+    if "#" in source or not file.exists():
+        return (0, 0)
+    stat = file.stat()
+    return (stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=32)
+def _digest(source: str, base_dir: Path, _stamp: tuple[int, int], path: str) -> str:
+    return read_seed(source, base_dir, f"{path}.from").digest
 
 
 @lru_cache(maxsize=32)
@@ -113,7 +129,7 @@ def attach(spec: Spec, base_dir: Path) -> Spec:
             if not isinstance(gen, Synthesized):
                 continue
             try:
-                model = model_for(gen, base_dir, f"tables.{tname}.columns.{cname}.generator")
+                model = model_for(gen, base_dir, f"tables.{tname}.synthesize")
             except FauxdataError as exc:
                 problems.append(Problem(exc.path, exc.message, exc.hint, exc.code))
                 continue
