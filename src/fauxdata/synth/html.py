@@ -54,9 +54,15 @@ def distribution_chart(d: Distribution, statistic: str) -> str:
                 for i, v in enumerate(series)
             )
             body += f'<polyline points="{points}" fill="none" stroke="{colour}" stroke-width="2"/>'
+        logarithmic = d.edges[0] > 0 and d.edges[-1] / d.edges[0] > 50
         body += (
             f'<text x="{PAD}" y="{H - PAD + 14}">{d.edges[0]:,.4g}</text>'
             f'<text x="{W - 10}" y="{H - PAD + 14}" text-anchor="end">{d.edges[-1]:,.4g}</text>'
+            + (
+                f'<text x="{W / 2}" y="{H - PAD + 14}" text-anchor="middle">log scale</text>'
+                if logarithmic
+                else ""
+            )
         )
     else:
         n = len(d.labels)
@@ -76,6 +82,7 @@ def distribution_chart(d: Distribution, statistic: str) -> str:
 def heatmap(title: str, names: list[str], pairs: list[PairQuality], which: str) -> str:
     """Association between every two columns (|r|, V or η: 0 white, 1 dark)."""
     cell, left = 34, 120
+    light = ' style="fill:#fff"'
     value = {n: {n: 1.0} for n in names}
     for p in pairs:
         v = abs(getattr(p, which))
@@ -88,7 +95,7 @@ def heatmap(title: str, names: list[str], pairs: list[PairQuality], which: str) 
             shade = int(255 - 200 * min(v, 1.0))
             rects.append(
                 f'<rect x="{left + j * cell}" y="{10 + i * cell}" width="{cell - 1}" height="{cell - 1}" fill="rgb({shade},{shade},255)"><title>{_esc(a)} / {_esc(b)}: {v:.3f}</title></rect>'
-                f'<text x="{left + j * cell + cell / 2}" y="{10 + i * cell + cell / 2 + 4}" text-anchor="middle">{v:.2f}</text>'
+                f'<text x="{left + j * cell + cell / 2}" y="{10 + i * cell + cell / 2 + 4}" text-anchor="middle"{light if v > 0.6 else ""}>{v:.2f}</text>'
             )
         rects.append(
             f'<text x="{left - 4}" y="{10 + i * cell + cell / 2 + 4}" text-anchor="end">{_esc(a[:18])}</text>'

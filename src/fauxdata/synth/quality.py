@@ -62,7 +62,8 @@ class CategoryMedian:
 
 @dataclass
 class Distribution:
-    """For charts: a histogram over the seed's 1%..99% range (numbers) or the shares of
+    """For charts: a histogram over the seed's 1%..99% range (numbers; log-spaced bins
+    when that range spans more than 50x) or the shares of
     the seed's frequent labels, rare ones summed as "(rare)" (categories)."""
 
     column: str
@@ -200,7 +201,10 @@ def _medians(
 def _histogram(name: str, x: F64, y: F64, bins: int = 40) -> Distribution:
     x, y = x[np.isfinite(x)], y[np.isfinite(y)]
     lo, hi = np.quantile(x, [0.01, 0.99]) if len(x) else (0.0, 1.0)
-    edges = np.linspace(lo, hi if hi > lo else lo + 1, bins + 1)
+    if lo > 0 and hi / lo > 50:  # long-tailed and positive: bins even on a log scale
+        edges = np.geomspace(lo, hi, bins + 1)
+    else:
+        edges = np.linspace(lo, hi if hi > lo else lo + 1, bins + 1)
     a = np.histogram(np.clip(x, edges[0], edges[-1]), edges)[0] / max(len(x), 1)
     b = np.histogram(np.clip(y, edges[0], edges[-1]), edges)[0] / max(len(y), 1)
     return Distribution(name, [], a.tolist(), b.tolist(), edges.tolist())
