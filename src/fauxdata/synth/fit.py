@@ -17,7 +17,6 @@ import numpy.typing as npt
 import polars as pl
 from scipy import special, stats
 
-from fauxdata.engine.rng import Stream
 from fauxdata.errors import FauxdataError, did_you_mean
 from fauxdata.synth.columns import Prepared, prepare
 from fauxdata.synth.model import ColumnModel, Model, knot_levels
@@ -94,9 +93,13 @@ def choose_parents(columns: list[Prepared], options: FitOptions) -> dict[str, st
     """At most one parent per column, strongest associations first, no cycles.
 
     Parents are nominal (text or boolean) columns: an ordered column (a small integer
-    count) relates to others monotonically, which the copula already carries.
+    count) relates to others monotonically, which the copula already carries. Then a
+    column follows its strongest monotone partner's parent where that parent is also
+    associated with it and binds the partner more tightly than the column's own parent
+    binds the column: the copula links scores *within* categories, so two columns that
+    move together (items and amount) keep their link best under the same parent.
     """
-    candidates = []
+    strengths: dict[tuple[str, str], float] = {}
     for p in columns:
         nominal = p.kind == "categorical" and p.type in ("text", "boolean")
         groups = int((p.counts >= options.min_group_rows).sum()) if nominal else 0
@@ -106,17 +109,61 @@ def choose_parents(columns: list[Prepared], options: FitOptions) -> dict[str, st
             if c is not p:
                 strength = _association(p, c)
                 if strength >= MIN_ASSOCIATION:
-                    candidates.append((strength, p.name, c.name))
+                    strengths[(p.name, c.name)] = strength
     parents: dict[str, str] = {}
-    for _, p_name, c_name in sorted(candidates, reverse=True):
-        if c_name in parents:
-            continue
-        ancestor: str | None = p_name
-        while ancestor is not None and ancestor != c_name:
-            ancestor = parents.get(ancestor)
-        if ancestor is None:
+    for (p_name, c_name), _ in sorted(strengths.items(), key=lambda kv: -kv[1]):
+        if c_name not in parents and not _descends(parents, p_name, c_name):
             parents[c_name] = p_name
+    for c_name, partner in _partners(columns).items():
+        shared, current = parents.get(partner), parents.get(c_name)
+        if (
+            shared is None
+            or shared in (c_name, current)
+            or (shared, c_name) not in strengths
+            or (
+                current is not None and strengths[(current, c_name)] >= strengths[(shared, partner)]
+            )
+        ):
+            continue  # the column's own parent binds it more tightly than its partner's
+        if not _descends({k: v for k, v in parents.items() if k != c_name}, shared, c_name):
+            parents[c_name] = shared
     return parents
+
+
+def _descends(parents: dict[str, str], name: str, ancestor: str) -> bool:
+    """Whether ``ancestor`` is ``name`` or one of its ancestors."""
+    current: str | None = name
+    while current is not None and current != ancestor:
+        current = parents.get(current)
+    return current is not None
+
+
+def _ordered(col: Prepared) -> F64 | None:
+    """An ordered column's values (category codes follow the value order), else None."""
+    if col.kind == "numeric":
+        return col.values
+    if col.type in ("text", "boolean"):
+        return None
+    return np.where(col.codes >= 0, col.codes, np.nan).astype(np.float64)
+
+
+def _partners(columns: list[Prepared], least: float = 0.5) -> dict[str, str]:
+    """Each ordered column's strongest monotone partner (|Spearman| of at least ``least``)."""
+    values = {c.name: v for c in columns if (v := _ordered(c)) is not None}
+    best: dict[str, tuple[float, str]] = {}
+    names = list(values)
+    for i, a in enumerate(names):
+        for b in names[i + 1 :]:
+            keep = np.isfinite(values[a]) & np.isfinite(values[b])
+            if keep.sum() < 3:
+                continue
+            rho = abs(float(stats.spearmanr(values[a][keep], values[b][keep]).statistic))
+            if not np.isfinite(rho) or rho < least:
+                continue
+            for x, y in ((a, b), (b, a)):
+                if rho > best.get(x, (0.0, ""))[0]:
+                    best[x] = (rho, y)
+    return {name: partner for name, (_, partner) in best.items()}
 
 
 def _order(names: list[str], parents: dict[str, str]) -> list[str]:
@@ -143,7 +190,7 @@ def _weights(counts: F64, k: int) -> list[float] | None:
 def _column_model(
     col: Prepared, parent: Prepared | None, options: FitOptions
 ) -> tuple[ColumnModel, F64]:
-    """The column's model and every seed row's uniform score under it (NaN: no score)."""
+    """The column's model and every seed row's normal score under it (NaN: no score)."""
     n = len(col.codes) if col.kind == "categorical" else len(col.values)
     model = ColumnModel(kind=col.kind, type=col.type, null_rate=col.null_rate)
     groups: list[npt.NDArray[np.bool_] | None] = []
@@ -152,25 +199,24 @@ def _column_model(
         for code, count in enumerate(parent.counts):
             fits = count >= options.min_group_rows
             groups.append(parent.codes == code if fits else None)
-    u = np.full(n, np.nan)
+    z = np.full(n, np.nan)
     if col.kind == "numeric":
         model.integer, model.decimals, model.unit = col.integer, col.decimals, col.unit
         valid = np.isfinite(col.values)
         model.knots = knots(col.values[valid], options.min_rows, options.clip)
-        u[valid] = _ranks(col.values[valid])
+        z[valid] = special.ndtri(_ranks(col.values[valid]))
         for mask in groups:
             rows = mask & valid if mask is not None else None
             if rows is None or rows.sum() < options.min_group_rows:
                 model.by.append(None)
                 continue
             model.by.append(knots(col.values[rows], options.min_rows, options.clip))
-            u[rows] = _ranks(col.values[rows])
-        return model, u
+            z[rows] = special.ndtri(_ranks(col.values[rows]))
+        return model, z
     model.labels = col.labels
     size = len(col.labels)
     model.weights = _weights(col.counts.astype(np.float64), options.min_rows) or []
-    jitter = Stream.of(0, "synth-fit", col.name).uniform(np.arange(n))
-    u = _category_scores(col.codes, np.asarray(model.weights), jitter)
+    z = _category_scores(col.codes, np.asarray(model.weights))
     for mask in groups:
         if mask is None:
             model.by.append(None)
@@ -180,34 +226,39 @@ def _column_model(
         weights = _weights(counts, options.min_rows)
         model.by.append(weights)
         if weights is not None:
-            u[mask] = _category_scores(inside, np.asarray(weights), jitter[mask])
-    return model, u
+            z[mask] = _category_scores(inside, np.asarray(weights))
+    return model, z
 
 
 def _ranks(x: F64) -> F64:
     return (stats.rankdata(x) - 0.5) / len(x)
 
 
-def _category_scores(codes: I64, weights: F64, jitter: F64) -> F64:
-    """A uniform score inside each row's category interval (NaN where it has none)."""
+def _category_scores(codes: I64, weights: F64) -> F64:
+    """Each row's normal score: the mean of a standard normal over its category's interval
+    (NaN where it has none). ``copula`` divides by these scores' spread, which undoes the
+    loss of correlation that grouping a normal into intervals causes (the classical
+    polyserial correction), so the categories' links come back at full strength."""
     if len(weights) == 0:
         return np.full(len(codes), np.nan)
-    start = np.concatenate([[0.0], np.cumsum(weights)[:-1]])
+    edges = special.ndtri(np.clip(np.concatenate([[0.0], np.cumsum(weights)]), 0, 1))
+    density = np.exp(-0.5 * np.nan_to_num(edges, posinf=0, neginf=0) ** 2) / np.sqrt(2 * np.pi)
+    density[~np.isfinite(edges)] = 0.0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        means = (density[:-1] - density[1:]) / weights
     safe = np.clip(codes, 0, len(weights) - 1)
-    u = start[safe] + jitter * weights[safe]
-    return np.where((codes >= 0) & (weights[safe] > 0), u, np.nan)
+    return np.where((codes >= 0) & (weights[safe] > 0), means[safe], np.nan)
 
 
-def copula(scores: F64) -> list[list[float]]:
+def copula(z: F64) -> list[list[float]]:
     """Correlation of the normal scores (pairwise complete), made positive definite."""
-    z = special.ndtri(np.clip(scores, 1e-6, 1 - 1e-6))
     present = np.isfinite(z).astype(np.float64)
     z = np.where(np.isfinite(z), z, 0.0)
     pairs = present.T @ present
     corr = (z.T @ z) / np.maximum(pairs, 1)
     corr = np.where(pairs >= 3, corr, 0.0)
     scale = np.sqrt(np.clip(np.diag(corr), 1e-12, None))
-    corr = corr / np.outer(scale, scale)
+    corr = np.clip(corr / np.outer(scale, scale), -0.999, 0.999)
     np.fill_diagonal(corr, 1.0)
     values, vectors = np.linalg.eigh((corr + corr.T) / 2)
     corr = (vectors * np.clip(values, 1e-6, None)) @ vectors.T
