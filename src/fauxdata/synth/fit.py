@@ -21,6 +21,9 @@ from fauxdata.errors import FauxdataError, did_you_mean
 from fauxdata.synth.columns import Prepared, prepare
 from fauxdata.synth.model import ColumnModel, Model, knot_levels
 
+FIT_REVISION = 2
+"""Part of the model cache's key: raise it whenever fitting changes, so cached models of
+an older fit are not used."""
 MAX_KNOTS = 101
 MAX_PARENT_LABELS = 64
 MIN_ASSOCIATION = 0.2

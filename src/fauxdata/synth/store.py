@@ -17,7 +17,7 @@ from pathlib import Path
 from fauxdata.errors import FauxdataError, Problem, SpecError, did_you_mean
 from fauxdata.spec.models import Spec
 from fauxdata.spec.synthesize import Synthesized
-from fauxdata.synth.fit import FitOptions, fit
+from fauxdata.synth.fit import FIT_REVISION, FitOptions, fit
 from fauxdata.synth.model import FORMAT, Model
 from fauxdata.synth.source import read_seed
 
@@ -27,7 +27,8 @@ _LOCK = threading.Lock()
 
 def cache_key(digest: str, columns: tuple[str, ...], min_rows: int, clip: float) -> str:
     """The cache file's name: the seed's digest plus everything the fit depends on."""
-    text = "\x1f".join([FORMAT, digest, ",".join(columns), str(min_rows), repr(clip)])
+    parts = [FORMAT, str(FIT_REVISION), digest, ",".join(columns), str(min_rows), repr(clip)]
+    text = "\x1f".join(parts)
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
