@@ -100,7 +100,7 @@ def measure_dataset(name: str) -> dict[str, Any]:
 
     from fauxdata.engine.rng import Stream
     from fauxdata.synth import FitOptions, Sampler, fit
-    from fauxdata.synth.report import evaluate
+    from fauxdata.synth.report import evaluate, kinds_of
 
     seed = DATASETS[name]()
     started = time.perf_counter()
@@ -111,7 +111,9 @@ def measure_dataset(name: str) -> dict[str, Any]:
     started = time.perf_counter()
     drawn = sampler.sample(np.arange(n, dtype=np.int64), Stream.of(0, name, "synth:synth"))
     sample_seconds = time.perf_counter() - started
-    quality, privacy = evaluate(seed, pl.DataFrame(list(drawn.values())), model, FitOptions())
+    quality, privacy = evaluate(
+        seed, pl.DataFrame(list(drawn.values())), kinds_of(model), FitOptions()
+    )
     return {
         "dataset": name,
         "rows": n,

@@ -11,7 +11,7 @@ import pytest
 
 from fauxdata.engine.rng import Stream
 from fauxdata.synth import FitOptions, Sampler, fit
-from fauxdata.synth.report import evaluate
+from fauxdata.synth.report import evaluate, kinds_of
 from tests.support.datasets import DATASETS
 
 MIN_SCORE = {"payments_seed": 96, "penguins": 95, "cars": 93, "seattle_weather": 97, "airports": 90}
@@ -30,7 +30,7 @@ def test_quality_and_privacy_on_a_real_dataset(name: str) -> None:
     rows = max(10 * seed.height, 10_000)
     drawn = Sampler(model).sample(np.arange(rows, dtype=np.int64), Stream.of(0, name))
     synthetic = pl.DataFrame(list(drawn.values()))
-    quality, privacy = evaluate(seed, synthetic, model, FitOptions())
+    quality, privacy = evaluate(seed, synthetic, kinds_of(model), FitOptions())
     assert quality.score >= MIN_SCORE[name]
     assert privacy.rare_emitted == {}
     assert privacy.holdout_synthetic.exact_copy_rate <= privacy.allowance

@@ -75,12 +75,12 @@ class GroupReport:
 def evaluate(
     seed: pl.DataFrame,
     synthetic: pl.DataFrame,
-    model: Model,
+    kinds: dict[str, str],
     options: FitOptions,
 ) -> tuple[Quality, Privacy]:
-    """Quality of ``synthetic`` (columns named as in the seed) against ``seed``, and
-    privacy against the seed and against a holdout baseline."""
-    kinds: dict[str, str] = {name: model.columns[name].kind for name in model.columns}
+    """Quality of ``synthetic`` against ``seed`` on the columns of ``kinds`` (seed column
+    -> "numeric" or "categorical", as in the model), and privacy against the seed and
+    against a holdout baseline (a model fitted on 80% of the seed)."""
     names = list(kinds)
     synthetic = synthetic.select(names)
     q = quality(seed, _spaced(synthetic, MAX_QUALITY_ROWS), kinds, options.min_rows)
@@ -99,6 +99,11 @@ def evaluate(
         rare_emitted=rare_emitted(seed, synthetic, kinds, options.min_rows),
     )
     return q, privacy
+
+
+def kinds_of(model: Model) -> dict[str, str]:
+    """Each model column's kind: "numeric" or "categorical"."""
+    return {name: column.kind for name, column in model.columns.items()}
 
 
 def _spaced(frame: pl.DataFrame, limit: int) -> pl.DataFrame:
@@ -144,7 +149,7 @@ def synth_report(
             raise FauxdataError(
                 f"group '{group}' has a model but no seed to compare with",
                 path=path,
-                hint="give synthesize: both the seed (from:) or report on a spec that names it",
+                hint="the report compares rows with their seed: name it with from: (fit saves only the model)",
             )
         seed = read_seed(first.source, folder, f"{path}.from")
         model = model_for(first, folder, path)
@@ -152,14 +157,8 @@ def synth_report(
             frames[tname] = _table(loaded, tname, data, folder)
         synthetic = frames[tname].select(pl.col(out).alias(gen.part) for out, gen in parts.items())
         options = FitOptions(min_rows=first.min_rows, clip=first.clip)
-        model_columns = Model(
-            columns={p.part: model.columns[p.part] for p in parts.values()},
-            correlation=[],
-            seed_rows=model.seed_rows,
-            min_rows=model.min_rows,
-            clip=model.clip,
-        )
-        q, privacy = evaluate(seed.frame, synthetic, model_columns, options)
+        kinds: dict[str, str] = {g.part: model.columns[g.part].kind for g in parts.values()}
+        q, privacy = evaluate(seed.frame, synthetic, kinds, options)
         reports.append(
             GroupReport(
                 table=tname,
@@ -223,4 +222,4 @@ def read_output(data: str, name: str) -> pl.DataFrame:
     raise TargetError(f"cannot read {target.format} output", path="--data")
 
 
-__all__ = ["Distances", "GroupReport", "evaluate", "read_output", "synth_report"]
+__all__ = ["Distances", "GroupReport", "evaluate", "kinds_of", "read_output", "synth_report"]
