@@ -54,7 +54,8 @@ def fit_command(
         names,
         FitOptions(min_rows=min_rows, clip=clip),
         digest=loaded.digest,
-        path="--columns",
+        path="SEED",
+        columns_path="--columns",
     )
     model.write(out)
     seconds = time.perf_counter() - started

@@ -277,20 +277,23 @@ def fit(
     *,
     digest: str = "",
     path: str = "synthesize",
+    columns_path: str | None = None,
 ) -> Model:
-    """Fit a model to the seed's ``columns`` (default: all of them).
+    """Fit a model to the seed's ``columns`` (default: all of them). Errors name ``path``
+    (the seed) and ``columns_path`` (default ``path.columns``).
 
     Raises:
         FauxdataError: an unknown column, an empty seed, or a column that cannot be
             synthesized (see ``fauxdata.synth.columns.prepare``).
     """
     options = options or FitOptions()
+    columns_path = columns_path or f"{path}.columns"
     names = list(columns or frame.columns)
     for name in names:
         if name not in frame.columns:
             raise FauxdataError(
                 f"the seed has no column '{name}'",
-                path=f"{path}.columns",
+                path=columns_path,
                 hint=did_you_mean(name, frame.columns) or f"columns: {', '.join(frame.columns)}",
             )
     if frame.height < 2 * options.min_rows:
@@ -298,7 +301,7 @@ def fit(
             f"the seed has {frame.height} rows; at least {2 * options.min_rows} are needed",
             path=f"{path}.from",
         )
-    prepared = {n: prepare(frame, n, options.min_rows, f"{path}.columns.{n}") for n in names}
+    prepared = {n: prepare(frame, n, options.min_rows, f"{columns_path}.{n}") for n in names}
     parents = choose_parents(list(prepared.values()), options)
     order = _order(names, parents)
     models: dict[str, ColumnModel] = {}
