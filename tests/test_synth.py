@@ -262,3 +262,46 @@ def test_an_identifier_column_is_refused() -> None:
     frame = pl.DataFrame({"id": [f"P{i}" for i in range(100)], "x": np.arange(100.0)})
     with pytest.raises(FauxdataError, match="looks like an identifier"):
         fit(frame, options=FitOptions())
+
+
+def test_nullable_and_timestamp_columns_keep_their_kind(workdir: Path, seed: pl.DataFrame) -> None:
+    rng = np.random.default_rng(5)
+    stamped = seed.with_columns(
+        paid_at=pl.col("payment_date").cast(pl.Datetime("us"))
+        + pl.duration(seconds=pl.Series(rng.integers(0, 86_400, seed.height)))
+    )
+    stamped.write_parquet(workdir / "seeds" / "stamped.parquet")
+    (workdir / "t.yaml").write_text(
+        "name: t\ntables:\n  p:\n    rows: 5000\n    synthesize:\n"
+        "      from: seeds/stamped.parquet\n      columns: [paid_at, card_present, merchant_category]\n"
+        "    columns:\n      id: {generator: sequence}\n"
+    )
+    result = fauxdata.generate(workdir / "t.yaml")
+    frame = result.frames["p"]
+    assert result.report is not None and result.report.passed  # NULLs allowed where seen
+    assert frame["paid_at"].dtype == pl.Datetime("us")
+    assert (frame["paid_at"].dt.microsecond() == 0).all()  # the seed's whole seconds
+    assert frame["paid_at"].min() >= stamped["paid_at"].min()  # type: ignore[operator]
+    assert 0.005 < frame["card_present"].null_count() / frame.height < 0.04
+
+
+def test_copied_rows_fail_the_privacy_check(seed: pl.DataFrame) -> None:
+    """The check can fail: rows copied from the seed are far beyond the holdout's rate."""
+    from fauxdata.synth.report import evaluate, kinds_of
+
+    model = fit(seed, ["amount", "currency", "merchant_category"])
+    copied = pl.concat([seed] * 3).select("amount", "currency", "merchant_category")
+    _, privacy = evaluate(seed, copied, kinds_of(model), FitOptions())
+    assert privacy.target.exact_copy_rate == 1.0 and privacy.target.dcr_median == 0.0
+    assert privacy.rare_emitted == {"merchant_category": 2}
+    assert not privacy.passed
+
+
+def test_a_synthesized_column_cannot_be_unique(workdir: Path) -> None:
+    text = (workdir / "payments.yaml").read_text()
+    (workdir / "u.yaml").write_text(
+        text.replace('currency: {}', "currency: {unique: true}")
+    )
+    with pytest.raises(FauxdataError) as caught:
+        fauxdata.generate(workdir / "u.yaml", tables=["payments"])
+    assert "currency" in str(caught.value)
