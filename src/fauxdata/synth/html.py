@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from fauxdata.synth.quality import Distribution, PairQuality
+from fauxdata.synth.quality import CategoryMedian, Distribution, PairQuality
 from fauxdata.synth.report import GroupReport
 
 W, H, PAD = 520, 220, 40
@@ -107,6 +107,30 @@ def heatmap(title: str, names: list[str], pairs: list[PairQuality], which: str) 
     )
 
 
+def spread_chart(by: str, column: str, medians: list[CategoryMedian]) -> str:
+    """Per category: the seed's quartiles as a bar, its median as a tick, and the
+    synthetic median as a dot (inside the bar: within the seed's spread)."""
+    row, left = 22, 130
+    top = max(m.seed_q75 for m in medians) or 1.0
+    scale = (W - left - 20) / top
+    body = ""
+    for i, m in enumerate(medians):
+        y = 10 + i * row
+        body += (
+            f'<text x="{left - 6}" y="{y + 13}" text-anchor="end">{_esc(m.category[:18])}</text>'
+            f'<rect x="{left + m.seed_q25 * scale:.1f}" y="{y + 3}" width="{max((m.seed_q75 - m.seed_q25) * scale, 1):.1f}" height="{row - 8}" fill="{SEED}" opacity="0.35"><title>seed quartiles {m.seed_q25:,.4g} .. {m.seed_q75:,.4g}</title></rect>'
+            f'<line x1="{left + m.seed_median * scale:.1f}" y1="{y + 2}" x2="{left + m.seed_median * scale:.1f}" y2="{y + row - 4}" stroke="{SEED}" stroke-width="2"/>'
+        )
+        if m.synthetic_median is not None:
+            body += f'<circle cx="{left + m.synthetic_median * scale:.1f}" cy="{y + row / 2 - 1}" r="4" fill="{SYNTH}"><title>synthetic median {m.synthetic_median:,.4g}</title></circle>'
+    h = 20 + row * len(medians)
+    body += f'<text x="{left}" y="{h - 2}">0</text><text x="{W - 20}" y="{h - 2}" text-anchor="end">{top:,.4g}</text>'
+    svg = f'<svg width="{W}" height="{h + 4}" viewBox="0 0 {W} {h + 4}" role="img">{body}</svg>'
+    return _figure(
+        f"{column} by {by}: seed quartiles (bar), seed median (tick), synthetic median (dot)", svg
+    )
+
+
 def _rows(cells: list[list[object]]) -> str:
     return "".join("<tr>" + "".join(f"<td>{_esc(c)}</td>" for c in row) + "</tr>" for row in cells)
 
@@ -165,12 +189,16 @@ def _group(r: GroupReport) -> str:
         [[f"{a} / {b}", pq.metric, f"{pq.seed:.3f}", f"{pq.synthetic:.3f}", f"{pq.difference:.3f}"] for pq in q.pairs for a, b in [pq.columns]]
     )  # fmt: skip
     rare = ", ".join(f"{c}: {n}" for c, n in p.rare_emitted.items()) or "none"
+    pairs_of: dict[tuple[str, str], list[CategoryMedian]] = {}
+    for m in q.medians:
+        pairs_of.setdefault((m.category_column, m.column), []).append(m)
+    spreads = "".join(spread_chart(by, col, ms) for (by, col), ms in pairs_of.items())
     return (
         f"<h2>{_esc(r.table)} / {_esc(r.group)}: score {q.score:.1f} / 100</h2>"
         f"<p>seed {_esc(r.seed)} ({r.seed_rows:,} rows), {r.synthetic_rows:,} synthetic rows; rare categories (fewer than {r.min_rows} seed rows) emitted: {_esc(rare)}; {verdict}.</p>"
         f"<h3>Distributions</h3>{charts}<h3>Associations</h3>{maps}"
         f"<table><tr><th>pair</th><th>measure</th><th>seed</th><th>synthetic</th><th>difference</th></tr>{pairs}</table>"
-        f"<h3>Medians per category</h3><table><tr><th>by</th><th>category</th><th>column</th><th>seed rows</th><th>seed median</th><th>seed spread (quartiles)</th><th>synthetic median</th><th>within</th></tr>{medians}</table>"
+        f"<h3>Medians per category</h3>{spreads}<table><tr><th>by</th><th>category</th><th>column</th><th>seed rows</th><th>seed median</th><th>seed spread (quartiles)</th><th>synthetic median</th><th>within</th></tr>{medians}</table>"
         f"<h3>Privacy</h3><table><tr><th>rows</th><th>count</th><th>exact-copy rate</th><th>allowed</th><th>DCR 5%</th><th>DCR median</th></tr>{privacy}</table>"
     )
 
