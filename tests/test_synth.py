@@ -299,9 +299,7 @@ def test_copied_rows_fail_the_privacy_check(seed: pl.DataFrame) -> None:
 
 def test_a_synthesized_column_cannot_be_unique(workdir: Path) -> None:
     text = (workdir / "payments.yaml").read_text()
-    (workdir / "u.yaml").write_text(
-        text.replace('currency: {}', "currency: {unique: true}")
-    )
+    (workdir / "u.yaml").write_text(text.replace("currency: {}", "currency: {unique: true}"))
     with pytest.raises(FauxdataError) as caught:
         fauxdata.generate(workdir / "u.yaml", tables=["payments"])
     assert "currency" in str(caught.value)
