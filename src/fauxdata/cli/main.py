@@ -25,6 +25,7 @@ from rich.table import Table
 from fauxdata import run
 from fauxdata.cli import mock as mock_commands
 from fauxdata.cli import scenarios as scenario_commands
+from fauxdata.cli import synth as synth_commands
 from fauxdata.errors import FauxdataError, SpecError
 from fauxdata.spec.models import Spec
 from fauxdata.verify import print_checklist
@@ -190,7 +191,8 @@ def generate(
     failed = result.report is not None and not result.report.passed
     _warn(result.plan)
     if as_json:
-        print(json.dumps(_result_json(result), indent=2, default=str))
+        figures = synth_commands.run_figures(spec, result.target) if replay is None else {}
+        print(json.dumps({**_result_json(result), **figures}, indent=2, default=str))
     elif not quiet:
         _summary(result)
         if result.report is not None:
@@ -635,6 +637,7 @@ def sync(
 
 
 mock_commands.register(app)
+synth_commands.register(app)
 
 workspace_app = typer.Typer(
     help="Spec versions side by side (v1, v2, baseline): list, duplicate, diff.",
