@@ -19,7 +19,7 @@ from ruamel.yaml.comments import CommentedMap
 from fauxdata.errors import FauxdataError
 from fauxdata.introspect.api import InferredKey
 from fauxdata.introspect.model import SourceSchema
-from fauxdata.introspect.source import resolve_url
+from fauxdata.introspect.source import is_reference, resolve_url
 from fauxdata.pii import Finding, scan_schema
 from fauxdata.project import Source
 from fauxdata.sinks.bronze import bronze_table_name
@@ -202,11 +202,7 @@ def metadata(extraction: Extraction, rows: Mapping[str, int], seed: int) -> dict
             if source.type == "rest"
             else {"connection": _reference(source.url)}
         ),
-        **(
-            {"token": source.token}
-            if source.token and source.token.startswith(("env:", "file:"))
-            else {}
-        ),
+        **({"token": source.token} if source.token and is_reference(source.token) else {}),
         "found_in": source.found_in,
         "extracted_at": now_utc(),
         "seed": seed,
@@ -242,7 +238,7 @@ def _type_text(column: Any) -> str:
 
 def _reference(url: str) -> str:
     """A connection reference without a secret: env:/file: as given, else the masked URL."""
-    if url.startswith(("env:", "file:")):
+    if is_reference(url):
         return url
     from fauxdata.introspect.source import parse, safe
 

@@ -36,7 +36,8 @@ class SourceEntry(Strict):
     )
     endpoints: list[str] = Field(default_factory=list, description="REST: paths to sample.")
     token: str | None = Field(
-        default=None, description="REST: bearer token reference, env:VAR or file:PATH."
+        default=None,
+        description="REST: bearer token reference, env:VAR, file:PATH or keyvault:VAULT/SECRET.",
     )
     params: dict[str, str] = Field(
         default_factory=dict, description="REST: query parameters (default limit=1)."
@@ -55,9 +56,11 @@ class SourceEntry(Strict):
     @field_validator("token")
     @classmethod
     def _reference_only(cls, v: str | None) -> str | None:
-        if v is not None and not v.startswith(("env:", "file:")):
+        from fauxdata.introspect.source import is_reference
+
+        if v is not None and not is_reference(v):
             raise ValueError(
-                "a token in the project file must be a reference: env:VAR or file:PATH, "
+                "a token in the project file must be a reference: env:VAR, file:PATH or keyvault:VAULT/SECRET, "
                 "never the secret itself"
             )
         return v
@@ -209,7 +212,7 @@ _BASE_URL = re.compile(_LABEL.format(r"base\s*url") + r"(https?://[^\s`]+)", re.
 _JDBC = re.compile(_LABEL.format("jdbc") + r"(jdbc:[^\s`]+)", re.I | re.M)
 _CONNECTION = re.compile(_LABEL.format(r"connection\s*string") + r"([^\s`]+)", re.I | re.M)
 _TOKEN = re.compile(
-    r"^\W*(?:token|auth(?:entication)?)\W*:\s*`?((?:env|file):[^\s`]+)", re.I | re.M
+    r"^\W*(?:token|auth(?:entication)?)\W*:\s*`?((?:env|file|keyvault):[^\s`]+)", re.I | re.M
 )
 _ENDPOINT = re.compile(r"^\s*(?:[-*]\s*)?`?(?:GET\s+)(/[A-Za-z0-9_./{}-]*)`?", re.M)
 

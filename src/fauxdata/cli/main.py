@@ -421,7 +421,7 @@ def init(
         str | None,
         typer.Option(
             "--from",
-            help="Database URL, env:VAR or file:PATH (credentials never land in the spec).",
+            help="Database URL, env:VAR, file:PATH or keyvault:VAULT/SECRET (credentials never land in the spec).",
         ),
     ] = None,
     from_api: Annotated[
@@ -434,7 +434,9 @@ def init(
     ] = None,
     token: Annotated[
         str | None,
-        typer.Option("--token", help="API: bearer token as env:VAR or file:PATH."),
+        typer.Option(
+            "--token", help="API: bearer token as env:VAR, file:PATH or keyvault:VAULT/SECRET."
+        ),
     ] = None,
     param: Annotated[
         list[str] | None,
@@ -546,7 +548,8 @@ def sync(
     source: Annotated[
         str | None,
         typer.Option(
-            "--from", help="Database URL, env:VAR or file:PATH (default: the spec's source)."
+            "--from",
+            help="Database URL, env:VAR, file:PATH or keyvault:VAULT/SECRET (default: the spec's source).",
         ),
     ] = None,
     schema_name: Annotated[
@@ -592,7 +595,7 @@ def sync(
         raise FauxdataError(
             "the spec's source has a masked password",
             path="--from",
-            hint="pass --from env:VAR or file:PATH with the credentials",
+            hint="pass --from env:VAR, file:PATH or keyvault:VAULT/SECRET with the credentials",
         )
     live = read_schema(url, schema=schema_name or loaded.source_schema, tables=_tables(tables))
     if write:

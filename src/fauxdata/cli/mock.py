@@ -293,7 +293,10 @@ def scan(
         list[str] | None, typer.Option("--endpoint", help="API: a path to sample; repeatable.")
     ] = None,
     token: Annotated[
-        str | None, typer.Option("--token", help="API: bearer token as env:VAR or file:PATH.")
+        str | None,
+        typer.Option(
+            "--token", help="API: bearer token as env:VAR, file:PATH or keyvault:VAULT/SECRET."
+        ),
     ] = None,
     param: Annotated[
         list[str] | None, typer.Option("--param", help="API: query KEY=VALUE; repeatable.")

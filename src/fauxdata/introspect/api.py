@@ -276,7 +276,7 @@ def _get_json(
         raise FauxdataError(
             "the token or a header holds characters HTTP does not allow (a newline?)",
             path=where,
-            hint="check the token's source: env:VAR or file:PATH with no extra lines",
+            hint="check the token's source: env:VAR, file:PATH or keyvault:VAULT/SECRET with no extra lines",
         ) from None
     if len(body) > MAX_BYTES:
         raise FauxdataError(
