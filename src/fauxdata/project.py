@@ -299,7 +299,8 @@ _BASE_URL = re.compile(_LABEL.format(r"base\s*url") + r"(https?://[^\s`]+)", re.
 _JDBC = re.compile(_LABEL.format("jdbc") + r"(jdbc:[^\s`]+)", re.I | re.M)
 _CONNECTION = re.compile(_LABEL.format(r"connection\s*string") + r"([^\s`]+)", re.I | re.M)
 _TOKEN = re.compile(
-    r"^\W*(?:token|auth(?:entication)?)\W*:\s*`?((?:env|file|keyvault):[^\s`]+)", re.I | re.M
+    _LABEL.format(r"(?:token|auth(?:entication)?)") + r"((?:env|file|keyvault):[^\s`]+)",
+    re.I | re.M,
 )
 _ENDPOINT = re.compile(r"^\s*(?:[-*]\s*)?`?(?:GET\s+)(/[A-Za-z0-9_./{}-]*)`?", re.M)
 

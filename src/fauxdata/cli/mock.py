@@ -287,6 +287,12 @@ def _next_steps(
         if target.format == "delta"
         else f"fauxdata validate {chosen.spec_path} --data {target_text}"
     )
+    written = Table(title=f"Written to {target}", title_justify="left")
+    written.add_column("table")
+    written.add_column("rows", justify="right")
+    for table in result.tables.values():
+        written.add_row(table.output, f"{table.rows:,}")
+    console.print(written)
     console.print(
         f"[green]✓[/green] {result.rows:,} mock rows of {source} in {target}, verified.\n"
         "Next steps:\n"
