@@ -115,7 +115,7 @@ def test_the_document_example_run_replayed_in_a_terminal(repo: Path, alexis_api:
     out = child.before.replace("\r\n", "\n")
     checks, written, steps = (
         out.index("checks passed"),
-        out.index("Written to"),
+        out.index("Bronze tables written"),
         out.index("Next steps"),
     )
     assert checks < written < steps

@@ -10,6 +10,7 @@ from an environment variable instead.
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -50,18 +51,19 @@ def write_script(folder: Path, run: ScriptRun) -> Path:
 
 def render(run: ScriptRun, folder: Path) -> str:
     """The script's text, with paths relative to ``folder`` (where it lives)."""
-    rows = "".join(f"    {name!r}: {count},\n" for name, count in run.rows.items())
+    rows = "".join(f"    {_quote(name)}: {count},\n" for name, count in run.rows.items())
     target = parse_target(run.target)
     target_line, target_note = _target(target, folder)
     imports = "import os\n" if target.is_database else ""
     return f'''#!/usr/bin/env python3
-"""Regenerate the mock data of source {run.source!r}, as `fauxdata mock {run.source}` made it.
+"""Regenerate the mock data of source {run.source!r} as `fauxdata mock {run.source}` made it.
 
-Template v{run.template_version} (extracted {run.extracted_at}), seed {run.seed}; written by
-fauxdata on {now_utc()}. The same template, seed and row counts give the same rows, byte
-for byte: compare the digests in the two runs' manifests. Edit the row counts to scale.
-{target_note}
-Run it from anywhere: python {Path(folder.name) / script_name(run.source)}
+Template v{run.template_version}, extracted {run.extracted_at}; seed {run.seed}.
+Written by fauxdata on {now_utc()}.
+
+The same template, seed and row counts give the same rows, byte for byte: compare the
+table digests in the two runs' manifests. Edit ROWS to scale up or down.
+{target_note}Run it from anywhere: python {Path(folder.name) / script_name(run.source)}
 """
 
 {imports}from pathlib import Path
@@ -69,16 +71,18 @@ Run it from anywhere: python {Path(folder.name) / script_name(run.source)}
 import fauxdata
 
 HERE = Path(__file__).resolve().parent
-TEMPLATE = (HERE / {_relative(run.spec_path, folder)!r}).resolve()
+TEMPLATE = (HERE / {_quote(_relative(run.spec_path, folder))}).resolve()
 SEED = {run.seed}
 ROWS = {{
 {rows}}}
 {target_line}
 
 if __name__ == "__main__":
-    result = fauxdata.generate(TEMPLATE, TARGET, seed=SEED, rows=ROWS, bronze_source={run.source!r})
+    result = fauxdata.generate(
+        TEMPLATE, TARGET, seed=SEED, rows=ROWS, bronze_source={_quote(run.source)}
+    )
     verified = result.report is not None and result.report.passed
-    print(f"{{result.rows:,}} mock rows of {run.source} in {{result.target}}, verified: {{verified}}")
+    print(f"{{result.rows:,}} mock rows in {{result.target}}, verified: {{verified}}")
     raise SystemExit(0 if verified else 1)
 '''
 
@@ -87,11 +91,16 @@ def _target(target: Target, folder: Path) -> tuple[str, str]:
     if target.is_database:
         return (
             f'TARGET = os.environ["{TARGET_VARIABLE}"]',
-            f"The target database URL is read from {TARGET_VARIABLE} (no password is written here).\n",
+            f"The target database URL is read from {TARGET_VARIABLE}: no password is written here.\n",
         )
     location = _relative(target.path, folder)
     prefix = "duckdb:///" if target.format == "duckdb" else f"{target.format}:"
-    return f"TARGET = {prefix!r} + str((HERE / {location!r}).resolve())", ""
+    return f"TARGET = {_quote(prefix)} + str((HERE / {_quote(location)}).resolve())", ""
+
+
+def _quote(text: str) -> str:
+    """A Python string literal in double quotes (JSON's escapes are Python's too)."""
+    return json.dumps(text)
 
 
 def _relative(path: Path, folder: Path) -> str:

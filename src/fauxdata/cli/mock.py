@@ -287,7 +287,7 @@ def _next_steps(
         if target.format == "delta"
         else f"fauxdata validate {chosen.spec_path} --data {target_text}"
     )
-    written = Table(title=f"Written to {target}", title_justify="left")
+    written = Table(title="Bronze tables written", title_justify="left")
     written.add_column("table")
     written.add_column("rows", justify="right")
     for table in result.tables.values():
