@@ -458,13 +458,23 @@ def _read_file(path: Path) -> Any:
 
 
 def templates_list(
-    root: Annotated[Path, typer.Option("--root", help="Templates folder.")] = Path("templates"),
+    root: Annotated[
+        Path | None,
+        typer.Option(
+            "--root",
+            help="Templates folder (default: templates/ and every projects/*/docs/templates/).",
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the templates as JSON.")] = False,
 ) -> None:
     """Saved templates with their extraction dates, entities, rows, PII and last run."""
     from fauxdata import templates
+    from fauxdata.project import PROJECTS
 
-    found = templates.list_templates(root)
+    roots = (
+        [root] if root else [Path("templates"), *sorted(Path(PROJECTS).glob("*/docs/templates"))]
+    )
+    found = [t for folder in roots for t in templates.list_templates(folder)]
     rows = []
     for t in found:
         runs = templates.audit_lines(t)
@@ -486,7 +496,8 @@ def templates_list(
         print(json.dumps(rows, indent=2))
         return
     if not rows:
-        console.print(f"No templates in {root} yet: fauxdata mock SOURCE --extract makes one")
+        where = root or "templates/ or projects/*/docs/templates/"
+        console.print(f"No templates in {where} yet: fauxdata mock SOURCE --extract makes one")
         return
     table = Table(
         "source",
@@ -498,11 +509,13 @@ def templates_list(
         "PII",
         "runs",
         "last run",
+        "folder",
     )
     for r in rows:
         table.add_row(
             r["source"], str(r["type"]), f"v{r['version']}", r["extracted_at"], str(r["entities"]),
             f"{r['rows']:,}", str(r["pii_columns"]), str(r["runs"]), r["last_run"] or "-",
+            r["path"],
         )  # fmt: skip
     console.print(table)
 
