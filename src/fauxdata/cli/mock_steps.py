@@ -58,9 +58,9 @@ def _which(found: list[Any], name: str) -> Any:
     if len(found) == 1:
         return found[0]
     console.print(f"Source '{escape(name)}' is documented in {len(found)} projects:")
-    options = [(str(i), _project_label(p)) for i, p in enumerate(found)]
-    chosen = prompts.numbered("Which project", options, "--project")
-    return found[int(chosen)]
+    options = [(p.name, _project_label(p)) for p in found]
+    chosen = prompts.numbered("Which project", options, "--project NAME")
+    return next(p for p in found if p.name == chosen)
 
 
 def _project_label(project: Any) -> str:
