@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fauxdata.sinks.target import Target, parse_target
-from fauxdata.templates import now_utc
 
 TARGET_VARIABLE = "FAUXDATA_MOCK_TARGET"
 
@@ -59,7 +58,6 @@ def render(run: ScriptRun, folder: Path) -> str:
 """Regenerate the mock data of source {run.source!r} as `fauxdata mock {run.source}` made it.
 
 Template v{run.template_version}, extracted {run.extracted_at}; seed {run.seed}.
-Written by fauxdata on {now_utc()}.
 
 The same template, seed and row counts give the same rows, byte for byte: compare the
 table digests in the two runs' manifests. Edit ROWS to scale up or down.

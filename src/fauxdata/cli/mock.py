@@ -316,7 +316,7 @@ def _shown(path: Path) -> str:
 def _extract(src: Any, root: Path, yes: bool, sample: int | None, pii_flags: dict[str, str]) -> Any:
     from fauxdata import run, templates
     from fauxdata.cli import mock_steps as steps
-    from fauxdata.extract import DEFAULT_ROWS, build_spec, extract, merge_spec, metadata
+    from fauxdata.extract import build_spec, extract, merge_spec, metadata
     from fauxdata.spec.yaml_io import dump_yaml
 
     what = "schema and a few records" if src.type == "rest" else "schema"
@@ -325,7 +325,7 @@ def _extract(src: Any, root: Path, yes: bool, sample: int | None, pii_flags: dic
     show_findings(found.findings, f"PII in {src.name}")
     found = steps.review_pii(found, pii_flags, yes)
     found = confirm_keys(found, yes)
-    rows = {name: src.rows.get(name, DEFAULT_ROWS) for name in found.schema.tables}
+    rows = {name: count for name, count in src.rows.items() if name in found.schema.tables}
     live = root / src.name / templates.SPEC
     if live.exists():
         merged = merge_spec(live, found, rows)
@@ -340,8 +340,9 @@ def _extract(src: Any, root: Path, yes: bool, sample: int | None, pii_flags: dic
             console.print(f"  [yellow]replaced[/yellow] {escape(replaced)}")
     else:
         text = dump_yaml(build_spec(found, rows, src.seed))
-    run.check(text, base_dir=root)  # a template is saved only when its spec works
-    saved = templates.save_template(root, metadata(found, rows, src.seed), text)
+    plan = run.check(text, base_dir=root)  # a template is saved only when its spec works
+    counts = {name: table.rows for name, table in plan.tables.items()}
+    saved = templates.save_template(root, metadata(found, counts, src.seed), text)
     kept = f"; v{saved.version - 1} kept in {_shown(saved.folder / f'v{saved.version - 1}')}"
     console.print(
         f"[green]✓[/green] saved template {_shown(saved.folder)} (v{saved.version}"
