@@ -218,11 +218,13 @@ def discover(source: str, cwd: Path | None = None) -> list[Project]:
 
 def open_nested(folder: Path, outer: Project) -> Project:
     """``projects/<project>/``: its own ``fauxdata.yaml`` if it has one, else the
-    repository's settings (environment) with the folder as root."""
+    repository's environment (its sources and templates folder are the repository's
+    own, not the project's), with the folder as root."""
     own = folder / PROJECT_FILE
     if own.exists():
         return replace(load_project(path=own), nested=True)
-    return Project(folder.resolve(), outer.config, outer.path, nested=True)
+    inherited = ProjectFile(environment=outer.config.environment)
+    return Project(folder.resolve(), inherited, outer.path, nested=True)
 
 
 def project_named(text: Path, cwd: Path | None = None) -> Project:
