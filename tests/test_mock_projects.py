@@ -246,3 +246,14 @@ def test_a_source_nobody_documents_is_confirmed_or_given_by_hand(repo: Path, ale
     )  # fmt: skip
     assert literal.returncode == 1 and "must be a reference" in literal.stderr
     assert alexis.TOKEN not in literal.stderr
+
+
+def test_a_database_given_by_hand_never_shows_its_password(repo: Path):
+    done = fauxdata(
+        "mock", "payroll", "--type", "database", "--url", "postgresql://hr:s3cret-pw@127.0.0.1:1/payroll",
+        "--extract", "--yes", cwd=repo, env=_env(),
+    )  # fmt: skip
+    assert done.returncode == 1
+    assert "postgresql://hr:***@127.0.0.1:1/payroll" in done.stdout
+    assert "cannot connect" in done.stderr
+    assert "s3cret-pw" not in done.stdout + done.stderr

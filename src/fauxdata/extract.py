@@ -292,7 +292,7 @@ def metadata(extraction: Extraction, rows: Mapping[str, int], seed: int) -> dict
         **(
             {"base_url": source.url}
             if source.type == "rest"
-            else {"connection": _reference(source.url)}
+            else {"connection": connection_reference(source.url)}
         ),
         **({"token": source.token} if source.token and is_reference(source.token) else {}),
         "found_in": source.found_in,
@@ -328,7 +328,7 @@ def _type_text(column: Any) -> str:
     return str(column.type)
 
 
-def _reference(url: str) -> str:
+def connection_reference(url: str) -> str:
     """A connection reference without a secret: env:/file: as given, else the masked URL."""
     if is_reference(url):
         return url

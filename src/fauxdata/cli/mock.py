@@ -176,7 +176,9 @@ def mock(
     by_hand = {"type": source_type, "url": url, "endpoints": endpoint, "token": token}
     project, src = steps.locate(source, project_arg, by_hand)
     where = guard_environment(project)
-    console.print(f"Source [bold]{src.name}[/bold]: {src.type} at {src.url} (from {src.found_in})")
+    console.print(
+        f"Source [bold]{src.name}[/bold]: {src.type} at {_location(src)} (from {src.found_in})"
+    )
     chosen = steps.choose_template(project, src.name, extract_first, template, yes)
     if chosen is None:
         pii_flags = parse_pairs(pii, "--pii", "--pii employees.badge_code=none")
@@ -305,6 +307,14 @@ def _next_steps(
     )
 
 
+def _location(src: Any) -> str:
+    """The source's URL as it may be shown: a database password masked, a reference as is."""
+    from fauxdata.extract import connection_reference
+    from fauxdata.introspect.api import safe_url
+
+    return safe_url(src.url) if src.type == "rest" else connection_reference(src.url)
+
+
 def _shown(path: Path) -> str:
     """A path relative to the current folder when it is under it."""
     try:
@@ -320,7 +330,9 @@ def _extract(src: Any, root: Path, yes: bool, sample: int | None, pii_flags: dic
     from fauxdata.spec.yaml_io import dump_yaml
 
     what = "schema and a few records" if src.type == "rest" else "schema"
-    console.print(f"Extracting metadata from {src.url} ({what}, held in memory; nothing stored)")
+    console.print(
+        f"Extracting metadata from {_location(src)} ({what}, held in memory; nothing stored)"
+    )
     found = extract(src, sample=sample)
     show_findings(found.findings, f"PII in {src.name}")
     found = steps.review_pii(found, pii_flags, yes)
