@@ -17,6 +17,7 @@ from fauxdata.generators import (
     pattern,
     reference,
     relational,
+    source,
     strings,
     template,
 )
@@ -37,6 +38,7 @@ __all__ = [
     "pattern",
     "reference",
     "relational",
+    "source",
     "strings",
     "template",
 ]

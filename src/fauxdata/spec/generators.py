@@ -551,6 +551,13 @@ class NationalId(Strict):
     country: Literal["US", "NL"] = Field(default="US", description="US (SSN) or NL (BSN).")
 
 
+class FromSource(Strict):
+    """The value is read from the source row (columns of ``mode: mask`` tables with a
+    ``mask:``); set implicitly, only ``fauxdata mask`` fills it."""
+
+    kind: Literal["source"]
+
+
 GeneratorSpec = Annotated[
     Sequence
     | FormattedId
@@ -582,7 +589,8 @@ GeneratorSpec = Annotated[
     | Hierarchy
     | Lookup
     | After
-    | Aggregate,
+    | Aggregate
+    | FromSource,
     Field(discriminator="kind"),
 ]
 

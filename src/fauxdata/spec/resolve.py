@@ -141,6 +141,7 @@ def natural_type(gen: g.GeneratorSpec) -> ColumnType | None:
             | g.After()
             | g.Aggregate()
             | g.SqlExpression()
+            | g.FromSource()
         ):
             return None
         case _:
