@@ -23,6 +23,7 @@ from rich.progress import (
 from rich.table import Table
 
 from fauxdata import run
+from fauxdata.cli import mask as mask_commands
 from fauxdata.cli import mock as mock_commands
 from fauxdata.cli import scenarios as scenario_commands
 from fauxdata.errors import FauxdataError, SpecError
@@ -635,6 +636,7 @@ def sync(
 
 
 mock_commands.register(app)
+mask_commands.register(app)
 
 workspace_app = typer.Typer(
     help="Spec versions side by side (v1, v2, baseline): list, duplicate, diff.",

@@ -39,7 +39,16 @@ CACHE_SIZE = 1_000_000
 
 
 class TextCipher:
-    """FF3-1 over the letters and digits of each value, separators kept in place."""
+    """FF3-1 over the letters and digits of each value, separators kept in place.
+
+    One per (key, domain) (``TextCipher.shared``), so every column of that domain shares
+    the cache of values already encrypted.
+    """
+
+    @staticmethod
+    @lru_cache(maxsize=64)
+    def shared(key: MaskKey, domain: str) -> TextCipher:
+        return TextCipher(key, domain)
 
     def __init__(self, key: MaskKey, domain: str) -> None:
         self.key = key

@@ -177,7 +177,7 @@ class FpeMask(Mask):
 
     def __init__(self, spec: Any, ctx: MaskContext) -> None:
         super().__init__(spec, ctx)
-        self.cipher = TextCipher(ctx.key, spec.domain)
+        self.cipher = TextCipher.shared(ctx.key, spec.domain)
 
     def identity(self) -> tuple[str, ...]:
         return ("fpe", self.spec.domain)  # a key and an fpe column map alike

@@ -97,7 +97,7 @@ class _DuckSource(Source):
     ) -> Iterator[pa.RecordBatch]:
         sql = f"SELECT {_select(columns, where)} FROM {quote(table)}"
         try:
-            reader: pa.RecordBatchReader = self.con.cursor().execute(sql).to_arrow_reader(size)
+            reader: pa.RecordBatchReader = self.con.cursor().sql(sql).to_arrow_reader(size)
         except duckdb.Error as exc:
             raise FauxdataError(
                 f"cannot read {table} from {self.label}: {str(exc).splitlines()[0]}",
@@ -107,7 +107,7 @@ class _DuckSource(Source):
 
     def arrow_schema(self, table: str, columns: list[str]) -> pa.Schema:
         sql = f"SELECT {_select(columns, None)} FROM {quote(table)} LIMIT 0"
-        reader: pa.RecordBatchReader = self.con.cursor().execute(sql).to_arrow_reader()
+        reader: pa.RecordBatchReader = self.con.cursor().sql(sql).to_arrow_reader()
         return reader.schema
 
     def close(self) -> None:
