@@ -1,9 +1,10 @@
 """Reversible, format-preserving bijections: FF3-1 for text, a keyed permutation for integers.
 
-Text: separators (anything not an ASCII letter or digit) stay in place; the letters and
-digits are encrypted together with FF3-1 (the ``ff3`` package) over the alphabet their
-format needs: digits only, digits and upper- or lower-case letters, or both cases. The
-length is kept. Values too short for FF3-1's minimum domain (a million) go through a
+Text: separators (anything not an ASCII letter or digit) stay in place; the digits of a
+value are encrypted together with FF3-1 (the ``ff3`` package) over 0-9, its upper-case
+letters over A-Z and its lower-case letters over a-z, each put back where it was, so
+the format is kept exactly (``NL91BANK0417164300`` stays two letters, two digits, four
+letters, ten digits) and so is the length. Values too short for FF3-1's minimum domain (a million) go through a
 keyed Feistel permutation of their small domain instead, also reversible; values longer
 than its maximum are encrypted in pieces. FF3-1 runs in Python, so each distinct value
 is encrypted once (Arrow dictionary encoding) and remembered across batches.
@@ -27,12 +28,7 @@ from ff3 import FF3Cipher
 from fauxdata.engine.permute import Permutation
 from fauxdata.mask.keys import MaskKey
 
-_ALPHABETS = {
-    "digits": string.digits,
-    "upper": string.digits + string.ascii_uppercase,
-    "lower": string.digits + string.ascii_lowercase,
-    "mixed": string.digits + string.ascii_uppercase + string.ascii_lowercase,
-}
+_ALPHABETS = (string.digits, string.ascii_uppercase, string.ascii_lowercase)
 _MIN_DOMAIN = 1_000_000
 CACHE_SIZE = 1_000_000
 """Distinct values whose result a column keeps between batches."""
@@ -81,15 +77,14 @@ class TextCipher:
         return result
 
     def _transform(self, value: str, decrypt: bool) -> str:
-        positions = [i for i, c in enumerate(value) if c.isascii() and c.isalnum()]
-        if not positions:
-            return value
-        chars = "".join(value[i] for i in positions)
-        alphabet = _alphabet_of(chars)
-        done = self._run(chars, alphabet, decrypt)
         out = list(value)
-        for i, c in zip(positions, done, strict=True):
-            out[i] = c
+        for alphabet in _ALPHABETS:
+            positions = [i for i, c in enumerate(value) if c in alphabet]
+            if positions:
+                chars = "".join(value[i] for i in positions)
+                done = self._run(chars, alphabet, decrypt)
+                for i, c in zip(positions, done, strict=True):
+                    out[i] = c
         return "".join(out)
 
     def _run(self, chars: str, alphabet: str, decrypt: bool) -> str:
@@ -116,18 +111,6 @@ class TextCipher:
                 else cipher.encrypt_with_tweak(piece, tweak)
             )
         return "".join(out)
-
-
-def _alphabet_of(chars: str) -> str:
-    upper = any(c.isupper() for c in chars)
-    lower = any(c.islower() for c in chars)
-    if upper and lower:
-        return _ALPHABETS["mixed"]
-    if upper:
-        return _ALPHABETS["upper"]
-    if lower:
-        return _ALPHABETS["lower"]
-    return _ALPHABETS["digits"]
 
 
 @lru_cache(maxsize=64)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 
 import duckdb
@@ -257,8 +258,14 @@ class DatabaseSource(Source):
 
 
 def _array(values: tuple[object, ...], dtype: pa.DataType) -> pa.Array:
+    """DB-API values as an Arrow array of the reflected type (SQLite keeps dates as text
+    and decimals as floats, so those are converted through text)."""
     if pa.types.is_large_string(dtype):
         return pa.array([None if v is None else str(v) for v in values], dtype)
     if pa.types.is_floating(dtype):
         return pa.array([None if v is None else float(v) for v in values], dtype)  # type: ignore[arg-type]
+    if pa.types.is_decimal(dtype):
+        return pa.array([None if v is None else Decimal(str(v)) for v in values], dtype)
+    if pa.types.is_temporal(dtype) and any(isinstance(v, str) for v in values):
+        return pa.array([None if v is None else str(v) for v in values], pa.string()).cast(dtype)
     return pa.array(values, dtype)

@@ -63,8 +63,9 @@ class Hash(Strict):
 
 
 class Fpe(Strict):
-    """FF3-1 format-preserving encryption: digits stay digits, letters letters,
-    separators in place, same length. Reversible with the key (``fauxdata unmask``)."""
+    """FF3-1 format-preserving encryption: digits stay digits, upper- and lower-case
+    letters stay so, separators in place, same length. Reversible with the key
+    (``fauxdata unmask``)."""
 
     kind: Literal["fpe"]
     domain: str = _DOMAIN
