@@ -258,10 +258,9 @@ def test_drift_stops_the_run_unless_allowed(tmp_path: Path, spec: Path, env: Non
 def test_leak_fails_the_run_and_publishes_nothing(tmp_path: Path, env: None) -> None:
     source = bank_duckdb(tmp_path / "bank.duckdb")
     spec = tmp_path / "leaky.yaml"
-    # a date shift of customers.id cannot hide the constant-free 'country'... but scramble
-    # on a column without letters or digits leaves every value as it was
+    # scramble replaces letters and digits: memos of dashes only come out as they went in
     con = duckdb.connect(str(source))
-    con.execute("UPDATE transactions SET memo = '--' WHERE memo IS NOT NULL")
+    con.execute("UPDATE transactions SET memo = repeat('-', 1 + id % 50) WHERE memo IS NOT NULL")
     con.close()
     spec.write_text(BANK_SPEC)
     with pytest.raises(LeakError, match=r"transactions\.memo"):
