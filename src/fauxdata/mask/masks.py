@@ -300,7 +300,7 @@ class NoiseMask(Mask):
         spec: m.Noise = self.spec
         moved = x + (u * abs(x) * spec.relative if spec.relative else u * (spec.absolute or 0.0))
         low = spec.min if spec.min is not None else np.where(x >= 0, 0.0, -np.inf)
-        high = spec.max if spec.max is not None else np.inf
+        high = spec.max if spec.max is not None else np.where(x < 0, 0.0, np.inf)
         out = pl.Series(values.name, np.clip(moved, low, high))
         if family(values.dtype) == "integer":
             out = out.round(0)

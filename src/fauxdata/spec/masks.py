@@ -95,7 +95,8 @@ class UuidMask(Strict):
 
 class Noise(Strict):
     """Numbers moved by a random amount per row: ``relative`` (share of the value) or
-    ``absolute``; results are clipped to [min, max] and integers stay integers."""
+    ``absolute``; results are clipped to [min, max] (by default a value keeps its sign)
+    and integers stay integers."""
 
     kind: Literal["noise"]
     relative: float | None = Field(default=None, gt=0, description="e.g. 0.1 for +/-10%.")
