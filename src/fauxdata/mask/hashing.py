@@ -39,6 +39,17 @@ def _finish(raw: U64, k: np.uint64) -> U64:
         return mix64(mix64(raw ^ k) + k * _GAMMA)
 
 
+def distinct(values: U64) -> U64:
+    """Sorted distinct values; sorting beats NumPy's hash-based ``unique`` on 64-bit hashes."""
+    ordered = np.sort(values)
+    if ordered.size < 2:
+        return ordered
+    keep = np.empty(ordered.size, dtype=bool)
+    keep[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
+    return ordered[keep]
+
+
 def hash_text(values: pl.Series, k: np.uint64) -> U64:
     """Hash each distinct string once, then spread the hashes to the rows."""
     arr = values.to_arrow()

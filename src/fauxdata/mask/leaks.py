@@ -5,7 +5,8 @@ Two figures per column, computed while the batches stream past:
 * **unchanged**: rows whose output equals their own source value;
 * **found**: distinct source values that appear anywhere in the output column.
 
-Distinct values are remembered as keyed 64-bit hashes. Past ``CAP`` distinct hashes a
+Distinct values are remembered as 64-bit hashes (Polars' own, seeded per run: they live
+only as long as the run, so they need not be stable across versions). Past ``CAP`` distinct hashes a
 side keeps only the hashes below a threshold that halves as needed: both sides keep
 the same slice of the hash space, so the overlap found in it is exact for that slice
 and memory stays bounded whatever the column's size.
@@ -32,7 +33,7 @@ import numpy as np
 import polars as pl
 
 from fauxdata.engine.rng import U64
-from fauxdata.mask.hashing import keyed_hash
+from fauxdata.mask.hashing import distinct
 from fauxdata.mask.masks import Mask, family
 
 CAP = 1 << 20
@@ -49,14 +50,14 @@ class HashSample:
         self._pending_size = 0
 
     def add(self, hashes: U64) -> None:
-        chunk = np.unique(hashes[hashes <= self.threshold])
+        chunk = distinct(hashes[hashes <= self.threshold])
         self._pending.append(chunk)
         self._pending_size += chunk.size
         if self._pending_size > CAP:
             self._merge()
 
     def _merge(self) -> None:
-        self.kept = np.unique(np.concatenate([self.kept, *self._pending]))
+        self.kept = distinct(np.concatenate([self.kept, *self._pending]))
         self._pending, self._pending_size = [], 0
         while self.kept.size > CAP:
             self.threshold = self.threshold >> np.uint64(1)
@@ -129,6 +130,10 @@ class LeakFigures:
         }
 
 
+def _hash(values: pl.Series, key: int) -> U64:
+    return values.hash(key & 0xFFFFFFFF).to_numpy()
+
+
 class ColumnLeaks:
     """Accumulates one masked column's figures, batch by batch."""
 
@@ -151,8 +156,8 @@ class ColumnLeaks:
         self.non_null += int(source.is_not_null().sum())
         self.unchanged += int((both & (source == output).fill_null(False)).sum())
         present_in, present_out = source.drop_nulls(), output.drop_nulls()
-        self.source.add(keyed_hash(present_in, self.key))
-        self.output.add(keyed_hash(present_out, self.key))
+        self.source.add(_hash(present_in, self.key))
+        self.output.add(_hash(present_out, self.key))
         if family(output.dtype) != "integer" and present_out.len():
             self.text = True
             shortest = int(present_out.cast(pl.String).str.len_chars().min() or 0)  # type: ignore[arg-type]

@@ -26,7 +26,7 @@ import polars as pl
 
 from fauxdata.engine.rng import U64, mix64
 from fauxdata.errors import FauxdataError, did_you_mean
-from fauxdata.mask.hashing import keyed_hash
+from fauxdata.mask.hashing import distinct, keyed_hash
 from fauxdata.mask.keys import MaskKey
 from fauxdata.mask.sources import Source
 from fauxdata.spec.plan import Plan, ResolvedForeignKey
@@ -152,7 +152,7 @@ class Subset:
             return np.ones(batch.height, dtype=bool)
         keep = self._base(table, state, batch)
         for cols, hashes in state.up.items():
-            merged = np.unique(np.concatenate(hashes)) if hashes else np.zeros(0, np.uint64)
+            merged = distinct(np.concatenate(hashes)) if hashes else np.zeros(0, np.uint64)
             state.up[cols] = [merged]
             h, valid = tuple_hash(batch, cols, self.key)
             keep |= valid & _member(h, merged)
@@ -209,8 +209,7 @@ class Subset:
                     h, valid = tuple_hash(batch, cols, self.key)
                     found[cols].append(h[keep & valid])
             state.down = {
-                c: np.unique(np.concatenate(v or [np.zeros(0, np.uint64)]))
-                for c, v in found.items()
+                c: distinct(np.concatenate(v or [np.zeros(0, np.uint64)])) for c, v in found.items()
             }
 
     def _up(self) -> None:
@@ -237,4 +236,4 @@ class Subset:
         state = self.state.get(table)
         if state is None:
             return 0
-        return sum(np.unique(np.concatenate(h)).size for h in state.up.values() if h)
+        return sum(distinct(np.concatenate(h)).size for h in state.up.values() if h)

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import json
 import time
+from collections import deque
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,7 +27,7 @@ from fauxdata.engine.engine import Engine
 from fauxdata.errors import TargetError, VerificationError
 from fauxdata.mask.keys import MaskKey, resolve_key
 from fauxdata.mask.leaks import TOLERANCE, ColumnLeaks, LeakFigures
-from fauxdata.mask.masks import FpeMask
+from fauxdata.mask.masks import FpeMask, Rows
 from fauxdata.mask.plan import TablePlan, plan_masks, with_rows
 from fauxdata.mask.report import Treatment, report_document, write_report
 from fauxdata.mask.sources import BATCH_SIZE, Source, open_source
@@ -141,6 +143,17 @@ def mask(
     return result
 
 
+WORKERS = 2
+"""Batches masked at once (each holds one batch of the source and its output)."""
+
+
+@dataclass
+class _Masked:
+    source: pl.DataFrame
+    output: pl.DataFrame
+    seconds: dict[str, float]
+
+
 class _Run:
     """The state of one mask run: what to read, how to mask, the leak figures."""
 
@@ -167,13 +180,25 @@ class _Run:
         self.seconds: dict[tuple[str, str], float] = {}
 
     def blocks(self, name: str) -> Iterator[pl.DataFrame]:
-        tp = self.tables[name]
-        read = list(tp.read)
+        """The masked table, batch by batch, in source order. Batches are masked on a
+        small thread pool (NumPy, Polars and Arrow release the GIL) while the caller
+        writes the previous one; the leak check sees them in order."""
+        with ThreadPoolExecutor(WORKERS, thread_name_prefix="fauxdata-mask") as pool:
+            pending: deque[Future[_Masked]] = deque()
+            for frame, rows in self._read(name):
+                pending.append(pool.submit(self._mask, name, frame, rows))
+                if len(pending) > WORKERS:
+                    yield self._finish(name, pending.popleft().result())
+            while pending:
+                yield self._finish(name, pending.popleft().result())
+
+    def _read(self, name: str) -> Iterator[tuple[pl.DataFrame, Rows]]:
+        """Source batches with their rows' ordinals, subset rows dropped."""
+        read = list(self.tables[name].read)
         where = None
         if self.subset is not None and self.subset.subset(name):
             read += [c for c in self.subset.columns(name) if c not in read]
             where = self.subset.where(name)
-        generators = self.engine.tables[name].columns
         ordinal = 0
         for batch in self.source.batches(name, read, where, self.batch_size):
             frame = pl.DataFrame(pl.from_arrow(batch))
@@ -182,26 +207,32 @@ class _Run:
             if self.subset is not None:
                 keep = self.subset.keep(name, frame)
                 frame, rows = frame.filter(pl.Series(keep)), rows[keep]
-            out: dict[str, pl.Series] = {}
-            for column, masker in tp.masks.items():
-                t0 = time.perf_counter()
-                values = frame.get_column(column)
-                masked = cast_column(
-                    masker.apply(values, frame, rows).alias(column),
-                    tp.types[column],
-                    masker.ctx.path,
+            yield frame, rows
+
+    def _mask(self, name: str, frame: pl.DataFrame, rows: Rows) -> _Masked:
+        tp = self.tables[name]
+        out: dict[str, pl.Series] = {}
+        seconds: dict[str, float] = {}
+        for column, masker in tp.masks.items():
+            t0 = time.perf_counter()
+            masked = masker.apply(frame.get_column(column), frame, rows).alias(column)
+            out[column] = cast_column(masked, tp.types[column], masker.ctx.path)
+            seconds[column] = time.perf_counter() - t0
+        generators = self.engine.tables[name].columns
+        for column in tp.generated:
+            gen = generators[column]
+            inputs = {d: out[d] for d in gen.generator.dependencies()}
+            out[column] = gen.evaluate(rows, inputs)
+        return _Masked(frame, pl.DataFrame([out[c] for c in tp.output]), seconds)
+
+    def _finish(self, name: str, done: _Masked) -> pl.DataFrame:
+        for column, spent in done.seconds.items():
+            self.seconds[(name, column)] = self.seconds.get((name, column), 0.0) + spent
+            if (name, column) in self.leaks:
+                self.leaks[(name, column)].update(
+                    done.source.get_column(column), done.output.get_column(column)
                 )
-                self.seconds[(name, column)] = (
-                    self.seconds.get((name, column), 0.0) + time.perf_counter() - t0
-                )
-                if (name, column) in self.leaks:
-                    self.leaks[(name, column)].update(values, masked)
-                out[column] = masked
-            for column in tp.generated:
-                gen = generators[column]
-                inputs = {d: out[d] for d in gen.generator.dependencies()}
-                out[column] = gen.evaluate(rows, inputs)
-            yield pl.DataFrame([out[c] for c in tp.output])
+        return done.output
 
     def treatments(self) -> list[Treatment]:
         found = []
