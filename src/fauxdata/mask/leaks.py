@@ -54,9 +54,9 @@ class HashSample:
         self._pending.append(chunk)
         self._pending_size += chunk.size
         if self._pending_size > CAP:
-            self._merge()
+            self.merge()
 
-    def _merge(self) -> None:
+    def merge(self) -> None:
         self.kept = distinct(np.concatenate([self.kept, *self._pending]))
         self._pending, self._pending_size = [], 0
         while self.kept.size > CAP:
@@ -64,7 +64,7 @@ class HashSample:
             self.kept = self.kept[self.kept <= self.threshold]
 
     def final(self, threshold: np.uint64) -> U64:
-        self._merge()
+        """The hashes at or below ``threshold`` (call ``merge`` first on both sides)."""
         return self.kept[self.kept <= threshold]
 
     @property
@@ -164,6 +164,8 @@ class ColumnLeaks:
             self.shortest = shortest if self.shortest is None else min(self.shortest, shortest)
 
     def figures(self) -> LeakFigures:
+        self.source.merge()
+        self.output.merge()
         threshold = min(self.source.threshold, self.output.threshold)
         src = self.source.final(threshold)
         out = self.output.final(threshold)
