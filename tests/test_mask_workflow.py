@@ -352,3 +352,37 @@ def test_golden_mask_digests(tmp_path: Path, spec: Path, env: None) -> None:
     if os.environ.get("FAUXDATA_REGOLD"):
         GOLDEN.write_text(json.dumps(digests, indent=2, sort_keys=True) + "\n")
     assert digests == json.loads(GOLDEN.read_text())
+
+
+def test_init_and_mask_a_csv_of_known_pii(tmp_path: Path, env: None) -> None:
+    """init --mode mock-or-mask on the PII scanner's CSV of known PII (IBANs, cards, BSNs,
+    SSNs, emails, phones, names in five languages, free text): every column the scan
+    flags comes out masked, with no source value left in it."""
+    from fauxdata.mask.sources import open_source
+    from fauxdata.mask.suggest import read_samples, suggest_mask_spec
+    from fauxdata.pii import scan_schema
+    from fauxdata.spec.yaml_io import dump_yaml
+
+    folder = tmp_path / "files"
+    folder.mkdir()
+    known = Path(__file__).parent / "data" / "pii_known.csv"
+    (folder / "known.csv").write_text(known.read_text())
+    reader = open_source(f"csv:{folder}")
+    found = reader.schema()
+    findings = scan_schema(found, read_samples(reader, 1000))
+    reader.close()
+    spec = tmp_path / "known.yaml"
+    spec.write_text(dump_yaml(suggest_mask_spec(found, findings, name="known")))
+    result = mask(spec, f"csv:{folder}", f"parquet:{tmp_path / 'out'}", key="env:MASK_KEY")
+    source = pl.read_csv(known, infer_schema_length=0)
+    masked = _read(tmp_path / "out", "known").cast(pl.String)
+    treated = {t.column: t.treatment for t in result.treatments}
+    flagged = {f.column for f in findings}
+    assert {"email", "iban", "card_number", "bsn", "ssn", "phone", "customer_name"} <= flagged
+    for column in flagged:
+        assert treated[column] != "passthrough", column
+        if treated[column] in ("noise", "date_shift"):
+            continue
+        left = set(source[column].drop_nulls()) & set(masked[column].drop_nulls())
+        assert not left, f"{column} ({treated[column]}) keeps {sorted(left)[:2]}"
+    assert masked["order_status"].to_list() == source["order_status"].to_list()  # passthrough
