@@ -8,6 +8,7 @@
     python benchmarks/run.py --only scenarios # baseline scenario pack, 1M customers over two years
     python benchmarks/run.py --only delta    # 1M customers as a Delta bronze table vs Parquet
     python benchmarks/run.py --only mask     # 1M customers masked from DuckDB and Parquet; FPE rate
+    python benchmarks/run.py --only synth    # synthesizer: fit, sampling, quality and privacy
 
 Each measurement runs in a fresh child process, so its peak RSS is its own. Measured:
   fauxdata   the shop `customers` table (10 columns) streamed to Parquet
@@ -31,6 +32,7 @@ Each measurement runs in a fresh child process, so its peak RSS is its own. Meas
              Parquet with a mix of masks (key, mock, email, hash, date_shift, noise,
              scramble, passthrough), verification and leak check included; `fpe`: FF3-1
              on distinct account numbers, then again from its cache
+  synth-*    the synthesizer, see benchmarks/synth.py
 The PostgreSQL server is started by this script (initdb/pg_ctl on a loopback port).
 """
 
@@ -338,7 +340,11 @@ def report_scenarios(run: dict[str, Any]) -> None:
 
 def child(args: argparse.Namespace) -> None:
     """Run one measurement in this process and print it as JSON."""
-    if args.one.startswith("spark-"):
+    if args.one.startswith("synth-"):
+        import synth
+
+        result = synth.child(args.one, args.rows)
+    elif args.one.startswith("spark-"):
         cores = int(args.one.split("-")[1])
         result = measure_spark(args.rows, cores, args.one.endswith("-raw"), args.block_size)
     elif args.one == "fauxdata":
@@ -428,7 +434,7 @@ def main() -> None:
     )
     parser.add_argument(
         "--only",
-        choices=["postgres", "formulas", "spark", "scenarios", "delta", "mask"],
+        choices=["postgres", "formulas", "spark", "scenarios", "delta", "synth", "mask"],
         help="run only this part (postgres: the database load; formulas: formula columns; "
         "spark: the Spark engine against the local engine)",
     )
@@ -451,6 +457,13 @@ def main() -> None:
             "mask-duckdb",
             "mask-parquet",
             "fpe",
+            "synth-fit",
+            "synth-sample",
+            "synth-generate",
+            *(
+                f"synth-eval:{n}"
+                for n in ("payments_seed", "penguins", "cars", "seattle_weather", "airports")
+            ),
         ],
         help=argparse.SUPPRESS,
     )
@@ -487,6 +500,12 @@ def main() -> None:
     if args.only == "delta":
         n = 200_000 if args.quick else 1_000_000
         report_delta(spawn("fauxdata", n, args), spawn("delta", n, args))
+        return
+    if args.only == "synth":
+        import synth
+
+        sizes_for = {"synth-fit": 100_000, "synth-sample": 1_000_000, "synth-generate": 1_000_000}
+        synth.report({k: spawn(k, sizes_for.get(k, 0), args) for k in synth.kinds()})
         return
     if args.only == "mask":
         from benchmarks.mask_bench import report_mask

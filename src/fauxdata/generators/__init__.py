@@ -19,6 +19,7 @@ from fauxdata.generators import (
     relational,
     source,
     strings,
+    synth,
     template,
 )
 from fauxdata.generators.base import ColumnContext, Generator, implementation
@@ -40,5 +41,6 @@ __all__ = [
     "relational",
     "source",
     "strings",
+    "synth",
     "template",
 ]

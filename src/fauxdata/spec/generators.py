@@ -18,6 +18,7 @@ from pydantic import Field, field_validator, model_validator
 
 from fauxdata.spec.base import Strict
 from fauxdata.spec.relations import After, Aggregate, ChildNumber, ForeignKeyRef, Hierarchy, Lookup
+from fauxdata.spec.synthesize import Synthesized
 
 _Bound = float | None
 
@@ -590,6 +591,7 @@ GeneratorSpec = Annotated[
     | Lookup
     | After
     | Aggregate
+    | Synthesized
     | FromSource,
     Field(discriminator="kind"),
 ]
