@@ -176,10 +176,10 @@ def generate(
     except BaseException:
         sink.abort()
         if target.is_database:
-            _audit(plan, target, results, None, "failed")
+            audit_database_write(plan, target, results, None, "failed")
         raise
     if target.is_database:
-        _audit(plan, target, results, report, "committed")
+        audit_database_write(plan, target, results, report, "committed")
     return RunResult(
         target, plan, results, report, time.perf_counter() - started, target.manifest_path
     )
@@ -215,13 +215,14 @@ def run_manifest(
     )
 
 
-def _audit(
+def audit_database_write(
     plan: Plan,
     target: Target,
     results: Mapping[str, TableResult],
     report: Report | None,
     outcome: str,
 ) -> None:
+    """One audit line for a run into a database (see ``fauxdata.audit``)."""
     record_database_write(
         target.url or "",
         spec=plan.spec,

@@ -25,6 +25,7 @@ from fauxdata.engine.cast import cast_column
 from fauxdata.engine.digest import TableDigest
 from fauxdata.engine.engine import Engine
 from fauxdata.errors import TargetError, VerificationError
+from fauxdata.guard import guard_database
 from fauxdata.mask.keys import MaskKey, resolve_key
 from fauxdata.mask.leaks import TOLERANCE, ColumnLeaks, LeakFigures
 from fauxdata.mask.masks import FpeMask, Rows
@@ -33,7 +34,7 @@ from fauxdata.mask.report import Treatment, report_document, write_report
 from fauxdata.mask.sources import BATCH_SIZE, Source, open_source
 from fauxdata.mask.subset import Subset, parse_subset
 from fauxdata.pii.scan import judge
-from fauxdata.run import TableResult, guard_database, plan_for, run_manifest
+from fauxdata.run import TableResult, audit_database_write, plan_for, run_manifest
 from fauxdata.sinks import Target, open_sink, parse_target
 from fauxdata.spec.models import Spec
 from fauxdata.spec.plan import Plan
@@ -112,7 +113,7 @@ def mask(
             Subset(plan, list(tables), reader, rules, secret, subset_children) if rules else None
         )
         if target.is_database:
-            guard_database(plan, target)
+            guard_database(plan.spec, target)
         run = _Run(plan, tables, reader, engine, chooser, secret, leak_tolerance, batch_size)
         result = publish(spec, plan, target, run, progress, truncate)
     finally:
@@ -322,6 +323,8 @@ def publish(
             )
         if any(f.leaks for f in leaks):
             sink.abort()
+            if target.is_database:
+                audit_database_write(checked, target, results, report, "failed")
             return MaskResult(
                 target, checked, results, report, leaks, run.treatments(), run.fpe(), 0.0
             )
@@ -335,7 +338,11 @@ def publish(
         sink.commit(json.dumps(manifest, indent=2, default=str))
     except BaseException:
         sink.abort()
+        if target.is_database:
+            audit_database_write(plan, target, results, None, "failed")
         raise
+    if target.is_database:
+        audit_database_write(checked, target, results, report, "committed")
     return MaskResult(
         target,
         checked,
