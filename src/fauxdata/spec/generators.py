@@ -525,6 +525,8 @@ MockKind = Literal[
     "url",
     "user_name",
     "sentence",
+    "title",
+    "slug",
 ]
 
 
