@@ -224,7 +224,7 @@ def _spawn(project: Path, *args: str) -> pexpect.spawn:
 
 def test_interactive_questions_in_a_real_terminal(project):
     first = _spawn(project, "mock", "hr")
-    first.expect(r"Keep these 6 foreign keys\?")
+    first.expect(r"Keep these 7 foreign keys\?")
     first.sendline("y")
     first.expect(r"Generate with these row counts\?")
     first.sendline("y")
@@ -248,7 +248,7 @@ def test_interactive_questions_in_a_real_terminal(project):
 
 def test_declining_inferred_keys_leaves_plain_columns(project):
     child = _spawn(project, "mock", "hr", "--extract")
-    child.expect(r"Keep these 6 foreign keys\?")
+    child.expect(r"Keep these 7 foreign keys\?")
     child.sendline("n")
     child.expect(r"Generate with these row counts\?")
     child.sendline("y")

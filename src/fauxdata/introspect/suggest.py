@@ -341,9 +341,9 @@ def _generator(
     hints: Hints | None = None,
     context: TableContext | None = None,
 ) -> tuple[Any, str]:
-    """Keys, CHECKs and enums decide first; then self-references, context groups,
-    temporal order and the vocabulary of names; a sample's statistics, if any, come
-    before the plain fallback for the column's type."""
+    """Keys, CHECKs and enums decide first; then self-references, context groups and
+    temporal order; then a sample's statistics, if any; then the vocabulary of names,
+    and last the plain fallback for the column's type."""
     name = column.name.lower()
     for fk in table.foreign_keys:
         if column.name in fk.columns:
@@ -396,6 +396,9 @@ def _generator(
             "min_delay": order.min_delay,
             "max_delay": order.max_delay,
         }, f"after {order.earlier}: the names order them ({order.chain})"
+    sampled = _from_sample(column, table, hints) if hints is not None else None
+    if sampled is not None:
+        return sampled
     if [column.name] not in table.unique:
         named = by_name(column, table.name.lower(), context.people)
         if named is not None:
@@ -407,8 +410,7 @@ def _generator(
                 if kind == "full_name" and leaf == "name" and not context.people:
                     break  # a bare "name" outside a table of people: a title, not a person
                 return kind, why
-    sampled = _from_sample(column, table, hints) if hints is not None else None
-    return sampled or _by_type(column, rules, name, source, table)
+    return _by_type(column, rules, name, source, table)
 
 
 def _key(table: SourceTable, column: SourceColumn) -> tuple[Any, str] | None:

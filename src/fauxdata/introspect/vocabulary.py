@@ -129,7 +129,9 @@ def render(canonical: str, style: str) -> str:
     """``full_time`` written like ``style``: FULL_TIME, full-time, Full time, FullTime, ..."""
     words = canonical.split("_")
     letters = [c for c in style if c.isalpha()]
-    cased = bool(letters) and (all(c.isupper() for c in letters) or all(c.islower() for c in letters))
+    cased = bool(letters) and (
+        all(c.isupper() for c in letters) or all(c.islower() for c in letters)
+    )
     seps = [c for c in ("_", "-", " ") if c in style]
     camel = sum(c.isupper() for c in letters) > 1
     sep = seps[0] if seps else "_" if cased else "" if camel else " "
@@ -198,7 +200,7 @@ def by_name(column: SourceColumn, table: str, people: bool) -> tuple[Any, str] |
             "pattern": f"[0-9a-f]{{{size}}}",
         }, "a password hash, never a real one"
     if re.search(r"(^|_)(timezone|time_zone|tz)$", name):
-        zones = ["Europe/Amsterdam", "Europe/London", "America/New_York", "America/Chicago",
+        zones = ["Europe/Berlin", "Europe/London", "America/New_York", "America/Chicago",
                  "America/Los_Angeles", "Asia/Tokyo"]  # fmt: skip
         fitting = [z for z in zones if len(z) <= width]
         if fitting:
