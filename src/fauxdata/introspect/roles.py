@@ -69,7 +69,8 @@ def _role(table: SourceTable, fan_in: int) -> tuple[str, str]:
     pk = table.primary_key
     if len(pk) > 1 and set(pk) <= keyed and len(parents) >= 2 and len(plain) <= 2:
         return "link", f"links {' and '.join(sorted(parents))}: its key is their pair"
-    if not people and (_REFERENCE.search(name) or _REFERENCE.search(one)):
+    last = one.rsplit("_", 1)[-1]
+    if not people and any(_REFERENCE.search(n) for n in (name, one, last)):
         return "reference", "a lookup table by its name"
     if not people and not parents and fan_in >= 1 and len(plain) <= 2:
         return "reference", f"a lookup table: {len(plain)} plain column(s), referenced by {fan_in}"

@@ -126,23 +126,21 @@ def _canonical(value: str) -> str:
 
 
 def render(canonical: str, style: str) -> str:
-    """``full_time`` written like ``style``: FULL_TIME, full-time, Full time, FullTime, ..."""
+    """``full_time`` written like ``style``: FULL_TIME, full-time, Full time, FullTime,
+    fullTime, Full Time."""
     words = canonical.split("_")
     letters = [c for c in style if c.isalpha()]
-    cased = bool(letters) and (
-        all(c.isupper() for c in letters) or all(c.islower() for c in letters)
-    )
     seps = [c for c in ("_", "-", " ") if c in style]
-    camel = sum(c.isupper() for c in letters) > 1
-    sep = seps[0] if seps else "_" if cased else "" if camel else " "
     if letters and all(c.isupper() for c in letters):
-        return sep.join(words).upper()
+        return (seps[0] if seps else "_").join(words).upper()
     if letters and all(c.islower() for c in letters):
-        return sep.join(words)
-    if sep == "" and len(letters) > 1 and any(c.isupper() for c in style[1:]):
-        return "".join(w.capitalize() for w in words)  # CamelCase
-    if style[:1].isupper() and " " in style and style.split(" ")[1][:1].isupper():
-        return sep.join(w.capitalize() for w in words)
+        return (seps[0] if seps else "_").join(words)
+    if not seps and any(c.isupper() for c in style[1:]):  # camelCase or CamelCase
+        camel = "".join(w.capitalize() for w in words)
+        return camel[:1].lower() + camel[1:] if style[:1].islower() else camel
+    sep = seps[0] if seps else " "
+    if len(style.split(sep)) > 1 and style.split(sep)[1][:1].isupper():
+        return sep.join(w.capitalize() for w in words)  # Title Case
     return sep.join(words).capitalize()
 
 
