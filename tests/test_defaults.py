@@ -26,6 +26,7 @@ from fauxdata.engine.cast import cut
 from fauxdata.extract import build_spec, extract
 from fauxdata.generators.lexicon import lexicon
 from fauxdata.generators.places import countries, us_zips, world_places
+from fauxdata.introspect.model import SourceColumn, SourceSchema, SourceTable
 from fauxdata.introspect.reflect import read_schema
 from fauxdata.introspect.roles import roles
 from fauxdata.introspect.suggest import suggest_spec
@@ -269,3 +270,20 @@ def test_enum_widening_follows_the_style_seen() -> None:
         render("on_leave", "FullTime") == "OnLeave" and render("on_leave", "fullTime") == "onLeave"
     )
     assert render("on_leave", "x-y") == "on-leave" and render("on_leave", "Full Time") == "On Leave"
+
+
+def test_a_short_country_column_keeps_the_countries_whose_name_fits() -> None:
+    columns = {
+        "id": SourceColumn("id", "integer", False),
+        "city": SourceColumn("city", "varchar", True, length=30),
+        "country": SourceColumn("country", "varchar", True, length=10),
+        "zip": SourceColumn("zip", "varchar", True, length=10),
+    }
+    table = SourceTable("customers", columns, primary_key=["id"])
+    spec = suggest_spec(
+        SourceSchema("postgresql", "x", None, {"customers": table}), rows=300, name="c"
+    )
+    generators = [c["generator"] for c in spec["tables"]["customers"]["columns"].values()][1:]
+    assert {g["countries"] == {"DE": 0.12, "FR": 0.12, "ES": 0.12} for g in generators} == {True}
+    frame = fauxdata.generate(spec).frames["customers"].drop_nulls()
+    assert set(frame["country"]) == {"Germany", "France", "Spain"}

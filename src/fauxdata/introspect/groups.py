@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from fauxdata.generators.places import countries
 from fauxdata.introspect.model import SourceColumn, SourceTable
 
 TEXT = ("varchar", "text")
@@ -147,6 +148,17 @@ def _complete(found: dict[str, Part]) -> dict[str, Part]:
     return out
 
 
+def _fitting_countries(members: list[Part], table: SourceTable) -> dict[str, float]:
+    """The group's countries whose name fits a country-name column (never cut to "United")."""
+    column = next((p.column for p in members if p.part == "country"), None)
+    width = table.columns[column].length if column else None
+    if width is None:
+        return dict(GROUP_COUNTRIES)
+    names = countries()
+    fitting = {c: w for c, w in GROUP_COUNTRIES.items() if len(str(names[c]["name"])) <= width}
+    return fitting or {"DE": 1.0}
+
+
 def group_generator(part: Part, parts: dict[str, Part], table: SourceTable) -> dict[str, Any]:
     """The generator spec of one part; the parts of a group share every setting."""
     spec: dict[str, Any] = {"kind": part.kind, "part": part.part}
@@ -158,7 +170,7 @@ def group_generator(part: Part, parts: dict[str, Part], table: SourceTable) -> d
         if "region_code" in names:
             spec["countries"] = ["US"]  # only US regions have codes
         elif {"country", "country_code"} & names:
-            spec["countries"] = dict(GROUP_COUNTRIES)
+            spec["countries"] = _fitting_countries(members, table)
     else:
         gender = next((p for p in members if p.part == "gender"), None)
         if gender is not None:
