@@ -31,12 +31,12 @@ _REFERENCE = re.compile(
     r"^(ref|lkp|lu|lookup)_"
 )
 _EVENT = re.compile(
-    r"(^|_)(order|orders|rental|rentals|payment|payments|transaction|transactions|invoice|"
-    r"invoices|sale|sales|booking|bookings|reservation|reservations|shipment|shipments|"
-    r"event|events|log|logs|visit|visits|session|sessions|click|clicks|review|reviews|"
-    r"line|lines|item|items|detail|details|entry|entries|timesheet|timesheets|movement|"
-    r"movements|message|messages|activity|activities)$"
+    r"(^|_)(orders?|rentals?|payments?|transactions?|invoices?|sales?|bookings?|"
+    r"reservations?|shipments?|events?|logs?|visits?|sessions?|clicks?|reviews?|entry|"
+    r"entries|timesheets?|movements?|messages?|activity|activities)$|"
+    r"_(lines?|items?|details?)$"
 )
+"""Names of event tables; lines, items and details only of something (``order_items``)."""
 _AMOUNT = re.compile(r"amount|price|total|quantity|qty|cost|fee|revenue")
 _AUDIT = re.compile(
     r"^(last_update|last_updated|created_at|updated_at|modified_at|created|updated)$"
@@ -63,13 +63,13 @@ def _role(table: SourceTable, fan_in: int) -> tuple[str, str]:
         for c in table.columns.values()
         if c.name not in keyed and c.name not in table.primary_key and not _AUDIT.match(c.name)
     ]
-    people = bool(re.search(PEOPLE, name)) or any(
+    last = one.rsplit("_", 1)[-1]
+    people = bool(re.search(PEOPLE, last)) or any(
         re.search(r"first_?name|last_?name|surname", c.name.lower()) for c in plain
     )
     pk = table.primary_key
     if len(pk) > 1 and set(pk) <= keyed and len(parents) >= 2 and len(plain) <= 2:
         return "link", f"links {' and '.join(sorted(parents))}: its key is their pair"
-    last = one.rsplit("_", 1)[-1]
     if not people and any(_REFERENCE.search(n) for n in (name, one, last)):
         return "reference", "a lookup table by its name"
     if not people and not parents and fan_in >= 1 and len(plain) <= 2:

@@ -338,8 +338,8 @@ def _generator(
     table: SourceTable,
     column: SourceColumn,
     rules: Rules,
-    hints: Hints | None = None,
-    context: TableContext | None = None,
+    hints: Hints | None,
+    context: TableContext,
 ) -> tuple[Any, str]:
     """Keys, CHECKs and enums decide first; then self-references, context groups and
     temporal order; then a sample's statistics, if any; then the vocabulary of names,
@@ -379,13 +379,14 @@ def _generator(
         key = _key(table, column)
         if key is not None:
             return key
-    context = context or table_context(table)
     own = self_reference(table, column.name)
     if own is not None:
         return _tree(table.name, own), f"named like a pointer to its own table: a tree over {own}"
     part = context.parts.get(column.name)
     if part is not None:
-        others = sorted(p.column for p in context.parts.values() if p.group == part.group)
+        others = sorted(
+            p.column for p in context.parts.values() if (p.kind, p.group) == (part.kind, part.group)
+        )
         why = f"{part.kind} group '{part.group}' ({', '.join(others)} agree in a row)"
         return group_generator(part, context.parts, table), why
     order = context.order.get(column.name)
