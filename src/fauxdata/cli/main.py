@@ -26,6 +26,8 @@ from fauxdata import run
 from fauxdata.cli import mock as mock_commands
 from fauxdata.cli import scenarios as scenario_commands
 from fauxdata.errors import FauxdataError, SpecError
+from fauxdata.publish.signals import Interrupted
+from fauxdata.publish.signals import exit_code as signal_exit_code
 from fauxdata.spec.models import Spec
 from fauxdata.verify import print_checklist
 
@@ -110,6 +112,13 @@ def generate(
     atomic: Annotated[
         bool, typer.Option("--atomic", help="Databases: one transaction for the whole run.")
     ] = False,
+    discard_failed: Annotated[
+        bool,
+        typer.Option(
+            "--discard-failed",
+            help="When verification fails, drop the new data instead of keeping it aside.",
+        ),
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")] = False,
     engine: Annotated[
@@ -147,6 +156,9 @@ def generate(
             f"unknown engine '{engine}'", path="--engine", hint="expected local or spark"
         )
     show = not quiet and not as_json and sys.stdout.isatty()
+    if replay is not None and _is_scenario_manifest(replay):
+        _replay_scenario(replay, to, keep_failed=not discard_failed, quiet=quiet or as_json)
+        return
     with _ProgressBars(show) as report_progress:
         if engine == "spark":
             result = _on_spark(
@@ -160,6 +172,7 @@ def generate(
                 tables=_tables(tables),
                 block_size=block_size,
                 verify_output=not no_verify,
+                keep_failed=not discard_failed,
             )
         elif replay is not None:
             result = run.replay(
@@ -169,6 +182,7 @@ def generate(
                 block_size=block_size,
                 verify_output=not no_verify,
                 progress=report_progress,
+                keep_failed=not discard_failed,
             )
         else:
             assert spec is not None
@@ -186,8 +200,9 @@ def generate(
                 block_size=block_size,
                 verify_output=not no_verify,
                 progress=report_progress,
+                keep_failed=not discard_failed,
             )
-    failed = result.report is not None and not result.report.passed
+    failed = not result.published or (result.report is not None and not result.report.passed)
     _warn(result.plan)
     if as_json:
         print(json.dumps(_result_json(result), indent=2, default=str))
@@ -195,7 +210,20 @@ def generate(
         _summary(result)
         if result.report is not None:
             print_checklist(result.report, console)
-        console.print(f"Wrote {result.target} [dim](manifest {result.manifest_path})[/dim]")
+        if result.published:
+            console.print(f"Wrote {result.target} [dim](manifest {result.manifest_path})[/dim]")
+    if not result.published:
+        kept = (
+            f"; the new data is kept at {result.kept_at} (remove it, or use --discard-failed)"
+            if result.kept_at
+            else ""
+        )
+        where = f" to {result.target}" if result.target else ""
+        errors.print(
+            f"[red]error[/red] {escape(result.problem)}: nothing was published{escape(where)}, "
+            f"the previous output is unchanged{escape(kept)}",
+            soft_wrap=True,
+        )
     if failed:
         if quiet:
             for check in result.report.failures:  # type: ignore[union-attr]
@@ -230,6 +258,27 @@ def _on_spark(
         return spark_engine.write(spec, session, target, **options)
     finally:
         session.stop()
+
+
+def _is_scenario_manifest(path: Path) -> bool:
+    from fauxdata.manifest import read_manifest
+
+    return read_manifest(path).get("kind") == "scenario"
+
+
+def _replay_scenario(path: Path, to: str | None, *, keep_failed: bool, quiet: bool) -> None:
+    """``generate --replay`` of a scenario run: simulate again, publish only on equal digests."""
+    from fauxdata.manifest import read_manifest
+    from fauxdata.scenarios.output import replay_scenario
+
+    manifest = read_manifest(path)
+    publication = replay_scenario(manifest, to, keep_failed=keep_failed)
+    if not quiet:
+        rows = sum(t.rows for t in publication.tables.values())
+        console.print(
+            f"Replayed scenario {escape(str(manifest.get('scenario')))}: {rows:,} rows, "
+            f"every digest matches; wrote {escape(str(to or manifest['target']))}"
+        )
 
 
 def _spec_name(spec: Path) -> str:
@@ -749,6 +798,15 @@ def main() -> None:
     """Entry point: unexpected failures print one line unless --debug asks for the traceback."""
     try:
         app()
+    except (KeyboardInterrupt, Interrupted) as exc:
+        name = "SIGTERM" if isinstance(exc, Interrupted) else "SIGINT"
+        outcome = (
+            "after the output was published"
+            if getattr(exc, "published", False)
+            else "nothing was published, staging was removed"
+        )
+        errors.print(f"[red]interrupted[/red] by {name}: {outcome}")
+        sys.exit(signal_exit_code(exc))
     except FauxdataError as exc:  # every command's expected failures end here
         if _debug:
             raise
