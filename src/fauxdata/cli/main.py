@@ -799,7 +799,7 @@ def main() -> None:
     try:
         app()
     except (KeyboardInterrupt, Interrupted) as exc:
-        name = "SIGTERM" if isinstance(exc, Interrupted) else "SIGINT"
+        name = str(exc) if isinstance(exc, Interrupted) else "SIGINT"
         outcome = (
             "after the output was published"
             if getattr(exc, "published", False)

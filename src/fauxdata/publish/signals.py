@@ -1,8 +1,9 @@
 """SIGINT and SIGTERM end a run cleanly: staging removed, nothing published.
 
-Python turns SIGINT into ``KeyboardInterrupt``; SIGTERM would end the process on the
-spot and leave the staging area behind, so while publishing it raises ``Interrupted``
-instead and the publisher's cleanup runs. The swap itself is never cut in half: the two
+SIGTERM would end the process on the spot and leave the staging area behind, and
+SIGINT's ``KeyboardInterrupt`` is swallowed by the CLI framework into a silent exit, so
+while publishing both raise ``Interrupted`` instead: the publisher's cleanup runs and
+the CLI says what happened. The swap itself is never cut in half: the two
 signals are held while it runs and delivered right after.
 """
 
@@ -18,8 +19,8 @@ _HELD = {signal.SIGINT, signal.SIGTERM}
 
 
 class Interrupted(BaseException):
-    """The run received SIGTERM (a BaseException, like KeyboardInterrupt, so no
-    ``except Exception`` swallows it)."""
+    """The run received SIGINT or SIGTERM (a BaseException, like KeyboardInterrupt, so
+    no ``except Exception`` swallows it)."""
 
     def __init__(self, signum: int) -> None:
         super().__init__(signal.Signals(signum).name)
@@ -38,16 +39,17 @@ def _raise(signum: int, frame: FrameType | None) -> None:
 
 @contextmanager
 def interruptible() -> Iterator[None]:
-    """SIGTERM raises ``Interrupted`` inside the block (main thread only: Python runs
-    signal handlers there)."""
+    """SIGINT and SIGTERM raise ``Interrupted`` inside the block (main thread only:
+    Python runs signal handlers there)."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    previous = signal.signal(signal.SIGTERM, _raise)
+    previous = {signum: signal.signal(signum, _raise) for signum in _HELD}
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 @contextmanager
