@@ -329,3 +329,26 @@ def test_a_failed_run_removes_its_staging(tmp_path: Path) -> None:
     with pytest.raises(fauxdata.GenerationError):
         fauxdata.generate(bad, f"parquet:{tmp_path / 'out'}")
     assert list(tmp_path.iterdir()) == []
+
+
+# --- databases -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("atomic", [True, False])
+def test_a_database_load_that_fails_verification(postgres_server: str, atomic: bool) -> None:
+    """--atomic: one transaction, rolled back when verification fails; without it each
+    table is committed as loaded (documented), and the run still reports the failure."""
+    import psycopg
+
+    from tests.support.postgres import create_database
+
+    url = create_database(postgres_server, f"publish_fail_{atomic}".lower())
+    with psycopg.connect(url, autocommit=True) as con:
+        con.execute("CREATE TABLE t (a integer, b integer)")
+        con.execute("INSERT INTO t VALUES (1, 2)")
+    spec = {**FAILING, "environment": "dev"}
+    result = fauxdata.generate(spec, url, atomic=atomic)
+    assert not result.published and result.kept_at is None
+    with psycopg.connect(url) as con:
+        rows = con.execute("SELECT count(*) FROM t").fetchone()
+    assert rows == ((1,) if atomic else (101,))
