@@ -29,8 +29,6 @@ from fauxdata.spec.models import Spec
 from fauxdata.spec.resolve import Plan, resolve
 from fauxdata.verify import Report, verify
 
-__all__ = ["Progress", "RunResult", "TableResult", "check", "generate", "replay"]
-
 
 @dataclass
 class RunResult:

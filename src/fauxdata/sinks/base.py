@@ -97,12 +97,3 @@ class Sink(ABC):
     @abstractmethod
     def query_connection(self) -> duckdb.DuckDBPyConnection:
         """A DuckDB connection in which ``staged_relation`` can be read."""
-
-
-def ensure_parent(path: Path) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise TargetError(
-            f"cannot create directory {path.parent}: {exc.strerror}", path="--to"
-        ) from None

@@ -22,7 +22,7 @@ from fauxdata.sinks.duckdb_types import duckdb_type, parquet_folder, sql_string
 from fauxdata.sinks.parquet_writer import parquet_encoding, write_parquet
 from fauxdata.sinks.target import Target
 
-__all__ = ["MANIFEST", "DirectorySink", "FolderStaging", "parquet_encoding"]
+__all__ = ["MANIFEST", "DirectorySink", "FolderStaging"]
 
 _SUFFIX = {"parquet": ".parquet", "csv": ".csv", "jsonl": ".jsonl"}
 
