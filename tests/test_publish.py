@@ -352,3 +352,20 @@ def test_a_database_load_that_fails_verification(postgres_server: str, atomic: b
     with psycopg.connect(url) as con:
         rows = con.execute("SELECT count(*) FROM t").fetchone()
     assert rows == ((1,) if atomic else (101,))
+
+
+def test_a_journal_of_a_live_run_or_naming_foreign_paths_stops_the_run(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    fauxdata.generate(SPEC, f"parquet:{out}")
+    journal = tmp_path / ".out.fauxdata-journal"
+    host = os.uname().nodename
+    journal.write_text(json.dumps({"pid": os.getpid(), "host": host, "staging": "x"}))
+    with pytest.raises(TargetError, match="another fauxdata run"):
+        fauxdata.generate(SPEC, f"parquet:{out}")
+    (tmp_path / "precious").mkdir()
+    journal.write_text(
+        json.dumps({"pid": 2**22 + 7, "host": host, "staging": "precious", "aside": "../x"})
+    )
+    with pytest.raises(TargetError, match="cannot trust the journal"):
+        fauxdata.generate(SPEC, f"parquet:{out}")
+    assert (tmp_path / "precious").is_dir() and (out / "fauxdata-manifest.json").exists()

@@ -34,6 +34,7 @@ from fauxdata.publish.signals import held_signals
 from fauxdata.publish.trust import MANIFEST, is_plain_name
 
 OWNER = ".owner"
+JOURNAL_DRAFT = ".journal"
 NO_EXCHANGE = "FAUXDATA_NO_EXCHANGE"
 """Set to use the two-rename swap even where the atomic exchange exists (for tests)."""
 
@@ -129,17 +130,22 @@ class StagingArea:
 
     def _swap(self) -> None:
         aside = self.sibling(f"fauxdata-old-{self.run_id}")
-        try:
-            fd = os.open(self.journal, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-        except FileExistsError:
-            raise _busy(self.final, _read_json(self.journal)) from None
-        with os.fdopen(fd, "w") as handle:
+        # Written in full under a name of this run, then linked to the journal's name,
+        # which fails if another run holds it: the journal is never seen half-written.
+        draft = self.path.with_name(self.path.name + JOURNAL_DRAFT)
+        with draft.open("w") as handle:
             json.dump(
                 {**_owner(), "run_id": self.run_id, "staging": self.path.name, "aside": aside.name},
                 handle,
             )
             handle.flush()
             os.fsync(handle.fileno())
+        try:
+            _create_from(draft, self.journal)
+        except FileExistsError:
+            raise _busy(self.final, _read_json(self.journal)) from None
+        finally:
+            draft.unlink()
         crash_point("wrote journal")
         if os.environ.get(NO_EXCHANGE) is None and exchange(self.path, self.final):
             crash_point("exchanged folders")
@@ -156,6 +162,12 @@ class StagingArea:
     def _recover(self) -> None:
         """Finish or roll back the swap a crashed run left in its journal."""
         journal = _read_json(self.journal)
+        if not journal:
+            raise TargetError(
+                f"cannot read the journal {self.journal}",
+                path="--to",
+                hint="remove that file yourself after checking the folder",
+            )
         pid = journal.get("pid")
         if journal.get("host") != socket.gethostname() or not isinstance(pid, int):
             raise _busy(self.final, journal)  # cannot tell whether that run is alive
@@ -199,8 +211,11 @@ class StagingArea:
             if process_alive(pid):
                 continue
             staging = marker.with_name(marker.name.removesuffix(OWNER))
-            remove(staging)
-            remove(staging.with_name(staging.name + ".wal"))
+            for path in (
+                staging,
+                *(staging.with_name(staging.name + s) for s in (".wal", JOURNAL_DRAFT)),
+            ):
+                remove(path)
             remove(marker)
 
 
@@ -234,6 +249,24 @@ def remove(path: Path) -> None:
             else:
                 inner.rmdir()
     path.rmdir()
+
+
+def _create_from(draft: Path, path: Path) -> None:
+    """Give ``path`` the draft's content, failing with FileExistsError if it exists: a
+    hard link where the filesystem has them, else an exclusive create and copy.
+
+    Raises:
+        FileExistsError: ``path`` exists.
+    """
+    try:
+        os.link(draft, path)
+    except FileExistsError:
+        raise
+    except OSError:
+        with path.open("x") as handle:
+            handle.write(draft.read_text())
+            handle.flush()
+            os.fsync(handle.fileno())
 
 
 def _owner() -> dict[str, Any]:
