@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import tempfile
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,7 +29,6 @@ from fauxdata.scenarios.simulate import BLOCK, iter_blocks, simulate
 from fauxdata.sinks import open_sink
 from fauxdata.sinks.duckdb_types import duckdb_type, quote, sql_string
 from fauxdata.sinks.files import MANIFEST
-from fauxdata.sinks.parquet_writer import write_parquet
 from fauxdata.sinks.target import FILE_FORMATS, Target, parse_target
 
 FORMATS = ("duckdb", *FILE_FORMATS)
@@ -77,17 +76,13 @@ def publish_scenario(
         for i, tables in enumerate(iter_blocks(scenario, block)):
             for name, frame in tables.items():
                 path = Path(spill) / f"{name}-{i:05d}.parquet"
-                arrow = frame.to_arrow()
-                write_parquet([arrow], _fixed(path), empty_schema=arrow.schema)
+                # A temporary buffer, not output: Polars' writer is twice as fast here.
+                frame.write_parquet(path, compression="lz4", statistics=False)
                 files[name].append(path)
         blocks: dict[str, Iterable[pl.DataFrame]] = {
             name: (pl.read_parquet(f) for f in paths) for name, paths in files.items()
         }
         return _write(blocks, scenario, to, **options)
-
-
-def _fixed(path: Path) -> Callable[[int], Path]:
-    return lambda _: path
 
 
 def write_output(tables: dict[str, pl.DataFrame], scenario: Scenario, to: str) -> dict[str, Any]:

@@ -33,13 +33,14 @@ def write_parquet(
     path_of: Callable[[int], Path],
     *,
     empty_schema: pa.Schema,
-    encoding: Mapping[str, list[str]] | None = None,
+    encoding: Mapping[str, object] | None = None,
     rows_per_file: int | None = None,
 ) -> int:
     """Write ``tables`` in order into ``path_of(0)``, ``path_of(1)``... (a new file every
     ``rows_per_file`` rows when given); returns the row count. The first table's schema
-    is the file's; with no rows at all one empty file has ``empty_schema``."""
-    options = dict(encoding or {})
+    is the file's; with no rows at all one empty file has ``empty_schema``. ``encoding``
+    holds pyarrow writer options (default: snappy, dictionaries and statistics for all)."""
+    options: dict[str, object] = {"compression": "snappy", **(encoding or {})}
     rows, in_file, part = 0, 0, 0
     writer: pq.ParquetWriter | None = None
     try:
@@ -47,15 +48,13 @@ def write_parquet(
             if writer is None or (rows_per_file is not None and in_file >= rows_per_file):
                 if writer is not None:
                     writer.close()
-                writer = pq.ParquetWriter(
-                    path_of(part), table.schema, compression="snappy", **options
-                )
+                writer = pq.ParquetWriter(path_of(part), table.schema, **options)
                 part, in_file = part + 1, 0
             writer.write_table(table)
             rows += table.num_rows
             in_file += table.num_rows
         if writer is None:
-            pq.write_table(empty_schema.empty_table(), path_of(0), compression="snappy")
+            pq.write_table(empty_schema.empty_table(), path_of(0), **options)
     finally:
         if writer is not None:
             writer.close()
