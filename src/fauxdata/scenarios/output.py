@@ -23,6 +23,7 @@ import polars as pl
 
 from fauxdata.errors import FauxdataError, TargetError
 from fauxdata.publish import Publication, StagedTable, publish
+from fauxdata.publish.signals import interruptible
 from fauxdata.scenarios.contract import TABLES, schema
 from fauxdata.scenarios.params import Scenario, validate
 from fauxdata.scenarios.simulate import BLOCK, iter_blocks, simulate
@@ -65,6 +66,17 @@ def publish_scenario(
     Raises:
         TargetError: the target is a database or cannot be written.
     """
+    with interruptible():  # SIGTERM while spilling removes the spill folder too
+        return _publish_scenario(scenario, to, block, expected_digests, keep_failed)
+
+
+def _publish_scenario(
+    scenario: Scenario,
+    to: str,
+    block: int,
+    expected_digests: Mapping[str, str] | None,
+    keep_failed: bool,
+) -> Publication:
     options: dict[str, Any] = {"expected_digests": expected_digests, "keep_failed": keep_failed}
     if scenario.customers <= block:
         tables = simulate(scenario, block)
