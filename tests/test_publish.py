@@ -349,6 +349,7 @@ def test_a_database_load_that_fails_verification(postgres_server: str, atomic: b
     spec = {**FAILING, "environment": "dev"}
     result = fauxdata.generate(spec, url, atomic=atomic)
     assert not result.published and result.kept_at is None
+    assert result.unchanged is atomic
     with psycopg.connect(url) as con:
         rows = con.execute("SELECT count(*) FROM t").fetchone()
     assert rows == ((1,) if atomic else (101,))

@@ -46,6 +46,9 @@ class RunResult:
     """Where the unpublished data was kept aside (None when dropped or in memory)."""
     problem: str = ""
     """Why nothing was published."""
+    unchanged: bool = True
+    """When not published: the target is as it was before the run (a database loaded
+    without ``atomic`` keeps the tables it committed)."""
 
     @property
     def rows(self) -> int:
@@ -160,6 +163,7 @@ def generate(
         published=publication.published,
         kept_at=publication.kept_at,
         problem=publication.problem,
+        unchanged=publication.unchanged,
     )
 
 

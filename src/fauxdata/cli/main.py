@@ -219,10 +219,13 @@ def generate(
             else ""
         )
         where = f" to {result.target}" if result.target else ""
+        outcome = (
+            f"nothing was published{where}, the previous output is unchanged{kept}"
+            if result.unchanged
+            else f"the tables loaded into {result.target} stay (use --atomic to roll back)"
+        )
         errors.print(
-            f"[red]error[/red] {escape(result.problem)}: nothing was published{escape(where)}, "
-            f"the previous output is unchanged{escape(kept)}",
-            soft_wrap=True,
+            f"[red]error[/red] {escape(result.problem)}: {escape(outcome)}", soft_wrap=True
         )
     if failed:
         if quiet:

@@ -76,6 +76,9 @@ class Publication:
     kept_at: Path | None = None
     mismatched: list[str] = field(default_factory=list)
     """Tables whose digests differ from the expected ones (a replay)."""
+    unchanged: bool = True
+    """Not published and the target is as it was (False: a database loaded table by
+    table keeps the rows it committed)."""
 
     @property
     def problem(self) -> str:
@@ -194,7 +197,9 @@ class Publisher:
         if (report is not None and not report.passed) or mismatched:
             kept = self.sink.keep_aside() if self.keep_failed else None
             self._finished = self.keep_failed  # otherwise leaving the block removes it
-            return Publication(self.results, report, manifest, False, kept, mismatched)
+            return Publication(
+                self.results, report, manifest, False, kept, mismatched, self.sink.rolls_back()
+            )
         self._finished = True
         published = False
         try:

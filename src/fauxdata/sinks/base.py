@@ -82,6 +82,10 @@ class Sink(ABC):
         self.abort()
         return None
 
+    def rolls_back(self) -> bool:
+        """Whether ``abort`` and ``keep_aside`` leave the target as it was before the run."""
+        return True
+
     def stage_folder(self, name: str) -> Path:
         """A folder in staging where a producer writes a table's Parquet files itself.
 
