@@ -173,9 +173,11 @@ class StagingArea:
             raise _busy(self.final, journal)  # cannot tell whether that run is alive
         if process_alive(pid):
             raise _busy(self.final, journal)
-        prefix = f".{self.final.name}.fauxdata-"
         names = (journal.get("staging"), journal.get("aside"))
-        if not all(is_plain_name(n) and str(n).startswith(prefix) for n in names):
+        prefixes = (self.sibling("fauxdata-staging-").name, self.sibling("fauxdata-old-").name)
+        if not all(
+            is_plain_name(n) and str(n).startswith(p) for n, p in zip(names, prefixes, strict=True)
+        ):
             raise TargetError(
                 f"cannot trust the journal {self.journal}: it names files outside its target",
                 path="--to",
