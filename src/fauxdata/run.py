@@ -138,7 +138,7 @@ def generate(
             _schema(plan, name),
             engine.blocks(name, block_size, n_workers),
             output=plan.tables[name].output_name,
-            few_values=engine.few_values(name),
+            few_values=engine.few_values(name) if target is not None else frozenset(),
             rows=plan.tables[name].rows,
         )
         for name in plan.selected
