@@ -18,7 +18,7 @@ from typing import Any
 import polars as pl
 
 from fauxdata.engine.engine import DEFAULT_BLOCK_SIZE, Engine
-from fauxdata.errors import VerificationError
+from fauxdata.errors import FauxdataError, VerificationError
 from fauxdata.manifest import read_manifest
 from fauxdata.manifest import spec_source as manifest_source
 from fauxdata.publish import Progress, StagedTable, TableResult, publish
