@@ -54,6 +54,7 @@ def arrow_type(ctype: ColumnType) -> pa.DataType:
         "text": pa.string(),
         "varchar": pa.string(),
         "uuid": pa.string(),
+        "json": pa.string(),
         "boolean": pa.bool_(),
         "date": pa.date32(),
         "timestamp": pa.timestamp("us"),
@@ -61,6 +62,12 @@ def arrow_type(ctype: ColumnType) -> pa.DataType:
     }
     if ctype.name == "decimal":
         return pa.decimal128(ctype.precision or 18, ctype.scale or 0)
+    if ctype.name == "struct":
+        raise TargetError(
+            "columns of type struct are stored by parquet: targets only",
+            path="--to",
+            hint="declare the column type: json for Delta tables",
+        )
     return simple[ctype.name]
 
 

@@ -52,6 +52,8 @@ class DirectorySink(Sink):
         blocks: Iterable[pl.DataFrame],
         few_values: frozenset[str] = frozenset(),
     ) -> int:
+        if self.target.format != "parquet" and any(t.name == "struct" for t in schema.values()):
+            duckdb_type(next(t for t in schema.values() if t.name == "struct"))  # says why
         path = self._file(name)
         rows = 0
         writer: pq.ParquetWriter | pacsv.CSVWriter | None = None

@@ -25,7 +25,7 @@ def compile_sql(expression: str) -> pl.Expr:
 _TO_POLARS = {
     "smallint": pl.Int16, "integer": pl.Int32, "bigint": pl.Int64, "float": pl.Float32,
     "double": pl.Float64, "text": pl.String, "varchar": pl.String, "uuid": pl.String,
-    "boolean": pl.Boolean, "date": pl.Date,
+    "boolean": pl.Boolean, "date": pl.Date, "json": pl.String,
 }  # fmt: skip
 
 

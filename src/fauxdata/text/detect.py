@@ -12,12 +12,11 @@ offsets: an email address is never also read as a person's name.
 
 from __future__ import annotations
 
-import bisect
 import ipaddress
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 
 import numpy as np
 import phonenumbers
@@ -37,8 +36,6 @@ from fauxdata.text.vocabulary import (
     surnames,
 )
 
-SEPARATOR = "\x00"
-BLANK = "\ue000"
 
 ENTITIES = (
     "email",
@@ -68,6 +65,7 @@ class Span:
 
 @dataclass(frozen=True)
 class Candidate:
+    row: int
     start: int
     end: int
     text: str
@@ -85,7 +83,7 @@ _EMAIL = re.compile(
     r"(?<![\w.%+'\-])[A-Za-z0-9][A-Za-z0-9._%+'\-]*@[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?"
     r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,}\b"
 )
-_URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"'\x00\ue000]+", re.IGNORECASE)
+_URL = re.compile(r"(?i:\b(?:https?://|www\.))[^\s<>\"']+")
 _IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,4})?\b")
 _CARD = re.compile(r"(?<![\d\-])\d(?:[ \-]?\d){11,18}(?![\d\-])")
 _SSN = re.compile(r"(?<![\d\-])\d{3}-\d{2}-\d{4}(?![\d\-])")
@@ -180,7 +178,7 @@ def _check_url(candidates: list[Candidate], locale: str) -> list[Candidate]:
     for c in candidates:
         text = c.text.rstrip(".,;:!?)]}'\"")
         if len(text) > 4:
-            out.append(Candidate(c.start, c.start + len(text), text, c.before))
+            out.append(Candidate(c.row, c.start, c.start + len(text), text, c.before))
     return out
 
 
@@ -300,7 +298,7 @@ def _check_person(candidates: list[Candidate], locale: str, *, lexical: bool) ->
             continue
         text = " ".join(tokens)
         start = c.start + c.text.index(text) if text in c.text else c.start
-        out.append(Candidate(start, start + len(text), text, c.before))
+        out.append(Candidate(c.row, start, start + len(text), text, c.before))
     return out
 
 
@@ -345,6 +343,10 @@ class Detector:
     pattern: re.Pattern[str]
     check: Check
 
+    @cached_property
+    def coarse(self) -> str:
+        return coarse(self.pattern.pattern)
+
 
 @cache
 def detectors() -> tuple[Detector, ...]:
@@ -376,6 +378,49 @@ def detectors() -> tuple[Detector, ...]:
 # --- scanning --------------------------------------------------------------------------
 
 
+def coarse(pattern: str) -> str:
+    """The pattern without its lookaround assertions, in the syntax of Rust's regex crate
+    (which Polars runs): a fast first pass whose matches contain every exact match."""
+    out: list[str] = []
+    i = 0
+    while i < len(pattern):
+        if pattern.startswith(("(?<!", "(?<=", "(?!", "(?="), i):
+            depth, j = 0, i
+            while j < len(pattern):
+                if pattern[j] == "\\":
+                    j += 2
+                    continue
+                if pattern[j] == "[":
+                    j = _class_end(pattern, j)
+                    continue
+                depth += pattern[j] == "("
+                depth -= pattern[j] == ")"
+                j += 1
+                if depth == 0:
+                    break
+            i = j
+            continue
+        if pattern[i] == "\\":
+            out.append(pattern[i : i + 2])
+            i += 2
+            continue
+        out.append(pattern[i])
+        i += 1
+    return "".join(out)
+
+
+def _class_end(pattern: str, i: int) -> int:
+    """The index just past the character class that opens at ``i``."""
+    j = i + 1
+    if j < len(pattern) and pattern[j] == "^":
+        j += 1
+    if j < len(pattern) and pattern[j] == "]":
+        j += 1
+    while j < len(pattern) and pattern[j] != "]":
+        j += 2 if pattern[j] == "\\" else 1
+    return j + 1
+
+
 def find_spans(
     texts: Sequence[str | None] | pl.Series,
     entities: Sequence[str] = ENTITIES,
@@ -383,59 +428,60 @@ def find_spans(
 ) -> list[Span]:
     """Every identifier of the requested types in ``texts``, sorted by row and offset.
 
+    Each detector's pattern runs first without lookarounds in Polars (Rust's regex
+    crate, every core); the exact Python pattern then runs only where that found
+    something. Where two detectors claim overlapping text, the earlier one wins.
+
     Raises:
         ValueError: an entity type is unknown (the spec layer reports it with its path).
     """
     unknown = sorted(set(entities) - set(ENTITIES))
     if unknown:
         raise ValueError(f"unknown entity types: {', '.join(unknown)}")
-    rows = texts.to_list() if isinstance(texts, pl.Series) else list(texts)
-    clean = ["" if t is None else str(t).replace(SEPARATOR, " ") for t in rows]
-    starts: list[int] = []
-    position = 0
-    for text in clean:
-        starts.append(position)
-        position += len(text) + 1
-    joined = SEPARATOR.join(clean)
+    series = (texts if isinstance(texts, pl.Series) else pl.Series(list(texts), dtype=pl.String))
+    series = series.cast(pl.String)
+    rows: list[str] = series.fill_null("").to_list()
     wanted = set(entities)
+    taken: dict[int, list[tuple[int, int]]] = {}
     spans: list[Span] = []
     for detector in detectors():
         if detector.entity not in wanted:
             continue
-        found = _scan(joined, detector, locale)
-        if not found:
-            continue
-        pieces: list[str] = []
-        last = 0
-        for c in found:
-            row = bisect.bisect_right(starts, c.start) - 1
-            spans.append(
-                Span(row, c.start - starts[row], c.end - starts[row], detector.entity, c.text)
-            )
-            pieces.append(joined[last : c.start])
-            pieces.append(BLANK * (c.end - c.start))
-            last = c.end
-        pieces.append(joined[last:])
-        joined = "".join(pieces)
+        for c in _scan(series, rows, detector, locale):
+            claimed = taken.setdefault(c.row, [])
+            if any(c.start < end and start < c.end for start, end in claimed):
+                continue
+            claimed.append((c.start, c.end))
+            spans.append(Span(c.row, c.start, c.end, detector.entity, c.text))
     spans.sort(key=lambda s: (s.row, s.start))
     return spans
 
 
-def _scan(joined: str, detector: Detector, locale: str) -> list[Candidate]:
-    candidates = []
+def _scan(series: pl.Series, rows: list[str], detector: Detector, locale: str) -> list[Candidate]:
+    found = pl.DataFrame(
+        {"row": pl.int_range(series.len(), eager=True), "m": series.str.extract_all(detector.coarse)}
+    )
+    found = found.explode("m").drop_nulls("m")
     group = "v" if "v" in detector.pattern.groupindex else 0
-    for match in detector.pattern.finditer(joined):
-        start, end = match.span(group)
-        if BLANK in joined[start:end]:
+    candidates: list[Candidate] = []
+    cursor: dict[int, int] = {}
+    for row, rough in zip(found["row"].to_list(), found["m"].to_list(), strict=True):
+        text = rows[row]
+        at = text.find(rough, cursor.get(row, 0))
+        if at < 0:
             continue
-        line_start = joined.rfind(SEPARATOR, 0, start) + 1
-        before = joined[max(line_start, start - 40) : start]
-        candidates.append(Candidate(start, end, joined[start:end], before))
+        cursor[row] = at + len(rough)
+        for match in detector.pattern.finditer(text, at, min(len(text), at + len(rough) + 1)):
+            start, end = match.span(group)
+            if start == end:
+                continue
+            before = text[max(0, start - 40) : start]
+            candidates.append(Candidate(row, start, end, text[start:end], before))
     kept = detector.check(candidates, locale)
-    kept.sort(key=lambda c: c.start)
+    kept.sort(key=lambda c: (c.row, c.start))
     out: list[Candidate] = []
     for c in kept:  # checks may trim; overlapping matches keep the first
-        if out and c.start < out[-1].end:
+        if out and out[-1].row == c.row and c.start < out[-1].end:
             continue
         out.append(c)
     return out
