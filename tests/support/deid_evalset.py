@@ -176,12 +176,27 @@ class Builder:
                 return "address", street
             case "dob":
                 day = f.date_of_birth(minimum_age=18, maximum_age=90)
-                formats = ["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"] if lang == "nl" else [
-                    "%Y-%m-%d", "%m/%d/%Y", "%B %d, %Y", "%d %B %Y"
-                ]
+                formats = (
+                    ["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"]
+                    if lang == "nl"
+                    else ["%Y-%m-%d", "%m/%d/%Y", "%B %d, %Y", "%d %B %Y"]
+                )
                 text = day.strftime(r.choice(formats))
                 if lang == "nl" and r.random() < 0.3:
-                    months = "januari februari maart april mei juni juli augustus september oktober november december".split()
+                    months = [
+                        "januari",
+                        "februari",
+                        "maart",
+                        "april",
+                        "mei",
+                        "juni",
+                        "juli",
+                        "augustus",
+                        "september",
+                        "oktober",
+                        "november",
+                        "december",
+                    ]
                     text = f"{day.day} {months[day.month - 1]} {day.year}"
                 return "date_of_birth", text
         return self.distractor(slot)
@@ -196,17 +211,28 @@ class Builder:
         match slot:
             case "!order":
                 return "order", r.choice(
-                    [f"#{d(3)}-{d(3)}-{d(4)}", f"0{r.randrange(1, 10)}{d(8)}", f"ORD-{d(4)}-{d(6)}",
-                     f"({d(3)}) {d(3)}-{d(4)}", f"1Z{d(3)}AA{d(10)}", f"+{d(11)}"]
+                    [
+                        f"#{d(3)}-{d(3)}-{d(4)}",
+                        f"0{r.randrange(1, 10)}{d(8)}",
+                        f"ORD-{d(4)}-{d(6)}",
+                        f"({d(3)}) {d(3)}-{d(4)}",
+                        f"1Z{d(3)}AA{d(10)}",
+                        f"+{d(11)}",
+                    ]
                 )
             case "!invoice":
                 return "invoice", d(9)
             case "!ticket":
                 return "ticket", d(5)
             case "!sku":
-                return "sku", r.choice([f"AB-{d(4)}-XY", f"SKU{d(8)}", f"{d(13)}", f"PN {d(4)}-{d(4)}"])
+                return "sku", r.choice(
+                    [f"AB-{d(4)}-XY", f"SKU{d(8)}", f"{d(13)}", f"PN {d(4)}-{d(4)}"]
+                )
             case "!version":
-                return "version", f"{r.randrange(1, 20)}.{r.randrange(10)}.{r.randrange(10)}.{r.randrange(100)}"
+                return (
+                    "version",
+                    f"{r.randrange(1, 20)}.{r.randrange(10)}.{r.randrange(10)}.{r.randrange(100)}",
+                )
             case "!date":
                 return "date", f"2026-{r.randrange(1, 13):02d}-{r.randrange(1, 29):02d}"
             case "!amount":
@@ -234,8 +260,16 @@ class Builder:
         if self.rng.random() < 0.5:
             extra = self.rng.choice(WORD_NAMES_EN if lang == "en" else WORD_NAMES_NL)
             parts.append(" " + extra)
-            distractors.append({"start": position + 1, "end": position + 1 + len(extra), "type": "words"})
-        return {"lang": lang, "kind": kind, "text": "".join(parts), "entities": entities, "distractors": distractors}
+            distractors.append(
+                {"start": position + 1, "end": position + 1 + len(extra), "type": "words"}
+            )
+        return {
+            "lang": lang,
+            "kind": kind,
+            "text": "".join(parts),
+            "entities": entities,
+            "distractors": distractors,
+        }
 
 
 def _pieces(template: str) -> list[tuple[str, str | None]]:

@@ -30,7 +30,12 @@ _FORMATS = {
     "ipv4": {"kind": "ipv4"},
     "ipv6": {"kind": "ipv6"},
     "date": {"kind": "date", "start": "2000-01-01", "end": "2030-12-31"},
-    "date-time": {"kind": "timestamp", "start": "2000-01-01", "end": "2030-12-31", "timezone": "UTC"},
+    "date-time": {
+        "kind": "timestamp",
+        "start": "2000-01-01",
+        "end": "2030-12-31",
+        "timezone": "UTC",
+    },
 }
 
 
@@ -62,13 +67,12 @@ def _resolve(node: Any, root: dict[str, Any]) -> dict[str, Any]:
             if not isinstance(target, dict) or part not in target:
                 raise ValueError(f"$ref {ref} does not resolve")
             target = target[part]
-        merged = {k: v for k, v in node.items() if k != "$ref"}
-        return {**_resolve(target, root), **merged}
+        rest = {k: v for k, v in node.items() if k != "$ref"}
+        return {**_resolve(target, root), **rest}
     if "allOf" in node:
         merged: dict[str, Any] = {k: v for k, v in node.items() if k != "allOf"}
-        for part in node["allOf"]:
-            part = _resolve(part, root)
-            for key, value in part.items():
+        for item in node["allOf"]:
+            for key, value in _resolve(item, root).items():
                 if key == "properties":
                     merged["properties"] = {**merged.get("properties", {}), **value}
                 elif key == "required":
@@ -77,7 +81,7 @@ def _resolve(node: Any, root: dict[str, Any]) -> dict[str, Any]:
                     merged.setdefault(key, value)
         return merged
     for key in ("anyOf", "oneOf"):
-        if key in node and node[key]:
+        if node.get(key):
             first = _resolve(node[key][0], root)
             return {**{k: v for k, v in node.items() if k != key}, **first}
     return node
@@ -141,11 +145,11 @@ def _value(node: dict[str, Any], root: dict[str, Any], path: str) -> Any:
             items=_field(items, root, f"{path}[]", required=True),
         )
     if kind == "integer":
-        low, high = _bounds(node, integer=True)
-        return {"kind": "uniform_int", "min": low, "max": high}
+        least, most = _bounds(node, integer=True)
+        return {"kind": "uniform_int", "min": least, "max": most}
     if kind == "number":
-        low, high = _bounds(node, integer=False)
-        return {"kind": "uniform", "min": low, "max": high, "decimals": 2}
+        least, most = _bounds(node, integer=False)
+        return {"kind": "uniform", "min": least, "max": most, "decimals": 2}
     if kind == "boolean":
         return {"kind": "boolean"}
     if kind == "null":
@@ -154,9 +158,11 @@ def _value(node: dict[str, Any], root: dict[str, Any], path: str) -> Any:
 
 
 def _bounds(node: dict[str, Any], *, integer: bool) -> tuple[float, float]:
-    step = 1 if integer else 0.01
-    low = node.get("minimum", 0)
-    high = node.get("maximum", max(float(low), 0) + 1000)
+    """[minimum, maximum] with exclusive bounds moved in by one step (draft 4's boolean
+    form and draft 6+'s numeric form both)."""
+    step = 1.0 if integer else 0.01
+    low = float(node.get("minimum", 0))
+    high = float(node.get("maximum", max(low, 0) + 1000))
     if "exclusiveMinimum" in node:
         value = node["exclusiveMinimum"]
         low = (low if isinstance(value, bool) else value) + step

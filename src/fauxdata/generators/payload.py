@@ -18,7 +18,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -121,7 +121,8 @@ class Node:
 class LeafNode(Node):
     def __init__(self, field: g.JsonField, ctx: ColumnContext, path: str) -> None:
         super().__init__(field, ctx, path)
-        kind = field.value.kind
+        leaf = cast(g.GeneratorSpec, field.value)
+        kind = leaf.kind
         if kind in _NOT_IN_PAYLOADS:
             raise ctx.error(
                 f"'{kind}' cannot fill payload member '{path.lstrip('.')}'",
@@ -130,8 +131,8 @@ class LeafNode(Node):
         from fauxdata.spec.resolve import natural_type
         from fauxdata.spec.types import ColumnType
 
-        sub = replace(self.context(), type=natural_type(field.value) or ColumnType("text"))
-        self.generator = implementation(kind)(field.value, sub)
+        sub = replace(self.context(), type=natural_type(leaf) or ColumnType("text"))
+        self.generator = implementation(kind)(leaf, sub)
 
     def dependencies(self) -> set[str]:
         return set(self.generator.dependencies())
@@ -142,11 +143,15 @@ class LeafNode(Node):
 
 
 class ColumnNode(Node):
+    def __init__(self, field: g.JsonField, ctx: ColumnContext, path: str) -> None:
+        super().__init__(field, ctx, path)
+        self.column = cast(g.JsonColumn, field.value).column
+
     def dependencies(self) -> set[str]:
-        return {self.field.value.column}
+        return {self.column}
 
     def values(self, rows: Rows, inputs: dict[str, pl.Series]) -> pl.Series:
-        return inputs[self.field.value.column]
+        return inputs[self.column]
 
 
 class ObjectNode(Node):
@@ -154,7 +159,7 @@ class ObjectNode(Node):
         super().__init__(field, ctx, path)
         self.members = {
             name: Node.build(member, ctx, f"{path}.{name}")
-            for name, member in field.value.fields.items()
+            for name, member in cast(g.JsonObject, field.value).fields.items()
         }
 
     def dependencies(self) -> set[str]:
@@ -183,13 +188,14 @@ class ObjectNode(Node):
 class ArrayNode(Node):
     def __init__(self, field: g.JsonField, ctx: ColumnContext, path: str) -> None:
         super().__init__(field, ctx, path)
-        self.items = Node.build(field.value.items, ctx, f"{path}[]")
+        self.array = cast(g.JsonArray, field.value)
+        self.items = Node.build(self.array.items, ctx, f"{path}[]")
 
     def dependencies(self) -> set[str]:
         return self.items.dependencies()
 
     def lengths(self, rows: Rows) -> npt.NDArray[np.int64]:
-        spec: g.ArrayLength = self.field.value.length
+        spec = self.array.length
         if spec.kind == "poisson":
             draw = g.Poisson(kind="poisson", lam=spec.lam or 1.0, min=spec.min, max=spec.max)
             ctx = replace(self.context(), column=f"{self.ctx.column}{self.path}#length")
@@ -206,7 +212,11 @@ class ArrayNode(Node):
         k = np.arange(owner.shape[0], dtype=np.int64) - starts[owner]
         virtual = rows[owner] * ITEM_STRIDE + k
         gathered = {name: s.gather(owner) for name, s in inputs.items()}
-        items = self.items.encode(virtual, gathered) if owner.shape[0] else pl.Series([], dtype=pl.String)
+        items = (
+            self.items.encode(virtual, gathered)
+            if owner.shape[0]
+            else pl.Series([], dtype=pl.String)
+        )
         joined = (
             pl.DataFrame({"owner": owner, "v": items})
             .group_by("owner", maintain_order=True)

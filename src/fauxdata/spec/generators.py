@@ -630,7 +630,7 @@ class JsonField(Strict):
         ``{column: name}`` for a column reference; ``{formula: ...}`` for a formula."""
         if isinstance(data, str):
             return {"value": {"kind": data}}
-        if not isinstance(data, dict) or "value" in data:
+        if not isinstance(data, dict) or ("value" in data and "kind" not in data):
             return data
         rest = {k: v for k, v in data.items() if k not in ("presence", "null_rate")}
         if "kind" not in rest:
@@ -675,7 +675,9 @@ class FreeText(Strict):
         default_factory=dict,
         description="Entity -> column of the row that supplies it (person: full_name).",
     )
-    locale: str | None = Field(default=None, description="en_US or nl_NL texts; default: the spec's.")
+    locale: str | None = Field(
+        default=None, description="en_US or nl_NL texts; default: the spec's."
+    )
 
 
 GeneratorSpec = Annotated[

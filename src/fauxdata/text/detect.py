@@ -32,10 +32,10 @@ from fauxdata.text.vocabulary import (
     VERB_CUES,
     common_words,
     first_names,
+    street_names,
     street_suffixes,
     surnames,
 )
-
 
 ENTITIES = (
     "email",
@@ -87,7 +87,9 @@ _URL = re.compile(r"(?i:\b(?:https?://|www\.))[^\s<>\"']+")
 _IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,4})?\b")
 _CARD = re.compile(r"(?<![\d\-])\d(?:[ \-]?\d){11,18}(?![\d\-])")
 _SSN = re.compile(r"(?<![\d\-])\d{3}-\d{2}-\d{4}(?![\d\-])")
-_BSN = re.compile(r"(?<![\d.\-])(?:\d{9}|\d{4}\.\d{2}\.\d{3}|\d{3}[ .\-]\d{3}[ .\-]\d{3})(?![\d.\-])")
+_BSN = re.compile(
+    r"(?<![\d.\-])(?:\d{9}|\d{4}\.\d{2}\.\d{3}|\d{3}[ .\-]\d{3}[ .\-]\d{3})(?![\d.\-])"
+)
 _SSN_BARE = re.compile(r"(?<![\d\-])\d{9}(?![\d\-])")
 _IPV4 = re.compile(r"(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?!\d|\.\d)")
 _IPV6 = re.compile(r"(?<![\w:])(?=[0-9A-Fa-f:]*:[0-9A-Fa-f:]*:)[0-9A-Fa-f:]{3,39}(?![\w:])")
@@ -138,7 +140,11 @@ def _address_patterns() -> tuple[re.Pattern[str], ...]:
         r"(?:[ \-]?[A-Za-z]{1,2}\b)?(?:[ \-]\d{1,4}\b)?"
         r"(?:,?[ ]\d{4}[ ]?[A-Z]{2}(?:[ ][A-Z][a-zà-ÿ]+(?:[ \-][A-Za-z][a-zà-ÿ]+)*)?)?)"
     )
-    return english, continental
+    named = re.compile(
+        r"\b(?P<v>[A-Z][\w'.\-]*(?:[ ][A-Za-z][\w'.\-]*){0,3}[ ]\d{1,4}(?:[ \-]?[A-Za-z]{1,2}\b)?"
+        r"(?:,?[ ]\d{4}[ ]?[A-Z]{2}(?:[ ][A-Z][a-zà-ÿ]+(?:[ \-][A-Z][a-zà-ÿ]+)*)?)?)"
+    )
+    return english, continental, named
 
 
 _NOT_A_PHONE = re.compile(
@@ -235,6 +241,25 @@ def _check_ip(candidates: list[Candidate], locale: str) -> list[Candidate]:
     return out
 
 
+def _check_named_street(candidates: list[Candidate], locale: str) -> list[Candidate]:
+    """A known street name (from the word lists) followed by a house number; the name
+    is the longest tail of the words before the number that is a known street."""
+    known = street_names()
+    out = []
+    for c in candidates:
+        match = re.match(r"^(.*?)[ ](\d{1,4}.*)$", c.text)
+        if match is None:
+            continue
+        words = match.group(1).split(" ")
+        for i in range(len(words)):
+            name = " ".join(words[i:])
+            if name.lower() in known:
+                start = c.start + c.text.index(name)
+                out.append(Candidate(c.row, start, c.end, c.text[start - c.start :], c.before))
+                break
+    return out
+
+
 def _check_bare_phone(candidates: list[Candidate], locale: str) -> list[Candidate]:
     """Ten or eleven digits without separators: a phone only right after a phone word."""
     return _check_phone([c for c in candidates if _PHONE_CUE.search(c.before)], locale)
@@ -292,7 +317,7 @@ def _check_person(candidates: list[Candidate], locale: str, *, lexical: bool) ->
             head, tail = named[0].lower(), named[-1].lower()
             if len(named) < 2 or head not in firsts:
                 continue
-            if tail not in lasts and (tail in common or tail in firsts and tail in common):
+            if tail not in lasts and (tail in common or (tail in firsts and tail in common)):
                 continue
         elif all(t.lower() in common and t.lower() not in known for t in named):
             continue
@@ -308,7 +333,7 @@ def _known_names() -> frozenset[str]:
 
 
 def _check_verb_person(candidates: list[Candidate], locale: str) -> list[Candidate]:
-    """"Jansen called": the name must be a known first name or surname."""
+    """ "Jansen called": the name must be a known first name or surname."""
     known = _known_names()
     keep = [c for c in candidates if c.text.split(" ")[0].lower() in known]
     return _check_person(keep, locale, lexical=False)
@@ -350,7 +375,7 @@ class Detector:
 
 @cache
 def detectors() -> tuple[Detector, ...]:
-    english, continental = _address_patterns()
+    english, continental, named = _address_patterns()
     return (
         Detector("email", _EMAIL, _accept),
         Detector("url", _URL, _check_url),
@@ -364,6 +389,7 @@ def detectors() -> tuple[Detector, ...]:
         Detector("date_of_birth", _DOB, _accept),
         Detector("address", english, _accept),
         Detector("address", continental, _accept),
+        Detector("address", named, _check_named_street),
         Detector("phone", _PHONE, _check_phone),
         Detector("phone", _PHONE_BARE, _check_bare_phone),
         Detector("person", _TITLED, _check_cued_person),
@@ -438,7 +464,7 @@ def find_spans(
     unknown = sorted(set(entities) - set(ENTITIES))
     if unknown:
         raise ValueError(f"unknown entity types: {', '.join(unknown)}")
-    series = (texts if isinstance(texts, pl.Series) else pl.Series(list(texts), dtype=pl.String))
+    series = texts if isinstance(texts, pl.Series) else pl.Series(list(texts), dtype=pl.String)
     series = series.cast(pl.String)
     rows: list[str] = series.fill_null("").to_list()
     wanted = set(entities)
@@ -459,7 +485,10 @@ def find_spans(
 
 def _scan(series: pl.Series, rows: list[str], detector: Detector, locale: str) -> list[Candidate]:
     found = pl.DataFrame(
-        {"row": pl.int_range(series.len(), eager=True), "m": series.str.extract_all(detector.coarse)}
+        {
+            "row": pl.int_range(series.len(), eager=True),
+            "m": series.str.extract_all(detector.coarse),
+        }
     )
     found = found.explode("m").drop_nulls("m")
     group = "v" if "v" in detector.pattern.groupindex else 0

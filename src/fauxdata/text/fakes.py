@@ -115,9 +115,7 @@ def phone(value: str, d: Digest, locale: str) -> str:
 def iban(value: str, d: Digest, locale: str) -> str:
     compact = re.sub(r"\s", "", value).upper()
     country = compact[:2]
-    bban = "".join(
-        chr(65 + d.below(26)) if ch.isalpha() else d.digit() for ch in compact[4:]
-    )
+    bban = "".join(chr(65 + d.below(26)) if ch.isalpha() else d.digit() for ch in compact[4:])
     rearranged = bban + country + "00"
     number = int("".join(str(int(ch, 36)) for ch in rearranged))
     check = f"{98 - number % 97:02d}"
@@ -187,7 +185,9 @@ def date_of_birth(value: str, d: Digest, locale: str) -> str:
     if numeric:
         sep, year = numeric.group(2), numeric.group(4)
         first, second = (
-            (day.month, day.day) if int(numeric.group(1)) <= 12 < int(numeric.group(3)) else (day.day, day.month)
+            (day.month, day.day)
+            if int(numeric.group(1)) <= 12 < int(numeric.group(3))
+            else (day.day, day.month)
         )
         y = f"{day.year}" if len(year) == 4 else f"{day.year % 100:02d}"
         return f"{first:02d}{sep}{second:02d}{sep}{y}"
@@ -211,4 +211,3 @@ FAKERS = {
 def fake(entity: str, value: str, key: bytes, locale: str) -> str:
     """The fake for one identifier (same entity, value, key and locale: same fake)."""
     return FAKERS[entity](value, Digest(key, entity, value), locale)
-

@@ -87,7 +87,14 @@ def mask_json(
     return JsonMaskResult(pl.Series(column.name, out, dtype=pl.String), replaced, invalid)
 
 
-_KINDS = {str: "string", int: "integer", float: "float", bool: "boolean", dict: "object", list: "array"}
+_KINDS = {
+    str: "string",
+    int: "integer",
+    float: "float",
+    bool: "boolean",
+    dict: "object",
+    list: "array",
+}
 _GROUP = {"integer": "number", "float": "number"}
 
 

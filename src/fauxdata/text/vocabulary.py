@@ -69,6 +69,16 @@ def common_words() -> frozenset[str]:
 
 
 @cache
+def street_names() -> frozenset[str]:
+    """Street names of the continental lists (Dutch and German), lower case: "Damrif 12"
+    is an address although nothing in its name says street."""
+    out: set[str] = set()
+    for code in ("nl", "de"):
+        out.update(s.lower() for s in lexicon(code).streets.to_list())
+    return frozenset(out)
+
+
+@cache
 def street_suffixes() -> frozenset[str]:
     """English street types (Avenue, Haven, Crossing, ...: the USPS list Faker ships), with
     their abbreviations."""
@@ -95,7 +105,8 @@ FUNCTION_WORDS = words(
     "their not no yes please thanks thank hi hello dear team support service customer client "
     "de het een en of maar als dan met zonder voor van naar in op bij is zijn was waren heeft "
     "hebben kan kunnen wil willen moet niet geen ja nee graag bedankt beste geachte hallo "
-    "klant team dienst afdeling"
+    "klant team dienst afdeling support billing sales service facturatie klantenservice "
+    "helpdesk administratie administration accounts finance"
 )
 
 NAME_WORDS = words(
@@ -152,11 +163,11 @@ TITLES = (
 PARTICLES = "van der|van den|van de|van 't|in 't|van|de|der|den|ter|ten|te|von|da|di|du|le|la"
 
 STRONG_CUES = (
-    "dear|hi|hello|hey|beste|geachte|hallo|beste heer|beste mevrouw|spoke with|spoke to|"
+    "dear|hi|hello|hey|hoi|beste|geachte|hallo|beste heer|beste mevrouw|spoke with|spoke to|"
     "talked to|talked with|speaking with|call from|called by|phoned by|met with|meeting with|"
     "on behalf of|according to|assigned to|escalated to|forwarded to|handed over to|"
     "reported by|requested by|raised by|submitted by|approved by|signed by|cc|attn|attention|"
-    "contact person|patient|caller|sprak met|gesproken met|gebeld door|gebeld met|namens|"
+    "contact person|patient|caller|beller|sprak met|gesproken met|gebeld door|gebeld met|namens|"
     "contactpersoon|aanvrager|melder|behandelaar|doorgestuurd naar|toegewezen aan|"
     "regards|kind regards|best regards|best|cheers|sincerely|thanks|thank you|groet|groeten|"
     "met vriendelijke groet|vriendelijke groet|bedankt|dank je|dank u|mvg|gr"
