@@ -239,8 +239,8 @@ class Builder:
                 return "amount", r.choice([f"€ {d(1)}.{d(3)},{d(2)}", f"${d(3)}.{d(2)}"])
         raise KeyError(slot)
 
-    def text(self, lang: str) -> dict[str, Any]:
-        pool = EN if lang == "en" else NL
+    def text(self, lang: str, pool: dict[str, list[str]] | None = None) -> dict[str, Any]:
+        pool = pool or (EN if lang == "en" else NL)
         kind = self.rng.choice(sorted(pool))
         template = self.rng.choice(pool[kind])
         parts: list[str] = []
@@ -301,3 +301,53 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+# Held out: written after the detector was tuned on the sets above, and never tuned on.
+HELD_OUT_EN = {
+    "note": [
+        "Per my call with {person} this morning: she wants the parcel re-sent, number is {phone}.",
+        "Note to self - {first} from the Leeds office prefers email ({email}).",
+        "Outstanding balance disputed by {person}; see bank details {iban} and card {card}.",
+        "Visited {address} to inspect the boiler; tenant {person} was present.",
+        "Background check requested for {person} (SSN {nid}, DOB: {dob}).",
+    ],
+    "ticket": [
+        "[P2] {email} reports 502 errors from {ip} when opening {url}",
+        "Customer {person} - wrong item in order {!order} - callback {phone}",
+        "Fraud alert on {card}: cardholder {person}, last login {ip}.",
+        "Address verification failed for {person}: {address}",
+    ],
+    "email": [
+        "Good morning {first},\n\nAs discussed, I attach the form. My mobile is {phone} if anything is unclear.\n\nWarm regards,\n{person}",
+        "To whom it may concern,\n\nPlease update the payee account to {iban}.\n\nYours faithfully,\n{person}",
+    ],
+}
+HELD_OUT_NL = {
+    "note": [
+        "Na het telefoongesprek met {person}: pakket opnieuw versturen, nummer is {phone}.",
+        "Notitie - {first} van vestiging Zwolle wil liever mailen ({email}).",
+        "Openstaand saldo betwist door {person}; zie rekening {iban} en kaart {card}.",
+        "Bezoek aan {address} voor de cv-ketel; huurder {person} was aanwezig.",
+        "Screening aangevraagd voor {person} (BSN {nid}, geboortedatum: {dob}).",
+    ],
+    "ticket": [
+        "[P2] {email} meldt 502-fouten vanaf {ip} bij het openen van {url}",
+        "Klant {person} - verkeerd artikel in bestelling {!order} - terugbellen {phone}",
+        "Adrescontrole mislukt voor {person}: {address}",
+    ],
+    "email": [
+        "Goedemorgen {first},\n\nZoals besproken stuur ik het formulier mee. Mijn mobiele nummer is {phone}.\n\nHartelijke groet,\n{person}",
+        "Geachte heer/mevrouw,\n\nWilt u het rekeningnummer wijzigen naar {iban}?\n\nHoogachtend,\n{person}",
+    ],
+}
+
+
+def build_held_out(n_en: int = 500, n_nl: int = 500, seed: int = 77) -> list[dict[str, Any]]:
+    """Texts from the held-out templates, with other Faker draws (another seed)."""
+    builder = Builder(seed)
+    rows = [builder.text("en", HELD_OUT_EN) for _ in range(n_en)]
+    rows += [builder.text("nl", HELD_OUT_NL) for _ in range(n_nl)]
+    for i, row in enumerate(rows):
+        row["id"] = i
+    return rows
