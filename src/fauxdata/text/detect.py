@@ -16,7 +16,7 @@ import ipaddress
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 
 import numpy as np
 import phonenumbers
@@ -32,7 +32,6 @@ from fauxdata.text.vocabulary import (
     VERB_CUES,
     common_words,
     first_names,
-    street_names,
     street_suffixes,
     surnames,
 )
@@ -92,7 +91,7 @@ _BSN = re.compile(
 )
 _SSN_BARE = re.compile(r"(?<![\d\-])\d{9}(?![\d\-])")
 _IPV4 = re.compile(r"(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?!\d|\.\d)")
-_IPV6 = re.compile(r"(?<![\w:])(?=[0-9A-Fa-f:]*:[0-9A-Fa-f:]*:)[0-9A-Fa-f:]{3,39}(?![\w:])")
+_IPV6 = re.compile(r"(?<![\w:])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?![\w:])")
 _PHONE = re.compile(
     r"(?<![\w+])(?:(?:\+|00)[1-9][\d \-().]{6,17}\d|\(?0\d{1,4}\)?[ \-./]?\d(?:[ \-./]?\d){5,9}"
     r"|\(?[2-9]\d{2}\)?[ .\-]?\d{3}[ .\-]\d{4})(?:[ ]?(?:x|ext\.?)[ ]?\d{1,5})?(?![\w])"
@@ -120,8 +119,6 @@ _INITIALS = r"(?:[A-Z]\.[ ]?){1,3}"
 _TITLED = re.compile(rf"\b(?i:{TITLES})\.?[ ](?P<v>(?:{_INITIALS})?{_FULL})")
 _CUED = re.compile(rf"(?i:\b(?:{STRONG_CUES})\b)[,:]?[ \t]*\n?[ \t]*(?P<v>{_FULL})")
 _VERB = re.compile(rf"\b(?P<v>{_FULL})[ ](?i:(?:{VERB_CUES})\b)")
-_LEXICAL = re.compile(rf"\b(?P<v>{_NAME}(?:[ ](?:(?:{PARTICLES})[ ])?{_NAME}){{1,2}})")
-_SINGLE = re.compile(rf"(?<=[a-z,;:] )(?P<v>{_NAME})\b(?![ ](?:{_NAME}))")
 _INITIAL_SURNAME = re.compile(rf"\b(?P<v>{_INITIALS}(?:(?:{PARTICLES})[ ])?{_NAME})")
 
 
@@ -140,11 +137,40 @@ def _address_patterns() -> tuple[re.Pattern[str], ...]:
         r"(?:[ \-]?[A-Za-z]{1,2}\b)?(?:[ \-]\d{1,4}\b)?"
         r"(?:,?[ ]\d{4}[ ]?[A-Z]{2}(?:[ ][A-Z][a-zà-ÿ]+(?:[ \-][A-Za-z][a-zà-ÿ]+)*)?)?)"
     )
-    named = re.compile(
-        r"\b(?P<v>[A-Z][\w'.\-]*(?:[ ][A-Za-z][\w'.\-]*){0,3}[ ]\d{1,4}(?:[ \-]?[A-Za-z]{1,2}\b)?"
-        r"(?:,?[ ]\d{4}[ ]?[A-Z]{2}(?:[ ][A-Z][a-zà-ÿ]+(?:[ \-][A-Z][a-zà-ÿ]+)*)?)?)"
+    return english, continental
+
+
+def _alternation(words: list[str]) -> str:
+    """A regex alternation of literal words, longest first (leftmost-first matching)."""
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+@cache
+def _lexicon_patterns() -> tuple[str, str, str]:
+    """Rust-syntax patterns over the word lists: known street names with a house number,
+    capitalised pairs opening with a known first name, and lone known names. Rust's
+    regex crate runs thousands of literal alternatives as one automaton."""
+    streets = _alternation([s for s in _street_display_names() if len(s) > 3])
+    named_street = (
+        rf"\b(?:{streets})[ ]\d{{1,4}}(?:[ \-]?[A-Za-z]{{1,2}}\b)?"
+        r"(?:,?[ ]\d{4}[ ]?[A-Z]{2}(?:[ ][A-Z][a-zà-ÿ]+(?:[ \-][A-Z][a-zà-ÿ]+)*)?)?"
     )
-    return english, continental, named
+    common = common_words()
+    firsts = _alternation([n.capitalize() for n in first_names() if n.isalpha() and len(n) > 1])
+    pairs = rf"\b(?:{firsts})(?:[ ](?:(?:{PARTICLES})[ ])?{_NAME}){{1,2}}"
+    lone = _alternation(
+        [n.capitalize() for n in _known_names() if n.isalpha() and len(n) > 2 and n not in common]
+    )
+    # A lone name inside a sentence: after a lower-case word or a comma, and not followed
+    # by another capitalised word. The context is part of the match, trimmed in the check.
+    return named_street, pairs, rf"[a-z,;:][ ](?:{lone})\b(?:[ ][A-Z])?"
+
+
+@cache
+def _street_display_names() -> list[str]:
+    from fauxdata.generators.lexicon import lexicon
+
+    return [s for code in ("nl", "de") for s in lexicon(code).streets.to_list()]
 
 
 _NOT_A_PHONE = re.compile(
@@ -241,25 +267,6 @@ def _check_ip(candidates: list[Candidate], locale: str) -> list[Candidate]:
     return out
 
 
-def _check_named_street(candidates: list[Candidate], locale: str) -> list[Candidate]:
-    """A known street name (from the word lists) followed by a house number; the name
-    is the longest tail of the words before the number that is a known street."""
-    known = street_names()
-    out = []
-    for c in candidates:
-        match = re.match(r"^(.*?)[ ](\d{1,4}.*)$", c.text)
-        if match is None:
-            continue
-        words = match.group(1).split(" ")
-        for i in range(len(words)):
-            name = " ".join(words[i:])
-            if name.lower() in known:
-                start = c.start + c.text.index(name)
-                out.append(Candidate(c.row, start, c.end, c.text[start - c.start :], c.before))
-                break
-    return out
-
-
 def _check_bare_phone(candidates: list[Candidate], locale: str) -> list[Candidate]:
     """Ten or eleven digits without separators: a phone only right after a phone word."""
     return _check_phone([c for c in candidates if _PHONE_CUE.search(c.before)], locale)
@@ -274,24 +281,29 @@ def _region(locale: str) -> str:
 
 def _check_phone(candidates: list[Candidate], locale: str) -> list[Candidate]:
     region = _region(locale)
-    out = []
-    for c in candidates:
-        if _cued_id(c):
-            continue
-        if _DATE_SHAPE.fullmatch(c.text.strip("()")):
-            continue
-        number = re.sub(r"(?i)[ ]?(?:x|ext\.?)[ ]?\d{1,5}$", "", c.text)
-        number = re.sub(r"^\(?00", "+", number)
-        digits = sum(ch.isdigit() for ch in number)
-        if digits < 7 or digits > 15:
-            continue
-        try:
-            parsed = phonenumbers.parse(number, region)
-        except phonenumbers.NumberParseException:
-            continue
-        if phonenumbers.is_possible_number(parsed):
-            out.append(c)
-    return out
+    return [
+        c
+        for c in candidates
+        if not _cued_id(c)
+        and not _DATE_SHAPE.fullmatch(c.text.strip("()"))
+        and _possible_phone(c.text, region)
+    ]
+
+
+@lru_cache(maxsize=65536)
+def _possible_phone(text: str, region: str) -> bool:
+    """``phonenumbers`` says the number (extension and 00 prefix normalised) is possible
+    in ``region``; cached, since the same numbers recur across a column."""
+    number = re.sub(r"(?i)[ ]?(?:x|ext\.?)[ ]?\d{1,5}$", "", text)
+    number = re.sub(r"^\(?00", "+", number)
+    digits = sum(ch.isdigit() for ch in number)
+    if digits < 7 or digits > 15:
+        return False
+    try:
+        parsed = phonenumbers.parse(number, region)
+    except phonenumbers.NumberParseException:
+        return False
+    return bool(phonenumbers.is_possible_number(parsed))
 
 
 def _check_person(candidates: list[Candidate], locale: str, *, lexical: bool) -> list[Candidate]:
@@ -353,9 +365,14 @@ def _check_initial_surname(candidates: list[Candidate], locale: str) -> list[Can
 
 
 def _check_single_person(candidates: list[Candidate], locale: str) -> list[Candidate]:
-    """A lone capitalised word inside a sentence that is a known name and no common word."""
-    known, common = _known_names(), common_words()
-    return [c for c in candidates if c.text.lower() in known and c.text.lower() not in common]
+    """A lone known name (no common word) inside a sentence: the match carries two
+    characters of context in front and, when another capitalised word follows, its
+    first letter (then it is not lone)."""
+    return [
+        Candidate(c.row, c.start + 2, c.end, c.text[2:], c.before)
+        for c in candidates
+        if not c.text[-1].isupper()
+    ]
 
 
 def _accept(candidates: list[Candidate], locale: str) -> list[Candidate]:
@@ -364,18 +381,27 @@ def _accept(candidates: list[Candidate], locale: str) -> list[Candidate]:
 
 @dataclass(frozen=True)
 class Detector:
+    """``pattern`` is the exact Python pattern, run where ``coarse`` (Rust syntax, by
+    default the pattern without its lookarounds) matched; without one, the coarse match
+    is the candidate."""
+
     entity: str
-    pattern: re.Pattern[str]
+    pattern: re.Pattern[str] | None
     check: Check
+    rust: str | None = None
 
     @cached_property
     def coarse(self) -> str:
+        if self.rust is not None:
+            return self.rust
+        assert self.pattern is not None, "a detector needs a pattern"
         return coarse(self.pattern.pattern)
 
 
 @cache
 def detectors() -> tuple[Detector, ...]:
-    english, continental, named = _address_patterns()
+    english, continental = _address_patterns()
+    named_street, pairs, lone = _lexicon_patterns()
     return (
         Detector("email", _EMAIL, _accept),
         Detector("url", _URL, _check_url),
@@ -389,15 +415,15 @@ def detectors() -> tuple[Detector, ...]:
         Detector("date_of_birth", _DOB, _accept),
         Detector("address", english, _accept),
         Detector("address", continental, _accept),
-        Detector("address", named, _check_named_street),
+        Detector("address", None, _accept, named_street),
         Detector("phone", _PHONE, _check_phone),
         Detector("phone", _PHONE_BARE, _check_bare_phone),
         Detector("person", _TITLED, _check_cued_person),
         Detector("person", _CUED, _check_cued_person),
         Detector("person", _VERB, _check_verb_person),
         Detector("person", _INITIAL_SURNAME, _check_initial_surname),
-        Detector("person", _LEXICAL, _check_lexical_person),
-        Detector("person", _SINGLE, _check_single_person),
+        Detector("person", None, _check_lexical_person, pairs),
+        Detector("person", None, _check_single_person, lone),
     )
 
 
@@ -491,7 +517,8 @@ def _scan(series: pl.Series, rows: list[str], detector: Detector, locale: str) -
         }
     )
     found = found.explode("m").drop_nulls("m")
-    group = "v" if "v" in detector.pattern.groupindex else 0
+    pattern = detector.pattern
+    group = "v" if pattern is not None and "v" in pattern.groupindex else 0
     candidates: list[Candidate] = []
     cursor: dict[int, int] = {}
     for row, rough in zip(found["row"].to_list(), found["m"].to_list(), strict=True):
@@ -499,8 +526,12 @@ def _scan(series: pl.Series, rows: list[str], detector: Detector, locale: str) -
         at = text.find(rough, cursor.get(row, 0))
         if at < 0:
             continue
-        cursor[row] = at + len(rough)
-        for match in detector.pattern.finditer(text, at, min(len(text), at + len(rough) + 1)):
+        end = at + len(rough)
+        cursor[row] = end
+        if pattern is None:
+            candidates.append(Candidate(row, at, end, rough, text[max(0, at - 40) : at]))
+            continue
+        for match in pattern.finditer(text, at, min(len(text), end + 1)):
             start, end = match.span(group)
             if start == end:
                 continue

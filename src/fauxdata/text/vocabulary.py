@@ -69,16 +69,6 @@ def common_words() -> frozenset[str]:
 
 
 @cache
-def street_names() -> frozenset[str]:
-    """Street names of the continental lists (Dutch and German), lower case: "Damrif 12"
-    is an address although nothing in its name says street."""
-    out: set[str] = set()
-    for code in ("nl", "de"):
-        out.update(s.lower() for s in lexicon(code).streets.to_list())
-    return frozenset(out)
-
-
-@cache
 def street_suffixes() -> frozenset[str]:
     """English street types (Avenue, Haven, Crossing, ...: the USPS list Faker ships), with
     their abbreviations."""
