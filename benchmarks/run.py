@@ -7,6 +7,7 @@
     python benchmarks/run.py --only spark    # 10M customers: local engine vs Spark local[1], local[2]
     python benchmarks/run.py --only scenarios # baseline scenario pack, 1M customers over two years
     python benchmarks/run.py --only delta    # 1M customers as a Delta bronze table vs Parquet
+    python benchmarks/run.py --only text     # free-text de-identification, JSON rules, payloads
 
 Each measurement runs in a fresh child process, so its peak RSS is its own. Measured:
   fauxdata   the shop `customers` table (10 columns) streamed to Parquet
@@ -44,6 +45,9 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # the PostgreSQL launcher lives with the tests
+from benchmarks.text import MEASURES as TEXT_MEASURES  # noqa: E402
+from benchmarks.text import report_text  # noqa: E402
+
 SHOP = ROOT / "examples" / "shop.yaml"
 RESULTS = Path(__file__).parent / "results"
 
@@ -350,6 +354,8 @@ def child(args: argparse.Namespace) -> None:
         result = measure_formulas(args.rows, args.workers, args.block_size, args.one == "formulas")
     elif args.one == "pg-copy":
         result = measure_pg_copy(args.rows, args.postgres_url)
+    elif args.one in TEXT_MEASURES:
+        result = TEXT_MEASURES[args.one](args.rows)
     elif args.one == "pg-insert":
         result = measure_pg_insert(args.rows, args.postgres_url)
     else:
@@ -415,7 +421,7 @@ def main() -> None:
     )
     parser.add_argument(
         "--only",
-        choices=["postgres", "formulas", "spark", "scenarios", "delta"],
+        choices=["postgres", "formulas", "spark", "scenarios", "delta", "text"],
         help="run only this part (postgres: the database load; formulas: formula columns; "
         "spark: the Spark engine against the local engine)",
     )
@@ -435,6 +441,7 @@ def main() -> None:
             "spark-2-raw",
             "scenarios",
             "delta",
+            *TEXT_MEASURES,
         ],
         help=argparse.SUPPRESS,
     )
@@ -471,6 +478,10 @@ def main() -> None:
     if args.only == "delta":
         n = 200_000 if args.quick else 1_000_000
         report_delta(spawn("fauxdata", n, args), spawn("delta", n, args))
+        return
+    if args.only == "text":
+        n = 20_000 if args.quick else 200_000
+        report_text([spawn(kind, n, args) for kind in TEXT_MEASURES])
         return
     if args.only == "scenarios":
         report_scenarios(spawn("scenarios", 200_000 if args.quick else 1_000_000, args))
