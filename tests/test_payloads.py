@@ -243,3 +243,16 @@ def test_json_rules_keep_structure_order_and_untouched_rows() -> None:
     assert redacted.values[2] is None
     typed = mask_json(docs, [rule("$..*", star, ["string"])]).values.to_list()
     assert json.loads(typed[0])["customer"]["age"] == 41
+
+
+def test_preview_pretty_prints_payloads(tmp_path: Path) -> None:
+    from tests.support.cli import fauxdata as cli
+
+    done = cli(
+        "preview", str(_spec(tmp_path, ORDERS)), "--table", "orders", "-n", "2", cwd=tmp_path
+    )
+    assert done.returncode == 0, done.stderr
+    assert "payload, row 1:" in done.stdout and "payload, row 3:" not in done.stdout
+    block = done.stdout.split("payload, row 1:\n", 1)[1].split("\n\n", 1)[0]
+    assert json.loads(block)["order_id"] == 1
+    assert '\n  "customer": {\n' in block  # indented, one member per line

@@ -384,8 +384,13 @@ def preview(
     engine = Engine(plan)
     engine.build()
     frame = engine.tables[table].block(0, min(n, plan.tables[table].rows))
+    documents = [c for c, col in plan.tables[table].columns.items() if col.type.is_document]
     with pl.Config(tbl_rows=n, tbl_cols=-1, fmt_str_lengths=40, tbl_width_chars=200):
-        print(frame)
+        print(frame.drop(documents) if documents and frame.width > len(documents) else frame)
+    for name in documents:
+        for i, value in enumerate(frame[name].head(min(n, 3)).to_list(), start=1):
+            document = json.loads(value) if isinstance(value, str) else value
+            print(f"\n{name}, row {i}:\n{json.dumps(document, indent=2, default=str)}")
 
 
 @app.command()
