@@ -221,8 +221,8 @@ def test_json_rules_keep_structure_order_and_untouched_rows() -> None:
             None,
         ],
     )
-    star = lambda s: pl.Series(["***"] * s.len())  # noqa: E731
-    double = lambda s: s * 2  # noqa: E731
+    star = lambda s, rows: pl.Series(["***"] * s.len())  # noqa: E731
+    double = lambda s, rows: s * 2  # noqa: E731
     result = mask_json(
         docs,
         [

@@ -17,13 +17,16 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+import numpy as np
+import numpy.typing as npt
 import orjson
 import polars as pl
 
 from fauxdata.text.jsonpath import JSONPath, Slot, compile_path
 
-ValueMask = Callable[[pl.Series], pl.Series]
-"""Masks one column of values (the same contract as a plain column's mask)."""
+ValueMask = Callable[[pl.Series, npt.NDArray[np.int64]], pl.Series]
+"""Masks one column of values, given the row each value came from (the same contract
+as a plain column's mask, whose per-row draws key by row)."""
 
 JsonType = Literal["string", "number", "boolean", "object", "array"]
 JSON_TYPES: tuple[JsonType, ...] = ("string", "number", "boolean", "object", "array")
@@ -118,7 +121,8 @@ def _apply(r: Rule, documents: list[Any], touched: set[int]) -> int:
         if kind in ("object", "array"):
             dtype = pl.String
         series = pl.Series("value", values, dtype=dtype or pl.Boolean)
-        masked = r.mask(series).to_list()
+        owners = np.fromiter((row for row, _ in places), dtype=np.int64, count=len(places))
+        masked = r.mask(series, owners).to_list()
         for (row, (container, key)), new in zip(places, masked, strict=True):
             container[key] = new
             touched.add(row)
