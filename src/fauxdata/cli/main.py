@@ -363,6 +363,32 @@ def ddl(
 
 
 @app.command()
+def docs(
+    spec: Annotated[Path, typer.Argument(help="Spec file (YAML or JSON).")],
+    to: Annotated[
+        Path | None,
+        typer.Option("--to", help="Write to this file: .md for Markdown, .html for a web page."),
+    ] = None,
+) -> None:
+    """Document a spec for review: tables, rows, keys, and each column's type, generator,
+    enum values with their exact ratios, ranges, foreign keys, PII marks and masks.
+
+    Example: `fauxdata docs examples/hr.yaml --to docs/hr.md`
+    """
+    from fauxdata import dictionary
+
+    described = dictionary.build(spec)
+    if to is None:
+        print(dictionary.to_markdown(described), end="")
+        return
+    try:
+        dictionary.write(described, to)
+    except OSError as exc:
+        raise FauxdataError(f"cannot write {to}: {exc.strerror}", path="--to") from None
+    console.print(f"wrote {to.resolve()}")
+
+
+@app.command()
 def preview(
     spec: Annotated[Path, typer.Argument(help="Spec file (YAML or JSON).")],
     table: Annotated[str, typer.Option("--table", "-t", help="Table to show.")],

@@ -18,13 +18,13 @@ def random_chain_warnings(tree: Node) -> list[FormulaError]:
     for node in walk(tree):
         if not isinstance(node, Call) or id(node) in inner_ifs:
             continue
-        conditions = _conditions(node, inner_ifs)
+        conditions = chain_conditions(node, inner_ifs)
         if conditions is None:
             continue
         draws = sum(_rand_calls(c) for c in conditions)
         if draws < 2:
             continue
-        shares = _shares(conditions)
+        shares = independent_shares(conditions)
         said = (
             f"so the branches get {' / '.join(f'{s:.1%}' for s in shares)}, not the thresholds written"
             if shares
@@ -42,7 +42,10 @@ def random_chain_warnings(tree: Node) -> list[FormulaError]:
     return out
 
 
-def _conditions(node: Call, inner_ifs: set[int]) -> list[Node] | None:
+def chain_conditions(node: Call, inner_ifs: set[int] | None = None) -> list[Node] | None:
+    """The conditions of a SWITCH(TRUE, ...), IFS or nested IF chain, in order (None
+    for any other call). Nested IFs met on the way are added to ``inner_ifs``."""
+    inner_ifs = set() if inner_ifs is None else inner_ifs
     args = node.args
     if node.name == "SWITCH" and args and isinstance(args[0], Literal) and args[0].value is True:
         rest = list(args[1:])
@@ -64,7 +67,7 @@ def _rand_calls(node: Node) -> int:
     return sum(1 for n in walk(node) if isinstance(n, Call) and n.name == "RAND")
 
 
-def _shares(conditions: list[Node]) -> list[float] | None:
+def independent_shares(conditions: list[Node]) -> list[float] | None:
     """Branch shares when every condition is ``RAND() < p``; the last is the fall-through."""
     thresholds = []
     for condition in conditions:
