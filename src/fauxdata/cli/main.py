@@ -388,6 +388,64 @@ def docs(
     console.print(f"wrote {to.resolve()}")
 
 
+@app.command("import-policy")
+def import_policy(
+    policy: Annotated[Path, typer.Argument(help="A Faasera-style JSON policy (one or a list).")],
+    out: Annotated[Path, typer.Option("--out", help="The spec to write (YAML).")],
+) -> None:
+    """Turn JSON policies (tableName, columnRuleMap with SEED, RANDOM, PRESERVE,
+    DATE_RANDOM, FPE_ENCODED rules, primaryKeyColumn, compositeKeyColumn) into a spec.
+    Seed files are read next to the policy.
+
+    Example: `fauxdata import-policy customers.policy.json --out specs/customers.yaml`
+    """
+    from fauxdata.policy import import_policies
+    from fauxdata.spec.yaml_io import dump_yaml
+
+    if not out.parent.is_dir():
+        raise FauxdataError(f"folder {out.parent} does not exist", path="--out")
+    document = import_policies(policy, relative_to=out.parent)
+    run.check(document, base_dir=out.parent)
+    _write_text(out, dump_yaml(document))
+    console.print(f"wrote {out.resolve()}: {len(document['tables'])} tables")
+
+
+@app.command("export-policy")
+def export_policy(
+    spec: Annotated[Path, typer.Argument(help="Spec file (YAML or JSON).")],
+    out: Annotated[Path | None, typer.Option("--out", help="Write here instead of stdout.")] = None,
+) -> None:
+    """Write a spec's tables as JSON policies, where its generators map onto policy rules.
+
+    Example: `fauxdata export-policy specs/customers.yaml --out customers.policy.json`
+    """
+    from fauxdata.policy import export_policies
+    from fauxdata.spec import load_spec
+
+    relative_to = out.parent if out is not None else Path.cwd()
+    policies = export_policies(load_spec(spec), base_dir=spec.parent, relative_to=relative_to)
+    text = json.dumps(policies, indent=2) + "\n"
+    if out is None:
+        print(text, end="")
+        return
+    _write_text(out, text)
+    console.print(f"wrote {out.resolve()}")
+
+
+def _write_text(path: Path, text: str) -> None:
+    """Write a file atomically (a reader never sees half of it).
+
+    Raises:
+        FauxdataError: the folder is missing or not writable, naming --out.
+    """
+    partial = path.with_name(f".{path.name}.partial")
+    try:
+        partial.write_text(text, encoding="utf-8")
+        partial.replace(path)
+    except OSError as exc:
+        raise FauxdataError(f"cannot write {path}: {exc.strerror}", path="--out") from None
+
+
 @app.command()
 def preview(
     spec: Annotated[Path, typer.Argument(help="Spec file (YAML or JSON).")],
