@@ -298,7 +298,7 @@ def _fpe_shape(column: str) -> dict[str, Any]:
 
 
 def export_policies(
-    spec: Spec, *, base_dir: Path = Path("."), relative_to: Path = Path(".")
+    spec: Spec, *, base_dir: Path = Path(), relative_to: Path = Path()
 ) -> list[dict[str, Any]]:
     """One policy per table, where every column's generator maps onto a rule. Seed files
     (relative to the spec's ``base_dir``) are named relative to ``relative_to``, the
