@@ -388,6 +388,48 @@ def docs(
     console.print(f"wrote {to.resolve()}")
 
 
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port.")] = 8000,
+    root: Annotated[
+        Path | None, typer.Option("--root", help="Folder jobs read specs from and write under.")
+    ] = None,
+    store: Annotated[
+        Path | None,
+        typer.Option("--store", help="Job store (SQLite); default ROOT/.fauxdata/service.db."),
+    ] = None,
+    token: Annotated[
+        list[str] | None,
+        typer.Option("--token", help="Bearer token as env:VAR or file:PATH; repeatable."),
+    ] = None,
+    concurrency: Annotated[int, typer.Option("--concurrency", min=1, help="Jobs run at once.")] = 2,
+    retention_days: Annotated[
+        float,
+        typer.Option(
+            "--retention-days", min=0, help="Keep finished jobs and their logs this long."
+        ),
+    ] = 30.0,
+) -> None:
+    """Serve the REST API: jobs (generate, validate, scenario, check) in worker processes,
+    specs checked and previewed, workspaces listed, duplicated and compared. OpenAPI at
+    /docs and /openapi.json.
+
+    Example: `FAUXDATA_TOKEN=... fauxdata serve --host 0.0.0.0 --token env:FAUXDATA_TOKEN`
+    """
+    from fauxdata.service import serve as run_service
+
+    run_service(
+        host=host,
+        port=port,
+        root=root,
+        store=store,
+        tokens=token,
+        concurrency=concurrency,
+        retention_days=retention_days,
+    )
+
+
 @app.command("import-policy")
 def import_policy(
     policy: Annotated[Path, typer.Argument(help="A Faasera-style JSON policy (one or a list).")],
