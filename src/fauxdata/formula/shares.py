@@ -12,8 +12,8 @@ The data dictionary prints these, so a reviewer reads the ratios the data will h
 
 from __future__ import annotations
 
-from fauxdata.formula.lint import chain_conditions, independent_shares
-from fauxdata.formula.syntax import Binary, Call, FormulaError, Literal, Name, Node, parse
+from fauxdata.formula.lint import chain_conditions, independent_shares, thresholds
+from fauxdata.formula.syntax import Call, FormulaError, Literal, Name, Node, parse
 
 Value = str | float | bool
 
@@ -50,20 +50,11 @@ def _one_draw(body: Call, variable: str) -> list[tuple[Value, float]] | None:
     values = _branch_values(body)
     if conditions is None or values is None or len(values) != len(conditions) + 1:
         return None
-    thresholds: list[float] = []
-    for condition in conditions:
-        if not (
-            isinstance(condition, Binary)
-            and condition.op in ("<", "<=")
-            and isinstance(condition.left, Name)
-            and condition.left.name == variable
-            and isinstance(condition.right, Literal)
-            and isinstance(condition.right.value, float)
-        ):
-            return None
-        thresholds.append(min(max(condition.right.value, 0.0), 1.0))
+    cuts = thresholds(conditions, lambda n: isinstance(n, Name) and n.name == variable)
+    if cuts is None:
+        return None
     shares, covered = [], 0.0
-    for threshold in thresholds:
+    for threshold in cuts:
         share = max(threshold - covered, 0.0)
         shares.append(share)
         covered = max(covered, threshold)
