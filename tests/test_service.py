@@ -186,18 +186,7 @@ def test_a_whole_journey_through_the_api(server: Server) -> None:
 
 
 def test_cancel_a_long_job(server: Server) -> None:
-    _, job = server.call(
-        "POST",
-        "/jobs",
-        {
-            "type": "generate",
-            "options": {
-                "spec": "shop.yaml",
-                "to": "parquet:out/big",
-                "rows": {"customers": 20_000_000},
-            },
-        },
-    )
+    job = _big_job(server, "out/big")
     deadline = time.monotonic() + 120
     while server.call("GET", f"/jobs/{job['id']}")[1]["status"] != "running":
         assert time.monotonic() < deadline
@@ -285,18 +274,7 @@ def test_jobs_survive_a_killed_server(workspace: Path) -> None:
         _, log = server.call("GET", f"/jobs/{long['id']}/log")
         assert "running generate" in log
         # A worker killed outright: its job fails with that in the log, never stays running.
-        _, job = server.call(
-            "POST",
-            "/jobs",
-            {
-                "type": "generate",
-                "options": {
-                    "spec": "shop.yaml",
-                    "to": "parquet:out/doomed",
-                    "rows": {"customers": 20_000_000},
-                },
-            },
-        )
+        job = _big_job(server, "out/doomed")
         while (found := server.call("GET", f"/jobs/{job['id']}")[1])[
             "status"
         ] != "running" or not _pid(server, job["id"]):
@@ -307,6 +285,14 @@ def test_jobs_survive_a_killed_server(workspace: Path) -> None:
         assert died["status"] == "failed" and "ended with code -9" in died["error"], found
     finally:
         _stop(server.process)
+
+
+def _big_job(server: Server, folder: str) -> dict[str, Any]:
+    """A generate job long enough to be caught running: 20M customers to Parquet."""
+    options = {"spec": "shop.yaml", "to": f"parquet:{folder}", "rows": {"customers": 20_000_000}}
+    status, job = server.call("POST", "/jobs", {"type": "generate", "options": options})
+    assert status == 202, job
+    return dict(job)
 
 
 def _pid(server: Server, job_id: str) -> int:
