@@ -9,6 +9,7 @@
     python benchmarks/run.py --only delta    # 1M customers as a Delta bronze table vs Parquet
     python benchmarks/run.py --only text     # free-text de-identification, JSON rules, payloads
     python benchmarks/run.py --only tpch     # TPC-H orders + lineitem beside tpchgen-cli, SF 1 and 10
+    python benchmarks/run.py --only synth    # synthesizer: fit, sampling, quality and privacy
 
 Each measurement runs in a fresh child process, so its peak RSS is its own. Measured:
   fauxdata   the shop `customers` table (10 columns) streamed to Parquet
@@ -28,6 +29,7 @@ Each measurement runs in a fresh child process, so its peak RSS is its own. Meas
              RSS of the JVM and the Python workers is sampled with psutil.
   delta      the customers table as a Delta bronze table (deltalake, with the two
              metadata columns), against `fauxdata` to Parquet at the same size
+  synth-*    the synthesizer, see benchmarks/synth.py
 The PostgreSQL server is started by this script (initdb/pg_ctl on a loopback port).
 """
 
@@ -339,7 +341,11 @@ def report_scenarios(run: dict[str, Any]) -> None:
 
 def child(args: argparse.Namespace) -> None:
     """Run one measurement in this process and print it as JSON."""
-    if args.one.startswith("spark-"):
+    if args.one.startswith("synth-"):
+        import synth
+
+        result = synth.child(args.one, args.rows)
+    elif args.one.startswith("spark-"):
         cores = int(args.one.split("-")[1])
         result = measure_spark(args.rows, cores, args.one.endswith("-raw"), args.block_size)
     elif args.one == "fauxdata":
@@ -429,7 +435,7 @@ def main() -> None:
     )
     parser.add_argument(
         "--only",
-        choices=["postgres", "formulas", "spark", "scenarios", "delta", "text", "tpch"],
+        choices=["postgres", "formulas", "spark", "scenarios", "delta", "synth", "text", "tpch"],
         help="run only this part (postgres: the database load; formulas: formula columns; "
         "spark: the Spark engine against the local engine)",
     )
@@ -453,6 +459,13 @@ def main() -> None:
             "tpch-faux",
             "tpch-faux-noverify",
             "tpch-native",
+            "synth-fit",
+            "synth-sample",
+            "synth-generate",
+            *(
+                f"synth-eval:{n}"
+                for n in ("payments_seed", "penguins", "cars", "seattle_weather", "airports")
+            ),
         ],
         help=argparse.SUPPRESS,
     )
@@ -510,6 +523,12 @@ def main() -> None:
     if args.only == "text":
         n = 20_000 if args.quick else 200_000
         report_text([spawn(kind, n, args) for kind in TEXT_MEASURES])
+        return
+    if args.only == "synth":
+        import synth
+
+        sizes_for = {"synth-fit": 100_000, "synth-sample": 1_000_000, "synth-generate": 1_000_000}
+        synth.report({k: spawn(k, sizes_for.get(k, 0), args) for k in synth.kinds()})
         return
     if args.only == "scenarios":
         report_scenarios(spawn("scenarios", 200_000 if args.quick else 1_000_000, args))

@@ -20,6 +20,7 @@ from fauxdata.generators import (
     reference,
     relational,
     strings,
+    synth,
     template,
 )
 from fauxdata.generators.base import ColumnContext, Generator, implementation
@@ -42,5 +43,6 @@ __all__ = [
     "reference",
     "relational",
     "strings",
+    "synth",
     "template",
 ]
