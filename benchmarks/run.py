@@ -9,6 +9,7 @@
     python benchmarks/run.py --only delta    # 1M customers as a Delta bronze table vs Parquet
     python benchmarks/run.py --only text     # free-text de-identification, JSON rules, payloads
     python benchmarks/run.py --only tpch     # TPC-H orders + lineitem beside tpchgen-cli, SF 1 and 10
+    python benchmarks/run.py --only mask     # 1M customers masked from DuckDB and Parquet; FPE rate
     python benchmarks/run.py --only synth    # synthesizer: fit, sampling, quality and privacy
 
 Each measurement runs in a fresh child process, so its peak RSS is its own. Measured:
@@ -29,6 +30,10 @@ Each measurement runs in a fresh child process, so its peak RSS is its own. Meas
              RSS of the JVM and the Python workers is sampled with psutil.
   delta      the customers table as a Delta bronze table (deltalake, with the two
              metadata columns), against `fauxdata` to Parquet at the same size
+  mask-*     a 10-column customers table masked from a DuckDB file or a Parquet folder to
+             Parquet with a mix of masks (key, mock, email, hash, date_shift, noise,
+             scramble, passthrough), verification and leak check included; `fpe`: FF3-1
+             on distinct account numbers, then again from its cache
   synth-*    the synthesizer, see benchmarks/synth.py
 The PostgreSQL server is started by this script (initdb/pg_ctl on a loopback port).
 """
@@ -360,6 +365,14 @@ def child(args: argparse.Namespace) -> None:
         result = measure_faker(args.rows)
     elif args.one in ("plain", "formulas"):
         result = measure_formulas(args.rows, args.workers, args.block_size, args.one == "formulas")
+    elif args.one in ("mask-duckdb", "mask-parquet"):
+        from benchmarks.mask_bench import measure_mask
+
+        result = measure_mask(args.rows, args.one.split("-")[1])
+    elif args.one == "fpe":
+        from benchmarks.mask_bench import measure_fpe
+
+        result = measure_fpe(args.rows)
     elif args.one == "pg-copy":
         result = measure_pg_copy(args.rows, args.postgres_url)
     elif args.one in ("tpch-faux", "tpch-faux-noverify"):
@@ -435,7 +448,17 @@ def main() -> None:
     )
     parser.add_argument(
         "--only",
-        choices=["postgres", "formulas", "spark", "scenarios", "delta", "synth", "text", "tpch"],
+        choices=[
+            "postgres",
+            "formulas",
+            "spark",
+            "scenarios",
+            "delta",
+            "synth",
+            "mask",
+            "text",
+            "tpch",
+        ],
         help="run only this part (postgres: the database load; formulas: formula columns; "
         "spark: the Spark engine against the local engine)",
     )
@@ -459,6 +482,9 @@ def main() -> None:
             "tpch-faux",
             "tpch-faux-noverify",
             "tpch-native",
+            "mask-duckdb",
+            "mask-parquet",
+            "fpe",
             "synth-fit",
             "synth-sample",
             "synth-generate",
@@ -529,6 +555,13 @@ def main() -> None:
 
         sizes_for = {"synth-fit": 100_000, "synth-sample": 1_000_000, "synth-generate": 1_000_000}
         synth.report({k: spawn(k, sizes_for.get(k, 0), args) for k in synth.kinds()})
+        return
+    if args.only == "mask":
+        from benchmarks.mask_bench import report_mask
+
+        n = 200_000 if args.quick else 1_000_000
+        runs = [spawn(kind, n, args) for kind in ("mask-duckdb", "mask-parquet")]
+        report_mask(runs, spawn("fpe", 5_000 if args.quick else 20_000, args), RESULTS)
         return
     if args.only == "scenarios":
         report_scenarios(spawn("scenarios", 200_000 if args.quick else 1_000_000, args))

@@ -681,6 +681,13 @@ class FreeText(Strict):
     )
 
 
+class FromSource(Strict):
+    """The value is read from the source row (columns of ``mode: mask`` tables with a
+    ``mask:``); set implicitly, only ``fauxdata mask`` fills it."""
+
+    kind: Literal["source"]
+
+
 GeneratorSpec = Annotated[
     Sequence
     | FormattedId
@@ -715,7 +722,8 @@ GeneratorSpec = Annotated[
     | Lookup
     | After
     | Aggregate
-    | Synthesized,
+    | Synthesized
+    | FromSource,
     Field(discriminator="kind"),
 ]
 
