@@ -251,7 +251,8 @@ class _Run:
                     finding = judge(name, column, str(tp.types[column]))
                     pii = finding.category if finding else None
                 seconds = round(self.seconds.get((name, column), 0.0), 4)
-                found.append(Treatment(name, column, treatment, pii, seconds))
+                replaced = tp.masks[column].tally() if column in tp.masks else None
+                found.append(Treatment(name, column, treatment, pii, seconds, replaced or None))
         return found
 
     def fpe(self) -> dict[str, Any]:
