@@ -10,6 +10,7 @@ import duckdb
 import polars as pl
 import pytest
 
+from fauxdata import lineage
 from fauxdata.errors import FauxdataError
 from fauxdata.mask.preview import preview_masks
 from fauxdata.mask.workflow import mask
@@ -142,6 +143,9 @@ def test_documents_come_out_masked_with_their_structure(tmp_path: Path, env: Non
     assert payload_counts["not JSON"] == 8
     assert KEY not in (tmp_path / "privacy.json").read_text()
     assert result.rows == len(records)
+    [mark] = lineage.read(f"parquet:{out}")
+    assert mark.marks is not None and mark.marks["fauxdata.producer"] == "mask"
+    assert mark.marks["fauxdata.synthetic"] == "false"  # de-identified, not synthetic
 
 
 def test_preview_shows_before_and_after_without_writing(tmp_path: Path, env: None) -> None:

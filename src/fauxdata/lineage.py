@@ -2,8 +2,8 @@
 
 The marks are a few key-value pairs (``fauxdata.synthetic``, the version, the spec's
 digest and name, the seed, what produced it) written where each format keeps such
-things: Parquet file metadata, DuckDB, PostgreSQL and MariaDB table comments, Delta
-table properties, and the manifest beside CSV and JSON Lines output. ``read`` finds
+things: Parquet file metadata, DuckDB table comments, Delta commit info, and the
+manifest beside every output (CSV and JSON Lines have nowhere else). ``read`` finds
 them again in any of these, so a pipeline (or ``fauxdata lineage``) can tell synthetic
 data from real data without knowing how it was written.
 """
@@ -62,7 +62,7 @@ class TableLineage:
     marks: dict[str, str] | None
     """None: the table carries no fauxdata mark."""
     where: str
-    """Where the marks were read: parquet metadata, table comment, delta properties, manifest."""
+    """Where the marks were read: parquet metadata, table comment, delta commit info, manifest."""
 
 
 def read(location: str) -> list[TableLineage]:
@@ -122,9 +122,10 @@ def _delta(folder: Path) -> list[TableLineage]:
 
     out = []
     for log in sorted(folder.glob("*/_delta_log")):
-        configuration = DeltaTable(str(log.parent)).metadata().configuration or {}
-        found = {k: str(v) for k, v in configuration.items() if k.startswith(PREFIX)}
-        out.append(TableLineage(log.parent.name, found or None, "delta properties"))
+        latest = DeltaTable(str(log.parent)).history(1)
+        info = latest[0] if latest else {}
+        found = {k: str(v) for k, v in info.items() if k.startswith(PREFIX)}
+        out.append(TableLineage(log.parent.name, found or None, "delta commit info"))
     return out
 
 

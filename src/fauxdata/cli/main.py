@@ -485,6 +485,39 @@ def serve(
     )
 
 
+@app.command()
+def lineage(
+    location: Annotated[
+        str,
+        typer.Argument(
+            help="Output to read: a .duckdb file, parquet:DIR, delta:DIR, csv:DIR, jsonl:DIR or a database URL."
+        ),
+    ],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the marks as JSON.")] = False,
+) -> None:
+    """Read back the lineage marks fauxdata left in an output: synthetic or masked, the
+    producer, version, spec, digest and seed, per table.
+
+    Example: `fauxdata lineage parquet:out/shop`
+    """
+    from fauxdata import lineage as marks
+
+    found = marks.read(location)
+    if as_json:
+        print(json.dumps(marks.as_dict(found), indent=2))
+        return
+    for entry in found:
+        if entry.marks is None:
+            console.print(f"{entry.table}: no fauxdata mark ({entry.where})")
+            continue
+        kind = "synthetic" if entry.marks.get("fauxdata.synthetic") == "true" else "masked"
+        console.print(
+            f"{entry.table}: {kind}, made by fauxdata {entry.marks.get('fauxdata.version')} "
+            f"({entry.marks.get('fauxdata.producer')}) from {entry.marks.get('fauxdata.spec')}, "
+            f"seed {entry.marks.get('fauxdata.seed')} ({entry.where})"
+        )
+
+
 @app.command("import-policy")
 def import_policy(
     policy: Annotated[Path, typer.Argument(help="A Faasera-style JSON policy (one or a list).")],

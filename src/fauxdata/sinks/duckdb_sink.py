@@ -11,9 +11,10 @@ import duckdb
 import polars as pl
 
 from fauxdata.errors import TargetError
+from fauxdata.lineage import comment
 from fauxdata.publish.area import StagingArea
 from fauxdata.sinks.base import Schema, Sink
-from fauxdata.sinks.duckdb_types import duckdb_type, quote
+from fauxdata.sinks.duckdb_types import duckdb_type, quote, sql_string
 from fauxdata.sinks.target import Target
 
 MANIFEST_TABLE = "_fauxdata_manifest"
@@ -66,6 +67,10 @@ class DuckDBSink(Sink):
         assert self.con is not None, "prepare() first"
         columns = ", ".join(f"{quote(c)} {duckdb_type(t)}" for c, t in schema.items())
         self.con.execute(f"CREATE OR REPLACE TABLE {quote(name)} ({columns})")
+        if self.lineage:
+            self.con.execute(
+                f"COMMENT ON TABLE {quote(name)} IS {sql_string(comment(self.lineage))}"
+            )
         rows = 0
         for frame in blocks:
             rows += frame.height

@@ -94,6 +94,7 @@ class DirectorySink(FolderStaging):
                 lambda _: path,
                 empty_schema=arrow_schema(schema),
                 encoding=parquet_encoding(schema, few_values),
+                metadata=self.lineage,
             )
         elif self.target.format == "csv":
             rows = _write_csv(blocks, path, schema)
