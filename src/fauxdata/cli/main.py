@@ -65,6 +65,14 @@ def _parse_rows(values: list[str] | None) -> dict[str, int]:
     return out
 
 
+def _at_least(value: int, least: int, flag: str) -> int:
+    """A count flag checked before anything runs: one line naming the flag, exit 2."""
+    if value < least:
+        errors.print(f"[red]error[/red] {flag}: found {value}; expected a whole number >= {least}")
+        raise typer.Exit(2)
+    return value
+
+
 def _tables(value: str | None) -> list[str] | None:
     return [t.strip() for t in value.split(",") if t.strip()] if value else None
 
@@ -146,6 +154,9 @@ def generate(
         raise FauxdataError(
             f"unknown engine '{engine}'", path="--engine", hint="expected local or spark"
         )
+    _at_least(block_size, 1, "--block-size")
+    if workers is not None:
+        _at_least(workers, 1, "--workers")
     show = not quiet and not as_json and sys.stdout.isatty()
     with _ProgressBars(show) as report_progress:
         if engine == "spark":
@@ -316,12 +327,13 @@ def _result_json(result: run.RunResult) -> dict[str, object]:
 def check(
     spec: Annotated[Path, typer.Argument(help="Spec file (YAML or JSON).")],
     rows: Annotated[list[str] | None, typer.Option("--rows", help="TABLE=N; repeatable.")] = None,
+    scale: Annotated[float, typer.Option("--scale", help="Multiply every row count.")] = 1.0,
 ) -> None:
     """Validate a spec without generating anything.
 
     Example: `fauxdata check examples/hr.yaml`
     """
-    plan = run.check(spec, rows=_parse_rows(rows))
+    plan = run.check(spec, rows=_parse_rows(rows), scale=scale)
     _warn(plan)
     total = sum(t.rows for t in plan.tables.values())
     console.print(
@@ -376,6 +388,7 @@ def preview(
     from fauxdata.engine.engine import Engine
     from fauxdata.errors import did_you_mean
 
+    _at_least(n, 0, "-n")
     plan = run.plan_for(spec, seed=seed)
     if table not in plan.tables:
         raise FauxdataError(

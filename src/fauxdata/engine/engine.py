@@ -28,6 +28,7 @@ from fauxdata.generators.base import Rows
 from fauxdata.generators.reference import ForeignKeyGenerator
 from fauxdata.generators.relational import HierarchyGenerator
 from fauxdata.spec import generators as g
+from fauxdata.spec.limits import MAX_PARENTS
 from fauxdata.spec.resolve import Plan, ResolvedColumn, ResolvedTable
 
 DEFAULT_BLOCK_SIZE = 262_144
@@ -206,6 +207,15 @@ class Engine:
         for name, table in tables.items():  # parents come first in plan order
             if table.per is not None and name in needed:
                 parent_rows = tables[table.per.parent].rows
+                if parent_rows > MAX_PARENTS:
+                    raise GenerationError(
+                        f"found {parent_rows:,} rows of {table.per.parent} to lay children out "
+                        f"over; expected at most {MAX_PARENTS:,} (2^28: the layout keeps 8 bytes "
+                        "per parent row in memory)",
+                        path=f"tables.{name}.per",
+                        hint=f"lower the row count of {table.per.parent}, or give {name} "
+                        "'rows' and a foreign_key column instead of 'per'",
+                    )
                 layout = PerIndex(plan.seed, name, table.per.spec, parent_rows, table.per.column)
                 self.layouts[name] = layout
                 tables[name] = replace(table, rows=layout.total)
@@ -260,8 +270,12 @@ class Engine:
         """The table's rows block by block, in order; ``workers`` blocks are computed at once."""
         generator = self.tables[table]
         n = self.plan.tables[table].rows
-        ranges = [(start, min(start + block_size, n)) for start in range(0, n, block_size)]
-        if workers <= 1 or len(ranges) <= 1:
+        if block_size < 1:
+            raise GenerationError(
+                f"block size must be at least 1 row; found {block_size}", path="--block-size"
+            )
+        ranges = ((start, min(start + block_size, n)) for start in range(0, n, block_size))
+        if workers <= 1 or n <= block_size:
             for start, stop in ranges:
                 yield generator.block(start, stop)
             return

@@ -10,6 +10,7 @@ from pydantic import Field, field_validator, model_validator
 
 from fauxdata.spec.base import Strict
 from fauxdata.spec.generators import GeneratorSpec, generator_shorthand
+from fauxdata.spec.limits import too_many_rows
 from fauxdata.spec.relations import PerParent
 from fauxdata.spec.types import ColumnType, parse_type
 
@@ -175,6 +176,13 @@ class Table(Strict):
             raise ValueError("a table needs at least one column")
         for name in v:
             _check_name(name, "column")
+        return v
+
+    @field_validator("rows", mode="before")
+    @classmethod
+    def _indexable(cls, v: Any) -> Any:
+        if isinstance(v, int | float) and not isinstance(v, bool) and (reason := too_many_rows(v)):
+            raise ValueError(reason)
         return v
 
     @model_validator(mode="after")
