@@ -72,6 +72,11 @@ def test_count_flags_are_refused_before_anything_is_written(
     assert "Traceback" not in done.stderr and not (small / "out").exists()
 
 
+def test_check_takes_scale_and_refuses_past_the_limit(small: Path) -> None:
+    done = cli("check", "small.yaml", "--scale", "1e30", cwd=small)
+    assert done.returncode == 2 and "--scale 1e+30: tables.t.rows: found 1e+31" in done.stderr
+
+
 @pytest.mark.parametrize(
     ("flags", "expected"),
     [
@@ -80,11 +85,6 @@ def test_count_flags_are_refused_before_anything_is_written(
         (["preview", "small.yaml", "-t", "t", "-n", "-1"], "-n: found -1; expected"),
     ],
 )
-def test_check_takes_scale_and_refuses_past_the_limit(small: Path) -> None:
-    done = cli("check", "small.yaml", "--scale", "1e30", cwd=small)
-    assert done.returncode == 2 and "--scale 1e+30: tables.t.rows: found 1e+31" in done.stderr
-
-
 def test_count_flags_below_their_minimum(small: Path, flags: list[str], expected: str) -> None:
     done = cli(*flags, cwd=small)
     assert done.returncode == 2 and expected in done.stderr, done.stderr
