@@ -149,7 +149,7 @@ def test_failed_run_leaves_nothing_that_looks_complete(tmp_out: Path) -> None:
         "type": "smallint",
         "generator": {"kind": "uniform_int", "min": 0, "max": 10**6},
     }
-    with pytest.raises(fauxdata.GenerationError, match="do not fit type smallint"):
+    with pytest.raises(fauxdata.GenerationError, match="fit smallint"):
         fauxdata.generate(bad, f"parquet:{tmp_out}")
     assert not tmp_out.exists()
     assert [p.name for p in tmp_out.parent.iterdir() if "staging" in p.name] == []

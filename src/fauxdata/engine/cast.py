@@ -12,8 +12,9 @@ from fauxdata.spec.expressions import polars_type
 from fauxdata.spec.types import INTEGER_BOUNDS, ColumnType
 
 
-def cast_column(series: pl.Series, ctype: ColumnType, path: str) -> pl.Series:
-    """Cast to the declared type; out-of-range values are an error, long text is cut.
+def cast_column(series: pl.Series, ctype: ColumnType, path: str, *, key: bool = False) -> pl.Series:
+    """Cast to the declared type; out-of-range values are an error, long text is cut
+    (except in a key column, where cut values could repeat: an error too).
 
     Raises:
         GenerationError: a value does not fit the declared type.
@@ -54,5 +55,12 @@ def cast_column(series: pl.Series, ctype: ColumnType, path: str) -> pl.Series:
     if ctype.name == "varchar" and ctype.length is not None and series.len():
         longest = series.str.len_chars().max()
         if longest is not None and longest > ctype.length:  # type: ignore[operator]
+            if key:
+                raise GenerationError(
+                    f"key values of up to {longest} characters do not fit {ctype}; "
+                    "cut, they could repeat",
+                    path=f"{path}.type",
+                    hint=f"use varchar({longest}) or wider",
+                )
             series = series.str.slice(0, ctype.length)
     return series

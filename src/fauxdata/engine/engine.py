@@ -19,10 +19,11 @@ import polars as pl
 
 from fauxdata.engine.cardinality import PerIndex
 from fauxdata.engine.cast import cast_column
+from fauxdata.engine.fits import check_fits
 from fauxdata.engine.keys import JointKey, WithinParent
 from fauxdata.engine.permute import Permutation
 from fauxdata.engine.rng import Stream, stable_key
-from fauxdata.errors import FauxdataError, GenerationError
+from fauxdata.errors import FauxdataError, GenerationError, Problem, SpecError
 from fauxdata.generators import ColumnContext, Generator, implementation
 from fauxdata.generators.base import Rows
 from fauxdata.generators.reference import ForeignKeyGenerator
@@ -50,6 +51,12 @@ class ColumnGenerator:
         self.joint = joint
         self.path = f"tables.{table.name}.columns.{column.name}"
         in_key = table.primary_key == (column.name,)
+        self.keyed = (
+            column.spec.unique
+            or column.name in table.primary_key
+            or any(column.name in u for u in table.unique)
+        )
+        check_fits(generator, column.type, column.spec.type is not None, self.path, self.keyed)
         self.unique = (
             (column.spec.unique or in_key) and not generator.inherently_unique and joint is None
         )
@@ -122,7 +129,9 @@ class ColumnGenerator:
             values = pl.select(
                 pl.when(pl.lit(mask)).then(None).otherwise(pl.lit(values))
             ).to_series()
-        return cast_column(values, self.column.type, self.path).alias(self.column.name)
+        return cast_column(values, self.column.type, self.path, key=self.keyed).alias(
+            self.column.name
+        )
 
 
 class TableGenerator:
@@ -137,6 +146,7 @@ class TableGenerator:
         plan = self.engine.plan
         built: dict[str, ColumnGenerator] = {}
         generators: dict[str, Generator] = {}
+        problems: list[FauxdataError] = []  # every column's problem, not just the first
         for name in self.table.evaluation_order:
             column = self.table.columns[name]
             ctx = ColumnContext(
@@ -152,12 +162,25 @@ class TableGenerator:
                 relations=self.engine,
                 reference_date=plan.reference_date,
             )
-            generators[name] = implementation(column.generator.kind)(column.generator, ctx)
-        joints = composite_keys(self.engine, self.table, generators)
-        for name in self.table.evaluation_order:
-            built[name] = ColumnGenerator(
-                self.table, self.table.columns[name], generators[name], joints.get(name)
-            )
+            try:
+                generators[name] = implementation(column.generator.kind)(column.generator, ctx)
+            except FauxdataError as exc:
+                problems.append(exc)
+        joints: dict[str, JointKey | WithinParent] = {}
+        if not problems:
+            try:
+                joints = composite_keys(self.engine, self.table, generators)
+            except FauxdataError as exc:
+                problems.append(exc)
+        for name, generator in generators.items():
+            try:
+                built[name] = ColumnGenerator(
+                    self.table, self.table.columns[name], generator, joints.get(name)
+                )
+            except FauxdataError as exc:
+                problems.append(exc)
+        if problems:
+            raise problems[0] if len(problems) == 1 else combine(problems)
         return built
 
     def _needed(self, names: list[str]) -> list[str]:
@@ -256,7 +279,7 @@ class Engine:
             except FauxdataError as exc:
                 problems.append(exc)
         if problems:
-            raise problems[0] if len(problems) == 1 else _combine(problems)
+            raise problems[0] if len(problems) == 1 else combine(problems)
 
     def row_count(self, table: str) -> int:
         return self.plan.tables[table].rows
@@ -299,10 +322,18 @@ class Engine:
         return self.tables[table].block(0, n)
 
 
-def _combine(problems: list[FauxdataError]) -> FauxdataError:
-    from fauxdata.errors import Problem, SpecError
-
-    return SpecError([Problem(p.path, p.message, p.hint, p.code) for p in problems])
+def combine(problems: list[FauxdataError]) -> SpecError:
+    """Several errors as one SpecError, each problem kept with its path."""
+    flat = [
+        p
+        for exc in problems
+        for p in (
+            exc.problems
+            if isinstance(exc, SpecError)
+            else [Problem(exc.path, exc.message, exc.hint, exc.code)]
+        )
+    ]
+    return SpecError(flat)
 
 
 def tables_needed(plan: Plan) -> set[str]:
