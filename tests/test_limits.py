@@ -56,7 +56,10 @@ def test_a_huge_integer_row_count_is_refused_too() -> None:
 @pytest.mark.parametrize(
     ("flags", "expected"),
     [
-        (["--scale", "1e30"], "error --scale 1e+30: tables.t.rows: found 1e+31 rows; expected 0 to"),
+        (
+            ["--scale", "1e30"],
+            "error --scale 1e+30: tables.t.rows: found 1e+31 rows; expected 0 to",
+        ),
         (["--rows", "t=99999999999999999999"], "error --rows t: found 1e+20 rows; expected 0 to"),
         (["--scale", "nan"], "error --scale: scale must be a positive number; found nan"),
         (["--scale", "inf"], "error --scale: scale must be a positive number; found inf"),
@@ -128,7 +131,9 @@ def test_per_parent_layouts_past_their_limit_are_refused() -> None:
             },
         },
     }
-    with pytest.raises(FauxdataError, match=r"536,870,912 rows of p .* at most 268,435,456") as info:
+    with pytest.raises(
+        FauxdataError, match=r"536,870,912 rows of p .* at most 268,435,456"
+    ) as info:
         fauxdata.check(spec)
     assert info.value.path == "tables.c.per"
 

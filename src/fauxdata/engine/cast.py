@@ -57,10 +57,10 @@ def cast_column(series: pl.Series, ctype: ColumnType, path: str, *, key: bool = 
         if longest is not None and longest > ctype.length:  # type: ignore[operator]
             if key:
                 raise GenerationError(
-                    f"key values of up to {longest} characters do not fit {ctype}; "
+                    f"key values of up to {longest!s} characters do not fit {ctype}; "
                     "cut, they could repeat",
                     path=f"{path}.type",
-                    hint=f"use varchar({longest}) or wider",
+                    hint=f"use varchar({longest!s}) or wider",
                 )
             series = series.str.slice(0, ctype.length)
     return series

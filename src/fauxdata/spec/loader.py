@@ -62,10 +62,7 @@ def _read(source: str | Path) -> tuple[str, str]:
 def parse_text(text: str, origin: str = "<text>") -> dict[str, Any]:
     """Parse YAML (a superset of JSON) into plain Python data."""
     try:
-        if origin.endswith(".json"):
-            data = json.loads(text)
-        else:
-            data = safe_yaml().load(StringIO(text))
+        data = json.loads(text) if origin.endswith(".json") else safe_yaml().load(StringIO(text))
     except json.JSONDecodeError as exc:
         raise SpecError(
             [Problem(f"line {exc.lineno}, column {exc.colno}", f"malformed JSON: {exc.msg}")],
