@@ -19,7 +19,7 @@ import polars as pl
 
 from fauxdata.engine.cardinality import PerIndex
 from fauxdata.engine.cast import cast_column
-from fauxdata.engine.fits import check_fits
+from fauxdata.engine.fits import check_divisors, check_fits
 from fauxdata.engine.keys import JointKey, WithinParent
 from fauxdata.engine.permute import Permutation
 from fauxdata.engine.rng import Stream, stable_key
@@ -90,6 +90,21 @@ class ColumnGenerator:
             return self.permutation(rows)
         return None
 
+    def _calculated(self, values: pl.Series) -> pl.Series:
+        """Division by zero (inf, NaN) becomes NULL, as SQL's NULLIF(divisor, 0) would
+        make it; in a NOT NULL column any NULL is an error naming the column."""
+        if values.dtype.is_float():
+            values = pl.select(pl.when(pl.lit(values).is_finite()).then(pl.lit(values))).to_series()
+        if not self.column.nullable and (nulls := values.null_count()):
+            raise GenerationError(
+                f"the calculation gave NULL in {nulls:,} of {values.len():,} rows (a division "
+                "by zero, or a NULL input) but the column is NOT NULL",
+                path=self.path,
+                hint="declare it nullable: true, or guard the divisor "
+                "(IF([d] = 0, ..., [n] / [d]); in SQL, CASE WHEN d = 0 THEN ... END)",
+            )
+        return values
+
     def null_mask(self, rows: Rows) -> np.ndarray | None:
         if self.null_rate <= 0:
             return None
@@ -124,6 +139,8 @@ class ColumnGenerator:
             raise GenerationError(
                 f"generator returned {values.len()} values for {rows.shape[0]} rows", path=self.path
             )
+        if isinstance(self.column.generator, g.Formula | g.SqlExpression):
+            values = self._calculated(values)
         if self.null_rate > 0:
             mask = pl.Series(self.null_stream.uniform(rows) < self.null_rate)
             values = pl.select(
@@ -177,6 +194,7 @@ class TableGenerator:
                 built[name] = ColumnGenerator(
                     self.table, self.table.columns[name], generator, joints.get(name)
                 )
+                check_divisors(self.table.columns[name], generators, built[name].path)
             except FauxdataError as exc:
                 problems.append(exc)
         if problems:

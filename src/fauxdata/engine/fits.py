@@ -10,9 +10,13 @@ checked as it is generated instead (``cast.cast_column``).
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 
 from fauxdata.errors import GenerationError
 from fauxdata.generators import Generator
+from fauxdata.spec import generators as g
+from fauxdata.spec.division import divisors
+from fauxdata.spec.plan import ResolvedColumn
 from fauxdata.spec.types import INTEGER_BOUNDS, ColumnType
 
 
@@ -84,3 +88,34 @@ def _shown(value: float | None) -> str:
     if value is None:
         return "unbounded"
     return f"{value:,}" if isinstance(value, int) or abs(value) < 1e15 else f"{value:.4g}"
+
+
+def check_divisors(column: ResolvedColumn, generators: Mapping[str, Generator], path: str) -> None:
+    """A NOT NULL formula or SQL column must not divide by a literal 0 or by a column whose
+    range includes 0: that division gives NULL.
+
+    Raises:
+        GenerationError: naming the divisor and its range.
+    """
+    if column.nullable:
+        return
+    where = f"{path}.generator." + (
+        "formula" if isinstance(column.generator, g.Formula) else "expression"
+    )
+    hint = "declare the column nullable: true, or guard the divisor (IF([d] = 0, ..., [n] / [d]))"
+    for divisor in divisors(column.generator):
+        if divisor.zero:
+            reason = ""
+        elif divisor.column is not None and divisor.column in generators:
+            low, high = generators[divisor.column].value_range()
+            if low is None or high is None or not low <= 0 <= high:
+                continue
+            reason = f" (from {_shown(low)} to {_shown(high)}, 0 included)"
+        else:
+            continue
+        raise GenerationError(
+            f"divides by {divisor.text}{reason}: division by zero gives NULL, "
+            "but the column is NOT NULL",
+            path=where,
+            hint=hint,
+        )
