@@ -131,10 +131,14 @@ class ColumnGenerator:
 
     def evaluate(self, rows: Rows, inputs: Mapping[str, pl.Series]) -> pl.Series:
         index = self.domain_index(rows)
-        if index is not None:
-            values = self.generator.at_domain(index, inputs)
-        else:
-            values = self.generator.generate(rows, inputs)
+        try:
+            if index is not None:
+                values = self.generator.at_domain(index, inputs)
+            else:
+                values = self.generator.generate(rows, inputs)
+        except pl.exceptions.ComputeError as exc:  # e.g. a calculation Polars cannot do
+            reason = str(exc).strip().splitlines()[0]
+            raise GenerationError(f"cannot compute the values: {reason}", path=self.path) from None
         if values.len() != rows.shape[0]:
             raise GenerationError(
                 f"generator returned {values.len()} values for {rows.shape[0]} rows", path=self.path
