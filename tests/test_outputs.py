@@ -165,8 +165,10 @@ def test_unwritable_target_is_a_clear_error(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "fmt", "path"),
     [
-        ("duckdb:///out/shop.duckdb", "duckdb", "out/shop.duckdb"),
         ("out/shop.duckdb", "duckdb", "out/shop.duckdb"),
+        ("duckdb:out/shop.duckdb", "duckdb", "out/shop.duckdb"),
+        ("duckdb:///tmp/shop.duckdb", "duckdb", "/tmp/shop.duckdb"),
+        ("duckdb:////tmp/shop.duckdb", "duckdb", "/tmp/shop.duckdb"),
         ("parquet:out/", "parquet", "out"),
         ("csv:out", "csv", "out"),
         ("jsonl:out", "jsonl", "out"),

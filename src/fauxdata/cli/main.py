@@ -92,7 +92,8 @@ def generate(
         str | None,
         typer.Option(
             "--to",
-            help="duckdb:///FILE (default out/NAME.duckdb), parquet:DIR, csv:DIR, jsonl:DIR, "
+            help="FILE.duckdb or duckdb:FILE (default out/NAME.duckdb; duckdb:///ABS for an "
+            "absolute path), parquet:DIR, csv:DIR, jsonl:DIR, "
             "delta:DIR (bronze tables) or a database URL.",
         ),
     ] = None,
@@ -183,7 +184,7 @@ def generate(
             )
         else:
             assert spec is not None
-            target = to or f"duckdb:///out/{_spec_name(spec)}.duckdb"
+            target = to or f"out/{_spec_name(spec)}.duckdb"
             result = run.generate(
                 spec,
                 target,
@@ -206,7 +207,8 @@ def generate(
         _summary(result)
         if result.report is not None:
             print_checklist(result.report, console)
-        console.print(f"Wrote {result.target} [dim](manifest {result.manifest_path})[/dim]")
+        written = result.target.absolute() if result.target else ""
+        console.print(f"Wrote {written} [dim](manifest {result.manifest_path})[/dim]")
     if failed:
         if quiet:
             for check in result.report.failures:  # type: ignore[union-attr]
@@ -407,14 +409,14 @@ def validate(
     data: Annotated[
         str,
         typer.Option(
-            "--data", help="duckdb:///FILE, parquet:DIR, csv:DIR, jsonl:DIR or a database URL."
+            "--data", help="FILE.duckdb, parquet:DIR, csv:DIR, jsonl:DIR or a database URL."
         ),
     ],
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
 ) -> None:
     """Verify existing data against a spec: counts, keys, not-null, FKs, domains, ranges, patterns.
 
-    Example: `fauxdata validate examples/hr.yaml --data duckdb:///out/hr.duckdb`
+    Example: `fauxdata validate examples/hr.yaml --data out/hr.duckdb`
     """
     from fauxdata.verify.existing import validate_target
 
