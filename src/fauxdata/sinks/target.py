@@ -118,16 +118,12 @@ def parse_target(text: str) -> Target:
             )
         return Target(scheme, Path(location))
     if sep and scheme.split("+")[0] in _DATABASE_SCHEMES:
-        from sqlalchemy.engine import make_url
-        from sqlalchemy.exc import ArgumentError
+        from fauxdata.dburl import database_url
 
-        try:
-            database = make_url(text).database or "database"
-        except ArgumentError:
-            raise TargetError(
-                "not a database URL", path="--to", hint="e.g. postgresql://me@localhost/dev"
-            ) from None
-        name = Path(database).stem or "database"
+        url = database_url(text, "--to")
+        if url.drivername != scheme:  # a driver fauxdata picked (PyMySQL for mysql://)
+            text = url.render_as_string(hide_password=False)
+        name = Path(url.database or "database").stem or "database"
         return Target("database", Path("out") / f"{name}.manifest.json", url=text)
     if not sep or len(scheme) == 1:  # a plain path (or a Windows drive letter)
         path = Path(text)

@@ -18,7 +18,16 @@ _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 Environment = Literal["dev", "test", "staging", "prod"]
 
 
+MAX_NAME = 63
+"""PostgreSQL's identifier limit (MySQL allows 64); a table's name is also a file name."""
+
+
 def _check_name(name: str, what: str) -> str:
+    if len(name) > MAX_NAME:
+        raise ValueError(
+            f"{what} name of {len(name)} characters ('{name[:20]}...'); expected at most "
+            f"{MAX_NAME} (the identifier limit of PostgreSQL, and a file name per table)"
+        )
     if not _NAME.match(name):
         raise ValueError(
             f"{what} name '{name}' must start with a letter or _ and hold only letters, digits and _"
