@@ -275,6 +275,8 @@ class MockGenerator(Generator):
                 )
                 pieces.append(render_format(fmt, sub, f"{name}{i}"))
                 positions.append(picked)
+        if not pieces:  # no rows
+            return pl.Series([], dtype=pl.String)
         order = np.argsort(np.concatenate(positions), kind="stable")
         return pl.concat(pieces).gather(order)
 

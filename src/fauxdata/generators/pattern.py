@@ -255,6 +255,8 @@ class RegexGenerator(Generator):
                     if picked.size:
                         positions.append(picked)
                         pieces.append(self._render(option, rows[picked], f"{path}|{b}"))
+                if not pieces:  # no rows
+                    return pl.Series([], dtype=pl.String)
                 order = np.argsort(np.concatenate(positions), kind="stable")
                 return pl.concat(pieces).gather(order)
             case Repeat():
