@@ -19,11 +19,12 @@ import os
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import fauxdata
-from fauxdata.errors import FauxdataError
+from fauxdata.errors import FauxdataError, SpecError
 from fauxdata.spec.loader import parse_text
 from tests.support.cli import fauxdata as cli
 
@@ -219,3 +220,22 @@ def test_preview_of_no_rows(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "shape: (0, " in done.stdout
+
+
+def test_a_formula_with_a_number_past_int64() -> None:
+    """A whole literal such as 1e30 was an OverflowError from Polars (exit 70)."""
+    spec = {"name": "x", "tables": {"t": {"rows": 2, "columns": {"a": {"formula": "1e30 + 1"}}}}}
+    assert fauxdata.generate(spec).frames["t"]["a"].to_list() == [1e30, 1e30]
+
+
+def test_after_a_column_with_two_dots() -> None:
+    """``column: a.b.c`` was a ValueError while inferring types (exit 70)."""
+    after = {"generator": {"kind": "after", "column": "a.b.c"}}
+    spec = {
+        "name": "x",
+        "tables": {"t": {"rows": 2, "columns": {"a": {"generator": "sequence"}, "b": after}}},
+    }
+    with pytest.raises(
+        SpecError, match=r"tables\.t\.columns\.b\.generator\.after\.column: column 'a\.b\.c'"
+    ):
+        fauxdata.check(spec)
