@@ -229,3 +229,20 @@ def test_composite_unique_over_discrete_numbers_is_built_jointly() -> None:
     )
     frame = fauxdata.generate(spec).frames["t"]
     assert frame.select(pl.struct("a", "b").n_unique()).item() == 12
+
+
+def test_init_writes_short_text_keys_that_fit_their_varchar(tmp_path: Path) -> None:
+    """A varchar(3) primary key used to become CUS-{:04d}: cut into duplicates."""
+    import sqlite3
+
+    with sqlite3.connect(tmp_path / "k.db") as con:
+        con.execute("CREATE TABLE customers (code VARCHAR(3) PRIMARY KEY, name VARCHAR(20))")
+        con.execute(
+            "CREATE TABLE orders (id INTEGER PRIMARY KEY, code VARCHAR(3) REFERENCES customers(code))"
+        )
+    made = cli("init", "--from", "sqlite:///k.db", "--out", "k.yaml", "--rows", "500", cwd=tmp_path)
+    assert made.returncode == 0, made.stderr
+    assert "unique code" in (tmp_path / "k.yaml").read_text()
+    result = fauxdata.generate(str(tmp_path / "k.yaml"))
+    codes = result.frames["customers"]["code"]
+    assert codes.n_unique() == 500 and codes.str.len_chars().max() == 3

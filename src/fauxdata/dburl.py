@@ -45,6 +45,8 @@ def database_url(text: str, flag: str) -> URL:
             hint="e.g. postgresql://me@localhost:5432/dev",
         ) from None
     backend = url.get_backend_name()
+    if backend == "duckdb":  # read by DuckDB itself, no SQLAlchemy dialect involved
+        return url
     if (
         backend in _MYSQL
         and "+" not in url.drivername
