@@ -7,6 +7,8 @@
     python benchmarks/run.py --only spark    # 10M customers: local engine vs Spark local[1], local[2]
     python benchmarks/run.py --only scenarios # baseline scenario pack, 1M customers over two years
     python benchmarks/run.py --only delta    # 1M customers as a Delta bronze table vs Parquet
+    python benchmarks/run.py --only mask     # 1M customers masked from DuckDB and Parquet; FPE rate
+    python benchmarks/run.py --only synth    # synthesizer: fit, sampling, quality and privacy
 
 Each measurement runs in a fresh child process, so its peak RSS is its own. Measured:
   fauxdata   the shop `customers` table (10 columns) streamed to Parquet
@@ -26,6 +28,11 @@ Each measurement runs in a fresh child process, so its peak RSS is its own. Meas
              RSS of the JVM and the Python workers is sampled with psutil.
   delta      the customers table as a Delta bronze table (deltalake, with the two
              metadata columns), against `fauxdata` to Parquet at the same size
+  mask-*     a 10-column customers table masked from a DuckDB file or a Parquet folder to
+             Parquet with a mix of masks (key, mock, email, hash, date_shift, noise,
+             scramble, passthrough), verification and leak check included; `fpe`: FF3-1
+             on distinct account numbers, then again from its cache
+  synth-*    the synthesizer, see benchmarks/synth.py
 The PostgreSQL server is started by this script (initdb/pg_ctl on a loopback port).
 """
 
@@ -333,7 +340,11 @@ def report_scenarios(run: dict[str, Any]) -> None:
 
 def child(args: argparse.Namespace) -> None:
     """Run one measurement in this process and print it as JSON."""
-    if args.one.startswith("spark-"):
+    if args.one.startswith("synth-"):
+        import synth
+
+        result = synth.child(args.one, args.rows)
+    elif args.one.startswith("spark-"):
         cores = int(args.one.split("-")[1])
         result = measure_spark(args.rows, cores, args.one.endswith("-raw"), args.block_size)
     elif args.one == "fauxdata":
@@ -348,6 +359,14 @@ def child(args: argparse.Namespace) -> None:
         result = measure_faker(args.rows)
     elif args.one in ("plain", "formulas"):
         result = measure_formulas(args.rows, args.workers, args.block_size, args.one == "formulas")
+    elif args.one in ("mask-duckdb", "mask-parquet"):
+        from benchmarks.mask_bench import measure_mask
+
+        result = measure_mask(args.rows, args.one.split("-")[1])
+    elif args.one == "fpe":
+        from benchmarks.mask_bench import measure_fpe
+
+        result = measure_fpe(args.rows)
     elif args.one == "pg-copy":
         result = measure_pg_copy(args.rows, args.postgres_url)
     elif args.one == "pg-insert":
@@ -415,7 +434,7 @@ def main() -> None:
     )
     parser.add_argument(
         "--only",
-        choices=["postgres", "formulas", "spark", "scenarios", "delta"],
+        choices=["postgres", "formulas", "spark", "scenarios", "delta", "synth", "mask"],
         help="run only this part (postgres: the database load; formulas: formula columns; "
         "spark: the Spark engine against the local engine)",
     )
@@ -435,6 +454,16 @@ def main() -> None:
             "spark-2-raw",
             "scenarios",
             "delta",
+            "mask-duckdb",
+            "mask-parquet",
+            "fpe",
+            "synth-fit",
+            "synth-sample",
+            "synth-generate",
+            *(
+                f"synth-eval:{n}"
+                for n in ("payments_seed", "penguins", "cars", "seattle_weather", "airports")
+            ),
         ],
         help=argparse.SUPPRESS,
     )
@@ -471,6 +500,19 @@ def main() -> None:
     if args.only == "delta":
         n = 200_000 if args.quick else 1_000_000
         report_delta(spawn("fauxdata", n, args), spawn("delta", n, args))
+        return
+    if args.only == "synth":
+        import synth
+
+        sizes_for = {"synth-fit": 100_000, "synth-sample": 1_000_000, "synth-generate": 1_000_000}
+        synth.report({k: spawn(k, sizes_for.get(k, 0), args) for k in synth.kinds()})
+        return
+    if args.only == "mask":
+        from benchmarks.mask_bench import report_mask
+
+        n = 200_000 if args.quick else 1_000_000
+        runs = [spawn(kind, n, args) for kind in ("mask-duckdb", "mask-parquet")]
+        report_mask(runs, spawn("fpe", 5_000 if args.quick else 20_000, args), RESULTS)
         return
     if args.only == "scenarios":
         report_scenarios(spawn("scenarios", 200_000 if args.quick else 1_000_000, args))

@@ -27,6 +27,7 @@ from fauxdata.sinks import Target, open_sink, parse_target
 from fauxdata.spec import load_spec, spec_dir, validate_spec
 from fauxdata.spec.models import Spec
 from fauxdata.spec.resolve import Plan, resolve
+from fauxdata.synth.store import attach
 from fauxdata.verify import Report, verify
 
 Progress = Callable[[str, int, int], None]
@@ -76,6 +77,7 @@ def plan_for(
         loaded, folder = spec, base_dir or Path.cwd()
     else:
         loaded, folder = load_spec(spec), base_dir or spec_dir(spec)
+    loaded = attach(loaded, folder)  # synthesized columns take their types from their model
     return resolve(loaded, seed=seed, rows=rows, scale=scale, tables=tables, base_dir=folder)
 
 
@@ -115,6 +117,14 @@ def generate(
     """
     started = time.perf_counter()
     plan = plan_for(spec, seed=seed, rows=rows, scale=scale, tables=tables, base_dir=base_dir)
+    masked = [n for n in plan.selected if plan.spec.tables[n].mode == "mask"]
+    if masked:
+        raise FauxdataError(
+            f"tables {', '.join(masked)} have mode: mask: their rows come from a source",
+            path=f"tables.{masked[0]}.mode",
+            hint="run fauxdata mask SPEC --from SOURCE --to TARGET, or --tables to generate the others",
+            code="mask_mode",
+        )
     engine = Engine(plan)
     engine.build()
     plan = engine.plan  # with the row counts of tables generated per parent

@@ -23,8 +23,10 @@ from rich.progress import (
 from rich.table import Table
 
 from fauxdata import run
+from fauxdata.cli import mask as mask_commands
 from fauxdata.cli import mock as mock_commands
 from fauxdata.cli import scenarios as scenario_commands
+from fauxdata.cli import synth as synth_commands
 from fauxdata.errors import FauxdataError, SpecError
 from fauxdata.spec.models import Spec
 from fauxdata.verify import print_checklist
@@ -202,7 +204,8 @@ def generate(
     failed = result.report is not None and not result.report.passed
     _warn(result.plan)
     if as_json:
-        print(json.dumps(_result_json(result), indent=2, default=str))
+        figures = synth_commands.run_figures(spec, result.target) if replay is None else {}
+        print(json.dumps({**_result_json(result), **figures}, indent=2, default=str))
     elif not quiet:
         _summary(result)
         if result.report is not None:
@@ -436,7 +439,7 @@ def init(
         str | None,
         typer.Option(
             "--from",
-            help="Database URL, env:VAR or file:PATH (credentials never land in the spec).",
+            help="Database URL, env:VAR, file:PATH or keyvault:VAULT/SECRET (credentials never land in the spec).",
         ),
     ] = None,
     from_api: Annotated[
@@ -445,20 +448,26 @@ def init(
     ] = None,
     endpoint: Annotated[
         list[str] | None,
-        typer.Option("--endpoint", help="API: a path to sample for one record; repeatable."),
+        typer.Option("--endpoint", help="API: a path to sample; repeatable."),
     ] = None,
     token: Annotated[
         str | None,
-        typer.Option("--token", help="API: bearer token as env:VAR or file:PATH."),
+        typer.Option(
+            "--token", help="API: bearer token as env:VAR, file:PATH or keyvault:VAULT/SECRET."
+        ),
     ] = None,
     param: Annotated[
         list[str] | None,
-        typer.Option("--param", help="API: query KEY=VALUE (default limit=1); repeatable."),
+        typer.Option(
+            "--param", help="API: query KEY=VALUE (default limit=N from --sample); repeatable."
+        ),
     ] = None,
     mode: Annotated[
         str,
         typer.Option(
-            "--mode", help="mock-all (every table) or from-scratch (--tables and their parents)."
+            "--mode",
+            help="mock-all (every table), from-scratch (--tables and their parents), or "
+            "mock-or-mask (every table masked from the source: fauxdata mask).",
         ),
     ] = "mock-all",
     schema_name: Annotated[
@@ -479,14 +488,15 @@ def init(
         typer.Option(
             "--sample",
             help="Read up to N rows per table for statistics (shapes, enum-like columns, "
-            "NULL shares) and the PII scan; no value ever lands in the spec. Default 0: no row is read.",
+            "NULL shares) and the PII scan; no value ever lands in the spec. Default 0: no row is read. "
+            "APIs: records per endpoint (default 20).",
         ),
     ] = 0,
     yes: Annotated[
         bool, typer.Option("--yes", "-y", help="API: keep the inferred foreign keys unasked.")
     ] = False,
 ) -> None:
-    """Read a live schema (read-only, no rows) or a REST API (one record per endpoint) and
+    """Read a live schema (read-only, no rows) or a REST API (a few records per endpoint) and
     write a spec with a generator for every column; PII columns are marked and mocked.
 
     Examples:
@@ -507,8 +517,10 @@ def init(
     if (source is None) == (from_api is None):
         errors.print("[red]error[/red] --from or --from-api: give one of them")
         raise typer.Exit(2)
-    if mode not in ("mock-all", "from-scratch"):
-        errors.print(f"[red]error[/red] --mode: found '{mode}', expected mock-all or from-scratch")
+    if mode not in ("mock-all", "from-scratch", "mock-or-mask"):
+        errors.print(
+            f"[red]error[/red] --mode: found '{mode}', expected mock-all, from-scratch or mock-or-mask"
+        )
         raise typer.Exit(2)
     if out.exists() and not force:
         errors.print(
@@ -516,11 +528,17 @@ def init(
         )
         raise typer.Exit(2)
     spec_name = name or _identifier(out.stem)
+    if mode == "mock-or-mask":
+        if source is None:
+            errors.print("[red]error[/red] --mode mock-or-mask reads a source: give --from")
+            raise typer.Exit(2)
+        _init_mask(out, source, spec_name, sample or 1000)
+        return
     if from_api is not None:
         api = Source.api(
             spec_name, from_api, endpoint, token, parse_pairs(param, "--param", "--param limit=1")
         )
-        extraction = confirm_keys(extract(api), yes)
+        extraction = confirm_keys(extract(api, sample=sample or None), yes)
         found = extraction.schema
         spec = build_spec(extraction, dict.fromkeys(found.tables, rows), 1)
     else:
@@ -555,13 +573,39 @@ def init(
     )
 
 
+def _init_mask(out: Path, source: str, name: str, sample: int) -> None:
+    """``init --mode mock-or-mask``: every table masked, each column's mask from the scan."""
+    from fauxdata.cli.mock import show_findings
+    from fauxdata.mask.sources import open_source
+    from fauxdata.mask.suggest import read_samples, suggest_mask_spec
+    from fauxdata.pii import scan_schema
+    from fauxdata.spec.yaml_io import dump_yaml
+
+    reader = open_source(source)
+    try:
+        found = reader.schema()
+        findings = scan_schema(found, read_samples(reader, sample))
+    finally:
+        reader.close()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(dump_yaml(suggest_mask_spec(found, findings, name=name)))
+    plan = run.check(out)
+    show_findings(findings, "PII found")
+    columns = sum(len(t.columns) for t in plan.tables.values())
+    console.print(
+        f"[green]✓[/green] {out}: {len(plan.tables)} tables, {columns} columns from {found.url}, "
+        "each with a mask; review the passthroughs, then run fauxdata mask"
+    )
+
+
 @app.command()
 def sync(
     spec: Annotated[Path, typer.Argument(help="Spec file to compare (and update).")],
     source: Annotated[
         str | None,
         typer.Option(
-            "--from", help="Database URL, env:VAR or file:PATH (default: the spec's source)."
+            "--from",
+            help="Database URL, env:VAR, file:PATH or keyvault:VAULT/SECRET (default: the spec's source).",
         ),
     ] = None,
     schema_name: Annotated[
@@ -607,7 +651,7 @@ def sync(
         raise FauxdataError(
             "the spec's source has a masked password",
             path="--from",
-            hint="pass --from env:VAR or file:PATH with the credentials",
+            hint="pass --from env:VAR, file:PATH or keyvault:VAULT/SECRET with the credentials",
         )
     live = read_schema(url, schema=schema_name or loaded.source_schema, tables=_tables(tables))
     if write:
@@ -650,6 +694,8 @@ def sync(
 
 
 mock_commands.register(app)
+synth_commands.register(app)
+mask_commands.register(app)
 
 workspace_app = typer.Typer(
     help="Spec versions side by side (v1, v2, baseline): list, duplicate, diff.",

@@ -17,7 +17,9 @@ from fauxdata.generators import (
     pattern,
     reference,
     relational,
+    source,
     strings,
+    synth,
     template,
 )
 from fauxdata.generators.base import ColumnContext, Generator, implementation
@@ -37,6 +39,8 @@ __all__ = [
     "pattern",
     "reference",
     "relational",
+    "source",
     "strings",
+    "synth",
     "template",
 ]

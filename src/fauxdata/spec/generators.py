@@ -18,6 +18,7 @@ from pydantic import Field, field_validator, model_validator
 
 from fauxdata.spec.base import Strict
 from fauxdata.spec.relations import After, Aggregate, ChildNumber, ForeignKeyRef, Hierarchy, Lookup
+from fauxdata.spec.synthesize import Synthesized
 
 _Bound = float | None
 Int64 = Annotated[int, Field(ge=-(2**63), le=2**63 - 1)]
@@ -553,6 +554,13 @@ class NationalId(Strict):
     country: Literal["US", "NL"] = Field(default="US", description="US (SSN) or NL (BSN).")
 
 
+class FromSource(Strict):
+    """The value is read from the source row (columns of ``mode: mask`` tables with a
+    ``mask:``); set implicitly, only ``fauxdata mask`` fills it."""
+
+    kind: Literal["source"]
+
+
 GeneratorSpec = Annotated[
     Sequence
     | FormattedId
@@ -584,7 +592,9 @@ GeneratorSpec = Annotated[
     | Hierarchy
     | Lookup
     | After
-    | Aggregate,
+    | Aggregate
+    | Synthesized
+    | FromSource,
     Field(discriminator="kind"),
 ]
 
