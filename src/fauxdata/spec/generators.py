@@ -528,6 +528,8 @@ MockKind = Literal[
     "url",
     "user_name",
     "sentence",
+    "title",
+    "slug",
 ]
 
 
