@@ -136,7 +136,13 @@ class AfterGenerator(Generator):
         zone = base.dtype.time_zone
         physical = base.dt.replace_time_zone(None) if zone else base
         shifted = (physical.cast(pl.Int64) + pl.Series(micros)).cast(pl.Datetime("us"))
-        return shifted.dt.replace_time_zone(zone) if zone else shifted
+        if not zone:
+            return shifted
+        # Delays count in wall-clock time; one landing in a DST change's skipped hour
+        # counts in elapsed time instead, and a repeated hour takes its first occurrence.
+        local = shifted.dt.replace_time_zone(zone, ambiguous="earliest", non_existent="null")
+        elapsed = base + pl.Series(micros).cast(pl.Duration("us"))
+        return local.fill_null(elapsed)
 
 
 class AggregateGenerator(Generator):

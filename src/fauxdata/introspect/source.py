@@ -7,8 +7,9 @@ import os
 from pathlib import Path
 
 import sqlalchemy as sa
-from sqlalchemy.engine import URL, make_url
+from sqlalchemy.engine import URL
 
+from fauxdata.dburl import database_url
 from fauxdata.errors import FauxdataError, did_you_mean
 
 REFERENCES = ("env:", "file:", "keyvault:")
@@ -57,14 +58,7 @@ def parse(text: str) -> URL:
     resolved = resolve_url(text)
     if resolved.endswith(".duckdb") and "://" not in resolved:
         resolved = f"duckdb:///{resolved}"
-    try:
-        url = make_url(resolved)
-    except sa.exc.ArgumentError:
-        raise FauxdataError(
-            "not a database URL",
-            path="--from",
-            hint="e.g. postgresql://user@host:5432/db, sqlite:///file.db, env:DATABASE_URL",
-        ) from None
+    url = database_url(resolved, "--from")
     if url.drivername in ("postgresql", "postgres"):
         url = url.set(drivername="postgresql+psycopg")
     if url.drivername in ("mysql", "mariadb"):  # the pure-Python driver fauxdata ships with

@@ -421,6 +421,12 @@ def _key(table: SourceTable, column: SourceColumn) -> tuple[Any, str] | None:
         )
     if column.type == "uuid":
         return "uuid", "uuid primary key"
+    if column.type in TEXT_TYPES and column.length is not None and column.length < 10:
+        # Too short for PREFIX-digits: random codes of the full width, unique by permutation.
+        return {
+            "kind": "regex",
+            "pattern": f"[A-Z0-9]{{{column.length}}}",
+        }, f"text primary key of {column.length} characters as a unique code"
     if column.type in TEXT_TYPES:
         prefix = re.sub(r"[^A-Z]", "", table.name.upper())[:3] or "ID"
         width = max(1, min(8, (column.length or 12) - len(prefix) - 1))

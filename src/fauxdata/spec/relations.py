@@ -225,6 +225,11 @@ class After(Strict):
         duration_seconds(v)
         return v
 
+    @field_validator("column")
+    @classmethod
+    def _column_or_dotted(cls, v: str) -> str:
+        return _dotted(v, "column") if "." in v else v
+
     @model_validator(mode="after")
     def _ordered(self) -> After:
         if duration_seconds(self.min_delay) > duration_seconds(self.max_delay):

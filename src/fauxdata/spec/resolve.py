@@ -22,6 +22,7 @@ from fauxdata.formula import FormulaError, compile_formula
 from fauxdata.formula.types import column_type_of, formula_type
 from fauxdata.spec import generators as g
 from fauxdata.spec.expressions import result_type
+from fauxdata.spec.limits import too_many_rows
 from fauxdata.spec.models import Column, Spec, Table
 from fauxdata.spec.ordering import column_order, table_order
 from fauxdata.spec.plan import Plan, ResolvedColumn, ResolvedForeignKey, ResolvedPer, ResolvedTable
@@ -71,8 +72,12 @@ def resolve(
                     f"change the row count of {per.table} instead",
                 )
             )
+        elif reason := too_many_rows(overrides[name]):
+            problems.append(Problem(f"--rows {name}", reason))
+            overrides[name] = 0  # keeps resolving, so every other problem is reported too
     if scale <= 0 or not math.isfinite(scale):
         problems.append(Problem("--scale", f"scale must be a positive number; found {scale}"))
+        scale = 1.0  # keeps resolving, so every other problem is reported too
     for name in tables or []:
         if name not in spec.tables:
             problems.append(
@@ -83,8 +88,12 @@ def resolve(
     resolved: dict[str, ResolvedTable] = {}
     for tname, table in spec.tables.items():
         n = overrides.get(tname, table.rows or 0)
-        if tname not in overrides:
-            n = max(0, round(n * scale))
+        if tname not in overrides and scale != 1.0:
+            scaled = n * scale
+            if reason := too_many_rows(scaled):
+                problems.append(Problem(f"--scale {scale:g}", f"tables.{tname}.rows: {reason}"))
+                scaled = 0
+            n = max(0, round(scaled))
         resolved[tname] = _resolve_table(spec, tname, table, n, types, problems, warnings)
 
     nullable = {
