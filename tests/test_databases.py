@@ -310,6 +310,8 @@ def test_sqlite_round_trip(tmp_path: Path) -> None:
             "SELECT count(*) FROM orders WHERE amount < 1 OR amount > 500 OR status NOT IN ('new', 'paid')"
         ).fetchone() == (0,)
         assert con.execute("SELECT count(*) FROM orders").fetchone() == (50,)
+    validated = cli("validate", str(spec), "--data", f"sqlite:///{copy}", "--json", cwd=tmp_path)
+    assert validated.returncode == 0 and json.loads(validated.stdout)["passed"], validated.stdout
 
 
 def test_database_targets_never_show_their_password() -> None:

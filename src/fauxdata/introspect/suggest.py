@@ -153,7 +153,9 @@ def suggest_table(
     hints: dict[str, Hints] | None = None,
 ) -> CommentedMap:
     out = CommentedMap()
-    out["rows"] = rows
+    out["rows"] = _rows_that_fit(source, table, rows)
+    if out["rows"] < rows:
+        out.yaml_add_eol_comment(f"its key holds no more than {out['rows']} ids", "rows")
     if table.primary_key:
         out["primary_key"] = (
             table.primary_key[0] if len(table.primary_key) == 1 else list(table.primary_key)
@@ -192,6 +194,21 @@ def suggest_table(
             indent=4,
         )
     return out
+
+
+def _rows_that_fit(source: SourceSchema, table: SourceTable, rows: int) -> int:
+    """At most as many rows as a single integer key can number from 1 (a MySQL
+    TINYINT UNSIGNED key holds 255 ids), so a sequence never runs past its column."""
+    if len(table.primary_key) != 1:
+        return rows
+    column = table.columns[table.primary_key[0]]
+    if column.type not in INTEGER_BOUNDS:
+        return rows
+    high = rules_for(
+        column.name, column.checks, SQLGLOT_DIALECTS.get(source.dialect, "postgres")
+    ).high
+    top = INTEGER_BOUNDS[column.type][1] if not isinstance(high, float) else math.floor(high)
+    return max(1, min(rows, top))
 
 
 def table_checks(source: SourceSchema, table: SourceTable) -> tuple[list[str], list[str]]:
@@ -355,13 +372,24 @@ def _key(table: SourceTable, column: SourceColumn) -> tuple[Any, str] | None:
     if column.type == "uuid":
         return "uuid", "uuid primary key"
     if column.type in TEXT_TYPES:
-        prefix = re.sub(r"[^A-Z]", "", table.name.upper())[:3] or "ID"
-        width = max(1, min(8, (column.length or 12) - len(prefix) - 1))
+        return _text_key(table, column), "text primary key as a formatted id"
+    return None
+
+
+def _text_key(table: SourceTable, column: SourceColumn) -> dict[str, Any]:
+    """A formatted id that fits the column's width with room for many rows: ``CUS-000001``
+    when six digits fit after the prefix, else bare digits (five or more), else hex digits
+    (``char(2)`` holds 256 ids, ``char(4)`` 65,536), so no id is ever cut into a duplicate."""
+    prefix = re.sub(r"[^A-Z]", "", table.name.rsplit(".", 1)[-1].upper())[:3] or "ID"
+    length = column.length or 12
+    if length - len(prefix) - 1 >= 6:
         return {
             "kind": "formatted_id",
-            "format": f"{prefix}-{{:0{width}d}}",
-        }, "text primary key as a formatted id"
-    return None
+            "format": f"{prefix}-{{:0{min(8, length - len(prefix) - 1)}d}}",
+        }
+    if length >= 5:
+        return {"kind": "formatted_id", "format": f"{{:0{min(8, length)}d}}"}
+    return {"kind": "formatted_id", "format": f"{{:0{length}x}}"}
 
 
 def _by_type(
@@ -418,6 +446,8 @@ def _by_type(
             return _temporal(column, name, table)
         case "varchar" | "text":
             limit = min(rules.max_length or column.length or 40, 40)
+            if [column.name] in table.unique:
+                return _text_key(table, column), "unique text as a formatted id that fits"
             if column.type == "text" and not column.length:
                 return "sentence", "free text"
             return {

@@ -1,8 +1,9 @@
 """Load into an existing dev database with every constraint enforced.
 
 PostgreSQL gets COPY (CSV over the wire from Arrow, no per-row Python), with each
-table's foreign keys checked once after its load rather than row by row; any other
-SQLAlchemy URL gets batched executemany. Tables load parents first; a foreign key that
+table's foreign keys checked once after its load rather than row by row; MySQL and
+MariaDB get LOAD DATA LOCAL INFILE (``mysql_load``); any other SQLAlchemy URL gets
+batched executemany. Tables load parents first; a foreign key that
 breaks a cycle is loaded NULL and filled by an UPDATE once every table is in. Identity
 and serial columns take the generated values and their sequences are moved past them.
 """
@@ -21,6 +22,7 @@ from psycopg import Error as DatabaseError
 
 from fauxdata.errors import TargetError, did_you_mean
 from fauxdata.introspect.source import connection_error, parse, read_only_engine
+from fauxdata.sinks import mysql_load
 from fauxdata.sinks.base import Schema, Sink
 from fauxdata.sinks.duckdb_types import duckdb_type, quote
 from fauxdata.sinks.target import Target
@@ -47,9 +49,15 @@ class DatabaseSink(Sink):
     def postgres(self) -> bool:
         return self.url.get_backend_name() == "postgresql"
 
+    @property
+    def mysql(self) -> bool:
+        return self.url.get_backend_name() in ("mysql", "mariadb")
+
     def prepare(self) -> None:
         try:
-            self.engine = sa.create_engine(self.url)
+            self.engine = sa.create_engine(
+                self.url, connect_args=mysql_load.connect_args() if self.mysql else {}
+            )
             self.con = self.engine.connect()
             self.inspector = sa.inspect(self.con)
             existing = set(self.inspector.get_table_names())
@@ -86,7 +94,7 @@ class DatabaseSink(Sink):
     def open_read_only(self) -> None:
         """Connect for reading back only (``fauxdata validate``); PostgreSQL refuses writes."""
         try:
-            self.engine = read_only_engine(self.url)
+            self.engine = read_only_engine(self.url, ansi_quotes=True)
             self.con = self.engine.connect()
         except sa.exc.SQLAlchemyError as exc:
             raise connection_error(exc, self.url, "--data") from None
@@ -104,7 +112,7 @@ class DatabaseSink(Sink):
             self.engine.dispose()
 
     def _driver_connection(self) -> Any:
-        """The psycopg connection under SQLAlchemy's, for COPY."""
+        """The driver's connection under SQLAlchemy's: psycopg for COPY, PyMySQL for LOAD DATA."""
         if self.con is None:
             raise TargetError("the database connection is not open", path="--to", code="load")
         raw = self.con.connection.driver_connection
@@ -225,6 +233,8 @@ class DatabaseSink(Sink):
                 cursor.copy(f"COPY {quote(name)} ({columns}) FROM STDIN WITH (FORMAT csv)") as copy,
             ):
                 copy.write(buffer.getvalue())
+        elif self.mysql:
+            mysql_load.load_data(self._driver_connection(), name, frame)
         else:
             table = sa.Table(name, sa.MetaData(), autoload_with=self.con)
             self.con.execute(table.insert(), frame.to_dicts())
@@ -242,16 +252,22 @@ class DatabaseSink(Sink):
             key = parts[0][0].split(",")
             columns = [c for c in frame.columns if c not in key]
             self._execute(
-                "CREATE TEMP TABLE __fauxdata_fill AS SELECT "
+                f"CREATE {'TEMPORARY' if self.mysql else 'TEMP'} TABLE __fauxdata_fill AS SELECT "
                 + ", ".join(quote(c) for c in frame.columns)
                 + f" FROM {quote(name)} WHERE false"
             )
             self._load("__fauxdata_fill", frame)
-            assignments = ", ".join(f"{quote(c)} = f.{quote(c)}" for c in columns)
             match = " AND ".join(f"t.{quote(k)} = f.{quote(k)}" for k in key)
-            self._execute(
-                f"UPDATE {quote(name)} AS t SET {assignments} FROM __fauxdata_fill AS f WHERE {match}"
-            )
+            if self.mysql:  # MySQL's UPDATE joins instead of taking FROM
+                assignments = ", ".join(f"t.{quote(c)} = f.{quote(c)}" for c in columns)
+                self._execute(
+                    f"UPDATE {quote(name)} AS t JOIN __fauxdata_fill AS f ON {match} SET {assignments}"
+                )
+            else:
+                assignments = ", ".join(f"{quote(c)} = f.{quote(c)}" for c in columns)
+                self._execute(
+                    f"UPDATE {quote(name)} AS t SET {assignments} FROM __fauxdata_fill AS f WHERE {match}"
+                )
             self._execute("DROP TABLE __fauxdata_fill")
         if self.postgres:
             for name in self.loaded:

@@ -61,6 +61,11 @@ def sa_type(ctype: ColumnType) -> sa.types.TypeEngine:
     raise FauxdataError(f"no SQL type for '{ctype}'")
 
 
+def _key_text(kind: sa.types.TypeEngine) -> sa.types.TypeEngine:
+    """MySQL indexes no TEXT column without a prefix length: a key of text is VARCHAR(255)."""
+    return sa.String(255) if isinstance(kind, sa.Text) else kind
+
+
 def create_statements(plan: Plan, dialect: str = "postgresql") -> list[str]:
     """CREATE TABLE statements in load order, then ALTER TABLE for cycle-closing FKs.
 
@@ -77,10 +82,16 @@ def create_statements(plan: Plan, dialect: str = "postgresql") -> list[str]:
     metadata = sa.MetaData()
     tables: dict[str, sa.Table] = {}
     for name, table in plan.tables.items():
+        keyed = {c for key in [table.primary_key, *table.unique] for c in key} | {
+            c for fk in table.foreign_keys for c in fk.columns
+        }
+        keyed |= {c.name for c in table.columns.values() if c.spec.unique}
         columns = [
             sa.Column(
                 cname,
-                sa_type(column.type),
+                _key_text(sa_type(column.type))
+                if dialect == "mysql" and cname in keyed
+                else sa_type(column.type),
                 nullable=column.nullable and cname not in table.primary_key,
                 autoincrement=False,
             )
