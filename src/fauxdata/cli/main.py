@@ -447,7 +447,12 @@ def init(
         ),
     ] = "mock-all",
     schema_name: Annotated[
-        str | None, typer.Option("--schema", help="Database schema (default: the default one).")
+        str | None,
+        typer.Option(
+            "--schema",
+            help="Schemas to read, comma-separated (default: every non-system schema; "
+            "MySQL: the URL's database). Tables are named schema.table when several hold tables.",
+        ),
     ] = None,
     tables: Annotated[
         str | None, typer.Option("--tables", help="Only these tables, comma-separated.")

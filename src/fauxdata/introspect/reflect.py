@@ -67,26 +67,58 @@ def _read(
 ) -> SourceSchema:
     inspector = sa.inspect(con)
     where = safe(url)
+    default: str = inspector.default_schema_name or ""
     schemas = _schemas(inspector, url, wanted, where)
-    per_schema = {s: _schema_tables(con, inspector, url, s) for s in schemas}
-    filled = [s for s in schemas if per_schema[s]]
+    found = {s: _schema_tables(con, inspector, url, s) for s in schemas}
+    _add_parents(con, inspector, url, found, default)
+    filled = [s for s in found if found[s]]
     qualify = len(filled) > 1
-    default = inspector.default_schema_name
 
     def name_of(schema: str | None, table: str) -> str:
         return f"{schema or default}.{table}" if qualify else table
 
     result: dict[str, SourceTable] = {}
     for s in filled:
-        for table in per_schema[s].values():
+        for table in found[s].values():
             table.name = name_of(s, table.name)
-            for fk in table.foreign_keys:
-                fk.parent = name_of(fk.parent_schema or s, fk.parent)
+            for fk in table.foreign_keys:  # reflection leaves the default schema unnamed
+                fk.parent = name_of(fk.parent_schema or default, fk.parent)
             result[table.name] = table
     for name in tables or []:
         require("table", name, list(result), where, "--tables")
-    recorded = ",".join(filled) if qualify else (wanted if wanted else None)
+    recorded = wanted or (",".join(filled) if qualify else None)
     return SourceSchema(dialect=url.get_backend_name(), url=where, schema=recorded, tables=result)
+
+
+def _add_parents(
+    con: sa.Connection,
+    inspector: Any,
+    url: sa.URL,
+    found: dict[str, dict[str, SourceTable]],
+    default: str,
+) -> None:
+    """Tables of other schemas that the read tables' foreign keys need (``--schema sales``
+    whose orders reference person.person): added, with their own parents, and nothing
+    else of their schemas, so the spec is complete."""
+    wanted = [
+        (fk.parent_schema or default, fk.parent) for t in _all(found) for fk in t.foreign_keys
+    ]
+    elsewhere: dict[str, dict[str, SourceTable]] = {}
+    while wanted:
+        schema, name = wanted.pop()
+        if name in found.get(schema, {}):
+            continue
+        if schema not in elsewhere:
+            elsewhere[schema] = _schema_tables(con, inspector, url, schema)
+        table = elsewhere[schema].get(name)
+        if table is None:
+            continue
+        found.setdefault(schema, {})[name] = table
+        wanted.extend((fk.parent_schema or default, fk.parent) for fk in table.foreign_keys)
+
+
+def _all(found: dict[str, dict[str, SourceTable]]) -> list[SourceTable]:
+    return [t for tables in found.values() for t in tables.values()]
 
 
 def _schemas(inspector: Any, url: sa.URL, wanted: str | None, where: str) -> list[str]:

@@ -12,9 +12,10 @@ from __future__ import annotations
 import sqlalchemy as sa
 import sqlglot
 from sqlalchemy.dialects import mssql, mysql, oracle, postgresql, sqlite
-from sqlalchemy.schema import AddConstraint, CreateTable
+from sqlalchemy.schema import AddConstraint, CreateSchema, CreateTable
 
 from fauxdata.errors import FauxdataError
+from fauxdata.sinks.duckdb_types import schema_of
 from fauxdata.spec.plan import Plan
 from fauxdata.spec.types import ColumnType
 
@@ -67,7 +68,8 @@ def _key_text(kind: sa.types.TypeEngine) -> sa.types.TypeEngine:
 
 
 def create_statements(plan: Plan, dialect: str = "postgresql") -> list[str]:
-    """CREATE TABLE statements in load order, then ALTER TABLE for cycle-closing FKs.
+    """CREATE SCHEMA for tables named ``schema.table``, CREATE TABLE statements in load
+    order, then ALTER TABLE for cycle-closing FKs.
 
     Raises:
         FauxdataError: an unknown dialect.
@@ -111,7 +113,13 @@ def create_statements(plan: Plan, dialect: str = "postgresql") -> list[str]:
             sa.CheckConstraint(sqlglot.transpile(c, read="duckdb", write=sqlglot_dialect)[0])
             for c in table.checks
         )
-        tables[name] = sa.Table(table.output_name, metadata, *columns, *constraints)
+        tables[name] = sa.Table(
+            table.output_name.split(".", 1)[-1],
+            metadata,
+            *columns,
+            *constraints,
+            schema=schema_of(table.output_name),
+        )
     later = []
     for name, table in plan.tables.items():
         for fk in table.foreign_keys:
@@ -124,7 +132,12 @@ def create_statements(plan: Plan, dialect: str = "postgresql") -> list[str]:
             if fk.deferred and dialect != "sqlite":  # SQLite cannot ALTER; it checks on write
                 later.append(constraint)
     engine = compiler()
+    schemas = {schema_of(t.output_name) or "" for t in plan.tables.values()} - {""}
     statements = [
+        str(CreateSchema(schema, if_not_exists=True).compile(dialect=engine))
+        for schema in sorted(schemas)
+    ]
+    statements += [
         str(
             CreateTable(
                 tables[name],

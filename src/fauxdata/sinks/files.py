@@ -14,7 +14,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from fauxdata.sinks.base import Schema, Sink, prepare_folder, withdraw_manifest, write_manifest
-from fauxdata.sinks.duckdb_types import duckdb_type, sql_string
+from fauxdata.sinks.duckdb_types import duckdb_type, sql_string, table_file
 from fauxdata.sinks.target import Target
 
 MANIFEST = "fauxdata-manifest.json"
@@ -43,7 +43,8 @@ class DirectorySink(Sink):
         prepare_folder(self.target.path, self.staging, MANIFEST)
 
     def _file(self, name: str, root: Path | None = None) -> Path:
-        return (root or self.staging) / f"{name}{self.suffix}"
+        """``sales.orders`` (a table of schema sales) lives in ``sales/orders.parquet``."""
+        return (root or self.staging) / table_file(name, self.suffix)
 
     def write_table(
         self,
@@ -53,6 +54,7 @@ class DirectorySink(Sink):
         few_values: frozenset[str] = frozenset(),
     ) -> int:
         path = self._file(name)
+        path.parent.mkdir(parents=True, exist_ok=True)
         rows = 0
         writer: pq.ParquetWriter | pacsv.CSVWriter | None = None
         handle = path.open("wb") if self.target.format == "jsonl" else None
@@ -119,11 +121,10 @@ class DirectorySink(Sink):
             withdraw_manifest(final, MANIFEST)
         for name in previous:
             stale = final / name
-            if stale.is_file() and stale.name not in {
-                self._file(n, final).name for n in self.written
-            }:
+            if stale.is_file() and name not in self.file_names():
                 stale.unlink()
         for name in self.written:
+            self._file(name, final).parent.mkdir(parents=True, exist_ok=True)
             os.replace(self._file(name), self._file(name, final))
         write_manifest(final, MANIFEST, manifest_json)
         shutil.rmtree(self.staging, ignore_errors=True)
@@ -136,4 +137,4 @@ class DirectorySink(Sink):
         shutil.rmtree(self.staging, ignore_errors=True)
 
     def file_names(self) -> list[str]:
-        return [f"{name}{self.suffix}" for name in self.written]
+        return [table_file(name, self.suffix).as_posix() for name in self.written]

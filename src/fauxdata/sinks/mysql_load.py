@@ -17,7 +17,7 @@ import polars as pl
 
 from fauxdata.errors import TargetError
 from fauxdata.introspect.source import MYSQL_ANSI_QUOTES
-from fauxdata.sinks.duckdb_types import quote
+from fauxdata.sinks.duckdb_types import quote, quote_table
 
 
 def connect_args() -> dict[str, Any]:
@@ -48,7 +48,7 @@ def load_data(raw: Any, name: str, frame: pl.DataFrame) -> None:
         )
         columns = ", ".join(quote(c) for c in frame.columns)
         sql = (
-            f"LOAD DATA LOCAL INFILE %s INTO TABLE {quote(name)} CHARACTER SET utf8mb4 "
+            f"LOAD DATA LOCAL INFILE %s INTO TABLE {quote_table(name)} CHARACTER SET utf8mb4 "
             "FIELDS TERMINATED BY ',' OPTIONALLY ENCLOSED BY '\"' ESCAPED BY '' "
             f"LINES TERMINATED BY '\\n' ({columns})"
         )

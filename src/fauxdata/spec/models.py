@@ -14,10 +14,19 @@ from fauxdata.spec.relations import PerParent
 from fauxdata.spec.types import ColumnType, parse_type
 
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_TABLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$")
+"""A table may be named ``schema.table`` (init from several schemas)."""
 Environment = Literal["dev", "test", "staging", "prod"]
 
 
 def _check_name(name: str, what: str) -> str:
+    if what in ("table", "output table"):
+        if not _TABLE_NAME.match(name):
+            raise ValueError(
+                f"{what} name '{name}' must be a name or schema.name, each starting with a "
+                "letter or _ and holding only letters, digits and _"
+            )
+        return name
     if not _NAME.match(name):
         raise ValueError(
             f"{what} name '{name}' must start with a letter or _ and hold only letters, digits and _"
