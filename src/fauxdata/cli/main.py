@@ -532,7 +532,9 @@ def init(
         apply_findings(spec, found, extraction.findings)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(dump_yaml(spec))
-    plan = run.check(out)
+    # Checked from memory: parsing the YAML just written again would double the time on
+    # a schema of a thousand tables (ruamel is pure Python).
+    plan = run.check(spec, base_dir=out.parent)
     for column in unsupported_columns(found, list(plan.tables)):
         errors.print(
             f"[yellow]warning[/yellow] {column}: no generator fits this type; "

@@ -97,7 +97,7 @@ class LookupGenerator(Generator):
     spec: g.Lookup
 
     def dependencies(self) -> tuple[str, ...]:
-        return (split_dotted(self.spec.column)[0],)
+        return (self.spec.column.split(".")[0],)  # a column of this table, or via.column
 
     def generate(self, rows: Rows, inputs: Mapping[str, pl.Series]) -> pl.Series:
         return _through(self.ctx, self.spec.column, rows)
@@ -110,7 +110,7 @@ class AfterGenerator(Generator):
     spec: g.After
 
     def dependencies(self) -> tuple[str, ...]:
-        return (split_dotted(self.spec.column)[0],)
+        return (self.spec.column.split(".")[0],)  # a column of this table, or via.column
 
     def generate(self, rows: Rows, inputs: Mapping[str, pl.Series]) -> pl.Series:
         base = (
