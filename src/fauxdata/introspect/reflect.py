@@ -152,7 +152,13 @@ def _schema_tables(
     pks = inspector.get_multi_pk_constraint(**scope)
     uniques = inspector.get_multi_unique_constraints(**scope)
     indexes = inspector.get_multi_indexes(**scope)
-    fks = inspector.get_multi_foreign_keys(**scope)
+    # A partitioned table may declare its foreign keys on each partition only (Pagila's
+    # payment): the first partition's keys are the table's.
+    first = {children[0][0]: parent for parent, children in partitions.items()}
+    fks = inspector.get_multi_foreign_keys(**{**scope, "filter_names": names + list(first)})
+    for child, parent in first.items():
+        if not fks.get((key, parent)):
+            fks[(key, parent)] = fks.get((key, child), [])
     if backend in ("mysql", "mariadb"):
         checks = mysql_checks(con, schema, bool(getattr(con.dialect, "is_mariadb", False)))
     else:

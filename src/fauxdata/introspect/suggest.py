@@ -59,6 +59,14 @@ AS_TEXT = (
     "money",
     "tsvector",
     "time",
+    "xml",
+    "macaddr",
+    "int4range",
+    "int8range",
+    "numrange",
+    "daterange",
+    "tsrange",
+    "tstzrange",
 )
 """Types generated as text literals that the destination database parses on load."""
 NATIVE = (
@@ -342,7 +350,10 @@ def _generator(
             "max_delay": "730d",
         }, f"CHECK: after {rules.after}"
     if rules.values is not None:
-        return {"kind": "choice", "values": rules.values}, "CHECK lists the allowed values"
+        values = rules.values
+        if column.type in INTEGER_BOUNDS:  # sqlglot reads numbers as floats: 1.0 -> 1
+            values = [int(v) if isinstance(v, float) and v.is_integer() else v for v in values]
+        return {"kind": "choice", "values": values}, "CHECK lists the allowed values"
     if column.type == "enum":
         return {"kind": "choice", "values": column.labels}, "enum labels, equal shares"
     if column.name in table.primary_key and len(table.primary_key) == 1:
@@ -480,6 +491,17 @@ def _by_type(
             return {"kind": "uniform", "min": 0, "max": 1000, "decimals": 2}, "an amount of money"
         case "tsvector":
             return "sentence", "words for a text-search vector"
+        case "xml":
+            return {"kind": "constant", "value": "<note>fauxdata</note>"}, "a fixed XML document"
+        case "macaddr":
+            return {"kind": "regex", "pattern": "([0-9a-f]{2}:){5}[0-9a-f]{2}"}, "a MAC address"
+        case "int4range" | "int8range" | "numrange":
+            return {"kind": "regex", "pattern": "\\[[1-9][0-9]?,[1-9][0-9]{2}\\)"}, "a range"
+        case "daterange" | "tsrange" | "tstzrange":
+            return {
+                "kind": "regex",
+                "pattern": "\\[2024-0[1-6]-1[0-9],2024-1[0-2]-2[0-8]\\)",
+            }, "a range of dates within 2024"
     return {"kind": "constant", "value": "?"}, f"no generator fits type '{column.type}'"
 
 

@@ -11,6 +11,7 @@ and serial columns take the generated values and their sequences are moved past 
 from __future__ import annotations
 
 import io
+import warnings
 from collections.abc import Iterable
 from typing import Any
 
@@ -113,9 +114,12 @@ class DatabaseSink(Sink):
         return names
 
     def _columns(self, name: str) -> list[dict[str, Any]]:
-        """The reflected columns of a table named plainly or ``schema.table``."""
+        """The reflected columns of a table named plainly or ``schema.table`` (only their
+        names are used: a type SQLAlchemy does not know is no reason to warn)."""
         table = name.split(".", 1)[-1]
-        return list(sa.inspect(self.con).get_columns(table, schema=schema_of(name)))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", sa.exc.SAWarning)
+            return list(sa.inspect(self.con).get_columns(table, schema=schema_of(name)))
 
     def close(self) -> None:
         if self._verify is not None:
