@@ -145,6 +145,8 @@ def apply_findings(spec: CommentedMap, schema: SourceSchema, findings: list[Find
             why += "; unique, so it keeps a generator that guarantees it"
         elif _listed_by_schema(source_table, finding.column):
             why += "; its values are listed by the schema (enum or CHECK), so it keeps them"
+        elif source_table.columns[finding.column].type in _STRUCTURED:
+            why += "; its type has a syntax a mocker's text would break, so it keeps its generator"
         else:
             column["generator"] = generator
             why += "; mocked"
@@ -160,6 +162,12 @@ def _listed_by_schema(table: SourceTable, name: str) -> bool:
         or any(" IN " in c.upper() or "ANY" in c.upper() for c in column.checks)
     )
 
+
+_STRUCTURED = {
+    "inet", "macaddr", "uuid", "json", "jsonb", "xml", "array", "bytea", "interval",
+    "tsvector", "int4range", "int8range", "numrange", "daterange", "tsrange", "tstzrange",
+}  # fmt: skip
+"""Types whose values must parse (an ``inet`` column named ``addr`` takes no street)."""
 
 _UNIQUE_MOCKERS = {"email", "user_name", "credit_card", "national_id", "ipv4"}
 """Mockers whose domain is enumerated (``unique: true`` works) and large enough for any

@@ -173,7 +173,8 @@ def _schema_tables(
         k = (key, name)
         table = _table(
             name,
-            [_column(c, domains, backend) for c in columns.get(k, [])],
+            # Generated (computed) columns are the database's to fill: not in the spec.
+            [_column(c, domains, backend) for c in columns.get(k, []) if not c.get("computed")],
             pks.get(k) or {},
             uniques.get(k, []),
             indexes.get(k, []),

@@ -56,7 +56,6 @@ AS_TEXT = (
     "bytea",
     "interval",
     "inet",
-    "money",
     "tsvector",
     "time",
     "xml",
@@ -83,6 +82,7 @@ NATIVE = (
     "float",
     "double",
     "numeric",
+    "money",
 )
 
 
@@ -302,6 +302,8 @@ def _spec_type(column: SourceColumn) -> tuple[str | None, str]:
             return column.type, ""
         case "float" | "double":
             return column.type, ""
+        case "money":  # loaded as a number; read back through numeric, not '$1,234.56'
+            return "decimal(19,2)", ""
         case "numeric":
             if column.precision is None:
                 return "decimal(18,4)", "unconstrained numeric stored with 4 decimals"
@@ -481,8 +483,11 @@ def _by_type(
             return {"kind": "regex", "pattern": "\\\\x[0-9a-f]{32}"}, "16 random bytes"
         case "inet":
             return "ipv4", "inet address"
-        case "interval":
-            return {"kind": "regex", "pattern": "[1-9][0-9]? (days|hours|minutes)"}, "an interval"
+        case "interval":  # values PostgreSQL prints back as they were written
+            return {
+                "kind": "choice",
+                "values": ["1 day", "2 days", "7 days", "14 days", "30 days", "90 days"],
+            }, "an interval"
         case "time":
             return {"kind": "regex", "pattern": "(0[89]|1[0-7]):[0-5][0-9]:[0-5][0-9]"}, (
                 "a time of day in office hours"

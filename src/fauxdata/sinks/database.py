@@ -338,7 +338,12 @@ class DatabaseSink(Sink):
 
     def _read_back(self, name: str, schema: Schema) -> Any:
         columns = list(schema)
-        select = f"SELECT {', '.join(quote(c) for c in columns)} FROM {quote_table(name)}"
+        # Decimals through numeric: a money column would print '$1,234.56'.
+        shown = [
+            f"CAST({quote(c)} AS numeric)" if self.postgres and t.name == "decimal" else quote(c)
+            for c, t in schema.items()
+        ]
+        select = f"SELECT {', '.join(shown)} FROM {quote_table(name)}"
         if not self.postgres:
             if self.con is None:
                 raise TargetError("the database connection is not open", path="--to", code="load")
