@@ -281,7 +281,7 @@ def _from_sample(column: SourceColumn, table: SourceTable, hints: Hints) -> tupl
             f"enum-like: {len(labels)} distinct values {seen}, at their shares; "
             "the labels are withheld (no value leaves the source): name them"
         )
-    if hints.shape:
+    if hints.shape and [column.name] not in table.unique:  # a regex cannot promise uniqueness
         return {"kind": "regex", "pattern": hints.shape}, f"values follow this shape {seen}"
     return None
 

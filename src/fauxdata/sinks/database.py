@@ -81,6 +81,8 @@ class DatabaseSink(Sink):
                     path="--to",
                     hint="run fauxdata sync to update the spec",
                 )
+        if not self.truncate:
+            self._refuse_filled()
         if self.truncate:
             outs = ", ".join(
                 quote_table(self.plan.tables[n].output_name) for n in self.plan.selected
@@ -93,6 +95,18 @@ class DatabaseSink(Sink):
             self._identity_always()
         if not self.atomic:
             self._commit()
+
+    def _refuse_filled(self) -> None:
+        """Generated keys start at 1 and would collide with rows already there: a table
+        that holds rows is refused, naming it, unless the user asks to empty it."""
+        for name in self.plan.selected:
+            out = self.plan.tables[name].output_name
+            if self._execute(f"SELECT 1 FROM {quote_table(out)} LIMIT 1").first() is not None:
+                raise TargetError(
+                    f"table '{out}' in {self.target} already holds rows",
+                    path="--to",
+                    hint="pass --truncate to empty the spec's tables first (fauxdata's ids start at 1)",
+                )
 
     def open_read_only(self) -> None:
         """Connect for reading back only (``fauxdata validate``); PostgreSQL refuses writes."""
