@@ -8,6 +8,7 @@
     python benchmarks/run.py --only scenarios # baseline scenario pack, 1M customers over two years
     python benchmarks/run.py --only delta    # 1M customers as a Delta bronze table vs Parquet
     python benchmarks/run.py --only mariadb  # the MariaDB load: LOAD DATA vs INSERT (200k rows)
+    python benchmarks/run.py --only synth    # synthesizer: fit, sampling, quality and privacy
 
 Each measurement runs in a fresh child process, so its peak RSS is its own. Measured:
   fauxdata   the shop `customers` table (10 columns) streamed to Parquet
@@ -33,6 +34,7 @@ Each measurement runs in a fresh child process, so its peak RSS is its own. Meas
              RSS of the JVM and the Python workers is sampled with psutil.
   delta      the customers table as a Delta bronze table (deltalake, with the two
              metadata columns), against `fauxdata` to Parquet at the same size
+  synth-*    the synthesizer, see benchmarks/synth.py
 The PostgreSQL and MariaDB servers are started by this script (initdb/pg_ctl,
 mariadb-install-db/mariadbd on a loopback port).
 """
@@ -389,7 +391,11 @@ def report_scenarios(run: dict[str, Any]) -> None:
 
 def child(args: argparse.Namespace) -> None:
     """Run one measurement in this process and print it as JSON."""
-    if args.one.startswith("spark-"):
+    if args.one.startswith("synth-"):
+        import synth
+
+        result = synth.child(args.one, args.rows)
+    elif args.one.startswith("spark-"):
         cores = int(args.one.split("-")[1])
         result = measure_spark(args.rows, cores, args.one.endswith("-raw"), args.block_size)
     elif args.one == "fauxdata":
@@ -477,7 +483,7 @@ def main() -> None:
     )
     parser.add_argument(
         "--only",
-        choices=["postgres", "mariadb", "formulas", "spark", "scenarios", "delta"],
+        choices=["postgres", "mariadb", "formulas", "spark", "scenarios", "delta", "synth"],
         help="run only this part (postgres: the database load; formulas: formula columns; "
         "spark: the Spark engine against the local engine)",
     )
@@ -500,6 +506,13 @@ def main() -> None:
             "spark-2-raw",
             "scenarios",
             "delta",
+            "synth-fit",
+            "synth-sample",
+            "synth-generate",
+            *(
+                f"synth-eval:{n}"
+                for n in ("payments_seed", "penguins", "cars", "seattle_weather", "airports")
+            ),
         ],
         help=argparse.SUPPRESS,
     )
@@ -540,6 +553,12 @@ def main() -> None:
     if args.only == "delta":
         n = 200_000 if args.quick else 1_000_000
         report_delta(spawn("fauxdata", n, args), spawn("delta", n, args))
+        return
+    if args.only == "synth":
+        import synth
+
+        sizes_for = {"synth-fit": 100_000, "synth-sample": 1_000_000, "synth-generate": 1_000_000}
+        synth.report({k: spawn(k, sizes_for.get(k, 0), args) for k in synth.kinds()})
         return
     if args.only == "scenarios":
         report_scenarios(spawn("scenarios", 200_000 if args.quick else 1_000_000, args))

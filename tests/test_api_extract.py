@@ -507,3 +507,47 @@ def test_a_token_http_cannot_carry_is_refused_without_quoting_it(api: ApiServer)
         read_api(api.url, ["/employee"], token=bad)
     assert "characters HTTP does not allow" in caught.value.message
     assert TOKEN not in str(caught.value) and not api.requests
+
+
+def _paged(items: list[dict[str, Any]], cap: int, link: str) -> Any:
+    """A route serving ``cap`` records a page whatever ``limit`` asks, with a next link."""
+
+    def answer(seen: Seen) -> Reply:
+        page = int(seen.query.get("page", "1"))
+        chunk = items[(page - 1) * cap : page * cap]
+        more = page * cap < len(items)
+        return Reply({"data": chunk, "links": {"next": link.format(page + 1) if more else None}})
+
+    return answer
+
+
+def test_samples_n_records_following_next_links(api: ApiServer) -> None:
+    people = [
+        {"id": i, "status": "ACTIVE" if i % 3 else "LEFT", "nickname": None if i % 2 else "x"}
+        for i in range(1, 31)
+    ]
+    api.routes["/employee"] = _paged(people, 5, "/employee?page={}")
+    found = read_api(api.url, ["/employee"], records=12)
+    asked = [r.query for r in api.requests]
+    assert asked == [{"limit": "12"}, {"page": "2"}, {"page": "3"}]
+    samples = found.samples["employees"]
+    assert samples["id"] == list(range(1, 13))  # 12 records, no more, from three pages
+    assert set(samples["status"]) == {"ACTIVE", "LEFT"}
+    assert found.schema.tables["employees"].columns["nickname"].nullable
+
+    api.requests.clear()
+    api.routes["/employee"] = _paged(people, 1, "/employee?page={}")
+    found = read_api(api.url, ["/employee"], records=100)
+    assert len(api.requests) == 10 and len(found.samples["employees"]["id"]) == 10  # MAX_PAGES
+
+
+def test_a_next_link_to_another_host_is_not_followed(api: ApiServer) -> None:
+    people = [{"id": i} for i in range(1, 11)]
+    api.routes["/employee"] = _paged(people, 5, "https://elsewhere.example/employee?page={}")
+    found = read_api(api.url, ["/employee"], records=10, token=TOKEN)
+    assert len(api.requests) == 1 and found.samples["employees"]["id"] == [1, 2, 3, 4, 5]
+
+
+def test_an_api_ignoring_limit_gives_at_most_n_records(api: ApiServer) -> None:
+    found = extract(api, {"items": [{"id": i} for i in range(50)]}, records=7)
+    assert found.samples["employees"]["id"] == list(range(7))

@@ -273,6 +273,37 @@ def test_mock_company_domain_gives_a_domain_per_row() -> None:
     assert email.len() == 200 and email.str.contains(r"^info@[a-z0-9]+(\.[a-z]+)+$").all()
 
 
+def test_indexed_mock_tokens_are_one_draw_per_row_each() -> None:
+    """Syntho's ``MOCK_X_0``: the same index agrees within a row, another index is another draw."""
+    from fauxdata.generators.lexicon import dataset_code, email_domains, lexicon
+
+    spec = _spec(
+        {
+            "first_name": {"generator": "first_name"},
+            "last_name": {"generator": "last_name"},
+            "email": {
+                "formula": 'LOWER(CONCATENATE([first_name], ".", [last_name], "@", MOCK_FREE_EMAIL_DOMAIN_0))'
+            },
+            "twice": {"formula": 'MOCK_FIRST_NAME_0 & "|" & MOCK_FIRST_NAME_0'},
+            "pair": {"formula": 'MOCK_FIRST_NAME_0 & "|" & MOCK_FIRST_NAME_1'},
+            "women": {"formula": "MOCK_FIRST_NAME_FEMALE_1"},
+            "men": {"formula": "mock_first_name_male"},
+        },
+        rows=2_000,
+    )
+    frame = fauxdata.generate(spec).frames["t"]
+    local, domain = frame["email"].str.split("@").list.first(), frame["email"].str.split("@")
+    assert (local == (frame["first_name"] + "." + frame["last_name"]).str.to_lowercase()).all()
+    assert set(domain.list.last()) <= set(email_domains())
+    left, right = frame["twice"].str.split("|").list.first(), frame["twice"].str.split("|")
+    assert (left == right.list.last()).all()
+    a, b = frame["pair"].str.split("|").list.first(), frame["pair"].str.split("|").list.last()
+    assert (a != b).mean() > 0.9
+    names = lexicon(dataset_code("en_US") or "en")
+    assert set(frame["women"]) <= set(names.female) and set(frame["men"]) <= set(names.male)
+    assert fauxdata.generate(spec).frames["t"].equals(frame)
+
+
 def test_spec_errors_carry_the_path_and_a_caret(tmp_path: Path) -> None:
     spec = _spec(
         {

@@ -208,53 +208,131 @@ def test_unattended_runs_name_the_flag_for_each_question(project):
     assert both.returncode == 1 and "give one" in both.stderr
 
 
-def _spawn(project: Path, *args: str) -> pexpect.spawn:
+def _spawn(project: Path, *args: str, **extra: str) -> pexpect.spawn:
     env = {**os.environ, "HR_API_TOKEN": TOKEN, "COLUMNS": "160", "NO_COLOR": "1", "TERM": "dumb"}
     env.pop("FAUXDATA_ENV", None)
+    env.pop("CI", None)  # CI=true means "ask nothing"; these tests are the person at the keyboard
     return pexpect.spawn(
         sys.executable,
         ["-m", "fauxdata.cli", *args],
         cwd=str(project),
-        env=env,
+        env={**env, **extra},
         encoding="utf-8",
         timeout=120,
         dimensions=(50, 160),
     )
 
 
+def _finish(child: pexpect.spawn) -> int:
+    child.expect(pexpect.EOF)
+    child.close()
+    return int(child.exitstatus or 0)
+
+
 def test_interactive_questions_in_a_real_terminal(project):
     first = _spawn(project, "mock", "hr")
-    first.expect(r"Keep these 6 foreign keys\?")
-    first.sendline("y")
-    first.expect(r"Generate with these row counts\?")
-    first.sendline("y")
+    first.expect(r"Are these \d+ PII classifications correct\? \(yes/no\)")
+    first.sendline("yes")
+    first.expect(r"Keep these \d+ foreign keys\? \(yes/no\)")
+    first.sendline("Y")
+    first.expect(r"Customise row counts\? \(yes/no\) \[no\]")
+    first.sendline("")
+    first.expect(r"Proceed with generation\? \(yes/no\)")
+    first.sendline("YES")
     first.expect("Next steps")
-    first.expect(pexpect.EOF)
-    first.close()
-    assert first.exitstatus == 0
+    assert _finish(first) == 0
 
     second = _spawn(project, "mock", "hr")
-    second.expect(r"Extract metadata first, or use the existing template \(v1")
-    second.sendline("template")
-    second.expect(r"Generate with these row counts\?")
-    second.sendline("n")
+    second.expect("Choose workflow:")
+    second.expect("1. Extract metadata first")
+    second.expect("2. Use existing template")
+    second.expect(r"Enter choice \(1 or 2\)")
+    second.sendline("3")
+    second.expect("Please enter a number from 1 or 2")
+    second.sendline("2")
+    second.expect(r"hr .* v1 .* \d{4}-\d\d-\d\dT")  # the list, with the extraction date
+    second.expect(r"Select template \(number or name\)")
+    second.sendline("hr")
+    second.expect(r"Customise row counts\?")
+    second.sendline("y")
+    second.expect(r"Rows for departments \[5\]")
+    second.sendline("7")
+    while second.expect([r"Rows for \w+ \[\d+\]", r"departments .* 7 "]) == 0:
+        second.sendline("")
+    second.expect(r"Proceed with generation\?")
+    second.sendline("no")
     second.expect("Nothing generated")
-    second.expect(pexpect.EOF)
-    second.close()
-    assert second.exitstatus == 1
+    assert _finish(second) == 1
     audit = (project / "templates" / "hr" / "audit.jsonl").read_text().splitlines()
     assert len(audit) == 1  # the declined run recorded nothing
 
 
+def test_ci_true_asks_nothing_even_in_a_terminal(project):
+    child = _spawn(project, "mock", "hr", CI="true")
+    child.expect("no terminal to answer")
+    assert _finish(child) == 1
+
+
+def test_pii_confirmation_per_column_changes_the_mocker(project):
+    child = _spawn(project, "mock", "hr", "--extract")
+    child.expect(r"Are these \d+ PII classifications correct\?")
+    child.sendline("n")
+    while True:
+        index = child.expect([r"(\w+)\.(\w+) is (\w+) \(1-3\)", r"Keep these \d+ foreign keys"])
+        if index == 1:
+            break
+        column = child.match.group(2)
+        if column == "phone":
+            child.sendline("3")  # not PII
+        elif column == "job_title":
+            child.sendline("change")
+            child.expect(r"Category for employees.job_title")
+            child.sendline("nope")
+            child.expect("Unknown category")
+            child.sendline("person_name")
+        else:
+            child.sendline("")  # keep
+    child.sendline("y")
+    child.expect(r"Customise row counts\?")
+    child.sendline("n")
+    child.expect(r"Proceed with generation\?")
+    child.sendline("y")
+    assert _finish(child) == 0
+    metadata = json.loads((project / "templates" / "hr" / "metadata.json").read_text())
+    fields = {f["name"]: f for f in metadata["entities"]["employees"]["fields"]}
+    assert fields["phone"]["pii"] is None and fields["email"]["pii"] == "email"
+    spec = (project / "templates" / "hr" / "spec.yaml").read_text()
+    assert "pii: phone" not in spec
+
+
+def test_pii_flags_keep_change_and_drop_unattended(project):
+    done = fauxdata(
+        "mock", "hr", "--extract", "--yes", "--pii", "employees.phone=none",
+        "--pii", "employees.job_title=person_name", cwd=project, env=_env(),
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    metadata = json.loads((project / "templates" / "hr" / "metadata.json").read_text())
+    fields = {f["name"]: f for f in metadata["entities"]["employees"]["fields"]}
+    assert fields["phone"]["pii"] is None
+    assert fields["job_title"]["pii"] == "person_name"
+    employees = pl.read_delta(str(project / "bronze" / "bronze_hr_employees"))
+    assert (employees["job_title"].str.split(" ").list.len() >= 2).mean() > 0.9  # full names now
+    bad = fauxdata("mock", "hr", "--extract", "--yes", "--pii", "employees.phne=none",
+                   cwd=project, env=_env())  # fmt: skip
+    assert bad.returncode == 1 and "did you mean 'employees.phone'" in bad.stderr
+
+
 def test_declining_inferred_keys_leaves_plain_columns(project):
     child = _spawn(project, "mock", "hr", "--extract")
-    child.expect(r"Keep these 6 foreign keys\?")
-    child.sendline("n")
-    child.expect(r"Generate with these row counts\?")
+    child.expect(r"Are these \d+ PII classifications correct\?")
     child.sendline("y")
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 0
+    child.expect(r"Keep these \d+ foreign keys\?")
+    child.sendline("n")
+    child.expect(r"Customise row counts\?")
+    child.sendline("no")
+    child.expect(r"Proceed with generation\?")
+    child.sendline("y")
+    assert _finish(child) == 0
     spec = (project / "templates" / "hr" / "spec.yaml").read_text()
     assert "references: teams.id" not in spec
     metadata = json.loads((project / "templates" / "hr" / "metadata.json").read_text())

@@ -182,3 +182,52 @@ def test_example_project_lists_the_hr_source():
         "offices": 3,
         "teams": 10,
     }
+
+
+def test_discovery_finds_the_root_and_every_project_that_documents_a_source(tmp_path):
+    from fauxdata.project import discover, project_named
+
+    (tmp_path / "fauxdata.yaml").write_text(PROJECT)
+    for name in ("people", "finance"):
+        docs = tmp_path / "projects" / name / "docs" / "sources"
+        docs.mkdir(parents=True)
+        (docs / "hr.md").write_text(
+            "- **Base URL:** `https://hr.example.test/api`\n- **Token:** `keyvault:kv/hr-token`\n"
+        )
+    (tmp_path / "projects" / "finance" / "fauxdata.yaml").write_text("templates: tpl\n")
+    found = discover("hr", tmp_path)
+    assert [(p.root.name, p.nested) for p in found] == [
+        (tmp_path.name, False),
+        ("finance", True),
+        ("people", True),
+    ]
+    root, finance, people = found
+    assert root.templates == tmp_path / "templates" and root.scripts == tmp_path / "scripts"
+    assert finance.templates == tmp_path / "projects" / "finance" / "tpl"
+    assert finance.environment()[0] is None  # its own file declares no environment
+    assert people.templates == tmp_path / "projects" / "people" / "docs" / "templates"
+    assert people.environment()[0] == "dev"  # the repository's file applies
+    hr = find_source(people, "hr")
+    assert (hr.url, hr.token, hr.endpoints) == (
+        "https://hr.example.test/api",
+        "keyvault:kv/hr-token",
+        [],
+    )
+    assert discover("crm", tmp_path) == [root]
+    assert discover("nothing", tmp_path) == []
+    assert project_named(Path("people"), tmp_path).root == people.root
+    assert project_named(tmp_path / "fauxdata.yaml", tmp_path).root == tmp_path
+    with pytest.raises(FauxdataError, match="no project file or project folder") as caught:
+        project_named(Path("peple"), tmp_path)
+    assert "did you mean 'people'" in caught.value.hint
+
+
+def test_templates_are_found_by_name_or_folder(tmp_path):
+    saved = templates.save_template(
+        tmp_path, {"source": "hr", "entities": {}}, "name: hr\ntables: {}\n"
+    )
+    assert templates.find_template(tmp_path, "hr").folder == saved.folder
+    assert templates.find_template(tmp_path, str(saved.folder)).folder == saved.folder
+    with pytest.raises(FauxdataError, match="no template 'hrr'") as caught:
+        templates.find_template(tmp_path, "hrr")
+    assert "did you mean 'hr'" in caught.value.hint

@@ -341,3 +341,10 @@ def test_unknown_engine_is_an_error() -> None:
     )
     assert done.returncode == 1
     assert "--engine" in done.stderr and "local or spark" in done.stderr
+
+
+def test_synthesized_columns_equal_the_local_engine(spark: SparkSession) -> None:
+    """The driver ships the fitted model; executors never read the seed."""
+    spec = Path(__file__).resolve().parents[1] / "examples" / "payments.yaml"
+    local = fauxdata.generate(spec, verify_output=False)
+    assert_same_tables(fs.generate(spec, spark, block_size=999, partitions=3), local)

@@ -1,7 +1,7 @@
 """Extract a source's metadata, find its personal data, and turn both into a spec.
 
-One path for REST APIs and databases: read the schema (REST: one record per endpoint,
-held in memory for the PII scanner and then dropped), scan names and that sample for
+One path for REST APIs and databases: read the schema (REST: a few records per
+endpoint, held in memory for the type inference and the PII scanner and then dropped), scan names and that sample for
 PII, suggest a generator per column, put a mocker on every PII column and mark it
 ``pii: <category>``. The result feeds ``fauxdata init`` (a spec) and the ``mock``
 workflow (a template: spec plus metadata).
@@ -12,17 +12,19 @@ from __future__ import annotations
 import copy
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
 from ruamel.yaml.comments import CommentedMap
 
-from fauxdata.errors import FauxdataError
+from fauxdata.errors import FauxdataError, did_you_mean
 from fauxdata.introspect.api import InferredKey
 from fauxdata.introspect.model import SourceSchema, SourceTable
-from fauxdata.introspect.source import resolve_url
+from fauxdata.introspect.source import is_reference, resolve_url
 from fauxdata.pii import Finding, scan_schema
 from fauxdata.project import Source
 from fauxdata.sinks.bronze import bronze_table_name
+from fauxdata.spec.yaml_io import dump_yaml
 from fauxdata.templates import now_utc
 
 DEFAULT_ROWS = 100
@@ -37,26 +39,32 @@ class Extraction:
     entities: dict[str, dict[str, Any]] = field(default_factory=dict)
     """REST: per table, the endpoint and JSON paths it came from."""
     observed: dict[str, set[str]] = field(default_factory=dict)
-    """REST: per table, the columns the sampled record filled (no value is kept)."""
+    """REST: per table, the columns the sampled records filled (no value is kept)."""
 
     def pii(self, table: str, column: str) -> Finding | None:
         return next((f for f in self.findings if (f.table, f.column) == (table, column)), None)
 
 
-def extract(source: Source, *, sample: int = 0, timeout: float = 10.0) -> Extraction:
+REST_SAMPLE = 20
+"""Records read per REST endpoint by default: enough to see optional fields and varying
+values, few enough for any API's rate limit."""
+
+
+def extract(source: Source, *, sample: int | None = None, timeout: float = 10.0) -> Extraction:
     """Read the source's schema and scan it for PII (names always; values of the REST
-    record, or of up to ``sample`` database rows when allowed). No value is returned."""
+    records, ``sample`` per endpoint (default ``REST_SAMPLE``), or of up to ``sample``
+    database rows when allowed, default none). No value is returned."""
     if source.type == "rest":
-        return _extract_api(source, timeout)
+        return _extract_api(source, timeout, REST_SAMPLE if sample is None else max(1, sample))
     from fauxdata.introspect.reflect import read_schema
     from fauxdata.introspect.sample import read_sample
 
     schema = read_schema(source.url, schema=source.schema, tables=source.tables)
-    values = read_sample(schema, source.url, sample) if sample > 0 else None
+    values = read_sample(schema, source.url, sample) if sample else None
     return Extraction(source, schema, scan_schema(schema, values))
 
 
-def _extract_api(source: Source, timeout: float) -> Extraction:
+def _extract_api(source: Source, timeout: float, records: int) -> Extraction:
     from fauxdata.introspect.api import read_api
 
     if not source.endpoints:
@@ -71,6 +79,7 @@ def _extract_api(source: Source, timeout: float) -> Extraction:
         token=resolve_url(source.token, "--token", "the API token") if source.token else None,
         params=source.params or None,
         timeout=timeout,
+        records=records,
     )
     findings = scan_schema(found.schema, found.samples)
     observed = {
@@ -88,7 +97,7 @@ def _extract_api(source: Source, timeout: float) -> Extraction:
         for name, e in found.entities.items()
     }
     schema = found.schema
-    del found  # the sampled record goes no further than the scanner
+    del found  # the sampled records go no further than the scanner
     return Extraction(source, schema, findings, keys, entities, observed)
 
 
@@ -103,6 +112,89 @@ def without_inferred_keys(extraction: Extraction) -> Extraction:
             if not (len(fk.columns) == 1 and (table.name, fk.columns[0]) in dropped)
         ]
     return replace(extraction, schema=schema, inferred_keys=[])
+
+
+def review_pii(
+    extraction: Extraction, decisions: Mapping[tuple[str, str], str | None]
+) -> Extraction:
+    """The extraction with the user's PII decisions: per (table, column) a category (kept,
+    changed, or added to a column the scanner missed) or None (not PII). A changed
+    category changes the column's mocker.
+
+    Raises:
+        FauxdataError: an unknown column or category, naming the closest.
+    """
+    from fauxdata.pii.categories import CATEGORIES
+
+    tables = extraction.schema.tables
+    for (tname, cname), category in decisions.items():
+        if tname not in tables or cname not in tables[tname].columns:
+            known = [f"{t}.{c}" for t, table in tables.items() for c in table.columns]
+            raise FauxdataError(
+                f"no column {tname}.{cname} in the extracted schema",
+                path="--pii",
+                hint=did_you_mean(f"{tname}.{cname}", known) or "write --pii TABLE.COLUMN=CATEGORY",
+            )
+        if category is not None and category not in CATEGORIES:
+            raise FauxdataError(
+                f"unknown PII category '{category}' for {tname}.{cname}",
+                path="--pii",
+                hint=did_you_mean(category, list(CATEGORIES))
+                or f"categories: {', '.join(CATEGORIES)}, or none",
+            )
+    findings: list[Finding] = []
+    for finding in extraction.findings:
+        key = (finding.table, finding.column)
+        if key not in decisions:
+            findings.append(finding)
+        elif decisions[key] == finding.category:
+            findings.append(replace(finding, evidence=f"{finding.evidence}; confirmed"))
+        elif (category := decisions[key]) is not None:
+            evidence = f"{finding.evidence}; category {finding.category} changed to {category}"
+            findings.append(replace(finding, category=category, evidence=evidence, variant=None))
+    flagged = {(f.table, f.column) for f in extraction.findings}
+    for (tname, cname), category in decisions.items():
+        if category is not None and (tname, cname) not in flagged:
+            findings.append(Finding(tname, cname, category, "marked by the user", 1.0, "name"))
+    return replace(extraction, findings=findings)
+
+
+@dataclass
+class Merged:
+    """A re-extraction merged into the live spec, as ``sync`` would: what it said."""
+
+    text: str
+    changes: list[str]
+    replaced: list[str]
+
+
+def merge_spec(spec_path: Path, extraction: Extraction, rows: Mapping[str, int]) -> Merged:
+    """The live spec brought in line with a new extraction, keeping the user's generators
+    and comments (``introspect.sync``); new columns get the extraction's mockers and PII
+    marks, new tables their default row counts.
+
+    Raises:
+        SpecError: the merged spec does not resolve.
+    """
+    from fauxdata.introspect.sync import apply
+    from fauxdata.spec.yaml_io import round_trip
+
+    before = round_trip().load(spec_path.read_text())
+    had = {(t, c) for t, table in before["tables"].items() for c in table["columns"]}
+    result = apply(spec_path, extraction.schema, rows=DEFAULT_ROWS)
+    doc = round_trip().load(result.text or "")
+    new = {
+        (t, c) for t, table in doc["tables"].items() for c in table["columns"] if (t, c) not in had
+    }
+    for tname, table in doc["tables"].items():
+        if tname not in before["tables"]:
+            table["rows"] = int(rows.get(tname, DEFAULT_ROWS))
+        for cname, column in table["columns"].items():
+            if (tname, cname) in new and cname in extraction.observed.get(tname, set()):
+                column.pop("null_rate", None)
+    fresh = [f for f in extraction.findings if (f.table, f.column) in new]
+    apply_findings(doc, extraction.schema, fresh)
+    return Merged(dump_yaml(doc), [str(c) for c in result.changes], list(result.replaced))
 
 
 def build_spec(extraction: Extraction, rows: Mapping[str, int], seed: int) -> CommentedMap:
@@ -220,13 +312,9 @@ def metadata(extraction: Extraction, rows: Mapping[str, int], seed: int) -> dict
         **(
             {"base_url": source.url}
             if source.type == "rest"
-            else {"connection": _reference(source.url)}
+            else {"connection": connection_reference(source.url)}
         ),
-        **(
-            {"token": source.token}
-            if source.token and source.token.startswith(("env:", "file:"))
-            else {}
-        ),
+        **({"token": source.token} if source.token and is_reference(source.token) else {}),
         "found_in": source.found_in,
         "extracted_at": now_utc(),
         "seed": seed,
@@ -260,9 +348,9 @@ def _type_text(column: Any) -> str:
     return str(column.type)
 
 
-def _reference(url: str) -> str:
+def connection_reference(url: str) -> str:
     """A connection reference without a secret: env:/file: as given, else the masked URL."""
-    if url.startswith(("env:", "file:")):
+    if is_reference(url):
         return url
     from fauxdata.introspect.source import parse, safe
 

@@ -2,17 +2,21 @@
 
 A pipeline developer names a source (``fauxdata mock hr``); this module finds out what
 it is and where it lives. The project file lists sources with their type, URL and
-credential *references* (``env:VAR``, ``file:PATH``), never a secret. Without an entry
-there, the source's doc page ``docs/sources/<source>.md`` is read for its
-``Base URL: https://...`` (a REST API), ``JDBC: jdbc:postgresql://...`` or
+credential *references* (``env:VAR``, ``file:PATH``, ``keyvault:VAULT/SECRET``), never a
+secret. Without an entry there, the source's doc page ``docs/sources/<source>.md`` is
+read for its ``Base URL: https://...`` (a REST API), ``JDBC: jdbc:postgresql://...`` or
 ``Connection String: postgresql://...`` (a database) line and its endpoint list.
+
+A repository may hold several projects, each in ``projects/<project>/`` with its own
+``docs/sources/``; ``discover`` finds every project that documents a source, and such a
+project keeps its templates in ``docs/templates/`` and its scripts in ``scripts/``.
 """
 
 from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -36,7 +40,8 @@ class SourceEntry(Strict):
     )
     endpoints: list[str] = Field(default_factory=list, description="REST: paths to sample.")
     token: str | None = Field(
-        default=None, description="REST: bearer token reference, env:VAR or file:PATH."
+        default=None,
+        description="REST: bearer token reference, env:VAR, file:PATH or keyvault:VAULT/SECRET.",
     )
     params: dict[str, str] = Field(
         default_factory=dict, description="REST: query parameters (default limit=1)."
@@ -55,9 +60,11 @@ class SourceEntry(Strict):
     @field_validator("token")
     @classmethod
     def _reference_only(cls, v: str | None) -> str | None:
-        if v is not None and not v.startswith(("env:", "file:")):
+        from fauxdata.introspect.source import is_reference
+
+        if v is not None and not is_reference(v):
             raise ValueError(
-                "a token in the project file must be a reference: env:VAR or file:PATH, "
+                "a token in the project file must be a reference: env:VAR, file:PATH or keyvault:VAULT/SECRET, "
                 "never the secret itself"
             )
         return v
@@ -74,7 +81,11 @@ class ProjectFile(Strict):
     environment: Environment | None = Field(
         default=None, description="dev, test, staging or prod; mock runs only in dev."
     )
-    templates: str = Field(default="templates", description="Folder of extracted templates.")
+    templates: str | None = Field(
+        default=None,
+        description="Folder of extracted templates (default templates/, or docs/templates/ "
+        "in a projects/<project>/ folder).",
+    )
     sources: dict[str, SourceEntry] = Field(default_factory=dict)
 
 
@@ -125,10 +136,30 @@ class Project:
     root: Path
     config: ProjectFile
     path: Path | None
+    nested: bool = False
+    """A ``projects/<project>/`` folder of a repository (templates under docs/templates/)."""
+
+    @property
+    def name(self) -> str:
+        return self.root.name
 
     @property
     def templates(self) -> Path:
-        return self.root / self.config.templates
+        if self.config.templates is not None:
+            return self.root / self.config.templates
+        return self.root / ("docs/templates" if self.nested else "templates")
+
+    @property
+    def scripts(self) -> Path:
+        """Where generation scripts go: ``scripts/`` in the project folder."""
+        return self.root / "scripts"
+
+    def documents(self, source: str) -> bool:
+        """Whether this project knows the source (its file, or its doc page)."""
+        return source in self.config.sources or self.doc_page(source).exists()
+
+    def doc_page(self, source: str) -> Path:
+        return self.root / "docs" / "sources" / f"{source}.md"
 
     def environment(self) -> tuple[str | None, str]:
         """The environment in force and where it was set: FAUXDATA_ENV wins over the file."""
@@ -163,6 +194,65 @@ def load_project(root: Path | None = None, path: Path | None = None) -> Project:
     return Project(root, config, file)
 
 
+PROJECTS = "projects"
+
+
+def discover(source: str, cwd: Path | None = None) -> list[Project]:
+    """Every project under ``cwd`` that knows ``source``: the folder itself (its
+    ``fauxdata.yaml`` or ``docs/sources/``) and each ``projects/<project>/``.
+
+    Raises:
+        SpecError: a project file on the way is invalid.
+    """
+    cwd = (cwd or Path.cwd()).resolve()
+    here = load_project(cwd)
+    found = [here] if here.documents(source) else []
+    folder = cwd / PROJECTS
+    if folder.is_dir():
+        for sub in sorted(p for p in folder.iterdir() if p.is_dir()):
+            nested = open_nested(sub, here)
+            if nested.documents(source):
+                found.append(nested)
+    return found
+
+
+def open_nested(folder: Path, outer: Project) -> Project:
+    """``projects/<project>/``: its own ``fauxdata.yaml`` if it has one, else the
+    repository's environment (its sources and templates folder are the repository's
+    own, not the project's), with the folder as root."""
+    own = folder / PROJECT_FILE
+    if own.exists():
+        return replace(load_project(path=own), nested=True)
+    inherited = ProjectFile(environment=outer.config.environment)
+    return Project(folder.resolve(), inherited, outer.path, nested=True)
+
+
+def project_named(text: Path, cwd: Path | None = None) -> Project:
+    """``--project``: a project file, a project folder, or the name of one under projects/.
+
+    Raises:
+        FauxdataError: none of these exists, with the projects there are.
+    """
+    cwd = (cwd or Path.cwd()).resolve()
+    if text.is_file():
+        return load_project(path=text)
+    outer = load_project(cwd)
+    for folder in (cwd / PROJECTS / text, text):
+        if folder.is_dir():
+            return open_nested(folder, outer)
+    known = sorted(p.name for p in (cwd / PROJECTS).glob("*") if p.is_dir())
+    raise FauxdataError(
+        f"no project file or project folder '{text}'",
+        path="--project",
+        hint=did_you_mean(str(text), known)
+        or (f"projects: {', '.join(known)}" if known else "give a fauxdata.yaml or a folder"),
+    )
+
+
+class SourceNotFoundError(FauxdataError):
+    """No project file entry and no doc page for the source."""
+
+
 def find_source(project: Project, name: str) -> Source:
     """The named source, from the project file or ``docs/sources/<name>.md``.
 
@@ -186,12 +276,13 @@ def find_source(project: Project, name: str) -> Source:
             seed=entry.seed,
             output=entry.output,
         )
-    doc = project.root / "docs" / "sources" / f"{name}.md"
+    doc = project.doc_page(name)
     if doc.exists():
         return source_from_doc(name, doc)
     known = sorted(set(project.config.sources) | set(_documented(project.root)))
-    raise FauxdataError(
-        f"no source '{name}' in {PROJECT_FILE} or docs/sources/{name}.md",
+    raise SourceNotFoundError(
+        f"no source '{name}' in {PROJECT_FILE}, docs/sources/{name}.md"
+        + ("" if project.nested else f" or {PROJECTS}/*/docs/sources/{name}.md"),
         path="SOURCE",
         hint=did_you_mean(name, known)
         or (f"known sources: {', '.join(known)}" if known else f"add it to {PROJECT_FILE}"),
@@ -199,8 +290,9 @@ def find_source(project: Project, name: str) -> Source:
 
 
 def _documented(root: Path) -> list[str]:
-    folder = root / "docs" / "sources"
-    return [p.stem for p in folder.glob("*.md")] if folder.is_dir() else []
+    return [p.stem for p in root.glob("docs/sources/*.md")] + [
+        p.stem for p in root.glob(f"{PROJECTS}/*/docs/sources/*.md")
+    ]
 
 
 _LABEL = r"^[\s*_#>-]*{}[\s*_]*:[\s*_]*`?"
@@ -209,7 +301,8 @@ _BASE_URL = re.compile(_LABEL.format(r"base\s*url") + r"(https?://[^\s`]+)", re.
 _JDBC = re.compile(_LABEL.format("jdbc") + r"(jdbc:[^\s`]+)", re.I | re.M)
 _CONNECTION = re.compile(_LABEL.format(r"connection\s*string") + r"([^\s`]+)", re.I | re.M)
 _TOKEN = re.compile(
-    r"^\W*(?:token|auth(?:entication)?)\W*:\s*`?((?:env|file):[^\s`]+)", re.I | re.M
+    _LABEL.format(r"(?:token|auth(?:entication)?)") + r"((?:env|file|keyvault):[^\s`]+)",
+    re.I | re.M,
 )
 _ENDPOINT = re.compile(r"^\s*(?:[-*]\s*)?`?(?:GET\s+)(/[A-Za-z0-9_./{}-]*)`?", re.M)
 

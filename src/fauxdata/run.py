@@ -27,6 +27,7 @@ from fauxdata.sinks import Target, open_sink, parse_target
 from fauxdata.spec import load_spec, spec_dir, validate_spec
 from fauxdata.spec.models import Spec
 from fauxdata.spec.resolve import Plan, resolve
+from fauxdata.synth.store import attach
 from fauxdata.verify import Report, verify
 
 Progress = Callable[[str, int, int], None]
@@ -76,6 +77,7 @@ def plan_for(
         loaded, folder = spec, base_dir or Path.cwd()
     else:
         loaded, folder = load_spec(spec), base_dir or spec_dir(spec)
+    loaded = attach(loaded, folder)  # synthesized columns take their types from their model
     return resolve(loaded, seed=seed, rows=rows, scale=scale, tables=tables, base_dir=folder)
 
 

@@ -1,6 +1,7 @@
 """Metadata templates: an extracted schema saved as a versioned folder, plus an audit log.
 
-``templates/<source>/`` holds ``metadata.json`` (source name and type, base URL or
+``templates/<source>/`` (``projects/<project>/docs/templates/<source>/`` in a
+repository of projects) holds ``metadata.json`` (source name and type, base URL or
 connection reference with no secret, ``extracted_at``, entities with their fields, types,
 PII flags, foreign keys, default row counts and bronze table names), ``spec.yaml`` (the
 spec generated from it, which the user may edit) and ``audit.jsonl`` (one line per mock
@@ -20,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from fauxdata.errors import FauxdataError
+from fauxdata.errors import FauxdataError, did_you_mean
 
 METADATA = "metadata.json"
 SPEC = "spec.yaml"
@@ -101,6 +102,30 @@ def load_template(path: Path) -> Template:
     if not (folder / SPEC).exists():
         raise FauxdataError(f"template {folder} has no {SPEC}", path="--template")
     return Template(folder, metadata)
+
+
+def find_template(root: Path, text: str) -> Template:
+    """``--template``: a template folder (or its metadata.json), or a name under ``root``.
+
+    Raises:
+        FauxdataError: neither exists, with the names there are.
+    """
+    path = Path(text)
+    if (path / METADATA).exists() or path.name == METADATA:
+        return load_template(path)
+    if (root / text / METADATA).exists():
+        return load_template(root / text)
+    names = [t.folder.name for t in list_templates(root)]
+    raise FauxdataError(
+        f"no template '{text}' in {root}",
+        path="--template",
+        hint=did_you_mean(text, names)
+        or (
+            f"templates: {', '.join(names)}"
+            if names
+            else "extract one: fauxdata mock SOURCE --extract"
+        ),
+    )
 
 
 def _read_metadata(path: Path) -> dict[str, Any]:

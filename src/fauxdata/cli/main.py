@@ -25,6 +25,7 @@ from rich.table import Table
 from fauxdata import run
 from fauxdata.cli import mock as mock_commands
 from fauxdata.cli import scenarios as scenario_commands
+from fauxdata.cli import synth as synth_commands
 from fauxdata.errors import FauxdataError, SpecError
 from fauxdata.spec.models import Spec
 from fauxdata.verify import print_checklist
@@ -190,7 +191,8 @@ def generate(
     failed = result.report is not None and not result.report.passed
     _warn(result.plan)
     if as_json:
-        print(json.dumps(_result_json(result), indent=2, default=str))
+        figures = synth_commands.run_figures(spec, result.target) if replay is None else {}
+        print(json.dumps({**_result_json(result), **figures}, indent=2, default=str))
     elif not quiet:
         _summary(result)
         if result.report is not None:
@@ -421,7 +423,7 @@ def init(
         str | None,
         typer.Option(
             "--from",
-            help="Database URL, env:VAR or file:PATH (credentials never land in the spec).",
+            help="Database URL, env:VAR, file:PATH or keyvault:VAULT/SECRET (credentials never land in the spec).",
         ),
     ] = None,
     from_api: Annotated[
@@ -430,15 +432,19 @@ def init(
     ] = None,
     endpoint: Annotated[
         list[str] | None,
-        typer.Option("--endpoint", help="API: a path to sample for one record; repeatable."),
+        typer.Option("--endpoint", help="API: a path to sample; repeatable."),
     ] = None,
     token: Annotated[
         str | None,
-        typer.Option("--token", help="API: bearer token as env:VAR or file:PATH."),
+        typer.Option(
+            "--token", help="API: bearer token as env:VAR, file:PATH or keyvault:VAULT/SECRET."
+        ),
     ] = None,
     param: Annotated[
         list[str] | None,
-        typer.Option("--param", help="API: query KEY=VALUE (default limit=1); repeatable."),
+        typer.Option(
+            "--param", help="API: query KEY=VALUE (default limit=N from --sample); repeatable."
+        ),
     ] = None,
     mode: Annotated[
         str,
@@ -469,14 +475,15 @@ def init(
         typer.Option(
             "--sample",
             help="Read up to N rows per table for statistics (shapes, enum-like columns, "
-            "NULL shares) and the PII scan; no value ever lands in the spec. Default 0: no row is read.",
+            "NULL shares) and the PII scan; no value ever lands in the spec. Default 0: no row is read. "
+            "APIs: records per endpoint (default 20).",
         ),
     ] = 0,
     yes: Annotated[
         bool, typer.Option("--yes", "-y", help="API: keep the inferred foreign keys unasked.")
     ] = False,
 ) -> None:
-    """Read a live schema (read-only, no rows) or a REST API (one record per endpoint) and
+    """Read a live schema (read-only, no rows) or a REST API (a few records per endpoint) and
     write a spec with a generator for every column; PII columns are marked and mocked.
 
     Examples:
@@ -510,7 +517,7 @@ def init(
         api = Source.api(
             spec_name, from_api, endpoint, token, parse_pairs(param, "--param", "--param limit=1")
         )
-        extraction = confirm_keys(extract(api), yes)
+        extraction = confirm_keys(extract(api, sample=sample or None), yes)
         found = extraction.schema
         spec = build_spec(extraction, dict.fromkeys(found.tables, rows), 1)
     else:
@@ -553,7 +560,8 @@ def sync(
     source: Annotated[
         str | None,
         typer.Option(
-            "--from", help="Database URL, env:VAR or file:PATH (default: the spec's source)."
+            "--from",
+            help="Database URL, env:VAR, file:PATH or keyvault:VAULT/SECRET (default: the spec's source).",
         ),
     ] = None,
     schema_name: Annotated[
@@ -599,7 +607,7 @@ def sync(
         raise FauxdataError(
             "the spec's source has a masked password",
             path="--from",
-            hint="pass --from env:VAR or file:PATH with the credentials",
+            hint="pass --from env:VAR, file:PATH or keyvault:VAULT/SECRET with the credentials",
         )
     live = read_schema(url, schema=schema_name or loaded.source_schema, tables=_tables(tables))
     if write:
@@ -642,6 +650,7 @@ def sync(
 
 
 mock_commands.register(app)
+synth_commands.register(app)
 
 workspace_app = typer.Typer(
     help="Spec versions side by side (v1, v2, baseline): list, duplicate, diff.",

@@ -1,48 +1,26 @@
-"""``fauxdata mock``, ``scan`` and ``templates``: the pipeline developer's workflow over a
-source full of personal data. Every question the workflow asks has a flag, so it runs
-unattended in CI; without a terminal, a question nobody can answer is an error that
-names the flag."""
+"""``fauxdata mock``: the pipeline developer's workflow over a source full of personal
+data, from finding the source to the bronze tables and the generation script. Every
+question the workflow asks has a flag (see ``mock_steps``), so it runs unattended in CI;
+without a terminal, a question nobody can answer is an error that names the flag."""
 
 from __future__ import annotations
 
-import json
-import sys
 from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.markup import escape
-from rich.prompt import Confirm, Prompt
 from rich.table import Table
 
+from fauxdata.cli import prompts
+from fauxdata.cli.prompts import console
 from fauxdata.errors import FauxdataError, did_you_mean
-
-console = Console(highlight=False)
-errors = Console(stderr=True, highlight=False)
-
-
-def _interactive() -> bool:
-    return sys.stdin.isatty()
-
-
-def ask_choice(question: str, choices: list[str], default: str, flag: str) -> str:
-    if not _interactive():
-        raise FauxdataError(
-            f"no terminal to answer: {question}", path=flag, hint=f"pass {flag} to run unattended"
-        )
-    return Prompt.ask(question, choices=choices, default=default, console=console)
 
 
 def confirm(question: str, yes: bool, flag: str = "--yes") -> bool:
-    if yes:
-        return True
-    if not _interactive():
-        raise FauxdataError(
-            f"no terminal to confirm: {question}", path=flag, hint=f"pass {flag} to run unattended"
-        )
-    return Confirm.ask(question, default=True, console=console)
+    """A yes/no question (yes, y, no, n in any case) that ``yes`` answers unasked."""
+    return True if yes else prompts.yes_no(question, flag)
 
 
 def parse_pairs(values: list[str] | None, flag: str, example: str) -> dict[str, str]:
@@ -110,15 +88,25 @@ def guard_environment(project: Any) -> str:
 
 def mock(
     source: Annotated[
-        str, typer.Argument(help="Source name, from fauxdata.yaml or docs/sources/.")
+        str,
+        typer.Argument(
+            help="Source name: fauxdata.yaml, docs/sources/SOURCE.md or projects/*/docs/sources/SOURCE.md."
+        ),
     ],
     extract_first: Annotated[
-        bool, typer.Option("--extract", help="Extract the metadata again first.")
+        bool, typer.Option("--extract", help="Workflow 1: extract the metadata first.")
     ] = False,
     template: Annotated[
-        Path | None, typer.Option("--template", help="Use this template folder.")
+        str | None,
+        typer.Option("--template", help="Workflow 2: use this template (a name or a folder)."),
     ] = None,
     rows: Annotated[list[str] | None, typer.Option("--rows", help="ENTITY=N; repeatable.")] = None,
+    pii: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--pii", help="TABLE.COLUMN=CATEGORY, or =none for not PII; repeatable (extraction)."
+        ),
+    ] = None,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Confirm every question.")] = False,
     output: Annotated[
         str | None,
@@ -129,26 +117,53 @@ def mock(
     seed: Annotated[
         int | None, typer.Option("--seed", help="Overrides the template's seed.")
     ] = None,
-    project_file: Annotated[
-        Path | None, typer.Option("--project", help="Project file (default ./fauxdata.yaml).")
+    project_arg: Annotated[
+        Path | None,
+        typer.Option(
+            "--project", help="A project file, a project folder, or a folder name under projects/."
+        ),
     ] = None,
     sample: Annotated[
-        int, typer.Option("--sample", help="Databases: rows to read for the PII scan (default 0).")
-    ] = 0,
+        int | None,
+        typer.Option(
+            "--sample",
+            help="REST: records read per endpoint (default 20); databases: rows read for the PII scan (default 0).",
+        ),
+    ] = None,
+    source_type: Annotated[
+        str | None, typer.Option("--type", help="A source with no document: rest or database.")
+    ] = None,
+    url: Annotated[
+        str | None,
+        typer.Option(
+            "--url", help="With --type: base URL, or database URL / env:VAR / keyvault:..."
+        ),
+    ] = None,
+    endpoint: Annotated[
+        list[str] | None, typer.Option("--endpoint", help="With --type rest: a path; repeatable.")
+    ] = None,
+    token: Annotated[
+        str | None,
+        typer.Option(
+            "--token", help="With --type rest: env:VAR, file:PATH or keyvault:VAULT/SECRET."
+        ),
+    ] = None,
 ) -> None:
-    """Mock a source end to end: extract (or reuse) its template, confirm, generate,
-    verify, write bronze tables, record an audit line.
+    """Mock a source end to end: find it, extract (or reuse) its template, confirm PII,
+    keys and row counts, generate, verify, write bronze tables, save a generation script,
+    record an audit line.
 
     Examples:
 
     * `fauxdata mock hr` (asks before each step)
     * `fauxdata mock hr --extract --yes` (unattended, for CI)
-    * `fauxdata mock hr --template templates/hr --rows employees=500 --output delta:/lake/bronze`
+    * `fauxdata mock hr --template hr --rows employees=500 --output delta:/lake/bronze`
+    * `fauxdata mock crm --type database --url env:CRM_DATABASE_URL --extract --yes`
     """
     from fauxdata import run, templates
-    from fauxdata.project import find_source, load_project
+    from fauxdata.cli import mock_steps as steps
+    from fauxdata.mock_script import ScriptRun, write_script
     from fauxdata.sinks.bronze import bronze_table_name
-    from fauxdata.sinks.target import parse_target
     from fauxdata.spec import load_spec
     from fauxdata.verify import print_checklist
 
@@ -156,32 +171,21 @@ def mock(
         raise FauxdataError(
             "--extract and --template ask for different metadata",
             path="--extract",
-            hint="give one: --extract reads the source again, --template PATH reuses a saved one",
+            hint="give one: --extract reads the source again, --template NAME reuses a saved one",
         )
-    project = load_project(path=project_file)
+    by_hand = {"type": source_type, "url": url, "endpoints": endpoint, "token": token}
+    project, src = steps.locate(source, project_arg, by_hand)
     where = guard_environment(project)
-    src = find_source(project, source)
-    console.print(f"Source [bold]{src.name}[/bold]: {src.type} at {src.url} (from {src.found_in})")
-    existing = project.templates / src.name
-    chosen: templates.Template | None = None
-    if template is not None:
-        chosen = templates.load_template(template)
-    elif not extract_first and (existing / templates.METADATA).exists():
-        current = templates.load_template(existing)
-        label = f"v{current.version}, extracted {current.extracted_at}"
-        if yes:
-            chosen = current
-        else:
-            answer = ask_choice(
-                f"Extract metadata first, or use the existing template ({label})?",
-                ["extract", "template"],
-                "template",
-                "--extract or --template PATH",
-            )
-            chosen = current if answer == "template" else None
+    console.print(
+        f"Source [bold]{src.name}[/bold]: {src.type} at {_location(src)} (from {src.found_in})"
+    )
+    chosen = steps.choose_template(project, src.name, extract_first, template, yes)
     if chosen is None:
-        chosen = _extract(src, project.templates, yes, sample)
-    console.print(f"Template {chosen.folder} (v{chosen.version}, extracted {chosen.extracted_at})")
+        pii_flags = parse_pairs(pii, "--pii", "--pii employees.badge_code=none")
+        chosen = _extract(src, project.templates, yes, sample, pii_flags)
+    console.print(
+        f"Template {_shown(chosen.folder)} (v{chosen.version}, extracted {chosen.extracted_at})"
+    )
 
     entities = list(load_spec(chosen.spec_path).tables)
     wanted: dict[str, int] = {}
@@ -197,6 +201,58 @@ def mock(
         wanted[name] = int(count)
     plan = run.check(chosen.spec_path, rows=wanted)
     target_text = _target(output or src.default_output, project.root)
+    _summary(plan, src.name, target_text, bronze_table_name)
+    counts = {name: t.rows for name, t in plan.tables.items() if t.per is None}
+    customised = steps.customise_rows(counts, bool(wanted), yes)
+    if customised != counts:
+        counts = customised
+        plan = run.check(chosen.spec_path, rows=counts)
+        _summary(plan, src.name, target_text, bronze_table_name)
+    if not confirm("Proceed with generation?", yes):
+        console.print("Nothing generated.")
+        raise typer.Exit(1)
+    result = run.generate(
+        chosen.spec_path, target_text, seed=seed, rows=counts, bronze_source=src.name
+    )
+    assert result.report is not None
+    print_checklist(result.report, console)
+    script = None
+    if result.report.passed:
+        script = write_script(
+            project.scripts,
+            ScriptRun(
+                source=src.name,
+                spec_path=chosen.spec_path,
+                seed=result.plan.seed,
+                rows=counts,
+                target=target_text,
+                template_version=chosen.version,
+                extracted_at=chosen.extracted_at,
+            ),
+        )
+    line = templates.audit(
+        chosen,
+        {
+            "source": src.name,
+            "project": str(project.root),
+            "environment": f"dev (from {where})",
+            "seed": result.plan.seed,
+            "rows": {n: t.rows for n, t in result.tables.items()},
+            "target": str(result.target),
+            "verified": result.report.passed,
+            "manifest": str(result.manifest_path),
+            "script": str(script) if script else None,
+        },
+    )
+    console.print(
+        f"Audit line added to {_shown(chosen.folder / templates.AUDIT)} ({line['user']}, {line['at']})"
+    )
+    if not result.report.passed or script is None:
+        raise typer.Exit(1)
+    _next_steps(src.name, chosen, script, result, target_text, plan, bronze_table_name)
+
+
+def _summary(plan: Any, source: str, target_text: str, bronze_table_name: Any) -> None:
     pii = {
         name: sum(1 for c in plan.spec.tables[name].columns.values() if c.pii)
         for name in plan.tables
@@ -208,67 +264,102 @@ def mock(
         summary.add_column(column, justify="right" if column in ("rows", "PII columns") else "left")
     for name, table in plan.tables.items():
         summary.add_row(
-            name, bronze_table_name(src.name, table.output_name), f"{table.rows:,}", str(pii[name])
+            name, bronze_table_name(source, table.output_name), f"{table.rows:,}", str(pii[name])
         )
     console.print(summary)
-    if not confirm("Generate with these row counts?", yes):
-        console.print("Nothing generated.")
-        raise typer.Exit(1)
-    result = run.generate(
-        chosen.spec_path, target_text, seed=seed, rows=wanted, bronze_source=src.name
-    )
-    assert result.report is not None
-    print_checklist(result.report, console)
-    line = templates.audit(
-        chosen,
-        {
-            "source": src.name,
-            "environment": f"dev (from {where})",
-            "seed": result.plan.seed,
-            "rows": {n: t.rows for n, t in result.tables.items()},
-            "target": str(result.target),
-            "verified": result.report.passed,
-            "manifest": str(result.manifest_path),
-        },
-    )
-    console.print(
-        f"Audit line added to {chosen.folder / templates.AUDIT} ({line['user']}, {line['at']})"
-    )
-    if not result.report.passed:
-        raise typer.Exit(1)
+
+
+def _next_steps(
+    source: str,
+    chosen: Any,
+    script: Path,
+    result: Any,
+    target_text: str,
+    plan: Any,
+    bronze_table_name: Any,
+) -> None:
+    from fauxdata.sinks.target import parse_target
+    from fauxdata.templates import METADATA
+
     target = parse_target(target_text)
     first = next(iter(plan.tables))
     read = (
-        f"polars.read_delta('{target.path / bronze_table_name(src.name, first)}')"
+        f"polars.read_delta('{target.path / bronze_table_name(source, first)}')"
         if target.format == "delta"
         else f"fauxdata validate {chosen.spec_path} --data {target_text}"
     )
+    written = Table(title="Bronze tables written", title_justify="left")
+    written.add_column("table")
+    written.add_column("rows", justify="right")
+    for table in result.tables.values():
+        written.add_row(table.output, f"{table.rows:,}")
+    console.print(written)
     console.print(
-        f"[green]✓[/green] {result.rows:,} mock rows of {src.name} in {target}, verified.\n"
+        f"[green]✓[/green] {result.rows:,} mock rows of {source} in {target}, verified.\n"
         "Next steps:\n"
+        f"  • template: {_shown(chosen.folder / METADATA)} (v{chosen.version}); "
+        f"edit the generators in {_shown(chosen.spec_path)}\n"
+        f"  • regenerate exactly: python {_shown(script)}\n"
         f"  • read or re-check them: {read}\n"
-        f"  • edit the generators in {chosen.spec_path}, then rerun: fauxdata mock {src.name} --template {chosen.folder} --yes\n"
-        f"  • scale up: --rows ENTITY=N; reproduce exactly: fauxdata generate --replay {result.manifest_path}\n"
-        f"  • the schema changed? fauxdata mock {src.name} --extract"
+        f"  • scale up: --rows ENTITY=N, or edit ROWS in the script; "
+        f"replay: fauxdata generate --replay {result.manifest_path}\n"
+        f"  • the schema changed? fauxdata mock {source} --extract (your edits are kept)"
     )
 
 
-def _extract(src: Any, root: Path, yes: bool, sample: int) -> Any:
+def _location(src: Any) -> str:
+    """The source's URL as it may be shown: a database password masked, a reference as is."""
+    from fauxdata.extract import connection_reference
+    from fauxdata.introspect.api import safe_url
+
+    return safe_url(src.url) if src.type == "rest" else connection_reference(src.url)
+
+
+def _shown(path: Path) -> str:
+    """A path relative to the current folder when it is under it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def _extract(src: Any, root: Path, yes: bool, sample: int | None, pii_flags: dict[str, str]) -> Any:
     from fauxdata import run, templates
-    from fauxdata.extract import DEFAULT_ROWS, build_spec, extract, metadata
+    from fauxdata.cli import mock_steps as steps
+    from fauxdata.extract import build_spec, extract, merge_spec, metadata
     from fauxdata.spec.yaml_io import dump_yaml
 
+    what = "schema and a few records" if src.type == "rest" else "schema"
     console.print(
-        f"Extracting metadata from {src.url} (schema and at most one record; nothing stored)"
+        f"Extracting metadata from {_location(src)} ({what}, held in memory; nothing stored)"
     )
-    found = confirm_keys(extract(src, sample=sample), yes)
+    found = extract(src, sample=sample)
     show_findings(found.findings, f"PII in {src.name}")
-    rows = {name: src.rows.get(name, DEFAULT_ROWS) for name in found.schema.tables}
-    spec = build_spec(found, rows, src.seed)
-    text = dump_yaml(spec)
-    run.check(text, base_dir=root)  # a template is saved only when its spec works
-    saved = templates.save_template(root, metadata(found, rows, src.seed), text)
-    console.print(f"[green]✓[/green] saved template {saved.folder} (v{saved.version})")
+    found = steps.review_pii(found, pii_flags, yes)
+    found = confirm_keys(found, yes)
+    rows = {name: count for name, count in src.rows.items() if name in found.schema.tables}
+    live = root / src.name / templates.SPEC
+    if live.exists():
+        merged = merge_spec(live, found, rows)
+        text = merged.text
+        console.print(
+            f"Compared with your spec {_shown(live)}: {len(merged.changes)} changes; "
+            "your generators and comments are kept"
+        )
+        for change in merged.changes:
+            console.print(f"  {escape(change)}")
+        for replaced in merged.replaced:
+            console.print(f"  [yellow]replaced[/yellow] {escape(replaced)}")
+    else:
+        text = dump_yaml(build_spec(found, rows, src.seed))
+    plan = run.check(text, base_dir=root)  # a template is saved only when its spec works
+    counts = {name: table.rows for name, table in plan.tables.items()}
+    saved = templates.save_template(root, metadata(found, counts, src.seed), text)
+    kept = f"; v{saved.version - 1} kept in {_shown(saved.folder / f'v{saved.version - 1}')}"
+    console.print(
+        f"[green]✓[/green] saved template {_shown(saved.folder)} (v{saved.version}"
+        f"{kept if saved.version > 1 else ''})"
+    )
     return saved
 
 
@@ -282,149 +373,9 @@ def _target(text: str, root: Path) -> str:
     return str(replace(target, path=root / target.path))
 
 
-def scan(
-    what: Annotated[
-        str,
-        typer.Argument(
-            help="A file (CSV, Parquet, JSON Lines), a database URL, an API base URL or a project source."
-        ),
-    ],
-    endpoint: Annotated[
-        list[str] | None, typer.Option("--endpoint", help="API: a path to sample; repeatable.")
-    ] = None,
-    token: Annotated[
-        str | None, typer.Option("--token", help="API: bearer token as env:VAR or file:PATH.")
-    ] = None,
-    param: Annotated[
-        list[str] | None, typer.Option("--param", help="API: query KEY=VALUE; repeatable.")
-    ] = None,
-    sample: Annotated[
-        int,
-        typer.Option(
-            "--sample", help="Databases: rows to read for value checks (default 0: names only)."
-        ),
-    ] = 0,
-    schema_name: Annotated[str | None, typer.Option("--schema", help="Database schema.")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the findings as JSON.")] = False,
-    fail_on_pii: Annotated[
-        bool, typer.Option("--fail-on-pii", help="Exit 1 when any PII is found (for CI).")
-    ] = False,
-) -> None:
-    """Find personal data by column names (English, Dutch, German, French, Spanish) and,
-    where values may be read, by their patterns; the report never shows a value.
-
-    Examples:
-
-    * `fauxdata scan exports/customers.csv`
-    * `fauxdata scan postgresql://me@localhost/crm --sample 200 --json`
-    * `fauxdata scan https://api.example.com/v1 --endpoint /employee --token env:HR_TOKEN`
-    """
-    findings, scanned = _scan(what, endpoint, token, param, sample, schema_name)
-    if as_json:
-        print(
-            json.dumps({"scanned": scanned, "findings": [f.as_dict() for f in findings]}, indent=2)
-        )
-    else:
-        show_findings(findings, f"PII in {scanned}")
-        tables = {f.table for f in findings}
-        console.print(f"{len(findings)} PII columns in {len(tables)} tables")
-    if fail_on_pii and findings:
-        raise typer.Exit(1)
-
-
-def _scan(
-    what: str,
-    endpoints: list[str] | None,
-    token: str | None,
-    params: list[str] | None,
-    sample: int,
-    schema_name: str | None,
-) -> tuple[list[Any], str]:
-    from fauxdata.extract import extract
-    from fauxdata.pii import scan_frame
-    from fauxdata.project import Source, find_source, load_project
-
-    path = Path(what)
-    if path.suffix.lower() in (".csv", ".parquet", ".jsonl", ".ndjson") and "://" not in what:
-        if not path.exists():
-            raise FauxdataError(f"no such file: {path}", path="WHAT")
-        return scan_frame(_read_file(path), path.stem), str(path)
-    if what.startswith(("http://", "https://")):
-        pairs = parse_pairs(params, "--param", "--param limit=1")
-        return extract(Source.api("api", what, endpoints, token, pairs)).findings, what
-    if "://" not in what and ":" not in what and not path.suffix:
-        project = load_project()
-        found = find_source(project, what)
-        return extract(found, sample=sample).findings, f"{found.name} ({found.url})"
-    source = Source("database", "database", what, "WHAT", schema=schema_name)
-    return extract(source, sample=sample).findings, what
-
-
-def _read_file(path: Path) -> Any:
-    import polars as pl
-
-    suffix = path.suffix.lower()
-    try:
-        if suffix == ".csv":
-            return pl.read_csv(path, infer_schema_length=10_000, try_parse_dates=True)
-        if suffix == ".parquet":
-            return pl.read_parquet(path)
-        return pl.read_ndjson(path)
-    except (pl.exceptions.PolarsError, OSError) as exc:
-        raise FauxdataError(f"cannot read {path}: {exc}", path="WHAT") from None
-
-
-def templates_list(
-    root: Annotated[Path, typer.Option("--root", help="Templates folder.")] = Path("templates"),
-    as_json: Annotated[bool, typer.Option("--json", help="Print the templates as JSON.")] = False,
-) -> None:
-    """Saved templates with their extraction dates, entities, rows, PII and last run."""
-    from fauxdata import templates
-
-    found = templates.list_templates(root)
-    rows = []
-    for t in found:
-        runs = templates.audit_lines(t)
-        rows.append(
-            {
-                "source": t.source,
-                "type": t.metadata.get("type"),
-                "version": t.version,
-                "extracted_at": t.extracted_at,
-                "entities": len(t.metadata.get("entities", {})),
-                "rows": sum(t.default_rows().values()),
-                "pii_columns": t.metadata.get("pii_columns", 0),
-                "runs": len(runs),
-                "last_run": runs[-1]["at"] if runs else None,
-                "path": str(t.folder),
-            }
-        )
-    if as_json:
-        print(json.dumps(rows, indent=2))
-        return
-    if not rows:
-        console.print(f"No templates in {root} yet: fauxdata mock SOURCE --extract makes one")
-        return
-    table = Table(
-        "source",
-        "type",
-        "version",
-        "extracted (UTC)",
-        "entities",
-        "rows",
-        "PII",
-        "runs",
-        "last run",
-    )
-    for r in rows:
-        table.add_row(
-            r["source"], str(r["type"]), f"v{r['version']}", r["extracted_at"], str(r["entities"]),
-            f"{r['rows']:,}", str(r["pii_columns"]), str(r["runs"]), r["last_run"] or "-",
-        )  # fmt: skip
-    console.print(table)
-
-
 def register(app: typer.Typer) -> None:
+    from fauxdata.cli.scan import scan, templates_list
+
     app.command("mock")(mock)
     app.command("scan")(scan)
     app.command("templates")(templates_list)

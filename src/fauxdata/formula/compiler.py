@@ -4,7 +4,9 @@ Types are checked before any row is generated: text + number is an error that po
 at the ``+``. Random draws (``RAND()``, ``RANDBETWEEN``) and mock constants
 (``MOCK_FREE_EMAIL_DOMAIN``) become columns the generator adds before evaluating the
 expression, one per call in the formula, so each call is an independent draw per row,
-exactly like a spreadsheet, and deterministic under the seed. ``LET`` binds a value once:
+exactly like a spreadsheet, and deterministic under the seed. An indexed mock token
+(Syntho's ``MOCK_FIRST_NAME_0``) names one draw: every use of it in a row gives the same
+value, and ``_0`` and ``_1`` are independent draws. ``LET`` binds a value once:
 a ``RAND()`` bound by ``LET`` is one draw however often it is used.
 
 Where Excel and data differ, the data reading wins and is documented: blanks propagate
@@ -16,6 +18,7 @@ value; dates join text as ISO dates rather than serial numbers.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -54,7 +57,8 @@ class Compiled:
     draws: int
     """How many uniform draws per row the formula makes (one column ``__rand_i`` each)."""
     mocks: tuple[str, ...]
-    """The mock constants, in order (one column ``__mock_i`` each)."""
+    """The mock constants, in order (one column ``__mock_i`` each); an indexed token
+    (``MOCK_FIRST_NAME_0``) appears once however often the formula uses it."""
     warnings: list[FormulaError] = field(default_factory=list)
 
 
@@ -72,12 +76,27 @@ MOCK_CONSTANTS = {
     "MOCK_FREE_EMAIL_DOMAIN": "a free email provider's domain (gmail.com, yahoo.com, ...)",
     "MOCK_COMPANY_DOMAIN": "a company's domain (brightlane.com, ...)",
     "MOCK_FIRST_NAME": "a first name",
+    "MOCK_FIRST_NAME_FEMALE": "a woman's first name",
+    "MOCK_FIRST_NAME_MALE": "a man's first name",
     "MOCK_LAST_NAME": "a last name",
     "MOCK_CITY": "a city",
     "MOCK_COUNTRY_CODE": "an ISO 3166 alpha-2 country code",
     "MOCK_COMPANY": "a company name",
     "MOCK_JOB_TITLE": "a job title",
 }
+_INDEXED = re.compile(r"(?P<base>MOCK_[A-Z_]+?)_(?P<index>\d+)")
+
+
+def mock_token(name: str) -> tuple[str, bool] | None:
+    """The mock constant a token names and whether it is indexed: ``MOCK_CITY`` ->
+    (``MOCK_CITY``, False), ``MOCK_CITY_2`` -> (``MOCK_CITY``, True); None for other names."""
+    key = name.upper()
+    if key in MOCK_CONSTANTS:
+        return key, False
+    match = _INDEXED.fullmatch(key)
+    if match and match["base"] in MOCK_CONSTANTS:
+        return match["base"], True
+    return None
 
 
 def compile_formula(
@@ -163,9 +182,11 @@ def _name(node: Node, name: str, scope: Scope) -> Typed:
     key = name.upper()
     if key in scope.names:
         return scope.names[key]
-    if key in MOCK_CONSTANTS:
-        scope.mocks.append(key)
-        return Typed(pl.col(f"__mock_{len(scope.mocks) - 1}"), TEXT)
+    token = mock_token(key)
+    if token is not None:
+        if not token[1] or key not in scope.mocks:  # an indexed token is one draw per row
+            scope.mocks.append(key)
+        return Typed(pl.col(f"__mock_{_last_index(scope.mocks, key)}"), TEXT)
     if key in scope.columns or name in scope.columns:
         raise FormulaError(
             f"'{name}' is a column: write it in brackets, [{name}]", node.start, node.end
@@ -177,6 +198,10 @@ def _name(node: Node, name: str, scope: Scope) -> Typed:
         node.end,
         did_you_mean(key, known) or "column references go in brackets: [first_name]",
     )
+
+
+def _last_index(items: list[str], item: str) -> int:
+    return len(items) - 1 - items[::-1].index(item)
 
 
 def compile_node(node: Node, scope: Scope) -> Typed:

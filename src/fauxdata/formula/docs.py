@@ -92,6 +92,17 @@ shown:
 
 """
 
+_INDEXED = """Each use of a constant is its own draw. Syntho's indexed form names a draw instead:
+`MOCK_FIRST_NAME_0` is one first name per row however often the formula uses it, and
+`MOCK_FIRST_NAME_1` another, independent one. Syntho's guide writes
+
+```
+LOWER(CONCATENATE([first_name], ".", [last_name], "@", MOCK_FREE_EMAIL_DOMAIN_0))
+```
+
+and `MOCK_FIRST_NAME_FEMALE_0 & " & " & MOCK_FIRST_NAME_MALE_0` gives a couple.
+"""
+
 
 def render_markdown() -> str:
     """The whole of docs/formulas.md."""
@@ -121,6 +132,7 @@ def render_markdown() -> str:
     lines.append("")
     for name, what in MOCK_CONSTANTS.items():
         lines.append(f"- `{name}`: {what}")
+    lines += ["", _INDEXED.rstrip("\n")]
     return "\n".join(lines) + "\n"
 
 

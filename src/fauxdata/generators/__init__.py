@@ -18,6 +18,7 @@ from fauxdata.generators import (
     reference,
     relational,
     strings,
+    synth,
     template,
 )
 from fauxdata.generators.base import ColumnContext, Generator, implementation
@@ -38,5 +39,6 @@ __all__ = [
     "reference",
     "relational",
     "strings",
+    "synth",
     "template",
 ]

@@ -8,24 +8,28 @@ from dataclasses import replace
 import polars as pl
 
 from fauxdata.formula import Compiled, compile_formula
+from fauxdata.formula.compiler import mock_token
 from fauxdata.formula.types import formula_type_of_dtype
 from fauxdata.generators.base import ColumnContext, Generator, Rows, implementation
 from fauxdata.generators.lexicon import email_domains, top_level_domains
 from fauxdata.spec import generators as g
 
-_MOCKERS = {
-    "MOCK_FIRST_NAME": "first_name",
-    "MOCK_LAST_NAME": "last_name",
-    "MOCK_CITY": "city",
-    "MOCK_COUNTRY_CODE": "country_code",
-    "MOCK_COMPANY": "company",
-    "MOCK_JOB_TITLE": "job_title",
+_MOCKERS: dict[str, tuple[str, str | None]] = {
+    "MOCK_FIRST_NAME": ("first_name", None),
+    "MOCK_FIRST_NAME_FEMALE": ("first_name", "female"),
+    "MOCK_FIRST_NAME_MALE": ("first_name", "male"),
+    "MOCK_LAST_NAME": ("last_name", None),
+    "MOCK_CITY": ("city", None),
+    "MOCK_COUNTRY_CODE": ("country_code", None),
+    "MOCK_COMPANY": ("company", None),
+    "MOCK_JOB_TITLE": ("job_title", None),
 }
 
 
 class FormulaGenerator(Generator):
     """Each RAND() is its own stream ``(column, "rand", i)`` and each mock constant its own
-    sub-column, so a value depends only on the seed, the row and the formula."""
+    sub-column, so a value depends only on the seed, the row and the formula. An indexed
+    token's stream is keyed by its name (``MOCK_CITY_1``), not its position."""
 
     kinds = ("formula",)
     spec: g.Formula
@@ -60,7 +64,9 @@ class FormulaGenerator(Generator):
             )
         return self._compiled[key]
 
-    def _mock(self, name: str, index: int, rows: Rows) -> pl.Series:
+    def _mock(self, token: str, position: int, rows: Rows) -> pl.Series:
+        name, indexed = mock_token(token) or (token, False)
+        index: int | str = token if indexed else position
         stream = self.ctx.stream("mock", index)
         if name == "MOCK_FREE_EMAIL_DOMAIN":
             domains = email_domains()
@@ -75,9 +81,13 @@ class FormulaGenerator(Generator):
                     [slug, pl.Series(["."] * len(rows)), tlds.gather(stream.below(rows, len(tlds)))]
                 )
             ).to_series()
-        return self._mocker(_MOCKERS[name], index, rows)
+        kind, gender = _MOCKERS[name]
+        return self._mocker(kind, index, rows, gender)
 
-    def _mocker(self, kind: str, index: int, rows: Rows) -> pl.Series:
+    def _mocker(
+        self, kind: str, index: int | str, rows: Rows, gender: str | None = None
+    ) -> pl.Series:
         ctx = replace(self.ctx, column=f"{self.ctx.column}#mock{index}")
-        mocker = implementation(kind)(g.Mock(kind=kind), ctx)  # type: ignore[arg-type]
+        spec = g.Mock(kind=kind, gender=gender)  # type: ignore[arg-type]
+        mocker = implementation(kind)(spec, ctx)  # type: ignore[arg-type]
         return mocker.generate(rows, {})

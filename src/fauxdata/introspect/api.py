@@ -1,8 +1,10 @@
-"""Read a REST API's metadata: one request per endpoint, one record, nothing stored.
+"""Read a REST API's metadata: a few records per endpoint, held in memory, nothing stored.
 
-``read_api`` asks each endpoint for a single record (``limit=1``), finds it inside the
-answer's envelope, and infers tables, keys and foreign keys from it (see
-``json_schema_infer``). The result is a ``SourceSchema`` like the database readers give,
+``read_api`` asks each endpoint for ``records`` records (``limit=N``; the ``mock``
+workflow asks for 20), follows the answer's next-page link while it has fewer, finds the
+records inside the answer's envelope, and infers tables, keys and foreign keys from them
+(see ``json_schema_infer``): more records than one show which fields are optional and
+which values vary. The result is a ``SourceSchema`` like the database readers give,
 plus what the user should confirm (guessed foreign keys) and the sampled values, kept in
 memory only so the PII scanner can look at them. Only the standard library speaks HTTP:
 one GET per endpoint does not justify a new dependency.
@@ -52,8 +54,10 @@ __all__ = [
 PAGE_SIZE_PARAMS = frozenset(
     {"limit", "per_page", "perpage", "page_size", "pagesize", "size", "top", "$top", "max_results"}
 )
-"""A user ``--param`` named like one of these sets the page size; else ``limit=1`` is sent."""
+"""A user ``--param`` named like one of these sets the page size; else ``limit=N`` is sent."""
 MAX_BYTES = 10 * 1024 * 1024
+MAX_PAGES = 10
+"""Next-page links followed per endpoint at most, however few records each page holds."""
 _SECRET = re.compile(r"key|token|secret|pass|pwd|auth|sig|credential|session", re.IGNORECASE)
 _FK_NAME = re.compile(r"^(?P<stem>[a-z0-9_]+?)_(?P<suffix>id|uuid|guid|code|key)$")
 _FAMILIES = ({"smallint", "integer", "bigint"}, {"varchar", "text", "uuid"})
@@ -78,7 +82,7 @@ class ApiExtraction:
     entities: dict[str, ApiEntity]
     inferred_foreign_keys: list[InferredKey] = field(default_factory=list)
     samples: dict[str, dict[str, list[Any]]] = field(default_factory=dict)
-    """table -> column -> values seen in the one sampled record; never written anywhere."""
+    """table -> column -> values seen in the sampled records; never written anywhere."""
 
 
 def read_api(
@@ -91,11 +95,13 @@ def read_api(
     timeout: float = 10.0,
     separator: str = "__",
     flatten_depth: int = 2,
+    records: int = 1,
 ) -> ApiExtraction:
-    """Call each endpoint once asking for one record and infer its tables.
+    """Ask each endpoint for ``records`` records (following next-page links, at most
+    ``MAX_PAGES`` pages) and infer its tables.
 
     ``token`` is the secret itself (the CLI resolves ``env:VAR``); it is sent as
-    ``Authorization: Bearer <token>``. ``params`` go on every request; ``limit=1`` is
+    ``Authorization: Bearer <token>``. ``params`` go on every request; ``limit=N`` is
     added unless one of them already sets a page size.
 
     Raises:
@@ -118,7 +124,7 @@ def read_api(
         if s and len(s) >= 3
     ]
     if not any(k.lower() in PAGE_SIZE_PARAMS for k in query):
-        query = {"limit": "1", **query}
+        query = {"limit": str(max(1, records)), **query}
     sent = {"Accept": "application/json", "User-Agent": "fauxdata", **(headers or {})}
     found: list[Inferred] = []
     names: set[str] = set()
@@ -130,14 +136,15 @@ def read_api(
             payload = _get_json(url, sent, token, timeout, where)
             name = _unique_name(table_name(endpoint), names)
             stem = name.rsplit("_", 1)[-1]
-            path, records, ignored = find_records(
+            path, first, ignored = find_records(
                 payload, where=where, names=(name, stem, singular(stem))
             )
+            sampled = _more_records(payload, path, url, records, (sent, token, timeout, where))
             for inferred in infer_entities(
                 name,
                 endpoint,
                 path,
-                records,
+                sampled or first,
                 separator=separator,
                 flatten_depth=flatten_depth,
                 ignored=ignored,
@@ -152,6 +159,56 @@ def read_api(
     keys = infer_foreign_keys(tables, fields, samples)
     schema = SourceSchema(dialect="rest", url=safe_url(base_url), schema=None, tables=tables)
     return ApiExtraction(schema, {i.entity.name: i.entity for i in found}, keys, samples)
+
+
+def _more_records(
+    payload: Any, path: str, url: str, wanted: int, call: tuple[Any, ...]
+) -> list[dict[str, Any]]:
+    """Up to ``wanted`` records: the page's own, then the next pages' while the answer
+    links to one on the same origin (``links.next``, ``next``, ``_links.next.href``,
+    ``@odata.nextLink``...)."""
+    found = _records_at(payload, path)
+    pages = 1
+    link = _next_link(payload, url)
+    while len(found) < wanted and link is not None and pages < MAX_PAGES:
+        payload = _get_json(link, *call)
+        more = _records_at(payload, path)
+        if not more:
+            break
+        found += more
+        pages += 1
+        link = _next_link(payload, link)
+    return [r for r in found if isinstance(r, dict)][:wanted]
+
+
+def _records_at(payload: Any, path: str) -> list[Any]:
+    """Every record of the list whose first element ``find_records`` named (``data[0]``)."""
+    if not path.endswith("[0]"):
+        return []
+    node = payload
+    for key in path.removesuffix("[0]").split("."):
+        if key == "$":
+            continue
+        if not isinstance(node, dict) or key not in node:
+            return []
+        node = node[key]
+    return list(node) if isinstance(node, list) else []
+
+
+def _next_link(payload: Any, url: str) -> str | None:
+    if not isinstance(payload, dict):
+        return None
+    candidates = [payload.get("next"), payload.get("@odata.nextLink"), payload.get("nextLink")]
+    for holder in ("links", "meta", "paging", "pagination", "_links"):
+        inner = payload.get(holder)
+        if isinstance(inner, dict):
+            nxt = inner.get("next")
+            candidates.append(nxt.get("href") if isinstance(nxt, dict) else nxt)
+    for candidate in candidates:
+        if isinstance(candidate, str) and candidate:
+            link = urllib.parse.urljoin(url, candidate)
+            return link if _origin(link) == _origin(url) and link != url else None
+    return None
 
 
 def _rename(inferred: Inferred, taken: set[str], renamed: dict[str, str]) -> None:
@@ -276,7 +333,7 @@ def _get_json(
         raise FauxdataError(
             "the token or a header holds characters HTTP does not allow (a newline?)",
             path=where,
-            hint="check the token's source: env:VAR or file:PATH with no extra lines",
+            hint="check the token's source: env:VAR, file:PATH or keyvault:VAULT/SECRET with no extra lines",
         ) from None
     if len(body) > MAX_BYTES:
         raise FauxdataError(

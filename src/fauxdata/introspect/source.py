@@ -1,4 +1,5 @@
-"""Connection URLs: credentials from the environment, never printed, sources opened read-only."""
+"""Connection URLs: credentials from the environment, a file or a vault, never printed;
+sources opened read-only."""
 
 from __future__ import annotations
 
@@ -11,13 +12,21 @@ from sqlalchemy.engine import URL, make_url
 
 from fauxdata.errors import FauxdataError, did_you_mean
 
+REFERENCES = ("env:", "file:", "keyvault:")
+"""The prefixes of a secret *reference*: what a project file or template may hold."""
+
+
+def is_reference(text: str) -> bool:
+    return text.startswith(REFERENCES)
+
 
 def resolve_url(text: str, path: str = "--from", what: str = "the connection URL") -> str:
-    """``env:VAR`` reads the value (a URL, or a token) from the environment, ``file:PATH``
-    from a file; anything else is the value itself.
+    """The one place a secret reference becomes its value: ``env:VAR`` from the
+    environment, ``file:PATH`` from a file, ``keyvault:VAULT/SECRET`` from Azure Key Vault
+    (see ``keyvault``); anything else is the value itself.
 
     Raises:
-        FauxdataError: the variable or file is missing (the message never shows a value).
+        FauxdataError: the variable, file or secret is missing (never showing a value).
     """
     if text.startswith("env:"):
         name = text[4:]
@@ -37,6 +46,10 @@ def resolve_url(text: str, path: str = "--from", what: str = "the connection URL
             raise FauxdataError(
                 f"cannot read {what} from {file}: {exc.strerror}", path=path
             ) from None
+    if text.startswith("keyvault:"):
+        from fauxdata.introspect.keyvault import read_secret
+
+        return read_secret(text, path, what)
     return text
 
 

@@ -92,6 +92,7 @@ def payload_for(plan: Plan) -> Payload:
         else:
             name = given.as_posix()
         files[name] = content
+    files.update(_ship_models(document, plan.base_dir))
     return Payload(
         spec=document,
         seed=plan.seed,
@@ -103,18 +104,44 @@ def payload_for(plan: Plan) -> Payload:
     )
 
 
-def _seed_lists(node: Any) -> list[dict[str, Any]]:
-    """Every ``seed_list`` generator in the spec document, however deeply nested."""
+def _ship_models(document: dict[str, Any], base_dir: Path) -> dict[str, bytes]:
+    """Synthesized columns: their model (fitted from the seed or read from its file on
+    the driver) is shipped by content and named by ``model:``, so executors need neither
+    the seed nor its credentials, and draw from exactly the driver's model."""
+    from fauxdata.spec.synthesize import Synthesized
+    from fauxdata.synth.store import model_for
+
+    files: dict[str, bytes] = {}
+    for table in document.get("tables", {}).values():
+        table.pop("synthesize", None)  # its columns carry the groups' settings already
+    for node in _nodes(document, "synthesize"):
+        spec = Synthesized.model_validate(node)
+        content = model_for(spec, base_dir, "synthesize").to_json().encode()
+        name = f"{SHIPPED}/synth/{hashlib.sha256(content).hexdigest()[:16]}.json"
+        files[name] = content
+        node.pop("source", None)
+        node.pop("from", None)
+        node["model"] = name
+    return files
+
+
+def _nodes(node: Any, kind: str) -> list[dict[str, Any]]:
+    """Every generator of ``kind`` in the spec document, however deeply nested."""
     found: list[dict[str, Any]] = []
     if isinstance(node, dict):
-        if node.get("kind") == "seed_list" and "path" in node:
+        if node.get("kind") == kind:
             found.append(node)
         for value in node.values():
-            found.extend(_seed_lists(value))
+            found.extend(_nodes(value, kind))
     elif isinstance(node, list):
         for value in node:
-            found.extend(_seed_lists(value))
+            found.extend(_nodes(value, kind))
     return found
+
+
+def _seed_lists(node: Any) -> list[dict[str, Any]]:
+    """Every ``seed_list`` generator in the spec document, however deeply nested."""
+    return [found for found in _nodes(node, "seed_list") if "path" in found]
 
 
 _engines: dict[str, Engine] = {}

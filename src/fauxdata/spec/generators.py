@@ -18,6 +18,7 @@ from pydantic import Field, field_validator, model_validator
 
 from fauxdata.spec.base import Strict
 from fauxdata.spec.relations import After, Aggregate, ChildNumber, ForeignKeyRef, Hierarchy, Lookup
+from fauxdata.spec.synthesize import Synthesized
 
 _Bound = float | None
 
@@ -582,7 +583,8 @@ GeneratorSpec = Annotated[
     | Hierarchy
     | Lookup
     | After
-    | Aggregate,
+    | Aggregate
+    | Synthesized,
     Field(discriminator="kind"),
 ]
 

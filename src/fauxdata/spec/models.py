@@ -11,6 +11,7 @@ from pydantic import Field, field_validator, model_validator
 from fauxdata.spec.base import Strict
 from fauxdata.spec.generators import GeneratorSpec, generator_shorthand
 from fauxdata.spec.relations import PerParent
+from fauxdata.spec.synthesize import Synthesize, expand
 from fauxdata.spec.types import ColumnType, parse_type
 
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -151,7 +152,18 @@ class Table(Strict):
         "{kind: person|address, columns: {part: column name}, ...settings}; the columns "
         "are added after the declared ones.",
     )
+    synthesize: list[Synthesize] = Field(
+        default_factory=list,
+        description="Columns learned from a seed table: {from: seed, columns: [...]} "
+        "(or a list of such groups); each listed column is drawn from the learned model.",
+    )
     columns: dict[str, Column]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _expand_synthesize(cls, data: Any) -> Any:
+        """Each ``synthesize:`` group becomes (or fills) one column per learned column."""
+        return expand(data)
 
     @model_validator(mode="before")
     @classmethod

@@ -142,6 +142,7 @@ def natural_type(gen: g.GeneratorSpec) -> ColumnType | None:
             | g.After()
             | g.Aggregate()
             | g.SqlExpression()
+            | g.Synthesized()  # its model's type, set by fauxdata.synth.store.attach
         ):
             return None
         case _:
