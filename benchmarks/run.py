@@ -8,6 +8,7 @@
     python benchmarks/run.py --only scenarios # baseline scenario pack, 1M customers over two years
     python benchmarks/run.py --only delta    # 1M customers as a Delta bronze table vs Parquet
     python benchmarks/run.py --only mariadb  # the MariaDB load: LOAD DATA vs INSERT (200k rows)
+    python benchmarks/run.py --only mask     # 1M customers masked from DuckDB and Parquet; FPE rate
     python benchmarks/run.py --only synth    # synthesizer: fit, sampling, quality and privacy
 
 Each measurement runs in a fresh child process, so its peak RSS is its own. Measured:
@@ -34,6 +35,10 @@ Each measurement runs in a fresh child process, so its peak RSS is its own. Meas
              RSS of the JVM and the Python workers is sampled with psutil.
   delta      the customers table as a Delta bronze table (deltalake, with the two
              metadata columns), against `fauxdata` to Parquet at the same size
+  mask-*     a 10-column customers table masked from a DuckDB file or a Parquet folder to
+             Parquet with a mix of masks (key, mock, email, hash, date_shift, noise,
+             scramble, passthrough), verification and leak check included; `fpe`: FF3-1
+             on distinct account numbers, then again from its cache
   synth-*    the synthesizer, see benchmarks/synth.py
 The PostgreSQL and MariaDB servers are started by this script (initdb/pg_ctl,
 mariadb-install-db/mariadbd on a loopback port).
@@ -410,6 +415,14 @@ def child(args: argparse.Namespace) -> None:
         result = measure_faker(args.rows)
     elif args.one in ("plain", "formulas"):
         result = measure_formulas(args.rows, args.workers, args.block_size, args.one == "formulas")
+    elif args.one in ("mask-duckdb", "mask-parquet"):
+        from benchmarks.mask_bench import measure_mask
+
+        result = measure_mask(args.rows, args.one.split("-")[1])
+    elif args.one == "fpe":
+        from benchmarks.mask_bench import measure_fpe
+
+        result = measure_fpe(args.rows)
     elif args.one == "pg-copy":
         result = measure_pg_copy(args.rows, args.postgres_url)
     elif args.one == "pg-insert":
@@ -483,7 +496,7 @@ def main() -> None:
     )
     parser.add_argument(
         "--only",
-        choices=["postgres", "mariadb", "formulas", "spark", "scenarios", "delta", "synth"],
+        choices=["postgres", "mariadb", "formulas", "spark", "scenarios", "delta", "synth", "mask"],
         help="run only this part (postgres: the database load; formulas: formula columns; "
         "spark: the Spark engine against the local engine)",
     )
@@ -506,6 +519,9 @@ def main() -> None:
             "spark-2-raw",
             "scenarios",
             "delta",
+            "mask-duckdb",
+            "mask-parquet",
+            "fpe",
             "synth-fit",
             "synth-sample",
             "synth-generate",
@@ -559,6 +575,13 @@ def main() -> None:
 
         sizes_for = {"synth-fit": 100_000, "synth-sample": 1_000_000, "synth-generate": 1_000_000}
         synth.report({k: spawn(k, sizes_for.get(k, 0), args) for k in synth.kinds()})
+        return
+    if args.only == "mask":
+        from benchmarks.mask_bench import report_mask
+
+        n = 200_000 if args.quick else 1_000_000
+        runs = [spawn(kind, n, args) for kind in ("mask-duckdb", "mask-parquet")]
+        report_mask(runs, spawn("fpe", 5_000 if args.quick else 20_000, args), RESULTS)
         return
     if args.only == "scenarios":
         report_scenarios(spawn("scenarios", 200_000 if args.quick else 1_000_000, args))

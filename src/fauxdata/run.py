@@ -117,6 +117,14 @@ def generate(
     """
     started = time.perf_counter()
     plan = plan_for(spec, seed=seed, rows=rows, scale=scale, tables=tables, base_dir=base_dir)
+    masked = [n for n in plan.selected if plan.spec.tables[n].mode == "mask"]
+    if masked:
+        raise FauxdataError(
+            f"tables {', '.join(masked)} have mode: mask: their rows come from a source",
+            path=f"tables.{masked[0]}.mode",
+            hint="run fauxdata mask SPEC --from SOURCE --to TARGET, or --tables to generate the others",
+            code="mask_mode",
+        )
     engine = Engine(plan)
     engine.build()
     plan = engine.plan  # with the row counts of tables generated per parent

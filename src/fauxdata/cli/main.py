@@ -23,6 +23,7 @@ from rich.progress import (
 from rich.table import Table
 
 from fauxdata import run
+from fauxdata.cli import mask as mask_commands
 from fauxdata.cli import mock as mock_commands
 from fauxdata.cli import scenarios as scenario_commands
 from fauxdata.cli import synth as synth_commands
@@ -449,7 +450,9 @@ def init(
     mode: Annotated[
         str,
         typer.Option(
-            "--mode", help="mock-all (every table) or from-scratch (--tables and their parents)."
+            "--mode",
+            help="mock-all (every table), from-scratch (--tables and their parents), or "
+            "mock-or-mask (every table masked from the source: fauxdata mask).",
         ),
     ] = "mock-all",
     schema_name: Annotated[
@@ -504,8 +507,10 @@ def init(
     if (source is None) == (from_api is None):
         errors.print("[red]error[/red] --from or --from-api: give one of them")
         raise typer.Exit(2)
-    if mode not in ("mock-all", "from-scratch"):
-        errors.print(f"[red]error[/red] --mode: found '{mode}', expected mock-all or from-scratch")
+    if mode not in ("mock-all", "from-scratch", "mock-or-mask"):
+        errors.print(
+            f"[red]error[/red] --mode: found '{mode}', expected mock-all, from-scratch or mock-or-mask"
+        )
         raise typer.Exit(2)
     if out.exists() and not force:
         errors.print(
@@ -513,6 +518,12 @@ def init(
         )
         raise typer.Exit(2)
     spec_name = name or _identifier(out.stem)
+    if mode == "mock-or-mask":
+        if source is None:
+            errors.print("[red]error[/red] --mode mock-or-mask reads a source: give --from")
+            raise typer.Exit(2)
+        _init_mask(out, source, spec_name, sample or 1000)
+        return
     if from_api is not None:
         api = Source.api(
             spec_name, from_api, endpoint, token, parse_pairs(param, "--param", "--param limit=1")
@@ -551,6 +562,31 @@ def init(
     columns = sum(len(t.columns) for t in plan.tables.values())
     console.print(
         f"[green]✓[/green] {out}: {len(plan.tables)} tables, {columns} columns from {found.url}; checked, ready to generate"
+    )
+
+
+def _init_mask(out: Path, source: str, name: str, sample: int) -> None:
+    """``init --mode mock-or-mask``: every table masked, each column's mask from the scan."""
+    from fauxdata.cli.mock import show_findings
+    from fauxdata.mask.sources import open_source
+    from fauxdata.mask.suggest import read_samples, suggest_mask_spec
+    from fauxdata.pii import scan_schema
+    from fauxdata.spec.yaml_io import dump_yaml
+
+    reader = open_source(source)
+    try:
+        found = reader.schema()
+        findings = scan_schema(found, read_samples(reader, sample))
+    finally:
+        reader.close()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(dump_yaml(suggest_mask_spec(found, findings, name=name)))
+    plan = run.check(out)
+    show_findings(findings, "PII found")
+    columns = sum(len(t.columns) for t in plan.tables.values())
+    console.print(
+        f"[green]✓[/green] {out}: {len(plan.tables)} tables, {columns} columns from {found.url}, "
+        "each with a mask; review the passthroughs, then run fauxdata mask"
     )
 
 
@@ -651,6 +687,7 @@ def sync(
 
 mock_commands.register(app)
 synth_commands.register(app)
+mask_commands.register(app)
 
 workspace_app = typer.Typer(
     help="Spec versions side by side (v1, v2, baseline): list, duplicate, diff.",

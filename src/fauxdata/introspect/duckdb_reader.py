@@ -88,7 +88,7 @@ def read_duckdb_schema(
             [wanted],
         ).fetchall():
             if table in result:
-                result[table].columns[column] = _column(
+                result[table].columns[column] = duckdb_column(
                     column, data_type, nullable, precision, scale, default
                 )
         for table, kind, columns, expression, parent, parent_columns in con.execute(
@@ -105,7 +105,7 @@ def read_duckdb_schema(
     return SourceSchema(dialect="duckdb", url=url, schema=schema, tables=result)
 
 
-def _column(
+def duckdb_column(
     name: str,
     data_type: str,
     nullable: bool,

@@ -68,6 +68,8 @@ def parse(text: str) -> URL:
         ) from None
     if url.drivername in ("postgresql", "postgres"):
         url = url.set(drivername="postgresql+psycopg")
+    if url.drivername in ("mysql", "mariadb"):  # the pure-Python driver fauxdata ships with
+        url = url.set(drivername=f"{url.drivername}+pymysql")
     return url
 
 

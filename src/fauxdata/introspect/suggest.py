@@ -236,7 +236,7 @@ def suggest_column(
     source: SourceSchema, table: SourceTable, column: SourceColumn, hints: Hints | None = None
 ) -> tuple[CommentedMap, str]:
     spec = CommentedMap()
-    ctype, note = _spec_type(column)
+    ctype, note = spec_type(column)
     if ctype:
         spec["type"] = ctype
     rules = rules_for(
@@ -286,7 +286,7 @@ def _from_sample(column: SourceColumn, table: SourceTable, hints: Hints) -> tupl
     return None
 
 
-def _spec_type(column: SourceColumn) -> tuple[str | None, str]:
+def spec_type(column: SourceColumn) -> tuple[str | None, str]:
     match column.type:
         case (
             "smallint"

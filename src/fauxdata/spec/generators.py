@@ -552,6 +552,13 @@ class NationalId(Strict):
     country: Literal["US", "NL"] = Field(default="US", description="US (SSN) or NL (BSN).")
 
 
+class FromSource(Strict):
+    """The value is read from the source row (columns of ``mode: mask`` tables with a
+    ``mask:``); set implicitly, only ``fauxdata mask`` fills it."""
+
+    kind: Literal["source"]
+
+
 GeneratorSpec = Annotated[
     Sequence
     | FormattedId
@@ -584,7 +591,8 @@ GeneratorSpec = Annotated[
     | Lookup
     | After
     | Aggregate
-    | Synthesized,
+    | Synthesized
+    | FromSource,
     Field(discriminator="kind"),
 ]
 

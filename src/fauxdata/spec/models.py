@@ -10,6 +10,7 @@ from pydantic import Field, field_validator, model_validator
 
 from fauxdata.spec.base import Strict
 from fauxdata.spec.generators import GeneratorSpec, generator_shorthand
+from fauxdata.spec.masks import MaskSpec, mask_shorthand
 from fauxdata.spec.relations import PerParent
 from fauxdata.spec.synthesize import Synthesize, expand
 from fauxdata.spec.types import ColumnType, parse_type
@@ -60,13 +61,20 @@ class Column(Strict):
         description="The kind of personal data the source holds here (email, phone, "
         "national_id, ...), as found by `fauxdata scan`; the generator mocks it.",
     )
+    mask: MaskSpec | None = Field(
+        default=None,
+        description="In a `mode: mask` table: how the source value is treated (passthrough, "
+        "key, mock, hash, fpe, email, uuid, noise, date_shift, scramble, null, redact).",
+    )
 
     @model_validator(mode="before")
     @classmethod
     def _calculated(cls, data: Any) -> Any:
         """``formula: ...`` and ``sql: ...`` stand for a formula or SQL generator."""
         if isinstance(data, dict) and "generator" not in data:
-            if "formula" in data:
+            if data.get("mask") is not None:
+                data = {**data, "generator": {"kind": "source"}}
+            elif "formula" in data:
                 data = {**data, "generator": {"kind": "formula", "formula": data["formula"]}}
                 del data["formula"]
             elif "sql" in data:
@@ -78,6 +86,17 @@ class Column(Strict):
     @classmethod
     def _shorthand(cls, v: Any) -> Any:
         return generator_shorthand(v)
+
+    @field_validator("mask", mode="before")
+    @classmethod
+    def _mask_shorthand(cls, v: Any) -> Any:
+        return mask_shorthand(v)
+
+    @model_validator(mode="after")
+    def _mask_or_generator(self) -> Column:
+        if self.mask is not None and self.generator.kind != "source":
+            raise ValueError("give either 'mask' (the value comes from the source) or a generator")
+        return self
 
     @field_validator("type")
     @classmethod
@@ -126,6 +145,11 @@ class ForeignKey(Strict):
 class Table(Strict):
     """A table: how many rows, its keys and its columns (in output order)."""
 
+    mode: Literal["generate", "mask"] = Field(
+        default="generate",
+        description="generate: rows are made from nothing; mask: rows are read from the source "
+        "(`fauxdata mask --from`), each column masked or generated.",
+    )
     rows: int | None = Field(
         default=None, ge=0, description="Row count; --rows and --scale override it."
     )
@@ -200,6 +224,15 @@ class Table(Strict):
 
     @model_validator(mode="after")
     def _rows_or_per(self) -> Table:
+        if self.mode == "mask":
+            if self.rows is not None or self.per is not None:
+                raise ValueError("a 'mode: mask' table takes its rows from the source: drop 'rows'")
+            return self
+        masked = [n for n, c in self.columns.items() if c.mask is not None]
+        if masked:
+            raise ValueError(
+                f"columns {', '.join(masked)} have a mask: set 'mode: mask' on the table"
+            )
         if (self.rows is None) == (self.per is None):
             raise ValueError(
                 "give either 'rows' or 'per' (children per parent row), not both or neither"

@@ -143,6 +143,7 @@ def natural_type(gen: g.GeneratorSpec) -> ColumnType | None:
             | g.Aggregate()
             | g.SqlExpression()
             | g.Synthesized()  # its model's type, set by fauxdata.synth.store.attach
+            | g.FromSource()
         ):
             return None
         case _:
@@ -535,6 +536,9 @@ def _declared_fk(
             )
         )
         return None
+    if all(isinstance(table.columns[c].generator, g.FromSource) for c in columns):
+        # read from a source and masked: the key mapping keeps the join (fauxdata mask)
+        return ResolvedForeignKey(tuple(columns), parent_name, tuple(parent_columns))
     via = _composite_via(table, columns, parent_name, parent_columns)
     if via is None:
         first = columns[0]

@@ -1,0 +1,194 @@
+"""The leak check: after masking, compare each masked column with its source.
+
+Two figures per column, computed while the batches stream past:
+
+* **unchanged**: rows whose output equals their own source value;
+* **found**: distinct source values that appear anywhere in the output column.
+
+Distinct values are remembered as 64-bit hashes (Polars' own, seeded per run: they live
+only as long as the run, so they need not be stable across versions). Past ``CAP`` distinct hashes a
+side keeps only the hashes below a threshold that halves as needed: both sides keep
+the same slice of the hash space, so the overlap found in it is exact for that slice
+and memory stays bounded whatever the column's size.
+
+A column leaks when (tolerance ``t``, default 1%, with ``D`` distinct source values):
+
+* unchanged rows exceed ``t + 3/D`` of its non-NULL rows (``3/D``: a small domain maps
+  some values to themselves by chance);
+* for masks whose output space is wide (``key``, ``fpe``, ``hash`` on text, ``email``,
+  ``uuid``), source values found in the output exceed ``t + D / 10^L`` of them, ``L``
+  the shortest output value's length (the chance of a collision in that format).
+  Integer keys are permuted within their digit range, so an id that shows up in
+  another row is expected there; only ids kept in their own row count for them.
+
+``noise`` perturbs rather than hides and ``passthrough`` is a choice: both are
+reported, never failed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import polars as pl
+
+from fauxdata.engine.rng import U64
+from fauxdata.mask.hashing import distinct
+from fauxdata.mask.masks import Mask, family
+
+CAP = 1 << 20
+TOLERANCE = 0.01
+
+
+class HashSample:
+    """Distinct 64-bit hashes, sampled by threshold past ``CAP``."""
+
+    def __init__(self) -> None:
+        self.threshold = np.uint64(0xFFFFFFFFFFFFFFFF)
+        self.kept = np.zeros(0, dtype=np.uint64)
+        self._pending: list[U64] = []
+        self._pending_size = 0
+
+    def add(self, hashes: U64) -> None:
+        chunk = distinct(hashes[hashes <= self.threshold])
+        self._pending.append(chunk)
+        self._pending_size += chunk.size
+        if self._pending_size > CAP:
+            self.merge()
+
+    def merge(self) -> None:
+        self.kept = distinct(np.concatenate([self.kept, *self._pending]))
+        self._pending, self._pending_size = [], 0
+        while self.kept.size > CAP:
+            self.threshold = self.threshold >> np.uint64(1)
+            self.kept = self.kept[self.kept <= self.threshold]
+
+    def final(self, threshold: np.uint64) -> U64:
+        """The hashes at or below ``threshold`` (call ``merge`` first on both sides)."""
+        return self.kept[self.kept <= threshold]
+
+    @property
+    def share(self) -> float:
+        """The share of the hash space kept."""
+        return (float(self.threshold) + 1.0) / 2.0**64
+
+
+@dataclass
+class LeakFigures:
+    table: str
+    column: str
+    mask: str
+    rows: int
+    non_null: int
+    unchanged: int
+    distinct: int
+    """Distinct source values (estimated when sampled)."""
+    found: int | None
+    """Source values found anywhere in the output (in the sampled slice); None: not checked."""
+    sampled: bool
+    allowed_unchanged: float
+    allowed_found: float | None
+    judged: bool
+    """False for masks that are reported, never failed (noise)."""
+
+    @property
+    def unchanged_share(self) -> float:
+        return self.unchanged / self.non_null if self.non_null else 0.0
+
+    @property
+    def found_share(self) -> float:
+        checked = self.distinct
+        return (self.found or 0) / checked if checked else 0.0
+
+    @property
+    def leaks(self) -> bool:
+        if not self.judged:
+            return False
+        if self.unchanged_share > self.allowed_unchanged:
+            return True
+        return self.allowed_found is not None and self.found_share > self.allowed_found
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "table": self.table,
+            "column": self.column,
+            "mask": self.mask,
+            "rows": self.rows,
+            "non_null": self.non_null,
+            "unchanged": self.unchanged,
+            "unchanged_share": round(self.unchanged_share, 6),
+            "distinct_source_values": self.distinct,
+            "source_values_found": self.found,
+            "found_share": round(self.found_share, 6) if self.found is not None else None,
+            "sampled": self.sampled,
+            "allowed_unchanged": round(self.allowed_unchanged, 6),
+            "allowed_found": round(self.allowed_found, 6)
+            if self.allowed_found is not None
+            else None,
+            "judged": self.judged,
+            "leaks": self.leaks,
+        }
+
+
+def _hash(values: pl.Series, key: int) -> U64:
+    return values.hash(key & 0xFFFFFFFF).to_numpy()
+
+
+class ColumnLeaks:
+    """Accumulates one masked column's figures, batch by batch."""
+
+    def __init__(self, table: str, column: str, mask: Mask, key: int, tolerance: float) -> None:
+        self.table, self.column, self.mask = table, column, mask
+        self.key = key
+        self.tolerance = tolerance
+        self.rows = self.non_null = self.unchanged = 0
+        self.source = HashSample()
+        self.output = HashSample()
+        self.shortest: int | None = None
+        self.wide = mask.wide
+        self.text = False
+
+    def update(self, source: pl.Series, output: pl.Series) -> None:
+        if source.dtype != output.dtype:
+            source, output = source.cast(pl.String), output.cast(pl.String)
+        both = ~(source.is_null() | output.is_null())
+        self.rows += source.len()
+        self.non_null += int(source.is_not_null().sum())
+        self.unchanged += int((both & (source == output).fill_null(False)).sum())
+        present_in, present_out = source.drop_nulls(), output.drop_nulls()
+        self.source.add(_hash(present_in, self.key))
+        self.output.add(_hash(present_out, self.key))
+        if family(output.dtype) != "integer" and present_out.len():
+            self.text = True
+            shortest = int(present_out.cast(pl.String).str.len_chars().min() or 0)  # type: ignore[arg-type]
+            self.shortest = shortest if self.shortest is None else min(self.shortest, shortest)
+
+    def figures(self) -> LeakFigures:
+        self.source.merge()
+        self.output.merge()
+        threshold = min(self.source.threshold, self.output.threshold)
+        src = self.source.final(threshold)
+        out = self.output.final(threshold)
+        share = (float(threshold) + 1.0) / 2.0**64
+        sampled = share < 1.0
+        distinct = round(src.size / share)
+        check_found = self.wide and self.text
+        found = int(np.isin(src, out, assume_unique=True).sum()) if check_found else None
+        allowed_found = None
+        if check_found:
+            chance = min(1.0, distinct / 10.0 ** (self.shortest or 0))
+            allowed_found = self.tolerance + chance
+        return LeakFigures(
+            self.table,
+            self.column,
+            self.mask.spec.kind,
+            self.rows,
+            self.non_null,
+            self.unchanged,
+            distinct if not sampled else round(src.size / share),
+            round(found / share) if found is not None and sampled else found,
+            sampled,
+            self.tolerance + min(1.0, 3.0 / distinct) if distinct else 1.0,
+            allowed_found,
+            self.mask.spec.kind != "noise",
+        )
