@@ -149,8 +149,9 @@ def test_types(api: ApiServer) -> None:
     }
     assert (columns["base_salary"].precision, columns["base_salary"].scale) == (12, 2)
     assert columns["bonus"].scale == 2
-    assert columns["status"].labels == ["ACTIVE"]
-    assert columns["employment_type"].labels == ["full_time"]
+    # one value seen is one of several: the name's vocabulary widens it, in the value's style
+    assert columns["status"].labels == ["ACTIVE", "INACTIVE", "ON_LEAVE", "TERMINATED"]
+    assert columns["employment_type"].labels == ["full_time", "part_time", "contractor", "intern"]
     assert columns["first_name"].length == 50
     assert columns["motto"].length == 255
     assert columns["id"].nullable is False
@@ -194,7 +195,7 @@ def test_arrays_of_objects_become_child_tables(api: ApiServer) -> None:
         (["employee_id"], "employees", ["id"])
     ]
     assert found.samples["employees_emails"]["employee_id"] == [42, 42]
-    assert emails.columns["type"].labels == ["WORK", "HOME"]
+    assert emails.columns["type"].labels == ["WORK", "HOME", "MOBILE"]  # the seen, then the family
     assert found.entities["employees_emails"].parent == "employees"
     assert found.entities["employees_emails"].record_path == "data[0].emails[]"
     contracts = found.schema.tables["employees_contracts"]
@@ -255,12 +256,18 @@ def test_foreign_keys_are_inferred_across_endpoints(api: ApiServer) -> None:
             "id",
             "name homeOfficeId -> offices.id (by its last word)",
         ),
-    }  # managerId: no managers table; badgeUuid: an integer cannot hold a uuid
+        ("employees", "manager_id"): (
+            "employees",
+            "id",
+            "name managerId -> employees.id (a self-reference: a tree)",
+        ),
+    }  # managerId: no managers table, so its own table; badgeUuid: an integer cannot hold a uuid
     employees = found.schema.tables["employees"]
     assert {fk.columns[0]: fk.parent for fk in employees.foreign_keys} == {
         "team_id": "teams",
         "company_id": "companies",
         "home_office_id": "offices",
+        "manager_id": "employees",
     }
     assert employees.columns["home_office_id"].type == "varchar"  # null sample: the key's type
 
@@ -437,9 +444,10 @@ def test_hr_example_end_to_end() -> None:
         ("teams", "department_id", "departments"),
         ("teams", "office_id", "offices"),
         ("compensation", "employee_id", "employees"),
+        ("employees", "manager_id", "employees"),  # a self-reference by its name
     }
     assert tables["compensation"].columns["base_salary"].type == "numeric"
-    assert tables["compensation"].columns["pay_frequency"].labels == ["MONTHLY"]
+    assert tables["compensation"].columns["pay_frequency"].labels[0] == "MONTHLY"  # then widened
     assert found.samples["employees"]["national_id"] == ["111222333"]  # in memory for the scanner
 
     result = fauxdata.generate(suggest_spec(found.schema, rows=10, name="hr"))

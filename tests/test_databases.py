@@ -94,13 +94,16 @@ def test_init_generate_load_validate(hr_database: str, dev_database: str, tmp_pa
     assert failed and all("level" in name for name in failed), failed
     with psycopg.connect(dev_database) as con:
         counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}  # type: ignore[index]
-        assert counts == dict.fromkeys(TABLES, 150)
+        # --rows 150 is the scale: departments is a lookup (x0.02, at least 5), assignments
+        # links employees and projects (x2), timesheets and payments are events (x5)
+        roles = {"departments": 5, "assignments": 300, "timesheets": 750, "payments": 750}
+        assert counts == {t: roles.get(t, 150) for t in TABLES}
         assert (
             con.execute("SELECT count(*) FROM payments_2024").fetchone()[0]
             + con.execute("SELECT count(*) FROM payments_2025").fetchone()[0]
-            == 150
+            == 750
         )  # type: ignore[index]
-        assert con.execute("SELECT count(head_id) FROM departments").fetchone()[0] == 150  # type: ignore[index]  # the deferred FK was filled
+        assert con.execute("SELECT count(head_id) FROM departments").fetchone()[0] == 5  # type: ignore[index]  # the deferred FK was filled
         next_id = con.execute(
             "SELECT nextval(pg_get_serial_sequence('offices', 'office_id'))"
         ).fetchone()[0]  # type: ignore[index]
@@ -309,7 +312,8 @@ def test_sqlite_round_trip(tmp_path: Path) -> None:
         assert con.execute(
             "SELECT count(*) FROM orders WHERE amount < 1 OR amount > 500 OR status NOT IN ('new', 'paid')"
         ).fetchone() == (0,)
-        assert con.execute("SELECT count(*) FROM orders").fetchone() == (50,)
+        # orders is an event table (its name): 5x the --rows scale of 50
+        assert con.execute("SELECT count(*) FROM orders").fetchone() == (250,)
     validated = cli("validate", str(spec), "--data", f"sqlite:///{copy}", "--json", cwd=tmp_path)
     assert validated.returncode == 0 and json.loads(validated.stdout)["passed"], validated.stdout
 

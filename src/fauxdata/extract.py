@@ -197,17 +197,24 @@ def merge_spec(spec_path: Path, extraction: Extraction, rows: Mapping[str, int])
     return Merged(dump_yaml(doc), [str(c) for c in result.changes], list(result.replaced))
 
 
-def build_spec(extraction: Extraction, rows: Mapping[str, int], seed: int) -> CommentedMap:
-    """The spec: suggested generators, a mocker and a ``pii:`` mark on each PII column."""
+def build_spec(
+    extraction: Extraction, rows: Mapping[str, int], seed: int, *, scale: int = DEFAULT_ROWS
+) -> CommentedMap:
+    """The spec: suggested generators, a mocker and a ``pii:`` mark on each PII column.
+
+    Tables in ``rows`` get that many rows; the others follow their role at ``scale``.
+    """
     from fauxdata.introspect.suggest import suggest_spec
 
     source = extraction.source
-    spec = suggest_spec(extraction.schema, rows=DEFAULT_ROWS, name=_identifier(source.name))
+    spec = suggest_spec(extraction.schema, rows=scale, name=_identifier(source.name))
     spec["seed"] = seed
     if source.type == "rest":
         spec["description"] = f"Mock data for the {source.name} API ({source.url})"
     for tname, table in spec["tables"].items():
-        table["rows"] = int(rows.get(tname, DEFAULT_ROWS))
+        if tname in rows:
+            table["rows"] = int(rows[tname])
+            table.yaml_add_eol_comment("rows as asked", "rows")
         if source.type == "rest":
             for cname, column in table["columns"].items():
                 if cname in extraction.observed.get(tname, set()):
@@ -231,8 +238,11 @@ def apply_findings(spec: CommentedMap, schema: SourceSchema, findings: list[Find
         column["pii"] = finding.category
         why = f"PII {finding.category} ({finding.confidence:.0%}): {finding.evidence}"
         generator = finding.mocker(column.get("type"))
+        current = column.get("generator")
         if finding.column in keys:
             why += "; a key, so it keeps its key generator"
+        elif isinstance(current, dict) and current.get("kind") in ("address", "person"):
+            why += f"; mocked as part of the {current['kind']} group, so it agrees with its row"
         elif column.get("unique") and generator.get("kind") not in _UNIQUE_MOCKERS:
             why += "; unique, so it keeps a generator that guarantees it"
         elif _listed_by_schema(source_table, finding.column):

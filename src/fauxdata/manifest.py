@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Mapping
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,32 @@ def spec_digest(spec: Spec) -> str:
 
 def build_manifest(
     *,
+    run_id: str,
+    source: Mapping[str, Any],
+    target: str,
+    tables: dict[str, dict[str, Any]],
+    verification: dict[str, Any] | None,
+    files: list[str],
+) -> dict[str, Any]:
+    """The manifest of a run, whatever produced it: ``source`` says what made the data
+    (``spec_source`` for a spec run; a scenario pack records its own keys) and the rest
+    is the same for every producer. ``run_id`` lets a later run tell which run's output
+    a folder holds after a crash."""
+    return {
+        "fauxdata_manifest": FORMAT,
+        "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "run_id": run_id,
+        **source,
+        "target": target,
+        "packages": package_versions(),
+        "tables": tables,
+        "verification": verification,
+        "files": files,
+    }
+
+
+def spec_source(
+    *,
     spec: Spec,
     spec_path: str | None,
     base_dir: Path,
@@ -45,14 +72,10 @@ def build_manifest(
     rows: dict[str, int],
     scale: float,
     tables: list[str] | None,
-    target: str,
-    results: dict[str, dict[str, Any]],
-    verification: dict[str, Any] | None,
-    files: list[str],
 ) -> dict[str, Any]:
+    """What a spec run records to be replayed exactly."""
     return {
-        "fauxdata_manifest": FORMAT,
-        "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "kind": "spec",
         "spec_name": spec.name,
         "spec_path": spec_path,
         "spec_digest": spec_digest(spec),
@@ -60,11 +83,6 @@ def build_manifest(
         "base_dir": str(base_dir),
         "seed": seed,
         "overrides": {"rows": rows, "scale": scale, "tables": tables},
-        "target": target,
-        "packages": package_versions(),
-        "tables": results,
-        "verification": verification,
-        "files": files,
     }
 
 

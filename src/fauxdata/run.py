@@ -8,40 +8,27 @@ work; block size and worker count never change the data.
 
 from __future__ import annotations
 
-import json
 import os
 import time
-from collections.abc import Callable, Iterator, Mapping
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
-from fauxdata.engine.digest import TableDigest
 from fauxdata.engine.engine import DEFAULT_BLOCK_SIZE, Engine
-from fauxdata.errors import FauxdataError
-from fauxdata.manifest import build_manifest, read_manifest
-from fauxdata.sinks import Target, open_sink, parse_target
+from fauxdata.errors import FauxdataError, VerificationError
+from fauxdata.manifest import read_manifest
+from fauxdata.manifest import spec_source as manifest_source
+from fauxdata.publish import Progress, StagedTable, TableResult, publish
+from fauxdata.sinks import Sink, Target, open_sink, parse_target
+from fauxdata.sinks.memory import MemorySink
 from fauxdata.spec import load_spec, spec_dir, validate_spec
 from fauxdata.spec.models import Spec
 from fauxdata.spec.resolve import Plan, resolve
 from fauxdata.synth.store import attach
 from fauxdata.verify import Report, verify
-
-Progress = Callable[[str, int, int], None]
-"""Called with (table, rows done, rows total) after each block."""
-
-
-@dataclass
-class TableResult:
-    name: str
-    output: str
-    rows: int
-    seconds: float
-    digest: str
-    column_digests: dict[str, str]
 
 
 @dataclass
@@ -53,6 +40,16 @@ class RunResult:
     seconds: float
     manifest_path: Path | None = None
     frames: dict[str, pl.DataFrame] = field(default_factory=dict)
+    published: bool = True
+    """False when verification failed or a replay's digests differed: the target was
+    left as it was."""
+    kept_at: Path | None = None
+    """Where the unpublished data was kept aside (None when dropped or in memory)."""
+    problem: str = ""
+    """Why nothing was published."""
+    unchanged: bool = True
+    """When not published: the target is as it was before the run (a database loaded
+    without ``atomic`` keeps the tables it committed)."""
 
     @property
     def rows(self) -> int:
@@ -104,12 +101,18 @@ def generate(
     truncate: bool = False,
     atomic: bool = False,
     bronze_source: str | None = None,
+    keep_failed: bool = True,
+    expected_digests: Mapping[str, str] | None = None,
 ) -> RunResult:
     """Generate a dataset.
 
     Without ``to`` the tables come back in memory (``result.frames``, Polars). With a
     target they are streamed to it, verified, and published with a manifest. Delta
     targets name their tables ``bronze_<bronze_source>_<table>`` (default: the spec's name).
+
+    When verification fails (or a table's digest differs from ``expected_digests``)
+    nothing is published: ``result.published`` is False and the previous output stays;
+    the new data is kept aside at ``result.kept_at`` unless ``keep_failed`` is False.
 
     Raises:
         SpecError: the spec is invalid.
@@ -130,82 +133,63 @@ def generate(
     plan = engine.plan  # with the row counts of tables generated per parent
     n_workers = workers or default_workers()
     target = parse_target(to) if isinstance(to, str) else to
+    sink: Sink
     if target is None:
-        return _in_memory(plan, engine, block_size, n_workers, verify_output, progress, started)
-
-    if target.is_database:
-        guard_database(plan, target)
-    sink = open_sink(target, plan, truncate=truncate, atomic=atomic, bronze_source=bronze_source)
-    sink.prepare()
-    try:
-        results: dict[str, TableResult] = {}
-        for name in plan.selected:
-            table = plan.tables[name]
-            schema = {c.name: c.type for c in table.columns.values()}
-            digest = TableDigest()
-            t0 = time.perf_counter()
-            blocks = _tracked(
-                engine.blocks(name, block_size, n_workers), digest, name, table.rows, progress
-            )
-            written = sink.write_table(table.output_name, schema, blocks, engine.few_values(name))
-            results[name] = TableResult(
-                name,
-                sink.published_name(table.output_name),
-                written,
-                time.perf_counter() - t0,
-                digest.hexdigest(),
-                digest.column_digests(),
-            )
-        sink.finish_tables()
-        report = None
-        if verify_output:
-            con = sink.query_connection()
-            report = verify(
-                plan,
-                con,
-                lambda t: (
-                    sink.staged_relation(plan.tables[t].output_name, _schema(plan, t))
-                    if t in results
-                    else None
-                ),
-            )
-        manifest = run_manifest(spec, plan, tables, target, results, report, sink.file_names())
-        sink.commit(json.dumps(manifest, indent=2, default=str))
-    except BaseException:
-        sink.abort()
-        raise
+        sink = MemorySink()
+    else:
+        if target.is_database:
+            guard_database(plan, target)
+        sink = open_sink(
+            target, plan, truncate=truncate, atomic=atomic, bronze_source=bronze_source
+        )
+    staged = (
+        StagedTable(
+            name,
+            _schema(plan, name),
+            engine.blocks(name, block_size, n_workers),
+            output=plan.tables[name].output_name,
+            few_values=engine.few_values(name) if target is not None else frozenset(),
+            rows=plan.tables[name].rows,
+        )
+        for name in plan.selected
+    )
+    publication = publish(
+        sink,
+        staged,
+        verify=(lambda con, relation: verify(plan, con, relation)) if verify_output else None,
+        manifest_extra=spec_source(spec, plan, tables),
+        expected_digests=expected_digests,
+        keep_failed=keep_failed,
+        progress=progress,
+    )
     return RunResult(
-        target, plan, results, report, time.perf_counter() - started, target.manifest_path
+        target,
+        plan,
+        publication.tables,
+        publication.report,
+        time.perf_counter() - started,
+        target.manifest_path if target is not None and publication.published else None,
+        sink.frames if isinstance(sink, MemorySink) else {},
+        published=publication.published,
+        kept_at=publication.kept_at,
+        problem=publication.problem,
+        unchanged=publication.unchanged,
     )
 
 
-def run_manifest(
-    spec: Spec | str | Path | dict[str, Any],
-    plan: Plan,
-    tables: list[str] | None,
-    target: Target,
-    results: Mapping[str, TableResult],
-    report: Report | None,
-    files: list[str],
+def spec_source(
+    spec: Spec | str | Path | dict[str, Any], plan: Plan, tables: list[str] | None
 ) -> dict[str, Any]:
-    """The manifest of a finished run (both engines write the same one)."""
+    """What the manifest of a spec run records (both engines record the same)."""
     text = str(spec)
-    spec_path = None if isinstance(spec, Spec | dict) or "\n" in text else text
-    return build_manifest(
+    return manifest_source(
         spec=plan.spec,
-        spec_path=spec_path,
+        spec_path=None if isinstance(spec, Spec | dict) or "\n" in text else text,
         base_dir=plan.base_dir,
         seed=plan.seed,
         rows=dict(plan.row_overrides),
         scale=plan.scale,
         tables=list(tables) if tables else None,
-        target=str(target),
-        results={
-            n: {"output": r.output, "rows": r.rows, "digest": r.digest, "columns": r.column_digests}
-            for n, r in results.items()
-        },
-        verification=report.as_dict() if report else None,
-        files=files,
     )
 
 
@@ -244,77 +228,14 @@ def _schema(plan: Plan, table: str) -> dict[str, Any]:
     return {c.name: c.type for c in plan.tables[table].columns.values()}
 
 
-def _tracked(
-    blocks: Iterator[pl.DataFrame],
-    digest: TableDigest,
-    name: str,
-    total: int,
-    progress: Progress | None,
-) -> Iterator[pl.DataFrame]:
-    """Pass blocks through, digesting them on a thread of their own (hashlib and Polars
-    release the GIL) so hashing overlaps with writing."""
-    done = 0
-    if progress:
-        progress(name, 0, total)
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="fauxdata-digest") as hasher:
-        pending: list[Future[None]] = []
-        for frame in blocks:
-            pending.append(hasher.submit(digest.update, frame))
-            while len(pending) > 2:
-                pending.pop(0).result()
-            done += frame.height
-            if progress:
-                progress(name, done, total)
-            yield frame
-        for future in pending:
-            future.result()
-
-
-def _in_memory(
-    plan: Plan,
-    engine: Engine,
-    block_size: int,
-    workers: int,
-    verify_output: bool,
-    progress: Progress | None,
-    started: float,
-) -> RunResult:
-    import duckdb
-
-    frames: dict[str, pl.DataFrame] = {}
-    results: dict[str, TableResult] = {}
-    for name in plan.selected:
-        table = plan.tables[name]
-        digest = TableDigest()
-        t0 = time.perf_counter()
-        parts = list(
-            _tracked(engine.blocks(name, block_size, workers), digest, name, table.rows, progress)
-        )
-        frame = pl.concat(parts) if parts else engine.frame(name)
-        frames[name] = frame
-        results[name] = TableResult(
-            name,
-            table.output_name,
-            frame.height,
-            time.perf_counter() - t0,
-            digest.hexdigest(),
-            digest.column_digests(),
-        )
-    report = None
-    if verify_output:
-        con = duckdb.connect()
-        for name, frame in frames.items():
-            con.register(f"__faux_{name}", frame.to_arrow())
-        report = verify(plan, con, lambda t: f'"__faux_{t}"' if t in frames else None)
-        con.close()
-    return RunResult(None, plan, results, report, time.perf_counter() - started, None, frames)
-
-
 def replay(manifest_path: str | Path, to: str | None = None, **options: Any) -> RunResult:
-    """Regenerate the exact dataset a manifest describes and check its digests.
+    """Regenerate the exact dataset a manifest describes, into staging, and publish it
+    only when every table's digest matches the manifest's: a replay that differs never
+    overwrites the data it was checking.
 
     Raises:
-        FauxdataError: the regenerated data differs from the manifest's digests.
+        VerificationError: the regenerated data differs from the manifest's digests
+            (nothing published; the message names where the replayed data was kept).
     """
     manifest = read_manifest(manifest_path)
     spec = validate_spec(manifest["spec"], origin=str(manifest_path))
@@ -327,16 +248,22 @@ def replay(manifest_path: str | Path, to: str | None = None, **options: Any) -> 
         scale=overrides.get("scale", 1.0),
         tables=overrides.get("tables"),
         base_dir=Path(manifest.get("base_dir") or "."),
+        expected_digests={name: t["digest"] for name, t in manifest["tables"].items()},
         **options,
     )
-    expected = {name: t["digest"] for name, t in manifest["tables"].items()}
-    actual = {name: t.digest for name, t in result.tables.items()}
-    if expected != actual:
-        differing = sorted(n for n in expected if expected[n] != actual.get(n))
-        raise FauxdataError(
-            f"replayed data differs from the manifest for tables: {', '.join(differing)}",
-            path="--replay",
-            hint=f"the manifest was made with {manifest.get('packages')}; install those versions",
-            code="replay_mismatch",
-        )
+    if not result.published and result.problem.startswith("the digests"):
+        raise replay_mismatch(result.problem, result.kept_at, manifest)
     return result
+
+
+def replay_mismatch(
+    problem: str, kept_at: Path | None, manifest: Mapping[str, Any]
+) -> VerificationError:
+    """The error of a replay whose digests differ (used by spec and scenario replays)."""
+    kept = f"; the replayed data is kept at {kept_at}" if kept_at else ""
+    return VerificationError(
+        f"replay failed: {problem}; nothing was published{kept}",
+        path="--replay",
+        hint=f"the manifest was made with {manifest.get('packages')}; install those versions",
+        code="replay_mismatch",
+    )

@@ -28,6 +28,8 @@ from fauxdata.cli import mock as mock_commands
 from fauxdata.cli import scenarios as scenario_commands
 from fauxdata.cli import synth as synth_commands
 from fauxdata.errors import FauxdataError, SpecError
+from fauxdata.publish.signals import Interrupted
+from fauxdata.publish.signals import exit_code as signal_exit_code
 from fauxdata.spec.models import Spec
 from fauxdata.verify import print_checklist
 
@@ -112,6 +114,13 @@ def generate(
     atomic: Annotated[
         bool, typer.Option("--atomic", help="Databases: one transaction for the whole run.")
     ] = False,
+    discard_failed: Annotated[
+        bool,
+        typer.Option(
+            "--discard-failed",
+            help="When verification fails, drop the new data instead of keeping it aside.",
+        ),
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")] = False,
     engine: Annotated[
@@ -149,6 +158,9 @@ def generate(
             f"unknown engine '{engine}'", path="--engine", hint="expected local or spark"
         )
     show = not quiet and not as_json and sys.stdout.isatty()
+    if replay is not None and _is_scenario_manifest(replay):
+        _replay_scenario(replay, to, keep_failed=not discard_failed, quiet=quiet or as_json)
+        return
     with _ProgressBars(show) as report_progress:
         if engine == "spark":
             result = _on_spark(
@@ -162,6 +174,7 @@ def generate(
                 tables=_tables(tables),
                 block_size=block_size,
                 verify_output=not no_verify,
+                keep_failed=not discard_failed,
             )
         elif replay is not None:
             result = run.replay(
@@ -171,6 +184,7 @@ def generate(
                 block_size=block_size,
                 verify_output=not no_verify,
                 progress=report_progress,
+                keep_failed=not discard_failed,
             )
         else:
             assert spec is not None
@@ -188,8 +202,9 @@ def generate(
                 block_size=block_size,
                 verify_output=not no_verify,
                 progress=report_progress,
+                keep_failed=not discard_failed,
             )
-    failed = result.report is not None and not result.report.passed
+    failed = not result.published or (result.report is not None and not result.report.passed)
     _warn(result.plan)
     if as_json:
         figures = synth_commands.run_figures(spec, result.target) if replay is None else {}
@@ -198,7 +213,23 @@ def generate(
         _summary(result)
         if result.report is not None:
             print_checklist(result.report, console)
-        console.print(f"Wrote {result.target} [dim](manifest {result.manifest_path})[/dim]")
+        if result.published:
+            console.print(f"Wrote {result.target} [dim](manifest {result.manifest_path})[/dim]")
+    if not result.published:
+        kept = (
+            f"; the new data is kept at {result.kept_at} (remove it, or use --discard-failed)"
+            if result.kept_at
+            else ""
+        )
+        where = f" to {result.target}" if result.target else ""
+        outcome = (
+            f"nothing was published{where}, the previous output is unchanged{kept}"
+            if result.unchanged
+            else f"the tables loaded into {result.target} stay (use --atomic to roll back)"
+        )
+        errors.print(
+            f"[red]error[/red] {escape(result.problem)}: {escape(outcome)}", soft_wrap=True
+        )
     if failed:
         if quiet:
             for check in result.report.failures:  # type: ignore[union-attr]
@@ -233,6 +264,27 @@ def _on_spark(
         return spark_engine.write(spec, session, target, **options)
     finally:
         session.stop()
+
+
+def _is_scenario_manifest(path: Path) -> bool:
+    from fauxdata.manifest import read_manifest
+
+    return read_manifest(path).get("kind") == "scenario"
+
+
+def _replay_scenario(path: Path, to: str | None, *, keep_failed: bool, quiet: bool) -> None:
+    """``generate --replay`` of a scenario run: simulate again, publish only on equal digests."""
+    from fauxdata.manifest import read_manifest
+    from fauxdata.scenarios.output import replay_scenario
+
+    manifest = read_manifest(path)
+    publication = replay_scenario(manifest, to, keep_failed=keep_failed)
+    if not quiet:
+        rows = sum(t.rows for t in publication.tables.values())
+        console.print(
+            f"Replayed scenario {escape(str(manifest.get('scenario')))}: {rows:,} rows, "
+            f"every digest matches; wrote {escape(str(to or manifest['target']))}"
+        )
 
 
 def _spec_name(spec: Path) -> str:
@@ -466,7 +518,14 @@ def init(
     tables: Annotated[
         str | None, typer.Option("--tables", help="Only these tables, comma-separated.")
     ] = None,
-    rows: Annotated[int, typer.Option("--rows", help="Rows per table in the spec.")] = 1000,
+    rows: Annotated[
+        int,
+        typer.Option(
+            "--rows",
+            help="Scale: rows of an ordinary table; lookup tables get 2% of it (at least 5), "
+            "link tables 2x and event tables 5x (see README, Inferred defaults).",
+        ),
+    ] = 1000,
     name: Annotated[
         str | None, typer.Option("--name", help="Spec name (default: the file name).")
     ] = None,
@@ -530,7 +589,7 @@ def init(
         )
         extraction = confirm_keys(extract(api, sample=sample or None), yes)
         found = extraction.schema
-        spec = build_spec(extraction, dict.fromkeys(found.tables, rows), 1)
+        spec = build_spec(extraction, {}, 1, scale=rows)
     else:
         assert source is not None
         found = read_schema(source, schema=schema_name, tables=_tables(tables))
@@ -802,6 +861,15 @@ def main() -> None:
     """Entry point: unexpected failures print one line unless --debug asks for the traceback."""
     try:
         app()
+    except (KeyboardInterrupt, Interrupted) as exc:
+        name = str(exc) if isinstance(exc, Interrupted) else "SIGINT"
+        outcome = (
+            "after the output was published"
+            if getattr(exc, "published", False)
+            else "nothing was published, staging was removed"
+        )
+        errors.print(f"[red]interrupted[/red] by {name}: {outcome}")
+        sys.exit(signal_exit_code(exc))
     except FauxdataError as exc:  # every command's expected failures end here
         if _debug:
             raise

@@ -12,8 +12,11 @@ from fauxdata.spec.expressions import polars_type
 from fauxdata.spec.types import INTEGER_BOUNDS, ColumnType
 
 
-def cast_column(series: pl.Series, ctype: ColumnType, path: str) -> pl.Series:
-    """Cast to the declared type; out-of-range values are an error, long text is cut.
+def cast_column(
+    series: pl.Series, ctype: ColumnType, path: str, *, words: bool = True
+) -> pl.Series:
+    """Cast to the declared type; out-of-range values are an error, long text is cut
+    (at a word boundary with ``words``, see ``cut``).
 
     Raises:
         GenerationError: a value does not fit the declared type.
@@ -54,5 +57,26 @@ def cast_column(series: pl.Series, ctype: ColumnType, path: str) -> pl.Series:
     if ctype.name == "varchar" and ctype.length is not None and series.len():
         longest = series.str.len_chars().max()
         if longest is not None and longest > ctype.length:  # type: ignore[operator]
-            series = series.str.slice(0, ctype.length)
+            series = cut(series, ctype.length, words=words)
     return series
+
+
+def cut(series: pl.Series, length: int, *, words: bool = True) -> pl.Series:
+    """Text longer than ``length`` cut to fit: after its last whole word that fits, or
+    mid-word only when its first word alone is longer. One regex over the column.
+
+    Unique columns are cut by character (``words=False``): a word cut drops more and so
+    makes collisions likelier, and generators that promise uniqueness fit the width.
+    """
+    hard = series.str.slice(0, length)
+    if not words:
+        return hard
+    # The last run of text followed by whitespace within length + 1 characters: a word
+    # that ends exactly at the limit keeps its place.
+    head = series.str.slice(0, length + 1).str.extract(r"(?s)^(.*\S)\s", 1)
+    too_long = series.str.len_chars() > length
+    return (
+        pl.select(pl.when(too_long).then(pl.coalesce(head, hard)).otherwise(series))
+        .to_series()
+        .alias(series.name)
+    )

@@ -122,7 +122,9 @@ class ColumnGenerator:
             values = pl.select(
                 pl.when(pl.lit(mask)).then(None).otherwise(pl.lit(values))
             ).to_series()
-        return cast_column(values, self.column.type, self.path).alias(self.column.name)
+        return cast_column(values, self.column.type, self.path, words=not self.unique).alias(
+            self.column.name
+        )
 
 
 class TableGenerator:

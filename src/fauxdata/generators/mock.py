@@ -260,6 +260,10 @@ class MockGenerator(Generator):
                 )
             case "sentence":
                 return self._sentence(draw)
+            case "title":
+                return self._words(draw, 4).str.to_titlecase()
+            case "slug":
+                return fold_ascii(self._words(draw, 4)).str.to_lowercase().str.replace_all(" ", "-")
         raise self.ctx.error(f"mocker '{kind}' is not implemented")
 
     def _formats(self, formats: tuple[str, ...], draw: Draw, name: str) -> pl.Series:
@@ -316,6 +320,16 @@ class MockGenerator(Generator):
         body[:, 0] = np.where(brand == 0, ord("4"), ord("5"))
         body[:, 1] = np.where(brand == 0, body[:, 1], ord("1") + draw("mc", 5))
         return fixed_width(np.concatenate([body, luhn_digit(body)[:, None]], axis=1))
+
+    def _words(self, draw: Draw, most: int) -> pl.Series:
+        """Two to ``most`` words, space-separated: the body of a title or a slug."""
+        words = self.lex.words if self.lex.words.len() else self.base.words
+        length = draw("length", most - 1) + 2
+        frame = pl.DataFrame(
+            {f"w{i}": self._pick(words, draw, f"w{i}") for i in range(most)} | {"n": length}
+        )
+        pieces = [pl.when(pl.col("n") > i).then(pl.col(f"w{i}")) for i in range(most)]
+        return frame.select(pl.concat_str(pieces, separator=" ", ignore_nulls=True)).to_series()
 
     def _sentence(self, draw: Draw) -> pl.Series:
         words = self.lex.words if self.lex.words.len() else self.base.words

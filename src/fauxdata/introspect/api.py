@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fauxdata.errors import FauxdataError
+from fauxdata.introspect.hierarchy import self_reference
 from fauxdata.introspect.json_schema_infer import (
     ApiEntity,
     Inferred,
@@ -437,6 +438,17 @@ def infer_foreign_keys(
     for table in tables.values():
         linked = {c for fk in table.foreign_keys for c in fk.columns}
         for column in table.columns.values():
+            json_name = next(
+                (p for p, c in (fields or {}).get(table.name, {}).items() if c == column.name),
+                column.name,
+            )
+            own = self_reference(table, column.name)
+            if own is not None and column.name not in linked:
+                column.type, column.length = table.columns[own].type, table.columns[own].length
+                table.foreign_keys.append(SourceForeignKey([column.name], table.name, [own]))
+                reason = f"name {json_name} -> {table.name}.{own} (a self-reference: a tree)"
+                found.append(InferredKey(table.name, column.name, table.name, own, reason))
+                continue
             match = _FK_NAME.match(column.name)
             if match is None or column.name in table.primary_key or column.name in linked:
                 continue
@@ -455,10 +467,6 @@ def infer_foreign_keys(
             elif not any(column.type in f and key.type in f for f in _FAMILIES):
                 continue
             table.foreign_keys.append(SourceForeignKey([column.name], parent.name, [key.name]))
-            json_name = next(
-                (p for p, c in (fields or {}).get(table.name, {}).items() if c == column.name),
-                column.name,
-            )
             how = " (by its last word)" if by_last_word else ""
             found.append(
                 InferredKey(

@@ -17,6 +17,7 @@ from typing import Any
 
 from fauxdata.errors import FauxdataError
 from fauxdata.introspect.model import SourceColumn, SourceForeignKey, SourceTable
+from fauxdata.introspect.vocabulary import widen
 
 ENVELOPES = ("data", "items", "results", "records", "content", "value", "rows", "entries")
 """Keys that wrap the records in common APIs (JSON:API, Spring ``content``, OData ``value``)."""
@@ -42,6 +43,8 @@ _ENUM_NAME = re.compile(
 )
 _MONEY = re.compile(r"amount|price|salary|cost|total|balance|fee|wage|bonus|budget|revenue")
 _LENGTHS = (50, 100, 255)
+_ISO_NAME = re.compile(r"(^|_)(country|state|region|province|currency|language|lang)(_code|_iso)?$")
+_ISO = re.compile(r"^[A-Z]{2,3}$")
 
 
 @dataclass
@@ -313,7 +316,12 @@ def column_for(name: str, values: list[Any]) -> SourceColumn:
     if kind == "numeric":
         _decimal_shape(column, name, present)
     elif kind == "enum":
-        column.labels = list(dict.fromkeys(str(v) for v in present))
+        seen = list(dict.fromkeys(str(v) for v in present))
+        column.labels, _ = widen(name, seen)
+        if len(column.labels) > len(seen):
+            column.description = f"{len(seen)} value(s) seen, widened by the name's vocabulary"
+    elif kind == "varchar" and _ISO_NAME.search(name) and all(_ISO.match(str(v)) for v in present):
+        column.length = max(len(str(v)) for v in present)  # an ISO code: char(2) or char(3)
     elif kind == "varchar":
         longest = max(len(str(v)) for v in present)
         column.length = next((n for n in _LENGTHS if longest * 1.5 <= n), None)

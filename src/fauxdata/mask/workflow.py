@@ -3,13 +3,12 @@
 The library's entry point for masking, mirrored by ``fauxdata mask``. Mask tables are
 streamed from the source batch by batch (never a whole table); tables the spec
 generates are generated as ``fauxdata generate`` would. Everything goes through the
-sinks' staging, verification and commit; the leak check runs on the way, and a leak
-aborts the run after the report is written.
+one publisher (``fauxdata.publish``): staging, verification and commit; the leak check
+runs on the way, and a leak aborts the run after the report is written.
 """
 
 from __future__ import annotations
 
-import json
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -22,7 +21,6 @@ import numpy as np
 import polars as pl
 
 from fauxdata.engine.cast import cast_column
-from fauxdata.engine.digest import TableDigest
 from fauxdata.engine.engine import Engine
 from fauxdata.errors import TargetError, VerificationError
 from fauxdata.mask.keys import MaskKey, resolve_key
@@ -33,7 +31,8 @@ from fauxdata.mask.report import Treatment, report_document, write_report
 from fauxdata.mask.sources import BATCH_SIZE, Source, open_source
 from fauxdata.mask.subset import Subset, parse_subset
 from fauxdata.pii.scan import judge
-from fauxdata.run import TableResult, guard_database, plan_for, run_manifest
+from fauxdata.publish import Publisher, StagedTable, TableResult
+from fauxdata.run import guard_database, plan_for, spec_source
 from fauxdata.sinks import Target, open_sink, parse_target
 from fauxdata.spec.models import Spec
 from fauxdata.spec.plan import Plan
@@ -275,67 +274,49 @@ def publish(
     progress: Progress | None,
     truncate: bool,
 ) -> MaskResult:
-    """Stage every table through the target's sink, verify, and commit (or abort).
+    """Stage every table through the one publisher (``fauxdata.publish``): digest,
+    verify (keys unique, foreign keys resolve), manifest, commit.
 
-    The one place a mask run writes: it stages, digests, verifies (keys unique, foreign
-    keys resolve), writes the manifest and commits; any failure, a leak included,
-    aborts and leaves the previous output as it was.
+    A leak removes everything staged and publishes nothing (leaking data is never kept);
+    a failed verification publishes nothing and keeps the masked data aside.
+
+    Raises:
+        VerificationError: the masked output fails verification.
     """
     sink = open_sink(target, plan, truncate=truncate)
-    sink.prepare()
-    results: dict[str, TableResult] = {}
-    try:
+    tracked = (lambda t, done, _total: progress(t, done)) if progress else None
+    with Publisher(sink, progress=tracked) as publisher:
         for name in plan.selected:
             table = plan.tables[name]
+            blocks = run.blocks(name) if name in run.tables else _generated(run.engine, name)
             schema = {c.name: c.type for c in table.columns.values()}
-            digest = TableDigest()
-            t0 = time.perf_counter()
-            source = run.blocks(name) if name in run.tables else _generated(run.engine, name)
-            blocks = _digested(source, digest, name, progress)
-            written = sink.write_table(table.output_name, schema, blocks)
-            results[name] = TableResult(
-                name,
-                sink.published_name(table.output_name),
-                written,
-                time.perf_counter() - t0,
-                digest.hexdigest(),
-                digest.column_digests(),
-            )
-        sink.finish_tables()
+            publisher.write(StagedTable(name, schema, blocks, output=table.output_name))
+        results = publisher.results
         checked = with_rows(plan, {n: r.rows for n, r in results.items()})
-        con = sink.query_connection()
-        report = verify(
-            checked,
-            con,
-            lambda t: sink.staged_relation(
-                checked.tables[t].output_name,
-                {c.name: c.type for c in checked.tables[t].columns.values()},
-            ),
-        )
         leaks = [c.figures() for c in run.leaks.values()]
-        if not report.passed:
-            raise VerificationError(
-                "the masked output fails verification: "
-                + "; ".join(f"{c.name}: {c.detail}" for c in report.failures),
-                path="--to",
-                hint="nothing was published",
-            )
-        if any(f.leaks for f in leaks):
-            sink.abort()
+        if any(f.leaks for f in leaks):  # leaving the block unpublished removes staging
             return MaskResult(
-                target, checked, results, report, leaks, run.treatments(), run.fpe(), 0.0
+                target, checked, results, None, leaks, run.treatments(), run.fpe(), 0.0
             )
-        manifest = run_manifest(spec, checked, None, target, results, report, sink.file_names())
-        manifest["mask"] = {
+        mask_record = {
             "source": run.source.label,
             "tables": sorted(run.tables),
             "columns": [t.__dict__ for t in run.treatments()],
             "leak_check": [f.as_dict() for f in leaks],
         }
-        sink.commit(json.dumps(manifest, indent=2, default=str))
-    except BaseException:
-        sink.abort()
-        raise
+        publication = publisher.commit(
+            verify=lambda con, relation: verify(checked, con, relation),
+            manifest_extra={**spec_source(spec, checked, None), "mask": mask_record},
+        )
+    report = publication.report
+    if not publication.published and report is not None:
+        kept = f"; the masked data is kept at {publication.kept_at}" if publication.kept_at else ""
+        raise VerificationError(
+            "the masked output fails verification: "
+            + "; ".join(f"{c.name}: {c.detail}" for c in report.failures),
+            path="--to",
+            hint=f"nothing was published{kept}",
+        )
     return MaskResult(
         target,
         checked,
@@ -351,15 +332,3 @@ def publish(
 
 def _generated(engine: Engine, name: str) -> Iterator[pl.DataFrame]:
     yield from engine.blocks(name, BATCH_SIZE, 1)
-
-
-def _digested(
-    blocks: Iterator[pl.DataFrame], digest: TableDigest, name: str, progress: Progress | None
-) -> Iterator[pl.DataFrame]:
-    done = 0
-    for frame in blocks:
-        digest.update(frame)
-        done += frame.height
-        if progress:
-            progress(name, done)
-        yield frame

@@ -1,18 +1,19 @@
-"""Write a scenario's tables through fauxdata's sinks, and open written output again.
+"""Write a scenario's tables through the one publisher, and open written output again.
 
-The sinks already stage every table and publish atomically with the manifest last; they
-need a column schema per table, not a ``Plan``, for DuckDB and file targets, so the
-contract's schemas feed them directly. Database targets need a Plan (DDL, FK order) and
-are refused here. The manifest records the scenario and all its parameters, so
-``fauxdata qa --data X`` can rebuild the exact expectations without being told the pack.
+``fauxdata.publish`` stages every table, digests it and publishes atomically with the
+manifest; it needs a column schema per table, not a ``Plan``, for DuckDB and file
+targets, so the contract's schemas feed it directly. Database targets need a Plan (DDL,
+FK order) and are refused here. The manifest records the pack, all its parameters
+(customers, seed, dates...) and every table's digest, so ``fauxdata qa --data X``
+rebuilds the exact expectations and ``fauxdata generate --replay`` regenerates the run
+and checks it byte for byte.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,13 +22,14 @@ import duckdb
 import polars as pl
 
 from fauxdata.errors import FauxdataError, TargetError
-from fauxdata.manifest import FORMAT, package_versions
+from fauxdata.publish import Publication, StagedTable, publish
+from fauxdata.publish.signals import interruptible
 from fauxdata.scenarios.contract import TABLES, schema
 from fauxdata.scenarios.params import Scenario, validate
 from fauxdata.scenarios.simulate import BLOCK, iter_blocks, simulate
 from fauxdata.sinks import open_sink
 from fauxdata.sinks.duckdb_types import duckdb_type, quote, sql_string
-from fauxdata.sinks.files import MANIFEST, DirectorySink
+from fauxdata.sinks.files import MANIFEST
 from fauxdata.sinks.target import FILE_FORMATS, Target, parse_target
 
 FORMATS = ("duckdb", *FILE_FORMATS)
@@ -40,15 +42,45 @@ _FEW_VALUES = frozenset(
 def write_scenario(scenario: Scenario, to: str, block: int = BLOCK) -> dict[str, Any]:
     """Simulate and write block by block; returns the manifest.
 
+    Raises:
+        TargetError: the target is a database or cannot be written.
+    """
+    return publish_scenario(scenario, to, block).manifest
+
+
+def publish_scenario(
+    scenario: Scenario,
+    to: str,
+    block: int = BLOCK,
+    *,
+    expected_digests: Mapping[str, str] | None = None,
+    keep_failed: bool = True,
+) -> Publication:
+    """Simulate and publish; with ``expected_digests`` (a replay) publish only when
+    every table's digest matches.
+
     With more than one block of customers, each block's frames are spilled to Parquet in
-    a temporary folder beside the target (the sinks take one table at a time) and then
-    streamed into the sink, so memory stays at about one block.
+    a temporary folder beside the target (the publisher takes one table at a time) and
+    then streamed into it, so memory stays at about one block.
 
     Raises:
         TargetError: the target is a database or cannot be written.
     """
+    with interruptible():  # SIGTERM while spilling removes the spill folder too
+        return _publish_scenario(scenario, to, block, expected_digests, keep_failed)
+
+
+def _publish_scenario(
+    scenario: Scenario,
+    to: str,
+    block: int,
+    expected_digests: Mapping[str, str] | None,
+    keep_failed: bool,
+) -> Publication:
+    options: dict[str, Any] = {"expected_digests": expected_digests, "keep_failed": keep_failed}
     if scenario.customers <= block:
-        return write_output(simulate(scenario, block), scenario, to)
+        tables = simulate(scenario, block)
+        return _write({name: [frame] for name, frame in tables.items()}, scenario, to, **options)
     parent = parse_target(to).path.parent
     parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=parent, prefix=".fauxdata-spill-") as spill:
@@ -56,12 +88,13 @@ def write_scenario(scenario: Scenario, to: str, block: int = BLOCK) -> dict[str,
         for i, tables in enumerate(iter_blocks(scenario, block)):
             for name, frame in tables.items():
                 path = Path(spill) / f"{name}-{i:05d}.parquet"
+                # A temporary buffer, not output: Polars' writer is twice as fast here.
                 frame.write_parquet(path, compression="lz4", statistics=False)
                 files[name].append(path)
         blocks: dict[str, Iterable[pl.DataFrame]] = {
             name: (pl.read_parquet(f) for f in paths) for name, paths in files.items()
         }
-        return _write(blocks, scenario, to)
+        return _write(blocks, scenario, to, **options)
 
 
 def write_output(tables: dict[str, pl.DataFrame], scenario: Scenario, to: str) -> dict[str, Any]:
@@ -70,12 +103,17 @@ def write_output(tables: dict[str, pl.DataFrame], scenario: Scenario, to: str) -
     Raises:
         TargetError: the target is a database or cannot be written.
     """
-    return _write({name: [frame] for name, frame in tables.items()}, scenario, to)
+    return _write({name: [frame] for name, frame in tables.items()}, scenario, to).manifest
 
 
 def _write(
-    blocks: dict[str, Iterable[pl.DataFrame]], scenario: Scenario, to: str
-) -> dict[str, Any]:
+    blocks: dict[str, Iterable[pl.DataFrame]],
+    scenario: Scenario,
+    to: str,
+    *,
+    expected_digests: Mapping[str, str] | None = None,
+    keep_failed: bool = True,
+) -> Publication:
     target = parse_target(to)
     if target.format not in FORMATS:
         raise TargetError(
@@ -83,31 +121,54 @@ def _write(
             path="--to",
             hint="use duckdb:///FILE, parquet:DIR, csv:DIR or jsonl:DIR",
         )
-    sink = open_sink(target)
-    sink.prepare()
-    try:
-        rows = {}
-        for name in TABLES:
-            few = _FEW_VALUES & set(schema(name))
-            rows[name] = sink.write_table(name, schema(name), blocks[name], frozenset(few))
-        manifest = {
-            "fauxdata_manifest": FORMAT,
+    staged = (
+        StagedTable(name, schema(name), blocks[name], few_values=_FEW_VALUES & set(schema(name)))
+        for name in TABLES
+    )
+    return publish(
+        open_sink(target),
+        staged,
+        manifest_extra={
             "kind": "scenario",
-            "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "scenario": scenario.name,
             "seed": scenario.seed,
             "format": target.format,
-            "target": str(target),
             "parameters": scenario.model_dump(mode="json"),
-            "packages": package_versions(),
-            "tables": {name: {"rows": n} for name, n in rows.items()},
-            "files": sink.file_names() if isinstance(sink, DirectorySink) else [],
-        }
-        sink.commit(json.dumps(manifest, indent=2))
-    except BaseException:
-        sink.abort()
-        raise
-    return manifest
+        },
+        expected_digests=expected_digests,
+        keep_failed=keep_failed,
+    )
+
+
+def replay_scenario(
+    manifest: Mapping[str, Any], to: str | None = None, *, keep_failed: bool = True
+) -> Publication:
+    """Run a scenario again from its manifest's parameters; publish only when every
+    table's digest matches the manifest's.
+
+    Raises:
+        VerificationError: the digests differ (nothing published).
+        FauxdataError: the manifest records no digests (written before they were kept).
+    """
+    from fauxdata.run import replay_mismatch
+
+    expected = {name: t.get("digest") for name, t in manifest["tables"].items()}
+    if not all(expected.values()):
+        raise FauxdataError(
+            "this scenario manifest records no digests, so a replay cannot be checked",
+            path="--replay",
+            hint="run the scenario again with this fauxdata version to get a replayable manifest",
+        )
+    scenario = validate(manifest["parameters"], source=str(manifest.get("target", "")))
+    publication = publish_scenario(
+        scenario,
+        to or str(manifest["target"]),
+        expected_digests={n: str(d) for n, d in expected.items()},
+        keep_failed=keep_failed,
+    )
+    if not publication.published:
+        raise replay_mismatch(publication.problem, publication.kept_at, manifest)
+    return publication
 
 
 @dataclass

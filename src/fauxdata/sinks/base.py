@@ -1,14 +1,15 @@
 """The sink interface: stage every table, then publish all of them at once.
 
 A sink never decides a value. It writes blocks into a staging location and only
-``commit`` makes them visible under the target name, manifest last, so an interrupted
-or failed run never leaves output that looks complete.
+``commit`` makes them visible under the target name (for files and folders: one atomic
+swap, see ``fauxdata.publish.area``), so an interrupted or failed run never leaves
+output that looks complete. ``fauxdata.publish`` drives the cycle.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
+import secrets
 from abc import ABC, abstractmethod
 from collections.abc import Iterable
 from pathlib import Path
@@ -26,6 +27,8 @@ Schema = dict[str, ColumnType]
 class Sink(ABC):
     def __init__(self, target: Target) -> None:
         self.target = target
+        self.run_id = f"{os.getpid()}-{secrets.token_hex(4)}"
+        """Names this run's staging and goes into the manifest."""
 
     @abstractmethod
     def prepare(self) -> None:
@@ -73,51 +76,28 @@ class Sink(ABC):
     def abort(self) -> None:
         """Remove everything staged."""
 
+    def keep_aside(self) -> Path | None:
+        """Verification failed: leave the target as it was and keep the staged output at
+        a path of its own, returned (None when the target keeps nothing aside)."""
+        self.abort()
+        return None
+
+    def rolls_back(self) -> bool:
+        """Whether ``abort`` and ``keep_aside`` leave the target as it was before the run."""
+        return True
+
+    def stage_folder(self, name: str) -> Path:
+        """A folder in staging where a producer writes a table's Parquet files itself.
+
+        Raises:
+            TargetError: this target takes no such files.
+        """
+        raise TargetError(f"{self.target} takes no staged Parquet folders", path="--to")
+
+    def adopt(self, name: str, schema: Schema) -> None:
+        """Count the files written into ``stage_folder(name)`` as table ``name``."""
+        raise TargetError(f"{self.target} takes no staged Parquet folders", path="--to")
+
     @abstractmethod
     def query_connection(self) -> duckdb.DuckDBPyConnection:
         """A DuckDB connection in which ``staged_relation`` can be read."""
-
-
-def prepare_folder(path: Path, staging: Path, manifest: str) -> None:
-    """Refuse a folder fauxdata did not write (no manifest in it), then make ``staging``
-    empty and ready.
-
-    Raises:
-        TargetError: ``path`` is a file, holds foreign files, or cannot be written.
-    """
-    if path.exists() and not path.is_dir():
-        raise TargetError(f"{path} exists and is not a directory", path="--to")
-    if path.is_dir() and any(path.iterdir()) and not (path / manifest).exists():
-        raise TargetError(
-            f"refusing to write into {path}: it holds files not written by fauxdata",
-            path="--to",
-            hint="choose an empty or new directory",
-        )
-    ensure_parent(staging / "x")
-    shutil.rmtree(staging, ignore_errors=True)
-    try:
-        staging.mkdir(parents=True)
-    except OSError as exc:
-        raise TargetError(f"cannot write to {path}: {exc.strerror}", path="--to") from None
-
-
-def withdraw_manifest(folder: Path, manifest: str) -> None:
-    """Remove the old manifest before publishing: from then on the folder no longer looks
-    complete, until ``write_manifest`` runs."""
-    (folder / manifest).unlink(missing_ok=True)
-
-
-def write_manifest(folder: Path, manifest: str, text: str) -> None:
-    """Write the manifest last and atomically: its presence says the folder is complete."""
-    partial = folder / (manifest + ".tmp")
-    partial.write_text(text)
-    os.replace(partial, folder / manifest)
-
-
-def ensure_parent(path: Path) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise TargetError(
-            f"cannot create directory {path.parent}: {exc.strerror}", path="--to"
-        ) from None

@@ -401,6 +401,11 @@ class DatabaseSink(Sink):
         if self.engine is not None:
             self.engine.dispose()
 
+    def rolls_back(self) -> bool:
+        """Only ``--atomic`` loads are one transaction; otherwise tables are committed as
+        they load and stay when verification fails."""
+        return self.atomic
+
 
 def load_error(exc: Exception, what: str) -> TargetError:
     """One line from a database error: the constraint or type it broke, no traceback."""

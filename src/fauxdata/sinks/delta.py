@@ -2,12 +2,17 @@
 
 ``--to delta:PATH`` writes one Delta table per entity under PATH, named
 ``bronze_<source>_<entity>`` and carrying ``_ingested_at`` and ``_source_system``
-(see ``bronze.py``). Blocks stream into Parquet part files in a staging folder with
-pyarrow (the same writer and encodings as the Parquet target, so writing overlaps with
-generation), verification reads them there, and ``commit`` makes them a Delta version
-with ``deltalake``: a new table is created over its files, an existing one receives them
-in an overwrite commit (its history stays, so time travel back to the previous run
-works). The manifest is written last. The Spark engine commits its files the same way.
+(see ``bronze.py``). Blocks stream into Parquet part files (the one Parquet writer, the
+same encodings as the Parquet target) in staging, where verification reads them.
+
+Publishing keeps Delta's history and still swaps the folder as a whole, like every folder
+target: ``commit`` builds the next state of the whole folder in staging, each previous
+table carried over (its ``_delta_log`` copied, its data files hard-linked, so no data is
+copied and the previous folder is untouched), then the new part files are added to each
+table in an overwrite commit (a new table is created over its files). The staged folder
+then replaces the previous one in one swap: a reader sees the previous versions or the
+new ones, time travel to earlier versions keeps working, and tables of earlier runs that
+this run does not rewrite stay. The Spark engine publishes through the same sink.
 """
 
 from __future__ import annotations
@@ -17,16 +22,17 @@ import json
 import os
 import shutil
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-import duckdb
 import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from fauxdata.errors import TargetError
-from fauxdata.sinks.base import Schema, Sink, prepare_folder, withdraw_manifest, write_manifest
+from fauxdata.publish.area import remove
+from fauxdata.sinks.arrow_types import arrow_type
+from fauxdata.sinks.base import Schema
 from fauxdata.sinks.bronze import (
     INGESTED_AT,
     METADATA_COLUMNS,
@@ -36,32 +42,11 @@ from fauxdata.sinks.bronze import (
     source_system,
 )
 from fauxdata.sinks.duckdb_types import parquet_folder
-from fauxdata.sinks.files import parquet_encoding
+from fauxdata.sinks.files import FolderStaging
+from fauxdata.sinks.parquet_writer import parquet_encoding, write_parquet
 from fauxdata.sinks.target import Target
-from fauxdata.spec.types import ColumnType
 
-MANIFEST = "fauxdata-manifest.json"
-
-
-def arrow_type(ctype: ColumnType) -> pa.DataType:
-    """The Delta-compatible Arrow type of a spec type (Delta has no unsigned or nanosecond types)."""
-    simple: dict[str, pa.DataType] = {
-        "smallint": pa.int16(),
-        "integer": pa.int32(),
-        "bigint": pa.int64(),
-        "float": pa.float32(),
-        "double": pa.float64(),
-        "text": pa.string(),
-        "varchar": pa.string(),
-        "uuid": pa.string(),
-        "boolean": pa.bool_(),
-        "date": pa.date32(),
-        "timestamp": pa.timestamp("us"),
-        "timestamptz": pa.timestamp("us", tz="UTC"),
-    }
-    if ctype.name == "decimal":
-        return pa.decimal128(ctype.precision or 18, ctype.scale or 0)
-    return simple[ctype.name]
+__all__ = ["DeltaSink", "arrow_type", "bronze_schema", "commit_delta"]
 
 
 def bronze_schema(schema: Schema) -> pa.Schema:
@@ -132,16 +117,36 @@ def commit_delta(
         )
 
 
-class DeltaSink(Sink):
-    """Bronze Delta tables under a folder, staged then published, manifest last."""
+PARTS = ".parts"
+"""Staged part files per table, inside the staged folder until commit."""
+
+
+def carry_table(previous: Path, staged: Path) -> None:
+    """Put a previous Delta table into the staged folder without touching it: its log
+    copied (small, and the next commit writes there), its data files hard-linked (never
+    rewritten by Delta), copied where links are not possible."""
+    for root, _, files in os.walk(previous):
+        here = Path(root)
+        into = staged / here.relative_to(previous)
+        into.mkdir(parents=True, exist_ok=True)
+        for name in files:
+            if "_delta_log" in here.relative_to(previous).parts:
+                shutil.copy2(here / name, into / name)
+                continue
+            try:
+                os.link(here / name, into / name)
+            except OSError:
+                shutil.copy2(here / name, into / name)
+
+
+class DeltaSink(FolderStaging):
+    """Bronze Delta tables under a folder, staged, then published with one folder swap."""
 
     def __init__(self, target: Target, source: str, ingested_at: dt.datetime | None = None) -> None:
         super().__init__(target)
         self.source = source
         self.ingested_at = ingestion_time(ingested_at)
-        self.staging = target.path.parent / f".{target.path.name}.fauxdata-staging-{os.getpid()}"
         self.written: dict[str, pa.Schema] = {}
-        self._con: duckdb.DuckDBPyConnection | None = None
 
     def table_name(self, entity: str) -> str:
         return bronze_table_name(self.source, entity)
@@ -149,8 +154,11 @@ class DeltaSink(Sink):
     def published_name(self, name: str) -> str:
         return self.table_name(name)
 
-    def prepare(self) -> None:
-        prepare_folder(self.target.path, self.staging, MANIFEST)
+    def stage_folder(self, name: str) -> Path:
+        return self.staging / PARTS / self.table_name(name)
+
+    def adopt(self, name: str, schema: Schema) -> None:
+        self.written[self.table_name(name)] = bronze_schema(schema)
 
     def write_table(
         self,
@@ -160,65 +168,46 @@ class DeltaSink(Sink):
         few_values: frozenset[str] = frozenset(),
     ) -> int:
         arrow_schema = bronze_schema(schema)
-        table = self.table_name(name)
-        folder = self.staging / table
-        folder.mkdir()
+        folder = self.stage_folder(name)
+        folder.mkdir(parents=True)
         encoding = parquet_encoding(schema, few_values)
         encoding["use_dictionary"] = [*encoding["use_dictionary"], *METADATA_COLUMNS]
         encoding["write_statistics"] = [*encoding["write_statistics"], *METADATA_COLUMNS]
-        stamp = pa.scalar(self.ingested_at, arrow_schema.field(INGESTED_AT).type)
-        system = pa.scalar(source_system(self.source), pa.string())
-        rows, in_file, part = 0, 0, 0
-        writer: pq.ParquetWriter | None = None
-        try:
-            for frame in blocks:
-                if writer is None or in_file >= ROWS_PER_FILE:
-                    if writer is not None:
-                        writer.close()
-                    path = folder / f"part-{part:05d}-{uuid.uuid4()}-c000.snappy.parquet"
-                    writer = pq.ParquetWriter(path, arrow_schema, compression="snappy", **encoding)
-                    part, in_file = part + 1, 0
-                arrays = [
-                    frame.get_column(field.name).to_arrow().cast(field.type)
-                    for field in arrow_schema
-                    if field.name not in METADATA_COLUMNS
-                ]
-                arrays += [pa.repeat(stamp, frame.height), pa.repeat(system, frame.height)]
-                writer.write_batch(pa.RecordBatch.from_arrays(arrays, schema=arrow_schema))
-                rows += frame.height
-                in_file += frame.height
-        finally:
-            if writer is not None:
-                writer.close()
-        self.written[table] = arrow_schema
+        rows = write_parquet(
+            self._bronze(blocks, arrow_schema),
+            lambda part: folder / f"part-{part:05d}-{uuid.uuid4()}-c000.snappy.parquet",
+            empty_schema=arrow_schema,
+            encoding=encoding,
+            rows_per_file=ROWS_PER_FILE,
+        )
+        self.adopt(name, schema)
         return rows
 
-    def staged_relation(self, name: str, schema: Schema) -> str:
-        return parquet_folder(self.staging / self.table_name(name), schema)
+    def _bronze(self, blocks: Iterable[pl.DataFrame], schema: pa.Schema) -> Iterator[pa.Table]:
+        """Blocks in the table's Delta types, with the bronze metadata columns."""
+        stamp = pa.scalar(self.ingested_at, schema.field(INGESTED_AT).type)
+        system = pa.scalar(source_system(self.source), pa.string())
+        for frame in blocks:
+            arrays = [
+                frame.get_column(field.name).to_arrow().cast(field.type)
+                for field in schema
+                if field.name not in METADATA_COLUMNS
+            ]
+            arrays += [pa.repeat(stamp, frame.height), pa.repeat(system, frame.height)]
+            yield pa.Table.from_arrays(arrays, schema=schema)
 
-    def query_connection(self) -> duckdb.DuckDBPyConnection:
-        if self._con is None:
-            self._con = duckdb.connect()
-        return self._con
+    def staged_relation(self, name: str, schema: Schema) -> str:
+        return parquet_folder(self.stage_folder(name), schema)
 
     def commit(self, manifest_json: str) -> None:
-        final = self.target.path
-        final.mkdir(parents=True, exist_ok=True)
-        withdraw_manifest(final, MANIFEST)
+        for table in self.previous:
+            carry_table(self.area.final / table, self.staging / table)
         description = f"fauxdata mock data ({source_system(self.source)})"
         for table, schema in self.written.items():
-            commit_delta(self.staging / table, final / table, schema, table, description)
-        write_manifest(final, MANIFEST, manifest_json)
-        self._close()
-
-    def abort(self) -> None:
-        self._close()
-
-    def _close(self) -> None:
-        if self._con is not None:
-            self._con.close()
-            self._con = None
-        shutil.rmtree(self.staging, ignore_errors=True)
+            staged = self.staging / PARTS / table
+            commit_delta(staged, self.staging / table, schema, table, description)
+        remove(self.staging / PARTS)
+        self.publish_staged(manifest_json)
 
     def file_names(self) -> list[str]:
-        return list(self.written)
+        return sorted({*self.previous, *self.written})

@@ -1,15 +1,18 @@
-"""The default target: one embedded DuckDB file, written under a staging name."""
+"""The default target: one embedded DuckDB file, written under a staging name beside it
+and renamed over it in one step (see ``fauxdata.publish.area``)."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterable
+from pathlib import Path
 
 import duckdb
 import polars as pl
 
 from fauxdata.errors import TargetError
-from fauxdata.sinks.base import Schema, Sink, ensure_parent
+from fauxdata.publish.area import StagingArea
+from fauxdata.sinks.base import Schema, Sink
 from fauxdata.sinks.duckdb_types import duckdb_type, quote, quote_table, schema_of
 from fauxdata.sinks.target import Target
 
@@ -32,7 +35,8 @@ def is_fauxdata_database(path: os.PathLike[str] | str) -> bool:
 class DuckDBSink(Sink):
     def __init__(self, target: Target) -> None:
         super().__init__(target)
-        self.staging = target.path.with_name(f".{target.path.name}.fauxdata-staging-{os.getpid()}")
+        self.area = StagingArea(target.path, folder=False, run_id=self.run_id)
+        self.staging = self.area.path
         self.con: duckdb.DuckDBPyConnection | None = None
 
     def prepare(self) -> None:
@@ -46,8 +50,7 @@ class DuckDBSink(Sink):
                     path="--to",
                     hint="choose a new file name or remove the file yourself",
                 )
-        ensure_parent(path)
-        self._remove_staging()
+        self.area.create()
         try:
             self.con = duckdb.connect(str(self.staging))
         except duckdb.Error as exc:
@@ -90,18 +93,20 @@ class DuckDBSink(Sink):
         wal = self.target.path.with_name(self.target.path.name + ".wal")
         if wal.exists():
             wal.unlink()
-        os.replace(self.staging, self.target.path)
+        self.area.publish()
         manifest_file = self.target.manifest_path
         manifest_file.with_name(manifest_file.name + ".tmp").write_text(manifest_json)
         os.replace(manifest_file.with_name(manifest_file.name + ".tmp"), manifest_file)
 
     def abort(self) -> None:
+        self._close()
+        self.area.discard()
+
+    def keep_aside(self) -> Path | None:
+        self._close()
+        return self.area.keep_aside()
+
+    def _close(self) -> None:
         if self.con is not None:
             self.con.close()
             self.con = None
-        self._remove_staging()
-
-    def _remove_staging(self) -> None:
-        for path in (self.staging, self.staging.with_name(self.staging.name + ".wal")):
-            if path.exists():
-                path.unlink()

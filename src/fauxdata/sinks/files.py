@@ -1,50 +1,82 @@
-"""Directory targets: one Parquet, CSV or JSON Lines file per table, streamed."""
+"""Directory targets: one Parquet, CSV or JSON Lines file per table, streamed.
+
+The whole new folder is staged beside the target and swapped in at once (see
+``fauxdata.publish.area``); the previous folder is replaced only when its manifest
+proves fauxdata wrote everything in it (``fauxdata.publish.trust``).
+"""
 
 from __future__ import annotations
 
-import json
-import os
-import shutil
 from collections.abc import Iterable
 from pathlib import Path
 
 import duckdb
 import polars as pl
 import pyarrow.csv as pacsv
-import pyarrow.parquet as pq
 
-from fauxdata.sinks.base import Schema, Sink, prepare_folder, withdraw_manifest, write_manifest
-from fauxdata.sinks.duckdb_types import duckdb_type, sql_string, table_file
+from fauxdata.publish.area import StagingArea
+from fauxdata.publish.trust import MANIFEST, trusted_files
+from fauxdata.sinks.arrow_types import arrow_schema
+from fauxdata.sinks.base import Schema, Sink
+from fauxdata.sinks.duckdb_types import duckdb_type, parquet_folder, sql_string, table_file
+from fauxdata.sinks.parquet_writer import parquet_encoding, write_parquet
 from fauxdata.sinks.target import Target
 
-MANIFEST = "fauxdata-manifest.json"
+__all__ = ["MANIFEST", "DirectorySink", "FolderStaging"]
+
 _SUFFIX = {"parquet": ".parquet", "csv": ".csv", "jsonl": ".jsonl"}
 
 
-def parquet_encoding(schema: Schema, few_values: frozenset[str]) -> dict[str, list[str]]:
-    """Dictionary pages for columns with few distinct values only, and no min/max
-    statistics for free text (costly to compute, useless for pruning)."""
-    text = {c for c, t in schema.items() if t.is_text}
-    return {
-        "use_dictionary": [c for c in schema if c in few_values],
-        "write_statistics": [c for c in schema if c not in text or c in few_values],
-    }
+class FolderStaging(Sink):
+    """What folder targets share: a staged copy of the whole folder, swapped in on commit."""
 
-
-class DirectorySink(Sink):
     def __init__(self, target: Target) -> None:
         super().__init__(target)
-        self.suffix = _SUFFIX[target.format]
-        self.staging = target.path.parent / f".{target.path.name}.fauxdata-staging-{os.getpid()}"
-        self.written: list[str] = []
+        self.area = StagingArea(target.path, folder=True, run_id=self.run_id)
+        self.staging = self.area.path
+        self.previous: list[str] = []
+        """Entries of the current folder, proved fauxdata's by its manifest."""
         self._con: duckdb.DuckDBPyConnection | None = None
 
     def prepare(self) -> None:
-        prepare_folder(self.target.path, self.staging, MANIFEST)
+        self.area.create()
+        try:
+            self.previous = trusted_files(self.area.final)
+        except BaseException:
+            self.area.discard()
+            raise
 
-    def _file(self, name: str, root: Path | None = None) -> Path:
-        """``sales.orders`` (a table of schema sales) lives in ``sales/orders.parquet``."""
-        return (root or self.staging) / table_file(name, self.suffix)
+    def query_connection(self) -> duckdb.DuckDBPyConnection:
+        if self._con is None:
+            self._con = duckdb.connect()
+        return self._con
+
+    def publish_staged(self, manifest_json: str) -> None:
+        """Write the manifest into the staged folder, then swap it in."""
+        self._close()
+        (self.staging / MANIFEST).write_text(manifest_json)
+        self.area.publish()
+
+    def abort(self) -> None:
+        self._close()
+        self.area.discard()
+
+    def keep_aside(self) -> Path | None:
+        self._close()
+        return self.area.keep_aside()
+
+    def _close(self) -> None:
+        if self._con is not None:
+            self._con.close()
+            self._con = None
+
+
+class DirectorySink(FolderStaging):
+    def __init__(self, target: Target) -> None:
+        super().__init__(target)
+        self.suffix = _SUFFIX[target.format]
+        self.entries: dict[str, str] = {}
+        """Table name -> its file (or, for Spark, its folder of Parquet parts)."""
 
     def write_table(
         self,
@@ -53,88 +85,69 @@ class DirectorySink(Sink):
         blocks: Iterable[pl.DataFrame],
         few_values: frozenset[str] = frozenset(),
     ) -> int:
-        path = self._file(name)
+        path = self.staging / table_file(name, self.suffix)  # sales.orders: sales/orders.parquet
         path.parent.mkdir(parents=True, exist_ok=True)
-        rows = 0
-        writer: pq.ParquetWriter | pacsv.CSVWriter | None = None
-        handle = path.open("wb") if self.target.format == "jsonl" else None
-        try:
-            for frame in blocks:
-                rows += frame.height
-                if self.target.format == "jsonl":
-                    frame.write_ndjson(handle)  # type: ignore[arg-type]
-                    continue
-                table = frame.to_arrow()
-                if writer is None:
-                    if self.target.format == "parquet":
-                        writer = pq.ParquetWriter(
-                            path,
-                            table.schema,
-                            compression="snappy",
-                            **parquet_encoding(schema, few_values),
-                        )
-                    else:
-                        writer = pacsv.CSVWriter(path, table.schema)
-                writer.write_table(table)
-            if writer is None and handle is None:  # no rows: still write a file with the schema
-                empty = pl.DataFrame(schema={c: pl.String for c in schema}).to_arrow()
-                if self.target.format == "parquet":
-                    pq.write_table(empty, path)
-                else:
-                    pacsv.write_csv(empty, path)
-        finally:
-            if writer is not None:
-                writer.close()
-            if handle is not None:
-                handle.close()
-        self.written.append(name)
+        if self.target.format == "parquet":
+            rows = write_parquet(
+                (frame.to_arrow() for frame in blocks),
+                lambda _: path,
+                empty_schema=arrow_schema(schema),
+                encoding=parquet_encoding(schema, few_values),
+            )
+        elif self.target.format == "csv":
+            rows = _write_csv(blocks, path, schema)
+        else:
+            rows = 0
+            with path.open("wb") as handle:
+                for frame in blocks:
+                    rows += frame.height
+                    frame.write_ndjson(handle)
+        self.entries[name] = table_file(name, self.suffix).as_posix()
         return rows
 
+    def stage_folder(self, name: str) -> Path:
+        return self.staging / name
+
+    def adopt(self, name: str, schema: Schema) -> None:
+        self.entries[name] = name
+
     def staged_relation(self, name: str, schema: Schema) -> str:
-        path = sql_string(str(self._file(name).resolve()))
+        path = self.staging / self.entries[name]
+        if path.is_dir():
+            return parquet_folder(path, schema)
+        source = sql_string(str(path))
         if self.target.format == "parquet":
-            return f"read_parquet({path})"
+            return f"read_parquet({source})"
         columns = (
             "{"
             + ", ".join(f"{sql_string(c)}: {sql_string(duckdb_type(t))}" for c, t in schema.items())
             + "}"
         )
         if self.target.format == "csv":
-            return f"read_csv({path}, header=true, columns={columns}, auto_detect=false)"
-        return f"read_json({path}, format='newline_delimited', columns={columns})"
-
-    def query_connection(self) -> duckdb.DuckDBPyConnection:
-        if self._con is None:
-            self._con = duckdb.connect()
-        return self._con
+            return f"read_csv({source}, header=true, columns={columns}, auto_detect=false)"
+        return f"read_json({source}, format='newline_delimited', columns={columns})"
 
     def commit(self, manifest_json: str) -> None:
-        final = self.target.path
-        final.mkdir(parents=True, exist_ok=True)
-        old_manifest = final / MANIFEST
-        previous: list[str] = []
-        if old_manifest.exists():
-            try:
-                previous = list(json.loads(old_manifest.read_text()).get("files", []))
-            except (OSError, ValueError):
-                previous = []
-            withdraw_manifest(final, MANIFEST)
-        for name in previous:
-            stale = final / name
-            if stale.is_file() and name not in self.file_names():
-                stale.unlink()
-        for name in self.written:
-            self._file(name, final).parent.mkdir(parents=True, exist_ok=True)
-            os.replace(self._file(name), self._file(name, final))
-        write_manifest(final, MANIFEST, manifest_json)
-        shutil.rmtree(self.staging, ignore_errors=True)
-        if self._con is not None:
-            self._con.close()
-
-    def abort(self) -> None:
-        if self._con is not None:
-            self._con.close()
-        shutil.rmtree(self.staging, ignore_errors=True)
+        self.publish_staged(manifest_json)
 
     def file_names(self) -> list[str]:
-        return [table_file(name, self.suffix).as_posix() for name in self.written]
+        return list(self.entries.values())
+
+
+def _write_csv(blocks: Iterable[pl.DataFrame], path: Path, schema: Schema) -> int:
+    """CSV with a header; a table with no rows is the header alone."""
+    rows = 0
+    writer: pacsv.CSVWriter | None = None
+    try:
+        for frame in blocks:
+            table = frame.to_arrow()
+            if writer is None:
+                writer = pacsv.CSVWriter(path, table.schema)
+            writer.write_table(table)
+            rows += frame.height
+        if writer is None:
+            pacsv.write_csv(arrow_schema(schema).empty_table(), path)
+    finally:
+        if writer is not None:
+            writer.close()
+    return rows

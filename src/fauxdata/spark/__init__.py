@@ -163,6 +163,7 @@ def write(
     verify_output: bool = True,
     bronze_source: str | None = None,
     digests: bool = True,
+    keep_failed: bool = True,
 ) -> RunResult:
     """Write every selected table with Spark to ``parquet:DIR`` or ``delta:DIR``, then
     digest, verify and publish them with a manifest, as ``fauxdata.generate`` does.
@@ -193,4 +194,5 @@ def write(
         verify_output=verify_output,
         bronze_source=bronze_source,
         digests=digests,
+        keep_failed=keep_failed,
     )

@@ -1,14 +1,14 @@
-"""Write the Spark engine's tables as Parquet or Delta folders, staged, digested,
-verified and published with a manifest, the way the local engine's sinks do.
+"""Write the Spark engine's tables as Parquet or Delta folders through the one
+publisher (``fauxdata.publish``): staged, digested, verified, published with a manifest
+in one folder swap, exactly as the local engine's output.
 
-Spark executors write the Parquet files in parallel into a staging folder beside the
-target. The driver then reads those files back in partition order (which is row order)
+Spark executors write the Parquet files in parallel into the publisher's staging folder. The driver then reads those files back in partition order (which is row order)
 to compute the same ``TableDigest`` the local engine records, so equal digests in the
 two manifests prove equal data; DuckDB runs the usual verification over the same files.
 
 Delta tables are committed by the driver with the ``deltalake`` package over the Parquet
-files Spark wrote (an ``add`` action per file, a new version in overwrite mode when the
-table exists, so its history stays). delta-spark's own writer needs the Delta jars from
+files Spark wrote, by the local engine's Delta sink (an ``add`` action per file, a new
+version in overwrite mode when the table exists, so its history stays). delta-spark's own writer needs the Delta jars from
 Maven, which this engine therefore does not require; the result is a standard Delta
 table that Spark with delta-spark, Databricks, ``deltalake``, DuckDB and Polars read.
 
@@ -18,9 +18,6 @@ same place (always true in local mode; a shared mount such as ``/dbfs`` on a clu
 
 from __future__ import annotations
 
-import json
-import os
-import shutil
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -31,21 +28,17 @@ import pyarrow.parquet as pq
 from fauxdata.engine.digest import TableDigest
 from fauxdata.engine.engine import Engine
 from fauxdata.errors import TargetError
-from fauxdata.sinks.base import prepare_folder, withdraw_manifest, write_manifest
-from fauxdata.sinks.bronze import bronze_table_name, source_system
-from fauxdata.sinks.delta import bronze_schema, commit_delta
-from fauxdata.sinks.duckdb_types import parquet_folder
+from fauxdata.publish import Publisher, TableResult
+from fauxdata.sinks import open_sink
 from fauxdata.sinks.target import Target, parse_target
 from fauxdata.spark.frames import table_frame, with_bronze_columns
 from fauxdata.spark.payload import payload_for
-from fauxdata.spec.resolve import Plan
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
 
-    from fauxdata.run import RunResult, TableResult
+    from fauxdata.run import RunResult
 
-MANIFEST = "fauxdata-manifest.json"
 _DIGEST_BATCH = 262_144
 
 
@@ -61,65 +54,52 @@ def write_tables(
     verify_output: bool,
     bronze_source: str | None,
     digests: bool = True,
+    keep_failed: bool = True,
 ) -> RunResult:
     """Write, digest, verify and publish; on any failure remove the staging folder and
-    leave the previous output as it was.
+    leave the previous output as it was (a failed verification keeps it aside).
 
     Raises:
         TargetError: the target is not ``parquet:DIR`` or ``delta:DIR``, or holds files
             fauxdata did not write.
     """
-    import duckdb
-
-    from fauxdata.run import RunResult, TableResult, run_manifest
+    from fauxdata.run import RunResult, spec_source
     from fauxdata.verify import verify
 
     started = time.perf_counter()
     plan = engine.plan
     target = spark_target(to)
     source = bronze_source or plan.spec.name
-    staging = _prepare(target)
     payload = payload_for(plan)
-    results: dict[str, TableResult] = {}
-    names: dict[str, str] = {}
-    con = duckdb.connect()
-    try:
+    sink = open_sink(target, plan, bronze_source=source)
+    with Publisher(sink, keep_failed=keep_failed) as publisher:
         for name in plan.selected:
             t0 = time.perf_counter()
             table = plan.tables[name]
+            schema = {c: col.type for c, col in table.columns.items()}
             frame = table_frame(spark, plan, payload, name, block_size, partitions)
-            published = table.output_name
             if target.format == "delta":
-                published = bronze_table_name(source, table.output_name)
                 frame = with_bronze_columns(frame, source)
-            frame.write.mode("errorifexists").parquet((staging / published).resolve().as_uri())
-            files = _data_files(staging / published)
-            names[name] = published
-            count, digest, columns = _summary(files, engine, name, digests)
-            results[name] = TableResult(
-                name, published, count, time.perf_counter() - t0, digest, columns
-            )
-        report = None
-        if verify_output:
-            report = verify(
-                plan,
-                con,
-                lambda t: (
-                    parquet_folder(staging / names[t], plan.tables[t].columns)
-                    if t in names
-                    else None
-                ),
-            )
-        manifest = run_manifest(
-            spec, plan, tables, target, results, report, [names[n] for n in results]
+            folder = publisher.stage_folder(table.output_name)
+            frame.write.mode("errorifexists").parquet(folder.as_uri())
+            count, digest, columns = _summary(_data_files(folder), engine, name, digests)
+            published = publisher.sink.published_name(table.output_name)
+            result = TableResult(name, published, count, time.perf_counter() - t0, digest, columns)
+            publisher.record(result, schema, table.output_name)
+        publication = publisher.commit(
+            verify=(lambda con, relation: verify(plan, con, relation)) if verify_output else None,
+            manifest_extra={**spec_source(spec, plan, tables), "engine": "spark"},
         )
-        manifest["engine"] = "spark"
-        _publish(target, staging, plan, names, source, json.dumps(manifest, indent=2, default=str))
-    finally:
-        con.close()
-        shutil.rmtree(staging, ignore_errors=True)
     return RunResult(
-        target, plan, results, report, time.perf_counter() - started, target.manifest_path
+        target,
+        plan,
+        publication.tables,
+        publication.report,
+        time.perf_counter() - started,
+        target.manifest_path if publication.published else None,
+        published=publication.published,
+        kept_at=publication.kept_at,
+        problem=publication.problem,
     )
 
 
@@ -137,13 +117,6 @@ def spark_target(to: str) -> Target:
             hint="use --to parquet:DIR or --to delta:DIR, or --engine local for other targets",
         )
     return target
-
-
-def _prepare(target: Target) -> Path:
-    """Refuse a folder fauxdata did not write; a fresh staging folder beside it."""
-    staging = target.path.parent / f".{target.path.name}.fauxdata-spark-staging-{os.getpid()}"
-    prepare_folder(target.path, staging, MANIFEST)
-    return staging
 
 
 def _data_files(folder: Path) -> list[Path]:
@@ -185,23 +158,3 @@ def _digest(files: list[Path], schema: pl.Schema) -> TableDigest:
             frame = pl.DataFrame(batch)
             digest.update(frame.select(pl.col(c).cast(t, strict=True) for c, t in schema.items()))
     return digest
-
-
-def _publish(
-    target: Target, staging: Path, plan: Plan, names: dict[str, str], source: str, manifest: str
-) -> None:
-    """Move the staged tables into place (Delta: commit a version), manifest last."""
-    final = target.path
-    final.mkdir(parents=True, exist_ok=True)
-    withdraw_manifest(final, MANIFEST)
-    for name, published in names.items():
-        staged, place = staging / published, final / published
-        if target.format == "delta":
-            schema = {c: col.type for c, col in plan.tables[name].columns.items()}
-            description = f"fauxdata mock data ({source_system(source)}), written by Spark"
-            commit_delta(staged, place, bronze_schema(schema), published, description)
-            continue
-        if place.exists():
-            shutil.rmtree(place)
-        os.replace(staged, place)
-    write_manifest(final, MANIFEST, manifest)

@@ -526,6 +526,8 @@ MockKind = Literal[
     "url",
     "user_name",
     "sentence",
+    "title",
+    "slug",
 ]
 
 

@@ -1,0 +1,61 @@
+"""The one place fauxdata writes Parquet: the Parquet target, Delta parts, scenario spills.
+
+Blocks stream into snappy files with pyarrow, dictionary pages only for columns with few
+distinct values (see ``parquet_encoding``). A table with no rows still gets one file, with
+the declared Arrow types, so an empty table reads back with its types instead of strings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from fauxdata.spec.types import ColumnType
+
+
+def parquet_encoding(
+    schema: Mapping[str, ColumnType], few_values: frozenset[str]
+) -> dict[str, list[str]]:
+    """Dictionary pages for columns with few distinct values only, and no min/max
+    statistics for free text (costly to compute, useless for pruning)."""
+    text = {c for c, t in schema.items() if t.is_text}
+    return {
+        "use_dictionary": [c for c in schema if c in few_values],
+        "write_statistics": [c for c in schema if c not in text or c in few_values],
+    }
+
+
+def write_parquet(
+    tables: Iterable[pa.Table],
+    path_of: Callable[[int], Path],
+    *,
+    empty_schema: pa.Schema,
+    encoding: Mapping[str, object] | None = None,
+    rows_per_file: int | None = None,
+) -> int:
+    """Write ``tables`` in order into ``path_of(0)``, ``path_of(1)``... (a new file every
+    ``rows_per_file`` rows when given); returns the row count. The first table's schema
+    is the file's; with no rows at all one empty file has ``empty_schema``. ``encoding``
+    holds pyarrow writer options (default: snappy, dictionaries and statistics for all)."""
+    options: dict[str, object] = {"compression": "snappy", **(encoding or {})}
+    rows, in_file, part = 0, 0, 0
+    writer: pq.ParquetWriter | None = None
+    try:
+        for table in tables:
+            if writer is None or (rows_per_file is not None and in_file >= rows_per_file):
+                if writer is not None:
+                    writer.close()
+                writer = pq.ParquetWriter(path_of(part), table.schema, **options)
+                part, in_file = part + 1, 0
+            writer.write_table(table)
+            rows += table.num_rows
+            in_file += table.num_rows
+        if writer is None:
+            pq.write_table(empty_schema.empty_table(), path_of(0), **options)
+    finally:
+        if writer is not None:
+            writer.close()
+    return rows
