@@ -525,7 +525,12 @@ def init(
         ),
     ] = "mock-all",
     schema_name: Annotated[
-        str | None, typer.Option("--schema", help="Database schema (default: the default one).")
+        str | None,
+        typer.Option(
+            "--schema",
+            help="Schemas to read, comma-separated (default: every non-system schema; "
+            "MySQL: the URL's database). Tables are named schema.table when several hold tables.",
+        ),
     ] = None,
     tables: Annotated[
         str | None, typer.Option("--tables", help="Only these tables, comma-separated.")
@@ -621,7 +626,9 @@ def init(
         apply_findings(spec, found, extraction.findings)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(dump_yaml(spec))
-    plan = run.check(out)
+    # Checked from memory: parsing the YAML just written again would double the time on
+    # a schema of a thousand tables (ruamel is pure Python).
+    plan = run.check(spec, base_dir=out.parent)
     for column in unsupported_columns(found, list(plan.tables)):
         errors.print(
             f"[yellow]warning[/yellow] {column}: no generator fits this type; "

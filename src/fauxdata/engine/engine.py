@@ -30,6 +30,7 @@ from fauxdata.generators.reference import ForeignKeyGenerator
 from fauxdata.generators.relational import HierarchyGenerator
 from fauxdata.spec import generators as g
 from fauxdata.spec.limits import MAX_PARENTS
+from fauxdata.spec.relations import split_dotted
 from fauxdata.spec.resolve import Plan, ResolvedColumn, ResolvedTable
 
 DEFAULT_BLOCK_SIZE = 262_144
@@ -374,7 +375,7 @@ def tables_needed(plan: Plan) -> set[str]:
         for column in table.columns.values():
             gen = column.generator
             if isinstance(gen, g.Aggregate):
-                stack.append(gen.of.split(".")[0])
+                stack.append(split_dotted(gen.of)[0])
             elif isinstance(gen, g.ForeignKeyRef | g.Hierarchy):
                 stack.append(gen.table)
     return needed

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import URL
@@ -74,8 +75,10 @@ def safe(url: URL) -> str:
     )
 
 
-def read_only_engine(url: URL) -> sa.Engine:
-    """An engine whose sessions cannot write."""
+def read_only_engine(url: URL, *, ansi_quotes: bool = False) -> sa.Engine:
+    """An engine whose sessions cannot write. ``ansi_quotes``: MySQL reads double-quoted
+    identifiers (for the sinks' SQL); off for reflection, so CHECK clauses come back in
+    MySQL's own backtick quoting."""
     if url.get_backend_name() == "postgresql":
         return sa.create_engine(
             url,
@@ -83,7 +86,24 @@ def read_only_engine(url: URL) -> sa.Engine:
         )
     if url.get_backend_name() == "sqlite" and url.database:
         return sa.create_engine(f"sqlite:///file:{url.database}?mode=ro&uri=true")
+    if url.get_backend_name() in ("mysql", "mariadb"):
+        engine = sa.create_engine(
+            url, connect_args={"init_command": MYSQL_ANSI_QUOTES} if ansi_quotes else {}
+        )
+
+        @sa.event.listens_for(engine, "connect")
+        def _read_only(dbapi_connection: Any, _record: Any) -> None:
+            with dbapi_connection.cursor() as cursor:
+                cursor.execute("SET SESSION TRANSACTION READ ONLY")
+
+        return engine
     return sa.create_engine(url)
+
+
+MYSQL_ANSI_QUOTES = "SET SESSION sql_mode = CONCAT(@@sql_mode, ',ANSI_QUOTES')"
+"""Run first on every MySQL connection: double quotes then quote identifiers, as in
+PostgreSQL, DuckDB and SQLite, so one quoting serves every database (SQLAlchemy sees the
+mode when it connects and reflects accordingly)."""
 
 
 def connection_error(exc: Exception, url: URL, path: str = "--from") -> FauxdataError:

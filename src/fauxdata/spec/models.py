@@ -17,6 +17,8 @@ from fauxdata.spec.synthesize import Synthesize, expand
 from fauxdata.spec.types import ColumnType, parse_type
 
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_TABLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$")
+"""A table may be named ``schema.table`` (init from several schemas)."""
 Environment = Literal["dev", "test", "staging", "prod"]
 
 
@@ -25,11 +27,20 @@ MAX_NAME = 63
 
 
 def _check_name(name: str, what: str) -> str:
-    if len(name) > MAX_NAME:
+    parts = name.split(".") if what in ("table", "output table") else [name]
+    longest = max(parts, key=len)
+    if len(longest) > MAX_NAME:
         raise ValueError(
-            f"{what} name of {len(name)} characters ('{name[:20]}...'); expected at most "
+            f"{what} name of {len(longest)} characters ('{longest[:20]}...'); expected at most "
             f"{MAX_NAME} (the identifier limit of PostgreSQL, and a file name per table)"
         )
+    if what in ("table", "output table"):
+        if not _TABLE_NAME.match(name):
+            raise ValueError(
+                f"{what} name '{name}' must be a name or schema.name, each starting with a "
+                "letter or _ and holding only letters, digits and _"
+            )
+        return name
     if not _NAME.match(name):
         raise ValueError(
             f"{what} name '{name}' must start with a letter or _ and hold only letters, digits and _"

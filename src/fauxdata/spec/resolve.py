@@ -27,6 +27,7 @@ from fauxdata.spec.models import Column, Spec, Table
 from fauxdata.spec.ordering import column_order, table_order
 from fauxdata.spec.plan import Plan, ResolvedColumn, ResolvedForeignKey, ResolvedPer, ResolvedTable
 from fauxdata.spec.references import column_relations, is_key, per_column
+from fauxdata.spec.relations import split_dotted
 from fauxdata.spec.types import ColumnType, parse_type
 
 __all__ = [
@@ -214,7 +215,7 @@ def _column_type(
                 return ColumnType("bigint")
             if gen.fn == "mean":
                 return ColumnType("double")
-            child, col = gen.of.split(".")
+            child, col = split_dotted(gen.of)
             return known.get((child, col))
     return natural_type(gen)
 
@@ -222,7 +223,7 @@ def _column_type(
 def _through(
     spec: Spec, table: Table, dotted: str, known: dict[tuple[str, str], ColumnType]
 ) -> ColumnType | None:
-    via, column = dotted.split(".")
+    via, column = split_dotted(dotted)
     source = table.columns.get(via)
     if source is None or not isinstance(source.generator, g.ForeignKeyRef | g.Hierarchy):
         return None
