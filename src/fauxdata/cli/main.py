@@ -69,6 +69,14 @@ def _parse_rows(values: list[str] | None) -> dict[str, int]:
     return out
 
 
+def _at_least(value: int, least: int, flag: str) -> int:
+    """A count flag checked before anything runs: one line naming the flag, exit 2."""
+    if value < least:
+        errors.print(f"[red]error[/red] {flag}: found {value}; expected a whole number >= {least}")
+        raise typer.Exit(2)
+    return value
+
+
 def _tables(value: str | None) -> list[str] | None:
     return [t.strip() for t in value.split(",") if t.strip()] if value else None
 
@@ -88,7 +96,8 @@ def generate(
         str | None,
         typer.Option(
             "--to",
-            help="duckdb:///FILE (default out/NAME.duckdb), parquet:DIR, csv:DIR, jsonl:DIR, "
+            help="FILE.duckdb or duckdb:FILE (default out/NAME.duckdb; duckdb:///ABS for an "
+            "absolute path), parquet:DIR, csv:DIR, jsonl:DIR, "
             "delta:DIR (bronze tables) or a database URL.",
         ),
     ] = None,
@@ -157,6 +166,9 @@ def generate(
         raise FauxdataError(
             f"unknown engine '{engine}'", path="--engine", hint="expected local or spark"
         )
+    _at_least(block_size, 1, "--block-size")
+    if workers is not None:
+        _at_least(workers, 1, "--workers")
     show = not quiet and not as_json and sys.stdout.isatty()
     if replay is not None and _is_scenario_manifest(replay):
         _replay_scenario(replay, to, keep_failed=not discard_failed, quiet=quiet or as_json)
@@ -188,7 +200,7 @@ def generate(
             )
         else:
             assert spec is not None
-            target = to or f"duckdb:///out/{_spec_name(spec)}.duckdb"
+            target = to or f"out/{_spec_name(spec)}.duckdb"
             result = run.generate(
                 spec,
                 target,
@@ -214,7 +226,10 @@ def generate(
         if result.report is not None:
             print_checklist(result.report, console)
         if result.published:
-            console.print(f"Wrote {result.target} [dim](manifest {result.manifest_path})[/dim]")
+            console.print(
+                f"Wrote {result.target.absolute() if result.target else ''} "
+                f"[dim](manifest {result.manifest_path})[/dim]"
+            )
     if not result.published:
         kept = (
             f"; the new data is kept at {result.kept_at} (remove it, or use --discard-failed)"
@@ -371,12 +386,13 @@ def _result_json(result: run.RunResult) -> dict[str, object]:
 def check(
     spec: Annotated[Path, typer.Argument(help="Spec file (YAML or JSON).")],
     rows: Annotated[list[str] | None, typer.Option("--rows", help="TABLE=N; repeatable.")] = None,
+    scale: Annotated[float, typer.Option("--scale", help="Multiply every row count.")] = 1.0,
 ) -> None:
     """Validate a spec without generating anything.
 
     Example: `fauxdata check examples/hr.yaml`
     """
-    plan = run.check(spec, rows=_parse_rows(rows))
+    plan = run.check(spec, rows=_parse_rows(rows), scale=scale)
     _warn(plan)
     total = sum(t.rows for t in plan.tables.values())
     console.print(
@@ -590,6 +606,7 @@ def preview(
     from fauxdata.engine.engine import Engine
     from fauxdata.errors import did_you_mean
 
+    _at_least(n, 0, "-n")
     plan = run.plan_for(spec, seed=seed)
     if table not in plan.tables:
         raise FauxdataError(
@@ -613,14 +630,14 @@ def validate(
     data: Annotated[
         str,
         typer.Option(
-            "--data", help="duckdb:///FILE, parquet:DIR, csv:DIR, jsonl:DIR or a database URL."
+            "--data", help="FILE.duckdb, parquet:DIR, csv:DIR, jsonl:DIR or a database URL."
         ),
     ],
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
 ) -> None:
     """Verify existing data against a spec: counts, keys, not-null, FKs, domains, ranges, patterns.
 
-    Example: `fauxdata validate examples/hr.yaml --data duckdb:///out/hr.duckdb`
+    Example: `fauxdata validate examples/hr.yaml --data out/hr.duckdb`
     """
     from fauxdata.verify.existing import validate_target
 
@@ -672,7 +689,12 @@ def init(
         ),
     ] = "mock-all",
     schema_name: Annotated[
-        str | None, typer.Option("--schema", help="Database schema (default: the default one).")
+        str | None,
+        typer.Option(
+            "--schema",
+            help="Schemas to read, comma-separated (default: every non-system schema; "
+            "MySQL: the URL's database). Tables are named schema.table when several hold tables.",
+        ),
     ] = None,
     tables: Annotated[
         str | None, typer.Option("--tables", help="Only these tables, comma-separated.")
@@ -768,7 +790,9 @@ def init(
         apply_findings(spec, found, extraction.findings)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(dump_yaml(spec))
-    plan = run.check(out)
+    # Checked from memory: parsing the YAML just written again would double the time on
+    # a schema of a thousand tables (ruamel is pure Python).
+    plan = run.check(spec, base_dir=out.parent)
     for column in unsupported_columns(found, list(plan.tables)):
         errors.print(
             f"[yellow]warning[/yellow] {column}: no generator fits this type; "

@@ -121,7 +121,7 @@ def _write(
         raise TargetError(
             f"scenario output goes to a DuckDB file or a directory, not {target.format}",
             path="--to",
-            hint="use duckdb:///FILE, parquet:DIR, csv:DIR or jsonl:DIR",
+            hint="use FILE.duckdb, parquet:DIR, csv:DIR or jsonl:DIR",
         )
     staged = (
         StagedTable(name, schema(name), blocks[name], few_values=_FEW_VALUES & set(schema(name)))

@@ -49,6 +49,22 @@ def quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+def quote_table(name: str) -> str:
+    """Quote a table name; ``sales.orders`` (a table read from schema sales) is table
+    orders in schema sales, in every database."""
+    return ".".join(quote(part) for part in name.split(".", 1))
+
+
+def schema_of(name: str) -> str | None:
+    """The schema part of ``schema.table``, None for a plain name."""
+    return name.split(".", 1)[0] if "." in name else None
+
+
+def table_file(name: str, suffix: str) -> Path:
+    """A table's file inside a folder target: ``sales.orders`` -> ``sales/orders.parquet``."""
+    return Path(*name.split(".", 1)).with_name(name.split(".", 1)[-1] + suffix)
+
+
 def sql_string(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 

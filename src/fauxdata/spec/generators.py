@@ -21,6 +21,8 @@ from fauxdata.spec.relations import After, Aggregate, ChildNumber, ForeignKeyRef
 from fauxdata.spec.synthesize import Synthesized
 
 _Bound = float | None
+Int64 = Annotated[int, Field(ge=-(2**63), le=2**63 - 1)]
+"""Integer parameters the engine computes with in int64: larger ones would wrap around."""
 
 
 class _Bounded(Strict):
@@ -49,8 +51,8 @@ class Sequence(Strict):
     """Consecutive integers: start, start + step, ..."""
 
     kind: Literal["sequence"]
-    start: int = 1
-    step: int = Field(default=1, description="Must not be zero.")
+    start: Int64 = 1
+    step: Int64 = Field(default=1, description="Must not be zero.")
 
     @field_validator("step")
     @classmethod
@@ -68,8 +70,8 @@ class FormattedId(Strict):
 
     kind: Literal["formatted_id"]
     format: str = Field(description="Text with exactly one {} or {:06d} / {:x} field.")
-    start: int = 1
-    step: int = 1
+    start: Int64 = 1
+    step: Int64 = 1
 
     @field_validator("format")
     @classmethod
@@ -93,8 +95,8 @@ class UniqueInt(Strict):
     """Unique integers drawn from [min, max] through a keyed permutation."""
 
     kind: Literal["unique_int"]
-    min: int = 1
-    max: int
+    min: Int64 = 1
+    max: Int64
 
     @model_validator(mode="after")
     def _ordered(self) -> UniqueInt:
@@ -110,8 +112,8 @@ class UniformInt(Strict):
     """Integers uniform in [min, max]."""
 
     kind: Literal["uniform_int"]
-    min: int
-    max: int
+    min: Int64
+    max: Int64
 
     @model_validator(mode="after")
     def _ordered(self) -> UniformInt:

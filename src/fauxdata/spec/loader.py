@@ -9,7 +9,9 @@ from typing import Any
 
 from pydantic import ValidationError
 from ruamel.yaml import YAML
+from ruamel.yaml.constructor import SafeConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.nodes import ScalarNode
 
 from fauxdata.errors import FauxdataError, Problem, SpecError, did_you_mean
 from fauxdata.spec.generators import generator_kinds
@@ -60,11 +62,7 @@ def _read(source: str | Path) -> tuple[str, str]:
 def parse_text(text: str, origin: str = "<text>") -> dict[str, Any]:
     """Parse YAML (a superset of JSON) into plain Python data."""
     try:
-        if origin.endswith(".json"):
-            data = json.loads(text)
-        else:
-            yaml = YAML(typ="safe", pure=True)
-            data = yaml.load(StringIO(text))
+        data = json.loads(text) if origin.endswith(".json") else safe_yaml().load(StringIO(text))
     except json.JSONDecodeError as exc:
         raise SpecError(
             [Problem(f"line {exc.lineno}, column {exc.colno}", f"malformed JSON: {exc.msg}")],
@@ -89,6 +87,30 @@ def parse_text(text: str, origin: str = "<text>") -> dict[str, Any]:
             source=origin,
         )
     return data
+
+
+class _LenientDates(SafeConstructor):
+    """Safe YAML whose impossible dates (``2023-02-30``) stay text.
+
+    YAML reads an unquoted ``2023-02-30`` as a date and fails deep inside the parser;
+    kept as text, the spec model reports it with its spec path instead.
+    """
+
+    def construct_yaml_timestamp(self, node: ScalarNode, values: Any = None) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node, values)
+        except ValueError:
+            return str(node.value)
+
+
+_LenientDates.add_constructor("tag:yaml.org,2002:timestamp", _LenientDates.construct_yaml_timestamp)
+
+
+def safe_yaml() -> YAML:
+    """A safe, pure-Python YAML reader for specs and parameter files."""
+    yaml = YAML(typ="safe", pure=True)
+    yaml.Constructor = _LenientDates
+    return yaml
 
 
 def validate_spec(data: dict[str, Any], origin: str = "") -> Spec:

@@ -13,7 +13,7 @@ from fauxdata.manifest import read_manifest
 from fauxdata.run import plan_for
 from fauxdata.sinks import parse_target
 from fauxdata.sinks.database import DatabaseSink
-from fauxdata.sinks.duckdb_types import duckdb_type, quote, sql_string
+from fauxdata.sinks.duckdb_types import duckdb_type, quote_table, sql_string, table_file
 from fauxdata.sinks.target import Target
 from fauxdata.spec.plan import Plan
 from fauxdata.verify.checks import verify
@@ -64,20 +64,21 @@ def validate_target(spec: str | Path, data: str) -> Report:
                     f"cannot open {target.path} as DuckDB: {exc}", path="--data"
                 ) from None
             present = {
-                r[0]
-                for r in con.execute(
-                    "SELECT table_name FROM information_schema.tables WHERE table_catalog = 'data'"
+                name
+                for schema, table in con.execute(
+                    "SELECT table_schema, table_name FROM information_schema.tables WHERE table_catalog = 'data'"
                 ).fetchall()
+                for name in ([f"{schema}.{table}"] if schema != "main" else [table])
             }
 
             def relation(name: str) -> str | None:
                 out = plan.tables[name].output_name
-                return f"data.{quote(out)}" if out in present else None
+                return f"data.{quote_table(out)}" if out in present else None
         else:
 
             def relation(name: str) -> str | None:
                 table = plan.tables[name]
-                path = target.path / f"{table.output_name}{_SUFFIX[target.format]}"
+                path = target.path / table_file(table.output_name, _SUFFIX[target.format])
                 if not path.exists():
                     return None
                 file = sql_string(str(path.resolve()))
