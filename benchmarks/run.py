@@ -7,6 +7,8 @@
     python benchmarks/run.py --only spark    # 10M customers: local engine vs Spark local[1], local[2]
     python benchmarks/run.py --only scenarios # baseline scenario pack, 1M customers over two years
     python benchmarks/run.py --only delta    # 1M customers as a Delta bronze table vs Parquet
+    python benchmarks/run.py --only text     # free-text de-identification, JSON rules, payloads
+    python benchmarks/run.py --only tpch     # TPC-H orders + lineitem beside tpchgen-cli, SF 1 and 10
     python benchmarks/run.py --only mariadb  # the MariaDB load: LOAD DATA vs INSERT (200k rows)
     python benchmarks/run.py --only mask     # 1M customers masked from DuckDB and Parquet; FPE rate
     python benchmarks/run.py --only synth    # synthesizer: fit, sampling, quality and privacy
@@ -59,6 +61,10 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # the PostgreSQL launcher lives with the tests
+from benchmarks.text import MEASURES as TEXT_MEASURES  # noqa: E402
+from benchmarks.text import report_text  # noqa: E402
+from benchmarks.tpch import measure_faux, measure_native, report_tpch  # noqa: E402
+
 SHOP = ROOT / "examples" / "shop.yaml"
 RESULTS = Path(__file__).parent / "results"
 
@@ -425,6 +431,12 @@ def child(args: argparse.Namespace) -> None:
         result = measure_fpe(args.rows)
     elif args.one == "pg-copy":
         result = measure_pg_copy(args.rows, args.postgres_url)
+    elif args.one in ("tpch-faux", "tpch-faux-noverify"):
+        result = measure_faux(args.sf, verify=args.one == "tpch-faux")
+    elif args.one == "tpch-native":
+        result = measure_native(args.sf)
+    elif args.one in TEXT_MEASURES:
+        result = TEXT_MEASURES[args.one](args.rows)
     elif args.one == "pg-insert":
         result = measure_pg_insert(args.rows, args.postgres_url)
     elif args.one == "maria-load":
@@ -452,6 +464,8 @@ def spawn(kind: str, rows: int, args: argparse.Namespace) -> dict[str, Any]:
         command += ["--workers", str(args.workers)]
     if args.postgres_url:
         command += ["--postgres-url", args.postgres_url]
+    if getattr(args, "sf_one", None) is not None:
+        command += ["--sf", str(args.sf_one)]
     if args.mariadb_url:
         command += ["--mariadb-url", args.mariadb_url]
     done = subprocess.run(command, capture_output=True, text=True, check=False)
@@ -496,7 +510,18 @@ def main() -> None:
     )
     parser.add_argument(
         "--only",
-        choices=["postgres", "mariadb", "formulas", "spark", "scenarios", "delta", "synth", "mask"],
+        choices=[
+            "postgres",
+            "mariadb",
+            "formulas",
+            "spark",
+            "scenarios",
+            "delta",
+            "synth",
+            "mask",
+            "text",
+            "tpch",
+        ],
         help="run only this part (postgres: the database load; formulas: formula columns; "
         "spark: the Spark engine against the local engine)",
     )
@@ -519,6 +544,10 @@ def main() -> None:
             "spark-2-raw",
             "scenarios",
             "delta",
+            *TEXT_MEASURES,
+            "tpch-faux",
+            "tpch-faux-noverify",
+            "tpch-native",
             "mask-duckdb",
             "mask-parquet",
             "fpe",
@@ -532,11 +561,17 @@ def main() -> None:
         ],
         help=argparse.SUPPRESS,
     )
+    parser.add_argument(
+        "--sf",
+        default=None,
+        help="TPC-H scale factors for --only tpch, comma-separated (default 1,10)",
+    )
     parser.add_argument("--postgres-url", default=None, help=argparse.SUPPRESS)
     parser.add_argument("--mariadb-url", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
         args.rows = int(args.rows)
+        args.sf = float(args.sf) if args.sf else 1.0
         child(args)
         return
     sizes = [
@@ -569,6 +604,21 @@ def main() -> None:
     if args.only == "delta":
         n = 200_000 if args.quick else 1_000_000
         report_delta(spawn("fauxdata", n, args), spawn("delta", n, args))
+        return
+    if args.only == "tpch":
+        factors = [float(f) for f in (args.sf or ("0.1" if args.quick else "1,10")).split(",")]
+        runs = []
+        for sf in factors:
+            for kind in ("tpch-native", "tpch-faux", "tpch-faux-noverify"):
+                args.sf_one = sf
+                run = spawn(kind, 0, args)
+                run["sf"] = sf
+                runs.append(run)
+        report_tpch(runs)
+        return
+    if args.only == "text":
+        n = 20_000 if args.quick else 200_000
+        report_text([spawn(kind, n, args) for kind in TEXT_MEASURES])
         return
     if args.only == "synth":
         import synth

@@ -434,6 +434,165 @@ def ddl(
 
 
 @app.command()
+def docs(
+    spec: Annotated[Path, typer.Argument(help="Spec file (YAML or JSON).")],
+    to: Annotated[
+        Path | None,
+        typer.Option("--to", help="Write to this file: .md for Markdown, .html for a web page."),
+    ] = None,
+) -> None:
+    """Document a spec for review: tables, rows, keys, and each column's type, generator,
+    enum values with their exact ratios, ranges, foreign keys, PII marks and masks.
+
+    Example: `fauxdata docs examples/hr.yaml --to docs/hr.md`
+    """
+    from fauxdata import dictionary
+
+    described = dictionary.build(spec)
+    if to is None:
+        print(dictionary.to_markdown(described), end="")
+        return
+    try:
+        dictionary.write(described, to)
+    except OSError as exc:
+        raise FauxdataError(f"cannot write {to}: {exc.strerror}", path="--to") from None
+    console.print(f"wrote {to.resolve()}")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port.")] = 8000,
+    root: Annotated[
+        Path | None, typer.Option("--root", help="Folder jobs read specs from and write under.")
+    ] = None,
+    store: Annotated[
+        Path | None,
+        typer.Option("--store", help="Job store (SQLite); default ROOT/.fauxdata/service.db."),
+    ] = None,
+    token: Annotated[
+        list[str] | None,
+        typer.Option("--token", help="Bearer token as env:VAR or file:PATH; repeatable."),
+    ] = None,
+    concurrency: Annotated[int, typer.Option("--concurrency", min=1, help="Jobs run at once.")] = 2,
+    retention_days: Annotated[
+        float,
+        typer.Option(
+            "--retention-days", min=0, help="Keep finished jobs and their logs this long."
+        ),
+    ] = 30.0,
+) -> None:
+    """Serve the REST API: jobs (generate, validate, scenario, check) in worker processes,
+    specs checked and previewed, workspaces listed, duplicated and compared. OpenAPI at
+    /docs and /openapi.json.
+
+    Example: `FAUXDATA_TOKEN=... fauxdata serve --host 0.0.0.0 --token env:FAUXDATA_TOKEN`
+    """
+    from fauxdata.service import serve as run_service
+
+    run_service(
+        host=host,
+        port=port,
+        root=root,
+        store=store,
+        tokens=token,
+        concurrency=concurrency,
+        retention_days=retention_days,
+    )
+
+
+@app.command()
+def lineage(
+    location: Annotated[
+        str,
+        typer.Argument(
+            help="Output to read: a .duckdb file, parquet:DIR, delta:DIR, csv:DIR, jsonl:DIR or a database URL."
+        ),
+    ],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the marks as JSON.")] = False,
+) -> None:
+    """Read back the lineage marks fauxdata left in an output: synthetic or masked, the
+    producer, version, spec, digest and seed, per table.
+
+    Example: `fauxdata lineage parquet:out/shop`
+    """
+    from fauxdata import lineage as marks
+
+    found = marks.read(location)
+    if as_json:
+        print(json.dumps(marks.as_dict(found), indent=2))
+        return
+    for entry in found:
+        if entry.marks is None:
+            console.print(f"{entry.table}: no fauxdata mark ({entry.where})")
+            continue
+        kind = "synthetic" if entry.marks.get("fauxdata.synthetic") == "true" else "masked"
+        console.print(
+            f"{entry.table}: {kind}, made by fauxdata {entry.marks.get('fauxdata.version')} "
+            f"({entry.marks.get('fauxdata.producer')}) from {entry.marks.get('fauxdata.spec')}, "
+            f"seed {entry.marks.get('fauxdata.seed')} ({entry.where})"
+        )
+
+
+@app.command("import-policy")
+def import_policy(
+    policy: Annotated[Path, typer.Argument(help="A Faasera-style JSON policy (one or a list).")],
+    out: Annotated[Path, typer.Option("--out", help="The spec to write (YAML).")],
+) -> None:
+    """Turn JSON policies (tableName, columnRuleMap with SEED, RANDOM, PRESERVE,
+    DATE_RANDOM, FPE_ENCODED rules, primaryKeyColumn, compositeKeyColumn) into a spec.
+    Seed files are read next to the policy.
+
+    Example: `fauxdata import-policy customers.policy.json --out specs/customers.yaml`
+    """
+    from fauxdata.policy import import_policies
+    from fauxdata.spec.yaml_io import dump_yaml
+
+    if not out.parent.is_dir():
+        raise FauxdataError(f"folder {out.parent} does not exist", path="--out")
+    document = import_policies(policy, relative_to=out.parent)
+    run.check(document, base_dir=out.parent)
+    _write_text(out, dump_yaml(document))
+    console.print(f"wrote {out.resolve()}: {len(document['tables'])} tables")
+
+
+@app.command("export-policy")
+def export_policy(
+    spec: Annotated[Path, typer.Argument(help="Spec file (YAML or JSON).")],
+    out: Annotated[Path | None, typer.Option("--out", help="Write here instead of stdout.")] = None,
+) -> None:
+    """Write a spec's tables as JSON policies, where its generators map onto policy rules.
+
+    Example: `fauxdata export-policy specs/customers.yaml --out customers.policy.json`
+    """
+    from fauxdata.policy import export_policies
+    from fauxdata.spec import load_spec
+
+    relative_to = out.parent if out is not None else Path.cwd()
+    policies = export_policies(load_spec(spec), base_dir=spec.parent, relative_to=relative_to)
+    text = json.dumps(policies, indent=2) + "\n"
+    if out is None:
+        print(text, end="")
+        return
+    _write_text(out, text)
+    console.print(f"wrote {out.resolve()}")
+
+
+def _write_text(path: Path, text: str) -> None:
+    """Write a file atomically (a reader never sees half of it).
+
+    Raises:
+        FauxdataError: the folder is missing or not writable, naming --out.
+    """
+    partial = path.with_name(f".{path.name}.partial")
+    try:
+        partial.write_text(text, encoding="utf-8")
+        partial.replace(path)
+    except OSError as exc:
+        raise FauxdataError(f"cannot write {path}: {exc.strerror}", path="--out") from None
+
+
+@app.command()
 def preview(
     spec: Annotated[Path, typer.Argument(help="Spec file (YAML or JSON).")],
     table: Annotated[str, typer.Option("--table", "-t", help="Table to show.")],
@@ -456,8 +615,13 @@ def preview(
     engine = Engine(plan)
     engine.build()
     frame = engine.tables[table].block(0, min(n, plan.tables[table].rows))
+    documents = [c for c, col in plan.tables[table].columns.items() if col.type.is_document]
     with pl.Config(tbl_rows=n, tbl_cols=-1, fmt_str_lengths=40, tbl_width_chars=200):
-        print(frame)
+        print(frame.drop(documents) if documents and frame.width > len(documents) else frame)
+    for name in documents:
+        for i, value in enumerate(frame[name].head(min(n, 3)).to_list(), start=1):
+            document = json.loads(value) if isinstance(value, str) else value
+            print(f"\n{name}, row {i}:\n{json.dumps(document, indent=2, default=str)}")
 
 
 @app.command()

@@ -399,9 +399,9 @@ def composite_keys(
     seed = engine.plan.seed
     for columns in constraints:
         if any(c in joints for c in columns) or any(
-            generators[c].inherently_unique for c in columns
+            generators[c].inherently_unique or table.is_unique_key((c,)) for c in columns
         ):
-            continue
+            continue  # a column unique on its own makes every set containing it unique
         per = table.per
         free = [
             c

@@ -59,6 +59,8 @@ def sa_type(ctype: ColumnType) -> sa.types.TypeEngine:
             return sa.DateTime()
         case "timestamptz":
             return sa.DateTime(timezone=True)
+        case "json":
+            return sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
     raise FauxdataError(f"no SQL type for '{ctype}'")
 
 

@@ -11,9 +11,10 @@ import duckdb
 import polars as pl
 
 from fauxdata.errors import TargetError
+from fauxdata.lineage import comment
 from fauxdata.publish.area import StagingArea
 from fauxdata.sinks.base import Schema, Sink
-from fauxdata.sinks.duckdb_types import duckdb_type, quote, quote_table, schema_of
+from fauxdata.sinks.duckdb_types import duckdb_type, quote, quote_table, schema_of, sql_string
 from fauxdata.sinks.target import Target
 
 MANIFEST_TABLE = "_fauxdata_manifest"
@@ -68,6 +69,10 @@ class DuckDBSink(Sink):
         if schema_of(name):
             self.con.execute(f"CREATE SCHEMA IF NOT EXISTS {quote(schema_of(name) or '')}")
         self.con.execute(f"CREATE OR REPLACE TABLE {quote_table(name)} ({columns})")
+        if self.lineage:
+            self.con.execute(
+                f"COMMENT ON TABLE {quote_table(name)} IS {sql_string(comment(self.lineage))}"
+            )
         rows = 0
         for frame in blocks:
             rows += frame.height

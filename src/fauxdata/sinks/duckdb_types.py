@@ -20,10 +20,25 @@ _DUCKDB = {
     "date": "DATE",
     "timestamp": "TIMESTAMP",
     "timestamptz": "TIMESTAMPTZ",
+    "json": "JSON",
 }
 
 
 def duckdb_type(ctype: ColumnType) -> str:
+    """The DuckDB type of a column.
+
+    Raises:
+        TargetError: a ``struct`` column, whose type only its data knows (Parquet and
+            JSON Lines targets store it; elsewhere ``type: json`` does).
+    """
+    if ctype.name == "struct":
+        from fauxdata.errors import TargetError
+
+        raise TargetError(
+            "columns of type struct are stored by parquet: targets only",
+            path="--to",
+            hint="write to parquet:DIR, or declare the column type: json",
+        )
     if ctype.name == "decimal":
         return f"DECIMAL({ctype.precision},{ctype.scale})"
     return _DUCKDB[ctype.name]

@@ -85,6 +85,8 @@ class DirectorySink(FolderStaging):
         blocks: Iterable[pl.DataFrame],
         few_values: frozenset[str] = frozenset(),
     ) -> int:
+        if self.target.format != "parquet" and any(t.name == "struct" for t in schema.values()):
+            duckdb_type(next(t for t in schema.values() if t.name == "struct"))  # says why
         path = self.staging / table_file(name, self.suffix)  # sales.orders: sales/orders.parquet
         path.parent.mkdir(parents=True, exist_ok=True)
         if self.target.format == "parquet":
@@ -93,6 +95,7 @@ class DirectorySink(FolderStaging):
                 lambda _: path,
                 empty_schema=arrow_schema(schema),
                 encoding=parquet_encoding(schema, few_values),
+                metadata=self.lineage,
             )
         elif self.target.format == "csv":
             rows = _write_csv(blocks, path, schema)

@@ -43,7 +43,7 @@ def null_safe_division(expression: str) -> str:
 _TO_POLARS = {
     "smallint": pl.Int16, "integer": pl.Int32, "bigint": pl.Int64, "float": pl.Float32,
     "double": pl.Float64, "text": pl.String, "varchar": pl.String, "uuid": pl.String,
-    "boolean": pl.Boolean, "date": pl.Date,
+    "boolean": pl.Boolean, "date": pl.Date, "json": pl.String,
 }  # fmt: skip
 
 

@@ -133,7 +133,7 @@ def _dedupe(problems: list[Problem]) -> list[Problem]:
 
 
 def validation_problem(err: Any) -> Problem:
-    loc = [str(part) for part in err["loc"]]
+    loc = _tidy([str(part) for part in err["loc"]])
     kind = err["type"]
     ctx = err.get("ctx") or {}
     if kind == "unknown_key":
@@ -166,6 +166,23 @@ def validation_problem(err: Any) -> Problem:
     if kind not in ("value_error", "assertion_error") and not isinstance(found, dict | list):
         message = f"{message}; found {found!r}"
     return Problem(".".join(loc), message, code=kind)
+
+
+def _tidy(loc: list[str]) -> list[str]:
+    """Drop the ``value.<kind>`` steps a payload member's model adds, so a nested error
+    reads ``payload.generator.json.fields.items.items.fields.qty.uniform_int.min``."""
+    tags = {*generator_kinds(), "object", "array", "column"}
+    out: list[str] = []
+    i = 0
+    while i < len(loc):
+        if loc[i] == "value" and i + 1 < len(loc) and loc[i + 1] in tags and out:
+            i += 1
+            if loc[i] in ("object", "array", "column"):
+                i += 1
+            continue
+        out.append(loc[i])
+        i += 1
+    return out
 
 
 def _strip(hint: str) -> str:

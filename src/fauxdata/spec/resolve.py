@@ -140,6 +140,8 @@ def natural_type(gen: g.GeneratorSpec) -> ColumnType | None:
             return ColumnType("date")
         case g.Person(part="age"):
             return ColumnType("smallint")
+        case g.Json():
+            return ColumnType("json")
         case g.Choice():
             return _value_type(gen.options()[0])
         case g.Constant():
@@ -233,7 +235,7 @@ def _through(
 _FAMILY = {
     "smallint": "int", "integer": "int", "bigint": "int", "float": "float", "double": "float",
     "decimal": "decimal", "text": "text", "varchar": "text", "uuid": "uuid", "boolean": "bool",
-    "date": "date", "timestamp": "ts", "timestamptz": "ts",
+    "date": "date", "timestamp": "ts", "timestamptz": "ts", "json": "doc", "struct": "doc",
 }  # fmt: skip
 _CASTS = {
     "int": {"int", "float", "decimal", "text"},
@@ -244,6 +246,7 @@ _CASTS = {
     "bool": {"bool", "text"},
     "date": {"date", "ts", "text"},
     "ts": {"ts", "text"},
+    "doc": {"doc", "text"},
 }
 
 
