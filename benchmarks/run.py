@@ -7,6 +7,9 @@
     python benchmarks/run.py --only spark    # 10M customers: local engine vs Spark local[1], local[2]
     python benchmarks/run.py --only scenarios # baseline scenario pack, 1M customers over two years
     python benchmarks/run.py --only delta    # 1M customers as a Delta bronze table vs Parquet
+    python benchmarks/run.py --only text     # free-text de-identification, JSON rules, payloads
+    python benchmarks/run.py --only tpch     # TPC-H orders + lineitem beside tpchgen-cli, SF 1 and 10
+    python benchmarks/run.py --only mariadb  # the MariaDB load: LOAD DATA vs INSERT (200k rows)
     python benchmarks/run.py --only mask     # 1M customers masked from DuckDB and Parquet; FPE rate
     python benchmarks/run.py --only synth    # synthesizer: fit, sampling, quality and privacy
 
@@ -19,6 +22,12 @@ Each measurement runs in a fresh child process, so its peak RSS is its own. Meas
              fauxdata (COPY), end to end, into tables made by `fauxdata ddl`
   pg-insert  the same rows, generated beforehand (not timed), loaded by a plain psycopg
              executemany INSERT, one transaction per table
+  maria-load the whole shop example generated and loaded into MariaDB by fauxdata
+             (LOAD DATA LOCAL INFILE), end to end, into tables made by `fauxdata ddl`
+  maria-many the same rows, generated beforehand (not timed), loaded by PyMySQL's
+             executemany, which sends multi-row INSERT batches of up to 1 MB
+  maria-row  the same rows inserted one statement per row (first 20,000 rows of each
+             table, to keep the run short), one transaction per table
   formulas   the customers table with three formula columns added (a text build with a
              mock constant, a LET/RAND/SWITCH status, a DATEDIF age), against plain
   spark-N    the customers table written to Parquet by the Spark engine on local[N]
@@ -33,7 +42,8 @@ Each measurement runs in a fresh child process, so its peak RSS is its own. Meas
              scramble, passthrough), verification and leak check included; `fpe`: FF3-1
              on distinct account numbers, then again from its cache
   synth-*    the synthesizer, see benchmarks/synth.py
-The PostgreSQL server is started by this script (initdb/pg_ctl on a loopback port).
+The PostgreSQL and MariaDB servers are started by this script (initdb/pg_ctl,
+mariadb-install-db/mariadbd on a loopback port).
 """
 
 from __future__ import annotations
@@ -51,6 +61,10 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # the PostgreSQL launcher lives with the tests
+from benchmarks.text import MEASURES as TEXT_MEASURES  # noqa: E402
+from benchmarks.text import report_text  # noqa: E402
+from benchmarks.tpch import measure_faux, measure_native, report_tpch  # noqa: E402
+
 SHOP = ROOT / "examples" / "shop.yaml"
 RESULTS = Path(__file__).parent / "results"
 
@@ -215,6 +229,54 @@ def measure_pg_insert(rows: int, admin_url: str) -> dict[str, Any]:
     return {"rows": total, "seconds": time.perf_counter() - started}
 
 
+def _shop_mariadb(admin_url: str, name: str) -> str:
+    from tests.support import mariadb
+
+    from fauxdata.sinks.ddl import create_statements
+
+    url = mariadb.create_database(admin_url, name)
+    with mariadb.connect(url) as con, con.cursor() as cursor:
+        for statement in create_statements(fauxdata_check(), "mysql"):
+            cursor.execute(statement)
+    return url
+
+
+def measure_maria_load(rows: int, admin_url: str) -> dict[str, Any]:
+    import fauxdata
+
+    url = _shop_mariadb(admin_url, "bench_load")
+    started = time.perf_counter()
+    result = fauxdata.generate(
+        SHOP, url, rows={"customers": _customers_for(rows)}, verify_output=False
+    )
+    return {"rows": result.rows, "seconds": time.perf_counter() - started}
+
+
+def measure_maria_insert(rows: int, admin_url: str, per_row: bool) -> dict[str, Any]:
+    from tests.support import mariadb
+
+    import fauxdata
+
+    url = _shop_mariadb(admin_url, "bench_row" if per_row else "bench_many")
+    result = fauxdata.generate(SHOP, rows={"customers": _customers_for(rows)}, verify_output=False)
+    total = 0
+    started = time.perf_counter()
+    with mariadb.connect(url, autocommit=False) as con:
+        for name, frame in result.frames.items():
+            part = frame.head(20_000) if per_row else frame
+            columns = ", ".join(f"`{c}`" for c in part.columns)
+            sql = f"INSERT INTO `{name}` ({columns}) VALUES ({', '.join(['%s'] * part.width)})"
+            with con.cursor() as cursor:
+                if per_row:
+                    for row in part.iter_rows():
+                        cursor.execute(sql, row)
+                else:
+                    cursor.executemany(sql, list(part.iter_rows()))
+            con.commit()
+            total += part.height
+    return {"rows": total, "seconds": time.perf_counter() - started}
+
+
 FORMULAS = {
     "handle": {
         "formula": 'LOWER(LEFT([first_name], 1) & [last_name]) & "@" & MOCK_FREE_EMAIL_DOMAIN'
@@ -369,8 +431,18 @@ def child(args: argparse.Namespace) -> None:
         result = measure_fpe(args.rows)
     elif args.one == "pg-copy":
         result = measure_pg_copy(args.rows, args.postgres_url)
+    elif args.one in ("tpch-faux", "tpch-faux-noverify"):
+        result = measure_faux(args.sf, verify=args.one == "tpch-faux")
+    elif args.one == "tpch-native":
+        result = measure_native(args.sf)
+    elif args.one in TEXT_MEASURES:
+        result = TEXT_MEASURES[args.one](args.rows)
     elif args.one == "pg-insert":
         result = measure_pg_insert(args.rows, args.postgres_url)
+    elif args.one == "maria-load":
+        result = measure_maria_load(args.rows, args.mariadb_url)
+    elif args.one in ("maria-many", "maria-row"):
+        result = measure_maria_insert(args.rows, args.mariadb_url, args.one == "maria-row")
     else:
         result = measure_pyarrow(args.rows)
     result["peak_rss_mb"] = peak_rss_mb()
@@ -392,6 +464,10 @@ def spawn(kind: str, rows: int, args: argparse.Namespace) -> dict[str, Any]:
         command += ["--workers", str(args.workers)]
     if args.postgres_url:
         command += ["--postgres-url", args.postgres_url]
+    if getattr(args, "sf_one", None) is not None:
+        command += ["--sf", str(args.sf_one)]
+    if args.mariadb_url:
+        command += ["--mariadb-url", args.mariadb_url]
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise SystemExit(f"{kind} at {rows} rows failed:\n{done.stderr}")
@@ -434,7 +510,18 @@ def main() -> None:
     )
     parser.add_argument(
         "--only",
-        choices=["postgres", "formulas", "spark", "scenarios", "delta", "synth", "mask"],
+        choices=[
+            "postgres",
+            "mariadb",
+            "formulas",
+            "spark",
+            "scenarios",
+            "delta",
+            "synth",
+            "mask",
+            "text",
+            "tpch",
+        ],
         help="run only this part (postgres: the database load; formulas: formula columns; "
         "spark: the Spark engine against the local engine)",
     )
@@ -447,6 +534,9 @@ def main() -> None:
             "pyarrow",
             "pg-copy",
             "pg-insert",
+            "maria-load",
+            "maria-many",
+            "maria-row",
             "plain",
             "formulas",
             "spark-1",
@@ -454,6 +544,10 @@ def main() -> None:
             "spark-2-raw",
             "scenarios",
             "delta",
+            *TEXT_MEASURES,
+            "tpch-faux",
+            "tpch-faux-noverify",
+            "tpch-native",
             "mask-duckdb",
             "mask-parquet",
             "fpe",
@@ -467,10 +561,17 @@ def main() -> None:
         ],
         help=argparse.SUPPRESS,
     )
+    parser.add_argument(
+        "--sf",
+        default=None,
+        help="TPC-H scale factors for --only tpch, comma-separated (default 1,10)",
+    )
     parser.add_argument("--postgres-url", default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--mariadb-url", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
         args.rows = int(args.rows)
+        args.sf = float(args.sf) if args.sf else 1.0
         child(args)
         return
     sizes = [
@@ -493,6 +594,9 @@ def main() -> None:
     if args.only == "postgres":
         report_postgres(postgres(pg_rows, args))
         return
+    if args.only == "mariadb":
+        report_mariadb(maria(args.postgres_rows or (50_000 if args.quick else 200_000), args))
+        return
     formula_rows = 200_000 if args.quick else 1_000_000
     if args.only == "formulas":
         report_formulas(spawn("plain", formula_rows, args), spawn("formulas", formula_rows, args))
@@ -500,6 +604,21 @@ def main() -> None:
     if args.only == "delta":
         n = 200_000 if args.quick else 1_000_000
         report_delta(spawn("fauxdata", n, args), spawn("delta", n, args))
+        return
+    if args.only == "tpch":
+        factors = [float(f) for f in (args.sf or ("0.1" if args.quick else "1,10")).split(",")]
+        runs = []
+        for sf in factors:
+            for kind in ("tpch-native", "tpch-faux", "tpch-faux-noverify"):
+                args.sf_one = sf
+                run = spawn(kind, 0, args)
+                run["sf"] = sf
+                runs.append(run)
+        report_tpch(runs)
+        return
+    if args.only == "text":
+        n = 20_000 if args.quick else 200_000
+        report_text([spawn(kind, n, args) for kind in TEXT_MEASURES])
         return
     if args.only == "synth":
         import synth
@@ -548,6 +667,35 @@ def postgres(rows: int, args: argparse.Namespace) -> tuple[dict[str, Any], dict[
         args.postgres_url = None
         shutil.rmtree(folder, ignore_errors=True)
     return copy, insert
+
+
+def maria(rows: int, args: argparse.Namespace) -> list[dict[str, Any]]:
+    """The three MariaDB loads, against one server this function starts and stops."""
+    from tests.support.mariadb import running_server
+
+    folder = Path(tempfile.mkdtemp(prefix="fauxdata-bench-maria-"))
+    try:
+        with running_server(folder) as url:
+            args.mariadb_url = url
+            runs = [spawn(kind, rows, args) for kind in ("maria-load", "maria-many", "maria-row")]
+    finally:
+        args.mariadb_url = None
+        shutil.rmtree(folder, ignore_errors=True)
+    return runs
+
+
+def report_mariadb(runs: list[dict[str, Any]]) -> None:
+    load, many, row = runs
+    print("\nmariadb load of the shop example")
+    print(
+        f"  fauxdata (generate + LOAD DATA) {load['rows_per_s']:>10,.0f} rows/s, "
+        f"executemany (multi-row INSERT) alone {many['rows_per_s']:>10,.0f} rows/s "
+        f"({load['rows_per_s'] / many['rows_per_s']:.1f}x), "
+        f"one INSERT per row {row['rows_per_s']:>10,.0f} rows/s "
+        f"({load['rows_per_s'] / row['rows_per_s']:.1f}x)"
+    )
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "mariadb.json").write_text(json.dumps(runs, indent=2))
 
 
 def report_formulas(plain: dict[str, Any], formulas: dict[str, Any]) -> None:

@@ -1,4 +1,4 @@
-"""Shared fixtures: a real PostgreSQL server per test session (per xdist worker)."""
+"""Shared fixtures: real PostgreSQL and MariaDB servers per test session (per xdist worker)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support import mariadb
 from tests.support.postgres import create_database, running_server
 
 HR_SCHEMA = Path(__file__).parent / "support" / "hr_schema.sql"
@@ -39,6 +40,17 @@ def postgres_server() -> Iterator[str]:
     folder = Path(tempfile.mkdtemp(prefix="fauxdata-pg-"))
     try:
         with running_server(folder) as url:
+            yield url
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def mariadb_server() -> Iterator[str]:
+    """The admin URL of a MariaDB server the tests started (never mocked, never skipped)."""
+    folder = Path(tempfile.mkdtemp(prefix="fauxdata-maria-"))
+    try:
+        with mariadb.running_server(folder) as url:
             yield url
     finally:
         shutil.rmtree(folder, ignore_errors=True)

@@ -314,6 +314,8 @@ def test_sqlite_round_trip(tmp_path: Path) -> None:
         ).fetchone() == (0,)
         # orders is an event table (its name): 5x the --rows scale of 50
         assert con.execute("SELECT count(*) FROM orders").fetchone() == (250,)
+    validated = cli("validate", str(spec), "--data", f"sqlite:///{copy}", "--json", cwd=tmp_path)
+    assert validated.returncode == 0 and json.loads(validated.stdout)["passed"], validated.stdout
 
 
 def test_database_targets_never_show_their_password() -> None:

@@ -247,9 +247,9 @@ def test_seed_lists(tmp_path: Path) -> None:
 def test_declared_types() -> None:
     money = column({"kind": "uniform", "min": 0, "max": 100}, rows=10, type="decimal(10,2)")
     assert money.dtype == pl.Decimal(10, 2)
-    with pytest.raises(GenerationError, match="do not fit type smallint") as info:
+    with pytest.raises(GenerationError, match="expected values that fit smallint") as info:
         column({"kind": "uniform_int", "min": 0, "max": 100_000}, rows=1000, type="smallint")
-    assert info.value.path == "tables.t.columns.v"
+    assert info.value.path == "tables.t.columns.v.type"
     short = column({"kind": "regex", "pattern": "[a-z]{20}"}, rows=10, type="varchar(5)")
     assert short.str.len_chars().max() == 5
 

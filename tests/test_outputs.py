@@ -149,7 +149,7 @@ def test_failed_run_leaves_nothing_that_looks_complete(tmp_out: Path) -> None:
         "type": "smallint",
         "generator": {"kind": "uniform_int", "min": 0, "max": 10**6},
     }
-    with pytest.raises(fauxdata.GenerationError, match="do not fit type smallint"):
+    with pytest.raises(fauxdata.GenerationError, match="fit smallint"):
         fauxdata.generate(bad, f"parquet:{tmp_out}")
     assert not tmp_out.exists()
     assert [p.name for p in tmp_out.parent.iterdir() if "staging" in p.name] == []
@@ -165,8 +165,10 @@ def test_unwritable_target_is_a_clear_error(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "fmt", "path"),
     [
-        ("duckdb:///out/shop.duckdb", "duckdb", "out/shop.duckdb"),
         ("out/shop.duckdb", "duckdb", "out/shop.duckdb"),
+        ("duckdb:out/shop.duckdb", "duckdb", "out/shop.duckdb"),
+        ("duckdb:///tmp/shop.duckdb", "duckdb", "/tmp/shop.duckdb"),
+        ("duckdb:////tmp/shop.duckdb", "duckdb", "/tmp/shop.duckdb"),
         ("parquet:out/", "parquet", "out"),
         ("csv:out", "csv", "out"),
         ("jsonl:out", "jsonl", "out"),

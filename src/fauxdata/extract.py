@@ -20,7 +20,7 @@ from ruamel.yaml.comments import CommentedMap
 from fauxdata.audit import now_utc
 from fauxdata.errors import FauxdataError, did_you_mean
 from fauxdata.introspect.api import InferredKey
-from fauxdata.introspect.model import SourceSchema
+from fauxdata.introspect.model import SourceSchema, SourceTable
 from fauxdata.introspect.source import is_reference, resolve_url
 from fauxdata.pii import Finding, scan_schema
 from fauxdata.project import Source
@@ -245,11 +245,31 @@ def apply_findings(spec: CommentedMap, schema: SourceSchema, findings: list[Find
             why += f"; mocked as part of the {current['kind']} group, so it agrees with its row"
         elif column.get("unique") and generator.get("kind") not in _UNIQUE_MOCKERS:
             why += "; unique, so it keeps a generator that guarantees it"
+        elif _listed_by_schema(source_table, finding.column):
+            why += "; its values are listed by the schema (enum or CHECK), so it keeps them"
+        elif source_table.columns[finding.column].type in _STRUCTURED:
+            why += "; its type has a syntax a mocker's text would break, so it keeps its generator"
         else:
             column["generator"] = generator
             why += "; mocked"
         table["columns"].yaml_add_eol_comment(why, finding.column)
 
+
+def _listed_by_schema(table: SourceTable, name: str) -> bool:
+    """True when the schema lists the column's values (an enum, a SET, a CHECK IN list):
+    a mocker's values (``female``) would break the constraint (``ENUM('M','F')``)."""
+    column = table.columns.get(name)
+    return column is not None and (
+        column.type == "enum"
+        or any(" IN " in c.upper() or "ANY" in c.upper() for c in column.checks)
+    )
+
+
+_STRUCTURED = {
+    "inet", "macaddr", "uuid", "json", "jsonb", "xml", "array", "bytea", "interval",
+    "tsvector", "int4range", "int8range", "numrange", "daterange", "tsrange", "tstzrange",
+}  # fmt: skip
+"""Types whose values must parse (an ``inet`` column named ``addr`` takes no street)."""
 
 _UNIQUE_MOCKERS = {"email", "user_name", "credit_card", "national_id", "ipv4"}
 """Mockers whose domain is enumerated (``unique: true`` works) and large enough for any

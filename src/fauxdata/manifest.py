@@ -45,6 +45,7 @@ def build_manifest(
     tables: dict[str, dict[str, Any]],
     verification: dict[str, Any] | None,
     files: list[str],
+    lineage: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """The manifest of a run, whatever produced it: ``source`` says what made the data
     (``spec_source`` for a spec run; a scenario pack records its own keys) and the rest
@@ -60,6 +61,7 @@ def build_manifest(
         "tables": tables,
         "verification": verification,
         "files": files,
+        "lineage": dict(lineage or {}),
     }
 
 

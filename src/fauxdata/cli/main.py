@@ -69,6 +69,14 @@ def _parse_rows(values: list[str] | None) -> dict[str, int]:
     return out
 
 
+def _at_least(value: int, least: int, flag: str) -> int:
+    """A count flag checked before anything runs: one line naming the flag, exit 2."""
+    if value < least:
+        errors.print(f"[red]error[/red] {flag}: found {value}; expected a whole number >= {least}")
+        raise typer.Exit(2)
+    return value
+
+
 def _tables(value: str | None) -> list[str] | None:
     return [t.strip() for t in value.split(",") if t.strip()] if value else None
 
@@ -88,7 +96,8 @@ def generate(
         str | None,
         typer.Option(
             "--to",
-            help="duckdb:///FILE (default out/NAME.duckdb), parquet:DIR, csv:DIR, jsonl:DIR, "
+            help="FILE.duckdb or duckdb:FILE (default out/NAME.duckdb; duckdb:///ABS for an "
+            "absolute path), parquet:DIR, csv:DIR, jsonl:DIR, "
             "delta:DIR (bronze tables) or a database URL.",
         ),
     ] = None,
@@ -157,6 +166,9 @@ def generate(
         raise FauxdataError(
             f"unknown engine '{engine}'", path="--engine", hint="expected local or spark"
         )
+    _at_least(block_size, 1, "--block-size")
+    if workers is not None:
+        _at_least(workers, 1, "--workers")
     show = not quiet and not as_json and sys.stdout.isatty()
     if replay is not None and _is_scenario_manifest(replay):
         _replay_scenario(replay, to, keep_failed=not discard_failed, quiet=quiet or as_json)
@@ -188,7 +200,7 @@ def generate(
             )
         else:
             assert spec is not None
-            target = to or f"duckdb:///out/{_spec_name(spec)}.duckdb"
+            target = to or f"out/{_spec_name(spec)}.duckdb"
             result = run.generate(
                 spec,
                 target,
@@ -214,7 +226,10 @@ def generate(
         if result.report is not None:
             print_checklist(result.report, console)
         if result.published:
-            console.print(f"Wrote {result.target} [dim](manifest {result.manifest_path})[/dim]")
+            console.print(
+                f"Wrote {result.target.absolute() if result.target else ''} "
+                f"[dim](manifest {result.manifest_path})[/dim]"
+            )
     if not result.published:
         kept = (
             f"; the new data is kept at {result.kept_at} (remove it, or use --discard-failed)"
@@ -371,12 +386,13 @@ def _result_json(result: run.RunResult) -> dict[str, object]:
 def check(
     spec: Annotated[Path, typer.Argument(help="Spec file (YAML or JSON).")],
     rows: Annotated[list[str] | None, typer.Option("--rows", help="TABLE=N; repeatable.")] = None,
+    scale: Annotated[float, typer.Option("--scale", help="Multiply every row count.")] = 1.0,
 ) -> None:
     """Validate a spec without generating anything.
 
     Example: `fauxdata check examples/hr.yaml`
     """
-    plan = run.check(spec, rows=_parse_rows(rows))
+    plan = run.check(spec, rows=_parse_rows(rows), scale=scale)
     _warn(plan)
     total = sum(t.rows for t in plan.tables.values())
     console.print(
@@ -418,6 +434,165 @@ def ddl(
 
 
 @app.command()
+def docs(
+    spec: Annotated[Path, typer.Argument(help="Spec file (YAML or JSON).")],
+    to: Annotated[
+        Path | None,
+        typer.Option("--to", help="Write to this file: .md for Markdown, .html for a web page."),
+    ] = None,
+) -> None:
+    """Document a spec for review: tables, rows, keys, and each column's type, generator,
+    enum values with their exact ratios, ranges, foreign keys, PII marks and masks.
+
+    Example: `fauxdata docs examples/hr.yaml --to docs/hr.md`
+    """
+    from fauxdata import dictionary
+
+    described = dictionary.build(spec)
+    if to is None:
+        print(dictionary.to_markdown(described), end="")
+        return
+    try:
+        dictionary.write(described, to)
+    except OSError as exc:
+        raise FauxdataError(f"cannot write {to}: {exc.strerror}", path="--to") from None
+    console.print(f"wrote {to.resolve()}")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port.")] = 8000,
+    root: Annotated[
+        Path | None, typer.Option("--root", help="Folder jobs read specs from and write under.")
+    ] = None,
+    store: Annotated[
+        Path | None,
+        typer.Option("--store", help="Job store (SQLite); default ROOT/.fauxdata/service.db."),
+    ] = None,
+    token: Annotated[
+        list[str] | None,
+        typer.Option("--token", help="Bearer token as env:VAR or file:PATH; repeatable."),
+    ] = None,
+    concurrency: Annotated[int, typer.Option("--concurrency", min=1, help="Jobs run at once.")] = 2,
+    retention_days: Annotated[
+        float,
+        typer.Option(
+            "--retention-days", min=0, help="Keep finished jobs and their logs this long."
+        ),
+    ] = 30.0,
+) -> None:
+    """Serve the REST API: jobs (generate, validate, scenario, check) in worker processes,
+    specs checked and previewed, workspaces listed, duplicated and compared. OpenAPI at
+    /docs and /openapi.json.
+
+    Example: `FAUXDATA_TOKEN=... fauxdata serve --host 0.0.0.0 --token env:FAUXDATA_TOKEN`
+    """
+    from fauxdata.service import serve as run_service
+
+    run_service(
+        host=host,
+        port=port,
+        root=root,
+        store=store,
+        tokens=token,
+        concurrency=concurrency,
+        retention_days=retention_days,
+    )
+
+
+@app.command()
+def lineage(
+    location: Annotated[
+        str,
+        typer.Argument(
+            help="Output to read: a .duckdb file, parquet:DIR, delta:DIR, csv:DIR, jsonl:DIR or a database URL."
+        ),
+    ],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the marks as JSON.")] = False,
+) -> None:
+    """Read back the lineage marks fauxdata left in an output: synthetic or masked, the
+    producer, version, spec, digest and seed, per table.
+
+    Example: `fauxdata lineage parquet:out/shop`
+    """
+    from fauxdata import lineage as marks
+
+    found = marks.read(location)
+    if as_json:
+        print(json.dumps(marks.as_dict(found), indent=2))
+        return
+    for entry in found:
+        if entry.marks is None:
+            console.print(f"{entry.table}: no fauxdata mark ({entry.where})")
+            continue
+        kind = "synthetic" if entry.marks.get("fauxdata.synthetic") == "true" else "masked"
+        console.print(
+            f"{entry.table}: {kind}, made by fauxdata {entry.marks.get('fauxdata.version')} "
+            f"({entry.marks.get('fauxdata.producer')}) from {entry.marks.get('fauxdata.spec')}, "
+            f"seed {entry.marks.get('fauxdata.seed')} ({entry.where})"
+        )
+
+
+@app.command("import-policy")
+def import_policy(
+    policy: Annotated[Path, typer.Argument(help="A Faasera-style JSON policy (one or a list).")],
+    out: Annotated[Path, typer.Option("--out", help="The spec to write (YAML).")],
+) -> None:
+    """Turn JSON policies (tableName, columnRuleMap with SEED, RANDOM, PRESERVE,
+    DATE_RANDOM, FPE_ENCODED rules, primaryKeyColumn, compositeKeyColumn) into a spec.
+    Seed files are read next to the policy.
+
+    Example: `fauxdata import-policy customers.policy.json --out specs/customers.yaml`
+    """
+    from fauxdata.policy import import_policies
+    from fauxdata.spec.yaml_io import dump_yaml
+
+    if not out.parent.is_dir():
+        raise FauxdataError(f"folder {out.parent} does not exist", path="--out")
+    document = import_policies(policy, relative_to=out.parent)
+    run.check(document, base_dir=out.parent)
+    _write_text(out, dump_yaml(document))
+    console.print(f"wrote {out.resolve()}: {len(document['tables'])} tables")
+
+
+@app.command("export-policy")
+def export_policy(
+    spec: Annotated[Path, typer.Argument(help="Spec file (YAML or JSON).")],
+    out: Annotated[Path | None, typer.Option("--out", help="Write here instead of stdout.")] = None,
+) -> None:
+    """Write a spec's tables as JSON policies, where its generators map onto policy rules.
+
+    Example: `fauxdata export-policy specs/customers.yaml --out customers.policy.json`
+    """
+    from fauxdata.policy import export_policies
+    from fauxdata.spec import load_spec
+
+    relative_to = out.parent if out is not None else Path.cwd()
+    policies = export_policies(load_spec(spec), base_dir=spec.parent, relative_to=relative_to)
+    text = json.dumps(policies, indent=2) + "\n"
+    if out is None:
+        print(text, end="")
+        return
+    _write_text(out, text)
+    console.print(f"wrote {out.resolve()}")
+
+
+def _write_text(path: Path, text: str) -> None:
+    """Write a file atomically (a reader never sees half of it).
+
+    Raises:
+        FauxdataError: the folder is missing or not writable, naming --out.
+    """
+    partial = path.with_name(f".{path.name}.partial")
+    try:
+        partial.write_text(text, encoding="utf-8")
+        partial.replace(path)
+    except OSError as exc:
+        raise FauxdataError(f"cannot write {path}: {exc.strerror}", path="--out") from None
+
+
+@app.command()
 def preview(
     spec: Annotated[Path, typer.Argument(help="Spec file (YAML or JSON).")],
     table: Annotated[str, typer.Option("--table", "-t", help="Table to show.")],
@@ -431,6 +606,7 @@ def preview(
     from fauxdata.engine.engine import Engine
     from fauxdata.errors import did_you_mean
 
+    _at_least(n, 0, "-n")
     plan = run.plan_for(spec, seed=seed)
     if table not in plan.tables:
         raise FauxdataError(
@@ -439,8 +615,13 @@ def preview(
     engine = Engine(plan)
     engine.build()
     frame = engine.tables[table].block(0, min(n, plan.tables[table].rows))
+    documents = [c for c, col in plan.tables[table].columns.items() if col.type.is_document]
     with pl.Config(tbl_rows=n, tbl_cols=-1, fmt_str_lengths=40, tbl_width_chars=200):
-        print(frame)
+        print(frame.drop(documents) if documents and frame.width > len(documents) else frame)
+    for name in documents:
+        for i, value in enumerate(frame[name].head(min(n, 3)).to_list(), start=1):
+            document = json.loads(value) if isinstance(value, str) else value
+            print(f"\n{name}, row {i}:\n{json.dumps(document, indent=2, default=str)}")
 
 
 @app.command()
@@ -450,7 +631,7 @@ def validate(
         str,
         typer.Option(
             "--data",
-            help="duckdb:///FILE, parquet:DIR, csv:DIR, jsonl:DIR, delta:DIR or a database URL.",
+            help="FILE.duckdb, parquet:DIR, csv:DIR, jsonl:DIR, delta:DIR or a database URL.",
         ),
     ],
     seed: Annotated[
@@ -482,7 +663,7 @@ def validate(
 
     Examples:
 
-    * `fauxdata validate examples/hr.yaml --data duckdb:///out/hr.duckdb`
+    * `fauxdata validate examples/hr.yaml --data out/hr.duckdb`
     * `fauxdata validate examples/shop.yaml --data delta:bronze/shop`
     * `fauxdata validate specs/hr.yaml --data postgresql://me@localhost/hr_dev --seed 7`
     """
@@ -550,7 +731,12 @@ def init(
         ),
     ] = "mock-all",
     schema_name: Annotated[
-        str | None, typer.Option("--schema", help="Database schema (default: the default one).")
+        str | None,
+        typer.Option(
+            "--schema",
+            help="Schemas to read, comma-separated (default: every non-system schema; "
+            "MySQL: the URL's database). Tables are named schema.table when several hold tables.",
+        ),
     ] = None,
     tables: Annotated[
         str | None, typer.Option("--tables", help="Only these tables, comma-separated.")
@@ -646,7 +832,9 @@ def init(
         apply_findings(spec, found, extraction.findings)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(dump_yaml(spec))
-    plan = run.check(out)
+    # Checked from memory: parsing the YAML just written again would double the time on
+    # a schema of a thousand tables (ruamel is pure Python).
+    plan = run.check(spec, base_dir=out.parent)
     for column in unsupported_columns(found, list(plan.tables)):
         errors.print(
             f"[yellow]warning[/yellow] {column}: no generator fits this type; "

@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from fauxdata.errors import FauxdataError
 from fauxdata.verify import print_checklist
 
 console = Console(highlight=False)
@@ -30,8 +31,9 @@ def mask_command(
         ),
     ],
     to: Annotated[
-        str, typer.Option("--to", help="Target, as for generate (never the source itself).")
-    ],
+        str | None,
+        typer.Option("--to", help="Target, as for generate (never the source itself)."),
+    ] = None,
     key: Annotated[str, typer.Option("--key", help=_KEY_HELP)] = "env:FAUXDATA_MASK_KEY",
     subset: Annotated[
         list[str] | None,
@@ -64,6 +66,14 @@ def mask_command(
         bool, typer.Option("--truncate", help="Databases: empty existing tables first.")
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    preview: Annotated[
+        int | None,
+        typer.Option(
+            "--preview",
+            min=1,
+            help="Show N rows of each masked JSON and free-text column before and after; write nothing.",
+        ),
+    ] = None,
 ) -> None:
     """Mask an existing dataset: read SOURCE read-only, mask every column as the spec
     says, keep every join, verify, and publish to TARGET.
@@ -76,6 +86,13 @@ def mask_command(
     """
     from fauxdata.mask.workflow import mask
 
+    if preview is not None:
+        _preview(spec, source, key, preview)
+        return
+    if to is None:
+        raise FauxdataError(
+            "give the target to write", path="--to", hint="e.g. --to parquet:masked/"
+        )
     passthrough = [c.strip() for c in (allow_passthrough or "").split(",") if c.strip()]
     result = mask(
         spec,
@@ -120,6 +137,30 @@ def mask_command(
         f"no leak found; wrote {escape(str(result.target))}"
         + (f" and {escape(str(result.report_paths[1]))}" if result.report_paths else "")
     )
+
+
+def _preview(spec: Path, source: str, key: str, n: int) -> None:
+    from fauxdata.mask.preview import preview_masks
+
+    found = preview_masks(spec, source, key=key, n=n)
+    if not found:
+        console.print("no JSON or free-text column is masked in this spec")
+    for item in found:
+        console.print(f"[bold]{item.table}.{item.column}[/bold] ({item.kind})")
+        for i, (before, after) in enumerate(item.rows, start=1):
+            console.print(f"  row {i} before: {escape(_pretty(before, item.kind))}", soft_wrap=True)
+            console.print(f"  row {i} after:  {escape(_pretty(after, item.kind))}", soft_wrap=True)
+
+
+def _pretty(value: str | None, kind: str) -> str:
+    if value is None:
+        return "NULL"
+    if kind != "json":
+        return value
+    try:
+        return json.dumps(json.loads(value), indent=2, ensure_ascii=False).replace("\n", "\n  ")
+    except ValueError:
+        return value + "  (not JSON)"
 
 
 def unmask_command(

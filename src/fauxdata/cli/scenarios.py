@@ -92,7 +92,7 @@ def scenario_run(
         str | None,
         typer.Option(
             "--to",
-            help="duckdb:///FILE (default out/NAME.duckdb), parquet:DIR, csv:DIR, jsonl:DIR.",
+            help="FILE.duckdb (default out/NAME.duckdb), parquet:DIR, csv:DIR, jsonl:DIR.",
         ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
@@ -115,7 +115,7 @@ def scenario_run(
     for key, value in (("start", start), ("end", end)):
         if value is not None:
             extra[key] = _date(value, f"--{key}")
-    target = to or f"duckdb:///out/{name}.duckdb"
+    target = to or f"out/{name}.duckdb"
     started = time.perf_counter()
     manifest = run_scenario(name, target, sets=sets or [], files=params or [], extra=extra)
     seconds = time.perf_counter() - started
@@ -149,7 +149,7 @@ def qa_command(
         str,
         typer.Option(
             "--data",
-            help="Output of `scenario run`: duckdb:///FILE, a .duckdb file or a directory.",
+            help="Output of `scenario run`: a .duckdb file (or duckdb:FILE) or a directory.",
         ),
     ],
     scenario: Annotated[

@@ -87,7 +87,7 @@ def synth_report_command(
         str | None,
         typer.Option(
             "--data",
-            help="Where the data was written: duckdb:///FILE, parquet:DIR, csv:DIR, jsonl:DIR, "
+            help="Where the data was written: FILE.duckdb, parquet:DIR, csv:DIR, jsonl:DIR, "
             "delta:DIR (default: generate in memory at the spec's row counts).",
         ),
     ] = None,
@@ -101,7 +101,7 @@ def synth_report_command(
     seed row, against a holdout baseline; rare categories emitted. Exits 1 when a
     privacy check fails.
 
-    Example: `fauxdata synth-report examples/payments.yaml --data duckdb:///out/payments.duckdb --out out/payments-synth.html`
+    Example: `fauxdata synth-report examples/payments.yaml --data out/payments.duckdb --out out/payments-synth.html`
     """
     reports = synth_report(spec, data)
     if out is not None:

@@ -19,6 +19,7 @@ from fauxdata.engine.permute import Permutation
 from fauxdata.engine.rng import Stream
 from fauxdata.errors import GenerationError
 from fauxdata.spec import relations as r
+from fauxdata.spec.limits import MAX_ROWS
 
 I64 = npt.NDArray[np.int64]
 F64 = npt.NDArray[np.float64]
@@ -70,6 +71,15 @@ class PerIndex:
         self.parent_rows = parent_rows
         self.values, self.cdf = count_table(per.count, per.min, per.max, f"tables.{child}.per")
         self.stream = Stream.of(seed, child, "__per__", per.table)
+        most = parent_rows * int(self.values.max())
+        if most > MAX_ROWS:
+            raise GenerationError(
+                f"{parent_rows:,} parents with up to {int(self.values.max()):,} children each "
+                f"may make {most:,} rows; expected at most {MAX_ROWS:,} (2^53, what one table "
+                "can index)",
+                path=f"tables.{child}.per",
+                hint="lower per.max or the parent's row count",
+            )
         self.offsets = np.zeros(parent_rows + 1, dtype=np.int64)
         running = 0
         for start in range(0, parent_rows, _BUILD_BLOCK):

@@ -13,14 +13,17 @@ from fauxdata.spec.types import INTEGER_BOUNDS, ColumnType
 
 
 def cast_column(
-    series: pl.Series, ctype: ColumnType, path: str, *, words: bool = True
+    series: pl.Series, ctype: ColumnType, path: str, *, words: bool = True, key: bool = False
 ) -> pl.Series:
     """Cast to the declared type; out-of-range values are an error, long text is cut
-    (at a word boundary with ``words``, see ``cut``).
+    (at a word boundary with ``words``, see ``cut``), except in a key column, where cut
+    values could repeat: an error too.
 
     Raises:
         GenerationError: a value does not fit the declared type.
     """
+    if ctype.name == "struct":
+        return series  # nested documents keep the dtype their generator gave them
     if ctype.name == "timestamptz":
         if isinstance(series.dtype, pl.Datetime):
             if series.dtype.time_zone is None:
@@ -57,6 +60,13 @@ def cast_column(
     if ctype.name == "varchar" and ctype.length is not None and series.len():
         longest = series.str.len_chars().max()
         if longest is not None and longest > ctype.length:  # type: ignore[operator]
+            if key:
+                raise GenerationError(
+                    f"key values of up to {longest!s} characters do not fit {ctype}; "
+                    "cut, they could repeat",
+                    path=f"{path}.type",
+                    hint=f"use varchar({longest!s}) or wider",
+                )
             series = cut(series, ctype.length, words=words)
     return series
 

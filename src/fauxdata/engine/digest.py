@@ -32,6 +32,9 @@ class _ColumnHasher:
             nulls = series.is_null().arg_true().cast(pl.Int64).to_numpy() + offset
             self.validity.update(nulls.astype("<i8").tobytes())
             present = series.filter(series.is_not_null())
+        if isinstance(present.dtype, pl.Struct | pl.List):  # nested documents: their JSON text
+            encoded = pl.DataFrame({"v": present}).select(pl.struct("v").struct.json_encode())
+            present = encoded.to_series()
         if present.dtype in (pl.String, pl.Categorical) or isinstance(present.dtype, pl.Enum):
             strings = present.cast(pl.String)
             self.lengths.update(strings.str.len_bytes().to_numpy().astype("<u4").tobytes())

@@ -19,15 +19,18 @@ import polars as pl
 
 from fauxdata.engine.cardinality import PerIndex
 from fauxdata.engine.cast import cast_column
+from fauxdata.engine.fits import check_divisors, check_fits
 from fauxdata.engine.keys import JointKey, WithinParent
 from fauxdata.engine.permute import Permutation
 from fauxdata.engine.rng import Stream, stable_key
-from fauxdata.errors import FauxdataError, GenerationError
+from fauxdata.errors import FauxdataError, GenerationError, Problem, SpecError
 from fauxdata.generators import ColumnContext, Generator, implementation
 from fauxdata.generators.base import Rows
 from fauxdata.generators.reference import ForeignKeyGenerator
 from fauxdata.generators.relational import HierarchyGenerator
 from fauxdata.spec import generators as g
+from fauxdata.spec.limits import MAX_PARENTS
+from fauxdata.spec.relations import split_dotted
 from fauxdata.spec.resolve import Plan, ResolvedColumn, ResolvedTable
 
 DEFAULT_BLOCK_SIZE = 262_144
@@ -49,6 +52,12 @@ class ColumnGenerator:
         self.joint = joint
         self.path = f"tables.{table.name}.columns.{column.name}"
         in_key = table.primary_key == (column.name,)
+        self.keyed = (
+            column.spec.unique
+            or column.name in table.primary_key
+            or any(column.name in u for u in table.unique)
+        )
+        check_fits(generator, column.type, column.spec.type is not None, self.path, self.keyed)
         self.unique = (
             (column.spec.unique or in_key) and not generator.inherently_unique and joint is None
         )
@@ -82,6 +91,21 @@ class ColumnGenerator:
             return self.permutation(rows)
         return None
 
+    def _calculated(self, values: pl.Series) -> pl.Series:
+        """Division by zero (inf, NaN) becomes NULL, as SQL's NULLIF(divisor, 0) would
+        make it; in a NOT NULL column any NULL is an error naming the column."""
+        if values.dtype.is_float():
+            values = pl.select(pl.when(pl.lit(values).is_finite()).then(pl.lit(values))).to_series()
+        if not self.column.nullable and (nulls := values.null_count()):
+            raise GenerationError(
+                f"the calculation gave NULL in {nulls:,} of {values.len():,} rows (a division "
+                "by zero, or a NULL input) but the column is NOT NULL",
+                path=self.path,
+                hint="declare it nullable: true, or guard the divisor "
+                "(IF([d] = 0, ..., [n] / [d]); in SQL, CASE WHEN d = 0 THEN ... END)",
+            )
+        return values
+
     def null_mask(self, rows: Rows) -> np.ndarray | None:
         if self.null_rate <= 0:
             return None
@@ -108,22 +132,28 @@ class ColumnGenerator:
 
     def evaluate(self, rows: Rows, inputs: Mapping[str, pl.Series]) -> pl.Series:
         index = self.domain_index(rows)
-        if index is not None:
-            values = self.generator.at_domain(index, inputs)
-        else:
-            values = self.generator.generate(rows, inputs)
+        try:
+            if index is not None:
+                values = self.generator.at_domain(index, inputs)
+            else:
+                values = self.generator.generate(rows, inputs)
+        except pl.exceptions.ComputeError as exc:  # e.g. a calculation Polars cannot do
+            reason = str(exc).strip().splitlines()[0]
+            raise GenerationError(f"cannot compute the values: {reason}", path=self.path) from None
         if values.len() != rows.shape[0]:
             raise GenerationError(
                 f"generator returned {values.len()} values for {rows.shape[0]} rows", path=self.path
             )
+        if isinstance(self.column.generator, g.Formula | g.SqlExpression):
+            values = self._calculated(values)
         if self.null_rate > 0:
             mask = pl.Series(self.null_stream.uniform(rows) < self.null_rate)
             values = pl.select(
                 pl.when(pl.lit(mask)).then(None).otherwise(pl.lit(values))
             ).to_series()
-        return cast_column(values, self.column.type, self.path, words=not self.unique).alias(
-            self.column.name
-        )
+        return cast_column(
+            values, self.column.type, self.path, words=not self.unique, key=self.keyed
+        ).alias(self.column.name)
 
 
 class TableGenerator:
@@ -138,6 +168,7 @@ class TableGenerator:
         plan = self.engine.plan
         built: dict[str, ColumnGenerator] = {}
         generators: dict[str, Generator] = {}
+        problems: list[FauxdataError] = []  # every column's problem, not just the first
         for name in self.table.evaluation_order:
             column = self.table.columns[name]
             ctx = ColumnContext(
@@ -153,12 +184,26 @@ class TableGenerator:
                 relations=self.engine,
                 reference_date=plan.reference_date,
             )
-            generators[name] = implementation(column.generator.kind)(column.generator, ctx)
-        joints = composite_keys(self.engine, self.table, generators)
-        for name in self.table.evaluation_order:
-            built[name] = ColumnGenerator(
-                self.table, self.table.columns[name], generators[name], joints.get(name)
-            )
+            try:
+                generators[name] = implementation(column.generator.kind)(column.generator, ctx)
+            except FauxdataError as exc:
+                problems.append(exc)
+        joints: dict[str, JointKey | WithinParent] = {}
+        if not problems:
+            try:
+                joints = composite_keys(self.engine, self.table, generators)
+            except FauxdataError as exc:
+                problems.append(exc)
+        for name, generator in generators.items():
+            try:
+                built[name] = ColumnGenerator(
+                    self.table, self.table.columns[name], generator, joints.get(name)
+                )
+                check_divisors(self.table.columns[name], generators, built[name].path)
+            except FauxdataError as exc:
+                problems.append(exc)
+        if problems:
+            raise problems[0] if len(problems) == 1 else combine(problems)
         return built
 
     def _needed(self, names: list[str]) -> list[str]:
@@ -208,6 +253,15 @@ class Engine:
         for name, table in tables.items():  # parents come first in plan order
             if table.per is not None and name in needed:
                 parent_rows = tables[table.per.parent].rows
+                if parent_rows > MAX_PARENTS:
+                    raise GenerationError(
+                        f"found {parent_rows:,} rows of {table.per.parent} to lay children out "
+                        f"over; expected at most {MAX_PARENTS:,} (2^28: the layout keeps 8 bytes "
+                        "per parent row in memory)",
+                        path=f"tables.{name}.per",
+                        hint=f"lower the row count of {table.per.parent}, or give {name} "
+                        "'rows' and a foreign_key column instead of 'per'",
+                    )
                 layout = PerIndex(plan.seed, name, table.per.spec, parent_rows, table.per.column)
                 self.layouts[name] = layout
                 tables[name] = replace(table, rows=layout.total)
@@ -248,7 +302,7 @@ class Engine:
             except FauxdataError as exc:
                 problems.append(exc)
         if problems:
-            raise problems[0] if len(problems) == 1 else _combine(problems)
+            raise problems[0] if len(problems) == 1 else combine(problems)
 
     def row_count(self, table: str) -> int:
         return self.plan.tables[table].rows
@@ -262,8 +316,12 @@ class Engine:
         """The table's rows block by block, in order; ``workers`` blocks are computed at once."""
         generator = self.tables[table]
         n = self.plan.tables[table].rows
-        ranges = [(start, min(start + block_size, n)) for start in range(0, n, block_size)]
-        if workers <= 1 or len(ranges) <= 1:
+        if block_size < 1:
+            raise GenerationError(
+                f"block size must be at least 1 row; found {block_size}", path="--block-size"
+            )
+        ranges = ((start, min(start + block_size, n)) for start in range(0, n, block_size))
+        if workers <= 1 or n <= block_size:
             for start, stop in ranges:
                 yield generator.block(start, stop)
             return
@@ -287,10 +345,18 @@ class Engine:
         return self.tables[table].block(0, n)
 
 
-def _combine(problems: list[FauxdataError]) -> FauxdataError:
-    from fauxdata.errors import Problem, SpecError
-
-    return SpecError([Problem(p.path, p.message, p.hint, p.code) for p in problems])
+def combine(problems: list[FauxdataError]) -> SpecError:
+    """Several errors as one SpecError, each problem kept with its path."""
+    flat = [
+        p
+        for exc in problems
+        for p in (
+            exc.problems
+            if isinstance(exc, SpecError)
+            else [Problem(exc.path, exc.message, exc.hint, exc.code)]
+        )
+    ]
+    return SpecError(flat)
 
 
 def tables_needed(plan: Plan) -> set[str]:
@@ -309,7 +375,7 @@ def tables_needed(plan: Plan) -> set[str]:
         for column in table.columns.values():
             gen = column.generator
             if isinstance(gen, g.Aggregate):
-                stack.append(gen.of.split(".")[0])
+                stack.append(split_dotted(gen.of)[0])
             elif isinstance(gen, g.ForeignKeyRef | g.Hierarchy):
                 stack.append(gen.table)
     return needed
@@ -333,9 +399,9 @@ def composite_keys(
     seed = engine.plan.seed
     for columns in constraints:
         if any(c in joints for c in columns) or any(
-            generators[c].inherently_unique for c in columns
+            generators[c].inherently_unique or table.is_unique_key((c,)) for c in columns
         ):
-            continue
+            continue  # a column unique on its own makes every set containing it unique
         per = table.per
         free = [
             c

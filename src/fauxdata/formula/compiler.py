@@ -170,7 +170,8 @@ def _literal(value: object) -> Typed:
     if isinstance(value, bool):
         return Typed(pl.lit(value), BOOLEAN)
     if isinstance(value, float):
-        return Typed(pl.lit(int(value)) if value.is_integer() else pl.lit(value), NUMBER)
+        whole = value.is_integer() and abs(value) < 2**63  # larger whole numbers stay floats
+        return Typed(pl.lit(int(value)) if whole else pl.lit(value), NUMBER)
     if isinstance(value, dt.datetime):
         return Typed(pl.lit(value), DATETIME)
     if isinstance(value, dt.date):

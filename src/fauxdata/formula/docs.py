@@ -85,6 +85,16 @@ read as ISO dates (`2024-01-31`) rather than serial numbers. `TODAY()` is the sp
 `reference_date`, or the run's date, which the manifest records so `--replay` gives the
 same data.
 
+**Division by zero gives NULL**, in formulas and in `sql:` expressions alike, as SQL's
+`a / NULLIF(b, 0)` would: `[x] / 0`, `MOD([x], 0)`, `x % 0` and `0 / 0` are NULL, and no
+`inf` or `NaN` ever reaches the output (any non-finite result of a calculation is NULL).
+A NULL in a NOT NULL column is an error, so `fauxdata check` refuses a NOT NULL column
+that divides by a literal 0 or by a column whose range includes 0 (`[id] / 0`,
+`100 / [n]` with `n` from `uniform_int` 0..9), naming the divisor and its range; when
+the divisor is only known as data is made (`[a] / ([a] - [b])`), generate stops before
+writing and names the column. Declare the column `nullable: true` to keep the NULLs, or
+guard the divisor: `IF([n] = 0, 0, 100 / [n])`, in SQL `CASE WHEN n = 0 THEN 0 ELSE 100 / n END`.
+
 ## Functions
 
 Every example below is evaluated by the test suite on this row and must give the result

@@ -8,6 +8,8 @@ give and the fix: draw once with LET, or use a weighted choice.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from fauxdata.formula.syntax import Binary, Call, FormulaError, Literal, Node, walk
 
 
@@ -18,13 +20,13 @@ def random_chain_warnings(tree: Node) -> list[FormulaError]:
     for node in walk(tree):
         if not isinstance(node, Call) or id(node) in inner_ifs:
             continue
-        conditions = _conditions(node, inner_ifs)
+        conditions = chain_conditions(node, inner_ifs)
         if conditions is None:
             continue
         draws = sum(_rand_calls(c) for c in conditions)
         if draws < 2:
             continue
-        shares = _shares(conditions)
+        shares = independent_shares(conditions)
         said = (
             f"so the branches get {' / '.join(f'{s:.1%}' for s in shares)}, not the thresholds written"
             if shares
@@ -42,7 +44,10 @@ def random_chain_warnings(tree: Node) -> list[FormulaError]:
     return out
 
 
-def _conditions(node: Call, inner_ifs: set[int]) -> list[Node] | None:
+def chain_conditions(node: Call, inner_ifs: set[int] | None = None) -> list[Node] | None:
+    """The conditions of a SWITCH(TRUE, ...), IFS or nested IF chain, in order (None
+    for any other call). Nested IFs met on the way are added to ``inner_ifs``."""
+    inner_ifs = set() if inner_ifs is None else inner_ifs
     args = node.args
     if node.name == "SWITCH" and args and isinstance(args[0], Literal) and args[0].value is True:
         rest = list(args[1:])
@@ -64,22 +69,30 @@ def _rand_calls(node: Node) -> int:
     return sum(1 for n in walk(node) if isinstance(n, Call) and n.name == "RAND")
 
 
-def _shares(conditions: list[Node]) -> list[float] | None:
-    """Branch shares when every condition is ``RAND() < p``; the last is the fall-through."""
-    thresholds = []
+def thresholds(conditions: list[Node], is_draw: Callable[[Node], bool]) -> list[float] | None:
+    """``p`` of each condition written ``draw < p`` (or ``<=``), clipped to [0, 1]; None
+    when any condition has another shape. ``is_draw`` says what the left side must be."""
+    out = []
     for condition in conditions:
         if not (
             isinstance(condition, Binary)
             and condition.op in ("<", "<=")
-            and isinstance(condition.left, Call)
-            and condition.left.name == "RAND"
+            and is_draw(condition.left)
             and isinstance(condition.right, Literal)
             and isinstance(condition.right.value, float)
         ):
             return None
-        thresholds.append(min(max(condition.right.value, 0.0), 1.0))
+        out.append(min(max(condition.right.value, 0.0), 1.0))
+    return out
+
+
+def independent_shares(conditions: list[Node]) -> list[float] | None:
+    """Branch shares when every condition is ``RAND() < p``; the last is the fall-through."""
+    found = thresholds(conditions, lambda n: isinstance(n, Call) and n.name == "RAND")
+    if found is None:
+        return None
     shares, remaining = [], 1.0
-    for p in thresholds:
+    for p in found:
         shares.append(remaining * p)
         remaining *= 1 - p
     return [*shares, remaining]

@@ -10,6 +10,7 @@ _FORMULA = {
     "smallint": "number", "integer": "number", "bigint": "number", "float": "number",
     "double": "number", "decimal": "number", "text": "text", "varchar": "text", "uuid": "text",
     "boolean": "boolean", "date": "date", "timestamp": "datetime", "timestamptz": "datetime",
+    "json": "text",
 }  # fmt: skip
 _COLUMN = {
     "text": "text", "number": "double", "boolean": "boolean", "date": "date",

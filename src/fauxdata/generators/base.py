@@ -115,6 +115,27 @@ class Generator(ABC):
         """The ``index``-th distinct value, for ``unique: true``; injective on the domain."""
         raise self.ctx.error(f"'{self.spec.kind}' cannot produce unique values")
 
+    def value_range(self) -> tuple[float | None, float | None]:
+        """The smallest and largest number this generator can make; None where unbounded
+        or unknown. ``check`` compares it with the column's integer or decimal type."""
+        return None, None
+
+    def max_width(self) -> int | None:
+        """The most characters a value takes as text, where knowable; ``check`` compares it
+        with ``varchar(n)`` for key columns, whose cut values could repeat."""
+        return None
+
+
+def text_width(values: pl.Series) -> int:
+    """The longest of some values written as text (0 for none)."""
+    widest = values.cast(pl.String).str.len_chars().max()
+    return int(widest) if widest is not None else 0  # type: ignore[arg-type]
+
+
+def number_width(*values: int) -> int:
+    """Characters of the widest of some integers in decimal, sign included."""
+    return max(len(str(v)) for v in values)
+
 
 def implementation(kind: str) -> type[Generator]:
     """The implementation registered for a kind.

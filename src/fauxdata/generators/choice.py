@@ -17,7 +17,7 @@ import polars as pl
 
 from fauxdata.engine.permute import Permutation
 from fauxdata.engine.rng import Stream
-from fauxdata.generators.base import ColumnContext, Generator, Rows
+from fauxdata.generators.base import ColumnContext, Generator, Rows, text_width
 from fauxdata.spec import generators as g
 
 
@@ -59,6 +59,13 @@ class WeightedPicker:
         return np.minimum(idx, self.last)
 
 
+def numeric_range(values: pl.Series) -> tuple[float | None, float | None]:
+    """Smallest and largest of numeric values; (None, None) for text or booleans."""
+    if not values.dtype.is_numeric() or values.null_count() == values.len():
+        return None, None
+    return values.min(), values.max()  # type: ignore[return-value]
+
+
 def values_series(values: Sequence[Any]) -> pl.Series:
     """The candidate values as one typed Series (ints stay ints, text stays text)."""
     try:
@@ -81,6 +88,12 @@ class WeightedValues(Generator):
 
     def at_domain(self, index: Rows, inputs: Mapping[str, pl.Series]) -> pl.Series:
         return self.values.gather(index)
+
+    def value_range(self) -> tuple[float | None, float | None]:
+        return numeric_range(self.values)
+
+    def max_width(self) -> int:
+        return text_width(self.values)
 
 
 class ChoiceGenerator(WeightedValues):

@@ -15,9 +15,10 @@ import polars as pl
 from fauxdata.engine.permute import Permutation
 from fauxdata.engine.rng import mix64, stable_key
 from fauxdata.errors import GenerationError
-from fauxdata.generators.base import Generator, Rows
+from fauxdata.generators.base import Generator, Rows, number_width
 from fauxdata.generators.text import _HEX, digit_width, digits, fixed_width
 from fauxdata.spec import generators as g
+from fauxdata.spec.limits import outside_int64
 
 
 class SequenceGenerator(Generator):
@@ -25,8 +26,21 @@ class SequenceGenerator(Generator):
     inherently_unique = True
     spec: g.Sequence
 
+    def value_range(self) -> tuple[float | None, float | None]:
+        return last_values(self.spec.start, self.spec.step, self.ctx.n_rows)
+
+    def max_width(self) -> int:
+        low, high = last_values(self.spec.start, self.spec.step, self.ctx.n_rows)
+        return number_width(low, high)
+
     def generate(self, rows: Rows, inputs: Mapping[str, pl.Series]) -> pl.Series:
         return pl.Series(self.spec.start + rows * self.spec.step, dtype=pl.Int64)
+
+
+def last_values(start: int, step: int, n_rows: int) -> tuple[int, int]:
+    """The smallest and largest of start, start + step, ... over n rows."""
+    last = start + max(n_rows - 1, 0) * step
+    return min(start, last), max(start, last)
 
 
 _FIELD = re.compile(r"\{(?::(0?)(\d*)([dxX]?))?\}")
@@ -49,9 +63,23 @@ class FormattedIdGenerator(Generator):
         self.pad = int(width) if zero and width else 0
         self.base = 16 if conv in ("x", "X") else 10
         self.upper = conv == "X"
-        last = spec.start + max(self.ctx.n_rows - 1, 0) * spec.step
-        if min(spec.start, last) < 0 and self.base == 16:
+        low, high = last_values(spec.start, spec.step, self.ctx.n_rows)
+        if outside_int64(low) or outside_int64(high):
+            raise self.ctx.error(
+                f"ids run from {low:,} to {high:,} over {self.ctx.n_rows:,} rows; expected them "
+                "within int64 (-2^63 to 2^63-1)",
+                "lower 'start' or 'step'",
+            )
+        if low < 0 and self.base == 16:
             raise self.ctx.error("hexadecimal ids need non-negative values", "raise 'start'")
+
+    def max_width(self) -> int:
+        low, high = last_values(self.spec.start, self.spec.step, self.ctx.n_rows)
+        if self.base == 10:
+            digits_needed = max(number_width(low, high), self.pad + (low < 0))
+        else:
+            digits_needed = max(len(f"{high:x}"), self.pad, 1)
+        return len(self.prefix) + digits_needed + len(self.suffix)
 
     def generate(self, rows: Rows, inputs: Mapping[str, pl.Series]) -> pl.Series:
         values = self.spec.start + rows * self.spec.step
@@ -71,6 +99,9 @@ class UuidGenerator(Generator):
 
     kinds = ("uuid",)
     inherently_unique = True
+
+    def max_width(self) -> int:
+        return 36
 
     def generate(self, rows: Rows, inputs: Mapping[str, pl.Series]) -> pl.Series:
         key = np.uint64(stable_key(self.ctx.seed, self.ctx.table, self.ctx.column, "uuid"))
@@ -119,3 +150,9 @@ class UniqueIntGenerator(Generator):
 
     def generate(self, rows: Rows, inputs: Mapping[str, pl.Series]) -> pl.Series:
         return pl.Series(self.permutation(rows) + self.spec.min, dtype=pl.Int64)
+
+    def value_range(self) -> tuple[float | None, float | None]:
+        return self.spec.min, self.spec.max
+
+    def max_width(self) -> int:
+        return number_width(self.spec.min, self.spec.max)

@@ -17,7 +17,7 @@ import polars as pl
 
 from fauxdata.engine.rng import Stream
 from fauxdata.errors import did_you_mean
-from fauxdata.generators.base import ColumnContext, Generator, Rows
+from fauxdata.generators.base import ColumnContext, Generator, Rows, text_width
 from fauxdata.generators.lexicon import (
     LOCALES,
     Lexicon,
@@ -279,6 +279,8 @@ class MockGenerator(Generator):
                 )
                 pieces.append(render_format(fmt, sub, f"{name}{i}"))
                 positions.append(picked)
+        if not pieces:  # no rows
+            return pl.Series([], dtype=pl.String)
         order = np.argsort(np.concatenate(positions), kind="stable")
         return pl.concat(pieces).gather(order)
 
@@ -370,6 +372,19 @@ class MockGenerator(Generator):
                 return int(
                     10 ** lex.postcode_format.count("#") * 26 ** lex.postcode_format.count("@")
                 )
+        return None
+
+    def max_width(self) -> int | None:
+        """For the kinds drawn whole from a word list: its longest word."""
+        match self.spec.kind:
+            case "first_name":
+                return text_width(self.first)
+            case "last_name":
+                return text_width(self.lex.surnames)
+            case "city":
+                return text_width(self.lex.cities)
+            case "country_code":
+                return 2
         return None
 
     def at_domain(self, index: Rows, inputs: Mapping[str, pl.Series]) -> pl.Series:

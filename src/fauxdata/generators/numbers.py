@@ -18,7 +18,7 @@ import numpy.typing as npt
 import polars as pl
 from scipy import special
 
-from fauxdata.generators.base import Generator, Rows
+from fauxdata.generators.base import Generator, Rows, number_width
 from fauxdata.spec import generators as g
 
 F64 = npt.NDArray[np.float64]
@@ -45,6 +45,12 @@ class UniformIntGenerator(Generator):
     def at_domain(self, index: Rows, inputs: Mapping[str, pl.Series]) -> pl.Series:
         return pl.Series(index + self.spec.min, dtype=pl.Int64)
 
+    def value_range(self) -> tuple[float | None, float | None]:
+        return self.spec.min, self.spec.max
+
+    def max_width(self) -> int:
+        return number_width(self.spec.min, self.spec.max)
+
 
 class UniformGenerator(Generator):
     kinds = ("uniform",)
@@ -63,6 +69,9 @@ class UniformGenerator(Generator):
     def at_domain(self, index: Rows, inputs: Mapping[str, pl.Series]) -> pl.Series:
         step = 10.0 ** -(self.spec.decimals or 0)
         return _rounded(self.spec.min + index * step, self.spec.decimals)
+
+    def value_range(self) -> tuple[float | None, float | None]:
+        return self.spec.min, self.spec.max
 
 
 class _Continuous(Generator):
@@ -86,6 +95,9 @@ class _Continuous(Generator):
                 "widen the bounds or move the distribution",
             )
         return low, high
+
+    def value_range(self) -> tuple[float | None, float | None]:
+        return self.spec.min, self.spec.max
 
     def generate(self, rows: Rows, inputs: Mapping[str, pl.Series]) -> pl.Series:
         low, high = self._span
@@ -163,6 +175,16 @@ class _Discrete(Generator):
         idx = np.searchsorted(cdf, self.ctx.stream().uniform(rows), side="right")
         return pl.Series(values[np.minimum(idx, values.size - 1)], dtype=pl.Int64)
 
+    def domain_size(self) -> int:
+        return int(self._table[0].size)
+
+    def at_domain(self, index: Rows, inputs: Mapping[str, pl.Series]) -> pl.Series:
+        return pl.Series(self._table[0][index], dtype=pl.Int64)
+
+    def value_range(self) -> tuple[float | None, float | None]:
+        values = self._table[0]
+        return int(values[0]), int(values[-1])
+
 
 class PoissonGenerator(_Discrete):
     kinds = ("poisson",)
@@ -193,3 +215,10 @@ class BooleanGenerator(Generator):
 
     def generate(self, rows: Rows, inputs: Mapping[str, pl.Series]) -> pl.Series:
         return pl.Series(self.ctx.stream().uniform(rows) < self.spec.probability, dtype=pl.Boolean)
+
+    def domain_size(self) -> int:
+        return 2
+
+    def at_domain(self, index: Rows, inputs: Mapping[str, pl.Series]) -> pl.Series:
+        """false, true: a key over a boolean and another column is built jointly."""
+        return pl.Series(index == 1, dtype=pl.Boolean)

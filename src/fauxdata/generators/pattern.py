@@ -196,6 +196,20 @@ def _variable(
     return pl.Series(pl.from_arrow(array)).cast(pl.String)
 
 
+def _longest(node: Node) -> int:
+    """The most characters a pattern can make."""
+    match node:
+        case Chars():
+            return max((len(c) for c in node.options), default=0)
+        case Seq():
+            return sum(_longest(item) for item in node.items)
+        case Alt():
+            return max((_longest(option) for option in node.options), default=0)
+        case Repeat():
+            return node.high * _longest(node.item)
+    raise AssertionError(node)
+
+
 class RegexGenerator(Generator):
     kinds = ("regex",)
     spec: g.Regex
@@ -241,6 +255,8 @@ class RegexGenerator(Generator):
                     if picked.size:
                         positions.append(picked)
                         pieces.append(self._render(option, rows[picked], f"{path}|{b}"))
+                if not pieces:  # no rows
+                    return pl.Series([], dtype=pl.String)
                 order = np.argsort(np.concatenate(positions), kind="stable")
                 return pl.concat(pieces).gather(order)
             case Repeat():
@@ -271,6 +287,9 @@ class RegexGenerator(Generator):
 
     def generate(self, rows: Rows, inputs: Mapping[str, pl.Series]) -> pl.Series:
         return self._render(self.tree, rows, "r")
+
+    def max_width(self) -> int:
+        return _longest(self.tree)
 
     def domain_size(self) -> int | None:
         if self.slots is None:

@@ -16,7 +16,8 @@ from fauxdata.engine.cardinality import ParentPicker
 from fauxdata.errors import GenerationError
 from fauxdata.generators.base import ColumnContext, Generator, Rows
 from fauxdata.spec import generators as g
-from fauxdata.spec.relations import WeightedPick
+from fauxdata.spec.limits import MAX_PARENTS
+from fauxdata.spec.relations import UniformPick, WeightedPick
 
 
 class ForeignKeyGenerator(Generator):
@@ -38,6 +39,13 @@ class ForeignKeyGenerator(Generator):
             if per is not None and per.parent_table == spec.table and per.column == ctx.column
             else None
         )
+        if not isinstance(spec.distribution, UniformPick) and self.parent_rows > MAX_PARENTS:
+            raise GenerationError(
+                f"a {spec.distribution.kind} pick over {self.parent_rows:,} parents; expected at "
+                f"most {MAX_PARENTS:,} (2^28: the pick keeps 8 bytes per parent row in memory)",
+                path=f"{ctx.path}.distribution",
+                hint="use the uniform distribution, or fewer parent rows",
+            )
         weights = None
         if isinstance(spec.distribution, WeightedPick):
             weights = self._weights

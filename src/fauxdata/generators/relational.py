@@ -11,7 +11,7 @@ import polars as pl
 
 from fauxdata.generators.base import ColumnContext, Generator, Rows
 from fauxdata.spec import generators as g
-from fauxdata.spec.relations import duration_seconds
+from fauxdata.spec.relations import duration_seconds, split_dotted
 
 
 def _scatter(values: pl.Series, valid: np.ndarray, n: int) -> pl.Series:
@@ -86,7 +86,7 @@ def _span_for_depth(n: int, roots: int, depth: int) -> float:
 
 def _through(ctx: ColumnContext, dotted: str, rows: Rows) -> pl.Series:
     """``fk.column``: the parent's column for each row's parent (NULL without one)."""
-    via, column = dotted.split(".")
+    via, column = split_dotted(dotted)
     table, parents, valid = ctx.engine().parent_rows(ctx.table, via, rows)
     values = ctx.lookup(table, column, parents[valid])
     return _scatter(values, valid, rows.shape[0])
@@ -97,7 +97,7 @@ class LookupGenerator(Generator):
     spec: g.Lookup
 
     def dependencies(self) -> tuple[str, ...]:
-        return (self.spec.column.split(".")[0],)
+        return (self.spec.column.split(".")[0],)  # a column of this table, or via.column
 
     def generate(self, rows: Rows, inputs: Mapping[str, pl.Series]) -> pl.Series:
         return _through(self.ctx, self.spec.column, rows)
@@ -110,7 +110,7 @@ class AfterGenerator(Generator):
     spec: g.After
 
     def dependencies(self) -> tuple[str, ...]:
-        return (self.spec.column.split(".")[0],)
+        return (self.spec.column.split(".")[0],)  # a column of this table, or via.column
 
     def generate(self, rows: Rows, inputs: Mapping[str, pl.Series]) -> pl.Series:
         base = (
@@ -136,7 +136,13 @@ class AfterGenerator(Generator):
         zone = base.dtype.time_zone
         physical = base.dt.replace_time_zone(None) if zone else base
         shifted = (physical.cast(pl.Int64) + pl.Series(micros)).cast(pl.Datetime("us"))
-        return shifted.dt.replace_time_zone(zone) if zone else shifted
+        if not zone:
+            return shifted
+        # Delays count in wall-clock time; one landing in a DST change's skipped hour
+        # counts in elapsed time instead, and a repeated hour takes its first occurrence.
+        local = shifted.dt.replace_time_zone(zone, ambiguous="earliest", non_existent="null")
+        elapsed = base + pl.Series(micros).cast(pl.Duration("us"))
+        return local.fill_null(elapsed)
 
 
 class AggregateGenerator(Generator):
@@ -150,7 +156,7 @@ class AggregateGenerator(Generator):
     spec: g.Aggregate
 
     def generate(self, rows: Rows, inputs: Mapping[str, pl.Series]) -> pl.Series:
-        child, column = self.spec.of.split(".")
+        child, column = split_dotted(self.spec.of)
         layout = self.ctx.engine().per_index(child)
         child_rows, group = layout.children(rows)
         counts = np.bincount(group, minlength=rows.shape[0]).astype(np.int64)

@@ -9,8 +9,13 @@ from pathlib import Path
 import polars as pl
 
 from fauxdata.errors import did_you_mean
-from fauxdata.generators.base import ColumnContext, Generator, Rows
-from fauxdata.generators.choice import WeightedPicker, WeightedValues, values_series
+from fauxdata.generators.base import ColumnContext, Generator, Rows, text_width
+from fauxdata.generators.choice import (
+    WeightedPicker,
+    WeightedValues,
+    numeric_range,
+    values_series,
+)
 from fauxdata.spec import generators as g
 
 
@@ -88,6 +93,12 @@ class ConstantGenerator(Generator):
 
     def domain_size(self) -> int:
         return 1
+
+    def value_range(self) -> tuple[float | None, float | None]:
+        return numeric_range(self.value)
+
+    def max_width(self) -> int:
+        return text_width(self.value)
 
     def at_domain(self, index: Rows, inputs: Mapping[str, pl.Series]) -> pl.Series:
         return self.generate(index, inputs)

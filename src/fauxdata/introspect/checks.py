@@ -43,6 +43,14 @@ def _column(node: exp.Expr) -> str | None:
     return node.name if isinstance(node, exp.Column) else None
 
 
+def _listed(node: exp.Expr) -> str | None:
+    """The column of ``col IN (...)``, also under UPPER or LOWER (AdventureWorks'
+    ``upper(persontype) IN ('SC', 'VC')``): the listed values themselves satisfy it."""
+    while isinstance(node, exp.Cast | exp.Paren | exp.Upper | exp.Lower):
+        node = node.this
+    return node.name if isinstance(node, exp.Column) else None
+
+
 # Keyed by node class; Expr is sqlglot's base class, what flatten() and .this yield.
 _FLIP: dict[type[exp.Expr], type[exp.Expr]] = {
     exp.GT: exp.LT,
@@ -75,7 +83,7 @@ def _apply(column: str, node: exp.Expr, rules: Rules) -> bool:
     if isinstance(node, exp.Between) and _column(node.this) == column:
         rules.low, rules.high = _literal(node.args["low"]), _literal(node.args["high"])
         return rules.low is not None and rules.high is not None
-    if isinstance(node, exp.In) and _column(node.this) == column:
+    if isinstance(node, exp.In) and _listed(node.this) == column:
         values = [_literal(v) for v in node.expressions]
         if all(v is not None for v in values):
             rules.values = values  # type: ignore[assignment]
@@ -83,7 +91,7 @@ def _apply(column: str, node: exp.Expr, rules: Rules) -> bool:
         return False
     if (
         isinstance(node, exp.EQ)
-        and _column(node.this) == column
+        and _listed(node.this) == column
         and isinstance(node.expression, exp.Any)
     ):
         array = node.expression.this  # PostgreSQL stores IN (...) as = ANY (ARRAY[...])
@@ -95,11 +103,15 @@ def _apply(column: str, node: exp.Expr, rules: Rules) -> bool:
                 rules.values = values  # type: ignore[assignment]
                 return True
         return False
-    if isinstance(node, exp.Or):  # a IS NULL OR a > b
-        left, right = node.this, node.expression
-        if isinstance(left, exp.Is) and _column(left.this) == column:
-            return _apply(column, right, rules)
-        return False
+    if isinstance(node, exp.Or):  # a IS NULL OR a > b, b IS NULL OR a > b OR a IS NULL, ...
+        terms = [t.unnest() for t in node.flatten()]
+        rest = [t for t in terms if not (isinstance(t, exp.Is) and _column(t.this))]
+        # Holding every row to the one condition left satisfies the OR (stricter, never wrong).
+        return len(rest) == 1 and len(terms) > 1 and _apply(column, rest[0], rules)
+    return _apply_compare(column, node, rules)
+
+
+def _apply_compare(column: str, node: exp.Expr, rules: Rules) -> bool:
     if type(node) in _FLIP:
         left, right = node.this, node.expression
         kind: type[exp.Expr] = type(node)

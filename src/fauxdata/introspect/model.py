@@ -30,6 +30,8 @@ class SourceForeignKey:
     columns: list[str]
     parent: str
     parent_columns: list[str]
+    parent_schema: str | None = None
+    """The parent's schema when the reader saw one (reflection); None: the table's own."""
 
 
 @dataclass

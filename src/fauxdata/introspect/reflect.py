@@ -1,16 +1,26 @@
-"""Reflect a live schema through SQLAlchemy (and PostgreSQL's catalog for partitions)."""
+"""Reflect a live schema through SQLAlchemy (and the catalogs for what it misses).
+
+Every schema is read in bulk (SQLAlchemy's ``get_multi_*``: a handful of catalog queries
+per schema, not a handful per table), so a schema of 1,000 tables reads in seconds.
+Without ``--schema`` every non-system schema is read (for MySQL and MariaDB: the URL's
+database); tables are named ``schema.table`` when more than one schema holds tables.
+"""
 
 from __future__ import annotations
 
 import re
+import warnings
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
+from sqlalchemy.engine.reflection import ObjectKind
 
 from fauxdata.errors import FauxdataError
+from fauxdata.introspect import catalog
 from fauxdata.introspect.duckdb_reader import read_duckdb_schema
 from fauxdata.introspect.model import SourceColumn, SourceForeignKey, SourceSchema, SourceTable
+from fauxdata.introspect.mysql_types import json_column, mysql_checks, mysql_column
 from fauxdata.introspect.source import (
     connection_error,
     parse,
@@ -19,11 +29,15 @@ from fauxdata.introspect.source import (
     safe,
 )
 
+_SYSTEM = {"information_schema", "mysql", "performance_schema", "sys", "pg_catalog", "pg_toast"}
+
 
 def read_schema(
     url_text: str, *, schema: str | None = None, tables: list[str] | None = None
 ) -> SourceSchema:
     """Read tables, columns, keys and CHECKs. Opens the source read-only and reads no rows.
+
+    ``schema`` is one schema or several, comma-separated; None reads every non-system one.
 
     Raises:
         FauxdataError: connection failures, a missing schema or table, with a hint.
@@ -32,76 +46,195 @@ def read_schema(
     if url.get_backend_name() == "duckdb":
         return read_duckdb_schema(url.database or "", url=safe(url), schema=schema, tables=tables)
     engine = read_only_engine(url)
+    catalog.know_types(engine.dialect)
     try:
-        with engine.connect() as con:
-            inspector = sa.inspect(con)
-            if schema is not None:
-                require("schema", schema, inspector.get_schema_names(), safe(url), "--schema")
-            partitions = _partitions(con, schema) if url.get_backend_name() == "postgresql" else {}
-            domains = _domains(inspector, schema) if url.get_backend_name() == "postgresql" else {}
-            partition_names = {child for children in partitions.values() for child, _ in children}
-            names = [
-                n for n in inspector.get_table_names(schema=schema) if n not in partition_names
-            ]
-            for wanted in tables or []:
-                require("table", wanted, names, safe(url), "--tables")
-            result = {name: _table(inspector, name, schema, domains) for name in names}
-            for name, children in partitions.items():
-                if name in result:
-                    result[name].partitions = children
+        with engine.connect() as con, warnings.catch_warnings():
+            # Reflection warns about types it does not know (SAWarning); fauxdata reports
+            # such columns itself (init: "no generator fits this type").
+            warnings.simplefilter("ignore", sa.exc.SAWarning)
+            found = _read(con, url, schema, tables)
     except FauxdataError:
         raise
-    except sa.exc.OperationalError as exc:
-        raise connection_error(exc, url) from None
     except sa.exc.SQLAlchemyError as exc:
         raise connection_error(exc, url) from None
     finally:
         engine.dispose()
-    return SourceSchema(dialect=url.get_backend_name(), url=safe(url), schema=schema, tables=result)
+    return found
+
+
+def _read(
+    con: sa.Connection, url: sa.URL, wanted: str | None, tables: list[str] | None
+) -> SourceSchema:
+    inspector = sa.inspect(con)
+    where = safe(url)
+    default: str = inspector.default_schema_name or ""
+    schemas = _schemas(inspector, url, wanted, where)
+    found = {s: _schema_tables(con, inspector, url, s) for s in schemas}
+    _add_parents(con, inspector, url, found, default)
+    filled = [s for s in found if found[s]]
+    qualify = len(filled) > 1
+
+    def name_of(schema: str | None, table: str) -> str:
+        return f"{schema or default}.{table}" if qualify else table
+
+    result: dict[str, SourceTable] = {}
+    for s in filled:
+        for table in found[s].values():
+            table.name = name_of(s, table.name)
+            for fk in table.foreign_keys:  # reflection leaves the default schema unnamed
+                fk.parent = name_of(fk.parent_schema or default, fk.parent)
+            result[table.name] = table
+    for name in tables or []:
+        require("table", name, list(result), where, "--tables")
+    recorded = wanted or (",".join(filled) if qualify else None)
+    return SourceSchema(dialect=url.get_backend_name(), url=where, schema=recorded, tables=result)
+
+
+def _add_parents(
+    con: sa.Connection,
+    inspector: Any,
+    url: sa.URL,
+    found: dict[str, dict[str, SourceTable]],
+    default: str,
+) -> None:
+    """Tables of other schemas that the read tables' foreign keys need (``--schema sales``
+    whose orders reference person.person): added, with their own parents, and nothing
+    else of their schemas, so the spec is complete."""
+    wanted = [
+        (fk.parent_schema or default, fk.parent) for t in _all(found) for fk in t.foreign_keys
+    ]
+    elsewhere: dict[str, dict[str, SourceTable]] = {}
+    while wanted:
+        schema, name = wanted.pop()
+        if name in found.get(schema, {}):
+            continue
+        if schema not in elsewhere:
+            elsewhere[schema] = _schema_tables(con, inspector, url, schema)
+        table = elsewhere[schema].get(name)
+        if table is None:
+            continue
+        found.setdefault(schema, {})[name] = table
+        wanted.extend((fk.parent_schema or default, fk.parent) for fk in table.foreign_keys)
+
+
+def _all(found: dict[str, dict[str, SourceTable]]) -> list[SourceTable]:
+    return [t for tables in found.values() for t in tables.values()]
+
+
+def _schemas(inspector: Any, url: sa.URL, wanted: str | None, where: str) -> list[str]:
+    names = [n for n in inspector.get_schema_names() if not n.startswith("pg_")]
+    if wanted:
+        chosen = [s.strip() for s in wanted.split(",") if s.strip()]
+        for s in chosen:
+            require("schema", s, names, where, "--schema")
+        return chosen
+    if url.get_backend_name() in ("mysql", "mariadb", "sqlite"):
+        return [inspector.default_schema_name]  # MySQL's schemas are the server's databases
+    return [n for n in names if n not in _SYSTEM]
+
+
+def _schema_tables(
+    con: sa.Connection, inspector: Any, url: sa.URL, schema: str
+) -> dict[str, SourceTable]:
+    """Every table of one schema, read with one bulk query per kind of fact."""
+    backend = url.get_backend_name()
+    postgres = backend == "postgresql"
+    partitions = catalog.partitions(con, schema) if postgres else {}
+    skipped = {child for children in partitions.values() for child, _ in children}
+    if postgres:
+        skipped |= catalog.extension_tables(con, schema)
+    names = [n for n in inspector.get_table_names(schema=schema) if n not in skipped]
+    if not names:
+        return {}
+    key = schema if schema != inspector.default_schema_name else None
+    scope: dict[str, Any] = {"schema": key, "filter_names": names, "kind": ObjectKind.TABLE}
+    columns = inspector.get_multi_columns(**scope)
+    pks = inspector.get_multi_pk_constraint(**scope)
+    uniques = inspector.get_multi_unique_constraints(**scope)
+    indexes = inspector.get_multi_indexes(**scope)
+    # A partitioned table may declare its foreign keys on each partition only (Pagila's
+    # payment): the first partition's keys are the table's.
+    first = {children[0][0]: parent for parent, children in partitions.items()}
+    fks = inspector.get_multi_foreign_keys(**{**scope, "filter_names": names + list(first)})
+    for child, parent in first.items():
+        if not fks.get((key, parent)):
+            fks[(key, parent)] = fks.get((key, child), [])
+    if backend in ("mysql", "mariadb"):
+        checks = mysql_checks(con, schema, bool(getattr(con.dialect, "is_mariadb", False)))
+    else:
+        try:
+            multi = inspector.get_multi_check_constraints(**scope)
+            checks = {t: [c["sqltext"] for c in found] for (_, t), found in multi.items()}
+        except NotImplementedError:
+            checks = {}
+    domains = _domains(inspector, key) if postgres else {}
+    result: dict[str, SourceTable] = {}
+    for name in names:
+        k = (key, name)
+        table = _table(
+            name,
+            # Generated (computed) columns are the database's to fill: not in the spec.
+            [_column(c, domains, backend) for c in columns.get(k, []) if not c.get("computed")],
+            pks.get(k) or {},
+            uniques.get(k, []),
+            indexes.get(k, []),
+            fks.get(k, []),
+            checks.get(name, []),
+        )
+        table.partitions = partitions.get(name, [])
+        result[name] = table
+    return result
 
 
 def _table(
-    inspector: Any, name: str, schema: str | None, domains: dict[str, list[str]]
+    name: str,
+    column_list: list[SourceColumn],
+    pk_info: dict[str, Any],
+    unique_info: list[dict[str, Any]],
+    index_info: list[dict[str, Any]],
+    fk_info: list[dict[str, Any]],
+    check_texts: list[str],
 ) -> SourceTable:
-    columns = {c["name"]: _column(c, domains) for c in inspector.get_columns(name, schema=schema)}
-    pk = inspector.get_pk_constraint(name, schema=schema).get("constrained_columns") or []
-    unique = [
-        list(u["column_names"]) for u in inspector.get_unique_constraints(name, schema=schema)
-    ]
-    for index in inspector.get_indexes(name, schema=schema):
+    columns = {c.name: c for c in column_list}
+    pk = list(pk_info.get("constrained_columns") or [])
+    unique = [list(u["column_names"]) for u in unique_info]
+    for index in index_info:
+        # A partial unique index binds only some rows; holding every row to it satisfies it.
         cols = list(index.get("column_names") or [])
         if index.get("unique") and cols and None not in cols and cols not in unique and cols != pk:
             unique.append(cols)
     fks = [
         SourceForeignKey(
-            list(fk["constrained_columns"]), fk["referred_table"], list(fk["referred_columns"])
+            list(fk["constrained_columns"]),
+            fk["referred_table"],
+            list(fk["referred_columns"]),
+            parent_schema=fk.get("referred_schema"),
         )
-        for fk in inspector.get_foreign_keys(name, schema=schema)
+        for fk in fk_info
     ]
     table_checks: list[str] = []
-    try:
-        checks = inspector.get_check_constraints(name, schema=schema)
-    except NotImplementedError:
-        checks = []
-    for check in checks:
-        text = check["sqltext"]
+    for text in check_texts:
+        guarded = json_column(text)
+        if guarded in columns:  # MariaDB's JSON: a LONGTEXT with a json_valid CHECK
+            columns[guarded].type = "json"
+            continue
         mentioned = [c for c in columns if re.search(rf"\b{re.escape(c)}\b", text)]
         if len(mentioned) == 1:
             columns[mentioned[0]].checks.append(text)
         else:
             table_checks.append(text)
-    return SourceTable(name, columns, list(pk), unique, fks, table_checks)
+    return SourceTable(name, columns, pk, unique, fks, table_checks)
 
 
-def _column(info: dict[str, Any], domains: dict[str, list[str]]) -> SourceColumn:
+def _column(info: dict[str, Any], domains: dict[str, list[str]], backend: str) -> SourceColumn:
     kind = info["type"]
     column = SourceColumn(name=info["name"], type="text", nullable=bool(info["nullable"]))
-    column.identity = bool(info.get("identity")) or (
-        info.get("autoincrement") is True and "nextval" in str(info.get("default") or "")
-    )
     column.default = None if info.get("default") is None else str(info["default"])
-    if "nextval(" in (column.default or ""):
-        column.identity = True
+    column.identity = (
+        bool(info.get("identity"))
+        or "nextval(" in (column.default or "")
+        or (backend in ("mysql", "mariadb") and info.get("autoincrement") is True)
+    )
     if isinstance(kind, postgresql.DOMAIN):
         column.checks.extend(
             c.replace("VALUE", column.name) for c in domains.get(kind.name or "", [])
@@ -113,6 +246,8 @@ def _column(info: dict[str, Any], domains: dict[str, list[str]]) -> SourceColumn
         return column
     if isinstance(kind, sa.Enum):
         column.type, column.labels = "enum", list(kind.enums)
+        return column
+    if backend in ("mysql", "mariadb") and mysql_column(column, kind):
         return column
     column.type = _base(kind)
     column.length = getattr(kind, "length", None)
@@ -142,24 +277,10 @@ def _base(kind: Any) -> str:
         "biginteger": "bigint",
         "smallinteger": "smallint",
         "real": "float",
+        "cidr": "inet",
+        "nulltype": "unknown",
     }
     return aliases.get(name, name)
-
-
-def _partitions(con: sa.Connection, schema: str | None) -> dict[str, list[tuple[str, str]]]:
-    rows = con.execute(
-        sa.text(
-            "SELECT parent.relname, child.relname, pg_get_expr(child.relpartbound, child.oid) "
-            "FROM pg_inherits i JOIN pg_class child ON child.oid = i.inhrelid "
-            "JOIN pg_class parent ON parent.oid = i.inhparent JOIN pg_namespace n ON n.oid = parent.relnamespace "
-            "WHERE child.relispartition AND n.nspname = :schema ORDER BY 1, 2"
-        ),
-        {"schema": schema or "public"},
-    )
-    result: dict[str, list[tuple[str, str]]] = {}
-    for parent, child, bound in rows:
-        result.setdefault(parent, []).append((child, bound))
-    return result
 
 
 def _domains(inspector: Any, schema: str | None) -> dict[str, list[str]]:

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import URL, make_url
+from sqlalchemy.engine import URL
 
+from fauxdata.dburl import database_url
 from fauxdata.errors import FauxdataError, did_you_mean
 
 REFERENCES = ("env:", "file:", "keyvault:")
@@ -57,14 +59,7 @@ def parse(text: str) -> URL:
     resolved = resolve_url(text)
     if resolved.endswith(".duckdb") and "://" not in resolved:
         resolved = f"duckdb:///{resolved}"
-    try:
-        url = make_url(resolved)
-    except sa.exc.ArgumentError:
-        raise FauxdataError(
-            "not a database URL",
-            path="--from",
-            hint="e.g. postgresql://user@host:5432/db, sqlite:///file.db, env:DATABASE_URL",
-        ) from None
+    url = database_url(resolved, "--from")
     if url.drivername in ("postgresql", "postgres"):
         url = url.set(drivername="postgresql+psycopg")
     if url.drivername in ("mysql", "mariadb"):  # the pure-Python driver fauxdata ships with
@@ -80,8 +75,10 @@ def safe(url: URL) -> str:
     )
 
 
-def read_only_engine(url: URL) -> sa.Engine:
-    """An engine whose sessions cannot write."""
+def read_only_engine(url: URL, *, ansi_quotes: bool = False) -> sa.Engine:
+    """An engine whose sessions cannot write. ``ansi_quotes``: MySQL reads double-quoted
+    identifiers (for the sinks' SQL); off for reflection, so CHECK clauses come back in
+    MySQL's own backtick quoting."""
     if url.get_backend_name() == "postgresql":
         return sa.create_engine(
             url,
@@ -89,7 +86,24 @@ def read_only_engine(url: URL) -> sa.Engine:
         )
     if url.get_backend_name() == "sqlite" and url.database:
         return sa.create_engine(f"sqlite:///file:{url.database}?mode=ro&uri=true")
+    if url.get_backend_name() in ("mysql", "mariadb"):
+        engine = sa.create_engine(
+            url, connect_args={"init_command": MYSQL_ANSI_QUOTES} if ansi_quotes else {}
+        )
+
+        @sa.event.listens_for(engine, "connect")
+        def _read_only(dbapi_connection: Any, _record: Any) -> None:
+            with dbapi_connection.cursor() as cursor:
+                cursor.execute("SET SESSION TRANSACTION READ ONLY")
+
+        return engine
     return sa.create_engine(url)
+
+
+MYSQL_ANSI_QUOTES = "SET SESSION sql_mode = CONCAT(@@sql_mode, ',ANSI_QUOTES')"
+"""Run first on every MySQL connection: double quotes then quote identifiers, as in
+PostgreSQL, DuckDB and SQLite, so one quoting serves every database (SQLAlchemy sees the
+mode when it connects and reflects accordingly)."""
 
 
 def connection_error(exc: Exception, url: URL, path: str = "--from") -> FauxdataError:

@@ -62,9 +62,16 @@ AS_TEXT = (
     "bytea",
     "interval",
     "inet",
-    "money",
     "tsvector",
     "time",
+    "xml",
+    "macaddr",
+    "int4range",
+    "int8range",
+    "numrange",
+    "daterange",
+    "tsrange",
+    "tstzrange",
 )
 """Types generated as text literals that the destination database parses on load."""
 NATIVE = (
@@ -81,6 +88,7 @@ NATIVE = (
     "float",
     "double",
     "numeric",
+    "money",
 )
 
 
@@ -164,7 +172,9 @@ def suggest_table(
     hints: dict[str, Hints] | None = None,
 ) -> CommentedMap:
     out = CommentedMap()
-    out["rows"] = rows
+    out["rows"] = _rows_that_fit(source, table, rows)
+    if out["rows"] < rows:
+        out.yaml_add_eol_comment(f"its key holds no more than {out['rows']} ids", "rows")
     if table.primary_key:
         out["primary_key"] = (
             table.primary_key[0] if len(table.primary_key) == 1 else list(table.primary_key)
@@ -204,6 +214,21 @@ def suggest_table(
             indent=4,
         )
     return out
+
+
+def _rows_that_fit(source: SourceSchema, table: SourceTable, rows: int) -> int:
+    """At most as many rows as a single integer key can number from 1 (a MySQL
+    TINYINT UNSIGNED key holds 255 ids), so a sequence never runs past its column."""
+    if len(table.primary_key) != 1:
+        return rows
+    column = table.columns[table.primary_key[0]]
+    if column.type not in INTEGER_BOUNDS:
+        return rows
+    high = rules_for(
+        column.name, column.checks, SQLGLOT_DIALECTS.get(source.dialect, "postgres")
+    ).high
+    top = INTEGER_BOUNDS[column.type][1] if not isinstance(high, float) else math.floor(high)
+    return max(1, min(rows, top))
 
 
 def table_checks(source: SourceSchema, table: SourceTable) -> tuple[list[str], list[str]]:
@@ -277,7 +302,7 @@ def _from_sample(column: SourceColumn, table: SourceTable, hints: Hints) -> tupl
             f"enum-like: {len(labels)} distinct values {seen}, at their shares; "
             "the labels are withheld (no value leaves the source): name them"
         )
-    if hints.shape:
+    if hints.shape and [column.name] not in table.unique:  # a regex cannot promise uniqueness
         return {"kind": "regex", "pattern": hints.shape}, f"values follow this shape {seen}"
     return None
 
@@ -298,6 +323,8 @@ def spec_type(column: SourceColumn) -> tuple[str | None, str]:
             return column.type, ""
         case "float" | "double":
             return column.type, ""
+        case "money":  # loaded as a number; read back through numeric, not '$1,234.56'
+            return "decimal(19,2)", ""
         case "numeric":
             if column.precision is None:
                 return "decimal(18,4)", "unconstrained numeric stored with 4 decimals"
@@ -367,7 +394,10 @@ def _generator(
             "max_delay": "730d",
         }, f"CHECK: after {rules.after}"
     if rules.values is not None:
-        return {"kind": "choice", "values": rules.values}, "CHECK lists the allowed values"
+        values = rules.values
+        if column.type in INTEGER_BOUNDS:  # sqlglot reads numbers as floats: 1.0 -> 1
+            values = [int(v) if isinstance(v, float) and v.is_integer() else v for v in values]
+        return {"kind": "choice", "values": values}, "CHECK lists the allowed values"
     if column.type == "enum":
         weights = shares(column.name, column.labels)
         if weights is not None:
@@ -421,14 +451,31 @@ def _key(table: SourceTable, column: SourceColumn) -> tuple[Any, str] | None:
         )
     if column.type == "uuid":
         return "uuid", "uuid primary key"
+    if column.type in TEXT_TYPES and column.length is not None and column.length < 10:
+        # Too short for PREFIX-digits: random codes of the full width, unique by permutation.
+        return {
+            "kind": "regex",
+            "pattern": f"[A-Z0-9]{{{column.length}}}",
+        }, f"text primary key of {column.length} characters as a unique code"
     if column.type in TEXT_TYPES:
-        prefix = re.sub(r"[^A-Z]", "", table.name.upper())[:3] or "ID"
-        width = max(1, min(8, (column.length or 12) - len(prefix) - 1))
+        return _text_key(table, column), "text primary key as a formatted id"
+    return None
+
+
+def _text_key(table: SourceTable, column: SourceColumn) -> dict[str, Any]:
+    """A formatted id that fits the column's width with room for many rows: ``CUS-000001``
+    when six digits fit after the prefix, else bare digits (five or more), else hex digits
+    (``char(2)`` holds 256 ids, ``char(4)`` 65,536), so no id is ever cut into a duplicate."""
+    prefix = re.sub(r"[^A-Z]", "", table.name.rsplit(".", 1)[-1].upper())[:3] or "ID"
+    length = column.length or 12
+    if length - len(prefix) - 1 >= 6:
         return {
             "kind": "formatted_id",
-            "format": f"{prefix}-{{:0{width}d}}",
-        }, "text primary key as a formatted id"
-    return None
+            "format": f"{prefix}-{{:0{min(8, length - len(prefix) - 1)}d}}",
+        }
+    if length >= 5:
+        return {"kind": "formatted_id", "format": f"{{:0{min(8, length)}d}}"}
+    return {"kind": "formatted_id", "format": f"{{:0{length}x}}"}
 
 
 def _by_type(
@@ -485,6 +532,8 @@ def _by_type(
             return _temporal(column, name, table)
         case "varchar" | "text":
             limit = min(rules.max_length or column.length or 40, 40)
+            if [column.name] in table.unique:
+                return _text_key(table, column), "unique text as a formatted id that fits"
             if column.type == "text" and not column.length:
                 return "sentence", "free text"
             return {
@@ -507,8 +556,11 @@ def _by_type(
             return {"kind": "regex", "pattern": "\\\\x[0-9a-f]{32}"}, "16 random bytes"
         case "inet":
             return "ipv4", "inet address"
-        case "interval":
-            return {"kind": "regex", "pattern": "[1-9][0-9]? (days|hours|minutes)"}, "an interval"
+        case "interval":  # values PostgreSQL prints back as they were written
+            return {
+                "kind": "choice",
+                "values": ["1 day", "2 days", "7 days", "14 days", "30 days", "90 days"],
+            }, "an interval"
         case "time":
             return {"kind": "regex", "pattern": "(0[89]|1[0-7]):[0-5][0-9]:[0-5][0-9]"}, (
                 "a time of day in office hours"
@@ -517,6 +569,17 @@ def _by_type(
             return {"kind": "uniform", "min": 0, "max": 1000, "decimals": 2}, "an amount of money"
         case "tsvector":
             return "sentence", "words for a text-search vector"
+        case "xml":
+            return {"kind": "constant", "value": "<note>fauxdata</note>"}, "a fixed XML document"
+        case "macaddr":
+            return {"kind": "regex", "pattern": "([0-9a-f]{2}:){5}[0-9a-f]{2}"}, "a MAC address"
+        case "int4range" | "int8range" | "numrange":
+            return {"kind": "regex", "pattern": "\\[[1-9][0-9]?,[1-9][0-9]{2}\\)"}, "a range"
+        case "daterange" | "tsrange" | "tstzrange":
+            return {
+                "kind": "regex",
+                "pattern": "\\[2024-0[1-6]-1[0-9],2024-1[0-2]-2[0-8]\\)",
+            }, "a range of dates within 2024"
     return {"kind": "constant", "value": "?"}, f"no generator fits type '{column.type}'"
 
 

@@ -100,6 +100,10 @@ class Mask(ABC):
     def apply(self, values: pl.Series, batch: pl.DataFrame, rows: Rows) -> pl.Series:
         """The masked column for one batch (NULLs stay NULL unless the mask says otherwise)."""
 
+    def tally(self) -> dict[str, int]:
+        """What the mask replaced, by kind (for masks of documents; empty otherwise)."""
+        return {}
+
     def identity(self) -> tuple[str, ...]:
         """What decides the mapping: foreign keys must share their parent's."""
         return (self.spec.kind, getattr(self.spec, "domain", ""))
@@ -382,3 +386,7 @@ class MockMaskImpl(Mask):
         return _keep_nulls(
             values, cast_column(out, self.ctx.type, self.ctx.path).alias(values.name)
         )
+
+
+# Masks of documents (JSON, free text) register themselves with the others.
+from fauxdata.mask import documents  # noqa: E402,F401

@@ -22,6 +22,8 @@ class Treatment:
     """The mask kind, ``generated``, or ``passthrough (--allow-passthrough)``."""
     pii: str | None
     seconds: float = 0.0
+    replaced: dict[str, int] | None = None
+    """For masks of documents: what was replaced, by entity type or JSON rule."""
 
     @property
     def flagged(self) -> bool:
@@ -86,6 +88,7 @@ def _html(doc: dict[str, Any]) -> str:
                 c["column"],
                 c["treatment"],
                 c["pii"] or "",
+                ", ".join(f"{k}: {v:,}" for k, v in sorted((c.get("replaced") or {}).items())),
                 "PII on passthrough" if c["flagged"] else "",
             ],
             "bad" if c["flagged"] else "",
@@ -125,7 +128,7 @@ th {{ background: #f3f3f3 }} tr.bad td {{ background: #fde2e2 }}
 Leaks: {html.escape(", ".join(doc["leaks"]) or "none")}<br>
 FPE: {fpe.get("values", 0)} distinct values in {fpe.get("seconds", 0):.2f} s</p>
 <h2>Rows</h2>{_table(["table", "rows"], rows)}
-<h2>Columns</h2>{_table(["table", "column", "treatment", "PII", "flag"], columns)}
+<h2>Columns</h2>{_table(["table", "column", "treatment", "PII", "replaced", "flag"], columns)}
 <h2>Leak check</h2>{_table(["table", "column", "mask", "rows", "unchanged", "share", "source values found", "", "verdict"], leaks)}
 </body></html>
 """

@@ -24,6 +24,8 @@ from fauxdata.engine.cast import cast_column
 from fauxdata.engine.engine import Engine
 from fauxdata.errors import TargetError, VerificationError
 from fauxdata.guard import guard_database
+from fauxdata.lineage import marks
+from fauxdata.manifest import spec_digest
 from fauxdata.mask.keys import MaskKey, resolve_key
 from fauxdata.mask.leaks import TOLERANCE, ColumnLeaks, LeakFigures
 from fauxdata.mask.masks import FpeMask, Rows
@@ -251,7 +253,8 @@ class _Run:
                     finding = judge(name, column, str(tp.types[column]))
                     pii = finding.category if finding else None
                 seconds = round(self.seconds.get((name, column), 0.0), 4)
-                found.append(Treatment(name, column, treatment, pii, seconds))
+                replaced = tp.masks[column].tally() if column in tp.masks else None
+                found.append(Treatment(name, column, treatment, pii, seconds, replaced or None))
         return found
 
     def fpe(self) -> dict[str, Any]:
@@ -284,7 +287,13 @@ def publish(
     Raises:
         VerificationError: the masked output fails verification.
     """
-    sink = open_sink(target, plan, truncate=truncate)
+    lineage = marks(
+        spec_name=plan.spec.name,
+        spec_digest=spec_digest(plan.spec),
+        seed=plan.seed,
+        producer="mask",
+    )
+    sink = open_sink(target, plan, truncate=truncate, lineage=lineage)
     tracked = (lambda t, done, _total: progress(t, done)) if progress else None
     with Publisher(sink, progress=tracked) as publisher:
         for name in plan.selected:

@@ -188,10 +188,11 @@ def mocker_for(
         case "geolocation":
             return {"kind": "uniform", "min": -90.0, "max": 90.0, "decimals": 6}
         case "salary":
-            decimals = 0 if family == "integer" else 2
+            if family == "integer":  # lognormal draws doubles, which an integer column refuses
+                return {"kind": "uniform_int", "min": 25000, "max": 160000}
             return {
                 "kind": "lognormal", "mu": 10.8, "sigma": 0.4,
-                "min": 12000, "max": 500000, "decimals": decimals,
+                "min": 12000, "max": 500000, "decimals": 2,
             }  # fmt: skip
         case "tax_id":
             return {"kind": "regex", "pattern": "[0-9]{9}"}

@@ -33,7 +33,7 @@ PHONE_IN_TEXT = (
 IBAN_IN_TEXT = r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?\b"
 CARD_IN_TEXT = r"\b\d(?:[ \-]?\d){12,18}\b"
 SSN_IN_TEXT = r"\b\d{3}-\d{2}-\d{4}\b"
-_IIN = r"^(?:4|5[1-5]|2[2-7]|3[47]|3[068]|35|6011|64[4-9]|65|62)"
+_IIN = r"^(?:4|5[0-9]|2[2-7]|3[47]|3[068]|35|6\d|1800|2131)"
 _LOCALES = ("en", "en-gb", "nl", "de", "fr", "es")
 
 
@@ -105,9 +105,10 @@ def luhn(digits: pl.Series) -> Mask:
 
 
 def credit_card(text: pl.Series) -> Mask:
-    """13-19 digits (spaces or dashes allowed) with a known issuer prefix and Luhn digit."""
+    """12-19 digits (spaces or dashes allowed) with a known issuer prefix (Visa,
+    Mastercard, Maestro, Amex, Diners, Discover, JCB, UnionPay) and Luhn digit."""
     compact = text.str.replace_all(r"[\s\-]", "")
-    shaped = _np(compact.str.contains(r"^\d{13,19}$") & compact.str.contains(_IIN))
+    shaped = _np(compact.str.contains(r"^\d{12,19}$") & compact.str.contains(_IIN))
     out = np.zeros(text.len(), dtype=bool)
     if shaped.any():
         out[shaped] = luhn(compact.filter(pl.Series(shaped)))

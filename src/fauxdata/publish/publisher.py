@@ -192,6 +192,7 @@ class Publisher:
             },
             verification=report.as_dict() if report else None,
             files=self.sink.file_names(),
+            lineage=self.sink.lineage,
         )
         crash_point("staged")
         if (report is not None and not report.passed) or mismatched:

@@ -11,6 +11,7 @@ and checks it byte for byte.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import tempfile
 from collections.abc import Iterable, Mapping
@@ -22,6 +23,7 @@ import duckdb
 import polars as pl
 
 from fauxdata.errors import FauxdataError, TargetError
+from fauxdata.lineage import marks
 from fauxdata.publish import Publication, StagedTable, publish
 from fauxdata.publish.signals import interruptible
 from fauxdata.scenarios.contract import TABLES, schema
@@ -119,21 +121,28 @@ def _write(
         raise TargetError(
             f"scenario output goes to a DuckDB file or a directory, not {target.format}",
             path="--to",
-            hint="use duckdb:///FILE, parquet:DIR, csv:DIR or jsonl:DIR",
+            hint="use FILE.duckdb, parquet:DIR, csv:DIR or jsonl:DIR",
         )
     staged = (
         StagedTable(name, schema(name), blocks[name], few_values=_FEW_VALUES & set(schema(name)))
         for name in TABLES
     )
+    parameters = scenario.model_dump(mode="json")
+    lineage = marks(
+        spec_name=f"scenario {scenario.name}",
+        spec_digest=hashlib.sha256(json.dumps(parameters, sort_keys=True).encode()).hexdigest(),
+        seed=scenario.seed,
+        producer="scenario",
+    )
     return publish(
-        open_sink(target),
+        open_sink(target, lineage=lineage),
         staged,
         manifest_extra={
             "kind": "scenario",
             "scenario": scenario.name,
             "seed": scenario.seed,
             "format": target.format,
-            "parameters": scenario.model_dump(mode="json"),
+            "parameters": parameters,
         },
         expected_digests=expected_digests,
         keep_failed=keep_failed,

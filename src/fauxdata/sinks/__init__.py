@@ -14,9 +14,26 @@ def open_sink(
     truncate: bool = False,
     atomic: bool = False,
     bronze_source: str | None = None,
+    lineage: dict[str, str] | None = None,
 ) -> Sink:
     """The sink for a target's format; Delta tables are named after ``bronze_source``
-    (default: the spec's name)."""
+    (default: the spec's name). ``lineage`` marks (default: a generate run of the plan's
+    spec) go into the output where its format keeps them."""
+    sink = _sink(target, plan, truncate, atomic, bronze_source)
+    if lineage is None and plan is not None:
+        from fauxdata.lineage import marks
+        from fauxdata.manifest import spec_digest
+
+        lineage = marks(
+            spec_name=plan.spec.name, spec_digest=spec_digest(plan.spec), seed=plan.seed
+        )
+    sink.lineage = dict(lineage or {})
+    return sink
+
+
+def _sink(
+    target: Target, plan: Plan | None, truncate: bool, atomic: bool, bronze_source: str | None
+) -> Sink:
     if target.is_database:
         from fauxdata.sinks.database import DatabaseSink
 

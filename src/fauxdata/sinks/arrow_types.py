@@ -15,6 +15,7 @@ _SIMPLE: dict[str, pa.DataType] = {
     "text": pa.string(),
     "varchar": pa.string(),
     "uuid": pa.string(),
+    "json": pa.string(),
     "boolean": pa.bool_(),
     "date": pa.date32(),
     "timestamp": pa.timestamp("us"),
@@ -27,6 +28,8 @@ def arrow_type(ctype: ColumnType) -> pa.DataType:
     no unsigned or nanosecond types, so none are used)."""
     if ctype.name == "decimal":
         return pa.decimal128(ctype.precision or 18, ctype.scale or 0)
+    if ctype.name == "struct":  # its fields are its generator's; an empty table keeps text
+        return pa.string()
     return _SIMPLE[ctype.name]
 
 

@@ -29,6 +29,9 @@ class Sink(ABC):
         self.target = target
         self.run_id = f"{os.getpid()}-{secrets.token_hex(4)}"
         """Names this run's staging and goes into the manifest."""
+        self.lineage: dict[str, str] = {}
+        """The run's lineage marks (``fauxdata.lineage.marks``), written where the format
+        keeps such things: Parquet metadata, table comments, Delta properties."""
 
     @abstractmethod
     def prepare(self) -> None:

@@ -1,8 +1,9 @@
 """Load into an existing dev database with every constraint enforced.
 
 PostgreSQL gets COPY (CSV over the wire from Arrow, no per-row Python), with each
-table's foreign keys checked once after its load rather than row by row; any other
-SQLAlchemy URL gets batched executemany. Tables load parents first; a foreign key that
+table's foreign keys checked once after its load rather than row by row; MySQL and
+MariaDB get LOAD DATA LOCAL INFILE (``mysql_load``); any other SQLAlchemy URL gets
+batched executemany. Tables load parents first; a foreign key that
 breaks a cycle is loaded NULL and filled by an UPDATE once every table is in. Identity
 and serial columns take the generated values and their sequences are moved past them.
 """
@@ -10,6 +11,7 @@ and serial columns take the generated values and their sequences are moved past 
 from __future__ import annotations
 
 import io
+import warnings
 from collections.abc import Iterable
 from typing import Any
 
@@ -21,8 +23,9 @@ from psycopg import Error as DatabaseError
 
 from fauxdata.errors import TargetError, did_you_mean
 from fauxdata.introspect.source import connection_error, parse, read_only_engine
+from fauxdata.sinks import mysql_load
 from fauxdata.sinks.base import Schema, Sink
-from fauxdata.sinks.duckdb_types import duckdb_type, quote
+from fauxdata.sinks.duckdb_types import duckdb_type, quote, quote_table, schema_of
 from fauxdata.sinks.target import Target
 from fauxdata.spec.plan import Plan
 
@@ -47,12 +50,18 @@ class DatabaseSink(Sink):
     def postgres(self) -> bool:
         return self.url.get_backend_name() == "postgresql"
 
+    @property
+    def mysql(self) -> bool:
+        return self.url.get_backend_name() in ("mysql", "mariadb")
+
     def prepare(self) -> None:
         try:
-            self.engine = sa.create_engine(self.url)
+            self.engine = sa.create_engine(
+                self.url, connect_args=mysql_load.connect_args() if self.mysql else {}
+            )
             self.con = self.engine.connect()
             self.inspector = sa.inspect(self.con)
-            existing = set(self.inspector.get_table_names())
+            existing = self.table_names()
         except sa.exc.SQLAlchemyError as exc:
             raise connection_error(exc, self.url, "--to") from None
         for name in self.plan.selected:
@@ -64,7 +73,7 @@ class DatabaseSink(Sink):
                     hint=did_you_mean(out, existing)
                     or "create the schema first (fauxdata loads into existing tables)",
                 )
-            columns = {c["name"] for c in self.inspector.get_columns(out)}
+            columns = {c["name"] for c in self.columns(out)}
             missing = [c for c in self.plan.tables[name].columns if c not in columns]
             if missing:
                 raise TargetError(
@@ -72,28 +81,59 @@ class DatabaseSink(Sink):
                     path="--to",
                     hint="run fauxdata sync to update the spec",
                 )
+        if not self.truncate:
+            self._refuse_filled()
         if self.truncate:
-            outs = ", ".join(quote(self.plan.tables[n].output_name) for n in self.plan.selected)
+            outs = ", ".join(
+                quote_table(self.plan.tables[n].output_name) for n in self.plan.selected
+            )
             self._execute(f"TRUNCATE {outs} RESTART IDENTITY CASCADE" if self.postgres else "")
             if not self.postgres:
                 for name in reversed(self.plan.selected):
-                    self._execute(f"DELETE FROM {quote(self.plan.tables[name].output_name)}")
+                    self._execute(f"DELETE FROM {quote_table(self.plan.tables[name].output_name)}")
         if self.postgres:
             self._identity_always()
         if not self.atomic:
             self._commit()
 
+    def _refuse_filled(self) -> None:
+        """Generated keys start at 1 and would collide with rows already there: a table
+        that holds rows is refused, naming it, unless the user asks to empty it."""
+        for name in self.plan.selected:
+            out = self.plan.tables[name].output_name
+            if self._execute(f"SELECT 1 FROM {quote_table(out)} LIMIT 1").first() is not None:
+                raise TargetError(
+                    f"table '{out}' in {self.target} already holds rows",
+                    path="--to",
+                    hint="pass --truncate to empty the spec's tables first (fauxdata's ids start at 1)",
+                )
+
     def open_read_only(self) -> None:
         """Connect for reading back only (``fauxdata validate``); PostgreSQL refuses writes."""
         try:
-            self.engine = read_only_engine(self.url)
+            self.engine = read_only_engine(self.url, ansi_quotes=True)
             self.con = self.engine.connect()
         except sa.exc.SQLAlchemyError as exc:
             raise connection_error(exc, self.url, "--data") from None
 
     def table_names(self) -> set[str]:
+        """The tables of the default schema, and ``schema.table`` for each schema the
+        plan's names mention."""
         assert self.con is not None
-        return set(sa.inspect(self.con).get_table_names())
+        inspector = sa.inspect(self.con)
+        names = set(inspector.get_table_names())
+        schemas = {schema_of(t.output_name) for t in self.plan.tables.values()} - {None}
+        for schema in sorted(s for s in schemas if s in inspector.get_schema_names()):
+            names |= {f"{schema}.{t}" for t in inspector.get_table_names(schema=schema)}
+        return names
+
+    def columns(self, name: str) -> list[dict[str, Any]]:
+        """The reflected columns of a table named plainly or ``schema.table`` (only their
+        names are used: a type SQLAlchemy does not know is no reason to warn)."""
+        table = name.split(".", 1)[-1]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", sa.exc.SAWarning)
+            return list(sa.inspect(self.con).get_columns(table, schema=schema_of(name)))
 
     def close(self) -> None:
         if self._verify is not None:
@@ -104,7 +144,7 @@ class DatabaseSink(Sink):
             self.engine.dispose()
 
     def _driver_connection(self) -> Any:
-        """The psycopg connection under SQLAlchemy's, for COPY."""
+        """The driver's connection under SQLAlchemy's: psycopg for COPY, PyMySQL for LOAD DATA."""
         if self.con is None:
             raise TargetError("the database connection is not open", path="--to", code="load")
         raw = self.con.connection.driver_connection
@@ -128,12 +168,12 @@ class DatabaseSink(Sink):
             out = self.plan.tables[name].output_name
             rows = self._execute(
                 "SELECT attname FROM pg_attribute WHERE attrelid = CAST(:t AS regclass) AND attidentity = 'a' AND NOT attisdropped",
-                {"t": quote(out)},
+                {"t": quote_table(out)},
             )
             for (column,) in rows:
                 self.identity_always.append((out, column))
                 self._execute(
-                    f"ALTER TABLE {quote(out)} ALTER COLUMN {quote(column)} SET GENERATED BY DEFAULT"
+                    f"ALTER TABLE {quote_table(out)} ALTER COLUMN {quote(column)} SET GENERATED BY DEFAULT"
                 )
 
     def write_table(
@@ -182,7 +222,7 @@ class DatabaseSink(Sink):
             for conname, definition in self._execute(
                 "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
                 "WHERE conrelid = CAST(:t AS regclass) AND contype = 'f' AND conparentid = 0",
-                {"t": quote(name)},
+                {"t": quote_table(name)},
             )
         ]
         if not held:
@@ -191,7 +231,7 @@ class DatabaseSink(Sink):
         savepoint = self.con.begin_nested()
         try:
             for conname, _ in held:
-                self._execute(f"ALTER TABLE {quote(name)} DROP CONSTRAINT {quote(conname)}")
+                self._execute(f"ALTER TABLE {quote_table(name)} DROP CONSTRAINT {quote(conname)}")
         except sa.exc.SQLAlchemyError:  # not the table's owner: keep the row-by-row checks
             savepoint.rollback()
             return []
@@ -202,7 +242,7 @@ class DatabaseSink(Sink):
         try:
             for conname, definition in held:
                 self._execute(
-                    f"ALTER TABLE {quote(name)} ADD CONSTRAINT {quote(conname)} {definition}"
+                    f"ALTER TABLE {quote_table(name)} ADD CONSTRAINT {quote(conname)} {definition}"
                 )
         except (sa.exc.SQLAlchemyError, DatabaseError) as exc:
             raise load_error(exc, name) from None
@@ -222,11 +262,20 @@ class DatabaseSink(Sink):
             raw = self._driver_connection()
             with (
                 raw.cursor() as cursor,
-                cursor.copy(f"COPY {quote(name)} ({columns}) FROM STDIN WITH (FORMAT csv)") as copy,
+                cursor.copy(
+                    f"COPY {quote_table(name)} ({columns}) FROM STDIN WITH (FORMAT csv)"
+                ) as copy,
             ):
                 copy.write(buffer.getvalue())
+        elif self.mysql:
+            mysql_load.load_data(self._driver_connection(), name, frame)
         else:
-            table = sa.Table(name, sa.MetaData(), autoload_with=self.con)
+            table = sa.Table(
+                name.split(".", 1)[-1],
+                sa.MetaData(),
+                schema=schema_of(name),
+                autoload_with=self.con,
+            )
             self.con.execute(table.insert(), frame.to_dicts())
 
     def finish_tables(self) -> None:
@@ -242,32 +291,38 @@ class DatabaseSink(Sink):
             key = parts[0][0].split(",")
             columns = [c for c in frame.columns if c not in key]
             self._execute(
-                "CREATE TEMP TABLE __fauxdata_fill AS SELECT "
+                f"CREATE {'TEMPORARY' if self.mysql else 'TEMP'} TABLE __fauxdata_fill AS SELECT "
                 + ", ".join(quote(c) for c in frame.columns)
-                + f" FROM {quote(name)} WHERE false"
+                + f" FROM {quote_table(name)} WHERE false"
             )
             self._load("__fauxdata_fill", frame)
-            assignments = ", ".join(f"{quote(c)} = f.{quote(c)}" for c in columns)
             match = " AND ".join(f"t.{quote(k)} = f.{quote(k)}" for k in key)
-            self._execute(
-                f"UPDATE {quote(name)} AS t SET {assignments} FROM __fauxdata_fill AS f WHERE {match}"
-            )
+            if self.mysql:  # MySQL's UPDATE joins instead of taking FROM
+                assignments = ", ".join(f"t.{quote(c)} = f.{quote(c)}" for c in columns)
+                self._execute(
+                    f"UPDATE {quote_table(name)} AS t JOIN __fauxdata_fill AS f ON {match} SET {assignments}"
+                )
+            else:
+                assignments = ", ".join(f"{quote(c)} = f.{quote(c)}" for c in columns)
+                self._execute(
+                    f"UPDATE {quote_table(name)} AS t SET {assignments} FROM __fauxdata_fill AS f WHERE {match}"
+                )
             self._execute("DROP TABLE __fauxdata_fill")
         if self.postgres:
             for name in self.loaded:
-                for column in self.inspector.get_columns(name):
+                for column in self.columns(name):
                     found = self._execute(
                         "SELECT pg_get_serial_sequence(:t, :c)",
-                        {"t": quote(name), "c": column["name"]},
+                        {"t": quote_table(name), "c": column["name"]},
                     ).scalar()
                     if found:
                         self._execute(
-                            f"SELECT setval(:s, GREATEST((SELECT max({quote(column['name'])}) FROM {quote(name)}), 1))",
+                            f"SELECT setval(:s, GREATEST((SELECT max({quote(column['name'])}) FROM {quote_table(name)}), 1))",
                             {"s": found},
                         )
             for table, identity in self.identity_always:
                 self._execute(
-                    f"ALTER TABLE {quote(table)} ALTER COLUMN {quote(identity)} SET GENERATED ALWAYS"
+                    f"ALTER TABLE {quote_table(table)} ALTER COLUMN {quote(identity)} SET GENERATED ALWAYS"
                 )
         if not self.atomic:
             self._commit()
@@ -297,7 +352,12 @@ class DatabaseSink(Sink):
 
     def _read_back(self, name: str, schema: Schema) -> Any:
         columns = list(schema)
-        select = f"SELECT {', '.join(quote(c) for c in columns)} FROM {quote(name)}"
+        # Decimals through numeric: a money column would print '$1,234.56'.
+        shown = [
+            f"CAST({quote(c)} AS numeric)" if self.postgres and t.name == "decimal" else quote(c)
+            for c, t in schema.items()
+        ]
+        select = f"SELECT {', '.join(shown)} FROM {quote_table(name)}"
         if not self.postgres:
             if self.con is None:
                 raise TargetError("the database connection is not open", path="--to", code="load")

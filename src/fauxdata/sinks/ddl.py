@@ -12,9 +12,10 @@ from __future__ import annotations
 import sqlalchemy as sa
 import sqlglot
 from sqlalchemy.dialects import mssql, mysql, oracle, postgresql, sqlite
-from sqlalchemy.schema import AddConstraint, CreateTable
+from sqlalchemy.schema import AddConstraint, CreateSchema, CreateTable
 
 from fauxdata.errors import FauxdataError
+from fauxdata.sinks.duckdb_types import schema_of
 from fauxdata.spec.plan import Plan
 from fauxdata.spec.types import ColumnType
 
@@ -58,11 +59,19 @@ def sa_type(ctype: ColumnType) -> sa.types.TypeEngine:
             return sa.DateTime()
         case "timestamptz":
             return sa.DateTime(timezone=True)
+        case "json":
+            return sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
     raise FauxdataError(f"no SQL type for '{ctype}'")
 
 
+def _key_text(kind: sa.types.TypeEngine) -> sa.types.TypeEngine:
+    """MySQL indexes no TEXT column without a prefix length: a key of text is VARCHAR(255)."""
+    return sa.String(255) if isinstance(kind, sa.Text) else kind
+
+
 def create_statements(plan: Plan, dialect: str = "postgresql") -> list[str]:
-    """CREATE TABLE statements in load order, then ALTER TABLE for cycle-closing FKs.
+    """CREATE SCHEMA for tables named ``schema.table``, CREATE TABLE statements in load
+    order, then ALTER TABLE for cycle-closing FKs.
 
     Raises:
         FauxdataError: an unknown dialect.
@@ -77,10 +86,16 @@ def create_statements(plan: Plan, dialect: str = "postgresql") -> list[str]:
     metadata = sa.MetaData()
     tables: dict[str, sa.Table] = {}
     for name, table in plan.tables.items():
+        keyed = {c for key in [table.primary_key, *table.unique] for c in key} | {
+            c for fk in table.foreign_keys for c in fk.columns
+        }
+        keyed |= {c.name for c in table.columns.values() if c.spec.unique}
         columns = [
             sa.Column(
                 cname,
-                sa_type(column.type),
+                _key_text(sa_type(column.type))
+                if dialect == "mysql" and cname in keyed
+                else sa_type(column.type),
                 nullable=column.nullable and cname not in table.primary_key,
                 autoincrement=False,
             )
@@ -100,7 +115,13 @@ def create_statements(plan: Plan, dialect: str = "postgresql") -> list[str]:
             sa.CheckConstraint(sqlglot.transpile(c, read="duckdb", write=sqlglot_dialect)[0])
             for c in table.checks
         )
-        tables[name] = sa.Table(table.output_name, metadata, *columns, *constraints)
+        tables[name] = sa.Table(
+            table.output_name.split(".", 1)[-1],
+            metadata,
+            *columns,
+            *constraints,
+            schema=schema_of(table.output_name),
+        )
     later = []
     for name, table in plan.tables.items():
         for fk in table.foreign_keys:
@@ -113,7 +134,12 @@ def create_statements(plan: Plan, dialect: str = "postgresql") -> list[str]:
             if fk.deferred and dialect != "sqlite":  # SQLite cannot ALTER; it checks on write
                 later.append(constraint)
     engine = compiler()
+    schemas = {schema_of(t.output_name) or "" for t in plan.tables.values()} - {""}
     statements = [
+        str(CreateSchema(schema, if_not_exists=True).compile(dialect=engine))
+        for schema in sorted(schemas)
+    ]
+    statements += [
         str(
             CreateTable(
                 tables[name],

@@ -22,7 +22,7 @@ import json
 import os
 import shutil
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 import polars as pl
@@ -50,7 +50,17 @@ __all__ = ["DeltaSink", "arrow_type", "bronze_schema", "commit_delta"]
 
 
 def bronze_schema(schema: Schema) -> pa.Schema:
-    """The Arrow schema of a bronze table: the spec's columns, then the metadata columns."""
+    """The Arrow schema of a bronze table: the spec's columns, then the metadata columns.
+
+    Raises:
+        TargetError: a ``struct`` column (Delta tables take its documents as ``json``).
+    """
+    if any(ctype.name == "struct" for ctype in schema.values()):
+        raise TargetError(
+            "columns of type struct are stored by parquet: targets only",
+            path="--to",
+            hint="declare the column type: json for Delta tables",
+        )
     fields = [pa.field(name, arrow_type(ctype)) for name, ctype in schema.items()]
     fields.append(pa.field(INGESTED_AT, pa.timestamp("us", tz="UTC"), nullable=False))
     fields.append(pa.field(SOURCE_SYSTEM, pa.string(), nullable=False))
@@ -62,17 +72,27 @@ ROWS_PER_FILE = 4 * 1024 * 1024
 
 
 def commit_delta(
-    staged: Path, place: Path, schema: pa.Schema, table: str, description: str
+    staged: Path,
+    place: Path,
+    schema: pa.Schema,
+    table: str,
+    description: str,
+    properties: Mapping[str, str] | None = None,
 ) -> None:
     """Make the Parquet files in ``staged`` a Delta table version at ``place``: a new
     table is moved into place and created over its files; an existing one receives the
     files and an overwrite commit (older versions stay readable by time travel).
+    ``properties`` (the lineage marks) go into the version's commit info.
 
     Raises:
         TargetError: ``place`` exists and is not a Delta table.
     """
-    from deltalake import DeltaTable, Schema
+    from deltalake import CommitProperties, DeltaTable, Schema
     from deltalake.transaction import AddAction, create_table_with_add_actions
+
+    # In the version's own commit info: delta-rs refuses custom table properties when a
+    # table is created, and setting them afterwards would cost a version per run.
+    commit = CommitProperties(custom_metadata=dict(properties or {}))
 
     files = sorted(staged.glob("part-*.parquet"))
     if place.exists() and not DeltaTable.is_deltatable(str(place)):
@@ -104,7 +124,7 @@ def commit_delta(
     if existing:
         # A copy typed as the wider list[AddAction | RemoveAction] this call takes (list is invariant).
         DeltaTable(str(place)).create_write_transaction(
-            list(actions), mode="overwrite", schema=schema
+            list(actions), mode="overwrite", schema=schema, commit_properties=commit
         )
     else:
         create_table_with_add_actions(
@@ -114,6 +134,7 @@ def commit_delta(
             mode="error",
             name=table,
             description=description,
+            commit_properties=commit,
         )
 
 
@@ -179,6 +200,7 @@ class DeltaSink(FolderStaging):
             empty_schema=arrow_schema,
             encoding=encoding,
             rows_per_file=ROWS_PER_FILE,
+            metadata=self.lineage,
         )
         self.adopt(name, schema)
         return rows
@@ -205,7 +227,7 @@ class DeltaSink(FolderStaging):
         description = f"fauxdata mock data ({source_system(self.source)})"
         for table, schema in self.written.items():
             staged = self.staging / PARTS / table
-            commit_delta(staged, self.staging / table, schema, table, description)
+            commit_delta(staged, self.staging / table, schema, table, description, self.lineage)
         remove(self.staging / PARTS)
         self.publish_staged(manifest_json)
 

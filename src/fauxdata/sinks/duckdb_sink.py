@@ -11,9 +11,10 @@ import duckdb
 import polars as pl
 
 from fauxdata.errors import TargetError
+from fauxdata.lineage import comment
 from fauxdata.publish.area import StagingArea
 from fauxdata.sinks.base import Schema, Sink
-from fauxdata.sinks.duckdb_types import duckdb_type, quote
+from fauxdata.sinks.duckdb_types import duckdb_type, quote, quote_table, schema_of, sql_string
 from fauxdata.sinks.target import Target
 
 MANIFEST_TABLE = "_fauxdata_manifest"
@@ -65,17 +66,23 @@ class DuckDBSink(Sink):
     ) -> int:
         assert self.con is not None, "prepare() first"
         columns = ", ".join(f"{quote(c)} {duckdb_type(t)}" for c, t in schema.items())
-        self.con.execute(f"CREATE OR REPLACE TABLE {quote(name)} ({columns})")
+        if schema_of(name):
+            self.con.execute(f"CREATE SCHEMA IF NOT EXISTS {quote(schema_of(name) or '')}")
+        self.con.execute(f"CREATE OR REPLACE TABLE {quote_table(name)} ({columns})")
+        if self.lineage:
+            self.con.execute(
+                f"COMMENT ON TABLE {quote_table(name)} IS {sql_string(comment(self.lineage))}"
+            )
         rows = 0
         for frame in blocks:
             rows += frame.height
             self.con.register("__fauxdata_block", frame.to_arrow())
-            self.con.execute(f"INSERT INTO {quote(name)} SELECT * FROM __fauxdata_block")
+            self.con.execute(f"INSERT INTO {quote_table(name)} SELECT * FROM __fauxdata_block")
             self.con.unregister("__fauxdata_block")
         return rows
 
     def staged_relation(self, name: str, schema: Schema) -> str:
-        return quote(name)
+        return quote_table(name)
 
     def query_connection(self) -> duckdb.DuckDBPyConnection:
         assert self.con is not None, "prepare() first"

@@ -20,10 +20,25 @@ _DUCKDB = {
     "date": "DATE",
     "timestamp": "TIMESTAMP",
     "timestamptz": "TIMESTAMPTZ",
+    "json": "JSON",
 }
 
 
 def duckdb_type(ctype: ColumnType) -> str:
+    """The DuckDB type of a column.
+
+    Raises:
+        TargetError: a ``struct`` column, whose type only its data knows (Parquet and
+            JSON Lines targets store it; elsewhere ``type: json`` does).
+    """
+    if ctype.name == "struct":
+        from fauxdata.errors import TargetError
+
+        raise TargetError(
+            "columns of type struct are stored by parquet: targets only",
+            path="--to",
+            hint="write to parquet:DIR, or declare the column type: json",
+        )
     if ctype.name == "decimal":
         return f"DECIMAL({ctype.precision},{ctype.scale})"
     return _DUCKDB[ctype.name]
@@ -32,6 +47,22 @@ def duckdb_type(ctype: ColumnType) -> str:
 def quote(name: str) -> str:
     """Quote an identifier for DuckDB SQL."""
     return '"' + name.replace('"', '""') + '"'
+
+
+def quote_table(name: str) -> str:
+    """Quote a table name; ``sales.orders`` (a table read from schema sales) is table
+    orders in schema sales, in every database."""
+    return ".".join(quote(part) for part in name.split(".", 1))
+
+
+def schema_of(name: str) -> str | None:
+    """The schema part of ``schema.table``, None for a plain name."""
+    return name.split(".", 1)[0] if "." in name else None
+
+
+def table_file(name: str, suffix: str) -> Path:
+    """A table's file inside a folder target: ``sales.orders`` -> ``sales/orders.parquet``."""
+    return Path(*name.split(".", 1)).with_name(name.split(".", 1)[-1] + suffix)
 
 
 def sql_string(text: str) -> str:

@@ -18,7 +18,7 @@ from fauxdata.publish.area import StagingArea
 from fauxdata.publish.trust import MANIFEST, trusted_files
 from fauxdata.sinks.arrow_types import arrow_schema
 from fauxdata.sinks.base import Schema, Sink
-from fauxdata.sinks.duckdb_types import duckdb_type, parquet_folder, sql_string
+from fauxdata.sinks.duckdb_types import duckdb_type, parquet_folder, sql_string, table_file
 from fauxdata.sinks.parquet_writer import parquet_encoding, write_parquet
 from fauxdata.sinks.target import Target
 
@@ -85,13 +85,17 @@ class DirectorySink(FolderStaging):
         blocks: Iterable[pl.DataFrame],
         few_values: frozenset[str] = frozenset(),
     ) -> int:
-        path = self.staging / f"{name}{self.suffix}"
+        if self.target.format != "parquet" and any(t.name == "struct" for t in schema.values()):
+            duckdb_type(next(t for t in schema.values() if t.name == "struct"))  # says why
+        path = self.staging / table_file(name, self.suffix)  # sales.orders: sales/orders.parquet
+        path.parent.mkdir(parents=True, exist_ok=True)
         if self.target.format == "parquet":
             rows = write_parquet(
                 (frame.to_arrow() for frame in blocks),
                 lambda _: path,
                 empty_schema=arrow_schema(schema),
                 encoding=parquet_encoding(schema, few_values),
+                metadata=self.lineage,
             )
         elif self.target.format == "csv":
             rows = _write_csv(blocks, path, schema)
@@ -101,7 +105,7 @@ class DirectorySink(FolderStaging):
                 for frame in blocks:
                     rows += frame.height
                     frame.write_ndjson(handle)
-        self.entries[name] = path.name
+        self.entries[name] = table_file(name, self.suffix).as_posix()
         return rows
 
     def stage_folder(self, name: str) -> Path:

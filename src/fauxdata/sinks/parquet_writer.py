@@ -35,16 +35,20 @@ def write_parquet(
     empty_schema: pa.Schema,
     encoding: Mapping[str, object] | None = None,
     rows_per_file: int | None = None,
+    metadata: Mapping[str, str] | None = None,
 ) -> int:
     """Write ``tables`` in order into ``path_of(0)``, ``path_of(1)``... (a new file every
     ``rows_per_file`` rows when given); returns the row count. The first table's schema
     is the file's; with no rows at all one empty file has ``empty_schema``. ``encoding``
-    holds pyarrow writer options (default: snappy, dictionaries and statistics for all)."""
+    holds pyarrow writer options (default: snappy, dictionaries and statistics for all);
+    ``metadata`` goes into every file's key-value metadata (the lineage marks)."""
     options: dict[str, object] = {"compression": "snappy", **(encoding or {})}
     rows, in_file, part = 0, 0, 0
     writer: pq.ParquetWriter | None = None
     try:
         for table in tables:
+            if metadata:
+                table = table.replace_schema_metadata({**(table.schema.metadata or {}), **metadata})
             if writer is None or (rows_per_file is not None and in_file >= rows_per_file):
                 if writer is not None:
                     writer.close()
@@ -54,7 +58,10 @@ def write_parquet(
             rows += table.num_rows
             in_file += table.num_rows
         if writer is None:
-            pq.write_table(empty_schema.empty_table(), path_of(0), **options)
+            empty = empty_schema.with_metadata(
+                {**(empty_schema.metadata or {}), **(metadata or {})}
+            )
+            pq.write_table(empty.empty_table(), path_of(0), **options)
     finally:
         if writer is not None:
             writer.close()

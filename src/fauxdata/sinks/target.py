@@ -1,4 +1,13 @@
-"""Parse ``--to`` values into a target: a format and a location."""
+"""Parse ``--to`` values into a target: a format and a location.
+
+Paths say what they mean. ``FORMAT:PATH`` (``duckdb:out/x.duckdb``, ``parquet:out``) and
+a bare ``out/x.duckdb`` are relative to the current folder unless PATH starts with
+``/``. The URL form follows file URLs: ``duckdb:///abs/x.duckdb`` is the absolute path
+``/abs/x.duckdb``, and SQLAlchemy's ``duckdb:////abs/x.duckdb`` means the same. Since
+SQLAlchemy users write ``duckdb:///out/x.duckdb`` for ``./out``, three slashes before a
+folder that does not exist are refused with both readings spelled out, and a host
+(``duckdb://out/x.duckdb``) is refused: a file has none.
+"""
 
 from __future__ import annotations
 
@@ -44,45 +53,77 @@ class Target:
             from sqlalchemy.engine import make_url
 
             return make_url(self.url or "").render_as_string(hide_password=True)
-        return f"duckdb:///{self.path}" if self.format == "duckdb" else f"{self.format}:{self.path}"
+        return f"{self.format}:{self.path}"
+
+    def absolute(self) -> str:
+        """The target with its absolute path, as the CLI prints what it wrote."""
+        if self.is_database:
+            return str(self)
+        return f"{self.format}:{self.path.absolute()}"
+
+
+def _location(scheme: str, rest: str) -> str:
+    """The path of ``scheme:rest``: plain, or a file URL with an empty host.
+
+    Raises:
+        TargetError: a host, or three slashes before a folder that does not exist.
+    """
+    if not rest.startswith("//"):
+        return rest
+    after = rest[2:]
+    if not after.startswith("/"):
+        host = after.split("/", 1)[0]
+        raise TargetError(
+            f"'{scheme}://{after}' names a host '{host}'; a local {scheme} path has none",
+            path="--to",
+            hint=f"write {scheme}:{after} for a path under the current folder, "
+            f"or {scheme}:///absolute/path",
+        )
+    if after.startswith("//"):  # SQLAlchemy's absolute form: duckdb:////abs/x.duckdb
+        return "/" + after.lstrip("/")
+    path = Path(after)
+    folder = path.parent
+    if not folder.exists():
+        relative = after.lstrip("/")
+        raise TargetError(
+            f"'{scheme}://{after}' is the absolute path {path}, whose folder {folder} does "
+            "not exist",
+            path="--to",
+            hint=f"for ./{relative} under the current folder write {scheme}:{relative}; "
+            f"to create {folder}, write {scheme}:{path}",
+        )
+    return after
 
 
 def parse_target(text: str) -> Target:
-    """Read ``duckdb:///out/shop.duckdb``, ``out/shop.duckdb``, ``parquet:out/``, ``csv:out``...
+    """Read ``out/shop.duckdb``, ``duckdb:out/shop.duckdb``, ``duckdb:///abs/shop.duckdb``,
+    ``parquet:out/``, ``csv:out``, a database URL...
 
     Raises:
         TargetError: the text names no supported format.
     """
     text = text.strip()
+    if "\x00" in text:
+        raise TargetError("a path cannot hold a NUL character", path="--to")
     scheme, sep, rest = text.partition(":")
     scheme = scheme.lower()
-    if sep and scheme == "duckdb":
-        location = rest[3:] if rest.startswith("///") else rest.removeprefix("//")
+    if sep and (scheme == "duckdb" or scheme in FILE_FORMATS or scheme in LAKE_FORMATS):
+        what = "file" if scheme == "duckdb" else "directory"
+        location = _location(scheme, rest)
         if not location:
             raise TargetError(
-                "duckdb target needs a file path",
+                f"{scheme} target needs a {what} path",
                 path="--to",
-                hint="e.g. duckdb:///out/shop.duckdb",
-            )
-        return Target("duckdb", Path(location))
-    if sep and (scheme in FILE_FORMATS or scheme in LAKE_FORMATS):
-        location = rest.removeprefix("//")
-        if not location:
-            raise TargetError(
-                f"{scheme} target needs a directory", path="--to", hint=f"e.g. {scheme}:out/"
+                hint=f"e.g. {scheme}:out/{'shop.duckdb' if scheme == 'duckdb' else 'shop'}",
             )
         return Target(scheme, Path(location))
     if sep and scheme.split("+")[0] in _DATABASE_SCHEMES:
-        from sqlalchemy.engine import make_url
-        from sqlalchemy.exc import ArgumentError
+        from fauxdata.dburl import database_url
 
-        try:
-            database = make_url(text).database or "database"
-        except ArgumentError:
-            raise TargetError(
-                "not a database URL", path="--to", hint="e.g. postgresql://me@localhost/dev"
-            ) from None
-        name = Path(database).stem or "database"
+        url = database_url(text, "--to")
+        if url.drivername != scheme:  # a driver fauxdata picked (PyMySQL for mysql://)
+            text = url.render_as_string(hide_password=False)
+        name = Path(url.database or "database").stem or "database"
         return Target("database", Path("out") / f"{name}.manifest.json", url=text)
     if not sep or len(scheme) == 1:  # a plain path (or a Windows drive letter)
         path = Path(text)
@@ -96,5 +137,6 @@ def parse_target(text: str) -> Target:
     raise TargetError(
         f"unknown output format '{scheme}:'",
         path="--to",
-        hint="expected duckdb:///FILE, parquet:DIR, csv:DIR, jsonl:DIR, delta:DIR or a database URL",
+        hint="expected FILE.duckdb, duckdb:FILE, parquet:DIR, csv:DIR, jsonl:DIR, delta:DIR "
+        "or a database URL",
     )

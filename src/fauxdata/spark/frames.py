@@ -43,6 +43,7 @@ def spark_type(ctype: ColumnType) -> DataType:
         "text": st.StringType(),
         "varchar": st.StringType(),
         "uuid": st.StringType(),
+        "json": st.StringType(),
         "boolean": st.BooleanType(),
         "date": st.DateType(),
         "timestamp": st.TimestampNTZType(),

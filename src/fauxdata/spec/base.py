@@ -13,7 +13,9 @@ from fauxdata.errors import did_you_mean
 class Strict(BaseModel):
     """A frozen model that refuses unknown keys and says which key was probably meant."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False
+    )
 
     @model_validator(mode="before")
     @classmethod

@@ -5,6 +5,8 @@ from __future__ import annotations
 from functools import cache
 
 import polars as pl
+import sqlglot
+from sqlglot import exp
 
 from fauxdata.spec.types import ColumnType
 
@@ -17,15 +19,31 @@ def compile_sql(expression: str) -> pl.Expr:
         ValueError: it does not parse, with Polars' reason.
     """
     try:
-        return pl.sql_expr(expression)
+        return pl.sql_expr(null_safe_division(expression))
     except (pl.exceptions.PolarsError, ValueError) as exc:
         raise ValueError(f"SQL expression '{expression}' does not parse: {exc}") from None
+
+
+def null_safe_division(expression: str) -> str:
+    """``a / b`` as ``a / NULLIF(b, 0)`` (likewise ``%``): division by zero gives NULL, as
+    in SQL databases, instead of inf, NaN or an error. Text without a division is kept as
+    written."""
+    try:
+        tree = sqlglot.parse_one(expression, read="postgres")
+    except sqlglot.errors.SqlglotError:
+        return expression  # Polars reports its own reason
+    divisions = list(tree.find_all(exp.Div, exp.Mod, exp.IntDiv))
+    if not divisions:
+        return expression
+    for node in divisions:
+        node.set("expression", exp.Nullif(this=node.expression, expression=exp.Literal.number(0)))
+    return tree.sql("postgres")
 
 
 _TO_POLARS = {
     "smallint": pl.Int16, "integer": pl.Int32, "bigint": pl.Int64, "float": pl.Float32,
     "double": pl.Float64, "text": pl.String, "varchar": pl.String, "uuid": pl.String,
-    "boolean": pl.Boolean, "date": pl.Date,
+    "boolean": pl.Boolean, "date": pl.Date, "json": pl.String,
 }  # fmt: skip
 
 

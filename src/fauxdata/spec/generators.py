@@ -21,6 +21,8 @@ from fauxdata.spec.relations import After, Aggregate, ChildNumber, ForeignKeyRef
 from fauxdata.spec.synthesize import Synthesized
 
 _Bound = float | None
+Int64 = Annotated[int, Field(ge=-(2**63), le=2**63 - 1)]
+"""Integer parameters the engine computes with in int64: larger ones would wrap around."""
 
 
 class _Bounded(Strict):
@@ -49,8 +51,8 @@ class Sequence(Strict):
     """Consecutive integers: start, start + step, ..."""
 
     kind: Literal["sequence"]
-    start: int = 1
-    step: int = Field(default=1, description="Must not be zero.")
+    start: Int64 = 1
+    step: Int64 = Field(default=1, description="Must not be zero.")
 
     @field_validator("step")
     @classmethod
@@ -68,8 +70,8 @@ class FormattedId(Strict):
 
     kind: Literal["formatted_id"]
     format: str = Field(description="Text with exactly one {} or {:06d} / {:x} field.")
-    start: int = 1
-    step: int = 1
+    start: Int64 = 1
+    step: Int64 = 1
 
     @field_validator("format")
     @classmethod
@@ -93,8 +95,8 @@ class UniqueInt(Strict):
     """Unique integers drawn from [min, max] through a keyed permutation."""
 
     kind: Literal["unique_int"]
-    min: int = 1
-    max: int
+    min: Int64 = 1
+    max: Int64
 
     @model_validator(mode="after")
     def _ordered(self) -> UniqueInt:
@@ -110,8 +112,8 @@ class UniformInt(Strict):
     """Integers uniform in [min, max]."""
 
     kind: Literal["uniform_int"]
-    min: int
-    max: int
+    min: Int64
+    max: Int64
 
     @model_validator(mode="after")
     def _ordered(self) -> UniformInt:
@@ -554,6 +556,135 @@ class NationalId(Strict):
     country: Literal["US", "NL"] = Field(default="US", description="US (SSN) or NL (BSN).")
 
 
+# --- semi-structured and free text ---------------------------------------------------
+
+FREE_TEXT_ENTITIES = (
+    "person",
+    "email",
+    "phone",
+    "iban",
+    "credit_card",
+    "national_id",
+    "ip",
+    "url",
+    "address",
+    "date_of_birth",
+)
+
+
+class ArrayLength(Strict):
+    """How many items an array holds: uniform between min and max, Poisson(lam) cut to
+    [min, max], or fixed (min = max)."""
+
+    kind: Literal["uniform", "poisson"] = "uniform"
+    min: int = Field(default=0, ge=0, le=1000)
+    max: int = Field(default=5, ge=0, le=1000)
+    lam: float | None = Field(default=None, gt=0, description="Mean, for kind: poisson.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _fixed(cls, data: Any) -> Any:
+        return {"min": data, "max": data} if isinstance(data, int) else data
+
+    @model_validator(mode="after")
+    def _ordered(self) -> ArrayLength:
+        if self.min > self.max:
+            raise ValueError(f"min ({self.min}) is greater than max ({self.max})")
+        if self.kind == "poisson" and self.lam is None:
+            raise ValueError("kind: poisson needs lam")
+        return self
+
+
+class JsonColumn(Strict):
+    """The value of another column of the same row."""
+
+    kind: Literal["column"]
+    column: str
+
+
+class JsonObject(Strict):
+    """A nested object; its members are fields in their own right."""
+
+    kind: Literal["object"]
+    fields: dict[str, JsonField]
+
+
+class JsonArray(Strict):
+    """An array of ``items``, ``length`` of them per document."""
+
+    kind: Literal["array"]
+    length: ArrayLength = Field(default_factory=ArrayLength)
+    items: JsonField
+
+
+class JsonField(Strict):
+    """One member of a payload: any generator, ``{column: name}``, an ``object`` or an
+    ``array``; ``presence`` is the share of documents that carry the member at all and
+    ``null_rate`` the share that carry it as null."""
+
+    presence: float = Field(default=1.0, ge=0, le=1)
+    null_rate: float = Field(default=0.0, ge=0, le=1)
+    value: Annotated[
+        GeneratorSpec | JsonObject | JsonArray | JsonColumn, Field(discriminator="kind")
+    ]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _inline(cls, data: Any) -> Any:
+        """``{kind: email, presence: 0.8}`` and ``email`` stand for ``{value: ...}``;
+        ``{column: name}`` for a column reference; ``{formula: ...}`` for a formula."""
+        if isinstance(data, str):
+            return {"value": {"kind": data}}
+        if not isinstance(data, dict) or ("value" in data and "kind" not in data):
+            return data
+        rest = {k: v for k, v in data.items() if k not in ("presence", "null_rate")}
+        if "kind" not in rest:
+            if set(rest) == {"column"}:
+                rest = {"kind": "column", **rest}
+            elif set(rest) == {"formula"}:
+                rest = {"kind": "formula", **rest}
+        out = {k: data[k] for k in ("presence", "null_rate") if k in data}
+        return {**out, "value": rest}
+
+
+class Json(Strict):
+    """A JSON document per row, built from ``fields`` or from a JSON Schema file
+    (``schema_file``, relative to the spec) so every document validates against it."""
+
+    kind: Literal["json"]
+    fields: dict[str, JsonField] | None = None
+    schema_file: str | None = Field(
+        default=None, description="A JSON Schema (draft 7 or 2020-12) the payloads follow."
+    )
+
+    @model_validator(mode="after")
+    def _one_source(self) -> Json:
+        if (self.fields is None) == (self.schema_file is None):
+            raise ValueError("give either fields or schema_file")
+        return self
+
+
+class FreeText(Strict):
+    """Realistic notes, tickets and emails that mention people and their identifiers,
+    so pipelines meet identifiers in text before production data does. Names, emails
+    and places come from the row's columns where ``mentions`` maps them, else they are
+    made up."""
+
+    kind: Literal["free_text"]
+    style: Literal["note", "ticket", "email", "mixed"] = "mixed"
+    entities: list[Literal[FREE_TEXT_ENTITIES]] = Field(  # type: ignore[valid-type]
+        default_factory=lambda: ["person", "email", "phone"],
+        description="Which identifiers the texts mention.",
+    )
+    mentions: dict[str, str] = Field(
+        default_factory=dict,
+        description="Entity -> column of the row that supplies it (person: full_name).",
+    )
+    locale: str | None = Field(
+        default=None, description="en_US or nl_NL texts; default: the spec's."
+    )
+
+
 class FromSource(Strict):
     """The value is read from the source row (columns of ``mode: mask`` tables with a
     ``mask:``); set implicitly, only ``fauxdata mask`` fills it."""
@@ -587,6 +718,8 @@ GeneratorSpec = Annotated[
     | Person
     | Mock
     | NationalId
+    | Json
+    | FreeText
     | ForeignKeyRef
     | ChildNumber
     | Hierarchy
@@ -597,6 +730,12 @@ GeneratorSpec = Annotated[
     | FromSource,
     Field(discriminator="kind"),
 ]
+
+
+JsonObject.model_rebuild()
+JsonArray.model_rebuild()
+JsonField.model_rebuild()
+Json.model_rebuild()
 
 
 def generator_kinds() -> list[str]:

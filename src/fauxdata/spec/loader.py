@@ -9,7 +9,9 @@ from typing import Any
 
 from pydantic import ValidationError
 from ruamel.yaml import YAML
+from ruamel.yaml.constructor import SafeConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.nodes import ScalarNode
 
 from fauxdata.errors import FauxdataError, Problem, SpecError, did_you_mean
 from fauxdata.spec.generators import generator_kinds
@@ -60,11 +62,7 @@ def _read(source: str | Path) -> tuple[str, str]:
 def parse_text(text: str, origin: str = "<text>") -> dict[str, Any]:
     """Parse YAML (a superset of JSON) into plain Python data."""
     try:
-        if origin.endswith(".json"):
-            data = json.loads(text)
-        else:
-            yaml = YAML(typ="safe", pure=True)
-            data = yaml.load(StringIO(text))
+        data = json.loads(text) if origin.endswith(".json") else safe_yaml().load(StringIO(text))
     except json.JSONDecodeError as exc:
         raise SpecError(
             [Problem(f"line {exc.lineno}, column {exc.colno}", f"malformed JSON: {exc.msg}")],
@@ -91,6 +89,30 @@ def parse_text(text: str, origin: str = "<text>") -> dict[str, Any]:
     return data
 
 
+class _LenientDates(SafeConstructor):
+    """Safe YAML whose impossible dates (``2023-02-30``) stay text.
+
+    YAML reads an unquoted ``2023-02-30`` as a date and fails deep inside the parser;
+    kept as text, the spec model reports it with its spec path instead.
+    """
+
+    def construct_yaml_timestamp(self, node: ScalarNode, values: Any = None) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node, values)
+        except ValueError:
+            return str(node.value)
+
+
+_LenientDates.add_constructor("tag:yaml.org,2002:timestamp", _LenientDates.construct_yaml_timestamp)
+
+
+def safe_yaml() -> YAML:
+    """A safe, pure-Python YAML reader for specs and parameter files."""
+    yaml = YAML(typ="safe", pure=True)
+    yaml.Constructor = _LenientDates
+    return yaml
+
+
 def validate_spec(data: dict[str, Any], origin: str = "") -> Spec:
     """Validate parsed data into a Spec, collecting every error with its path."""
     try:
@@ -111,7 +133,7 @@ def _dedupe(problems: list[Problem]) -> list[Problem]:
 
 
 def validation_problem(err: Any) -> Problem:
-    loc = [str(part) for part in err["loc"]]
+    loc = _tidy([str(part) for part in err["loc"]])
     kind = err["type"]
     ctx = err.get("ctx") or {}
     if kind == "unknown_key":
@@ -144,6 +166,23 @@ def validation_problem(err: Any) -> Problem:
     if kind not in ("value_error", "assertion_error") and not isinstance(found, dict | list):
         message = f"{message}; found {found!r}"
     return Problem(".".join(loc), message, code=kind)
+
+
+def _tidy(loc: list[str]) -> list[str]:
+    """Drop the ``value.<kind>`` steps a payload member's model adds, so a nested error
+    reads ``payload.generator.json.fields.items.items.fields.qty.uniform_int.min``."""
+    tags = {*generator_kinds(), "object", "array", "column"}
+    out: list[str] = []
+    i = 0
+    while i < len(loc):
+        if loc[i] == "value" and i + 1 < len(loc) and loc[i + 1] in tags and out:
+            i += 1
+            if loc[i] in ("object", "array", "column"):
+                i += 1
+            continue
+        out.append(loc[i])
+        i += 1
+    return out
 
 
 def _strip(hint: str) -> str:

@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, model_validator
 
 from fauxdata.spec.base import Strict
-from fauxdata.spec.generators import GeneratorSpec, generator_shorthand
+from fauxdata.spec.generators import FREE_TEXT_ENTITIES, GeneratorSpec, generator_shorthand
 
 _DOMAIN = Field(
     default="default",
@@ -146,6 +146,52 @@ class Redact(Strict):
     text: str = "REDACTED"
 
 
+class JsonRule(Strict):
+    """One rule of a JSON mask: the values at ``path`` (JSONPath: ``$.a.b``,
+    ``$.items[*].card``, ``$..email``) go through ``mask``; ``types`` limits it to those
+    JSON types (default: the mask's)."""
+
+    path: str
+    mask: MaskSpec
+    types: list[Literal["string", "number", "boolean", "object", "array"]] | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "mask" in data:
+            return {**data, "mask": mask_shorthand(data["mask"])}
+        return data
+
+
+class JsonMask(Strict):
+    """De-identify JSON documents by JSONPath rules, applied in order. Structure, key
+    order and untouched values are kept; a row that is not valid JSON gets the
+    ``fallback`` (kept, or NULL) and is counted."""
+
+    kind: Literal["json"]
+    rules: list[JsonRule] = Field(min_length=1)
+    fallback: Literal["passthrough", "redact"] = "passthrough"
+    types: list[Literal["string", "number", "boolean", "object", "array"]] = Field(
+        default_factory=lambda: ["string", "number", "boolean"],  # type: ignore[arg-type]
+        description="JSON types the rules touch unless a rule says otherwise.",
+    )
+
+
+class FreeTextMask(Strict):
+    """Find identifiers in free text and ``replace`` them with consistent fakes of the
+    same type (keyed), ``annotate`` them (``[EMAIL]``) or ``redact`` them; the rest of the
+    text is kept."""
+
+    kind: Literal["free_text"]
+    entities: list[Literal[FREE_TEXT_ENTITIES]] = Field(  # type: ignore[valid-type]
+        default_factory=lambda: list(FREE_TEXT_ENTITIES),
+        description="Which identifiers to look for (default: all ten types).",
+    )
+    action: Literal["replace", "annotate", "redact"] = "replace"
+    locale: str | None = Field(default=None, description="en_US, nl_NL, ...; default: the spec's.")
+    domain: str = _DOMAIN
+
+
 MaskSpec = Annotated[
     Passthrough
     | Key
@@ -158,9 +204,13 @@ MaskSpec = Annotated[
     | DateShift
     | Scramble
     | NullMask
-    | Redact,
+    | Redact
+    | JsonMask
+    | FreeTextMask,
     Field(discriminator="kind"),
 ]
+
+JsonRule.model_rebuild()
 
 
 def mask_kinds() -> list[str]:

@@ -10,16 +10,37 @@ from pydantic import Field, field_validator, model_validator
 
 from fauxdata.spec.base import Strict
 from fauxdata.spec.generators import GeneratorSpec, generator_shorthand
+from fauxdata.spec.limits import too_many_rows
 from fauxdata.spec.masks import MaskSpec, mask_shorthand
 from fauxdata.spec.relations import PerParent
 from fauxdata.spec.synthesize import Synthesize, expand
 from fauxdata.spec.types import ColumnType, parse_type
 
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_TABLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$")
+"""A table may be named ``schema.table`` (init from several schemas)."""
 Environment = Literal["dev", "test", "staging", "prod"]
 
 
+MAX_NAME = 63
+"""PostgreSQL's identifier limit (MySQL allows 64); a table's name is also a file name."""
+
+
 def _check_name(name: str, what: str) -> str:
+    parts = name.split(".") if what in ("table", "output table") else [name]
+    longest = max(parts, key=len)
+    if len(longest) > MAX_NAME:
+        raise ValueError(
+            f"{what} name of {len(longest)} characters ('{longest[:20]}...'); expected at most "
+            f"{MAX_NAME} (the identifier limit of PostgreSQL, and a file name per table)"
+        )
+    if what in ("table", "output table"):
+        if not _TABLE_NAME.match(name):
+            raise ValueError(
+                f"{what} name '{name}' must be a name or schema.name, each starting with a "
+                "letter or _ and holding only letters, digits and _"
+            )
+        return name
     if not _NAME.match(name):
         raise ValueError(
             f"{what} name '{name}' must start with a letter or _ and hold only letters, digits and _"
@@ -211,6 +232,13 @@ class Table(Strict):
             raise ValueError("a table needs at least one column")
         for name in v:
             _check_name(name, "column")
+        return v
+
+    @field_validator("rows", mode="before")
+    @classmethod
+    def _indexable(cls, v: Any) -> Any:
+        if isinstance(v, int | float) and not isinstance(v, bool) and (reason := too_many_rows(v)):
+            raise ValueError(reason)
         return v
 
     @model_validator(mode="after")

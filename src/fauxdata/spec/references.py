@@ -5,7 +5,7 @@ from __future__ import annotations
 from fauxdata.errors import Problem, did_you_mean
 from fauxdata.spec import generators as g
 from fauxdata.spec.models import Spec, Table
-from fauxdata.spec.relations import WeightedPick
+from fauxdata.spec.relations import WeightedPick, split_dotted
 
 KEY_KINDS = (g.Sequence, g.FormattedId, g.Uuid, g.UniqueInt)
 
@@ -79,12 +79,12 @@ def column_relations(
                 _check_key_reference(spec, f"{path}.references", gen.table, gen.column, problems)
             return (), (gen.table, gen.column)
         case g.Lookup():
-            via, _ = gen.column.split(".")
+            via, _ = split_dotted(gen.column)
             _check_via(spec, table, path, via, gen.column, problems)
             return (via,), None
         case g.After():
             if "." in gen.column:
-                via, _ = gen.column.split(".")
+                via, _ = split_dotted(gen.column)
                 _check_via(spec, table, path, via, gen.column, problems)
                 return (via,), None
             if gen.column not in table.columns:
@@ -98,7 +98,7 @@ def column_relations(
                 return (), None
             return (gen.column,), None
         case g.Aggregate():
-            child_name, child_column = gen.of.split(".")
+            child_name, child_column = split_dotted(gen.of)
             child = spec.tables.get(child_name)
             if child is None:
                 problems.append(
@@ -181,7 +181,7 @@ def _check_via(
     spec: Spec, table: Table, path: str, via: str, dotted: str, problems: list[Problem]
 ) -> None:
     """``via.column``: via must be a foreign key of this table and column a column of its parent."""
-    column = dotted.split(".")[1]
+    column = split_dotted(dotted)[1]
     source = table.columns.get(via)
     if source is None:
         problems.append(

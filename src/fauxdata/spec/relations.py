@@ -33,9 +33,17 @@ def duration_seconds(text: str) -> float:
 
 
 def _dotted(value: str, what: str) -> str:
-    if value.count(".") != 1 or not all(value.split(".")):
-        raise ValueError(f"{what} '{value}' must look like table.column")
+    if not all(split_dotted(value)) or value.count(".") > 2:
+        raise ValueError(f"{what} '{value}' must look like table.column (or schema.table.column)")
     return value
+
+
+def split_dotted(value: str) -> tuple[str, str]:
+    """``table.column`` in two at its last dot: ``sales.orders.customer_id`` is column
+    customer_id of table ``sales.orders``. Column names hold no dot, so the last dot is
+    always the one before the column, whether the table is named with its schema or not."""
+    table, _, column = value.rpartition(".")
+    return table, column
 
 
 # --- how a child picks its parent ----------------------------------------------------
@@ -94,11 +102,11 @@ class _References(Strict):
 
     @property
     def table(self) -> str:
-        return self.references.split(".")[0]
+        return split_dotted(self.references)[0]
 
     @property
     def column(self) -> str:
-        return self.references.split(".")[1]
+        return split_dotted(self.references)[1]
 
 
 class ForeignKeyRef(_References):
@@ -224,6 +232,11 @@ class After(Strict):
     def _duration(cls, v: str) -> str:
         duration_seconds(v)
         return v
+
+    @field_validator("column")
+    @classmethod
+    def _column_or_dotted(cls, v: str) -> str:
+        return _dotted(v, "column") if "." in v else v
 
     @model_validator(mode="after")
     def _ordered(self) -> After:

@@ -22,10 +22,12 @@ from fauxdata.formula import FormulaError, compile_formula
 from fauxdata.formula.types import column_type_of, formula_type
 from fauxdata.spec import generators as g
 from fauxdata.spec.expressions import result_type
+from fauxdata.spec.limits import too_many_rows
 from fauxdata.spec.models import Column, Spec, Table
 from fauxdata.spec.ordering import column_order, table_order
 from fauxdata.spec.plan import Plan, ResolvedColumn, ResolvedForeignKey, ResolvedPer, ResolvedTable
 from fauxdata.spec.references import column_relations, is_key, per_column
+from fauxdata.spec.relations import split_dotted
 from fauxdata.spec.types import ColumnType, parse_type
 
 __all__ = [
@@ -71,8 +73,12 @@ def resolve(
                     f"change the row count of {per.table} instead",
                 )
             )
+        elif reason := too_many_rows(overrides[name]):
+            problems.append(Problem(f"--rows {name}", reason))
+            overrides[name] = 0  # keeps resolving, so every other problem is reported too
     if scale <= 0 or not math.isfinite(scale):
         problems.append(Problem("--scale", f"scale must be a positive number; found {scale}"))
+        scale = 1.0  # keeps resolving, so every other problem is reported too
     for name in tables or []:
         if name not in spec.tables:
             problems.append(
@@ -83,8 +89,12 @@ def resolve(
     resolved: dict[str, ResolvedTable] = {}
     for tname, table in spec.tables.items():
         n = overrides.get(tname, table.rows or 0)
-        if tname not in overrides:
-            n = max(0, round(n * scale))
+        if tname not in overrides and scale != 1.0:
+            scaled = n * scale
+            if reason := too_many_rows(scaled):
+                problems.append(Problem(f"--scale {scale:g}", f"tables.{tname}.rows: {reason}"))
+                scaled = 0
+            n = max(0, round(scaled))
         resolved[tname] = _resolve_table(spec, tname, table, n, types, problems, warnings)
 
     nullable = {
@@ -130,6 +140,8 @@ def natural_type(gen: g.GeneratorSpec) -> ColumnType | None:
             return ColumnType("date")
         case g.Person(part="age"):
             return ColumnType("smallint")
+        case g.Json():
+            return ColumnType("json")
         case g.Choice():
             return _value_type(gen.options()[0])
         case g.Constant():
@@ -205,7 +217,7 @@ def _column_type(
                 return ColumnType("bigint")
             if gen.fn == "mean":
                 return ColumnType("double")
-            child, col = gen.of.split(".")
+            child, col = split_dotted(gen.of)
             return known.get((child, col))
     return natural_type(gen)
 
@@ -213,7 +225,7 @@ def _column_type(
 def _through(
     spec: Spec, table: Table, dotted: str, known: dict[tuple[str, str], ColumnType]
 ) -> ColumnType | None:
-    via, column = dotted.split(".")
+    via, column = split_dotted(dotted)
     source = table.columns.get(via)
     if source is None or not isinstance(source.generator, g.ForeignKeyRef | g.Hierarchy):
         return None
@@ -223,7 +235,7 @@ def _through(
 _FAMILY = {
     "smallint": "int", "integer": "int", "bigint": "int", "float": "float", "double": "float",
     "decimal": "decimal", "text": "text", "varchar": "text", "uuid": "uuid", "boolean": "bool",
-    "date": "date", "timestamp": "ts", "timestamptz": "ts",
+    "date": "date", "timestamp": "ts", "timestamptz": "ts", "json": "doc", "struct": "doc",
 }  # fmt: skip
 _CASTS = {
     "int": {"int", "float", "decimal", "text"},
@@ -234,6 +246,7 @@ _CASTS = {
     "bool": {"bool", "text"},
     "date": {"date", "ts", "text"},
     "ts": {"ts", "text"},
+    "doc": {"doc", "text"},
 }
 
 

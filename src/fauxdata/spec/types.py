@@ -38,6 +38,9 @@ _ALIASES = {
     "timestamptz": "timestamptz",
     "timestamp with time zone": "timestamptz",
     "uuid": "uuid",
+    "json": "json",
+    "jsonb": "json",
+    "struct": "struct",
 }
 
 INTEGER_BOUNDS = {
@@ -71,6 +74,11 @@ class ColumnType:
         return self.name in ("text", "varchar", "uuid")
 
     @property
+    def is_document(self) -> bool:
+        """JSON text (``json``) or the same documents as a nested struct (``struct``)."""
+        return self.name in ("json", "struct")
+
+    @property
     def is_temporal(self) -> bool:
         return self.name in ("date", "timestamp", "timestamptz")
 
@@ -97,7 +105,7 @@ def parse_type(text: str) -> ColumnType:
             f"unknown type '{text}'"
             + (f"; {hint}" if hint else "")
             + "; expected one of smallint, integer, bigint, float, double, decimal(p,s), "
-            "varchar(n), text, boolean, date, timestamp, timestamptz, uuid"
+            "varchar(n), text, boolean, date, timestamp, timestamptz, uuid, json, struct"
         )
     first, second = match.group(2), match.group(3)
     if name == "decimal":

@@ -18,7 +18,7 @@ import duckdb
 
 from fauxdata.errors import TargetError
 from fauxdata.sinks.bronze import bronze_table_name
-from fauxdata.sinks.duckdb_types import duckdb_type, quote, sql_string
+from fauxdata.sinks.duckdb_types import duckdb_type, quote, quote_table, sql_string, table_file
 from fauxdata.sinks.target import Target
 from fauxdata.spec.plan import Plan, ResolvedTable
 
@@ -98,12 +98,15 @@ def _duckdb(
     except duckdb.Error as exc:
         raise unreadable(f"{target.path} as a DuckDB file", exc) from None
     held: dict[str, set[str]] = defaultdict(set)
-    for table, column in con.execute(
-        "SELECT table_name, column_name FROM information_schema.columns WHERE table_catalog = 'data'"
+    for schema, table, column in con.execute(
+        "SELECT table_schema, table_name, column_name FROM information_schema.columns "
+        "WHERE table_catalog = 'data'"
     ).fetchall():
-        held[table].add(column)
+        held[table if schema == "main" else f"{schema}.{table}"].add(column)
     return {
-        name: Found(f"data.{quote(out)}", frozenset(held[out]), f"table {out} in {target.path}")
+        name: Found(
+            f"data.{quote_table(out)}", frozenset(held[out]), f"table {out} in {target.path}"
+        )
         for name, out in outputs.items()
         if out in held
     }
@@ -114,7 +117,7 @@ def _files(
 ) -> dict[str, Found]:
     found = {}
     for name, out in outputs.items():
-        path = target.path / f"{out}{_SUFFIX[target.format]}"
+        path = target.path / table_file(out, _SUFFIX[target.format])
         if path.is_file():
             found[name] = _file(con, target.format, path, plan.tables[name])
     return found
@@ -186,20 +189,16 @@ def _database(
     target: Target, plan: Plan, outputs: Mapping[str, str]
 ) -> Iterator[tuple[duckdb.DuckDBPyConnection, dict[str, Found]]]:
     """Read the tables back from the database, read-only, with the columns it holds."""
-    import sqlalchemy as sa
-
     from fauxdata.sinks.database import DatabaseSink
 
     sink = DatabaseSink(target, plan)
     sink.open_read_only()
     try:
-        assert sink.con is not None
-        inspector = sa.inspect(sink.con)
-        present = set(inspector.get_table_names())
+        present = sink.table_names()
         held = {}
         for name, out in outputs.items():
             if out in present:
-                columns = {c["name"] for c in inspector.get_columns(out)}
+                columns = {c["name"] for c in sink.columns(out)}
                 held[name] = frozenset(columns)
                 sink.loaded[out] = {
                     c.name: c.type for c in plan.tables[name].columns.values() if c.name in columns

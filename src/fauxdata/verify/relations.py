@@ -14,7 +14,7 @@ import duckdb
 from fauxdata.sinks.duckdb_types import quote
 from fauxdata.spec import generators as g
 from fauxdata.spec.plan import Plan, ResolvedTable
-from fauxdata.spec.relations import FixedCount, RangeCount, duration_seconds
+from fauxdata.spec.relations import FixedCount, RangeCount, duration_seconds, split_dotted
 from fauxdata.verify.result import Check, queried, violations
 
 Relation = Callable[[str], str | None]
@@ -98,7 +98,7 @@ def _base(
     """
     if "." not in dotted:
         return f"c.{quote(dotted)}", ""
-    via, column = dotted.split(".")
+    via, column = split_dotted(dotted)
     parent = table.columns[via].parent
     if parent is None:
         return None, ""
@@ -157,7 +157,7 @@ def _aggregate(
     name: str,
     gen: g.Aggregate,
 ) -> Iterator[Check]:
-    child_name, child_column = gen.of.split(".")
+    child_name, child_column = split_dotted(gen.of)
     child = plan.tables[child_name]
     child_rel = relation(child_name)
     if child_rel is None or child.per is None:

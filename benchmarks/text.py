@@ -1,0 +1,104 @@
+"""Free text and JSON: how fast identifiers are found and replaced, and JSON rules applied.
+
+    python benchmarks/run.py --only text
+
+Measured, each in its own process by ``run.py``:
+  text-deid   free-text de-identification (``replace``, every entity type) of short notes:
+              the evaluation set's 2,100 English and Dutch texts repeated to the row count
+  json-mask   three JSONPath rules (an email, every item's card number, a recursive
+              descent) over order documents made by the ``json`` generator
+  json-gen    the ``json`` generator itself: order documents from a JSON Schema, in memory
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+ROOT = Path(__file__).resolve().parents[1]
+EVALSET = ROOT / "tests" / "data" / "deid_eval.jsonl"
+SCHEMA = ROOT / "tests" / "data" / "order_payload.schema.json"
+
+
+def _texts(rows: int) -> dict[str, pl.Series]:
+    by_lang: dict[str, list[str]] = {"en": [], "nl": []}
+    for line in EVALSET.read_text(encoding="utf-8").splitlines():
+        record = json.loads(line)
+        by_lang[record["lang"]].append(record["text"])
+    return {
+        lang: pl.Series((texts * (rows // len(texts) + 1))[: rows // 2])
+        for lang, texts in by_lang.items()
+    }
+
+
+def measure_text_deid(rows: int) -> dict[str, Any]:
+    from fauxdata.text import deidentify
+
+    columns = _texts(rows)
+    deidentify(columns["en"].head(100), key=b"bench")  # word lists and automata built
+    started = time.perf_counter()
+    replaced = 0
+    for lang, column in columns.items():
+        result = deidentify(column, key=b"bench", locale="en_US" if lang == "en" else "nl_NL")
+        replaced += result.total
+    seconds = time.perf_counter() - started
+    n = sum(c.len() for c in columns.values())
+    return {"rows": n, "seconds": seconds, "replaced": replaced}
+
+
+def _documents(rows: int) -> pl.Series:
+    import fauxdata
+
+    with tempfile.TemporaryDirectory() as folder:
+        spec = Path(folder) / "events.yaml"
+        (Path(folder) / "order.schema.json").write_text(SCHEMA.read_text())
+        spec.write_text(
+            f"name: events\nseed: 1\ntables:\n  events:\n    rows: {rows}\n    columns:\n"
+            "      body: {generator: {kind: json, schema_file: order.schema.json}}\n"
+        )
+        return fauxdata.generate(spec, verify_output=False).frames["events"]["body"]
+
+
+def measure_json_mask(rows: int) -> dict[str, Any]:
+    from fauxdata.text.jsonmask import mask_json, rule
+
+    documents = _documents(rows)
+    star = lambda s, rows: pl.Series(["***"] * s.len())  # noqa: E731
+    mask_json(documents.head(100), [rule("$.customer.email", star)])
+    rules = [
+        rule("$.customer.email", star),
+        rule("$.items[*].sku", star),
+        rule("$..ip", star),
+    ]
+    started = time.perf_counter()
+    result = mask_json(documents, rules)
+    seconds = time.perf_counter() - started
+    return {"rows": documents.len(), "seconds": seconds, "replaced": sum(result.replaced.values())}
+
+
+def measure_json_gen(rows: int) -> dict[str, Any]:
+    _documents(100)  # imports, schema conversion and regex compilation out of the timing
+    started = time.perf_counter()
+    documents = _documents(rows)
+    return {"rows": documents.len(), "seconds": time.perf_counter() - started}
+
+
+MEASURES = {
+    "text-deid": measure_text_deid,
+    "json-mask": measure_json_mask,
+    "json-gen": measure_json_gen,
+}
+
+
+def report_text(runs: list[dict[str, Any]]) -> None:
+    targets = {"text-deid": 50_000, "json-mask": 100_000, "json-gen": None}
+    print("\nfree text and JSON:")
+    for run in runs:
+        target = targets.get(run["name"])
+        goal = f"  (target {target:,}/s: {run['rows_per_s'] / target:.2f}x)" if target else ""
+        print(f"  {run['name']:<10} {run['rows_per_s']:>10,.0f} rows/s{goal}")

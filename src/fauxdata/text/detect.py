@@ -1,0 +1,547 @@
+"""Find identifiers in free text: one detector per entity type, run in priority order.
+
+All texts of a batch are joined into one string (rows separated by NUL) and each
+detector's regular expression scans it once, so Python work is per match, not per row.
+A match becomes a span only after its check: check digits (IBAN mod 97, Luhn with an
+issuer prefix, the BSN 11-proof, SSN area/group/serial rules), ``phonenumbers`` for
+phones, ``ipaddress`` for IPs, and the words around it (an "order number" that looks like
+a phone number is not one). Accepted spans are blanked in the working string with a
+private-use character of the same length, so later detectors neither see them nor shift
+offsets: an email address is never also read as a person's name.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import cache, cached_property, lru_cache
+
+import numpy as np
+import phonenumbers
+import polars as pl
+
+from fauxdata.pii.patterns import bsn, credit_card, iban, ssn
+from fauxdata.text.vocabulary import (
+    CALENDAR,
+    DUTCH_STREET_WORDS,
+    PARTICLES,
+    STRONG_CUES,
+    TITLES,
+    VERB_CUES,
+    common_words,
+    first_names,
+    street_suffixes,
+    surnames,
+)
+
+ENTITIES = (
+    "email",
+    "url",
+    "iban",
+    "credit_card",
+    "national_id",
+    "ip",
+    "date_of_birth",
+    "phone",
+    "address",
+    "person",
+)
+"""Every entity type, in the order detectors run (the most certain first)."""
+
+
+@dataclass(frozen=True)
+class Span:
+    """One identifier found in row ``row`` at ``text[start:end]``."""
+
+    row: int
+    start: int
+    end: int
+    entity: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Candidate:
+    row: int
+    start: int
+    end: int
+    text: str
+    before: str
+    """Up to 40 characters in front of the match, in the same row."""
+
+
+Check = Callable[[list[Candidate], str], list[Candidate]]
+"""Keeps the candidates that are real identifiers (and may trim them); gets the locale."""
+
+
+# --- patterns ---------------------------------------------------------------------------
+
+_EMAIL = re.compile(
+    r"(?<![\w.%+'\-])[A-Za-z0-9][A-Za-z0-9._%+'\-]*@[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?"
+    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,}\b"
+)
+_URL = re.compile(r"(?i:\b(?:https?://|www\.))[^\s<>\"']+")
+_IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,4})?\b")
+_CARD = re.compile(r"(?<![\d\-])\d(?:[ \-]?\d){11,18}(?![\d\-])")
+_SSN = re.compile(r"(?<![\d\-])\d{3}-\d{2}-\d{4}(?![\d\-])")
+_BSN = re.compile(
+    r"(?<![\d.\-])(?:\d{9}|\d{4}\.\d{2}\.\d{3}|\d{3}[ .\-]\d{3}[ .\-]\d{3})(?![\d.\-])"
+)
+_SSN_BARE = re.compile(r"(?<![\d\-])\d{9}(?![\d\-])")
+_IPV4 = re.compile(r"(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?!\d|\.\d)")
+_IPV6 = re.compile(r"(?<![\w:])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?![\w:])")
+_PHONE = re.compile(
+    r"(?<![\w+])(?:(?:\+|00)[1-9][\d \-().]{6,17}\d|\(?0\d{1,4}\)?[ \-./]?\d(?:[ \-./]?\d){5,9}"
+    r"|\(?[2-9]\d{2}\)?[ .\-]?\d{3}[ .\-]\d{4})(?:[ ]?(?:x|ext\.?)[ ]?\d{1,5})?(?![\w])"
+)
+
+_MONTHS = (
+    "january|february|march|april|may|june|july|august|september|october|november|december|"
+    "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|januari|februari|maart|mei|juni|juli|"
+    "augustus|oktober"
+)
+_DATE = (
+    r"(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[/\-.]\d{1,2}[/\-.](?:\d{4}|\d{2})"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?[ ](?:{_MONTHS})\.?,?[ ]\d{{4}}"
+    rf"|(?:{_MONTHS})\.?[ ]\d{{1,2}}(?:st|nd|rd|th)?,?[ ]\d{{4}})"
+)
+_DOB = re.compile(
+    r"(?i:\b(?:born(?:[ ]on)?|d\.?o\.?b\.?|date[ ]of[ ]birth|birth[ ]?date|birthday|"
+    r"geboren(?:[ ]op)?|geboortedatum|geb\.|verjaardag)\b\)?[ ]?(?:is|was|:|-|=)?[ ]?\(?)"
+    rf"(?P<v>(?i:{_DATE}))(?!\d)"
+)
+
+_NAME = r"[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+(?:[\-'’][A-ZÀ-ÖØ-Þa-zß-öø-ÿ][a-zß-öø-ÿ]+)?"
+_FULL = rf"(?:(?:{PARTICLES})[ ])?{_NAME}(?:[ ](?:(?:{PARTICLES})[ ])?{_NAME}){{0,2}}"
+_INITIALS = r"(?:[A-Z]\.[ ]?){1,3}"
+_TITLED = re.compile(rf"\b(?i:{TITLES})\.?[ ](?P<v>(?:{_INITIALS})?{_FULL})")
+_CUED = re.compile(rf"(?i:\b(?:{STRONG_CUES})\b)[,:]?[ \t]*\n?[ \t]*(?P<v>{_FULL})")
+_VERB = re.compile(rf"\b(?P<v>{_FULL})[ ](?i:(?:{VERB_CUES})\b)")
+_INITIAL_SURNAME = re.compile(rf"\b(?P<v>{_INITIALS}(?:(?:{PARTICLES})[ ])?{_NAME})")
+
+
+@cache
+def _address_patterns() -> tuple[re.Pattern[str], ...]:
+    suffixes = "|".join(sorted(street_suffixes(), key=len, reverse=True))
+    dutch = "|".join(DUTCH_STREET_WORDS)
+    english = re.compile(
+        rf"\b(?P<v>\d{{1,5}}[A-Za-z]?[ ](?:[A-Z][a-z]+[ ]){{1,3}}(?:{suffixes})\b\.?"
+        r"(?:,?[ ](?:Apt\.?|Suite|Unit|Flat|#)[ ]?\w+)?"
+        r"(?:,[ ][A-Z][a-z]+(?:[ ][A-Z][a-z]+)?(?:,[ ][A-Z]{2})?(?:[ ]\d{5}(?:-\d{4})?)?)?)"
+    )
+    continental = re.compile(
+        rf"\b(?P<v>(?:[A-Z][a-zà-ÿ]+[ \-](?:(?:van|de|der|den|het|ten|ter)[ ])*){{0,3}}"
+        rf"[A-Z][a-zà-ÿ]*(?:{dutch})[ ]\d{{1,4}}"
+        r"(?:[ \-]?[A-Za-z]{1,2}\b)?(?:[ \-]\d{1,4}\b)?"
+        r"(?:,?[ ]\d{4}[ ]?[A-Z]{2}(?:[ ][A-Z][a-zà-ÿ]+(?:[ \-][A-Za-z][a-zà-ÿ]+)*)?)?)"
+    )
+    return english, continental
+
+
+def _alternation(words: list[str]) -> str:
+    """A regex alternation of literal words, longest first (leftmost-first matching)."""
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+@cache
+def _lexicon_patterns() -> tuple[str, str, str]:
+    """Rust-syntax patterns over the word lists: known street names with a house number,
+    capitalised pairs opening with a known first name, and lone known names. Rust's
+    regex crate runs thousands of literal alternatives as one automaton."""
+    streets = _alternation([s for s in _street_display_names() if len(s) > 3])
+    named_street = (
+        rf"\b(?:{streets})[ ]\d{{1,4}}(?:[ \-]?[A-Za-z]{{1,2}}\b)?"
+        r"(?:,?[ ]\d{4}[ ]?[A-Z]{2}(?:[ ][A-Z][a-zà-ÿ]+(?:[ \-][A-Z][a-zà-ÿ]+)*)?)?"
+    )
+    common = common_words()
+    firsts = _alternation([n.capitalize() for n in first_names() if n.isalpha() and len(n) > 1])
+    pairs = rf"\b(?:{firsts})(?:[ ](?:(?:{PARTICLES})[ ])?{_NAME}){{1,2}}"
+    lone = _alternation(
+        [n.capitalize() for n in _known_names() if n.isalpha() and len(n) > 2 and n not in common]
+    )
+    # A lone name inside a sentence: after a lower-case word or a comma, and not followed
+    # by another capitalised word. The context is part of the match, trimmed in the check.
+    return named_street, pairs, rf"[a-z,;:][ ](?:{lone})\b(?:[ ][A-Z])?"
+
+
+@cache
+def _street_display_names() -> list[str]:
+    from fauxdata.generators.lexicon import lexicon
+
+    return [s for code in ("nl", "de") for s in lexicon(code).streets.to_list()]
+
+
+_NOT_A_PHONE = re.compile(
+    r"(?i)(?:order|ord|ref|reference|invoice|inv|ticket|case|tracking|track|sku|item|part|"
+    r"product|serial|po|pn|account|acct|contract|policy|batch|lot|model|version|build|"
+    r"bestelling|bestel|factuur|zending|referentie|dossier|klantnummer|artikel|"
+    r"ordernummer|nummer|number|no|nr|id|#|code)[\s.:#\-]*(?:n(?:o|r|umber|ummer)\.?)?[\s.:#\-]*$"
+)
+_ID_CUE = re.compile(
+    r"(?i)(?:bsn|burgerservicenummer|sofi(?:nummer)?|ssn|social[ ]security(?:[ ]number)?|"
+    r"national[ ]id|id[ ]?number|tin|identificatienummer)\b[\s.:#\-]*(?:number|nr|no)?[\s.:#\-]*$"
+)
+_PHONE_CUE = re.compile(
+    r"(?i)(?:phone|tel|telephone|mobile|cell|call|called|calling|ring|fax|whatsapp|sms|text|"
+    r"voicemail|reach|reached|telefoon|telefoonnummer|mobiel|bel|bellen|gebeld|nummer|"
+    r"bereikbaar|contact)\b[^\d\n]{0,30}$"
+)
+_PARTICLE_WORDS = frozenset(PARTICLES.replace("|", " ").split())
+_PHONE_BARE = re.compile(r"(?<![\w+\-])\d{10,11}(?![\w\-])")
+_DATE_SHAPE = re.compile(r"\d{1,4}[/\-.]\d{1,2}[/\-.]\d{1,4}")
+_VERSION_CUE = re.compile(r"(?i)(?:version|versie|ver|v|release|build|firmware)[\s.:]*$")
+
+
+# --- checks ----------------------------------------------------------------------------
+
+
+def _series(candidates: Sequence[Candidate]) -> pl.Series:
+    return pl.Series([c.text for c in candidates], dtype=pl.String)
+
+
+def _by_mask(candidates: list[Candidate], mask: np.ndarray) -> list[Candidate]:
+    return [c for c, ok in zip(candidates, mask, strict=True) if ok]
+
+
+def _check_url(candidates: list[Candidate], locale: str) -> list[Candidate]:
+    out = []
+    for c in candidates:
+        text = c.text.rstrip(".,;:!?)]}'\"")
+        if len(text) > 4:
+            out.append(Candidate(c.row, c.start, c.start + len(text), text, c.before))
+    return out
+
+
+def _check_iban(candidates: list[Candidate], locale: str) -> list[Candidate]:
+    return _by_mask(candidates, iban(_series(candidates))) if candidates else []
+
+
+def _check_card(candidates: list[Candidate], locale: str) -> list[Candidate]:
+    if not candidates:
+        return []
+    good = credit_card(_series(candidates))
+    return [c for c, ok in zip(candidates, good, strict=True) if ok and not _cued_id(c)]
+
+
+def _cued_id(c: Candidate) -> bool:
+    """Preceded by words that make it an order, invoice or product number."""
+    return bool(_NOT_A_PHONE.search(c.before)) and not _ID_CUE.search(c.before)
+
+
+def _check_ssn(candidates: list[Candidate], locale: str) -> list[Candidate]:
+    if not candidates:
+        return []
+    good = ssn(_series(candidates))
+    return [c for c, ok in zip(candidates, good, strict=True) if ok and not _cued_id(c)]
+
+
+def _check_bsn(candidates: list[Candidate], locale: str) -> list[Candidate]:
+    """Nine digits passing the 11-proof. One random number in 11 passes, so a number
+    after an order or reference word is not taken unless an ID word is nearer."""
+    if not candidates:
+        return []
+    good = bsn(_series(candidates))
+    return [c for c, ok in zip(candidates, good, strict=True) if ok and not _cued_id(c)]
+
+
+def _check_ssn_bare(candidates: list[Candidate], locale: str) -> list[Candidate]:
+    cued = [c for c in candidates if _ID_CUE.search(c.before)]
+    if not cued:
+        return []
+    good = ssn(_series(cued), loose=True)
+    return _by_mask(cued, good)
+
+
+def _check_ip(candidates: list[Candidate], locale: str) -> list[Candidate]:
+    out = []
+    for c in candidates:
+        if _VERSION_CUE.search(c.before):
+            continue
+        try:
+            ipaddress.ip_address(c.text)
+        except ValueError:
+            continue
+        out.append(c)
+    return out
+
+
+def _check_bare_phone(candidates: list[Candidate], locale: str) -> list[Candidate]:
+    """Ten or eleven digits without separators: a phone only right after a phone word."""
+    return _check_phone([c for c in candidates if _PHONE_CUE.search(c.before)], locale)
+
+
+def _region(locale: str) -> str:
+    parts = locale.replace("-", "_").split("_")
+    if len(parts) > 1 and len(parts[1]) == 2:
+        return parts[1].upper()
+    return {"en": "US", "nl": "NL", "de": "DE", "fr": "FR", "es": "ES"}.get(parts[0], "US")
+
+
+def _check_phone(candidates: list[Candidate], locale: str) -> list[Candidate]:
+    region = _region(locale)
+    return [
+        c
+        for c in candidates
+        if not _cued_id(c)
+        and not _DATE_SHAPE.fullmatch(c.text.strip("()"))
+        and _possible_phone(c.text, region)
+    ]
+
+
+@lru_cache(maxsize=65536)
+def _possible_phone(text: str, region: str) -> bool:
+    """``phonenumbers`` says the number (extension and 00 prefix normalised) is possible
+    in ``region``; cached, since the same numbers recur across a column."""
+    number = re.sub(r"(?i)[ ]?(?:x|ext\.?)[ ]?\d{1,5}$", "", text)
+    number = re.sub(r"^\(?00", "+", number)
+    digits = sum(ch.isdigit() for ch in number)
+    if digits < 7 or digits > 15:
+        return False
+    try:
+        parsed = phonenumbers.parse(number, region)
+    except phonenumbers.NumberParseException:
+        return False
+    return bool(phonenumbers.is_possible_number(parsed))
+
+
+def _check_person(candidates: list[Candidate], locale: str, *, lexical: bool) -> list[Candidate]:
+    """Trim trailing common words; a bare capitalised pair needs a known first name
+    and a surname-like second word, since "Will Send" and "May Update" are prose."""
+    firsts, lasts, common, known = first_names(), surnames(), common_words(), _known_names()
+    out = []
+    for c in candidates:
+        tokens = c.text.split(" ")
+        while len(tokens) > 1 and tokens[-1].lower() in common and tokens[-1].lower() not in lasts:
+            tokens.pop()
+        while lexical and (
+            tokens
+            and tokens[0].lower() not in _PARTICLE_WORDS
+            and (tokens[0].lower() in CALENDAR or tokens[0].lower() in common)
+            and tokens[0].lower() not in firsts
+        ):
+            tokens.pop(0)
+        named = [t for t in tokens if not t[0].islower() and not t.endswith(".")]
+        if not named:
+            continue
+        if lexical:
+            head, tail = named[0].lower(), named[-1].lower()
+            if len(named) < 2 or head not in firsts:
+                continue
+            if tail not in lasts and (tail in common or (tail in firsts and tail in common)):
+                continue
+        elif all(t.lower() in common and t.lower() not in known for t in named):
+            continue
+        text = " ".join(tokens)
+        start = c.start + c.text.index(text) if text in c.text else c.start
+        out.append(Candidate(c.row, start, start + len(text), text, c.before))
+    return out
+
+
+@cache
+def _known_names() -> frozenset[str]:
+    return first_names() | surnames()
+
+
+def _check_verb_person(candidates: list[Candidate], locale: str) -> list[Candidate]:
+    """ "Jansen called": the name must be a known first name or surname."""
+    known = _known_names()
+    keep = [c for c in candidates if c.text.split(" ")[0].lower() in known]
+    return _check_person(keep, locale, lexical=False)
+
+
+def _check_cued_person(candidates: list[Candidate], locale: str) -> list[Candidate]:
+    return _check_person(candidates, locale, lexical=False)
+
+
+def _check_lexical_person(candidates: list[Candidate], locale: str) -> list[Candidate]:
+    return _check_person(candidates, locale, lexical=True)
+
+
+def _check_initial_surname(candidates: list[Candidate], locale: str) -> list[Candidate]:
+    lasts = surnames()
+    return [c for c in candidates if c.text.split(" ")[-1].lower() in lasts]
+
+
+def _check_single_person(candidates: list[Candidate], locale: str) -> list[Candidate]:
+    """A lone known name (no common word) inside a sentence: the match carries two
+    characters of context in front and, when another capitalised word follows, its
+    first letter (then it is not lone)."""
+    return [
+        Candidate(c.row, c.start + 2, c.end, c.text[2:], c.before)
+        for c in candidates
+        if not c.text[-1].isupper()
+    ]
+
+
+def _accept(candidates: list[Candidate], locale: str) -> list[Candidate]:
+    return candidates
+
+
+@dataclass(frozen=True)
+class Detector:
+    """``pattern`` is the exact Python pattern, run where ``coarse`` (Rust syntax, by
+    default the pattern without its lookarounds) matched; without one, the coarse match
+    is the candidate."""
+
+    entity: str
+    pattern: re.Pattern[str] | None
+    check: Check
+    rust: str | None = None
+
+    @cached_property
+    def coarse(self) -> str:
+        if self.rust is not None:
+            return self.rust
+        assert self.pattern is not None, "a detector needs a pattern"
+        return coarse(self.pattern.pattern)
+
+
+@cache
+def detectors() -> tuple[Detector, ...]:
+    english, continental = _address_patterns()
+    named_street, pairs, lone = _lexicon_patterns()
+    return (
+        Detector("email", _EMAIL, _accept),
+        Detector("url", _URL, _check_url),
+        Detector("iban", _IBAN, _check_iban),
+        Detector("credit_card", _CARD, _check_card),
+        Detector("national_id", _SSN, _check_ssn),
+        Detector("national_id", _BSN, _check_bsn),
+        Detector("national_id", _SSN_BARE, _check_ssn_bare),
+        Detector("ip", _IPV4, _check_ip),
+        Detector("ip", _IPV6, _check_ip),
+        Detector("date_of_birth", _DOB, _accept),
+        Detector("address", english, _accept),
+        Detector("address", continental, _accept),
+        Detector("address", None, _accept, named_street),
+        Detector("phone", _PHONE, _check_phone),
+        Detector("phone", _PHONE_BARE, _check_bare_phone),
+        Detector("person", _TITLED, _check_cued_person),
+        Detector("person", _CUED, _check_cued_person),
+        Detector("person", _VERB, _check_verb_person),
+        Detector("person", _INITIAL_SURNAME, _check_initial_surname),
+        Detector("person", None, _check_lexical_person, pairs),
+        Detector("person", None, _check_single_person, lone),
+    )
+
+
+# --- scanning --------------------------------------------------------------------------
+
+
+def coarse(pattern: str) -> str:
+    """The pattern without its lookaround assertions, in the syntax of Rust's regex crate
+    (which Polars runs): a fast first pass whose matches contain every exact match."""
+    out: list[str] = []
+    i = 0
+    while i < len(pattern):
+        if pattern.startswith(("(?<!", "(?<=", "(?!", "(?="), i):
+            depth, j = 0, i
+            while j < len(pattern):
+                if pattern[j] == "\\":
+                    j += 2
+                    continue
+                if pattern[j] == "[":
+                    j = _class_end(pattern, j)
+                    continue
+                depth += pattern[j] == "("
+                depth -= pattern[j] == ")"
+                j += 1
+                if depth == 0:
+                    break
+            i = j
+            continue
+        if pattern[i] == "\\":
+            out.append(pattern[i : i + 2])
+            i += 2
+            continue
+        out.append(pattern[i])
+        i += 1
+    return "".join(out)
+
+
+def _class_end(pattern: str, i: int) -> int:
+    """The index just past the character class that opens at ``i``."""
+    j = i + 1
+    if j < len(pattern) and pattern[j] == "^":
+        j += 1
+    if j < len(pattern) and pattern[j] == "]":
+        j += 1
+    while j < len(pattern) and pattern[j] != "]":
+        j += 2 if pattern[j] == "\\" else 1
+    return j + 1
+
+
+def find_spans(
+    texts: Sequence[str | None] | pl.Series,
+    entities: Sequence[str] = ENTITIES,
+    locale: str = "en_US",
+) -> list[Span]:
+    """Every identifier of the requested types in ``texts``, sorted by row and offset.
+
+    Each detector's pattern runs first without lookarounds in Polars (Rust's regex
+    crate, every core); the exact Python pattern then runs only where that found
+    something. Where two detectors claim overlapping text, the earlier one wins.
+
+    Raises:
+        ValueError: an entity type is unknown (the spec layer reports it with its path).
+    """
+    unknown = sorted(set(entities) - set(ENTITIES))
+    if unknown:
+        raise ValueError(f"unknown entity types: {', '.join(unknown)}")
+    series = texts if isinstance(texts, pl.Series) else pl.Series(list(texts), dtype=pl.String)
+    series = series.cast(pl.String)
+    rows: list[str] = series.fill_null("").to_list()
+    wanted = set(entities)
+    taken: dict[int, list[tuple[int, int]]] = {}
+    spans: list[Span] = []
+    for detector in detectors():
+        if detector.entity not in wanted:
+            continue
+        for c in _scan(series, rows, detector, locale):
+            claimed = taken.setdefault(c.row, [])
+            if any(c.start < end and start < c.end for start, end in claimed):
+                continue
+            claimed.append((c.start, c.end))
+            spans.append(Span(c.row, c.start, c.end, detector.entity, c.text))
+    spans.sort(key=lambda s: (s.row, s.start))
+    return spans
+
+
+def _scan(series: pl.Series, rows: list[str], detector: Detector, locale: str) -> list[Candidate]:
+    found = pl.DataFrame(
+        {
+            "row": pl.int_range(series.len(), eager=True),
+            "m": series.str.extract_all(detector.coarse),
+        }
+    )
+    found = found.explode("m").drop_nulls("m")
+    pattern = detector.pattern
+    group = "v" if pattern is not None and "v" in pattern.groupindex else 0
+    candidates: list[Candidate] = []
+    cursor: dict[int, int] = {}
+    for row, rough in zip(found["row"].to_list(), found["m"].to_list(), strict=True):
+        text = rows[row]
+        at = text.find(rough, cursor.get(row, 0))
+        if at < 0:
+            continue
+        end = at + len(rough)
+        cursor[row] = end
+        if pattern is None:
+            candidates.append(Candidate(row, at, end, rough, text[max(0, at - 40) : at]))
+            continue
+        for match in pattern.finditer(text, at, min(len(text), end + 1)):
+            start, end = match.span(group)
+            if start == end:
+                continue
+            before = text[max(0, start - 40) : start]
+            candidates.append(Candidate(row, start, end, text[start:end], before))
+    kept = detector.check(candidates, locale)
+    kept.sort(key=lambda c: (c.row, c.start))
+    out: list[Candidate] = []
+    for c in kept:  # checks may trim; overlapping matches keep the first
+        if out and out[-1].row == c.row and c.start < out[-1].end:
+            continue
+        out.append(c)
+    return out

@@ -1,0 +1,213 @@
+"""Consistent fakes for identifiers found in text: the same value and key give the same
+fake, in any row, table or run, without a lookup table.
+
+Each fake is drawn from a BLAKE2b digest of (key, entity, value), so nothing about the
+value survives except what the fake keeps on purpose: the format (separators, length,
+letter case), an IBAN's country, a card's issuer digit, a phone's country code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+
+from fauxdata.generators.lexicon import Lexicon, dataset_code, lexicon
+
+_DOMAINS = ("example.com", "example.org", "example.net")
+
+
+class Digest:
+    """A stream of integers from one keyed digest, extended by counter when used up."""
+
+    def __init__(self, key: bytes, entity: str, value: str) -> None:
+        self._seed = hashlib.blake2b(
+            f"{entity}\x1f{value}".encode(), key=key[:64], digest_size=32
+        ).digest()
+        self._buffer = self._seed
+        self._counter = 0
+
+    def below(self, n: int) -> int:
+        if len(self._buffer) < 8:
+            self._counter += 1
+            self._buffer = hashlib.blake2b(
+                self._seed + self._counter.to_bytes(4, "big"), digest_size=32
+            ).digest()
+        word, self._buffer = self._buffer[:8], self._buffer[8:]
+        return int.from_bytes(word, "big") % max(1, n)
+
+    def digit(self, *, nonzero: bool = False) -> str:
+        return str(1 + self.below(9)) if nonzero else str(self.below(10))
+
+    def pick(self, options: list[str] | tuple[str, ...]) -> str:
+        return options[self.below(len(options))]
+
+
+def _lexicon(locale: str) -> Lexicon:
+    return lexicon(dataset_code(locale) or "en")
+
+
+def _same_digits(value: str, d: Digest, keep: int = 0) -> str:
+    """Every digit after the first ``keep`` digits replaced; everything else kept."""
+    seen = 0
+    out = []
+    for ch in value:
+        if ch.isdigit():
+            out.append(ch if seen < keep else d.digit(nonzero=seen == keep and ch != "0"))
+            seen += 1
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def _fix_luhn(digits: str) -> str:
+    body = digits[:-1]
+    total = 0
+    for i, ch in enumerate(reversed(body)):
+        n = int(ch)
+        if i % 2 == 0:
+            n = n * 2 - 9 if n * 2 > 9 else n * 2
+        total += n
+    return body + str((10 - total % 10) % 10)
+
+
+def _regroup(template: str, digits: str) -> str:
+    """Put ``digits`` into the digit positions of ``template``."""
+    it = iter(digits)
+    return "".join(next(it) if ch.isdigit() else ch for ch in template)
+
+
+def person(value: str, d: Digest, locale: str) -> str:
+    lex = _lexicon(locale)
+    first = lex.female if d.below(2) else lex.male
+    given = str(first[d.below(first.len())])
+    family = str(lex.surnames[d.below(lex.surnames.len())])
+    tokens = value.split()
+    if len(tokens) == 1:
+        from fauxdata.text.vocabulary import first_names
+
+        return given if tokens[0].lower() in first_names() else family
+    initials = re.match(r"^((?:[A-Z]\.\s?)+)", value)
+    if initials:
+        return f"{given[0]}. {family}"
+    return f"{given} {family}"
+
+
+def email(value: str, d: Digest, locale: str, *, keep_domain: bool = False) -> str:
+    lex = _lexicon(locale)
+    given = str(lex.female[d.below(lex.female.len())]).lower()
+    family = str(lex.surnames[d.below(lex.surnames.len())]).lower()
+    local = re.sub(r"[^a-z0-9.]", "", f"{given}.{family}") or "user"
+    local += str(d.below(100))
+    domain = value.rsplit("@", 1)[1] if keep_domain else d.pick(_DOMAINS)
+    return f"{local}@{domain}"
+
+
+def phone(value: str, d: Digest, locale: str) -> str:
+    """The country code and the first national digit stay; the rest is redrawn."""
+    keep = 1
+    match = re.match(r"^\s*(?:\+|00)(\d{1,3})", value)
+    if match:
+        keep = len(match.group(1)) + 1
+    return _same_digits(value, d, keep=keep)
+
+
+def iban(value: str, d: Digest, locale: str) -> str:
+    compact = re.sub(r"\s", "", value).upper()
+    country = compact[:2]
+    bban = "".join(chr(65 + d.below(26)) if ch.isalpha() else d.digit() for ch in compact[4:])
+    rearranged = bban + country + "00"
+    number = int("".join(str(int(ch, 36)) for ch in rearranged))
+    check = f"{98 - number % 97:02d}"
+    fake = country + check + bban
+    if " " in value.strip():
+        fake = " ".join(fake[i : i + 4] for i in range(0, len(fake), 4))
+    return fake
+
+
+def credit_card(value: str, d: Digest, locale: str) -> str:
+    digits = re.sub(r"\D", "", value)
+    body = digits[:1] + "".join(d.digit() for _ in digits[1:])
+    return _regroup(value, _fix_luhn(body))
+
+
+def national_id(value: str, d: Digest, locale: str) -> str:
+    digits = re.sub(r"\D", "", value)
+    if len(digits) == 9 and re.fullmatch(r"\d{3}-\d{2}-\d{4}", value.strip()) is None:
+        return _regroup(value, _bsn(d))
+    area = 1 + d.below(665)
+    group, serial = 1 + d.below(99), 1 + d.below(9999)
+    return _regroup(value, f"{area:03d}{group:02d}{serial:04d}")
+
+
+def _bsn(d: Digest) -> str:
+    weights = (9, 8, 7, 6, 5, 4, 3, 2)
+    while True:
+        head = [d.below(10) for _ in range(8)]
+        head[0] = 1 + d.below(9)
+        last = sum(w * n for w, n in zip(weights, head, strict=True)) % 11
+        if last < 10:
+            return "".join(map(str, head)) + str(last)
+
+
+def ip(value: str, d: Digest, locale: str) -> str:
+    if ":" in value:
+        groups = [f"{d.below(65536):x}" for _ in range(6)]
+        return "2001:db8:" + ":".join(groups)
+    return f"10.{d.below(256)}.{d.below(256)}.{1 + d.below(254)}"
+
+
+def url(value: str, d: Digest, locale: str) -> str:
+    scheme = re.match(r"(?i)^(https?://|www\.)", value)
+    prefix = scheme.group(1) if scheme else "https://"
+    word = str(_lexicon("en").words[d.below(_lexicon("en").words.len())]).lower()
+    return f"{prefix}{word}.{d.pick(_DOMAINS)}/{d.below(10**8):08x}"
+
+
+def address(value: str, d: Digest, locale: str) -> str:
+    lex = _lexicon(locale)
+    number = str(1 + d.below(400))
+    if value[:1].isdigit():
+        street = str(lex.surnames[d.below(lex.surnames.len())])
+        suffix = str(lex.street_suffixes[d.below(lex.street_suffixes.len())])
+        return f"{number} {street} {suffix}"
+    streets = lexicon("nl").streets
+    return f"{streets[d.below(streets.len())]} {number}"
+
+
+def date_of_birth(value: str, d: Digest, locale: str) -> str:
+    """Another date in 1940-2005, written in the value's own format where it is numeric."""
+    day = dt.date(1940, 1, 1) + dt.timedelta(days=d.below(365 * 65))
+    text = value.strip()
+    if re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", text):
+        return day.isoformat()
+    numeric = re.fullmatch(r"(\d{1,2})([/\-.])(\d{1,2})\2(\d{2,4})", text)
+    if numeric:
+        sep, year = numeric.group(2), numeric.group(4)
+        first, second = (
+            (day.month, day.day)
+            if int(numeric.group(1)) <= 12 < int(numeric.group(3))
+            else (day.day, day.month)
+        )
+        y = f"{day.year}" if len(year) == 4 else f"{day.year % 100:02d}"
+        return f"{first:02d}{sep}{second:02d}{sep}{y}"
+    return f"{day.day} {day.strftime('%B')} {day.year}"
+
+
+FAKERS = {
+    "person": person,
+    "email": email,
+    "phone": phone,
+    "iban": iban,
+    "credit_card": credit_card,
+    "national_id": national_id,
+    "ip": ip,
+    "url": url,
+    "address": address,
+    "date_of_birth": date_of_birth,
+}
+
+
+def fake(entity: str, value: str, key: bytes, locale: str) -> str:
+    """The fake for one identifier (same entity, value, key and locale: same fake)."""
+    return FAKERS[entity](value, Digest(key, entity, value), locale)
