@@ -60,7 +60,7 @@ def test_flags_override_the_manifest(tmp_path: Path) -> None:
 
 
 def _drop_sku(target: str, folder: Path) -> None:
-    if target.startswith("duckdb"):
+    if target.endswith(".duckdb"):
         with duckdb.connect(str(folder / "shop.duckdb")) as con:
             con.execute("ALTER TABLE products DROP COLUMN sku")
         return
@@ -71,9 +71,7 @@ def _drop_sku(target: str, folder: Path) -> None:
     {"parquet": frame.write_parquet, "csv": frame.write_csv, "jsonl": frame.write_ndjson}[fmt](path)
 
 
-@pytest.mark.parametrize(
-    "target", ["parquet:parquet", "csv:csv", "jsonl:jsonl", "duckdb:///shop.duckdb"]
-)
+@pytest.mark.parametrize("target", ["parquet:parquet", "csv:csv", "jsonl:jsonl", "shop.duckdb"])
 def test_a_declared_column_the_data_lacks_is_a_failed_check(tmp_path: Path, target: str) -> None:
     _generate(tmp_path, target)
     _drop_sku(target, tmp_path)
