@@ -156,7 +156,8 @@ def _int_permutation(key: MaskKey, domain: str, size: int) -> Permutation:
 def permute_integers(
     values: pl.Series, key: MaskKey, domain: str, inverse: bool = False
 ) -> pl.Series:
-    """Each integer mapped to another with as many digits and the same sign (0 -> 0..9).
+    """Each integer mapped to another with as many digits and the same sign (0..9 among
+    themselves, -1..-9 among themselves).
 
     A bijection: the integers with d digits are permuted among themselves, keyed by the
     secret, the domain and d.
@@ -166,12 +167,19 @@ def permute_integers(
     magnitude = np.abs(np.where(valid, x, 0))
     digits = digit_counts(magnitude)
     out = magnitude.copy()
+    negative = valid & (x < 0)
     for d in np.unique(digits[valid]):
-        rows = np.flatnonzero(valid & (digits == d))
-        low = 0 if d == 1 else 10 ** (int(d) - 1)
-        size = 10 if d == 1 else 9 * low
-        perm = _int_permutation(key, domain, size)
-        mapped = (perm.inverse if inverse else perm)(magnitude[rows] - low)
-        out[rows] = mapped + low
+        for signed in (False, True):
+            rows = np.flatnonzero(valid & (digits == d) & (negative == signed))
+            if not rows.size:
+                continue
+            if d == 1 and signed:  # -1..-9 among themselves: 0 would lose the sign
+                low, size = 1, 9
+            else:
+                low = 0 if d == 1 else 10 ** (int(d) - 1)
+                size = 10 if d == 1 else 9 * low
+            perm = _int_permutation(key, domain, size)
+            mapped = (perm.inverse if inverse else perm)(magnitude[rows] - low)
+            out[rows] = mapped + low
     result = np.where(x < 0, -out, out)
     return pl.Series(values.name, result).cast(values.dtype).scatter(np.flatnonzero(~valid), None)
