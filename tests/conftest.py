@@ -15,6 +15,22 @@ from tests.support.postgres import create_database, running_server
 HR_SCHEMA = Path(__file__).parent / "support" / "hr_schema.sql"
 
 
+@pytest.fixture(autouse=True)
+def _private_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """Each test (and every CLI it runs) gets its own audit log and no FAUXDATA_ENV from
+    the machine, so tests never write to the user's log nor inherit a shell's setting."""
+    log = tmp_path / "audit.jsonl"
+    monkeypatch.setenv("FAUXDATA_AUDIT_LOG", str(log))
+    monkeypatch.delenv("FAUXDATA_ENV", raising=False)
+    return log
+
+
+@pytest.fixture
+def audit_log(_private_environment: Path) -> Path:
+    """The audit log this test's database writes go to."""
+    return _private_environment
+
+
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[str]:
     """The admin URL of a PostgreSQL server the tests started (never mocked, never skipped).

@@ -139,14 +139,14 @@ def test_environment_and_source_guards(hr_database: str, dev_database: str, tmp_
     )
     to_source = cli("generate", str(spec), "--to", hr_database, cwd=tmp_path)
     assert (
-        to_source.returncode == 1
+        to_source.returncode == 2
         and "refusing to write into the spec's own source database" in to_source.stderr
     )
     prod = tmp_path / "prod.yaml"
     prod.write_text(spec.read_text().replace("environment: dev", "environment: prod"))
     refused = cli("generate", str(prod), "--to", dev_database, cwd=tmp_path)
-    assert refused.returncode == 1 and "environment: error" not in refused.stderr
-    assert "refusing to write to a database: the spec's environment is 'prod'" in refused.stderr
+    assert refused.returncode == 2 and "environment: error" not in refused.stderr
+    assert "the environment is 'prod' (from the spec)" in refused.stderr
     allowed = cli(
         "generate",
         str(prod),

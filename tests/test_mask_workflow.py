@@ -17,7 +17,9 @@ import duckdb
 import polars as pl
 import pytest
 
+from fauxdata import audit
 from fauxdata.errors import FauxdataError, SpecError, TargetError
+from fauxdata.guard import GuardError
 from fauxdata.mask.workflow import LeakError, mask
 from tests.support.bank import (
     BANK_SPEC,
@@ -185,7 +187,12 @@ def test_postgres_source_same_mapping_as_duckdb(
 
 
 def test_postgres_target_and_source_refused_as_target(
-    tmp_path: Path, spec: Path, env: None, postgres_server: str, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
+    spec: Path,
+    env: None,
+    postgres_server: str,
+    monkeypatch: pytest.MonkeyPatch,
+    audit_log: Path,
 ) -> None:
     url = bank_postgres(create_database(postgres_server, "bank_mask_self"))
     with pytest.raises(TargetError, match="refusing to write into the source"):
@@ -194,8 +201,14 @@ def test_postgres_target_and_source_refused_as_target(
     with pytest.raises(TargetError, match="refusing to write into the source"):
         mask(spec, str(source), str(source), key="env:MASK_KEY")
     target = bank_postgres(create_database(postgres_server, "bank_mask_target"), rows=False)
+    monkeypatch.setenv("FAUXDATA_ENV", "prod")  # the one environment guard covers masking
+    with pytest.raises(GuardError, match="'prod' \\(from FAUXDATA_ENV\\)"):
+        mask(spec, str(source), target, key="env:MASK_KEY")
+    monkeypatch.delenv("FAUXDATA_ENV")
     result = mask(spec, str(source), target, key="env:MASK_KEY")
     assert result.verification is not None and result.verification.passed
+    [line] = audit.read(audit_log)
+    assert line["outcome"] == "committed" and line["tables"]["transactions"] == 2000
     import psycopg
 
     with psycopg.connect(target) as con:

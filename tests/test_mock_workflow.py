@@ -173,7 +173,7 @@ def test_the_workflow_refuses_outside_dev(project, env, expected):
         text = (project / "fauxdata.yaml").read_text()
         (project / "fauxdata.yaml").write_text(text.replace("environment: dev", ""))
     done = fauxdata("mock", "hr", "--extract", "--yes", cwd=project, env=_env(**env))
-    assert done.returncode == 1
+    assert done.returncode == 2  # a refusal is a usage error: nothing ran
     assert "refusing to run" in done.stderr and expected in done.stderr
     assert "FAUXDATA_ENV=dev" in done.stderr
     assert not (project / "templates").exists() and not (project / "bronze").exists()

@@ -82,7 +82,7 @@ def test_every_format_writes_verifies_and_validates(fmt: str, tmp_out: Path) -> 
 def validate_target_from_dict(folder: Path, to: str, validate) -> fauxdata.verify.Report:  # type: ignore[name-defined,no-untyped-def]
     spec_file = folder.parent / "mini.json"
     spec_file.write_text(json.dumps(SPEC))
-    return validate(spec_file, to)
+    return validate(spec_file, to).report
 
 
 def test_same_data_in_every_format(tmp_path: Path) -> None:

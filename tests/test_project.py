@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from fauxdata import templates
+from fauxdata import audit, templates
 from fauxdata.errors import FauxdataError, SpecError
+from fauxdata.guard import environment_in_force
 from fauxdata.project import find_source, jdbc_to_url, load_project, source_from_doc
 
 PROJECT = """\
@@ -116,10 +117,11 @@ def test_jdbc_urls_drop_the_password():
 def test_environment_comes_from_fauxdata_env_first(tmp_path, monkeypatch):
     (tmp_path / "fauxdata.yaml").write_text(PROJECT)
     project = load_project(tmp_path)
+    declared = project.config.environment
     monkeypatch.delenv("FAUXDATA_ENV", raising=False)
-    assert project.environment() == ("dev", "fauxdata.yaml")
+    assert environment_in_force(declared, project.file_name) == ("dev", "fauxdata.yaml")
     monkeypatch.setenv("FAUXDATA_ENV", "prod")
-    assert project.environment() == ("prod", "FAUXDATA_ENV")
+    assert environment_in_force(declared, project.file_name) == ("prod", "FAUXDATA_ENV")
 
 
 def _metadata(source: str = "hr") -> dict[str, object]:
@@ -127,7 +129,7 @@ def _metadata(source: str = "hr") -> dict[str, object]:
         "source": source,
         "type": "rest",
         "base_url": "https://api.example.test/v1",
-        "extracted_at": templates.now_utc(),
+        "extracted_at": audit.now_utc(),
         "entities": {"employees": {"rows": 200, "bronze_table": "bronze_hr_employees"}},
     }
 
@@ -204,9 +206,9 @@ def test_discovery_finds_the_root_and_every_project_that_documents_a_source(tmp_
     root, finance, people = found
     assert root.templates == tmp_path / "templates" and root.scripts == tmp_path / "scripts"
     assert finance.templates == tmp_path / "projects" / "finance" / "tpl"
-    assert finance.environment()[0] is None  # its own file declares no environment
+    assert finance.config.environment is None  # its own file declares no environment
     assert people.templates == tmp_path / "projects" / "people" / "docs" / "templates"
-    assert people.environment()[0] == "dev"  # the repository's file applies
+    assert people.config.environment == "dev"  # the repository's file applies
     hr = find_source(people, "hr")
     assert (hr.url, hr.token, hr.endpoints) == (
         "https://hr.example.test/api",

@@ -398,7 +398,7 @@ def test_verifier_catches_broken_relations(tmp_path: Path) -> None:
     spec_file.write_text(json.dumps(SHOP))
     from fauxdata.verify.existing import validate_target
 
-    report = validate_target(spec_file, f"duckdb:///{db}")
+    report = validate_target(spec_file, f"duckdb:///{db}").report
     failed = " | ".join(c.name for c in report.failures)
     for rule in (
         "Hierarchy employees.manager_id",

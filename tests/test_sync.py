@@ -79,14 +79,17 @@ def test_sync_on_postgresql(hr_database: str, dev_database: str, tmp_path: Path)
         ("changed", "type", "employees", "phone"),
         ("changed", "nullability", "employees", "phone"),
         ("changed", "values", "employees", "employment"),
-        ("removed", "foreign key", "projects", None),
         ("added", "check", "projects", None),
-    }
+    }  # the dropped constraint is no drift: the spec keeps projects.dept_id as a virtual FK
+    assert json.loads(drift.stdout)["virtual_foreign_keys"] == [
+        "projects: (dept_id) -> departments(dept_id)"
+    ]
     assert spec.read_text().count("photo") == 1  # --check changes nothing
 
     applied = cli("sync", str(spec), "--from", hr_database, "--apply", cwd=tmp_path)
     assert applied.returncode == 0, applied.stderr
-    assert "generator replaced: projects.dept_id: it is no longer a foreign key" in applied.stdout
+    assert "virtual foreign key projects: (dept_id) -> departments(dept_id)" in applied.stdout
+    assert "generator replaced" not in applied.stdout
     assert "review projects.title" in applied.stdout
     text = spec.read_text()
     assert "# salaries are banded by the 2026 pay scale" in text and "# my band" in text
@@ -272,3 +275,128 @@ def test_a_spec_without_a_source_needs_from(tmp_path: Path) -> None:
         done.returncode == 1
         and "--from: the spec records no source (pass --from URL)" in done.stderr
     )
+
+
+BADGES = """
+CREATE TABLE badges (
+    badge_id serial PRIMARY KEY,
+    issuer uuid NOT NULL,
+    holder uuid NOT NULL,
+    project varchar(12) NOT NULL,
+    issued_on date NOT NULL
+);
+"""
+
+
+def test_virtual_foreign_keys_survive_sync(
+    hr_database: str, dev_database: str, tmp_path: Path
+) -> None:
+    """Before, sync reported a key the database does not declare as removed, and --apply
+    put back a uniform generator over the user's foreign_key one."""
+    from fauxdata.spec.yaml_io import dump_yaml, round_trip
+
+    _alter(hr_database, BADGES)
+    _alter(dev_database, BADGES)
+    spec = tmp_path / "hr.yaml"
+    made = cli("init", "--from", hr_database, "--out", str(spec), "--rows", "30", cwd=tmp_path)
+    assert made.returncode == 0, made.stderr
+    doc = round_trip().load(spec.read_text())
+    badges = doc["tables"]["badges"]
+    badges["columns"]["issuer"]["generator"] = {
+        "kind": "foreign_key",
+        "references": "employees.employee_id",
+    }
+    badges["columns"]["holder"]["generator"] = {
+        "kind": "foreign_key",
+        "references": "assignments.employee_id",
+    }
+    badges["columns"]["project"]["generator"] = {"kind": "lookup", "column": "holder.project_code"}
+    badges["foreign_keys"] = [
+        {
+            "columns": ["holder", "project"],
+            "references": {"table": "assignments", "columns": ["employee_id", "project_code"]},
+        }
+    ]
+    spec.write_text(dump_yaml(doc))
+    virtual = [
+        "badges: (holder, project) -> assignments(employee_id, project_code)",
+        "badges: (issuer) -> employees(employee_id)",
+    ]
+
+    clean = cli("sync", str(spec), "--check", "--json", cwd=tmp_path)
+    assert clean.returncode == 0, clean.stdout + clean.stderr  # a virtual key is no drift
+    report = json.loads(clean.stdout)
+    assert report["changes"] == [] and report["virtual_foreign_keys"] == virtual
+
+    _alter(hr_database, "ALTER TABLE badges ADD COLUMN note text;")
+    _alter(dev_database, "ALTER TABLE badges ADD COLUMN note text;")
+    applied = cli("sync", str(spec), "--apply", cwd=tmp_path)
+    assert applied.returncode == 0, applied.stdout + applied.stderr
+    assert "+ column badges.note" in applied.stdout
+    for key in virtual:
+        assert f"virtual foreign key {key}" in applied.stdout
+    assert "generator replaced" not in applied.stdout
+    kept = round_trip().load(spec.read_text())["tables"]["badges"]
+    assert kept["columns"]["issuer"]["generator"]["kind"] == "foreign_key"
+    assert kept["foreign_keys"][0]["references"]["table"] == "assignments"
+
+    loaded = cli("generate", str(spec), "--to", dev_database, "--json", cwd=tmp_path)
+    assert loaded.returncode == 0, loaded.stderr
+    assert json.loads(loaded.stdout)["verification"]["passed"]
+    with psycopg.connect(dev_database) as con:
+        orphans = con.execute(
+            "SELECT count(*) FROM badges b WHERE NOT EXISTS (SELECT 1 FROM employees e WHERE e.employee_id = b.issuer)"
+            " OR NOT EXISTS (SELECT 1 FROM assignments a WHERE a.employee_id = b.holder AND a.project_code = b.project)"
+        ).fetchone()
+        assert orphans == (0,)
+
+
+def test_a_declared_composite_key_joins_a_virtual_one(tmp_path: Path) -> None:
+    from fauxdata.spec.yaml_io import dump_yaml, round_trip
+
+    tables = (
+        BASE
+        + """
+        CREATE TABLE shipments (order_id BIGINT NOT NULL, customer_id INTEGER NOT NULL,
+            PRIMARY KEY (order_id, customer_id));
+        CREATE TABLE parcels (id INTEGER PRIMARY KEY, order_id BIGINT NOT NULL,
+            customer_id INTEGER NOT NULL, back_order BIGINT, back_customer INTEGER
+    """
+    )
+    source = tmp_path / "source.duckdb"
+    _duckdb(source, tables + ");")
+    spec = tmp_path / "spec.yaml"
+    assert cli("init", "--from", str(source), "--out", str(spec), cwd=tmp_path).returncode == 0
+    doc = round_trip().load(spec.read_text())
+    parcels = doc["tables"]["parcels"]
+    parcels["columns"]["order_id"]["generator"] = {
+        "kind": "foreign_key",
+        "references": "shipments.order_id",
+    }
+    parcels["columns"]["customer_id"]["generator"] = {
+        "kind": "lookup",
+        "column": "order_id.customer_id",
+    }
+    parcels["foreign_keys"] = [
+        {
+            "columns": ["order_id", "customer_id"],
+            "references": {"table": "shipments", "columns": ["order_id", "customer_id"]},
+        }
+    ]
+    spec.write_text(dump_yaml(doc))
+    _recreate(
+        source,
+        tables
+        + ", FOREIGN KEY (back_order, back_customer) REFERENCES shipments (order_id, customer_id));",
+    )
+    applied = cli("sync", str(spec), "--apply", cwd=tmp_path)
+    assert applied.returncode == 0, applied.stdout + applied.stderr
+    assert "+ foreign key parcels: (back_order, back_customer)" in applied.stdout
+    keys = round_trip().load(spec.read_text())["tables"]["parcels"]["foreign_keys"]
+    assert sorted(tuple(k["columns"]) for k in keys) == [
+        ("back_order", "back_customer"),
+        ("order_id", "customer_id"),
+    ]
+    again = cli("sync", str(spec), "--check", cwd=tmp_path)
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "virtual foreign key parcels: (order_id, customer_id)" in again.stdout

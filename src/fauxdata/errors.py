@@ -15,6 +15,8 @@ class FauxdataError(Exception):
     """Root of every error fauxdata raises on purpose."""
 
     code: str = "error"
+    exit_code: int = 1
+    """The CLI's exit status: 1 for a failed run, load or verification; 2 for usage and spec errors."""
 
     def __init__(self, message: str, *, path: str = "", hint: str = "", code: str = "") -> None:
         super().__init__(message)
@@ -47,6 +49,7 @@ class SpecError(FauxdataError):
     """The spec is invalid; holds every problem found, not just the first."""
 
     code = "spec"
+    exit_code = 2
 
     def __init__(self, problems: Sequence[Problem], *, source: str = "") -> None:
         self.problems = list(problems)

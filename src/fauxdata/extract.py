@@ -17,6 +17,7 @@ from typing import Any
 
 from ruamel.yaml.comments import CommentedMap
 
+from fauxdata.audit import now_utc
 from fauxdata.errors import FauxdataError, did_you_mean
 from fauxdata.introspect.api import InferredKey
 from fauxdata.introspect.model import SourceSchema, SourceTable
@@ -25,7 +26,6 @@ from fauxdata.pii import Finding, scan_schema
 from fauxdata.project import Source
 from fauxdata.sinks.bronze import bronze_table_name
 from fauxdata.spec.yaml_io import dump_yaml
-from fauxdata.templates import now_utc
 
 DEFAULT_ROWS = 100
 

@@ -14,7 +14,6 @@ project keeps its templates in ``docs/templates/`` and its scripts in ``scripts/
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -161,14 +160,9 @@ class Project:
     def doc_page(self, source: str) -> Path:
         return self.root / "docs" / "sources" / f"{source}.md"
 
-    def environment(self) -> tuple[str | None, str]:
-        """The environment in force and where it was set: FAUXDATA_ENV wins over the file."""
-        env = os.environ.get("FAUXDATA_ENV")
-        if env:
-            return env, "FAUXDATA_ENV"
-        if self.config.environment:
-            return self.config.environment, f"{self.path.name if self.path else PROJECT_FILE}"
-        return None, "nowhere"
+    @property
+    def file_name(self) -> str:
+        return self.path.name if self.path else PROJECT_FILE
 
 
 def load_project(root: Path | None = None, path: Path | None = None) -> Project:

@@ -17,8 +17,10 @@ from typing import Any
 
 import polars as pl
 
+from fauxdata.audit import record_database_write
 from fauxdata.engine.engine import DEFAULT_BLOCK_SIZE, Engine
 from fauxdata.errors import FauxdataError, VerificationError
+from fauxdata.guard import guard_database
 from fauxdata.manifest import read_manifest
 from fauxdata.manifest import spec_source as manifest_source
 from fauxdata.publish import Progress, StagedTable, TableResult, publish
@@ -138,7 +140,7 @@ def generate(
         sink = MemorySink()
     else:
         if target.is_database:
-            guard_database(plan, target)
+            guard_database(plan.spec, target)
         sink = open_sink(
             target, plan, truncate=truncate, atomic=atomic, bronze_source=bronze_source
         )
@@ -153,15 +155,24 @@ def generate(
         )
         for name in plan.selected
     )
-    publication = publish(
-        sink,
-        staged,
-        verify=(lambda con, relation: verify(plan, con, relation)) if verify_output else None,
-        manifest_extra=spec_source(spec, plan, tables),
-        expected_digests=expected_digests,
-        keep_failed=keep_failed,
-        progress=progress,
-    )
+    database = target is not None and target.is_database
+    try:
+        publication = publish(
+            sink,
+            staged,
+            verify=(lambda con, relation: verify(plan, con, relation)) if verify_output else None,
+            manifest_extra=spec_source(spec, plan, tables),
+            expected_digests=expected_digests,
+            keep_failed=keep_failed,
+            progress=progress,
+        )
+    except BaseException:
+        if target is not None and database:
+            audit_database_write(plan, target, {}, None, "failed")
+        raise
+    if target is not None and database:
+        outcome = "committed" if publication.published else "failed"
+        audit_database_write(plan, target, publication.tables, publication.report, outcome)
     return RunResult(
         target,
         plan,
@@ -193,35 +204,22 @@ def spec_source(
     )
 
 
-def guard_database(plan: Plan, target: Target) -> None:
-    """Databases only in dev: the spec says ``environment: dev`` or FAUXDATA_ENV=dev, and
-    the destination is not the database the spec was extracted from.
-
-    Raises:
-        TargetError: with what was found and how to allow it.
-    """
-    from sqlalchemy.engine import make_url
-
-    from fauxdata.errors import TargetError
-
-    env = os.environ.get("FAUXDATA_ENV")
-    if plan.spec.environment != "dev" and env != "dev":
-        raise TargetError(
-            f"refusing to write to a database: the spec's environment is '{plan.spec.environment}'"
-            + (f" and FAUXDATA_ENV is '{env}'" if env else ""),
-            path="environment",
-            hint="databases are written only in dev: set environment: dev in the spec, or FAUXDATA_ENV=dev",
-            code="environment",
-        )
-    if plan.spec.source:
-        here, there = make_url(target.url or ""), make_url(plan.spec.source)
-        if (here.host, here.port, here.database) == (there.host, there.port, there.database):
-            raise TargetError(
-                f"refusing to write into the spec's own source database {target}",
-                path="--to",
-                hint="load into a separate dev database",
-                code="environment",
-            )
+def audit_database_write(
+    plan: Plan,
+    target: Target,
+    results: Mapping[str, TableResult],
+    report: Report | None,
+    outcome: str,
+) -> None:
+    """One audit line for a run into a database (see ``fauxdata.audit``)."""
+    record_database_write(
+        target.url or "",
+        spec=plan.spec,
+        seed=plan.seed,
+        tables={name: r.rows for name, r in results.items()},
+        verified=report.passed if report else None,
+        outcome=outcome,
+    )
 
 
 def _schema(plan: Plan, table: str) -> dict[str, Any]:

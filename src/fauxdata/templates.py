@@ -12,8 +12,6 @@ or rolled back to an earlier extraction.
 
 from __future__ import annotations
 
-import datetime as dt
-import getpass
 import json
 import os
 import shutil
@@ -21,6 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from fauxdata.audit import append as append_audit
+from fauxdata.audit import read as read_audit
 from fauxdata.errors import FauxdataError, did_you_mean
 
 METADATA = "metadata.json"
@@ -54,10 +54,6 @@ class Template:
 
     def default_rows(self) -> dict[str, int]:
         return {name: int(e["rows"]) for name, e in self.metadata.get("entities", {}).items()}
-
-
-def now_utc() -> str:
-    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
 def save_template(root: Path, metadata: dict[str, Any], spec_text: str) -> Template:
@@ -157,27 +153,11 @@ def list_templates(root: Path) -> list[Template]:
 
 def audit(template: Template, record: dict[str, Any]) -> dict[str, Any]:
     """Append one run to the template's audit log: who, when, what; never a value."""
-    line = {
-        "at": now_utc(),
-        "user": _user(),
-        "template": str(template.folder),
-        "template_version": template.version,
-        **record,
-    }
-    with (template.folder / AUDIT).open("a", encoding="utf-8") as handle:
-        handle.write(json.dumps(line, default=str) + "\n")
-    return line
+    return append_audit(
+        template.folder / AUDIT,
+        {"template": str(template.folder), "template_version": template.version, **record},
+    )
 
 
 def audit_lines(template: Template) -> list[dict[str, Any]]:
-    path = template.folder / AUDIT
-    if not path.exists():
-        return []
-    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
-
-
-def _user() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):  # no passwd entry (containers)
-        return os.environ.get("USER", "unknown")
+    return read_audit(template.folder / AUDIT)

@@ -53,7 +53,7 @@ def _report(exc: FauxdataError) -> int:
             errors.print(f"[red]error[/red] {escape(prefix + str(problem))}", soft_wrap=True)
     else:
         errors.print(f"[red]error[/red] {escape(str(exc))}", soft_wrap=True)
-    return 2 if isinstance(exc, SpecError) else 1
+    return exc.exit_code
 
 
 def _parse_rows(values: list[str] | None) -> dict[str, int]:
@@ -630,21 +630,63 @@ def validate(
     data: Annotated[
         str,
         typer.Option(
-            "--data", help="FILE.duckdb, parquet:DIR, csv:DIR, jsonl:DIR or a database URL."
+            "--data",
+            help="FILE.duckdb, parquet:DIR, csv:DIR, jsonl:DIR, delta:DIR or a database URL.",
         ),
     ],
+    seed: Annotated[
+        int | None, typer.Option("--seed", help="The run's seed (default: its manifest's).")
+    ] = None,
+    rows: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--rows", help="TABLE=N as given to generate; repeatable (default: the manifest's)."
+        ),
+    ] = None,
+    scale: Annotated[
+        float | None, typer.Option("--scale", help="The run's --scale (default: the manifest's).")
+    ] = None,
+    tables: Annotated[
+        str | None,
+        typer.Option(
+            "--tables", help="Only these tables, comma-separated (default: the manifest's)."
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
 ) -> None:
-    """Verify existing data against a spec: counts, keys, not-null, FKs, domains, ranges, patterns.
+    """Verify existing data against a spec: counts, keys, not-null, FKs, domains, ranges,
+    patterns, and every declared table and column present. Row counts follow the run that
+    made the data: its manifest (seed, --rows, --scale, --tables), or these flags.
 
-    Example: `fauxdata validate examples/hr.yaml --data out/hr.duckdb`
+    Exit status: 0 when every check passes, 1 when one fails or the data cannot be read,
+    2 for a bad spec or flag.
+
+    Examples:
+
+    * `fauxdata validate examples/hr.yaml --data out/hr.duckdb`
+    * `fauxdata validate examples/shop.yaml --data delta:bronze/shop`
+    * `fauxdata validate specs/hr.yaml --data postgresql://me@localhost/hr_dev --seed 7`
     """
     from fauxdata.verify.existing import validate_target
 
-    report = validate_target(spec, data)
+    done = validate_target(
+        spec, data, seed=seed, rows=_parse_rows(rows) or None, scale=scale, tables=_tables(tables)
+    )
+    report = done.report
     if as_json:
-        print(json.dumps(report.as_dict(), indent=2, default=str))
+        against = {
+            "seed": done.plan.seed,
+            "rows": {n: t.rows for n, t in done.plan.tables.items()},
+            "manifest": str(done.manifest) if done.manifest else None,
+        }
+        print(json.dumps({**report.as_dict(), **against}, indent=2, default=str))
     else:
+        source = f"its manifest {done.manifest}" if done.manifest else "the spec and flags"
+        console.print(
+            f"Validating {done.target} with seed {done.plan.seed} "
+            f"and {sum(t.rows for t in done.plan.tables.values()):,} expected rows (from {source})",
+            soft_wrap=True,
+        )
         print_checklist(report, console)
     if not report.passed:
         raise typer.Exit(1)
@@ -899,18 +941,26 @@ def sync(
                     "drift": bool(result.changes),
                     "changes": [c.as_dict() for c in result.changes],
                     "replaced_generators": result.replaced,
+                    "virtual_foreign_keys": result.virtual,
                     "review": result.review,
                     "applied": bool(write and result.changes),
                 },
                 indent=2,
             )
         )
-    elif not result.changes:
-        console.print(f"[green]✓[/green] {spec} matches {live.url}: no drift")
     else:
-        console.print(f"{len(result.changes)} changes between {spec} and {live.url}:")
-        for change in result.changes:
-            _signed(change.sign, str(change))
+        if not result.changes:
+            console.print(f"[green]✓[/green] {spec} matches {live.url}: no drift")
+        else:
+            console.print(f"{len(result.changes)} changes between {spec} and {live.url}:")
+            for change in result.changes:
+                _signed(change.sign, str(change))
+        for key in result.virtual:
+            console.print(
+                f"  virtual foreign key {escape(key)} (the database does not declare it; "
+                "kept with its generator)",
+                soft_wrap=True,
+            )
     if write and result.changes and result.text is not None:
         syncing.write_atomically(spec, result.text)
         if not as_json:

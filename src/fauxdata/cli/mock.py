@@ -72,18 +72,18 @@ def guard_environment(project: Any) -> str:
     """Mock runs happen in dev only, said in FAUXDATA_ENV or the project file.
 
     Raises:
-        FauxdataError: any other environment, or none set.
+        GuardError: any other environment, or none set.
     """
-    env, where = project.environment()
-    if env != "dev":
-        found = f"'{env}' (from {where})" if env else "not set"
-        raise FauxdataError(
-            f"refusing to run: the environment is {found}; mock data is made in dev only",
-            path="environment",
-            hint="set FAUXDATA_ENV=dev, or environment: dev in fauxdata.yaml",
-            code="environment",
-        )
-    return where
+    from fauxdata.guard import require_dev
+    from fauxdata.project import PROJECT_FILE
+
+    return require_dev(
+        project.config.environment,
+        declared_in=project.file_name,
+        action="run the mock workflow",
+        where_to_declare=f"to {PROJECT_FILE}",
+        rule="mock data is made in dev only",
+    )
 
 
 def mock(

@@ -102,7 +102,12 @@ def _normal(condition: str) -> str:
 
 
 def compare(spec: dict[str, TableFacts], live: dict[str, TableFacts]) -> list[Change]:
-    """Every way the live schema differs from the spec, tables in the live schema's order."""
+    """Every way the live schema differs from the spec, tables in the live schema's order.
+
+    A foreign key only the spec states is not drift when its columns and its parent's
+    still exist: databases often leave keys undeclared, so it is a virtual foreign key
+    (see ``virtual_foreign_keys``), the user's to keep.
+    """
     changes: list[Change] = []
     for name, table in live.items():
         if name not in spec:
@@ -112,11 +117,35 @@ def compare(spec: dict[str, TableFacts], live: dict[str, TableFacts]) -> list[Ch
             changes.append(Change("table", name, was=f"{len(spec[name].columns)} columns"))
     for name, now in live.items():
         if name in spec:
-            changes.extend(_table_changes(name, spec[name], now))
+            changes.extend(_table_changes(name, spec[name], now, live))
     return changes
 
 
-def _table_changes(name: str, was: TableFacts, now: TableFacts) -> list[Change]:
+def virtual_foreign_keys(spec: dict[str, TableFacts], live: dict[str, TableFacts]) -> list[str]:
+    """``table: (columns) -> parent(columns)`` for each foreign key the spec states and the
+    database does not declare, over columns that exist on both sides."""
+    return [
+        f"{name}: {_fk(fk)}"
+        for name, was in spec.items()
+        if name in live
+        for fk in sorted(was.foreign_keys - live[name].foreign_keys)
+        if _virtual(name, fk, live)
+    ]
+
+
+def _virtual(name: str, fk: FK, live: dict[str, TableFacts]) -> bool:
+    columns, parent, parent_columns = fk
+    there = live.get(parent)
+    return (
+        there is not None
+        and all(c in live[name].columns for c in columns)
+        and all(c in there.columns for c in parent_columns)
+    )
+
+
+def _table_changes(
+    name: str, was: TableFacts, now: TableFacts, live: dict[str, TableFacts]
+) -> list[Change]:
     changes: list[Change] = []
     for cname, column in now.columns.items():
         if cname not in was.columns:
@@ -153,7 +182,8 @@ def _table_changes(name: str, was: TableFacts, now: TableFacts) -> list[Change]:
     for fk in sorted(now.foreign_keys - was.foreign_keys):
         changes.append(Change("foreign key", name, now=_fk(fk)))
     for fk in sorted(was.foreign_keys - now.foreign_keys):
-        changes.append(Change("foreign key", name, was=_fk(fk)))
+        if not _virtual(name, fk, live):
+            changes.append(Change("foreign key", name, was=_fk(fk)))
     for check in sorted(now.checks - was.checks):
         changes.append(Change("check", name, now=check))
     for check in sorted(was.checks - now.checks):

@@ -22,7 +22,7 @@ from ruamel.yaml.comments import CommentedMap
 from sqlglot import exp
 
 from fauxdata.errors import FauxdataError, SpecError
-from fauxdata.introspect.drift import Change, compare, facts
+from fauxdata.introspect.drift import Change, compare, facts, virtual_foreign_keys
 from fauxdata.introspect.model import SourceSchema
 from fauxdata.introspect.suggest import suggest_column, suggest_spec, suggest_table
 from fauxdata.spec.loader import load_spec, spec_dir, validate_spec
@@ -41,6 +41,8 @@ class SyncResult:
     """``table.column`` whose kept generator may not meet a CHECK that changed."""
     text: str | None = None
     """The updated spec, when asked to apply."""
+    virtual: list[str] = field(default_factory=list)
+    """``table: (columns) -> parent(columns)``: foreign keys only the spec states; kept."""
 
 
 def drift(spec_path: Path, live: SourceSchema, *, tables: list[str] | None = None) -> SyncResult:
@@ -55,7 +57,10 @@ def drift(spec_path: Path, live: SourceSchema, *, tables: list[str] | None = Non
     spec_facts = facts(current)
     if tables:
         spec_facts = {n: t for n, t in spec_facts.items() if n in tables}
-    return SyncResult(compare(spec_facts, facts(now)))
+    live_facts = facts(now)
+    return SyncResult(
+        compare(spec_facts, live_facts), virtual=virtual_foreign_keys(spec_facts, live_facts)
+    )
 
 
 def apply(
@@ -185,8 +190,17 @@ class _Editor:
 
     def _table_key(self, table: CommentedMap, tname: str, key: str) -> None:
         fresh = suggest_table(self.live, self.live.tables[tname], self.rows)
-        if key in fresh:
-            _insert(table, key, fresh[key], list(fresh))
+        value = fresh.get(key)
+        if key == "foreign_keys":  # the user's virtual keys stay beside the declared ones
+            live_columns = self.live.tables[tname].columns
+            value = list(value or []) + [
+                entry
+                for entry in table.get(key) or []
+                if entry not in (value or [])
+                and all(c in live_columns for c in _as_list(entry["columns"]))
+            ]
+        if value:
+            _insert(table, key, value, list(fresh) if key in fresh else [*table, key])
         else:
             table.pop(key, None)
 
@@ -240,6 +254,10 @@ class _Editor:
                     self._replace(
                         self.doc["tables"][tname], tname, cname, "the old one no longer fits"
                     )
+
+
+def _as_list(columns: str | list[str]) -> list[str]:
+    return [columns] if isinstance(columns, str) else list(columns)
 
 
 def _column_of(change: Change) -> str:

@@ -23,6 +23,7 @@ import polars as pl
 from fauxdata.engine.cast import cast_column
 from fauxdata.engine.engine import Engine
 from fauxdata.errors import TargetError, VerificationError
+from fauxdata.guard import guard_database
 from fauxdata.lineage import marks
 from fauxdata.manifest import spec_digest
 from fauxdata.mask.keys import MaskKey, resolve_key
@@ -34,7 +35,7 @@ from fauxdata.mask.sources import BATCH_SIZE, Source, open_source
 from fauxdata.mask.subset import Subset, parse_subset
 from fauxdata.pii.scan import judge
 from fauxdata.publish import Publisher, StagedTable, TableResult
-from fauxdata.run import guard_database, plan_for, spec_source
+from fauxdata.run import audit_database_write, plan_for, spec_source
 from fauxdata.sinks import Target, open_sink, parse_target
 from fauxdata.spec.models import Spec
 from fauxdata.spec.plan import Plan
@@ -113,7 +114,7 @@ def mask(
             Subset(plan, list(tables), reader, rules, secret, subset_children) if rules else None
         )
         if target.is_database:
-            guard_database(plan, target)
+            guard_database(plan.spec, target)
         run = _Run(plan, tables, reader, engine, chooser, secret, leak_tolerance, batch_size)
         result = publish(spec, plan, target, run, progress, truncate)
     finally:
@@ -318,6 +319,9 @@ def publish(
             manifest_extra={**spec_source(spec, checked, None), "mask": mask_record},
         )
     report = publication.report
+    if target.is_database:
+        outcome = "committed" if publication.published else "failed"
+        audit_database_write(checked, target, results, report, outcome)
     if not publication.published and report is not None:
         kept = f"; the masked data is kept at {publication.kept_at}" if publication.kept_at else ""
         raise VerificationError(

@@ -73,7 +73,7 @@ class DatabaseSink(Sink):
                     hint=did_you_mean(out, existing)
                     or "create the schema first (fauxdata loads into existing tables)",
                 )
-            columns = {c["name"] for c in self._columns(out)}
+            columns = {c["name"] for c in self.columns(out)}
             missing = [c for c in self.plan.tables[name].columns if c not in columns]
             if missing:
                 raise TargetError(
@@ -127,7 +127,7 @@ class DatabaseSink(Sink):
             names |= {f"{schema}.{t}" for t in inspector.get_table_names(schema=schema)}
         return names
 
-    def _columns(self, name: str) -> list[dict[str, Any]]:
+    def columns(self, name: str) -> list[dict[str, Any]]:
         """The reflected columns of a table named plainly or ``schema.table`` (only their
         names are used: a type SQLAlchemy does not know is no reason to warn)."""
         table = name.split(".", 1)[-1]
@@ -310,7 +310,7 @@ class DatabaseSink(Sink):
             self._execute("DROP TABLE __fauxdata_fill")
         if self.postgres:
             for name in self.loaded:
-                for column in self._columns(name):
+                for column in self.columns(name):
                     found = self._execute(
                         "SELECT pg_get_serial_sequence(:t, :c)",
                         {"t": quote_table(name), "c": column["name"]},

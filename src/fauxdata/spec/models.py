@@ -279,8 +279,10 @@ class Spec(Strict):
     description: str | None = None
     version: str | None = Field(default=None, description="Your version of this spec.")
     seed: int = Field(default=0, ge=0, description="Default seed; --seed overrides it.")
-    environment: Environment = Field(
-        default="dev", description="Where the data may go; databases demand dev."
+    environment: Environment | None = Field(
+        default=None,
+        description="Where the data may go; writing to a database demands dev, declared "
+        "here (FAUXDATA_ENV, when set, wins). No default: undeclared is not dev.",
     )
     locale: str = Field(default="en_US", description="Default locale of the mockers.")
     source: str | None = Field(
