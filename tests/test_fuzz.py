@@ -235,7 +235,5 @@ def test_after_a_column_with_two_dots() -> None:
         "name": "x",
         "tables": {"t": {"rows": 2, "columns": {"a": {"generator": "sequence"}, "b": after}}},
     }
-    with pytest.raises(
-        SpecError, match=r"tables\.t\.columns\.b\.generator\.after\.column: column 'a\.b\.c'"
-    ):
+    with pytest.raises(SpecError, match=r"tables\.t\.columns\.b\.generator.*'a\.b\.c'"):
         fauxdata.check(spec)
