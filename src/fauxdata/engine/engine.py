@@ -202,8 +202,11 @@ class TableGenerator:
                 check_divisors(self.table.columns[name], generators, built[name].path)
             except FauxdataError as exc:
                 problems.append(exc)
+        if len(problems) == 1:
+            problems[0].exit_code = 2  # a spec no generator can honour: a spec error
+            raise problems[0]
         if problems:
-            raise problems[0] if len(problems) == 1 else combine(problems)
+            raise combine(problems)
         return built
 
     def _needed(self, names: list[str]) -> list[str]:
@@ -301,8 +304,11 @@ class Engine:
                 _ = table.columns
             except FauxdataError as exc:
                 problems.append(exc)
+        if len(problems) == 1:
+            problems[0].exit_code = 2  # a spec no generator can honour: a spec error
+            raise problems[0]
         if problems:
-            raise problems[0] if len(problems) == 1 else combine(problems)
+            raise combine(problems)
 
     def row_count(self, table: str) -> int:
         return self.plan.tables[table].rows
