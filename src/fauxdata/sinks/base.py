@@ -104,3 +104,30 @@ class Sink(ABC):
     @abstractmethod
     def query_connection(self) -> duckdb.DuckDBPyConnection:
         """A DuckDB connection in which ``staged_relation`` can be read."""
+
+
+class StagedSink(Sink):
+    """A sink that stages into a ``StagingArea`` (a folder, or one file) and reads the
+    staged data back through one DuckDB connection: aborting or keeping the data aside
+    closes that connection first."""
+
+    def __init__(self, target: Target, *, folder: bool) -> None:
+        from fauxdata.publish.area import StagingArea  # publish imports this module
+
+        super().__init__(target)
+        self.area = StagingArea(target.path, folder=folder, run_id=self.run_id)
+        self.staging = self.area.path
+        self._con: duckdb.DuckDBPyConnection | None = None
+
+    def abort(self) -> None:
+        self._close()
+        self.area.discard()
+
+    def keep_aside(self) -> Path | None:
+        self._close()
+        return self.area.keep_aside()
+
+    def _close(self) -> None:
+        if self._con is not None:
+            self._con.close()
+            self._con = None

@@ -5,15 +5,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from pathlib import Path
 
 import duckdb
 import polars as pl
 
 from fauxdata.errors import TargetError
 from fauxdata.lineage import comment
-from fauxdata.publish.area import StagingArea
-from fauxdata.sinks.base import Schema, Sink
+from fauxdata.sinks.base import Schema, StagedSink
 from fauxdata.sinks.duckdb_types import duckdb_type, quote, quote_table, schema_of, sql_string
 from fauxdata.sinks.target import Target
 
@@ -33,12 +31,9 @@ def is_fauxdata_database(path: os.PathLike[str] | str) -> bool:
     return bool(found and found[0])
 
 
-class DuckDBSink(Sink):
+class DuckDBSink(StagedSink):
     def __init__(self, target: Target) -> None:
-        super().__init__(target)
-        self.area = StagingArea(target.path, folder=False, run_id=self.run_id)
-        self.staging = self.area.path
-        self.con: duckdb.DuckDBPyConnection | None = None
+        super().__init__(target, folder=False)
 
     def prepare(self) -> None:
         path = self.target.path
@@ -53,7 +48,7 @@ class DuckDBSink(Sink):
                 )
         self.area.create()
         try:
-            self.con = duckdb.connect(str(self.staging))
+            self._con = duckdb.connect(str(self.staging))
         except duckdb.Error as exc:
             raise TargetError(f"cannot create {path}: {exc}", path="--to") from None
 
@@ -64,37 +59,37 @@ class DuckDBSink(Sink):
         blocks: Iterable[pl.DataFrame],
         few_values: frozenset[str] = frozenset(),
     ) -> int:
-        assert self.con is not None, "prepare() first"
+        assert self._con is not None, "prepare() first"
         columns = ", ".join(f"{quote(c)} {duckdb_type(t)}" for c, t in schema.items())
         if schema_of(name):
-            self.con.execute(f"CREATE SCHEMA IF NOT EXISTS {quote(schema_of(name) or '')}")
-        self.con.execute(f"CREATE OR REPLACE TABLE {quote_table(name)} ({columns})")
+            self._con.execute(f"CREATE SCHEMA IF NOT EXISTS {quote(schema_of(name) or '')}")
+        self._con.execute(f"CREATE OR REPLACE TABLE {quote_table(name)} ({columns})")
         if self.lineage:
-            self.con.execute(
+            self._con.execute(
                 f"COMMENT ON TABLE {quote_table(name)} IS {sql_string(comment(self.lineage))}"
             )
         rows = 0
         for frame in blocks:
             rows += frame.height
-            self.con.register("__fauxdata_block", frame.to_arrow())
-            self.con.execute(f"INSERT INTO {quote_table(name)} SELECT * FROM __fauxdata_block")
-            self.con.unregister("__fauxdata_block")
+            self._con.register("__fauxdata_block", frame.to_arrow())
+            self._con.execute(f"INSERT INTO {quote_table(name)} SELECT * FROM __fauxdata_block")
+            self._con.unregister("__fauxdata_block")
         return rows
 
     def staged_relation(self, name: str, schema: Schema) -> str:
         return quote_table(name)
 
     def query_connection(self) -> duckdb.DuckDBPyConnection:
-        assert self.con is not None, "prepare() first"
-        return self.con
+        assert self._con is not None, "prepare() first"
+        return self._con
 
     def commit(self, manifest_json: str) -> None:
-        con = self.con or duckdb.connect(str(self.staging))
+        con = self._con or duckdb.connect(str(self.staging))
         con.execute(f"CREATE OR REPLACE TABLE {MANIFEST_TABLE} (manifest JSON)")
         con.execute(f"INSERT INTO {MANIFEST_TABLE} VALUES (?)", [manifest_json])
         con.execute("CHECKPOINT")
         con.close()
-        self.con = None
+        self._con = None
         wal = self.target.path.with_name(self.target.path.name + ".wal")
         if wal.exists():
             wal.unlink()
@@ -102,16 +97,3 @@ class DuckDBSink(Sink):
         manifest_file = self.target.manifest_path
         manifest_file.with_name(manifest_file.name + ".tmp").write_text(manifest_json)
         os.replace(manifest_file.with_name(manifest_file.name + ".tmp"), manifest_file)
-
-    def abort(self) -> None:
-        self._close()
-        self.area.discard()
-
-    def keep_aside(self) -> Path | None:
-        self._close()
-        return self.area.keep_aside()
-
-    def _close(self) -> None:
-        if self.con is not None:
-            self.con.close()
-            self.con = None

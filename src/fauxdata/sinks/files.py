@@ -14,10 +14,9 @@ import duckdb
 import polars as pl
 import pyarrow.csv as pacsv
 
-from fauxdata.publish.area import StagingArea
 from fauxdata.publish.trust import MANIFEST, trusted_files
 from fauxdata.sinks.arrow_types import arrow_schema
-from fauxdata.sinks.base import Schema, Sink
+from fauxdata.sinks.base import Schema, StagedSink
 from fauxdata.sinks.duckdb_types import duckdb_type, parquet_folder, sql_string, table_file
 from fauxdata.sinks.parquet_writer import parquet_encoding, write_parquet
 from fauxdata.sinks.target import Target
@@ -27,16 +26,13 @@ __all__ = ["MANIFEST", "DirectorySink", "FolderStaging"]
 _SUFFIX = {"parquet": ".parquet", "csv": ".csv", "jsonl": ".jsonl"}
 
 
-class FolderStaging(Sink):
+class FolderStaging(StagedSink):
     """What folder targets share: a staged copy of the whole folder, swapped in on commit."""
 
     def __init__(self, target: Target) -> None:
-        super().__init__(target)
-        self.area = StagingArea(target.path, folder=True, run_id=self.run_id)
-        self.staging = self.area.path
+        super().__init__(target, folder=True)
         self.previous: list[str] = []
         """Entries of the current folder, proved fauxdata's by its manifest."""
-        self._con: duckdb.DuckDBPyConnection | None = None
 
     def prepare(self) -> None:
         self.area.create()
@@ -56,19 +52,6 @@ class FolderStaging(Sink):
         self._close()
         (self.staging / MANIFEST).write_text(manifest_json)
         self.area.publish()
-
-    def abort(self) -> None:
-        self._close()
-        self.area.discard()
-
-    def keep_aside(self) -> Path | None:
-        self._close()
-        return self.area.keep_aside()
-
-    def _close(self) -> None:
-        if self._con is not None:
-            self._con.close()
-            self._con = None
 
 
 class DirectorySink(FolderStaging):
