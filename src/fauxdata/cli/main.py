@@ -277,10 +277,9 @@ def ddl(
 
     Example: `fauxdata ddl examples/shop.yaml | psql -d shop_dev`
     """
-    from fauxdata.sinks.ddl import create_statements
+    from fauxdata.workflows.previewing import ddl as statements
 
-    statements = create_statements(run.check(spec), dialect)
-    print(";\n\n".join(statements) + ";")
+    print(statements(spec, dialect))
 
 
 @app.command()
@@ -395,15 +394,10 @@ def import_policy(
 
     Example: `fauxdata import-policy customers.policy.json --out specs/customers.yaml`
     """
-    from fauxdata.policy import import_policies
-    from fauxdata.spec.yaml_io import dump_yaml
+    from fauxdata.workflows.policies import import_policy as to_spec
 
-    if not out.parent.is_dir():
-        raise FauxdataError(f"folder {out.parent} does not exist", path="--out")
-    document = import_policies(policy, relative_to=out.parent)
-    run.check(document, base_dir=out.parent)
-    _write_text(out, dump_yaml(document))
-    console.print(f"wrote {out.resolve()}: {len(document['tables'])} tables")
+    made = to_spec(policy, out)
+    console.print(f"wrote {out.resolve()}: {made.tables} tables")
 
 
 @app.command("export-policy")
@@ -415,31 +409,13 @@ def export_policy(
 
     Example: `fauxdata export-policy specs/customers.yaml --out customers.policy.json`
     """
-    from fauxdata.policy import export_policies
-    from fauxdata.spec import load_spec
+    from fauxdata.workflows.policies import export_policy as to_policy
 
-    relative_to = out.parent if out is not None else Path.cwd()
-    policies = export_policies(load_spec(spec), base_dir=spec.parent, relative_to=relative_to)
-    text = json.dumps(policies, indent=2) + "\n"
+    text = to_policy(spec, out)
     if out is None:
         print(text, end="")
         return
-    _write_text(out, text)
     console.print(f"wrote {out.resolve()}")
-
-
-def _write_text(path: Path, text: str) -> None:
-    """Write a file atomically (a reader never sees half of it).
-
-    Raises:
-        FauxdataError: the folder is missing or not writable, naming --out.
-    """
-    partial = path.with_name(f".{path.name}.partial")
-    try:
-        partial.write_text(text, encoding="utf-8")
-        partial.replace(path)
-    except OSError as exc:
-        raise FauxdataError(f"cannot write {path}: {exc.strerror}", path="--out") from None
 
 
 @app.command()
@@ -691,49 +667,18 @@ def sync(
     * `fauxdata sync specs/hr.yaml --from env:HR_URL --check` (in CI: exit 1 on drift)
     * `fauxdata sync specs/hr.yaml --apply` (update the spec in place)
     """
-    from fauxdata.introspect import sync as syncing
-    from fauxdata.introspect.reflect import read_schema
-    from fauxdata.spec.loader import load_spec
+    from fauxdata.workflows.syncing import SyncOptions
+    from fauxdata.workflows.syncing import sync as compare
 
-    if check_only and write:
-        errors.print("[red]error[/red] --check and --apply: give one of them, not both")
-        raise typer.Exit(2)
-    loaded = load_spec(spec)
-    url = source or loaded.source
-    if not url:
-        raise FauxdataError("the spec records no source", path="--from", hint="pass --from URL")
-    if "***" in url:
-        raise FauxdataError(
-            "the spec's source has a masked password",
-            path="--from",
-            hint="pass --from env:VAR, file:PATH or keyvault:VAULT/SECRET with the credentials",
-        )
-    live = read_schema(url, schema=schema_name or loaded.source_schema, tables=_tables(tables))
-    if write:
-        result = syncing.apply(spec, live, tables=_tables(tables), rows=rows)
-    else:
-        result = syncing.drift(spec, live, tables=_tables(tables))
+    done = compare(SyncOptions(spec, source, schema_name, _tables(tables), check_only, write, rows))
+    result = done.result
     if as_json:
-        print(
-            json.dumps(
-                {
-                    "spec": str(spec),
-                    "source": live.url,
-                    "drift": bool(result.changes),
-                    "changes": [c.as_dict() for c in result.changes],
-                    "replaced_generators": result.replaced,
-                    "virtual_foreign_keys": result.virtual,
-                    "review": result.review,
-                    "applied": bool(write and result.changes),
-                },
-                indent=2,
-            )
-        )
+        print(json.dumps(done.as_dict(), indent=2))
     else:
         if not result.changes:
-            console.print(f"[green]✓[/green] {spec} matches {live.url}: no drift")
+            console.print(f"[green]✓[/green] {spec} matches {done.url}: no drift")
         else:
-            console.print(f"{len(result.changes)} changes between {spec} and {live.url}:")
+            console.print(f"{len(result.changes)} changes between {spec} and {done.url}:")
             for change in result.changes:
                 _signed(change.sign, str(change))
         for key in result.virtual:
@@ -742,8 +687,7 @@ def sync(
                 "kept with its generator)",
                 soft_wrap=True,
             )
-    if write and result.changes and result.text is not None:
-        syncing.write_atomically(spec, result.text)
+    if done.applied:
         if not as_json:
             for line in result.replaced:
                 console.print(f"  generator replaced: {escape(line)}")

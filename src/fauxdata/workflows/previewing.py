@@ -1,4 +1,5 @@
-"""``preview``: the first rows of one table, fast, nothing written."""
+"""``preview`` (the first rows of one table) and ``ddl`` (the CREATE TABLE statements):
+what a spec makes, shown fast, nothing written."""
 
 from __future__ import annotations
 
@@ -59,3 +60,15 @@ def preview(
     frame = engine.tables[table].block(0, min(n, plan.tables[table].rows))
     documents = [c for c, col in plan.tables[table].columns.items() if col.type.is_document]
     return PreviewResult(table, frame, documents)
+
+
+def ddl(spec: Path | str, dialect: str = "postgresql") -> str:
+    """The spec's CREATE TABLE statements (types, keys, foreign keys, CHECKs) in ``dialect``.
+
+    Raises:
+        FauxdataError: the spec is invalid or the dialect unknown.
+    """
+    from fauxdata import run
+    from fauxdata.sinks.ddl import create_statements
+
+    return ";\n\n".join(create_statements(run.check(spec), dialect)) + ";"
