@@ -331,7 +331,8 @@ def serve(
         ),
     ] = 30.0,
 ) -> None:
-    """Serve the REST API: jobs (generate, validate, scenario, check) in worker processes,
+    """Serve the REST API: jobs (generate, validate, scenario, check, init, scan, mock, mask,
+    synthesize) in worker processes,
     specs checked and previewed, workspaces listed, duplicated and compared. OpenAPI at
     /docs and /openapi.json.
 

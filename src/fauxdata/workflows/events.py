@@ -34,7 +34,7 @@ class ProgressEvent:
     job: str | None = None
 
     def as_dict(self) -> dict[str, object]:
-        return {"rows": self.done, "total": self.total, "phase": self.phase}
+        return {"rows": self.done, "total": self.total}
 
 
 ProgressSink = Callable[[ProgressEvent], None]
