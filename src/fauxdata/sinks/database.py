@@ -25,7 +25,7 @@ from fauxdata.errors import TargetError, did_you_mean
 from fauxdata.introspect.source import connection_error, parse, read_only_engine
 from fauxdata.sinks import mysql_load
 from fauxdata.sinks.base import Schema, Sink
-from fauxdata.sinks.duckdb_types import duckdb_type, quote, quote_table, schema_of
+from fauxdata.sinks.duckdb_types import duckdb_type, quote, quote_table, schema_of, sql_string
 from fauxdata.sinks.target import Target
 from fauxdata.spec.plan import Plan
 
@@ -325,7 +325,23 @@ class DatabaseSink(Sink):
                     f"ALTER TABLE {quote_table(table)} ALTER COLUMN {quote(identity)} SET GENERATED ALWAYS"
                 )
         if not self.atomic:
+            self._mark()
             self._commit()
+
+    def _mark(self) -> None:
+        """Each loaded table's comment carries the lineage marks (PostgreSQL and MySQL /
+        MariaDB; other databases have no table comments). MySQL's ALTER TABLE commits
+        implicitly, so an atomic load marks its tables only when it commits."""
+        from fauxdata.lineage import comment
+
+        if not self.lineage or not (self.postgres or self.mysql):
+            return
+        text = sql_string(comment(self.lineage)).replace(":", "\\:")  # not bind parameters
+        for name in self.loaded:
+            if self.postgres:
+                self._execute(f"COMMENT ON TABLE {quote_table(name)} IS {text}")
+            else:
+                self._execute(f"ALTER TABLE {quote_table(name)} COMMENT = {text}")
 
     def staged_relation(self, name: str, schema: Schema) -> str:
         return quote(f"__db_{name}")
@@ -386,6 +402,8 @@ class DatabaseSink(Sink):
 
     def commit(self, manifest_json: str) -> None:
         assert self.con is not None
+        if self.atomic:
+            self._mark()
         self.con.commit()
         self.con.close()
         if self.engine is not None:
