@@ -62,14 +62,6 @@ def _parse_rows(values: list[str] | None) -> dict[str, int]:
     return out
 
 
-def _at_least(value: int, least: int, flag: str) -> int:
-    """A count flag checked before anything runs: one line naming the flag, exit 2."""
-    if value < least:
-        errors.print(f"[red]error[/red] {flag}: found {value}; expected a whole number >= {least}")
-        raise typer.Exit(2)
-    return value
-
-
 def _tables(value: str | None) -> list[str] | None:
     return [t.strip() for t in value.split(",") if t.strip()] if value else None
 
@@ -431,8 +423,9 @@ def preview(
     Example: `fauxdata preview examples/hr.yaml --table employees -n 5`
     """
     from fauxdata.workflows import preview as first_rows
+    from fauxdata.workflows.generation import at_least
 
-    _at_least(n, 0, "-n")
+    at_least(n, 0, "-n")
     print(first_rows(spec, table, n, seed=seed).as_text())
 
 
