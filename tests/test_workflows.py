@@ -25,7 +25,7 @@ CLI = ROOT / "src" / "fauxdata" / "cli"
 
 DATA_LIBRARIES = {
     "polars", "duckdb", "sqlalchemy", "pyarrow", "numpy", "deltalake", "pyspark",
-    "psycopg", "pymysql", "sqlite3", "ruamel.yaml.main",
+    "psycopg", "pymysql", "sqlite3",
 }  # fmt: skip
 """What handles data: none of it belongs in a face."""
 
@@ -170,3 +170,23 @@ def test_workflows_run_from_python_without_typer(tmp_path: Path) -> None:
         mine = [e for e in events if e.table == table]
         assert mine[0].done == 0 and mine[-1].done == rows == mine[-1].total
         assert [e.done for e in mine] == sorted(e.done for e in mine)
+
+
+def test_the_terminal_draws_progress_events_as_bars(tmp_path: Path) -> None:
+    """The same events, drawn by the CLI: a Rich bar per table in a real terminal."""
+    import os
+
+    import pexpect
+
+    env = {**os.environ, "COLUMNS": "160", "TERM": "xterm", "NO_COLOR": "1"}
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "fauxdata.cli", "generate", str(ROOT / "examples" / "shop.yaml"),
+         "--rows", "customers=400000", "--tables", "customers", "--no-verify",
+         "--block-size", "20000", "--to", f"parquet:{tmp_path / 'out'}"],
+        cwd=str(tmp_path), env=env, encoding="utf-8", timeout=240, dimensions=(40, 160),
+    )  # fmt: skip
+    child.expect(r"customers\s+\S*\s+\d[\d,]*/400[,]?000")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0, child.before

@@ -68,7 +68,8 @@ def create_app(settings: Settings) -> FastAPI:
 
     app = FastAPI(
         title="fauxdata",
-        summary="Safe, realistic, relational mock data: generate, validate and run scenarios as jobs.",
+        summary="Safe, realistic, relational mock data: generate, validate, init, scan, mock, mask, "
+        "synthesize and run scenarios as jobs.",
         lifespan=lifespan,
     )
 
