@@ -19,7 +19,7 @@ from tests.support.postgres import create_database
 CORPUS = Path(__file__).parent / "corpus"
 ROWS = 60
 
-POSTGRES = ["pagila", "chinook_postgres", "northwind"]
+POSTGRES = ["pagila", "chinook_postgres", "northwind", "adventureworks"]
 MYSQL = ["chinook_mysql", "employees_mysql"]
 
 

@@ -255,9 +255,7 @@ def suggest_column(
     ctype, note = spec_type(column)
     if ctype:
         spec["type"] = ctype
-    rules = rules_for(
-        column.name, column.checks + table.checks, SQLGLOT_DIALECTS.get(source.dialect, "postgres")
-    )
+    rules = column_rules(source, table, column)
     context = context or table_context(table)
     generator, why = _generator(source, table, column, rules, hints, context)
     spec["generator"] = generator
@@ -268,7 +266,9 @@ def suggest_column(
     if column.nullable and column.name not in table.primary_key:  # SQLite: PKs say nullable
         spec["nullable"] = True
         order = context.order.get(column.name)
-        if hints and hints.rows and not in_key and kind != "hierarchy":
+        if rules.null or rules.not_null:  # a CHECK's chosen branch decides
+            spec["null_rate"] = 1.0 if rules.null else 0.0
+        elif hints and hints.rows and not in_key and kind != "hierarchy":
             spec["null_rate"] = round(hints.null_rate, 3)
         elif kind == "after":
             spec["null_rate"] = order.null_share if order and not rules.after else 0.3
@@ -285,6 +285,30 @@ def suggest_column(
             f"type '{column.type}' has no generator: replace this placeholder before loading",
         )
     return spec, why + (f"; {note}" if note else "")
+
+
+def column_rules(source: SourceSchema, table: SourceTable, column: SourceColumn) -> Rules:
+    """What the column's and the table's CHECKs say about one column."""
+    nullable = {c.name for c in table.columns.values() if c.nullable} - set(table.primary_key)
+    return rules_for(
+        column.name,
+        column.checks + table.checks,
+        SQLGLOT_DIALECTS.get(source.dialect, "postgres"),
+        nullable,
+    )
+
+
+def distinct_from(table: SourceTable, column: str, rules: Rules) -> str | None:
+    """The column a foreign key must never equal (CHECK ``a <> b``), when this foreign key
+    is the one to avoid it: the later of two foreign keys, or the only one."""
+    other = rules.differs
+    if other is None or other not in table.columns:
+        return None
+    leading = {fk.columns[0] for fk in table.foreign_keys if fk.parent != table.name}
+    if column not in leading:
+        return None
+    order = list(table.columns)
+    return other if other not in leading or order.index(other) < order.index(column) else None
 
 
 def _from_sample(column: SourceColumn, table: SourceTable, hints: Hints) -> tuple[Any, str] | None:
@@ -382,10 +406,12 @@ def _generator(
                 }, f"part of the composite key to {fk.parent}"
             if fk.parent == table.name:
                 return _tree(fk.parent, fk.parent_columns[i]), "self-reference: a tree"
-            return {
-                "kind": "foreign_key",
-                "references": f"{fk.parent}.{fk.parent_columns[i]}",
-            }, f"foreign key to {fk.parent}"
+            key = {"kind": "foreign_key", "references": f"{fk.parent}.{fk.parent_columns[i]}"}
+            other = distinct_from(table, column.name, rules)
+            if other is not None:
+                key["distinct_from"] = other
+                return key, f"foreign key to {fk.parent}, never equal to {other} (CHECK)"
+            return key, f"foreign key to {fk.parent}"
     if rules.after:
         return {
             "kind": "after",
