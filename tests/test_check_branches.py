@@ -124,7 +124,5 @@ def test_bill_of_materials_loads_and_impossible_checks_are_named(
     assert loaded.returncode == 0, loaded.stdout[-2000:] + loaded.stderr
     assert json.loads(loaded.stdout)["verification"]["passed"]
     with psycopg.connect(dev) as con:
-        row = con.execute(
-            "SELECT count(*), count(assembly_id), min(bom_level) FROM bom"
-        ).fetchone()
+        row = con.execute("SELECT count(*), count(assembly_id), min(bom_level) FROM bom").fetchone()
     assert row is not None and row[0] > 0 and row[1] == row[0] and row[2] >= 1

@@ -21,7 +21,6 @@ from fauxdata.introspect import catalog
 from fauxdata.introspect.duckdb_reader import read_duckdb_schema
 from fauxdata.introspect.model import SourceColumn, SourceForeignKey, SourceSchema, SourceTable
 from fauxdata.introspect.mysql_types import json_column, mysql_checks, mysql_column
-from fauxdata.introspect.spatial import spatial
 from fauxdata.introspect.source import (
     connection_error,
     parse,
@@ -29,6 +28,7 @@ from fauxdata.introspect.source import (
     require,
     safe,
 )
+from fauxdata.introspect.spatial import spatial
 
 _SYSTEM = {"information_schema", "mysql", "performance_schema", "sys", "pg_catalog", "pg_toast"}
 
