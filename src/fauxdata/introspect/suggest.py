@@ -406,12 +406,12 @@ def _generator(
                 }, f"part of the composite key to {fk.parent}"
             if fk.parent == table.name:
                 return _tree(fk.parent, fk.parent_columns[i]), "self-reference: a tree"
-            key = {"kind": "foreign_key", "references": f"{fk.parent}.{fk.parent_columns[i]}"}
+            pick = {"kind": "foreign_key", "references": f"{fk.parent}.{fk.parent_columns[i]}"}
             other = distinct_from(table, column.name, rules)
             if other is not None:
-                key["distinct_from"] = other
-                return key, f"foreign key to {fk.parent}, never equal to {other} (CHECK)"
-            return key, f"foreign key to {fk.parent}"
+                pick["distinct_from"] = other
+                return pick, f"foreign key to {fk.parent}, never equal to {other} (CHECK)"
+            return pick, f"foreign key to {fk.parent}"
     if rules.after:
         return {
             "kind": "after",
