@@ -14,21 +14,31 @@ import pytest
 
 from tests.support import mariadb
 from tests.support.cli import fauxdata as cli
-from tests.support.postgres import create_database
+from tests.support.postgres import create_database, require_postgis
 
 CORPUS = Path(__file__).parent / "corpus"
 ROWS = 60
 
-POSTGRES = ["pagila", "chinook_postgres", "northwind", "adventureworks"]
+POSTGRES = [
+    "pagila",
+    "chinook_postgres",
+    "northwind",
+    "adventureworks",
+    "openstreetmap_rails",
+    "underpass_postgis",
+]
 MYSQL = ["chinook_mysql", "employees_mysql"]
 
 
 def _postgres_database(server: str, name: str) -> str:
+    text = (CORPUS / f"{name.split('__')[0]}.sql").read_text()
+    if "EXTENSION IF NOT EXISTS postgis" in text:
+        require_postgis()
     url = create_database(server, name)
     with psycopg.connect(url, autocommit=True) as con:
         if not con.execute("SELECT 1 FROM pg_roles WHERE rolname = 'postgres'").fetchone():
             con.execute("CREATE ROLE postgres")  # pg_dump output hands objects to postgres
-        con.execute((CORPUS / f"{name.split('__')[0]}.sql").read_text())
+        con.execute(text)
     return url
 
 
@@ -76,7 +86,29 @@ def test_postgres_corpus(name: str, postgres_server: str, tmp_path: Path) -> Non
         for table in tables:
             count = con.execute(f"SELECT count(*) FROM {table}").fetchone()
             assert count is not None and count[0] > 0, table
+        _geometries_as_declared(con)
     print(f"{name}: {len(tables)} tables, {rows} rows, {rows / seconds:,.0f} rows/s")
+
+
+def _geometries_as_declared(con: psycopg.Connection) -> None:
+    """Every PostGIS value valid (ST_IsValid), in its column's declared SRID and shape."""
+    if not con.execute("SELECT 1 FROM pg_extension WHERE extname = 'postgis'").fetchone():
+        return
+    declared = con.execute(
+        "SELECT f_table_schema, f_table_name, f_geometry_column, type, srid FROM geometry_columns "
+        "UNION ALL SELECT f_table_schema, f_table_name, f_geography_column, type, srid "
+        "FROM geography_columns"
+    ).fetchall()
+    assert declared
+    for schema, table, column, shape, srid in declared:
+        value = f'"{column}"::geometry'
+        found = con.execute(
+            f"SELECT count({value}), count(*) FILTER (WHERE NOT ST_IsValid({value}) "
+            f"OR ST_SRID({value}) <> %s OR (upper(%s) <> 'GEOMETRY' "
+            f'AND GeometryType({value}) <> upper(%s))) FROM "{schema}"."{table}"',
+            (srid, shape, shape),
+        ).fetchone()
+        assert found is not None and found[0] > 0 and found[1] == 0, (table, column, found)
 
 
 @pytest.mark.parametrize("name", MYSQL)

@@ -268,6 +268,7 @@ def _listed_by_schema(table: SourceTable, name: str) -> bool:
 _STRUCTURED = {
     "inet", "macaddr", "uuid", "json", "jsonb", "xml", "array", "bytea", "interval",
     "tsvector", "int4range", "int8range", "numrange", "daterange", "tsrange", "tstzrange",
+    "geometry", "geography", "hstore",
 }  # fmt: skip
 """Types whose values must parse (an ``inet`` column named ``addr`` takes no street)."""
 

@@ -33,8 +33,18 @@ def know_types(dialect: Any) -> None:
         return
     names = dict(dialect.ischema_names)
     for name in _KNOWN_LATER:
-        names.setdefault(name, type(name, (sa.types.UserDefinedType,), {"cache_ok": True}))
+        names.setdefault(name, type(name, (_Named,), {}))
     dialect.ischema_names = names
+
+
+class _Named(sa.types.UserDefinedType[Any]):
+    """A type known by name only; its modifiers (``geometry(Polygon,4326)``) are read from
+    the catalog (``formatted_types``), so reflection's arguments are accepted and dropped."""
+
+    cache_ok = True
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__()
 
 
 def partitions(con: sa.Connection, schema: str) -> dict[str, list[tuple[str, str]]]:

@@ -72,6 +72,9 @@ AS_TEXT = (
     "daterange",
     "tsrange",
     "tstzrange",
+    "geometry",
+    "geography",
+    "hstore",
 )
 """Types generated as text literals that the destination database parses on load."""
 NATIVE = (
@@ -412,6 +415,8 @@ def _generator(
                 pick["distinct_from"] = other
                 return pick, f"foreign key to {fk.parent}, never equal to {other} (CHECK)"
             return pick, f"foreign key to {fk.parent}"
+    if column.type in ("geometry", "geography"):
+        return _spatial(column)
     if rules.after:
         return {
             "kind": "after",
@@ -468,6 +473,18 @@ def _generator(
                     break  # a bare "name" outside a table of people: a title, not a person
                 return kind, why
     return _by_type(column, rules, name, source, table)
+
+
+def _spatial(column: SourceColumn) -> tuple[Any, str]:
+    """A PostGIS column's declared shape, dimensions and SRID (``geometry(Polygon,4326)``)."""
+    generator: dict[str, Any] = {"kind": "geometry", "shape": column.geometry or "point"}
+    generator["srid"] = column.srid or 0
+    if column.dimensions != "xy":
+        generator["dimensions"] = column.dimensions
+    declared = f"{column.geometry or 'any'} geometry" + (
+        f" in SRID {column.srid}" if column.srid else ""
+    )
+    return generator, f"{column.type}: a valid {declared}"
 
 
 def _key(table: SourceTable, column: SourceColumn) -> tuple[Any, str] | None:
@@ -597,6 +614,11 @@ def _by_type(
             return "sentence", "words for a text-search vector"
         case "xml":
             return {"kind": "constant", "value": "<note>fauxdata</note>"}, "a fixed XML document"
+        case "hstore":
+            return {
+                "kind": "regex",
+                "pattern": '"(source|kind|note)"=>"[a-z]{3,10}"',
+            }, "a key-value pair as an hstore literal"
         case "macaddr":
             return {"kind": "regex", "pattern": "([0-9a-f]{2}:){5}[0-9a-f]{2}"}, "a MAC address"
         case "int4range" | "int8range" | "numrange":
