@@ -5,73 +5,37 @@ and the database and fauxdata's checks find zero violations."""
 
 from __future__ import annotations
 
-import json
-import time
 from pathlib import Path
 
 import psycopg
 import pytest
 
 from tests.support import mariadb
-from tests.support.cli import fauxdata as cli
-from tests.support.postgres import create_database, require_postgis
+from tests.support.corpus import (
+    MYSQL,
+    POSTGRES,
+    Regenerated,
+    mysql_database,
+    postgres_database,
+    regenerate,
+)
 
-CORPUS = Path(__file__).parent / "corpus"
 ROWS = 60
 
-POSTGRES = [
-    "pagila",
-    "chinook_postgres",
-    "northwind",
-    "adventureworks",
-    "openstreetmap_rails",
-    "underpass_postgis",
-]
-MYSQL = ["chinook_mysql", "employees_mysql"]
 
-
-def _postgres_database(server: str, name: str) -> str:
-    text = (CORPUS / f"{name.split('__')[0]}.sql").read_text()
-    if "EXTENSION IF NOT EXISTS postgis" in text:
-        require_postgis()
-    url = create_database(server, name)
-    with psycopg.connect(url, autocommit=True) as con:
-        if not con.execute("SELECT 1 FROM pg_roles WHERE rolname = 'postgres'").fetchone():
-            con.execute("CREATE ROLE postgres")  # pg_dump output hands objects to postgres
-        con.execute(text)
-    return url
-
-
-def _mysql_database(server: str, name: str) -> str:
-    url = mariadb.create_database(server, name)
-    with mariadb.connect(url) as con, con.cursor() as cursor:
-        cursor.execute((CORPUS / f"{name.split('__')[0]}.sql").read_text())
-        while cursor.nextset():
-            pass
-    return url
-
-
-def _regenerate(source: str, dev: str, tmp_path: Path) -> tuple[list[str], int, float]:
-    spec = tmp_path / "spec.yaml"
-    done = cli("init", "--from", source, "--out", str(spec), "--rows", str(ROWS), cwd=tmp_path)
-    assert done.returncode == 0, done.stderr
-    assert "Warning" not in done.stderr, done.stderr  # no dependency's warning
-    started = time.perf_counter()
-    loaded = cli("generate", str(spec), "--to", dev, "--json", cwd=tmp_path)
-    seconds = time.perf_counter() - started
-    assert loaded.returncode == 0, loaded.stderr
-    result = json.loads(loaded.stdout)
-    failed = [r["name"] for r in result["verification"]["results"] if r["status"] == "fail"]
-    assert result["verification"]["passed"], failed
-    tables = list(result["tables"])
-    return tables, sum(t["rows"] for t in result["tables"].values()), seconds
+def _regenerate(source: str, dev: str, tmp_path: Path) -> Regenerated:
+    done = regenerate(source, dev, tmp_path, ROWS)
+    assert done.returncode == 0 and not done.failed, done.failed or done.stderr
+    assert "Warning" not in done.init_stderr, done.init_stderr  # no dependency's warning
+    return done
 
 
 @pytest.mark.parametrize("name", POSTGRES)
 def test_postgres_corpus(name: str, postgres_server: str, tmp_path: Path) -> None:
-    source = _postgres_database(postgres_server, f"{name}__src")
-    dev = _postgres_database(postgres_server, f"{name}__dev")
-    tables, rows, seconds = _regenerate(source, dev, tmp_path)
+    source = postgres_database(postgres_server, f"{name}__src")
+    dev = postgres_database(postgres_server, f"{name}__dev")
+    done = _regenerate(source, dev, tmp_path)
+    tables = done.tables
     with psycopg.connect(dev) as con:
         found = {
             f"{s}.{t}" if s != "public" else t
@@ -87,7 +51,7 @@ def test_postgres_corpus(name: str, postgres_server: str, tmp_path: Path) -> Non
             count = con.execute(f"SELECT count(*) FROM {table}").fetchone()
             assert count is not None and count[0] > 0, table
         _geometries_as_declared(con)
-    print(f"{name}: {len(tables)} tables, {rows} rows, {rows / seconds:,.0f} rows/s")
+    print(f"{name}: {len(tables)} tables, {done.rows} rows, {done.rows / done.seconds:,.0f} rows/s")
 
 
 def _geometries_as_declared(con: psycopg.Connection) -> None:
@@ -113,9 +77,10 @@ def _geometries_as_declared(con: psycopg.Connection) -> None:
 
 @pytest.mark.parametrize("name", MYSQL)
 def test_mysql_corpus(name: str, mariadb_server: str, tmp_path: Path) -> None:
-    source = _mysql_database(mariadb_server, f"{name}__src")
-    dev = _mysql_database(mariadb_server, f"{name}__dev")
-    tables, rows, seconds = _regenerate(source, dev, tmp_path)
+    source = mysql_database(mariadb_server, f"{name}__src")
+    dev = mysql_database(mariadb_server, f"{name}__dev")
+    done = _regenerate(source, dev, tmp_path)
+    tables = done.tables
     with mariadb.connect(dev) as con, con.cursor() as cursor:
         cursor.execute("SHOW FULL TABLES WHERE Table_type = 'BASE TABLE'")
         found = {row[0] for row in cursor.fetchall()}
@@ -124,4 +89,4 @@ def test_mysql_corpus(name: str, mariadb_server: str, tmp_path: Path) -> None:
             cursor.execute(f"SELECT count(*) FROM `{table}`")
             count = cursor.fetchone()
             assert count is not None and count[0] > 0, table
-    print(f"{name}: {len(tables)} tables, {rows} rows, {rows / seconds:,.0f} rows/s")
+    print(f"{name}: {len(tables)} tables, {done.rows} rows, {done.rows / done.seconds:,.0f} rows/s")

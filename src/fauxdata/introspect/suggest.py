@@ -308,8 +308,9 @@ def distinct_from(table: SourceTable, column: str, rules: Rules) -> str | None:
     if other is None or other not in table.columns:
         return None
     leading = {fk.columns[0] for fk in table.foreign_keys if fk.parent != table.name}
-    if column not in leading:
-        return None
+    keys = [table.primary_key, *table.unique]
+    if column not in leading or any(column in k and len(k) > 1 for k in keys):
+        return None  # a composite key draws its columns jointly, by parent row
     order = list(table.columns)
     return other if other not in leading or order.index(other) < order.index(column) else None
 
@@ -528,6 +529,13 @@ def _by_type(
         case "smallint" | "integer" | "bigint":
             low, high = INTEGER_BOUNDS[column.type]
             int_lo = _int_bound(rules.low, rules.low_strict, 1, up=True)
+            if [column.name] in table.unique:  # distinct values for any row count
+                widest = min(high, 2**31 - 1)
+                return {
+                    "kind": "unique_int",
+                    "min": max(int_lo, low),
+                    "max": _int_bound(rules.high, rules.high_strict, widest, up=False),
+                }, "unique integer: a keyed permutation of its range"
             int_hi = _int_bound(
                 rules.high, rules.high_strict, min(high, max(int_lo, 1000)), up=False
             )
