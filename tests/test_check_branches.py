@@ -4,6 +4,7 @@ every row to them by construction, and names the ones no generator can hold."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -13,6 +14,8 @@ import psycopg
 import pytest
 
 from fauxdata.introspect.checks import rules_for
+from fauxdata.introspect.model import SourceColumn, SourceSchema, SourceTable
+from fauxdata.introspect.suggest import suggest_column
 from fauxdata.run import check
 from tests.support.cli import fauxdata as cli
 from tests.support.postgres import create_database
@@ -126,3 +129,37 @@ def test_bill_of_materials_loads_and_impossible_checks_are_named(
     with psycopg.connect(dev) as con:
         row = con.execute("SELECT count(*), count(assembly_id), min(bom_level) FROM bom").fetchone()
     assert row is not None and row[0] > 0 and row[1] == row[0] and row[2] >= 1
+
+
+def test_bounds_relative_to_now_are_read_on_the_day_init_runs() -> None:
+    """AdventureWorks: ``BirthDate BETWEEN '1930-01-01' AND NOW() - INTERVAL '18 years'``."""
+    today = dt.date.today()
+    rules = rules_for(
+        "birthdate",
+        ["((birthdate >= '1930-01-01'::date) AND (birthdate <= (now() - '18 years'::interval)))"],
+    )
+    assert rules.low == "1930-01-01" and not rules.unparsed
+    assert abs((today - dt.date.fromisoformat(str(rules.high))).days - 18 * 365.25) <= 1
+    later = rules_for("d", ["d > now() - interval '3' month", "d <= CURRENT_DATE"])
+    assert later.high == today.isoformat() and later.low_strict and not later.unparsed
+
+
+def test_date_generators_stay_within_their_checks() -> None:
+    table = SourceTable(
+        "staff",
+        {
+            "hired": SourceColumn(
+                "hired",
+                "timestamp",
+                False,
+                checks=["hired >= '2026-06-01'", "hired < '2027-01-01'"],
+            ),
+            "born": SourceColumn("born", "date", False, checks=["born <= '1960-12-31'"]),
+        },
+        primary_key=[],
+    )
+    source = SourceSchema("postgresql", "postgresql://x/y", None, {"staff": table})
+    hired = suggest_column(source, table, table.columns["hired"])[0]["generator"]
+    born = suggest_column(source, table, table.columns["born"])[0]["generator"]
+    assert (hired["start"], hired["end"]) == ("2026-06-01T00:00:00", "2026-12-31T23:59:59")
+    assert (born["start"], born["end"]) == ("1950-01-01", "1960-12-31")

@@ -10,6 +10,7 @@ the spec can show it and init can report it.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
@@ -40,12 +41,44 @@ class Rules:
 def _literal(node: exp.Expr) -> float | str | None:
     while isinstance(node, exp.Cast | exp.Paren):
         node = node.this
+    moment = _today(node)
+    if moment is not None:
+        return moment.isoformat()
     if isinstance(node, exp.Neg):
         inner = _literal(node.this)
         return -inner if isinstance(inner, float) else None
     if isinstance(node, exp.Literal):
         return float(node.this) if node.is_number else str(node.this)
     return None
+
+
+_UNITS = {"year": 365.25, "month": 30.44, "week": 7.0, "day": 1.0}
+
+
+def _today(node: exp.Expr) -> dt.date | None:
+    """``now()``, ``CURRENT_DATE`` and those plus or minus an interval (``now() -
+    interval '18 years'``), as the date init runs on: a bound that only grows looser
+    with time for ``<=`` forms such as AdventureWorks' birth and hire dates."""
+    if isinstance(node, exp.CurrentTimestamp | exp.CurrentDate):
+        return dt.date.today()
+    if isinstance(node, exp.Anonymous) and node.name.lower() == "now":
+        return dt.date.today()
+    if not isinstance(node, exp.Add | exp.Sub):
+        return None
+    base = _today(node.this.unnest())
+    shift = node.expression.unnest()
+    while isinstance(shift, exp.Cast):
+        shift = shift.this
+    if isinstance(shift, exp.Interval):
+        unit = shift.args.get("unit")
+        text = f"{shift.this.name} {unit.name if unit is not None else ''}"
+    else:
+        text = shift.name
+    found = re.fullmatch(r"'?\s*(\d+)\s+(year|month|week|day)s?\s*'?", text.lower())
+    if base is None or found is None:
+        return None
+    days = dt.timedelta(days=round(int(found.group(1)) * _UNITS[found.group(2)]))
+    return base + days if isinstance(node, exp.Add) else base - days
 
 
 def _column(node: exp.Expr) -> str | None:

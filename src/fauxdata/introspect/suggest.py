@@ -580,7 +580,7 @@ def _by_type(
         case "uuid":
             return "uuid", "uuid"
         case "date" | "timestamp" | "timestamptz":
-            return _temporal(column, name, table)
+            return _temporal(column, name, table, rules)
         case "varchar" | "text":
             limit = min(rules.max_length or column.length or 40, 40)
             if [column.name] in table.unique:
@@ -639,6 +639,36 @@ def _by_type(
     return {"kind": "constant", "value": "?"}, f"no generator fits type '{column.type}'"
 
 
+def _within_check(start: str, end: str, rules: Rules, whole_days: bool) -> tuple[str, str] | None:
+    """The default [start, end] cut to a CHECK's date bounds (``hire_date >= '1996-07-01'``,
+    ``birth_date <= now() - interval '18 years'``, read on the day init runs). A timestamp
+    ends the day before its upper bound, which may be a moment on that day."""
+    low, high = _day(rules.low), _day(rules.high)
+    if low is None and high is None:
+        return None
+    if low is not None and rules.low_strict:
+        low += dt.timedelta(days=1)
+    if high is not None and (rules.high_strict or not whole_days):
+        high -= dt.timedelta(days=1)
+    first, last = dt.date.fromisoformat(start), dt.date.fromisoformat(end)
+    first, last = max(first, low or first), min(last, high or last)
+    if first > last:  # the CHECK's window lies outside the default: take it, ten years at most
+        decade = dt.timedelta(days=3652)
+        first = low if low is not None else last - decade
+        last = high if high is not None else first + decade
+        first = min(first, last)
+    return first.isoformat(), last.isoformat()
+
+
+def _day(value: float | str | None) -> dt.date | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return dt.date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
 def _int_bound(value: float | str | None, strict: bool, default: int, *, up: bool) -> int:
     if not isinstance(value, float):
         return default
@@ -647,11 +677,15 @@ def _int_bound(value: float | str | None, strict: bool, default: int, *, up: boo
     return math.ceil(value) - 1 if strict else math.floor(value)
 
 
-def _temporal(column: SourceColumn, name: str, table: SourceTable) -> tuple[Any, str]:
+def _temporal(column: SourceColumn, name: str, table: SourceTable, rules: Rules) -> tuple[Any, str]:
     start, end = "2015-01-01", "2025-12-31"
     why = "a date in the last decade"
     if re.search(r"birth|dob|born", name):
         start, end, why = "1950-01-01", "2005-12-31", "a birth date (adults)"
+    bounded = _within_check(start, end, rules, column.type == "date")
+    if bounded is not None:
+        start, end = bounded
+        why += f", within its CHECK ({start} to {end})"
     if table.partitions and table.primary_key and column.name in table.primary_key:
         found = partition_range([b for _, b in table.partitions])
         if found:
