@@ -32,6 +32,8 @@ class SourceForeignKey:
     parent_columns: list[str]
     parent_schema: str | None = None
     """The parent's schema when the reader saw one (reflection); None: the table's own."""
+    deferrable: bool = False
+    """The database checks it at commit (PostgreSQL's DEFERRABLE)."""
 
 
 @dataclass

@@ -209,6 +209,7 @@ def _table(
             fk["referred_table"],
             list(fk["referred_columns"]),
             parent_schema=fk.get("referred_schema"),
+            deferrable=bool((fk.get("options") or {}).get("deferrable")),
         )
         for fk in fk_info
     ]

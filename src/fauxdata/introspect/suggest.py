@@ -187,6 +187,7 @@ def suggest_table(
             {
                 "columns": fk.columns,
                 "references": {"table": fk.parent, "columns": fk.parent_columns},
+                **({"deferrable": True} if fk.deferrable else {}),
             }
             for fk in composite
         ]
@@ -385,7 +386,10 @@ def _generator(
             return {
                 "kind": "foreign_key",
                 "references": f"{fk.parent}.{fk.parent_columns[i]}",
-            }, f"foreign key to {fk.parent}"
+                **({"deferrable": True} if fk.deferrable else {}),
+            }, f"foreign key to {fk.parent}" + (
+                " (DEFERRABLE: checked at commit)" if fk.deferrable else ""
+            )
     if rules.after:
         return {
             "kind": "after",
@@ -485,14 +489,16 @@ def _by_type(
         case "smallint" | "integer" | "bigint":
             low, high = INTEGER_BOUNDS[column.type]
             int_lo = _int_bound(rules.low, rules.low_strict, 1, up=True)
-            int_hi = _int_bound(
-                rules.high, rules.high_strict, min(high, max(int_lo, 1000)), up=False
-            )
+            # A unique integer with no bound of its own takes the type's range (up to 2^31),
+            # so any row count a user forces later still has values to spare.
+            unique = [column.name] in table.unique
+            top = min(high, 2**31 - 1) if unique else min(high, max(int_lo, 1000))
+            int_hi = _int_bound(rules.high, rules.high_strict, top, up=False)
             return {
                 "kind": "uniform_int",
                 "min": max(int_lo, low),
                 "max": min(int_hi, high),
-            }, "integer" + (
+            }, ("unique integer" if unique else "integer") + (
                 " within its CHECK" if rules.low is not None or rules.high is not None else ""
             )
         case "numeric" | "float" | "double":

@@ -45,6 +45,11 @@ class DatabaseSink(Sink):
         self.deferred: dict[str, list[tuple[str, pl.DataFrame]]] = {}
         self.identity_always: list[tuple[str, str]] = []
         self._verify: duckdb.DuckDBPyConnection | None = None
+        self.held_to_commit: list[tuple[str, str, str]] = []
+        """(table, constraint, definition) of DEFERRABLE keys added back at the end."""
+        self.at_commit = any(fk.at_commit for t in plan.tables.values() for fk in t.foreign_keys)
+        """A cycle of NOT NULL keys closes through a DEFERRABLE one: the load is one
+        transaction, committed once every table is in, when the database checks it."""
 
     @property
     def postgres(self) -> bool:
@@ -95,6 +100,8 @@ class DatabaseSink(Sink):
             self._identity_always()
         if not self.atomic:
             self._commit()
+        if self.at_commit and self.postgres:
+            self._execute("SET CONSTRAINTS ALL DEFERRED")
 
     def _refuse_filled(self) -> None:
         """Generated keys start at 1 and would collide with rows already there: a table
@@ -205,38 +212,42 @@ class DatabaseSink(Sink):
             self._load(name, frame)
         self._restore_foreign_keys(name, held)
         self.loaded[name] = schema
-        if not self.atomic:
+        if not self.atomic and not self.at_commit:
             self._commit()
         return rows
 
     def _hold_foreign_keys(self, name: str) -> list[tuple[str, str]]:
-        """Drop the table's own foreign keys for the load, inside its transaction.
+        """Drop the table's own foreign keys for the load, inside its transaction; returns
+        those to add back after the table's load.
 
         PostgreSQL checks a foreign key row by row on COPY, which made it three quarters
         of the load time; adding the constraint back afterwards checks every row in one
         join (what pg_restore does). The drop is never visible outside the transaction,
-        and a failure rolls it back with the rows.
+        and a failure rolls it back with the rows. In a load closing a cycle at commit,
+        DEFERRABLE keys come back only once every table is in (``finish_tables``).
         """
-        held = [
-            (str(conname), str(definition))
-            for conname, definition in self._execute(
-                "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+        found = [
+            (str(conname), str(definition), bool(deferrable))
+            for conname, definition, deferrable in self._execute(
+                "SELECT conname, pg_get_constraintdef(oid), condeferrable FROM pg_constraint "
                 "WHERE conrelid = CAST(:t AS regclass) AND contype = 'f' AND conparentid = 0",
                 {"t": quote_table(name)},
             )
         ]
-        if not held:
+        if not found:
             return []
         assert self.con is not None
         savepoint = self.con.begin_nested()
         try:
-            for conname, _ in held:
+            for conname, _, _ in found:
                 self._execute(f"ALTER TABLE {quote_table(name)} DROP CONSTRAINT {quote(conname)}")
         except sa.exc.SQLAlchemyError:  # not the table's owner: keep the row-by-row checks
             savepoint.rollback()
             return []
         savepoint.commit()
-        return held
+        later = [(name, c, d) for c, d, deferrable in found if self.at_commit and deferrable]
+        self.held_to_commit += later
+        return [(c, d) for c, d, deferrable in found if not (self.at_commit and deferrable)]
 
     def _restore_foreign_keys(self, name: str, held: list[tuple[str, str]]) -> None:
         try:
@@ -286,6 +297,10 @@ class DatabaseSink(Sink):
             raise load_error(exc, "the second pass") from None
 
     def _finish(self) -> None:
+        for table, conname, definition in self.held_to_commit:
+            self._execute(
+                f"ALTER TABLE {quote_table(table)} ADD CONSTRAINT {quote(conname)} {definition}"
+            )
         for name, parts in self.deferred.items():
             frame = pl.concat([f for _, f in parts])
             key = parts[0][0].split(",")

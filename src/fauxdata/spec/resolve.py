@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 from types import MappingProxyType
 
@@ -325,7 +326,13 @@ def _resolve_table(
         uniques.append(tuple(constraint))
 
     fks = [
-        ResolvedForeignKey((c.name,), c.parent[0], (c.parent[1],))
+        ResolvedForeignKey(
+            (c.name,),
+            c.parent[0],
+            (c.parent[1],),
+            deferrable=isinstance(c.spec.generator, g.ForeignKeyRef)
+            and c.spec.generator.deferrable,
+        )
         for c in columns.values()
         if c.parent is not None
     ]
@@ -339,8 +346,16 @@ def _resolve_table(
             fk.references.column_list,
             problems,
         )
-        if resolved_fk and resolved_fk not in fks:
+        if resolved_fk is None:
+            continue
+        resolved_fk = replace(resolved_fk, deferrable=fk.deferrable)
+        same = [
+            f for f in fks if f.columns == resolved_fk.columns and f.parent == resolved_fk.parent
+        ]
+        if not same:
             fks.append(resolved_fk)
+        elif resolved_fk.deferrable:  # declared DEFERRABLE on the table, not on the column
+            fks[fks.index(same[0])] = replace(same[0], deferrable=True)
 
     per = None
     per_col = per_column(spec, tname, table, problems)
