@@ -116,3 +116,63 @@ def test_a_cycle_through_a_deferrable_key_loads(postgres_server: str, tmp_path: 
             "SELECT condeferrable FROM pg_constraint WHERE conname = 'store_manager_staff_id_fkey'"
         ).fetchone()
         assert kept == (True,)  # the key the load held is back, as it was
+
+
+def test_a_table_that_holds_rows_is_refused_or_appended_to(
+    postgres_server: str, tmp_path: Path
+) -> None:
+    """Without a flag the load stops before writing, naming the table, its rows and both
+    flags; --append continues the sequence keys and children point at the new parents."""
+    source = _database(postgres_server, "append_src", ONE_TO_ONE)
+    dev = _database(postgres_server, "append_dev", ONE_TO_ONE)
+    spec = _init(source, tmp_path, 50)
+    first = _generate(spec, dev, tmp_path)
+    again = cli("generate", str(spec), "--to", dev, cwd=tmp_path)
+    assert again.returncode == 1
+    assert f"table 'country' in {dev} already holds {first['country']:,} rows" in again.stderr
+    assert "--truncate" in again.stderr and "--append" in again.stderr
+    both = cli("generate", str(spec), "--to", dev, "--append", "--truncate", cwd=tmp_path)
+    assert both.returncode == 2 and "cannot be combined with --truncate" in both.stderr
+
+    second = _generate(spec, dev, tmp_path, "--append")
+    assert second == first
+    with psycopg.connect(dev) as con:
+        for table, rows in first.items():
+            found = con.execute(f"SELECT count(*) FROM {table}").fetchone()
+            assert found == (2 * rows,), table
+        new = con.execute(
+            "SELECT count(*), min(person_id) FROM orders WHERE order_id > %s", (first["orders"],)
+        ).fetchone()
+        assert new is not None and new[0] == first["orders"]
+        assert new[1] > first["person"]  # the new orders belong to the new people
+        profiles = con.execute(
+            "SELECT count(*) FROM profile WHERE person_id > %s", (first["person"],)
+        ).fetchone()
+        assert profiles == (first["profile"],)  # a 1:1 child keyed by its parent moves too
+        nextval = con.execute("SELECT nextval('person_person_id_seq')").fetchone()
+        assert nextval == (2 * first["person"] + 1,)  # the sequence moved past them
+
+
+def test_append_refuses_keys_it_cannot_move(postgres_server: str, tmp_path: Path) -> None:
+    """A key that is no sequence (a text code, a unique random integer) could repeat the
+    rows already there: refused, naming the table and the key."""
+    for name, ddl, said in [
+        (
+            "tags",
+            "CREATE TABLE tag (code varchar(12) PRIMARY KEY, label text NOT NULL);",
+            "no sequence key",
+        ),
+        (
+            "badges",
+            "CREATE TABLE badge (badge_id serial PRIMARY KEY, serial_no integer NOT NULL UNIQUE);",
+            "but (serial_no) holds none and could repeat them",
+        ),
+    ]:
+        source = _database(postgres_server, f"{name}_src", ddl)
+        dev = _database(postgres_server, f"{name}_dev", ddl)
+        spec = _init(source, tmp_path, 20, f"{name}.yaml")
+        _generate(spec, dev, tmp_path)
+        refused = cli("generate", str(spec), "--to", dev, "--append", cwd=tmp_path)
+        assert refused.returncode == 1, refused.stderr
+        assert "already holds 20 rows" in refused.stderr and said in refused.stderr
+        assert "--truncate" in refused.stderr

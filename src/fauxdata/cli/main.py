@@ -123,6 +123,13 @@ def generate(
     atomic: Annotated[
         bool, typer.Option("--atomic", help="Databases: one transaction for the whole run.")
     ] = False,
+    append: Annotated[
+        bool,
+        typer.Option(
+            "--append",
+            help="Databases: add rows to tables that hold some; sequence keys continue past them.",
+        ),
+    ] = False,
     discard_failed: Annotated[
         bool,
         typer.Option(
@@ -206,6 +213,7 @@ def generate(
                 target,
                 truncate=truncate,
                 atomic=atomic,
+                append=append,
                 seed=seed,
                 rows=_parse_rows(rows),
                 scale=scale,

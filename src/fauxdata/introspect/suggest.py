@@ -492,8 +492,8 @@ def _by_type(
             # A unique integer with no bound of its own takes the type's range (up to 2^31),
             # so any row count a user forces later still has values to spare.
             unique = [column.name] in table.unique
-            top = min(high, 2**31 - 1) if unique else min(high, max(int_lo, 1000))
-            int_hi = _int_bound(rules.high, rules.high_strict, top, up=False)
+            widest = min(high, 2**31 - 1) if unique else min(high, max(int_lo, 1000))
+            int_hi = _int_bound(rules.high, rules.high_strict, widest, up=False)
             return {
                 "kind": "uniform_int",
                 "min": max(int_lo, low),
