@@ -413,6 +413,8 @@ def _generator(
         key = _key(table, column)
         if key is not None:
             return key
+    if column.identity and column.type in ("smallint", "integer", "bigint"):
+        return "sequence", "identity column (the sequence is advanced past it on load)"
     own = self_reference(table, column.name)
     if own is not None:
         return _tree(table.name, own), f"named like a pointer to its own table: a tree over {own}"
