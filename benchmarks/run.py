@@ -12,6 +12,7 @@
     python benchmarks/run.py --only mariadb  # the MariaDB load: LOAD DATA vs INSERT (200k rows)
     python benchmarks/run.py --only mask     # 1M customers masked from DuckDB and Parquet; FPE rate
     python benchmarks/run.py --only synth    # synthesizer: fit, sampling, quality and privacy
+    python benchmarks/run.py --only init     # `fauxdata init` on a PostgreSQL schema of 1,000 tables
 
 Each measurement runs in a fresh child process, so its peak RSS is its own. Measured:
   fauxdata   the shop `customers` table (10 columns) streamed to Parquet
@@ -42,6 +43,9 @@ Each measurement runs in a fresh child process, so its peak RSS is its own. Meas
              scramble, passthrough), verification and leak check included; `fpe`: FF3-1
              on distinct account numbers, then again from its cache
   synth-*    the synthesizer, see benchmarks/synth.py
+  init       `fauxdata init` (the CLI, end to end: read, PII scan, suggest, write, check)
+             on tests/support/wide_schema.py's 1,000 tables (foreign keys, link tables,
+             CHECKs, an enum, the usual types); wall clock and the child's CPU time
 The PostgreSQL and MariaDB servers are started by this script (initdb/pg_ctl,
 mariadb-install-db/mariadbd on a loopback port).
 """
@@ -521,6 +525,7 @@ def main() -> None:
             "mask",
             "text",
             "tpch",
+            "init",
         ],
         help="run only this part (postgres: the database load; formulas: formula columns; "
         "spark: the Spark engine against the local engine)",
@@ -591,6 +596,9 @@ def main() -> None:
     )
 
     print("measuring (each in its own process)...")
+    if args.only == "init":
+        init_speed(1000)
+        return
     if args.only == "postgres":
         report_postgres(postgres(pg_rows, args))
         return
@@ -667,6 +675,45 @@ def postgres(rows: int, args: argparse.Namespace) -> tuple[dict[str, Any], dict[
         args.postgres_url = None
         shutil.rmtree(folder, ignore_errors=True)
     return copy, insert
+
+
+def init_speed(total: int) -> dict[str, Any]:
+    """`fauxdata init` on a schema of ``total`` tables, as a user runs it, against a
+    PostgreSQL server this function starts and stops."""
+    import os
+
+    import psycopg
+    from tests.support.postgres import create_database, running_server
+    from tests.support.wide_schema import tables_for, wide_schema_ddl
+
+    folder = Path(tempfile.mkdtemp(prefix="fauxdata-bench-pg-"))
+    try:
+        with running_server(folder) as admin, tempfile.TemporaryDirectory() as out:
+            url = create_database(admin, "bench_wide")
+            with psycopg.connect(url, autocommit=True) as con:
+                con.execute(wide_schema_ddl(tables_for(total)))
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            started = time.perf_counter()
+            done = subprocess.run(
+                [sys.executable, "-m", "fauxdata.cli", "init", "--from", url, "--out",
+                 f"{out}/wide.yaml", "--rows", "10"],
+                capture_output=True, text=True, check=False,
+            )  # fmt: skip
+            seconds = time.perf_counter() - started
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            if done.returncode != 0:
+                raise SystemExit(f"init failed:\n{done.stderr}")
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    result = {"tables": total, "seconds": seconds, "cpu_seconds": cpu, "load": os.getloadavg()[0]}
+    print(
+        f"\ninit on {total:,} tables: {seconds:.1f} s end to end, {cpu:.1f} s of CPU "
+        f"(load average {result['load']:.1f} on {os.cpu_count()} cores)"
+    )
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "init.json").write_text(json.dumps(result, indent=2))
+    return result
 
 
 def maria(rows: int, args: argparse.Namespace) -> list[dict[str, Any]]:

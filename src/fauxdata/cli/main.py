@@ -792,7 +792,7 @@ def init(
     from fauxdata.introspect.suggest import suggest_spec, unsupported_columns
     from fauxdata.pii import scan_schema
     from fauxdata.project import Source
-    from fauxdata.spec.yaml_io import dump_yaml
+    from fauxdata.spec.yaml_io import dump_new_yaml
 
     if (source is None) == (from_api is None):
         errors.print("[red]error[/red] --from or --from-api: give one of them")
@@ -839,7 +839,7 @@ def init(
         )
         apply_findings(spec, found, extraction.findings)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(dump_yaml(spec))
+    out.write_text(dump_new_yaml(spec))
     # Checked from memory: parsing the YAML just written again would double the time on
     # a schema of a thousand tables (ruamel is pure Python).
     plan = run.check(spec, base_dir=out.parent)
