@@ -787,6 +787,7 @@ def init(
     """
     from fauxdata.cli.mock import confirm_keys, parse_pairs, show_findings
     from fauxdata.extract import Extraction, apply_findings, build_spec, extract
+    from fauxdata.introspect.exclusions import unsatisfied
     from fauxdata.introspect.reflect import read_schema
     from fauxdata.introspect.sample import hints_from, read_sample
     from fauxdata.introspect.suggest import suggest_spec, unsupported_columns
@@ -848,6 +849,8 @@ def init(
             f"[yellow]warning[/yellow] {column}: no generator fits this type; "
             "a placeholder was written, give it a generator in the spec"
         )
+    for line in unsatisfied(found, list(plan.tables)):
+        errors.print(f"[yellow]warning[/yellow] {line}")
     show_findings([f for f in extraction.findings if f.table in plan.tables], "PII found")
     columns = sum(len(t.columns) for t in plan.tables.values())
     console.print(

@@ -37,6 +37,17 @@ class SourceForeignKey:
 
 
 @dataclass
+class Exclusion:
+    """An exclusion constraint (PostgreSQL's ``EXCLUDE``); see ``introspect.exclusions``."""
+
+    name: str
+    definition: str
+    """As PostgreSQL prints it: ``EXCLUDE USING gist (room_id WITH =, during WITH &&)``."""
+    elements: list[tuple[str, str]] = field(default_factory=list)
+    """(expression, operator) pairs; empty when the definition is not the usual form."""
+
+
+@dataclass
 class SourceTable:
     name: str
     columns: dict[str, SourceColumn]
@@ -47,6 +58,7 @@ class SourceTable:
     """CHECKs across columns, kept as verification rules."""
     partitions: list[tuple[str, str]] = field(default_factory=list)
     """(partition name, bound expression) for partitioned tables."""
+    exclusions: list[Exclusion] = field(default_factory=list)
 
 
 @dataclass

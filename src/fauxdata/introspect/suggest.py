@@ -23,6 +23,8 @@ from fauxdata.introspect.checks import (
     partition_range,
     rules_for,
 )
+from fauxdata.introspect.exclusions import generator as range_generator
+from fauxdata.introspect.exclusions import plan
 from fauxdata.introspect.groups import PEOPLE, Part, context_parts, group_generator
 from fauxdata.introspect.hierarchy import self_reference
 from fauxdata.introspect.model import SourceColumn, SourceSchema, SourceTable
@@ -207,6 +209,16 @@ def suggest_table(
         spec, why = suggest_column(source, table, column, (hints or {}).get(cname), context)
         columns[cname] = spec
         columns.yaml_add_eol_comment(why, cname)
+    for exclusion in table.exclusions:
+        found = plan(exclusion, table)
+        if found.ranges is not None and found.key is not None:
+            kind = table.columns[found.ranges].type
+            columns[found.ranges]["generator"] = range_generator(kind, found.key)
+            columns.yaml_add_eol_comment(
+                f"{exclusion.definition}: one range per {found.key}, each after the last, "
+                "so none overlap",
+                found.ranges,
+            )
     out["columns"] = columns
     if unreadable:
         out.yaml_set_comment_before_after_key(
