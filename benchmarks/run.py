@@ -2,7 +2,7 @@
 
     python benchmarks/run.py                 # 1M and 10M customers, Faker at 20k, shop 10M+~30M
     python benchmarks/run.py --quick         # 200k customers, Faker at 5k, no relational run
-    python benchmarks/run.py --only postgres # just the PostgreSQL load (1M shop rows)
+    python benchmarks/run.py --only postgres # the PostgreSQL load (1M shop rows), MariaDB's beside it
     python benchmarks/run.py --only formulas # customers with and without 3 formula columns
     python benchmarks/run.py --only spark    # 10M customers: local engine vs Spark local[1], local[2]
     python benchmarks/run.py --only scenarios # baseline scenario pack, 1M customers over two years
@@ -600,7 +600,9 @@ def main() -> None:
         init_speed(1000)
         return
     if args.only == "postgres":
-        report_postgres(postgres(pg_rows, args))
+        pair = postgres(pg_rows, args)
+        report_postgres(pair)
+        report_beside(pair[0], maria(pg_rows, args, ("maria-load",))[0])
         return
     if args.only == "mariadb":
         report_mariadb(maria(args.postgres_rows or (50_000 if args.quick else 200_000), args))
@@ -716,19 +718,37 @@ def init_speed(total: int) -> dict[str, Any]:
     return result
 
 
-def maria(rows: int, args: argparse.Namespace) -> list[dict[str, Any]]:
-    """The three MariaDB loads, against one server this function starts and stops."""
+def maria(
+    rows: int,
+    args: argparse.Namespace,
+    kinds: tuple[str, ...] = ("maria-load", "maria-many", "maria-row"),
+) -> list[dict[str, Any]]:
+    """The MariaDB loads (default all three), against one server this function starts
+    and stops."""
     from tests.support.mariadb import running_server
 
     folder = Path(tempfile.mkdtemp(prefix="fauxdata-bench-maria-"))
     try:
         with running_server(folder) as url:
             args.mariadb_url = url
-            runs = [spawn(kind, rows, args) for kind in ("maria-load", "maria-many", "maria-row")]
+            runs = [spawn(kind, rows, args) for kind in kinds]
     finally:
         args.mariadb_url = None
         shutil.rmtree(folder, ignore_errors=True)
     return runs
+
+
+def report_beside(copy: dict[str, Any], load: dict[str, Any]) -> None:
+    """PostgreSQL's COPY and MariaDB's LOAD DATA, the same spec and rows, end to end."""
+    print("\nthe same shop rows into each database (fauxdata generate, end to end)")
+    print(
+        f"  PostgreSQL COPY {copy['rows_per_s']:>10,.0f} rows/s, "
+        f"MariaDB LOAD DATA {load['rows_per_s']:>10,.0f} rows/s"
+    )
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "databases.json").write_text(
+        json.dumps({"postgresql": copy, "mariadb": load}, indent=2)
+    )
 
 
 def report_mariadb(runs: list[dict[str, Any]]) -> None:

@@ -59,6 +59,7 @@ def _init(source: str, tmp_path: Path, rows: int, name: str = "spec.yaml") -> Pa
 def _generate(spec: Path, dev: str, tmp_path: Path, *flags: str) -> dict[str, int]:
     done = cli("generate", str(spec), "--to", dev, "--json", *flags, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
+    assert "Warning" not in done.stderr, done.stderr  # no dependency's warning
     result = json.loads(done.stdout)
     assert result["verification"]["passed"]
     return {name: t["rows"] for name, t in result["tables"].items()}
