@@ -8,7 +8,8 @@ Anything else is kept as text so the spec can show it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import lru_cache
 
 import sqlglot
 from sqlglot import exp
@@ -23,7 +24,6 @@ class Rules:
     values: list[object] | None = None
     max_length: int | None = None
     after: str | None = None
-    unparsed: list[str] = field(default_factory=list)
 
 
 def _literal(node: exp.Expr) -> float | str | None:
@@ -62,19 +62,26 @@ _FLIP: dict[type[exp.Expr], type[exp.Expr]] = {
 
 
 def rules_for(column: str, checks: list[str], dialect: str = "postgres") -> Rules:
-    """Everything the CHECKs say about one column."""
+    """Everything the CHECKs say about one column (checks not naming it are skipped unread)."""
     rules = Rules()
+    named = re.compile(rf"(?<!\w){re.escape(column)}(?!\w)", re.IGNORECASE)
     for text in checks:
-        try:
-            tree = sqlglot.parse_one(text, read=dialect)
-        except sqlglot.errors.ParseError:
-            rules.unparsed.append(text)
+        tree = parsed(text, dialect) if named.search(text) else None
+        if tree is None:
             continue
-        parts = list(tree.flatten()) if isinstance(tree, exp.And) else [tree]
-        for part in parts:
-            if not _apply(column, part, rules):
-                rules.unparsed.append(part.sql(dialect=dialect))
+        for part in list(tree.flatten()) if isinstance(tree, exp.And) else [tree]:
+            _apply(column, part, rules)
     return rules
+
+
+@lru_cache(maxsize=8192)
+def parsed(text: str, dialect: str) -> exp.Expr | None:
+    """A CHECK condition parsed once (None when sqlglot cannot read it): a schema repeats
+    its conditions over many columns and tables. Callers must not change the tree."""
+    try:
+        return sqlglot.parse_one(text, read=dialect)
+    except sqlglot.errors.ParseError:
+        return None
 
 
 def _apply(column: str, node: exp.Expr, rules: Rules) -> bool:
@@ -168,15 +175,15 @@ SQLGLOT_DIALECTS = {
 """SQLAlchemy backend names to the sqlglot dialect that reads their SQL."""
 
 
+@lru_cache(maxsize=8192)
 def as_duckdb(text: str, dialect: str) -> str | None:
     """A CHECK condition rewritten in DuckDB SQL (None when sqlglot cannot read it).
 
     Parentheses around single columns and literals are dropped for readability; the
     others stay, since they carry the precedence the source wrote.
     """
-    try:
-        tree = sqlglot.parse_one(text, read=SQLGLOT_DIALECTS.get(dialect, dialect))
-    except sqlglot.errors.ParseError:
+    tree = parsed(text, SQLGLOT_DIALECTS.get(dialect, dialect))
+    if tree is None:
         return None
 
     def simpler(node: exp.Expression) -> exp.Expression:

@@ -118,6 +118,11 @@ class ForeignKeyRef(_References):
 
     kind: Literal["foreign_key"]
     distribution: ParentPick = Field(default_factory=lambda: UniformPick(kind="uniform"))
+    deferrable: bool = Field(
+        default=False,
+        description="The database checks this key at commit (DEFERRABLE): a cycle of NOT NULL "
+        "keys through it loads in one transaction.",
+    )
 
     @field_validator("distribution", mode="before")
     @classmethod
