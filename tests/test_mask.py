@@ -251,3 +251,23 @@ def test_leak_check_counts_and_samples(monkeypatch: pytest.MonkeyPatch) -> None:
     assert result.sampled and result.leaks
     assert 2500 < result.distinct < 10000  # estimated from the slice of the hash space kept
     assert json.dumps(result.as_dict())
+
+
+def test_leak_check_counts_distinct_values_exactly_then_estimates(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Without a found check only the source's distinct values are counted: exactly up
+    to COUNT_CAP, estimated from a slice of the hash space past it."""
+    mask = _mask({"kind": "scramble"}, "text")
+    source = pl.Series([f"ref {i}" for i in range(3000)])
+    exact = ColumnLeaks("t", "c", mask, 7, 0.01)
+    exact.update(source, source)
+    assert exact.figures().distinct == 3000 and not exact.figures().sampled
+    assert exact.output.kept.size == 0 and not exact.output._pending  # no output side kept
+    monkeypatch.setattr(leaks_module, "COUNT_CAP", 512)
+    estimated = ColumnLeaks("t", "c", mask, 7, 0.01)
+    for start in range(0, 3000, 500):
+        estimated.update(source.slice(start, 500), source.slice(start, 500))
+    figures = estimated.figures()
+    assert figures.sampled and 1500 < figures.distinct < 6000
+    assert figures.unchanged == 3000 and figures.leaks
