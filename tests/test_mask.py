@@ -92,13 +92,18 @@ def test_fpe_handles_values_longer_than_one_block() -> None:
     assert TextCipher(KEY, "long").apply(out, decrypt=True).to_list() == long.to_list()
 
 
-def test_fpe_caches_per_distinct_value(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_fpe_encrypts_each_distinct_value_once_and_caches_long_ones(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     cipher = TextCipher(KEY, "cache")
-    cipher.apply(pl.Series(["123-456-789"] * 1000 + ["987-654-321"] * 1000))
-    assert cipher.encrypted == 2
+    out = cipher.apply(pl.Series(["123-456-789"] * 1000 + ["987-654-321"] * 1000))
+    assert cipher.encrypted == 2 and out.n_unique() == 2
+    long = "1" * 40  # past the vectorised path: the ff3 package, remembered both ways
+    encrypted = cipher.apply(pl.Series([long]))[0]
+    assert cipher._cache[(long, False)] == encrypted and cipher._cache[(encrypted, True)] == long
     monkeypatch.setattr(fpe_module, "CACHE_SIZE", 1)
-    cipher.apply(pl.Series(["111-111-111", "222-222-222"]))
-    assert cipher.encrypted == 4
+    cipher.apply(pl.Series(["2" * 40]))
+    assert len(cipher._cache) == 2  # full: emptied before the new pair went in
 
 
 def test_hash_keeps_type_and_shape_and_is_consistent() -> None:

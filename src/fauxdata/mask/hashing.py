@@ -109,11 +109,11 @@ def _hash_strings(arr: pa.Array, k: np.uint64) -> U64:
         return mix64(out ^ k)
 
 
-_CLASS = np.zeros(256, dtype=np.uint8)
-_CLASS[ord("0") : ord("9") + 1] = 1
-_CLASS[ord("A") : ord("Z") + 1] = 2
-_CLASS[ord("a") : ord("z") + 1] = 3
-_FIRST = np.array([0, ord("0"), ord("A"), ord("a")], dtype=np.uint8)
+CHAR_CLASS = np.zeros(256, dtype=np.uint8)
+CHAR_CLASS[ord("0") : ord("9") + 1] = 1
+CHAR_CLASS[ord("A") : ord("Z") + 1] = 2
+CHAR_CLASS[ord("a") : ord("z") + 1] = 3
+CLASS_FIRST = np.array([0, ord("0"), ord("A"), ord("a")], dtype=np.uint8)
 _SIZE = np.array([1, 10, 26, 26], dtype=np.uint64)
 """Per class (none, digit, upper, lower): its first character and its size."""
 
@@ -127,14 +127,14 @@ def substitute_classes(values: pl.Series, seeds: U64, keep_first_digit: bool = F
         arr = arr.combine_chunks()
     arr = arr.cast(pa.large_string())
     offsets, data = string_buffers(arr)
-    classes = _CLASS[data]
+    classes = CHAR_CLASS[data]
     at = np.flatnonzero(classes)
     row = np.repeat(np.arange(len(arr), dtype=np.int64), np.diff(offsets))[at]
     pos = at - offsets[:-1][row]
     with np.errstate(over="ignore"):
         draw = mix64(seeds[row] + (pos.astype(np.uint64) + _ONES) * _GAMMA) >> np.uint64(11)
     kind = classes[at]
-    picked = _FIRST[kind] + (draw % _SIZE[kind]).astype(np.uint8)
+    picked = CLASS_FIRST[kind] + (draw % _SIZE[kind]).astype(np.uint8)
     if keep_first_digit:
         lead = np.flatnonzero((kind == 1) & (pos == 0))
         picked[lead] = ord("1") + (draw[lead] % np.uint64(9)).astype(np.uint8)
