@@ -30,6 +30,7 @@ reported, never failed.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -147,7 +148,9 @@ def _hash(values: pl.Series, key: int) -> U64:
 
 
 class ColumnLeaks:
-    """Accumulates one masked column's figures, batch by batch."""
+    """Accumulates one masked column's figures, batch by batch, from any thread: the
+    hashing runs unlocked, only the tallies take the lock, and no figure depends on
+    the order batches arrive in (sums, a minimum, sets of hashes)."""
 
     def __init__(self, table: str, column: str, mask: Mask, key: int, tolerance: float) -> None:
         self.table, self.column, self.mask = table, column, mask
@@ -160,29 +163,37 @@ class ColumnLeaks:
         self.output = HashSample()
         self.checks_found: bool | None = None
         """Decided by the first batch: wide masks with text output only."""
+        self._lock = threading.Lock()
         self.shortest: int | None = None
 
     def update(self, source: pl.Series, output: pl.Series) -> None:
         if source.dtype != output.dtype:
             source, output = source.cast(pl.String), output.cast(pl.String)
         both = ~(source.is_null() | output.is_null())
-        self.rows += source.len()
-        self.non_null += source.len() - source.null_count()
-        self.unchanged += int((both & (source == output).fill_null(False)).sum())
-        if self.checks_found is None:
-            self.checks_found = self.wide and family(output.dtype) != "integer"
-            if not self.checks_found:  # only the number of distinct source values counts
-                self.source = HashSample(COUNT_CAP)
+        unchanged = int((both & (source == output).fill_null(False)).sum())
+        checks_found = self.wide and family(output.dtype) != "integer"
         present_in = source.drop_nulls() if source.null_count() else source
-        self.source.add(_hash(present_in, self.key))
-        if not self.checks_found:
-            return
-        present_out = output.drop_nulls() if output.null_count() else output
-        self.output.add(_hash(present_out, self.key))
-        if present_out.len():
-            self.text = True
-            shortest = int(present_out.cast(pl.String).str.len_chars().min() or 0)  # type: ignore[arg-type]
-            self.shortest = shortest if self.shortest is None else min(self.shortest, shortest)
+        hashes_in = _hash(present_in, self.key)
+        hashes_out, shortest = None, None
+        if checks_found:
+            present_out = output.drop_nulls() if output.null_count() else output
+            hashes_out = _hash(present_out, self.key)
+            if present_out.len():
+                shortest = int(present_out.cast(pl.String).str.len_chars().min() or 0)  # type: ignore[arg-type]
+        with self._lock:
+            self.rows += source.len()
+            self.non_null += source.len() - source.null_count()
+            self.unchanged += unchanged
+            if self.checks_found is None:
+                self.checks_found = checks_found
+                if not checks_found:  # only the number of distinct source values counts
+                    self.source = HashSample(COUNT_CAP)
+            self.source.add(hashes_in)
+            if hashes_out is not None:
+                self.output.add(hashes_out)
+            if shortest is not None:
+                self.text = True
+                self.shortest = shortest if self.shortest is None else min(self.shortest, shortest)
 
     def figures(self) -> LeakFigures:
         self.source.merge()
