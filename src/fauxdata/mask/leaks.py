@@ -37,7 +37,6 @@ import numpy as np
 import polars as pl
 
 from fauxdata.engine.rng import U64
-from fauxdata.mask.hashing import distinct
 from fauxdata.mask.masks import Mask, family
 
 CAP = 1 << 20
@@ -70,7 +69,8 @@ class HashSample:
             self.merge()
 
     def merge(self) -> None:
-        self.kept = distinct(np.concatenate([self.kept, *self._pending]))
+        pile = pl.Series(np.concatenate([self.kept, *self._pending]), dtype=pl.UInt64)
+        self.kept = pile.unique().to_numpy()  # hash-based, unordered, on Polars' threads
         self._pending, self._pending_size = [], 0
         while self.kept.size > self.cap:
             self.threshold = self.threshold >> np.uint64(1)
@@ -205,7 +205,12 @@ class ColumnLeaks:
         sampled = share < 1.0
         distinct = round(src.size / share)
         check_found = self.wide and self.text
-        found = int(np.isin(src, out, assume_unique=True).sum()) if check_found else None
+        found = None
+        if check_found:
+            inside = pl.Series(src, dtype=pl.UInt64).is_in(
+                pl.Series(out, dtype=pl.UInt64).implode()
+            )
+            found = int(inside.sum())
         allowed_found = None
         if check_found:
             chance = min(1.0, distinct / 10.0 ** (self.shortest or 0))
