@@ -10,9 +10,12 @@ from ff3 import FF3Cipher
 
 from fauxdata.mask.ff3_batch import BatchFF3, fits
 
-# NIST ACVP FF3-1 sample vectors (56-bit tweaks) whose halves fit the batch path, as
-# published with the ff3 package (ff3/ff3_test.py, testVectors_ACVP_AES_FF3_1).
+# NIST ACVP FF3-1 sample vectors (56-bit tweaks) for radix 10 and 26, as published
+# with the ff3 package (ff3/ff3_test.py, testVectors_ACVP_AES_FF3_1): the short ones
+# take the uint64 path, the long ones (56 digits, 40 letters) the Python-integer path.
 ACVP = [
+    ("01C63017111438F7FC8E24EB16C71AB5", "C4E822DCD09F27", string.digits, "60761757463116869318437658042297305934914824457484538562", "35637144092473838892796702739628394376915177448290847293"),
+    ("DB602DFF22ED7E84C8D8C865A941A238", "EBEFD63BCC2083", string.ascii_lowercase, "kkuomenbzqvggfbteqdyanwpmhzdmoicekiihkrm", "belcfahcwwytwrckieymthabgjjfkxtxauipmjja"),
     ("2DE79D232DF5585D68CE47882AE256D6", "CBD09280979564", string.digits, "3992520240", "8901801106"),
     ("718385E6542534604419E83CE387A437", "B6F35084FA90E1", string.ascii_lowercase, "wfmwlrorcd", "ywowehycyd"),
     ("F62EDB777A671075D47563F3A1E9AC797AA706A2D8E02FC8", "493B8451BF6716", string.digits, "4406616808", "1807744762"),
@@ -44,8 +47,8 @@ def test_same_bytes_as_the_ff3_package_at_every_length(alphabet: str) -> None:
     key, tweak = bytes(range(16)), bytes.fromhex("0123456789abcd")
     reference = FF3Cipher.withCustomAlphabet(key.hex(), tweak.hex(), alphabet)
     batch = BatchFF3(key, tweak, len(alphabet))
-    lengths = [n for n in range(2, 40) if fits(len(alphabet), n)]
-    assert lengths[0] == reference.minLen and len(lengths) > 5
+    lengths = [n for n in range(2, 70) if fits(len(alphabet), n)]
+    assert lengths[0] == reference.minLen and lengths[-1] == reference.maxLen
     for n in lengths:
         plain = rng.integers(0, len(alphabet), (100, n)).astype(np.uint8)
         expected = [reference.encrypt_with_tweak(t, tweak.hex()) for t in _text(plain, alphabet)]
@@ -54,8 +57,8 @@ def test_same_bytes_as_the_ff3_package_at_every_length(alphabet: str) -> None:
         assert (batch.decrypt(encrypted) == plain).all()
 
 
-def test_lengths_beyond_the_batch_path_are_refused() -> None:
-    assert fits(10, 18) and not fits(10, 19) and fits(26, 12) and not fits(26, 13)
+def test_lengths_outside_ff3_1_are_refused() -> None:
+    assert fits(10, 56) and not fits(10, 57) and fits(26, 40) and not fits(26, 41)
     assert not fits(10, 5)  # below FF3-1's minimum domain of a million
-    with pytest.raises(ValueError, match="do not fit"):
-        BatchFF3(bytes(16), bytes(7), 10).encrypt(np.zeros((1, 19), dtype=np.uint8))
+    with pytest.raises(ValueError, match="in one piece"):
+        BatchFF3(bytes(16), bytes(7), 10).encrypt(np.zeros((1, 57), dtype=np.uint8))

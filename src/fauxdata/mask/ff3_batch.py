@@ -2,13 +2,15 @@
 
 The ``ff3`` package encrypts one string at a time in Python, one AES call per round:
 about 3,500 values a second. Here a whole batch goes through each of the eight Feistel
-rounds at once: the round's AES blocks are built as one byte matrix and encrypted in
-one AES-ECB call (``cryptography``), and the modular arithmetic runs on uint64 arrays.
-That needs ``radix ** ceil(n / 2) <= 2**32`` (up to 18 digits, 12 letters), so the
-128-bit AES output reduces modulo ``radix ** m`` in 32-bit steps without overflow;
-``fits`` says whether a length qualifies, and longer values stay with the ``ff3``
-package. The output is the ``ff3`` package's, byte for byte (tests pin both it and
-the NIST ACVP FF3-1 vectors).
+rounds at once: the round's AES blocks are encrypted in one AES-ECB call
+(``cryptography``). While ``radix ** ceil(n / 2) <= 2**32`` (up to 18 digits, 12
+letters) the blocks are one byte matrix and the arithmetic runs on uint64 arrays (the
+128-bit AES output reduces modulo ``radix ** m`` in 32-bit steps without overflow);
+longer values, up to FF3-1's maximum length (56 digits, 40 letters), use Python
+integers in NumPy object arrays, slower but still one AES call per round. ``fits``
+says whether a length qualifies; longer values are the caller's to split. The output
+is the ``ff3`` package's, byte for byte (tests pin both it and the NIST ACVP FF3-1
+vectors).
 
 The numerals are a ``(rows, n)`` uint8 matrix of digit values (0..radix-1), first
 character first, as FF3-1 reads the string.
@@ -16,6 +18,7 @@ character first, as FF3-1 reads the string.
 
 from __future__ import annotations
 
+import math
 from functools import lru_cache
 
 import numpy as np
@@ -28,10 +31,20 @@ _LIMB = np.uint64(32)
 _MIN_DOMAIN = 1_000_000
 
 
+def max_length(radix: int) -> int:
+    """FF3-1's longest input for ``radix`` (the ``ff3`` package's ``maxLen``)."""
+    return 2 * math.floor(96 / math.log2(radix))
+
+
 def fits(radix: int, n: int) -> bool:
-    """True when FF3-1 on ``n`` numerals of ``radix`` runs here (not too short for
-    FF3-1, halves small enough for 64-bit arithmetic)."""
-    return radix**n >= _MIN_DOMAIN and radix ** ((n + 1) // 2) <= 1 << 32
+    """True when FF3-1 takes ``n`` numerals of ``radix`` in one piece (at least a
+    million values, at most ``max_length``)."""
+    return radix**n >= _MIN_DOMAIN and n <= max_length(radix)
+
+
+def _narrow(radix: int, n: int) -> bool:
+    """Halves small enough for the uint64 arithmetic."""
+    return bool(radix ** ((n + 1) // 2) <= 1 << 32)
 
 
 @lru_cache(maxsize=64)
@@ -61,12 +74,14 @@ class BatchFF3:
     def _run(self, numerals: Numerals, decrypt: bool) -> Numerals:
         rows, n = numerals.shape
         if not fits(self.radix, n):
-            raise ValueError(f"{n} numerals of radix {self.radix} do not fit the batch path")
+            raise ValueError(f"FF3-1 takes no {n} numerals of radix {self.radix} in one piece")
         u = (n + 1) // 2
-        a = _number(numerals[:, :u], self.radix)
-        b = _number(numerals[:, u:], self.radix)
         aes = Cipher(algorithms.AES(self.key), modes.ECB()).encryptor()
         rounds = range(_ROUNDS - 1, -1, -1) if decrypt else range(_ROUNDS)
+        if not _narrow(self.radix, n):
+            return self._wide(numerals, aes, rounds, decrypt)
+        a = _number(numerals[:, :u], self.radix)
+        b = _number(numerals[:, u:], self.radix)
         for i in rounds:
             modulus = np.uint64(self.radix ** (u if i % 2 == 0 else n - u))
             tweak = self.right if i % 2 == 0 else self.left
@@ -78,6 +93,31 @@ class BatchFF3:
         out = np.empty((rows, n), dtype=np.uint8)
         out[:, :u] = _numerals(a, self.radix, u)
         out[:, u:] = _numerals(b, self.radix, n - u)
+        return out
+
+    def _wide(self, numerals: Numerals, aes: object, rounds: range, decrypt: bool) -> Numerals:
+        """The same rounds on Python integers (object arrays), for halves past 2^32."""
+        rows, n = numerals.shape
+        u, radix = (n + 1) // 2, self.radix
+        a, b = _big_number(numerals[:, :u], radix), _big_number(numerals[:, u:], radix)
+        for i in rounds:
+            modulus = radix ** (u if i % 2 == 0 else n - u)
+            t = self.right if i % 2 == 0 else self.left
+            tail = bytes([t[3] ^ i, t[2], t[1], t[0]])
+            source = a if decrypt else b
+            blocks = b"".join(int(x).to_bytes(12, "little") + tail for x in source)
+            encrypted = aes.update(blocks)  # type: ignore[attr-defined]
+            y = np.array(
+                [int.from_bytes(encrypted[k : k + 16], "little") for k in range(0, 16 * rows, 16)],
+                dtype=object,
+            )
+            if decrypt:
+                a, b = (b - y) % modulus, a
+            else:
+                a, b = b, (a + y) % modulus
+        out = np.empty((rows, n), dtype=np.uint8)
+        out[:, :u] = _big_numerals(a, radix, u)
+        out[:, u:] = _big_numerals(b, radix, n - u)
         return out
 
     @staticmethod
@@ -105,6 +145,23 @@ def _number(numerals: Numerals, radix: int) -> npt.NDArray[np.uint64]:
 def _numerals(number: npt.NDArray[np.uint64], radix: int, m: int) -> Numerals:
     """REV(STR^m_radix(number)): ``m`` numerals, least significant first."""
     return ((number[:, None] // _powers(radix, m)) % np.uint64(radix)).astype(np.uint8)
+
+
+def _big_number(numerals: Numerals, radix: int) -> npt.NDArray[np.object_]:
+    """``_number`` on Python integers."""
+    number = np.zeros(numerals.shape[0], dtype=object)
+    for j in range(numerals.shape[1] - 1, -1, -1):
+        number = number * radix + numerals[:, j].astype(object)
+    return number
+
+
+def _big_numerals(number: npt.NDArray[np.object_], radix: int, m: int) -> Numerals:
+    """``_numerals`` on Python integers."""
+    out = np.empty((number.shape[0], m), dtype=np.uint8)
+    for j in range(m):
+        out[:, j] = (number % radix).astype(np.uint8)
+        number = number // radix
+    return out
 
 
 def _reduce(block: npt.NDArray[np.uint8], modulus: np.uint64) -> npt.NDArray[np.uint64]:

@@ -8,10 +8,9 @@ digits) and so is the length. Each batch is dictionary-encoded, so each distinct
 is encrypted once; the values whose pieces have the same length go through FF3-1
 together, vectorised (``fauxdata.mask.ff3_batch``, the ``ff3`` package's output byte
 for byte). Pieces too short for FF3-1's minimum domain (a million) go through a keyed
-permutation of their small domain instead, also reversible and vectorised; pieces too
-long for the vectorised path (over 18 digits or 12 letters) go through the ``ff3``
-package one distinct value at a time, remembered across batches, and pieces longer
-than its maximum are encrypted in parts.
+permutation of their small domain instead, also reversible and vectorised; pieces
+longer than FF3-1's maximum (56 digits, 40 letters) are encrypted in parts through the
+``ff3`` package, one distinct value at a time, remembered across batches.
 
 Integers: a keyed permutation of the integers with the same number of digits (sign
 kept), so a key stays in range and distinct keys stay distinct.
