@@ -1,6 +1,7 @@
 """Read-only sources of rows for masking, streamed as Arrow record batches.
 
-``open_source`` reads ``--from``: a DuckDB file (``*.duckdb`` or ``duckdb:///path``),
+``open_source`` reads ``--from``: a DuckDB file (``*.duckdb``, ``duckdb:rel/x.duckdb``,
+``duckdb:///abs/x.duckdb``: the rule of ``fauxdata.introspect.source.duckdb_file``),
 a folder of Parquet or CSV files (``parquet:DIR``, ``csv:DIR``: one table per file or
 per sub-folder of parts), or a database URL (PostgreSQL, MySQL/MariaDB, SQLite;
 ``env:VAR`` and ``file:PATH`` read the URL without showing it). Nothing ever holds a
@@ -27,6 +28,7 @@ from fauxdata.introspect.model import SourceColumn, SourceSchema, SourceTable
 from fauxdata.introspect.reflect import read_schema
 from fauxdata.introspect.source import (
     connection_error,
+    duckdb_file,
     parse,
     read_only_engine,
     resolve_url,
@@ -77,9 +79,9 @@ def open_source(text: str) -> Source:
     scheme, sep, rest = resolved.partition(":")
     if sep and scheme in ("parquet", "csv"):
         return FolderSource(Path(rest.removeprefix("//")), scheme)
-    if (resolved.endswith(".duckdb") and "://" not in resolved) or scheme == "duckdb":
-        path = rest[3:] if rest.startswith("///") else rest.removeprefix("//")
-        return DuckDBSource(Path(path if scheme == "duckdb" else resolved))
+    file = duckdb_file(resolved)
+    if file is not None:
+        return DuckDBSource(file)
     return DatabaseSource(text)
 
 
@@ -120,7 +122,7 @@ class DuckDBSource(_DuckSource):
         if not path.is_file():
             raise FauxdataError(f"DuckDB file {path} not found", path="--from")
         self.path = path
-        self.label = f"duckdb:///{path}"
+        self.label = f"duckdb:{path}"
         self.con = duckdb.connect(str(path), read_only=True)
 
     def schema(self) -> SourceSchema:
