@@ -11,8 +11,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+from functools import cache, lru_cache
 
-from fauxdata.generators.lexicon import Lexicon, dataset_code, lexicon
+import polars as pl
+
+from fauxdata.generators.lexicon import dataset_code, lexicon
+from fauxdata.text.vocabulary import first_names
 
 _DOMAINS = ("example.com", "example.org", "example.net")
 
@@ -43,8 +47,13 @@ class Digest:
         return options[self.below(len(options))]
 
 
-def _lexicon(locale: str) -> Lexicon:
-    return lexicon(dataset_code(locale) or "en")
+@cache
+def _words(locale: str, name: str) -> tuple[str, ...]:
+    """A word list of the locale's lexicon (``female``, ``surnames``, ...) as a tuple:
+    indexing a tuple is a hundred times cheaper than indexing a Series."""
+    code = locale if locale in ("nl", "en") else dataset_code(locale) or "en"
+    words: pl.Series = getattr(lexicon(code), name)
+    return tuple(str(w) for w in words.to_list())
 
 
 def _same_digits(value: str, d: Digest, keep: int = 0) -> str:
@@ -78,14 +87,10 @@ def _regroup(template: str, digits: str) -> str:
 
 
 def person(value: str, d: Digest, locale: str) -> str:
-    lex = _lexicon(locale)
-    first = lex.female if d.below(2) else lex.male
-    given = str(first[d.below(first.len())])
-    family = str(lex.surnames[d.below(lex.surnames.len())])
+    given = d.pick(_words(locale, "female" if d.below(2) else "male"))
+    family = d.pick(_words(locale, "surnames"))
     tokens = value.split()
     if len(tokens) == 1:
-        from fauxdata.text.vocabulary import first_names
-
         return given if tokens[0].lower() in first_names() else family
     initials = re.match(r"^((?:[A-Z]\.\s?)+)", value)
     if initials:
@@ -94,9 +99,8 @@ def person(value: str, d: Digest, locale: str) -> str:
 
 
 def email(value: str, d: Digest, locale: str, *, keep_domain: bool = False) -> str:
-    lex = _lexicon(locale)
-    given = str(lex.female[d.below(lex.female.len())]).lower()
-    family = str(lex.surnames[d.below(lex.surnames.len())]).lower()
+    given = d.pick(_words(locale, "female")).lower()
+    family = d.pick(_words(locale, "surnames")).lower()
     local = re.sub(r"[^a-z0-9.]", "", f"{given}.{family}") or "user"
     local += str(d.below(100))
     domain = value.rsplit("@", 1)[1] if keep_domain else d.pick(_DOMAINS)
@@ -160,19 +164,17 @@ def ip(value: str, d: Digest, locale: str) -> str:
 def url(value: str, d: Digest, locale: str) -> str:
     scheme = re.match(r"(?i)^(https?://|www\.)", value)
     prefix = scheme.group(1) if scheme else "https://"
-    word = str(_lexicon("en").words[d.below(_lexicon("en").words.len())]).lower()
+    word = d.pick(_words("en", "words")).lower()
     return f"{prefix}{word}.{d.pick(_DOMAINS)}/{d.below(10**8):08x}"
 
 
 def address(value: str, d: Digest, locale: str) -> str:
-    lex = _lexicon(locale)
     number = str(1 + d.below(400))
     if value[:1].isdigit():
-        street = str(lex.surnames[d.below(lex.surnames.len())])
-        suffix = str(lex.street_suffixes[d.below(lex.street_suffixes.len())])
+        street = d.pick(_words(locale, "surnames"))
+        suffix = d.pick(_words(locale, "street_suffixes"))
         return f"{number} {street} {suffix}"
-    streets = lexicon("nl").streets
-    return f"{streets[d.below(streets.len())]} {number}"
+    return f"{d.pick(_words('nl', 'streets'))} {number}"
 
 
 def date_of_birth(value: str, d: Digest, locale: str) -> str:
@@ -208,6 +210,8 @@ FAKERS = {
 }
 
 
+@lru_cache(maxsize=1 << 17)
 def fake(entity: str, value: str, key: bytes, locale: str) -> str:
-    """The fake for one identifier (same entity, value, key and locale: same fake)."""
+    """The fake for one identifier (same entity, value, key and locale: same fake);
+    cached, since the same names and numbers recur across rows and batches."""
     return FAKERS[entity](value, Digest(key, entity, value), locale)
