@@ -70,6 +70,8 @@ class Candidate:
     text: str
     before: str
     """Up to 40 characters in front of the match, in the same row."""
+    after: str = ""
+    """Up to 2 characters after the match, where the check needs them."""
 
 
 Check = Callable[[list[Candidate], str], list[Candidate]]
@@ -191,6 +193,7 @@ _PHONE_CUE = re.compile(
 _PARTICLE_WORDS = frozenset(PARTICLES.replace("|", " ").split())
 _PHONE_BARE = re.compile(r"(?<![\w+\-])\d{10,11}(?![\w\-])")
 _DATE_SHAPE = re.compile(r"\d{1,4}[/\-.]\d{1,2}[/\-.]\d{1,4}")
+_GOES_ON = re.compile(r"[ ][a-z]")
 _VERSION_CUE = re.compile(r"(?i)(?:version|versie|ver|v|release|build|firmware)[\s.:]*$")
 
 
@@ -313,6 +316,12 @@ def _check_person(candidates: list[Candidate], locale: str, *, lexical: bool) ->
     out = []
     for c in candidates:
         tokens = c.text.split(" ")
+        if (
+            tokens[-1].lower() in common
+            and _GOES_ON.match(c.after)
+            and sum(t.lower() not in _PARTICLE_WORDS for t in tokens) > 2
+        ):
+            tokens.pop()  # "Amber Lane Hope this helps": a sentence that opens with a word
         while len(tokens) > 1 and tokens[-1].lower() in common and tokens[-1].lower() not in lasts:
             tokens.pop()
         while lexical and (
@@ -529,14 +538,16 @@ def _scan(series: pl.Series, rows: list[str], detector: Detector, locale: str) -
         end = at + len(rough)
         cursor[row] = end
         if pattern is None:
-            candidates.append(Candidate(row, at, end, rough, text[max(0, at - 40) : at]))
+            before = text[max(0, at - 40) : at]
+            candidates.append(Candidate(row, at, end, rough, before, text[end : end + 2]))
             continue
         for match in pattern.finditer(text, at, min(len(text), end + 1)):
             start, end = match.span(group)
             if start == end:
                 continue
             before = text[max(0, start - 40) : start]
-            candidates.append(Candidate(row, start, end, text[start:end], before))
+            after = text[end : end + 2]
+            candidates.append(Candidate(row, start, end, text[start:end], before, after))
     kept = detector.check(candidates, locale)
     kept.sort(key=lambda c: (c.row, c.start))
     out: list[Candidate] = []

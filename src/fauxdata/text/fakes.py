@@ -170,11 +170,12 @@ def url(value: str, d: Digest, locale: str) -> str:
 
 def address(value: str, d: Digest, locale: str) -> str:
     number = str(1 + d.below(400))
+    stop = "." if value.endswith(".") else ""  # "St." or the sentence's full stop: kept
     if value[:1].isdigit():
         street = d.pick(_words(locale, "surnames"))
         suffix = d.pick(_words(locale, "street_suffixes"))
-        return f"{number} {street} {suffix}"
-    return f"{d.pick(_words('nl', 'streets'))} {number}"
+        return f"{number} {street} {suffix}{stop}"
+    return f"{d.pick(_words('nl', 'streets'))} {number}{stop}"
 
 
 def date_of_birth(value: str, d: Digest, locale: str) -> str:
