@@ -16,6 +16,7 @@ from typing import Literal
 
 import polars as pl
 
+from fauxdata.text.collector import paused
 from fauxdata.text.detect import ENTITIES, Span, find_spans
 from fauxdata.text.fakes import fake
 
@@ -61,10 +62,11 @@ def deidentify(
     weights: list[int] = distinct["len"].to_list()
     counts: Counter[str] = Counter()
     cleaned: list[str] = []
-    for offset in range(0, len(values), BATCH):
-        batch = values[offset : offset + BATCH]
-        spans = find_spans(batch, entities, locale)
-        cleaned.extend(_rewrite(batch, weights[offset:], spans, action, locale, key, counts))
+    with paused():  # candidates and spans are acyclic: see ``collector``
+        for offset in range(0, len(values), BATCH):
+            batch = values[offset : offset + BATCH]
+            spans = find_spans(batch, entities, locale)
+            cleaned.extend(_rewrite(batch, weights[offset:], spans, action, locale, key, counts))
     out = series.replace_strict(distinct["text"], cleaned, default=None, return_dtype=pl.String)
     return DeidResult(out.alias(series.name), counts)
 

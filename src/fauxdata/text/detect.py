@@ -76,6 +76,9 @@ class Candidate:
 
 Check = Callable[[list[Candidate], str], list[Candidate]]
 """Keeps the candidates that are real identifiers (and may trim them); gets the locale."""
+Finder = Callable[[pl.Series, list[str]], list[Candidate]]
+"""Finds candidates in the texts (a Series, and the same as a list) by other means than
+one regular expression."""
 
 
 # --- patterns ---------------------------------------------------------------------------
@@ -148,24 +151,79 @@ def _alternation(words: list[str]) -> str:
 
 
 @cache
-def _lexicon_patterns() -> tuple[str, str, str]:
-    """Rust-syntax patterns over the word lists: known street names with a house number,
-    capitalised pairs opening with a known first name, and lone known names. Rust's
-    regex crate runs thousands of literal alternatives as one automaton."""
+def _named_street_pattern() -> str:
+    """Known street names with a house number, in Rust syntax: Rust's regex crate runs
+    thousands of literal alternatives as one automaton."""
     streets = _alternation([s for s in _street_display_names() if len(s) > 3])
-    named_street = (
+    return (
         rf"\b(?:{streets})[ ]\d{{1,4}}(?:[ \-]?[A-Za-z]{{1,2}}\b)?"
         r"(?:,?[ ]\d{4}[ ]?[A-Z]{2}(?:[ ][A-Z][a-zà-ÿ]+(?:[ \-][A-Z][a-zà-ÿ]+)*)?)?"
     )
+
+
+@cache
+def _capitalised_firsts() -> frozenset[str]:
+    return frozenset(n.capitalize() for n in first_names() if n.isalpha() and len(n) > 1)
+
+
+@cache
+def _lone_names() -> frozenset[str]:
     common = common_words()
-    firsts = _alternation([n.capitalize() for n in first_names() if n.isalpha() and len(n) > 1])
-    pairs = rf"\b(?:{firsts})(?:[ ](?:(?:{PARTICLES})[ ])?{_NAME}){{1,2}}"
-    lone = _alternation(
-        [n.capitalize() for n in _known_names() if n.isalpha() and len(n) > 2 and n not in common]
+    return frozenset(
+        n.capitalize() for n in _known_names() if n.isalpha() and len(n) > 2 and n not in common
     )
-    # A lone name inside a sentence: after a lower-case word or a comma, and not followed
-    # by another capitalised word. The context is part of the match, trimmed in the check.
-    return named_street, pairs, rf"[a-z,;:][ ](?:{lone})\b(?:[ ][A-Z])?"
+
+
+_WORD = re.compile(r"\b[^\W\d_a-z][^\W\d_]*")
+"""A word that opens with a capital (or any letter outside a-z): a name, maybe."""
+_LONE = re.compile(r"(?<=[a-z,;:][ ])[^\W\d_a-z][^\W\d_]*(?!\w)")
+_PAIR_REST = re.compile(rf"(?:[ ](?:(?:{PARTICLES})[ ])?{_NAME}){{1,2}}")
+
+
+def _rows_with(series: pl.Series, rust: str) -> list[int]:
+    """The rows where the Rust pattern matches: the only ones Python then reads."""
+    return series.str.contains(rust).fill_null(False).arg_true().to_list()
+
+
+def _find_pairs(series: pl.Series, rows: list[str]) -> list[Candidate]:
+    """Capitalised pairs (or triples) opening with a known first name: each capitalised
+    word is looked up in the set of first names, and only a hit runs the pattern for
+    the rest of the name. (A Rust alternation of every first name cost more than the
+    rest of detection together.)"""
+    firsts = _capitalised_firsts()
+    out: list[Candidate] = []
+    for row in _rows_with(series, r"\p{Lu}\p{Ll}+ \p{L}"):
+        text, taken = rows[row], 0
+        for word in _WORD.finditer(text):
+            start = word.start()
+            if start < taken or word.group() not in firsts:
+                continue
+            rest = _PAIR_REST.match(text, word.end())
+            if rest is None:
+                continue
+            taken = end = rest.end()
+            before = text[max(0, start - 40) : start]
+            out.append(Candidate(row, start, end, text[start:end], before, text[end : end + 2]))
+    return out
+
+
+def _find_lone(series: pl.Series, rows: list[str]) -> list[Candidate]:
+    """A lone known name (no common word) inside a sentence: after a lower-case word or
+    a comma, and not followed by another capitalised word; a set lookup per word."""
+    names = _lone_names()
+    out: list[Candidate] = []
+    for row in _rows_with(series, r"[a-z,;:] \p{Lu}"):
+        text = rows[row]
+        for word in _LONE.finditer(text):
+            if word.group() not in names:
+                continue
+            start, end = word.span()
+            after = text[end : end + 2]
+            if after[:1] == " " and "A" <= after[1:2] <= "Z":
+                continue
+            before = text[max(0, start - 40) : start]
+            out.append(Candidate(row, start, end, word.group(), before, after))
+    return out
 
 
 @cache
@@ -373,17 +431,6 @@ def _check_initial_surname(candidates: list[Candidate], locale: str) -> list[Can
     return [c for c in candidates if c.text.split(" ")[-1].lower() in lasts]
 
 
-def _check_single_person(candidates: list[Candidate], locale: str) -> list[Candidate]:
-    """A lone known name (no common word) inside a sentence: the match carries two
-    characters of context in front and, when another capitalised word follows, its
-    first letter (then it is not lone)."""
-    return [
-        Candidate(c.row, c.start + 2, c.end, c.text[2:], c.before)
-        for c in candidates
-        if not c.text[-1].isupper()
-    ]
-
-
 def _accept(candidates: list[Candidate], locale: str) -> list[Candidate]:
     return candidates
 
@@ -398,6 +445,8 @@ class Detector:
     pattern: re.Pattern[str] | None
     check: Check
     rust: str | None = None
+    find: Finder | None = None
+    """Finds the candidates itself, instead of a pattern."""
 
     @cached_property
     def coarse(self) -> str:
@@ -410,7 +459,7 @@ class Detector:
 @cache
 def detectors() -> tuple[Detector, ...]:
     english, continental = _address_patterns()
-    named_street, pairs, lone = _lexicon_patterns()
+    named_street = _named_street_pattern()
     return (
         Detector("email", _EMAIL, _accept),
         Detector("url", _URL, _check_url),
@@ -424,15 +473,15 @@ def detectors() -> tuple[Detector, ...]:
         Detector("date_of_birth", _DOB, _accept),
         Detector("address", english, _accept),
         Detector("address", continental, _accept),
-        Detector("address", None, _accept, named_street),
+        Detector("address", None, _accept, rust=named_street),
         Detector("phone", _PHONE, _check_phone),
         Detector("phone", _PHONE_BARE, _check_bare_phone),
         Detector("person", _TITLED, _check_cued_person),
         Detector("person", _CUED, _check_cued_person),
         Detector("person", _VERB, _check_verb_person),
         Detector("person", _INITIAL_SURNAME, _check_initial_surname),
-        Detector("person", None, _check_lexical_person, pairs),
-        Detector("person", None, _check_single_person, lone),
+        Detector("person", None, _check_lexical_person, find=_find_pairs),
+        Detector("person", None, _accept, find=_find_lone),
     )
 
 
@@ -519,6 +568,22 @@ def find_spans(
 
 
 def _scan(series: pl.Series, rows: list[str], detector: Detector, locale: str) -> list[Candidate]:
+    if detector.find is not None:
+        candidates = detector.find(series, rows)
+    else:
+        candidates = _matches(series, rows, detector)
+    kept = detector.check(candidates, locale)
+    kept.sort(key=lambda c: (c.row, c.start))
+    out: list[Candidate] = []
+    for c in kept:  # checks may trim; overlapping matches keep the first
+        if out and out[-1].row == c.row and c.start < out[-1].end:
+            continue
+        out.append(c)
+    return out
+
+
+def _matches(series: pl.Series, rows: list[str], detector: Detector) -> list[Candidate]:
+    """The detector's exact matches where its coarse pattern matched in Polars."""
     found = pl.DataFrame(
         {
             "row": pl.int_range(series.len(), eager=True),
@@ -548,11 +613,4 @@ def _scan(series: pl.Series, rows: list[str], detector: Detector, locale: str) -
             before = text[max(0, start - 40) : start]
             after = text[end : end + 2]
             candidates.append(Candidate(row, start, end, text[start:end], before, after))
-    kept = detector.check(candidates, locale)
-    kept.sort(key=lambda c: (c.row, c.start))
-    out: list[Candidate] = []
-    for c in kept:  # checks may trim; overlapping matches keep the first
-        if out and out[-1].row == c.row and c.start < out[-1].end:
-            continue
-        out.append(c)
-    return out
+    return candidates

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+import struct
 from functools import cache, lru_cache
 
 import polars as pl
@@ -19,26 +20,30 @@ from fauxdata.generators.lexicon import dataset_code, lexicon
 from fauxdata.text.vocabulary import first_names
 
 _DOMAINS = ("example.com", "example.org", "example.net")
+_WORDS = struct.Struct(">4Q")
 
 
 class Digest:
-    """A stream of integers from one keyed digest, extended by counter when used up."""
+    """A stream of integers from one keyed digest, extended by counter when used up:
+    each 32-byte digest gives four big-endian 64-bit words."""
 
     def __init__(self, key: bytes, entity: str, value: str) -> None:
         self._seed = hashlib.blake2b(
             f"{entity}\x1f{value}".encode(), key=key[:64], digest_size=32
         ).digest()
-        self._buffer = self._seed
+        self._words = list(_WORDS.unpack(self._seed))
+        self._words.reverse()  # popped from the end: the first word first
         self._counter = 0
 
     def below(self, n: int) -> int:
-        if len(self._buffer) < 8:
+        if not self._words:
             self._counter += 1
-            self._buffer = hashlib.blake2b(
+            digest = hashlib.blake2b(
                 self._seed + self._counter.to_bytes(4, "big"), digest_size=32
             ).digest()
-        word, self._buffer = self._buffer[:8], self._buffer[8:]
-        return int.from_bytes(word, "big") % max(1, n)
+            self._words = list(_WORDS.unpack(digest))
+            self._words.reverse()
+        return self._words.pop() % (n if n > 1 else 1)
 
     def digit(self, *, nonzero: bool = False) -> str:
         return str(1 + self.below(9)) if nonzero else str(self.below(10))

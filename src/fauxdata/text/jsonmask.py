@@ -11,11 +11,9 @@ spacing (compact or ``", "``/``": "``). A row that is not valid JSON gets the fa
 
 from __future__ import annotations
 
-import gc
 import json
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -24,6 +22,7 @@ import numpy.typing as npt
 import orjson
 import polars as pl
 
+from fauxdata.text.collector import paused
 from fauxdata.text.jsonpath import JSONPath, Slot, compile_path
 
 ValueMask = Callable[[pl.Series, npt.NDArray[np.int64]], pl.Series]
@@ -75,7 +74,7 @@ def mask_json(
     invalid = 0
     touched: set[int] = set()
     replaced: Counter[str] = Counter()
-    with _no_cycle_collection():
+    with paused():
         documents: list[Any] = []
         for i, text in enumerate(texts):
             if text is None:
@@ -94,20 +93,6 @@ def mask_json(
         for i in touched:
             out[i] = _dump(documents[i], texts[i] or "")
     return JsonMaskResult(pl.Series(column.name, out, dtype=pl.String), replaced, invalid)
-
-
-@contextmanager
-def _no_cycle_collection() -> Iterator[None]:
-    """Parsed documents are trees (refcounting frees them), but a batch of them is
-    hundreds of thousands of new containers, and the cycle collector walking them again
-    and again took four fifths of the parse time."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _candidates(column: pl.Series, path: JSONPath) -> list[int]:
