@@ -176,7 +176,9 @@ def _lone_names() -> frozenset[str]:
 
 _WORD = re.compile(r"\b[^\W\d_a-z][^\W\d_]*")
 """A word that opens with a capital (or any letter outside a-z): a name, maybe."""
-_LONE = re.compile(r"(?<=[a-z,;:][ ])[^\W\d_a-z][^\W\d_]*(?!\w)")
+_LONE = re.compile(r"(?<=[a-z,;:])[ ]([^\W\d_a-z][^\W\d_]*)(?!\w)")
+"""The space is matched and the letter before it looked behind: the engine jumps from
+space to space, and a word's last letter can still open the next match's context."""
 _PAIR_REST = re.compile(rf"(?:[ ](?:(?:{PARTICLES})[ ])?{_NAME}){{1,2}}")
 
 
@@ -215,14 +217,15 @@ def _find_lone(series: pl.Series, rows: list[str]) -> list[Candidate]:
     for row in _rows_with(series, r"[a-z,;:] \p{Lu}"):
         text = rows[row]
         for word in _LONE.finditer(text):
-            if word.group() not in names:
+            name = word.group(1)
+            if name not in names:
                 continue
-            start, end = word.span()
+            start, end = word.span(1)
             after = text[end : end + 2]
             if after[:1] == " " and "A" <= after[1:2] <= "Z":
                 continue
             before = text[max(0, start - 40) : start]
-            out.append(Candidate(row, start, end, word.group(), before, after))
+            out.append(Candidate(row, start, end, name, before, after))
     return out
 
 
