@@ -254,6 +254,8 @@ _PHONE_CUE = re.compile(
 _PARTICLE_WORDS = frozenset(PARTICLES.replace("|", " ").split())
 _PHONE_BARE = re.compile(r"(?<![\w+\-])\d{10,11}(?![\w\-])")
 _DATE_SHAPE = re.compile(r"\d{1,4}[/\-.]\d{1,2}[/\-.]\d{1,4}")
+_EXTENSION = re.compile(r"(?i)[ ]?(?:x|ext\.?)[ ]?\d{1,5}$")
+_INTERNATIONAL = re.compile(r"^\(?00")
 _GOES_ON = re.compile(r"[ ][a-z]")
 _VERSION_CUE = re.compile(r"(?i)(?:version|versie|ver|v|release|build|firmware)[\s.:]*$")
 
@@ -358,8 +360,7 @@ def _check_phone(candidates: list[Candidate], locale: str) -> list[Candidate]:
 def _possible_phone(text: str, region: str) -> bool:
     """``phonenumbers`` says the number (extension and 00 prefix normalised) is possible
     in ``region``; cached, since the same numbers recur across a column."""
-    number = re.sub(r"(?i)[ ]?(?:x|ext\.?)[ ]?\d{1,5}$", "", text)
-    number = re.sub(r"^\(?00", "+", number)
+    number = _INTERNATIONAL.sub("+", _EXTENSION.sub("", text))
     digits = sum(ch.isdigit() for ch in number)
     if digits < 7 or digits > 15:
         return False

@@ -21,6 +21,11 @@ from fauxdata.text.vocabulary import first_names
 
 _DOMAINS = ("example.com", "example.org", "example.net")
 _WORDS = struct.Struct(">4Q")
+_COUNTRY_CODE = re.compile(r"^\s*(?:\+|00)(\d{1,3})")
+_SPACE = re.compile(r"\s")
+_NON_DIGIT = re.compile(r"\D")
+_SSN_SHAPE = re.compile(r"\d{3}-\d{2}-\d{4}")
+_INITIALS = re.compile(r"^((?:[A-Z]\.\s?)+)")
 
 
 class Digest:
@@ -97,7 +102,7 @@ def person(value: str, d: Digest, locale: str) -> str:
     tokens = value.split()
     if len(tokens) == 1:
         return given if tokens[0].lower() in first_names() else family
-    initials = re.match(r"^((?:[A-Z]\.\s?)+)", value)
+    initials = _INITIALS.match(value)
     if initials:
         return f"{given[0]}. {family}"
     return f"{given} {family}"
@@ -115,14 +120,14 @@ def email(value: str, d: Digest, locale: str, *, keep_domain: bool = False) -> s
 def phone(value: str, d: Digest, locale: str) -> str:
     """The country code and the first national digit stay; the rest is redrawn."""
     keep = 1
-    match = re.match(r"^\s*(?:\+|00)(\d{1,3})", value)
+    match = _COUNTRY_CODE.match(value)
     if match:
         keep = len(match.group(1)) + 1
     return _same_digits(value, d, keep=keep)
 
 
 def iban(value: str, d: Digest, locale: str) -> str:
-    compact = re.sub(r"\s", "", value).upper()
+    compact = _SPACE.sub("", value).upper()
     country = compact[:2]
     bban = "".join(chr(65 + d.below(26)) if ch.isalpha() else d.digit() for ch in compact[4:])
     rearranged = bban + country + "00"
@@ -135,14 +140,14 @@ def iban(value: str, d: Digest, locale: str) -> str:
 
 
 def credit_card(value: str, d: Digest, locale: str) -> str:
-    digits = re.sub(r"\D", "", value)
+    digits = _NON_DIGIT.sub("", value)
     body = digits[:1] + "".join(d.digit() for _ in digits[1:])
     return _regroup(value, _fix_luhn(body))
 
 
 def national_id(value: str, d: Digest, locale: str) -> str:
-    digits = re.sub(r"\D", "", value)
-    if len(digits) == 9 and re.fullmatch(r"\d{3}-\d{2}-\d{4}", value.strip()) is None:
+    digits = _NON_DIGIT.sub("", value)
+    if len(digits) == 9 and _SSN_SHAPE.fullmatch(value.strip()) is None:
         return _regroup(value, _bsn(d))
     area = 1 + d.below(665)
     group, serial = 1 + d.below(99), 1 + d.below(9999)
