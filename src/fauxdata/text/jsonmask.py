@@ -93,8 +93,10 @@ def mask_json(
         for r in rules:
             rows = _candidates(column, r.path)
             replaced[r.path.text] += _apply(r, documents, rows, touched)
-        for i in touched:
-            out[i] = _dump(documents[i], texts[i] or "")
+        if touched:
+            spaced = _spaced(column)
+            for i in touched:
+                out[i] = _dump(documents[i], spaced[i])
     return JsonMaskResult(pl.Series(column.name, out, dtype=pl.String), replaced, invalid)
 
 
@@ -182,8 +184,15 @@ def _load(text: str) -> Any:
         return json.loads(text)
 
 
-def _dump(document: Any, original: str) -> str:
-    if '": ' in original or '", "' in original:  # spaced, as PostgreSQL prints jsonb
+def _spaced(column: pl.Series) -> list[bool]:
+    """Rows written with a space after colons or commas, as PostgreSQL prints jsonb:
+    a touched document is written again the same way."""
+    has = column.str.contains('": ', literal=True) | column.str.contains('", "', literal=True)
+    return has.fill_null(False).to_list()
+
+
+def _dump(document: Any, spaced: bool) -> str:
+    if spaced:
         return json.dumps(document, ensure_ascii=False, separators=(", ", ": "))
     try:
         return orjson.dumps(document).decode()
