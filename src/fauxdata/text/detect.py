@@ -454,6 +454,10 @@ class Detector:
     rust: str | None = None
     find: Finder | None = None
     """Finds the candidates itself, instead of a pattern."""
+    filters: bool = False
+    """The check keeps or drops candidates but never trims one, so a candidate on text
+    an earlier detector claimed can be dropped before the check (phone numbers inside
+    card numbers and IBANs cost a ``phonenumbers`` parse each)."""
 
     @cached_property
     def coarse(self) -> str:
@@ -470,19 +474,19 @@ def detectors() -> tuple[Detector, ...]:
     return (
         Detector("email", _EMAIL, _accept),
         Detector("url", _URL, _check_url),
-        Detector("iban", _IBAN, _check_iban),
-        Detector("credit_card", _CARD, _check_card),
-        Detector("national_id", _SSN, _check_ssn),
-        Detector("national_id", _BSN, _check_bsn),
-        Detector("national_id", _SSN_BARE, _check_ssn_bare),
-        Detector("ip", _IPV4, _check_ip),
-        Detector("ip", _IPV6, _check_ip),
+        Detector("iban", _IBAN, _check_iban, filters=True),
+        Detector("credit_card", _CARD, _check_card, filters=True),
+        Detector("national_id", _SSN, _check_ssn, filters=True),
+        Detector("national_id", _BSN, _check_bsn, filters=True),
+        Detector("national_id", _SSN_BARE, _check_ssn_bare, filters=True),
+        Detector("ip", _IPV4, _check_ip, filters=True),
+        Detector("ip", _IPV6, _check_ip, filters=True),
         Detector("date_of_birth", _DOB, _accept),
         Detector("address", english, _accept),
         Detector("address", continental, _accept),
         Detector("address", None, _accept, rust=named_street),
-        Detector("phone", _PHONE, _check_phone),
-        Detector("phone", _PHONE_BARE, _check_bare_phone),
+        Detector("phone", _PHONE, _check_phone, filters=True),
+        Detector("phone", _PHONE_BARE, _check_bare_phone, filters=True),
         Detector("person", _TITLED, _check_cued_person),
         Detector("person", _CUED, _check_cued_person),
         Detector("person", _VERB, _check_verb_person),
@@ -564,7 +568,7 @@ def find_spans(
     for detector in detectors():
         if detector.entity not in wanted:
             continue
-        for c in _scan(series, rows, detector, locale):
+        for c in _scan(series, rows, detector, locale, taken):
             claimed = taken.setdefault(c.row, [])
             if any(c.start < end and start < c.end for start, end in claimed):
                 continue
@@ -574,11 +578,19 @@ def find_spans(
     return spans
 
 
-def _scan(series: pl.Series, rows: list[str], detector: Detector, locale: str) -> list[Candidate]:
+def _scan(
+    series: pl.Series,
+    rows: list[str],
+    detector: Detector,
+    locale: str,
+    taken: dict[int, list[tuple[int, int]]],
+) -> list[Candidate]:
     if detector.find is not None:
         candidates = detector.find(series, rows)
     else:
         candidates = _matches(series, rows, detector)
+    if detector.filters:  # what an earlier detector claimed is not checked again
+        candidates = [c for c in candidates if not _claimed(taken.get(c.row), c)]
     kept = detector.check(candidates, locale)
     kept.sort(key=lambda c: (c.row, c.start))
     out: list[Candidate] = []
@@ -587,6 +599,10 @@ def _scan(series: pl.Series, rows: list[str], detector: Detector, locale: str) -
             continue
         out.append(c)
     return out
+
+
+def _claimed(claimed: list[tuple[int, int]] | None, c: Candidate) -> bool:
+    return claimed is not None and any(c.start < end and start < c.end for start, end in claimed)
 
 
 def _matches(series: pl.Series, rows: list[str], detector: Detector) -> list[Candidate]:
