@@ -57,9 +57,9 @@ class JSONPath:
 
     @cached_property
     def keys(self) -> frozenset[str]:
-        """Member names every document the path reaches into must spell out: a document
-        whose text holds none of them as ``"name"`` (and no escape that could spell
-        one) cannot have a place on this path."""
+        """Member names a document must spell out for the path to reach into it: a
+        document whose text lacks one of them as ``"name"`` (and holds no escape that
+        could spell it) has no place on this path."""
         return frozenset(s.key for s in self.steps if s.kind in ("member", "deep") and s.key)
 
     def slots_into(self, document: Any, out: list[Slot]) -> None:
