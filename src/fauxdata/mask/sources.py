@@ -219,7 +219,7 @@ class DatabaseSource(Source):
         found = self.schema().tables[table]
         types = [arrow_type(found.columns[c]) for c in columns]
         dialect = self.engine.dialect.identifier_preparer
-        cols = ", ".join(dialect.quote(c) for c in columns)
+        cols = ", ".join(self._read(dialect.quote(c), found.columns[c]) for c in columns)
         if where:
             cols += f", CASE WHEN ({where}) THEN 1 ELSE 0 END AS __keep"
             types.append(pa.int8())
@@ -239,6 +239,13 @@ class DatabaseSource(Source):
                     yield pa.RecordBatch.from_arrays(arrays, names=names)
         except sa.exc.SQLAlchemyError as exc:
             raise connection_error(exc, self.url, "--subset" if where else "--from") from None
+
+    def _read(self, quoted: str, column: SourceColumn) -> str:
+        """PostgreSQL's ``json``/``jsonb`` as the server prints them: psycopg would hand
+        out parsed dicts and numbers, whose Python spelling is not JSON."""
+        if column.type in ("json", "jsonb") and self.url.get_backend_name() == "postgresql":
+            return f"CAST({quoted} AS text) AS {quoted}"
+        return quoted
 
     def is_target(self, target: Target) -> bool:
         if not target.is_database:
