@@ -243,7 +243,7 @@ def test_one_to_one_with_more_children_than_parents_fails() -> None:
     }
     with pytest.raises(
         GenerationError,
-        match="unique domain too small: 'foreign_key' has 5 distinct values but table 'c' has 6 rows",
+        match="a unique foreign key takes each 'p' row at most once: 'p' has 5 rows but table 'c' has 6",
     ):
         fauxdata.check(spec)
 

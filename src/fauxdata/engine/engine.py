@@ -71,12 +71,7 @@ class ColumnGenerator:
                     hint="use a key generator (sequence, formatted_id, uuid, unique_int) or one with a finite domain",
                 )
             if size < table.rows:
-                raise GenerationError(
-                    f"unique domain too small: '{column.generator.kind}' has {size} distinct values "
-                    f"but table '{table.name}' has {table.rows} rows",
-                    path=self.path,
-                    hint="widen the generator's domain or lower the row count",
-                )
+                raise _too_few(column.generator, size, table.name, table.rows, self.path)
             self.permutation = Permutation(
                 size, stable_key(generator.ctx.seed, table.name, column.name, "unique")
             )
@@ -448,8 +443,14 @@ def composite_keys(
             continue
         key = JointKey(tuple(chosen), sizes, Stream.of(seed, table.name, "+".join(chosen), "joint"))
         if key.total < table.rows:
+            parents = [
+                f"{c} takes {size} {split_dotted(ref.references)[0]} rows"
+                for c, size in zip(columns, sizes, strict=True)
+                if isinstance(ref := table.columns[c].generator, g.ForeignKeyRef)
+            ]
             raise GenerationError(
-                f"({', '.join(columns)}) has only {key.total} distinct combinations but table '{table.name}' has {table.rows} rows",
+                f"({', '.join(columns)}) has only {key.total} distinct combinations but table '{table.name}' has {table.rows} rows"
+                + (f" ({'; '.join(parents)})" if parents else ""),
                 path=f"tables.{table.name}.primary_key"
                 if tuple(columns) == table.primary_key
                 else f"tables.{table.name}.unique",
@@ -468,3 +469,24 @@ def _follows(table: ResolvedTable, column: str, key: list[str] | tuple[str, ...]
         return False
     via = generator.column.split(".")[0]
     return via in key and isinstance(table.columns[via].generator, g.ForeignKeyRef)
+
+
+def _too_few(
+    generator: g.GeneratorSpec, size: int, table: str, rows: int, path: str
+) -> GenerationError:
+    """A unique column whose generator has fewer values than the table has rows; a unique
+    foreign key (a 1:1 child) is told in terms of its parent's rows."""
+    if isinstance(generator, g.ForeignKeyRef):
+        parent = split_dotted(generator.references)[0]
+        return GenerationError(
+            f"a unique foreign key takes each '{parent}' row at most once: '{parent}' has {size} rows "
+            f"but table '{table}' has {rows}",
+            path=path,
+            hint=f"set tables.{table}.rows to at most {size}, or raise tables.{parent}.rows to at least {rows}",
+        )
+    return GenerationError(
+        f"unique domain too small: '{generator.kind}' has {size} distinct values "
+        f"but table '{table}' has {rows} rows",
+        path=path,
+        hint="widen the generator's domain or lower the row count",
+    )

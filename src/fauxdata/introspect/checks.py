@@ -108,11 +108,15 @@ _FLIP: dict[type[exp.Expr], type[exp.Expr]] = {
 def rules_for(
     column: str, checks: list[str], dialect: str = "postgres", nullable: Collection[str] = ()
 ) -> Rules:
-    """Everything the CHECKs say about one column. ``nullable`` names the table's columns
-    that may be NULL: a branch that needs one of the others NULL is never chosen."""
+    """Everything the CHECKs say about one column (checks not naming it are skipped
+    unread). ``nullable`` names the table's columns that may be NULL: a branch that
+    needs one of the others NULL is never chosen."""
     rules = Rules()
+    named = re.compile(rf"(?<!\w){re.escape(column)}(?!\w)", re.IGNORECASE)
     for text in checks:
-        tree = _parsed(text, dialect)
+        if not named.search(text):
+            continue
+        tree = parsed(text, dialect)
         if tree is None:
             rules.unparsed.append(text)
             continue
@@ -125,16 +129,16 @@ def rules_for(
 def check_parts(text: str, dialect: str = "postgres") -> list[tuple[str, set[str]]] | None:
     """The parts of a CHECK joined by AND, as SQL text with the columns each mentions
     (None when sqlglot cannot read it): the units ``rules_for`` reads or leaves unparsed."""
-    tree = _parsed(text, dialect)
+    tree = parsed(text, dialect)
     if tree is None:
         return None
     return [(part.sql(dialect=dialect), _names(part)) for part in _conjuncts(tree)]
 
 
-@lru_cache(maxsize=4096)
-def _parsed(text: str, dialect: str) -> exp.Expr | None:
-    """A CHECK's syntax tree (read-only: nothing here changes it), parsed once although
-    every column of its table asks about it."""
+@lru_cache(maxsize=8192)
+def parsed(text: str, dialect: str) -> exp.Expr | None:
+    """A CHECK condition parsed once (None when sqlglot cannot read it): a schema repeats
+    its conditions over many columns and tables. Callers must not change the tree."""
     try:
         return sqlglot.parse_one(text, read=dialect)
     except sqlglot.errors.ParseError:
@@ -296,15 +300,15 @@ SQLGLOT_DIALECTS = {
 """SQLAlchemy backend names to the sqlglot dialect that reads their SQL."""
 
 
+@lru_cache(maxsize=8192)
 def as_duckdb(text: str, dialect: str) -> str | None:
     """A CHECK condition rewritten in DuckDB SQL (None when sqlglot cannot read it).
 
     Parentheses around single columns and literals are dropped for readability; the
     others stay, since they carry the precedence the source wrote.
     """
-    try:
-        tree = sqlglot.parse_one(text, read=SQLGLOT_DIALECTS.get(dialect, dialect))
-    except sqlglot.errors.ParseError:
+    tree = parsed(text, SQLGLOT_DIALECTS.get(dialect, dialect))
+    if tree is None:
         return None
 
     def simpler(node: exp.Expression) -> exp.Expression:

@@ -19,6 +19,7 @@ from sqlalchemy.engine.reflection import ObjectKind
 from fauxdata.errors import FauxdataError
 from fauxdata.introspect import catalog
 from fauxdata.introspect.duckdb_reader import read_duckdb_schema
+from fauxdata.introspect.exclusions import exclusions, plan
 from fauxdata.introspect.model import SourceColumn, SourceForeignKey, SourceSchema, SourceTable
 from fauxdata.introspect.mysql_types import json_column, mysql_checks, mysql_column
 from fauxdata.introspect.source import (
@@ -170,6 +171,7 @@ def _schema_tables(
             checks = {}
     domains = _domains(inspector, key) if postgres else {}
     formatted = catalog.formatted_types(con, schema) if postgres else {}
+    excluded = exclusions(con, schema) if postgres else {}
     result: dict[str, SourceTable] = {}
     for name in names:
         k = (key, name)
@@ -187,6 +189,11 @@ def _schema_tables(
             checks.get(name, []),
         )
         table.partitions = partitions.get(name, [])
+        table.exclusions = excluded.get(name, [])
+        for exclusion in table.exclusions:  # EXCLUDE (a WITH =, b WITH =) is a unique key
+            unique = list(plan(exclusion, table).unique)
+            if unique and unique not in table.unique and unique != table.primary_key:
+                table.unique.append(unique)
         result[name] = table
     return result
 
@@ -214,6 +221,7 @@ def _table(
             fk["referred_table"],
             list(fk["referred_columns"]),
             parent_schema=fk.get("referred_schema"),
+            deferrable=bool((fk.get("options") or {}).get("deferrable")),
         )
         for fk in fk_info
     ]

@@ -23,6 +23,8 @@ from fauxdata.introspect.checks import (
     partition_range,
     rules_for,
 )
+from fauxdata.introspect.exclusions import generator as range_generator
+from fauxdata.introspect.exclusions import plan
 from fauxdata.introspect.groups import PEOPLE, Part, context_parts, group_generator
 from fauxdata.introspect.hierarchy import self_reference
 from fauxdata.introspect.model import SourceColumn, SourceSchema, SourceTable
@@ -190,6 +192,7 @@ def suggest_table(
             {
                 "columns": fk.columns,
                 "references": {"table": fk.parent, "columns": fk.parent_columns},
+                **({"deferrable": True} if fk.deferrable else {}),
             }
             for fk in composite
         ]
@@ -209,6 +212,16 @@ def suggest_table(
         spec, why = suggest_column(source, table, column, (hints or {}).get(cname), context)
         columns[cname] = spec
         columns.yaml_add_eol_comment(why, cname)
+    for exclusion in table.exclusions:
+        found = plan(exclusion, table)
+        if found.ranges is not None and found.key is not None:
+            kind = table.columns[found.ranges].type
+            columns[found.ranges]["generator"] = range_generator(kind, found.key)
+            columns.yaml_add_eol_comment(
+                f"{exclusion.definition}: one range per {found.key}, each after the last, "
+                "so none overlap",
+                found.ranges,
+            )
     out["columns"] = columns
     if unreadable:
         out.yaml_set_comment_before_after_key(
@@ -410,12 +423,19 @@ def _generator(
                 }, f"part of the composite key to {fk.parent}"
             if fk.parent == table.name:
                 return _tree(fk.parent, fk.parent_columns[i]), "self-reference: a tree"
-            pick = {"kind": "foreign_key", "references": f"{fk.parent}.{fk.parent_columns[i]}"}
+            pick: dict[str, Any] = {
+                "kind": "foreign_key",
+                "references": f"{fk.parent}.{fk.parent_columns[i]}",
+                **({"deferrable": True} if fk.deferrable else {}),
+            }
+            why = f"foreign key to {fk.parent}" + (
+                " (DEFERRABLE: checked at commit)" if fk.deferrable else ""
+            )
             other = distinct_from(table, column.name, rules)
             if other is not None:
                 pick["distinct_from"] = other
-                return pick, f"foreign key to {fk.parent}, never equal to {other} (CHECK)"
-            return pick, f"foreign key to {fk.parent}"
+                why += f", never equal to {other} (CHECK)"
+            return pick, why
     if column.type in ("geometry", "geography"):
         return _spatial(column)
     if rules.after:
@@ -441,6 +461,8 @@ def _generator(
         key = _key(table, column)
         if key is not None:
             return key
+    if column.identity and column.type in ("smallint", "integer", "bigint"):
+        return "sequence", "identity column (the sequence is advanced past it on load)"
     own = self_reference(table, column.name)
     if own is not None:
         return _tree(table.name, own), f"named like a pointer to its own table: a tree over {own}"
@@ -529,21 +551,16 @@ def _by_type(
         case "smallint" | "integer" | "bigint":
             low, high = INTEGER_BOUNDS[column.type]
             int_lo = _int_bound(rules.low, rules.low_strict, 1, up=True)
-            if [column.name] in table.unique:  # distinct values for any row count
-                widest = min(high, 2**31 - 1)
-                return {
-                    "kind": "unique_int",
-                    "min": max(int_lo, low),
-                    "max": _int_bound(rules.high, rules.high_strict, widest, up=False),
-                }, "unique integer: a keyed permutation of its range"
-            int_hi = _int_bound(
-                rules.high, rules.high_strict, min(high, max(int_lo, 1000)), up=False
-            )
+            # A unique integer with no bound of its own takes the type's range (up to 2^31),
+            # so any row count a user forces later still has values to spare.
+            unique = [column.name] in table.unique
+            widest = min(high, 2**31 - 1) if unique else min(high, max(int_lo, 1000))
+            int_hi = _int_bound(rules.high, rules.high_strict, widest, up=False)
             return {
                 "kind": "uniform_int",
                 "min": max(int_lo, low),
                 "max": min(int_hi, high),
-            }, "integer" + (
+            }, ("unique integer" if unique else "integer") + (
                 " within its CHECK" if rules.low is not None or rules.high is not None else ""
             )
         case "numeric" | "float" | "double":

@@ -124,6 +124,11 @@ class ForeignKeyRef(_References):
         "assembly_id <> component_id): where the picked parent's key equals it, the next "
         "parent row is taken.",
     )
+    deferrable: bool = Field(
+        default=False,
+        description="The database checks this key at commit (DEFERRABLE): a cycle of NOT NULL "
+        "keys through it loads in one transaction.",
+    )
 
     @field_validator("distribution", mode="before")
     @classmethod
