@@ -9,6 +9,7 @@ the verifier catches it.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -542,3 +543,42 @@ def test_composite_foreign_key_to_a_composite_natural_key() -> None:
         match="columns customer_no, customer_dob form a foreign key to customers but are not filled from it",
     ):
         fauxdata.check(spec)
+
+
+def test_composite_key_through_a_composite_foreign_key_is_unique(
+    fauxdata_tables: Callable[..., dict[str, Any]],
+) -> None:
+    """OpenStreetMap's relation_members: (relation_id, version) references relations and
+    sequence_id completes the key; drawn jointly over the parent row, never colliding."""
+    spec = {
+        "name": "osm",
+        "tables": {
+            "relations": {
+                "rows": 40,
+                "primary_key": ["relation_id", "version"],
+                "columns": {
+                    "relation_id": {"generator": {"kind": "uniform_int", "min": 1, "max": 10}},
+                    "version": {"generator": {"kind": "uniform_int", "min": 1, "max": 10}},
+                },
+            },
+            "members": {
+                "rows": 1500,
+                "primary_key": ["relation_id", "version", "sequence_id"],
+                "foreign_keys": [
+                    {
+                        "columns": ["relation_id", "version"],
+                        "references": {"table": "relations", "columns": ["relation_id", "version"]},
+                    }
+                ],
+                "columns": {
+                    "relation_id": {
+                        "generator": {"kind": "foreign_key", "references": "relations.relation_id"}
+                    },
+                    "version": {"generator": {"kind": "lookup", "column": "relation_id.version"}},
+                    "sequence_id": {"generator": {"kind": "uniform_int", "min": 1, "max": 40}},
+                },
+            },
+        },
+    }
+    members = fauxdata_tables(spec)["members"]
+    assert members.select("relation_id", "version", "sequence_id").is_unique().all()

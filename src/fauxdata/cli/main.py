@@ -791,6 +791,7 @@ def init(
     from fauxdata.introspect.reflect import read_schema
     from fauxdata.introspect.sample import hints_from, read_sample
     from fauxdata.introspect.suggest import suggest_spec, unsupported_columns
+    from fauxdata.introspect.unenforced import unenforced_checks
     from fauxdata.pii import scan_schema
     from fauxdata.project import Source
     from fauxdata.spec.yaml_io import dump_new_yaml
@@ -849,6 +850,8 @@ def init(
             f"[yellow]warning[/yellow] {column}: no generator fits this type; "
             "a placeholder was written, give it a generator in the spec"
         )
+    for check in unenforced_checks(found, list(plan.tables)) if from_api is None else []:
+        errors.print(f"[yellow]warning[/yellow] {check}")
     for line in unsatisfied(found, list(plan.tables)):
         errors.print(f"[yellow]warning[/yellow] {line}")
     show_findings([f for f in extraction.findings if f.table in plan.tables], "PII found")

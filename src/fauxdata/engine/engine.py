@@ -431,15 +431,17 @@ def composite_keys(
                 layout, size, Stream.of(seed, table.name, column, "within")
             )
             continue
-        if len(free) != len(columns):
+        # A composite foreign key's other columns (lookups through its first) follow the
+        # parent row it picks: the parent row stands for them all in the joint key.
+        followers = {c for c in columns if _follows(table, c, columns)}
+        chosen = [c for c in columns if c not in followers]
+        if len(free) != len(chosen) or any(c in joints for c in chosen):
             continue
-        domains = [generators[c].domain_size() for c in columns]
+        domains = [generators[c].domain_size() for c in chosen]
         sizes = tuple(s for s in domains if s is not None)
         if len(sizes) != len(domains):  # some column has no finite domain
             continue
-        key = JointKey(
-            tuple(columns), sizes, Stream.of(seed, table.name, "+".join(columns), "joint")
-        )
+        key = JointKey(tuple(chosen), sizes, Stream.of(seed, table.name, "+".join(chosen), "joint"))
         if key.total < table.rows:
             parents = [
                 f"{c} takes {size} {split_dotted(ref.references)[0]} rows"
@@ -454,9 +456,19 @@ def composite_keys(
                 else f"tables.{table.name}.unique",
                 hint="lower the row count or widen the columns' domains",
             )
-        for column in columns:
+        for column in chosen:
             joints[column] = key
     return joints
+
+
+def _follows(table: ResolvedTable, column: str, key: list[str] | tuple[str, ...]) -> bool:
+    """A lookup through another column of the same key (``version`` of a composite
+    foreign key whose first column, ``relation_id``, picks the parent row)."""
+    generator = table.columns[column].generator
+    if not isinstance(generator, g.Lookup):
+        return False
+    via = generator.column.split(".")[0]
+    return via in key and isinstance(table.columns[via].generator, g.ForeignKeyRef)
 
 
 def _too_few(

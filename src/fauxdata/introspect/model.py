@@ -23,6 +23,12 @@ class SourceColumn:
     """CHECKs on this column alone (domains included), as SQL text."""
     description: str | None = None
     """Where the column came from when that is not obvious (a flattened JSON path)."""
+    geometry: str | None = None
+    """PostGIS columns: the shape every value has (point, polygon, multipolygon, ...)."""
+    dimensions: str = "xy"
+    """PostGIS columns: xy, xyz, xym or xyzm."""
+    srid: int | None = None
+    """PostGIS columns: the SRID every value has (0: none declared)."""
 
 
 @dataclass

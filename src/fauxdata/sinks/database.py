@@ -373,9 +373,14 @@ class DatabaseSink(Sink):
 
     def _read_back(self, name: str, schema: Schema) -> Any:
         columns = list(schema)
-        # Decimals through numeric: a money column would print '$1,234.56'.
+        # Decimals through numeric: a money column would print '$1,234.56'. Text through
+        # text: a char(3) column pads 'R' to 'R  ', which PostgreSQL itself compares as 'R'.
         shown = [
-            f"CAST({quote(c)} AS numeric)" if self.postgres and t.name == "decimal" else quote(c)
+            f"CAST({quote(c)} AS numeric)"
+            if self.postgres and t.name == "decimal"
+            else f"CAST({quote(c)} AS text)"
+            if self.postgres and t.name in ("text", "varchar")
+            else quote(c)
             for c, t in schema.items()
         ]
         select = f"SELECT {', '.join(shown)} FROM {quote_table(name)}"
