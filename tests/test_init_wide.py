@@ -1,11 +1,9 @@
 """init on a schema of 1,000 tables (tests/support/wide_schema.py: foreign keys, link
-tables, CHECKs, an enum and the usual types): reflection reads in bulk (a few catalog
-queries per schema, not a few per table), CHECKs are parsed once per text, the spec is
-written without ruamel's emitter and checked from memory."""
+tables, CHECKs, an enum and the usual types) reads every table and writes a spec; its
+speed is measured by ``benchmarks/run.py --only init``."""
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import psycopg
@@ -20,23 +18,15 @@ def test_a_thousand_tables(postgres_server: str, tmp_path: Path) -> None:
     url = create_database(postgres_server, "wide_1000")
     with psycopg.connect(url, autocommit=True) as con:
         con.execute(wide_schema_ddl(tables_for(1000)))
-    started = time.perf_counter()
     found = read_schema(url)
-    seconds = time.perf_counter() - started
     assert len(found.tables) == 1000
     assert found.tables["t0001"].foreign_keys[0].parent == "t0000"
-    # Per-table reflection made about 6,000 catalog queries here; in bulk it is a few dozen.
-    assert seconds < 10, f"reading 1,000 tables took {seconds:.1f} s"
     spec = tmp_path / "wide.yaml"
-    started = time.perf_counter()
     done = cli("init", "--from", url, "--out", str(spec), "--rows", "10", cwd=tmp_path)
-    seconds = time.perf_counter() - started
     assert done.returncode == 0, done.stderr
     assert "1000 tables" in done.stdout.replace("\n", " ")
-    # 5.8 s of CPU (9 s end to end on the 2 cores at a load average of 8); it was 19 s of
-    # CPU and 48 s end to end before CHECKs were parsed once and ruamel's emitter left.
-    # The bound leaves room for a CI machine busy with other suites.
-    assert seconds < 45, f"init on 1,000 tables took {seconds:.1f} s"
+    # The time it takes is a benchmark target (benchmarks/run.py --only init: 30 s or
+    # less), not a bound here: a busy CI machine would make a timed test flaky.
 
 
 TRICKY = [
