@@ -4,7 +4,7 @@ Every table has a serial key and a unique code; most point at one or two earlier
 (a tree of foreign keys, some of them composite-key link tables); columns vary over the
 types real schemas use (integers, decimals, text of several widths, dates, timestamps,
 booleans, uuid, jsonb, inet, an enum) and carry the CHECK shapes init reads (ranges, IN
-lists, lengths, ``a IS NULL OR a > b``). Used by ``tests/test_init_speed.py`` and
+lists, lengths, ``a IS NULL OR a > b``). Used by ``tests/test_init_wide.py`` and
 ``benchmarks/run.py --only init``.
 """
 
