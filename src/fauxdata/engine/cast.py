@@ -97,8 +97,9 @@ def cut(series: pl.Series, length: int, *, words: bool = True) -> pl.Series:
     )
 
 
-_ASCII_SPACE = np.array([9, 10, 11, 12, 13, 32], dtype=np.uint8)
-"""The ASCII characters in Unicode's White_Space, which the regex's \\s matches."""
+_ASCII_SPACE = np.isin(np.arange(256), [9, 10, 11, 12, 13, 32])
+"""Per byte: one of the ASCII characters in Unicode's White_Space (the regex's \\s);
+a table lookup per byte, several times faster than ``np.isin``."""
 
 
 def _ascii_word_cut(series: pl.Series, length: int) -> pl.Series | None:
@@ -124,7 +125,7 @@ def _ascii_word_cut(series: pl.Series, length: int) -> pl.Series | None:
     long_rows = np.flatnonzero(sizes > length)
     keep = sizes.copy()
     if long_rows.size:
-        space = np.isin(data, _ASCII_SPACE)
+        space = _ASCII_SPACE[data]
         # Where a word ends: whitespace after a non-space, never at a value's first byte.
         ends = np.flatnonzero(space[1:] & ~space[:-1]) + 1
         starts = offsets[long_rows] - offsets[0]
