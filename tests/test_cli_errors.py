@@ -90,3 +90,22 @@ def test_a_300_character_table_name(folder: Path) -> None:
     line = _one_line(fauxdata("generate", "long.yaml", "--to", "parquet:out", cwd=folder))
     assert "tables: table name of 300 characters" in line and "expected at most 63" in line
     assert not (folder / "out").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "flag"),
+    [
+        (("generate", "small.yaml", "--to", "xml:out"), "--to"),
+        (("generate", "small.yaml", "--to", "parquet://host/out"), "--to"),
+        (("validate", "small.yaml", "--data", "xml:out"), "--data"),
+        (("scenario", "run", "baseline", "--to", "xml:out"), "--to"),
+    ],
+)
+def test_a_target_flag_that_names_no_format_is_a_usage_error(
+    folder: Path, args: tuple[str, ...], flag: str
+) -> None:
+    """A mistyped --to/--data is the user's usage error (exit 2), not a failed run (exit 1)."""
+    done = fauxdata(*args, cwd=folder)
+    line = _one_line(done)
+    assert done.returncode == 2, line
+    assert line.startswith(f"error {flag}:"), line

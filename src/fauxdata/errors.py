@@ -75,6 +75,12 @@ class TargetError(FauxdataError):
     code = "target"
 
 
+class TargetFlagError(TargetError):
+    """A ``--to``/``--data`` value names no format or path fauxdata can use: a usage error."""
+
+    exit_code = 2
+
+
 class VerificationError(FauxdataError):
     """Generated data violated a declared constraint."""
 

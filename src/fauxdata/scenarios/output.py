@@ -215,7 +215,7 @@ def _target_of(data: str) -> Target:
     try:
         return parse_target(data)
     except TargetError as exc:
-        raise TargetError(exc.message, path="--data", hint=exc.hint) from None
+        raise type(exc)(exc.message, path="--data", hint=exc.hint) from None
 
 
 def open_output(data: str) -> Output:

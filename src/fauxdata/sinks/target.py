@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from fauxdata.errors import TargetError
+from fauxdata.errors import TargetFlagError
 
 FILE_FORMATS = ("parquet", "csv", "jsonl")
 LAKE_FORMATS = ("delta",)
@@ -66,14 +66,14 @@ def _location(scheme: str, rest: str) -> str:
     """The path of ``scheme:rest``: plain, or a file URL with an empty host.
 
     Raises:
-        TargetError: a host, or three slashes before a folder that does not exist.
+        TargetFlagError: a host, or three slashes before a folder that does not exist.
     """
     if not rest.startswith("//"):
         return rest
     after = rest[2:]
     if not after.startswith("/"):
         host = after.split("/", 1)[0]
-        raise TargetError(
+        raise TargetFlagError(
             f"'{scheme}://{after}' names a host '{host}'; a local {scheme} path has none",
             path="--to",
             hint=f"write {scheme}:{after} for a path under the current folder, "
@@ -85,7 +85,7 @@ def _location(scheme: str, rest: str) -> str:
     folder = path.parent
     if not folder.exists():
         relative = after.lstrip("/")
-        raise TargetError(
+        raise TargetFlagError(
             f"'{scheme}://{after}' is the absolute path {path}, whose folder {folder} does "
             "not exist",
             path="--to",
@@ -100,18 +100,18 @@ def parse_target(text: str) -> Target:
     ``parquet:out/``, ``csv:out``, a database URL...
 
     Raises:
-        TargetError: the text names no supported format.
+        TargetFlagError: the text names no supported format.
     """
     text = text.strip()
     if "\x00" in text:
-        raise TargetError("a path cannot hold a NUL character", path="--to")
+        raise TargetFlagError("a path cannot hold a NUL character", path="--to")
     scheme, sep, rest = text.partition(":")
     scheme = scheme.lower()
     if sep and (scheme == "duckdb" or scheme in FILE_FORMATS or scheme in LAKE_FORMATS):
         what = "file" if scheme == "duckdb" else "directory"
         location = _location(scheme, rest)
         if not location:
-            raise TargetError(
+            raise TargetFlagError(
                 f"{scheme} target needs a {what} path",
                 path="--to",
                 hint=f"e.g. {scheme}:out/{'shop.duckdb' if scheme == 'duckdb' else 'shop'}",
@@ -129,12 +129,12 @@ def parse_target(text: str) -> Target:
         path = Path(text)
         if path.suffix.lower() in (".duckdb", ".db", ".ddb"):
             return Target("duckdb", path)
-        raise TargetError(
+        raise TargetFlagError(
             f"cannot tell the output format of '{text}'",
             path="--to",
             hint="use a .duckdb file, or prefix a directory with parquet:, csv:, jsonl: or delta:",
         )
-    raise TargetError(
+    raise TargetFlagError(
         f"unknown output format '{scheme}:'",
         path="--to",
         hint="expected FILE.duckdb, duckdb:FILE, parquet:DIR, csv:DIR, jsonl:DIR, delta:DIR "

@@ -119,7 +119,7 @@ def _target(data: str) -> Target:
     try:
         return parse_target(data)
     except TargetError as exc:
-        raise TargetError(exc.message, path="--data", hint=exc.hint) from None
+        raise type(exc)(exc.message, path="--data", hint=exc.hint) from None
 
 
 @dataclass(frozen=True)
