@@ -2,7 +2,7 @@
 
     python benchmarks/run.py                 # 1M and 10M customers, Faker at 20k, shop 10M+~30M
     python benchmarks/run.py --quick         # 200k customers, Faker at 5k, no relational run
-    python benchmarks/run.py --only postgres # just the PostgreSQL load (1M shop rows)
+    python benchmarks/run.py --only postgres # the PostgreSQL load (1M shop rows), MariaDB's beside it
     python benchmarks/run.py --only formulas # customers with and without 3 formula columns
     python benchmarks/run.py --only spark    # 10M customers: local engine vs Spark local[1], local[2]
     python benchmarks/run.py --only scenarios # baseline scenario pack, 1M customers over two years
@@ -14,6 +14,7 @@
     python benchmarks/run.py --only mariadb  # the MariaDB load: LOAD DATA vs INSERT (200k rows)
     python benchmarks/run.py --only mask     # 1M customers masked from DuckDB and Parquet; FPE rate
     python benchmarks/run.py --only synth    # synthesizer: fit, sampling, quality and privacy
+    python benchmarks/run.py --only init     # `fauxdata init` on a PostgreSQL schema of 1,000 tables
 
 Each measurement runs in a fresh child process, so its peak RSS is its own. Measured:
   fauxdata   the shop `customers` table (10 columns) streamed to Parquet
@@ -42,8 +43,11 @@ Each measurement runs in a fresh child process, so its peak RSS is its own. Meas
   mask-*     a 10-column customers table masked from a DuckDB file or a Parquet folder to
              Parquet with a mix of masks (key, mock, email, hash, date_shift, noise,
              scramble, passthrough), verification and leak check included; `fpe`: FF3-1
-             on distinct account numbers, then again from its cache
+             on 1M distinct account numbers, then on 1M rows of 10k distinct ones
   synth-*    the synthesizer, see benchmarks/synth.py
+  init       `fauxdata init` (the CLI, end to end: read, PII scan, suggest, write, check)
+             on tests/support/wide_schema.py's 1,000 tables (foreign keys, link tables,
+             CHECKs, an enum, the usual types); wall clock and the child's CPU time
 The PostgreSQL and MariaDB servers are started by this script (initdb/pg_ctl,
 mariadb-install-db/mariadbd on a loopback port).
 """
@@ -546,6 +550,7 @@ def main() -> None:
             "tpch",
             "verify",
             "customers",
+            "init",
         ],
         help="run only this part (postgres: the database load; formulas: formula columns; "
         "spark: the Spark engine against the local engine)",
@@ -618,8 +623,13 @@ def main() -> None:
     )
 
     print("measuring (each in its own process)...")
+    if args.only == "init":
+        init_speed(1000)
+        return
     if args.only == "postgres":
-        report_postgres(postgres(pg_rows, args))
+        pair = postgres(pg_rows, args)
+        report_postgres(pair)
+        report_beside(pair[0], maria(pg_rows, args, ("maria-load",))[0])
         return
     if args.only == "mariadb":
         report_mariadb(maria(args.postgres_rows or (50_000 if args.quick else 200_000), args))
@@ -668,7 +678,7 @@ def main() -> None:
 
         n = 200_000 if args.quick else 1_000_000
         runs = [spawn(kind, n, args) for kind in ("mask-duckdb", "mask-parquet")]
-        report_mask(runs, spawn("fpe", 5_000 if args.quick else 20_000, args), RESULTS)
+        report_mask(runs, spawn("fpe", 200_000 if args.quick else 1_000_000, args), RESULTS)
         return
     if args.only == "scenarios":
         report_scenarios(spawn("scenarios", 200_000 if args.quick else 1_000_000, args))
@@ -706,19 +716,76 @@ def postgres(rows: int, args: argparse.Namespace) -> tuple[dict[str, Any], dict[
     return copy, insert
 
 
-def maria(rows: int, args: argparse.Namespace) -> list[dict[str, Any]]:
-    """The three MariaDB loads, against one server this function starts and stops."""
+def init_speed(total: int) -> dict[str, Any]:
+    """`fauxdata init` on a schema of ``total`` tables, as a user runs it, against a
+    PostgreSQL server this function starts and stops."""
+    import os
+
+    import psycopg
+    from tests.support.postgres import create_database, running_server
+    from tests.support.wide_schema import tables_for, wide_schema_ddl
+
+    folder = Path(tempfile.mkdtemp(prefix="fauxdata-bench-pg-"))
+    try:
+        with running_server(folder) as admin, tempfile.TemporaryDirectory() as out:
+            url = create_database(admin, "bench_wide")
+            with psycopg.connect(url, autocommit=True) as con:
+                con.execute(wide_schema_ddl(tables_for(total)))
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            started = time.perf_counter()
+            done = subprocess.run(
+                [sys.executable, "-m", "fauxdata.cli", "init", "--from", url, "--out",
+                 f"{out}/wide.yaml", "--rows", "10"],
+                capture_output=True, text=True, check=False,
+            )  # fmt: skip
+            seconds = time.perf_counter() - started
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            if done.returncode != 0:
+                raise SystemExit(f"init failed:\n{done.stderr}")
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    result = {"tables": total, "seconds": seconds, "cpu_seconds": cpu, "load": os.getloadavg()[0]}
+    print(
+        f"\ninit on {total:,} tables: {seconds:.1f} s end to end, {cpu:.1f} s of CPU "
+        f"(load average {result['load']:.1f} on {os.cpu_count()} cores)"
+    )
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "init.json").write_text(json.dumps(result, indent=2))
+    return result
+
+
+def maria(
+    rows: int,
+    args: argparse.Namespace,
+    kinds: tuple[str, ...] = ("maria-load", "maria-many", "maria-row"),
+) -> list[dict[str, Any]]:
+    """The MariaDB loads (default all three), against one server this function starts
+    and stops."""
     from tests.support.mariadb import running_server
 
     folder = Path(tempfile.mkdtemp(prefix="fauxdata-bench-maria-"))
     try:
         with running_server(folder) as url:
             args.mariadb_url = url
-            runs = [spawn(kind, rows, args) for kind in ("maria-load", "maria-many", "maria-row")]
+            runs = [spawn(kind, rows, args) for kind in kinds]
     finally:
         args.mariadb_url = None
         shutil.rmtree(folder, ignore_errors=True)
     return runs
+
+
+def report_beside(copy: dict[str, Any], load: dict[str, Any]) -> None:
+    """PostgreSQL's COPY and MariaDB's LOAD DATA, the same spec and rows, end to end."""
+    print("\nthe same shop rows into each database (fauxdata generate, end to end)")
+    print(
+        f"  PostgreSQL COPY {copy['rows_per_s']:>10,.0f} rows/s, "
+        f"MariaDB LOAD DATA {load['rows_per_s']:>10,.0f} rows/s"
+    )
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "databases.json").write_text(
+        json.dumps({"postgresql": copy, "mariadb": load}, indent=2)
+    )
 
 
 def report_mariadb(runs: list[dict[str, Any]]) -> None:

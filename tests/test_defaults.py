@@ -1,6 +1,6 @@
 """The defaults `init` and REST extraction infer, measured on schemas nobody here wrote.
 
-Pagila and Northwind (tests/data/schemas, each with its source and licence) are loaded
+Pagila and Northwind (the corpus copies in tests/corpus, each with its source and licence) are loaded
 into the real PostgreSQL the tests start; `init` reads them and the generated data is
 loaded back with every constraint enforced, then measured: row counts by table role,
 temporal order, context groups, self-references and word-boundary cuts. The bundled
@@ -35,9 +35,9 @@ from fauxdata.project import Source
 from fauxdata.spec.yaml_io import dump_yaml
 from tests.support.api_server import running
 from tests.support.cli import fauxdata as cli
+from tests.support.corpus import postgres_database
 from tests.support.postgres import create_database
 
-SCHEMAS = Path(__file__).parent / "data" / "schemas"
 HR_SERVER = Path(__file__).parent.parent / "examples" / "hr_api" / "server.py"
 
 
@@ -51,10 +51,9 @@ def _database(server: str, name: str, ddl: str) -> str:
 @pytest.fixture
 def pagila(postgres_server: str) -> Iterator[tuple[str, str]]:
     """(source, dev copy): two databases holding Pagila's published schema, no rows."""
-    ddl = (SCHEMAS / "pagila.sql").read_text()
     yield (
-        _database(postgres_server, "pagila_src", ddl),
-        _database(postgres_server, "pagila_dev", ddl),
+        postgres_database(postgres_server, "pagila__defaults_src"),
+        postgres_database(postgres_server, "pagila__defaults_dev"),
     )
 
 
@@ -150,7 +149,7 @@ def test_zip_state_and_email_agree_in_a_plain_customer_table(
 
 
 def test_northwind_defaults(postgres_server: str) -> None:
-    source = _database(postgres_server, "northwind", (SCHEMAS / "northwind.sql").read_text())
+    source = postgres_database(postgres_server, "northwind__defaults")
     found = read_schema(source)
     role = {name: r for name, (r, _) in roles(found).items()}
     assert {role[t] for t in ("region", "shippers", "categories", "us_states")} == {"reference"}

@@ -126,6 +126,13 @@ def generate(
     atomic: Annotated[
         bool, typer.Option("--atomic", help="Databases: one transaction for the whole run.")
     ] = False,
+    append: Annotated[
+        bool,
+        typer.Option(
+            "--append",
+            help="Databases: add rows to tables that hold some; sequence keys continue past them.",
+        ),
+    ] = False,
     discard_failed: Annotated[
         bool,
         typer.Option(
@@ -209,6 +216,7 @@ def generate(
                 target,
                 truncate=truncate,
                 atomic=atomic,
+                append=append,
                 seed=seed,
                 rows=_parse_rows(rows),
                 scale=scale,
@@ -782,12 +790,14 @@ def init(
     """
     from fauxdata.cli.mock import confirm_keys, parse_pairs, show_findings
     from fauxdata.extract import Extraction, apply_findings, build_spec, extract
+    from fauxdata.introspect.exclusions import unsatisfied
     from fauxdata.introspect.reflect import read_schema
     from fauxdata.introspect.sample import hints_from, read_sample
     from fauxdata.introspect.suggest import suggest_spec, unsupported_columns
+    from fauxdata.introspect.unenforced import unenforced_checks
     from fauxdata.pii import scan_schema
     from fauxdata.project import Source
-    from fauxdata.spec.yaml_io import dump_yaml
+    from fauxdata.spec.yaml_io import dump_new_yaml
 
     if (source is None) == (from_api is None):
         errors.print("[red]error[/red] --from or --from-api: give one of them")
@@ -834,7 +844,7 @@ def init(
         )
         apply_findings(spec, found, extraction.findings)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(dump_yaml(spec))
+    out.write_text(dump_new_yaml(spec))
     # Checked from memory: parsing the YAML just written again would double the time on
     # a schema of a thousand tables (ruamel is pure Python).
     plan = run.check(spec, base_dir=out.parent)
@@ -843,6 +853,10 @@ def init(
             f"[yellow]warning[/yellow] {column}: no generator fits this type; "
             "a placeholder was written, give it a generator in the spec"
         )
+    for check in unenforced_checks(found, list(plan.tables)) if from_api is None else []:
+        errors.print(f"[yellow]warning[/yellow] {check}")
+    for line in unsatisfied(found, list(plan.tables)):
+        errors.print(f"[yellow]warning[/yellow] {line}")
     show_findings([f for f in extraction.findings if f.table in plan.tables], "PII found")
     columns = sum(len(t.columns) for t in plan.tables.values())
     console.print(

@@ -10,6 +10,7 @@ the random draws, so distinct indices give distinct values.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
@@ -137,16 +138,12 @@ class MockGenerator(Generator):
         code = dataset_for(ctx, spec.locale)
         self.lex: Lexicon = lexicon(code)
         self.base: Lexicon = lexicon(code.split("-")[0])
-        both = pl.concat([self.lex.female, self.lex.male]).unique().sort()
-        self.first = {"female": self.lex.female, "male": self.lex.male}.get(spec.gender or "", both)
+        self.first, self.handle_first, self.handle_last = _people(code, spec.gender or "")
         self.domains = (
             pl.Series(spec.domains, dtype=pl.String).unique(maintain_order=True)
             if spec.domains
             else email_domains()
         )
-        # Handles are built from cleaned, de-duplicated lists, so distinct picks give distinct text.
-        self.handle_first = _handle_words(self.first)
-        self.handle_last = _handle_words(self.lex.surnames)
 
     # --- draws ------------------------------------------------------------------------
 
@@ -412,6 +409,17 @@ class MockGenerator(Generator):
 def _capitalised(words: pl.Series) -> pl.Series:
     """The word list with each word's first character upper-cased."""
     return words.str.slice(0, 1).str.to_uppercase() + words.str.slice(1)
+
+
+@lru_cache(maxsize=64)
+def _people(code: str, gender: str) -> tuple[pl.Series, pl.Series, pl.Series]:
+    """First names for the gender, and first and last names cleaned for handles, built
+    once per locale (a spec of a thousand tables has thousands of mocked columns).
+    Handles come from cleaned, de-duplicated lists, so distinct picks give distinct text."""
+    lex = lexicon(code)
+    both = pl.concat([lex.female, lex.male]).unique().sort()
+    first = {"female": lex.female, "male": lex.male}.get(gender, both)
+    return first, _handle_words(first), _handle_words(lex.surnames)
 
 
 def _handle_words(words: pl.Series) -> pl.Series:

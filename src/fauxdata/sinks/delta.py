@@ -226,7 +226,9 @@ class DeltaSink(FolderStaging):
         description = f"fauxdata mock data ({source_system(self.source)})"
         for table, schema in self.written.items():
             staged = self.staging / PARTS / table
-            commit_delta(staged, self.staging / table, schema, table, description, self.lineage)
+            place = self.staging / table
+            place.parent.mkdir(parents=True, exist_ok=True)  # sales/bronze_hr_orders
+            commit_delta(staged, place, schema, place.name, description, self.lineage)
         remove(self.staging / PARTS)
         self.publish_staged(manifest_json)
 

@@ -92,10 +92,11 @@ class DirectorySink(FolderStaging):
         return rows
 
     def stage_folder(self, name: str) -> Path:
-        return self.staging / name
+        """Spark's folder of Parquet parts for a table: ``sales.orders`` -> ``sales/orders``."""
+        return self.staging / table_file(name, "")
 
     def adopt(self, name: str, schema: Schema) -> None:
-        self.entries[name] = name
+        self.entries[name] = table_file(name, "").as_posix()
 
     def staged_relation(self, name: str, schema: Schema) -> str:
         path = self.staging / self.entries[name]
