@@ -9,6 +9,8 @@
     python benchmarks/run.py --only delta    # 1M customers as a Delta bronze table vs Parquet
     python benchmarks/run.py --only text     # free-text de-identification, JSON rules, payloads
     python benchmarks/run.py --only tpch     # TPC-H orders + lineitem beside tpchgen-cli, SF 1 and 10
+    python benchmarks/run.py --only verify   # shop, 2M customers (~26M rows), verification on vs off
+    python benchmarks/run.py --only customers # customers 1M and 10M, the Faker loop, pyarrow's floor
     python benchmarks/run.py --only mariadb  # the MariaDB load: LOAD DATA vs INSERT (200k rows)
     python benchmarks/run.py --only mask     # 1M customers masked from DuckDB and Parquet; FPE rate
     python benchmarks/run.py --only synth    # synthesizer: fit, sampling, quality and privacy
@@ -84,9 +86,10 @@ def _timed_to_parquet(
     workers: int | None,
     block_size: int,
     fmt: str = "parquet",
+    verify: bool = False,
 ) -> dict[str, Any]:
     """Generate ``tables`` of the spec to ``fmt`` (Parquet) with ``customers`` customers,
-    unverified, timed."""
+    timed; unverified unless ``verify``."""
     import fauxdata
 
     with tempfile.TemporaryDirectory() as out:
@@ -96,7 +99,7 @@ def _timed_to_parquet(
             f"{fmt}:{out}/shop",
             rows={"customers": customers},
             tables=tables,
-            verify_output=False,
+            verify_output=verify,
             workers=workers,
             block_size=block_size,
             base_dir=ROOT / "examples",
@@ -119,6 +122,23 @@ def measure_delta(rows: int, workers: int | None, block_size: int) -> dict[str, 
 
 def measure_relational(customers: int, workers: int | None, block_size: int) -> dict[str, Any]:
     return _timed_to_parquet(SHOP, customers, ["customers", "orders"], workers, block_size)
+
+
+def measure_shop(
+    customers: int, workers: int | None, block_size: int, verify: bool
+) -> dict[str, Any]:
+    """The whole shop example (customers, orders, order items, products) to Parquet."""
+    tables = ["customers", "products", "orders", "order_items"]
+    return _timed_to_parquet(SHOP, customers, tables, workers, block_size, verify=verify)
+
+
+def report_verify(on: dict[str, Any], off: dict[str, Any]) -> None:
+    print("\nVerification on against off, the shop example to Parquet, side by side:")
+    print(
+        f"  {on['rows']:,} rows: {on['seconds']:.1f} s against {off['seconds']:.1f} s "
+        f"({on['seconds'] / off['seconds'] - 1:+.0%} time), peak RSS {on['peak_rss_mb']:,.0f} MB "
+        f"against {off['peak_rss_mb']:,.0f} MB ({on['peak_rss_mb'] / off['peak_rss_mb']:.2f}x)"
+    )
 
 
 def measure_faker(rows: int) -> dict[str, Any]:
@@ -419,6 +439,9 @@ def child(args: argparse.Namespace) -> None:
         result = measure_delta(args.rows, args.workers, args.block_size)
     elif args.one == "relational":
         result = measure_relational(args.rows, args.workers, args.block_size)
+    elif args.one in ("shop-verify", "shop-noverify"):
+        verify = args.one == "shop-verify"
+        result = measure_shop(args.rows, args.workers, args.block_size, verify)
     elif args.one == "scenarios":
         result = measure_scenarios(args.rows)
     elif args.one == "faker":
@@ -505,7 +528,7 @@ def main() -> None:
     )
     parser.add_argument("--quick", action="store_true", help="small sizes, for a smoke test")
     parser.add_argument("--workers", type=int, default=None)
-    parser.add_argument("--block-size", type=int, default=262_144)
+    parser.add_argument("--block-size", type=int, default=131_072)
     parser.add_argument(
         "--postgres-rows",
         type=int,
@@ -525,6 +548,8 @@ def main() -> None:
             "mask",
             "text",
             "tpch",
+            "verify",
+            "customers",
             "init",
         ],
         help="run only this part (postgres: the database load; formulas: formula columns; "
@@ -553,6 +578,8 @@ def main() -> None:
             "tpch-faux",
             "tpch-faux-noverify",
             "tpch-native",
+            "shop-verify",
+            "shop-noverify",
             "mask-duckdb",
             "mask-parquet",
             "fpe",
@@ -625,6 +652,16 @@ def main() -> None:
                 run["sf"] = sf
                 runs.append(run)
         report_tpch(runs)
+        return
+    if args.only == "verify":
+        customers = 200_000 if args.quick else args.relational_customers or 2_000_000
+        report_verify(
+            spawn("shop-verify", customers, args), spawn("shop-noverify", customers, args)
+        )
+        return
+    if args.only == "customers":
+        runs = [spawn("fauxdata", n, args) for n in sizes]
+        report(runs, spawn("faker", faker_rows, args), spawn("pyarrow", max(sizes), args), None)
         return
     if args.only == "text":
         n = 20_000 if args.quick else 200_000

@@ -258,6 +258,30 @@ def test_varchar_cut_keeps_whole_words() -> None:
     ]
 
 
+@pytest.mark.parametrize("length", [1, 3, 7, 10, 44])
+def test_varchar_cut_over_ascii_bytes_equals_the_regex_rule(length: int) -> None:
+    """The NumPy word cut for ASCII text gives what the documented regex gives, on
+    random text with runs of spaces, tabs and newlines, values of every length, NULLs
+    and real sentences; non-ASCII text (the regex path) is cut the same way."""
+    import numpy as np
+
+    rng = np.random.default_rng(length)
+    alphabet = np.array(list("ab  c\td.xyz\n"))
+    values: list[str | None] = [
+        "".join(rng.choice(alphabet, int(rng.integers(0, 60)))) for _ in range(3000)
+    ]
+    values += [None, "", " ", "x" * 60, " lead", "end ", "Ace Goldfinger Returns."]
+    values += lexicon("en").words.head(500).to_list()
+    for text in (pl.Series(values), pl.Series([*values, "Über die Brücke gehen wir"])):
+        head = text.str.slice(0, length + 1).str.extract(r"(?s)^(.*\S)\s", 1)
+        expected = pl.select(
+            pl.when(text.str.len_chars() > length)
+            .then(pl.coalesce(head, text.str.slice(0, length)))
+            .otherwise(text)
+        ).to_series()
+        assert cut(text, length).to_list() == expected.to_list()
+
+
 def test_enum_widening_follows_the_style_seen() -> None:
     assert widen("employment_type", ["FULL_TIME"]) == (
         ["FULL_TIME", "PART_TIME", "CONTRACTOR", "INTERN"],

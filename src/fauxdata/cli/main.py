@@ -27,6 +27,7 @@ from fauxdata.cli import mask as mask_commands
 from fauxdata.cli import mock as mock_commands
 from fauxdata.cli import scenarios as scenario_commands
 from fauxdata.cli import synth as synth_commands
+from fauxdata.engine.engine import DEFAULT_BLOCK_SIZE
 from fauxdata.errors import FauxdataError, SpecError
 from fauxdata.publish.signals import Interrupted
 from fauxdata.publish.signals import exit_code as signal_exit_code
@@ -113,7 +114,9 @@ def generate(
     workers: Annotated[
         int | None, typer.Option("--workers", help="Blocks generated at once.")
     ] = None,
-    block_size: Annotated[int, typer.Option("--block-size", help="Rows per block.")] = 262_144,
+    block_size: Annotated[
+        int, typer.Option("--block-size", help="Rows per block.")
+    ] = DEFAULT_BLOCK_SIZE,
     no_verify: Annotated[
         bool, typer.Option("--no-verify", help="Skip the verification checks.")
     ] = False,

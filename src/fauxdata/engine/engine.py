@@ -33,7 +33,10 @@ from fauxdata.spec.limits import MAX_PARENTS
 from fauxdata.spec.relations import split_dotted
 from fauxdata.spec.resolve import Plan, ResolvedColumn, ResolvedTable
 
-DEFAULT_BLOCK_SIZE = 262_144
+DEFAULT_BLOCK_SIZE = 131_072
+"""Rows per block. Half of the former 262,144: the same CPU time on TPC-H SF1 (15.1 s
+against 15.4 s) with a third less peak RSS (577 MB against 854 MB), since up to
+``workers + 1`` blocks are in flight beside the one being digested and written."""
 
 
 class ColumnGenerator:

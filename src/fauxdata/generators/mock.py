@@ -331,15 +331,22 @@ class MockGenerator(Generator):
         return frame.select(pl.concat_str(pieces, separator=" ", ignore_nulls=True)).to_series()
 
     def _sentence(self, draw: Draw) -> pl.Series:
+        """Five to twelve words, the first capitalised, then a full stop.
+
+        The first word is drawn from a capitalised copy of the word list (upper-casing
+        its first character is upper-casing the sentence's), so the text is built in
+        one concatenation instead of being sliced and joined again afterwards.
+        """
         words = self.lex.words if self.lex.words.len() else self.base.words
+        if words.len() == 0:
+            words = pl.Series([""], dtype=pl.String)
         length = draw("length", 8) + 5
-        picked = [self._pick(words, draw, f"w{i}") for i in range(12)]
+        first = _capitalised(words).gather(draw("w0", words.len()))
+        picked = [first] + [self._pick(words, draw, f"w{i}") for i in range(1, 12)]
         frame = pl.DataFrame({f"w{i}": w for i, w in enumerate(picked)} | {"n": length})
         pieces = [pl.when(pl.col("n") > i).then(pl.col(f"w{i}")) for i in range(12)]
-        joined = frame.select(pl.concat_str(pieces, separator=" ", ignore_nulls=True).alias("s"))[
-            "s"
-        ]
-        return _concat(joined.str.slice(0, 1).str.to_uppercase(), joined.str.slice(1), ".")
+        joined = pl.concat_str(pieces, separator=" ", ignore_nulls=True)
+        return frame.select(pl.concat_str([joined, pl.lit(".")]).alias("s")).to_series()
 
     # --- generator interface --------------------------------------------------------------
 
@@ -397,6 +404,11 @@ class MockGenerator(Generator):
             ).astype(np.uint8)
             return fixed_width(np.concatenate([body, luhn_digit(body)[:, None]], axis=1))
         return self.build(self._enumerate(index))
+
+
+def _capitalised(words: pl.Series) -> pl.Series:
+    """The word list with each word's first character upper-cased."""
+    return words.str.slice(0, 1).str.to_uppercase() + words.str.slice(1)
 
 
 @lru_cache(maxsize=64)

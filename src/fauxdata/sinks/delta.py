@@ -193,7 +193,6 @@ class DeltaSink(FolderStaging):
         folder.mkdir(parents=True)
         encoding = parquet_encoding(schema, few_values)
         encoding["use_dictionary"] = [*encoding["use_dictionary"], *METADATA_COLUMNS]
-        encoding["write_statistics"] = [*encoding["write_statistics"], *METADATA_COLUMNS]
         rows = write_parquet(
             self._bronze(blocks, arrow_schema),
             lambda part: folder / f"part-{part:05d}-{uuid.uuid4()}-c000.snappy.parquet",

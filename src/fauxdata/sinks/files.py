@@ -44,7 +44,7 @@ class FolderStaging(StagedSink):
 
     def query_connection(self) -> duckdb.DuckDBPyConnection:
         if self._con is None:
-            self._con = duckdb.connect()
+            self._con = self.reading_connection()
         return self._con
 
     def publish_staged(self, manifest_json: str) -> None:
