@@ -51,21 +51,6 @@ SELECT i AS id,
 FROM range({rows}) t(i)
 """
 
-SOURCE_SQL = """
-CREATE TABLE customers AS
-SELECT i AS id,
-       ['Anna','Bram','Chloe','Daan','Emma','Finn','Gijs','Hanna'][i % 8 + 1] AS first_name,
-       ['de Vries','Jansen','Bakker','Visser','Smit','Meijer'][i % 6 + 1] AS last_name,
-       'user' || i || '@mail.example' AS email,
-       '+31 6 ' || lpad((i * 7919 % 100000000)::VARCHAR, 8, '0') AS phone,
-       ['NL','DE','BE'][i % 3 + 1] AS country,
-       DATE '1950-01-01' + (i * 37 % 18000)::INTEGER AS birth_date,
-       TIMESTAMP '2020-01-01' + INTERVAL (i) SECOND AS signed_up,
-       (i % 100000) / 7.0 AS balance,
-       'ref ' || (i % 1000) AS notes
-FROM range({rows}) t(i)
-"""
-
 
 def _source(folder: Path, rows: int, fmt: str) -> str:
     con = duckdb.connect(str(folder / "source.duckdb"))
@@ -102,24 +87,25 @@ def measure_mask(rows: int, fmt: str) -> dict[str, Any]:
 
 
 def measure_fpe(rows: int) -> dict[str, Any]:
-    """FF3-1 on ``rows`` distinct account numbers (``123-456789``), then the same again
-    from the per-value cache."""
+    """FF3-1 on ``rows`` distinct account numbers (``123-456789``), then on as many rows
+    holding only 1% as many distinct values (each distinct value is encrypted once)."""
     import polars as pl
 
     from fauxdata.mask.fpe import TextCipher
     from fauxdata.mask.keys import MaskKey
 
     values = pl.Series([f"{i * 7919 % 10**9:09d}" for i in range(rows)]).str.replace(
-        r"^(\\d{3})", "$1-"
+        r"^(\d{3})", "$1-"
     )
+    repeated = values.gather([i % max(1, rows // 100) for i in range(rows)])
     cipher = TextCipher(MaskKey("benchmark-secret-not-for-real-data"), "bench")
     started = time.perf_counter()
     cipher.apply(values)
     seconds = time.perf_counter() - started
     started = time.perf_counter()
-    cipher.apply(values)
-    cached = time.perf_counter() - started
-    return {"rows": rows, "seconds": seconds, "cached_seconds": cached}
+    cipher.apply(repeated)
+    repeated_seconds = time.perf_counter() - started
+    return {"rows": rows, "seconds": seconds, "repeated_seconds": repeated_seconds}
 
 
 def report_mask(runs: list[dict[str, Any]], fpe: dict[str, Any], results: Path) -> None:
@@ -133,7 +119,7 @@ def report_mask(runs: list[dict[str, Any]], fpe: dict[str, Any], results: Path) 
         )
     print(
         f"  fpe            {fpe['rows']:>10,} distinct values  {fpe['rows_per_s']:>10,.0f} values/s"
-        f"  (cached: {fpe['rows'] / fpe['cached_seconds']:,.0f} values/s)"
+        f"  (1% distinct: {fpe['rows'] / fpe['repeated_seconds']:,.0f} rows/s)"
     )
     results.mkdir(exist_ok=True)
     (results / "mask.json").write_text(json.dumps({"runs": runs, "fpe": fpe}, indent=2))

@@ -2,16 +2,19 @@
 
     python benchmarks/run.py                 # 1M and 10M customers, Faker at 20k, shop 10M+~30M
     python benchmarks/run.py --quick         # 200k customers, Faker at 5k, no relational run
-    python benchmarks/run.py --only postgres # just the PostgreSQL load (1M shop rows)
+    python benchmarks/run.py --only postgres # the PostgreSQL load (1M shop rows), MariaDB's beside it
     python benchmarks/run.py --only formulas # customers with and without 3 formula columns
     python benchmarks/run.py --only spark    # 10M customers: local engine vs Spark local[1], local[2]
     python benchmarks/run.py --only scenarios # baseline scenario pack, 1M customers over two years
     python benchmarks/run.py --only delta    # 1M customers as a Delta bronze table vs Parquet
     python benchmarks/run.py --only text     # free-text de-identification, JSON rules, payloads
     python benchmarks/run.py --only tpch     # TPC-H orders + lineitem beside tpchgen-cli, SF 1 and 10
+    python benchmarks/run.py --only verify   # shop, 2M customers (~26M rows), verification on vs off
+    python benchmarks/run.py --only customers # customers 1M and 10M, the Faker loop, pyarrow's floor
     python benchmarks/run.py --only mariadb  # the MariaDB load: LOAD DATA vs INSERT (200k rows)
     python benchmarks/run.py --only mask     # 1M customers masked from DuckDB and Parquet; FPE rate
     python benchmarks/run.py --only synth    # synthesizer: fit, sampling, quality and privacy
+    python benchmarks/run.py --only init     # `fauxdata init` on a PostgreSQL schema of 1,000 tables
 
 Each measurement runs in a fresh child process, so its peak RSS is its own. Measured:
   fauxdata   the shop `customers` table (10 columns) streamed to Parquet
@@ -40,8 +43,11 @@ Each measurement runs in a fresh child process, so its peak RSS is its own. Meas
   mask-*     a 10-column customers table masked from a DuckDB file or a Parquet folder to
              Parquet with a mix of masks (key, mock, email, hash, date_shift, noise,
              scramble, passthrough), verification and leak check included; `fpe`: FF3-1
-             on distinct account numbers, then again from its cache
+             on 1M distinct account numbers, then on 1M rows of 10k distinct ones
   synth-*    the synthesizer, see benchmarks/synth.py
+  init       `fauxdata init` (the CLI, end to end: read, PII scan, suggest, write, check)
+             on tests/support/wide_schema.py's 1,000 tables (foreign keys, link tables,
+             CHECKs, an enum, the usual types); wall clock and the child's CPU time
 The PostgreSQL and MariaDB servers are started by this script (initdb/pg_ctl,
 mariadb-install-db/mariadbd on a loopback port).
 """
@@ -80,9 +86,10 @@ def _timed_to_parquet(
     workers: int | None,
     block_size: int,
     fmt: str = "parquet",
+    verify: bool = False,
 ) -> dict[str, Any]:
     """Generate ``tables`` of the spec to ``fmt`` (Parquet) with ``customers`` customers,
-    unverified, timed."""
+    timed; unverified unless ``verify``."""
     import fauxdata
 
     with tempfile.TemporaryDirectory() as out:
@@ -92,7 +99,7 @@ def _timed_to_parquet(
             f"{fmt}:{out}/shop",
             rows={"customers": customers},
             tables=tables,
-            verify_output=False,
+            verify_output=verify,
             workers=workers,
             block_size=block_size,
             base_dir=ROOT / "examples",
@@ -115,6 +122,23 @@ def measure_delta(rows: int, workers: int | None, block_size: int) -> dict[str, 
 
 def measure_relational(customers: int, workers: int | None, block_size: int) -> dict[str, Any]:
     return _timed_to_parquet(SHOP, customers, ["customers", "orders"], workers, block_size)
+
+
+def measure_shop(
+    customers: int, workers: int | None, block_size: int, verify: bool
+) -> dict[str, Any]:
+    """The whole shop example (customers, orders, order items, products) to Parquet."""
+    tables = ["customers", "products", "orders", "order_items"]
+    return _timed_to_parquet(SHOP, customers, tables, workers, block_size, verify=verify)
+
+
+def report_verify(on: dict[str, Any], off: dict[str, Any]) -> None:
+    print("\nVerification on against off, the shop example to Parquet, side by side:")
+    print(
+        f"  {on['rows']:,} rows: {on['seconds']:.1f} s against {off['seconds']:.1f} s "
+        f"({on['seconds'] / off['seconds'] - 1:+.0%} time), peak RSS {on['peak_rss_mb']:,.0f} MB "
+        f"against {off['peak_rss_mb']:,.0f} MB ({on['peak_rss_mb'] / off['peak_rss_mb']:.2f}x)"
+    )
 
 
 def measure_faker(rows: int) -> dict[str, Any]:
@@ -415,6 +439,9 @@ def child(args: argparse.Namespace) -> None:
         result = measure_delta(args.rows, args.workers, args.block_size)
     elif args.one == "relational":
         result = measure_relational(args.rows, args.workers, args.block_size)
+    elif args.one in ("shop-verify", "shop-noverify"):
+        verify = args.one == "shop-verify"
+        result = measure_shop(args.rows, args.workers, args.block_size, verify)
     elif args.one == "scenarios":
         result = measure_scenarios(args.rows)
     elif args.one == "faker":
@@ -501,7 +528,7 @@ def main() -> None:
     )
     parser.add_argument("--quick", action="store_true", help="small sizes, for a smoke test")
     parser.add_argument("--workers", type=int, default=None)
-    parser.add_argument("--block-size", type=int, default=262_144)
+    parser.add_argument("--block-size", type=int, default=131_072)
     parser.add_argument(
         "--postgres-rows",
         type=int,
@@ -521,6 +548,9 @@ def main() -> None:
             "mask",
             "text",
             "tpch",
+            "verify",
+            "customers",
+            "init",
         ],
         help="run only this part (postgres: the database load; formulas: formula columns; "
         "spark: the Spark engine against the local engine)",
@@ -548,6 +578,8 @@ def main() -> None:
             "tpch-faux",
             "tpch-faux-noverify",
             "tpch-native",
+            "shop-verify",
+            "shop-noverify",
             "mask-duckdb",
             "mask-parquet",
             "fpe",
@@ -591,8 +623,13 @@ def main() -> None:
     )
 
     print("measuring (each in its own process)...")
+    if args.only == "init":
+        init_speed(1000)
+        return
     if args.only == "postgres":
-        report_postgres(postgres(pg_rows, args))
+        pair = postgres(pg_rows, args)
+        report_postgres(pair)
+        report_beside(pair[0], maria(pg_rows, args, ("maria-load",))[0])
         return
     if args.only == "mariadb":
         report_mariadb(maria(args.postgres_rows or (50_000 if args.quick else 200_000), args))
@@ -616,6 +653,16 @@ def main() -> None:
                 runs.append(run)
         report_tpch(runs)
         return
+    if args.only == "verify":
+        customers = 200_000 if args.quick else args.relational_customers or 2_000_000
+        report_verify(
+            spawn("shop-verify", customers, args), spawn("shop-noverify", customers, args)
+        )
+        return
+    if args.only == "customers":
+        runs = [spawn("fauxdata", n, args) for n in sizes]
+        report(runs, spawn("faker", faker_rows, args), spawn("pyarrow", max(sizes), args), None)
+        return
     if args.only == "text":
         n = 20_000 if args.quick else 200_000
         report_text([spawn(kind, n, args) for kind in TEXT_MEASURES])
@@ -631,7 +678,7 @@ def main() -> None:
 
         n = 200_000 if args.quick else 1_000_000
         runs = [spawn(kind, n, args) for kind in ("mask-duckdb", "mask-parquet")]
-        report_mask(runs, spawn("fpe", 5_000 if args.quick else 20_000, args), RESULTS)
+        report_mask(runs, spawn("fpe", 200_000 if args.quick else 1_000_000, args), RESULTS)
         return
     if args.only == "scenarios":
         report_scenarios(spawn("scenarios", 200_000 if args.quick else 1_000_000, args))
@@ -669,19 +716,76 @@ def postgres(rows: int, args: argparse.Namespace) -> tuple[dict[str, Any], dict[
     return copy, insert
 
 
-def maria(rows: int, args: argparse.Namespace) -> list[dict[str, Any]]:
-    """The three MariaDB loads, against one server this function starts and stops."""
+def init_speed(total: int) -> dict[str, Any]:
+    """`fauxdata init` on a schema of ``total`` tables, as a user runs it, against a
+    PostgreSQL server this function starts and stops."""
+    import os
+
+    import psycopg
+    from tests.support.postgres import create_database, running_server
+    from tests.support.wide_schema import tables_for, wide_schema_ddl
+
+    folder = Path(tempfile.mkdtemp(prefix="fauxdata-bench-pg-"))
+    try:
+        with running_server(folder) as admin, tempfile.TemporaryDirectory() as out:
+            url = create_database(admin, "bench_wide")
+            with psycopg.connect(url, autocommit=True) as con:
+                con.execute(wide_schema_ddl(tables_for(total)))
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            started = time.perf_counter()
+            done = subprocess.run(
+                [sys.executable, "-m", "fauxdata.cli", "init", "--from", url, "--out",
+                 f"{out}/wide.yaml", "--rows", "10"],
+                capture_output=True, text=True, check=False,
+            )  # fmt: skip
+            seconds = time.perf_counter() - started
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            if done.returncode != 0:
+                raise SystemExit(f"init failed:\n{done.stderr}")
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    result = {"tables": total, "seconds": seconds, "cpu_seconds": cpu, "load": os.getloadavg()[0]}
+    print(
+        f"\ninit on {total:,} tables: {seconds:.1f} s end to end, {cpu:.1f} s of CPU "
+        f"(load average {result['load']:.1f} on {os.cpu_count()} cores)"
+    )
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "init.json").write_text(json.dumps(result, indent=2))
+    return result
+
+
+def maria(
+    rows: int,
+    args: argparse.Namespace,
+    kinds: tuple[str, ...] = ("maria-load", "maria-many", "maria-row"),
+) -> list[dict[str, Any]]:
+    """The MariaDB loads (default all three), against one server this function starts
+    and stops."""
     from tests.support.mariadb import running_server
 
     folder = Path(tempfile.mkdtemp(prefix="fauxdata-bench-maria-"))
     try:
         with running_server(folder) as url:
             args.mariadb_url = url
-            runs = [spawn(kind, rows, args) for kind in ("maria-load", "maria-many", "maria-row")]
+            runs = [spawn(kind, rows, args) for kind in kinds]
     finally:
         args.mariadb_url = None
         shutil.rmtree(folder, ignore_errors=True)
     return runs
+
+
+def report_beside(copy: dict[str, Any], load: dict[str, Any]) -> None:
+    """PostgreSQL's COPY and MariaDB's LOAD DATA, the same spec and rows, end to end."""
+    print("\nthe same shop rows into each database (fauxdata generate, end to end)")
+    print(
+        f"  PostgreSQL COPY {copy['rows_per_s']:>10,.0f} rows/s, "
+        f"MariaDB LOAD DATA {load['rows_per_s']:>10,.0f} rows/s"
+    )
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "databases.json").write_text(
+        json.dumps({"postgresql": copy, "mariadb": load}, indent=2)
+    )
 
 
 def report_mariadb(runs: list[dict[str, Any]]) -> None:

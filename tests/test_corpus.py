@@ -5,63 +5,37 @@ and the database and fauxdata's checks find zero violations."""
 
 from __future__ import annotations
 
-import json
-import time
 from pathlib import Path
 
 import psycopg
 import pytest
 
 from tests.support import mariadb
-from tests.support.cli import fauxdata as cli
-from tests.support.postgres import create_database
+from tests.support.corpus import (
+    MYSQL,
+    POSTGRES,
+    Regenerated,
+    mysql_database,
+    postgres_database,
+    regenerate,
+)
 
-CORPUS = Path(__file__).parent / "corpus"
 ROWS = 60
 
-POSTGRES = ["pagila", "chinook_postgres", "northwind"]
-MYSQL = ["chinook_mysql", "employees_mysql"]
 
-
-def _postgres_database(server: str, name: str) -> str:
-    url = create_database(server, name)
-    with psycopg.connect(url, autocommit=True) as con:
-        if not con.execute("SELECT 1 FROM pg_roles WHERE rolname = 'postgres'").fetchone():
-            con.execute("CREATE ROLE postgres")  # pg_dump output hands objects to postgres
-        con.execute((CORPUS / f"{name.split('__')[0]}.sql").read_text())
-    return url
-
-
-def _mysql_database(server: str, name: str) -> str:
-    url = mariadb.create_database(server, name)
-    with mariadb.connect(url) as con, con.cursor() as cursor:
-        cursor.execute((CORPUS / f"{name.split('__')[0]}.sql").read_text())
-        while cursor.nextset():
-            pass
-    return url
-
-
-def _regenerate(source: str, dev: str, tmp_path: Path) -> tuple[list[str], int, float]:
-    spec = tmp_path / "spec.yaml"
-    done = cli("init", "--from", source, "--out", str(spec), "--rows", str(ROWS), cwd=tmp_path)
-    assert done.returncode == 0, done.stderr
-    assert "Warning" not in done.stderr, done.stderr  # no dependency's warning
-    started = time.perf_counter()
-    loaded = cli("generate", str(spec), "--to", dev, "--json", cwd=tmp_path)
-    seconds = time.perf_counter() - started
-    assert loaded.returncode == 0, loaded.stderr
-    result = json.loads(loaded.stdout)
-    failed = [r["name"] for r in result["verification"]["results"] if r["status"] == "fail"]
-    assert result["verification"]["passed"], failed
-    tables = list(result["tables"])
-    return tables, sum(t["rows"] for t in result["tables"].values()), seconds
+def _regenerate(source: str, dev: str, tmp_path: Path) -> Regenerated:
+    done = regenerate(source, dev, tmp_path, ROWS)
+    assert done.returncode == 0 and not done.failed, done.failed or done.stderr
+    assert "Warning" not in done.init_stderr, done.init_stderr  # no dependency's warning
+    return done
 
 
 @pytest.mark.parametrize("name", POSTGRES)
 def test_postgres_corpus(name: str, postgres_server: str, tmp_path: Path) -> None:
-    source = _postgres_database(postgres_server, f"{name}__src")
-    dev = _postgres_database(postgres_server, f"{name}__dev")
-    tables, rows, seconds = _regenerate(source, dev, tmp_path)
+    source = postgres_database(postgres_server, f"{name}__src")
+    dev = postgres_database(postgres_server, f"{name}__dev")
+    done = _regenerate(source, dev, tmp_path)
+    tables = done.tables
     with psycopg.connect(dev) as con:
         found = {
             f"{s}.{t}" if s != "public" else t
@@ -76,14 +50,37 @@ def test_postgres_corpus(name: str, postgres_server: str, tmp_path: Path) -> Non
         for table in tables:
             count = con.execute(f"SELECT count(*) FROM {table}").fetchone()
             assert count is not None and count[0] > 0, table
-    print(f"{name}: {len(tables)} tables, {rows} rows, {rows / seconds:,.0f} rows/s")
+        _geometries_as_declared(con)
+    print(f"{name}: {len(tables)} tables, {done.rows} rows, {done.rows / done.seconds:,.0f} rows/s")
+
+
+def _geometries_as_declared(con: psycopg.Connection) -> None:
+    """Every PostGIS value valid (ST_IsValid), in its column's declared SRID and shape."""
+    if not con.execute("SELECT 1 FROM pg_extension WHERE extname = 'postgis'").fetchone():
+        return
+    declared = con.execute(
+        "SELECT f_table_schema, f_table_name, f_geometry_column, type, srid FROM geometry_columns "
+        "UNION ALL SELECT f_table_schema, f_table_name, f_geography_column, type, srid "
+        "FROM geography_columns"
+    ).fetchall()
+    assert declared
+    for schema, table, column, shape, srid in declared:
+        value = f'"{column}"::geometry'
+        found = con.execute(
+            f"SELECT count({value}), count(*) FILTER (WHERE NOT ST_IsValid({value}) "
+            f"OR ST_SRID({value}) <> %s OR (upper(%s) <> 'GEOMETRY' "
+            f'AND GeometryType({value}) <> upper(%s))) FROM "{schema}"."{table}"',
+            (srid, shape, shape),
+        ).fetchone()
+        assert found is not None and found[0] > 0 and found[1] == 0, (table, column, found)
 
 
 @pytest.mark.parametrize("name", MYSQL)
 def test_mysql_corpus(name: str, mariadb_server: str, tmp_path: Path) -> None:
-    source = _mysql_database(mariadb_server, f"{name}__src")
-    dev = _mysql_database(mariadb_server, f"{name}__dev")
-    tables, rows, seconds = _regenerate(source, dev, tmp_path)
+    source = mysql_database(mariadb_server, f"{name}__src")
+    dev = mysql_database(mariadb_server, f"{name}__dev")
+    done = _regenerate(source, dev, tmp_path)
+    tables = done.tables
     with mariadb.connect(dev) as con, con.cursor() as cursor:
         cursor.execute("SHOW FULL TABLES WHERE Table_type = 'BASE TABLE'")
         found = {row[0] for row in cursor.fetchall()}
@@ -92,4 +89,4 @@ def test_mysql_corpus(name: str, mariadb_server: str, tmp_path: Path) -> None:
             cursor.execute(f"SELECT count(*) FROM `{table}`")
             count = cursor.fetchone()
             assert count is not None and count[0] > 0, table
-    print(f"{name}: {len(tables)} tables, {rows} rows, {rows / seconds:,.0f} rows/s")
+    print(f"{name}: {len(tables)} tables, {done.rows} rows, {done.rows / done.seconds:,.0f} rows/s")

@@ -1,6 +1,6 @@
 """The defaults `init` and REST extraction infer, measured on schemas nobody here wrote.
 
-Pagila and Northwind (tests/data/schemas, each with its source and licence) are loaded
+Pagila and Northwind (the corpus copies in tests/corpus, each with its source and licence) are loaded
 into the real PostgreSQL the tests start; `init` reads them and the generated data is
 loaded back with every constraint enforced, then measured: row counts by table role,
 temporal order, context groups, self-references and word-boundary cuts. The bundled
@@ -35,9 +35,9 @@ from fauxdata.project import Source
 from fauxdata.spec.yaml_io import dump_yaml
 from tests.support.api_server import running
 from tests.support.cli import fauxdata as cli
+from tests.support.corpus import postgres_database
 from tests.support.postgres import create_database
 
-SCHEMAS = Path(__file__).parent / "data" / "schemas"
 HR_SERVER = Path(__file__).parent.parent / "examples" / "hr_api" / "server.py"
 
 
@@ -51,10 +51,9 @@ def _database(server: str, name: str, ddl: str) -> str:
 @pytest.fixture
 def pagila(postgres_server: str) -> Iterator[tuple[str, str]]:
     """(source, dev copy): two databases holding Pagila's published schema, no rows."""
-    ddl = (SCHEMAS / "pagila.sql").read_text()
     yield (
-        _database(postgres_server, "pagila_src", ddl),
-        _database(postgres_server, "pagila_dev", ddl),
+        postgres_database(postgres_server, "pagila__defaults_src"),
+        postgres_database(postgres_server, "pagila__defaults_dev"),
     )
 
 
@@ -150,7 +149,7 @@ def test_zip_state_and_email_agree_in_a_plain_customer_table(
 
 
 def test_northwind_defaults(postgres_server: str) -> None:
-    source = _database(postgres_server, "northwind", (SCHEMAS / "northwind.sql").read_text())
+    source = postgres_database(postgres_server, "northwind__defaults")
     found = read_schema(source)
     role = {name: r for name, (r, _) in roles(found).items()}
     assert {role[t] for t in ("region", "shippers", "categories", "us_states")} == {"reference"}
@@ -257,6 +256,30 @@ def test_varchar_cut_keeps_whole_words() -> None:
         "Ace Goldfinger",
         None,
     ]
+
+
+@pytest.mark.parametrize("length", [1, 3, 7, 10, 44])
+def test_varchar_cut_over_ascii_bytes_equals_the_regex_rule(length: int) -> None:
+    """The NumPy word cut for ASCII text gives what the documented regex gives, on
+    random text with runs of spaces, tabs and newlines, values of every length, NULLs
+    and real sentences; non-ASCII text (the regex path) is cut the same way."""
+    import numpy as np
+
+    rng = np.random.default_rng(length)
+    alphabet = np.array(list("ab  c\td.xyz\n"))
+    values: list[str | None] = [
+        "".join(rng.choice(alphabet, int(rng.integers(0, 60)))) for _ in range(3000)
+    ]
+    values += [None, "", " ", "x" * 60, " lead", "end ", "Ace Goldfinger Returns."]
+    values += lexicon("en").words.head(500).to_list()
+    for text in (pl.Series(values), pl.Series([*values, "Über die Brücke gehen wir"])):
+        head = text.str.slice(0, length + 1).str.extract(r"(?s)^(.*\S)\s", 1)
+        expected = pl.select(
+            pl.when(text.str.len_chars() > length)
+            .then(pl.coalesce(head, text.str.slice(0, length)))
+            .otherwise(text)
+        ).to_series()
+        assert cut(text, length).to_list() == expected.to_list()
 
 
 def test_enum_widening_follows_the_style_seen() -> None:

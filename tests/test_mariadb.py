@@ -121,8 +121,8 @@ def test_rows_the_server_skips_fail_the_load(shop: tuple[str, str], tmp_path: Pa
         )
     refused = cli("generate", str(spec), "--to", dev, cwd=tmp_path)
     assert refused.returncode == 1
-    assert "table 'stores' in" in refused.stderr and "already holds rows" in refused.stderr
-    assert "--truncate" in refused.stderr
+    assert "table 'stores' in" in refused.stderr and "already holds 1 row " in refused.stderr
+    assert "--truncate" in refused.stderr and "--append" in refused.stderr
     with mariadb.connect(dev) as con, con.cursor() as cursor:
         cursor.execute("DELETE FROM stores")
         cursor.execute("ALTER TABLE orders ADD UNIQUE KEY one_per_customer (customer_id)")

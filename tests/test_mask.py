@@ -92,13 +92,18 @@ def test_fpe_handles_values_longer_than_one_block() -> None:
     assert TextCipher(KEY, "long").apply(out, decrypt=True).to_list() == long.to_list()
 
 
-def test_fpe_caches_per_distinct_value(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_fpe_encrypts_each_distinct_value_once_and_caches_long_ones(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     cipher = TextCipher(KEY, "cache")
-    cipher.apply(pl.Series(["123-456-789"] * 1000 + ["987-654-321"] * 1000))
-    assert cipher.encrypted == 2
+    out = cipher.apply(pl.Series(["123-456-789"] * 1000 + ["987-654-321"] * 1000))
+    assert cipher.encrypted == 2 and out.n_unique() == 2
+    long = "1" * 60  # past FF3-1's maximum: in parts through the ff3 package, remembered
+    encrypted = cipher.apply(pl.Series([long]))[0]
+    assert cipher._cache[(long, False)] == encrypted and cipher._cache[(encrypted, True)] == long
     monkeypatch.setattr(fpe_module, "CACHE_SIZE", 1)
-    cipher.apply(pl.Series(["111-111-111", "222-222-222"]))
-    assert cipher.encrypted == 4
+    cipher.apply(pl.Series(["2" * 60]))
+    assert len(cipher._cache) == 2  # full: emptied before the new pair went in
 
 
 def test_hash_keeps_type_and_shape_and_is_consistent() -> None:
@@ -251,3 +256,23 @@ def test_leak_check_counts_and_samples(monkeypatch: pytest.MonkeyPatch) -> None:
     assert result.sampled and result.leaks
     assert 2500 < result.distinct < 10000  # estimated from the slice of the hash space kept
     assert json.dumps(result.as_dict())
+
+
+def test_leak_check_counts_distinct_values_exactly_then_estimates(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Without a found check only the source's distinct values are counted: exactly up
+    to COUNT_CAP, estimated from a slice of the hash space past it."""
+    mask = _mask({"kind": "scramble"}, "text")
+    source = pl.Series([f"ref {i}" for i in range(3000)])
+    exact = ColumnLeaks("t", "c", mask, 7, 0.01)
+    exact.update(source, source)
+    assert exact.figures().distinct == 3000 and not exact.figures().sampled
+    assert exact.output.kept.size == 0 and not exact.output._pending  # no output side kept
+    monkeypatch.setattr(leaks_module, "COUNT_CAP", 512)
+    estimated = ColumnLeaks("t", "c", mask, 7, 0.01)
+    for start in range(0, 3000, 500):
+        estimated.update(source.slice(start, 500), source.slice(start, 500))
+    figures = estimated.figures()
+    assert figures.sampled and 1500 < figures.distinct < 6000
+    assert figures.unchanged == 3000 and figures.leaks

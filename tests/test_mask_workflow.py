@@ -25,10 +25,12 @@ from tests.support.bank import (
     BANK_SPEC,
     bank_duckdb,
     bank_files,
+    bank_mariadb,
     bank_postgres,
     bank_sqlite,
 )
 from tests.support.cli import fauxdata
+from tests.support.mariadb import create_database as maria_database
 from tests.support.postgres import create_database
 
 KEY = "correct-horse-battery-staple-42"
@@ -184,6 +186,36 @@ def test_postgres_source_same_mapping_as_duckdb(
     for table in ("accounts", "transactions"):
         from_pg = _read(out, table).get_column("account_number").to_list()
         assert from_pg == _read(tmp_path / "from_duck", table)["account_number"].to_list()
+
+
+def test_mariadb_source_done_when(
+    tmp_path: Path, spec: Path, env: None, mariadb_server: str
+) -> None:
+    """From a real MariaDB: no source PII left, joins intact, account_number the same
+    in both tables and as from DuckDB, FPE keeps format and length, a subset resolves."""
+    url = bank_mariadb(maria_database(mariadb_server, "bank_mask_source"))
+    reference = bank_duckdb(tmp_path / "ref.duckdb")
+    out = tmp_path / "out"
+    result = mask(spec, url, f"parquet:{out}", key="env:MASK_KEY")
+    assert result.verification is not None and result.verification.passed
+    assert not [f for f in result.leaks if f.leaks]
+    _check_masked({t: _source(reference, t) for t in PII}, out)
+    mask(spec, str(reference), f"parquet:{tmp_path / 'from_duck'}", key="env:MASK_KEY")
+    for table in ("accounts", "transactions"):
+        from_maria = _read(out, table).get_column("account_number").to_list()
+        assert from_maria == _read(tmp_path / "from_duck", table)["account_number"].to_list()
+    nl = tmp_path / "nl"
+    subset = mask(spec, url, f"parquet:{nl}", key="env:MASK_KEY",
+                  subset=["customers: country = 'NL'"], subset_children=True)  # fmt: skip
+    assert subset.verification is not None and subset.verification.passed
+    customers, accounts = _read(nl, "customers"), _read(nl, "accounts")
+    transactions = _read(nl, "transactions")
+    assert 0 < customers.height < 200 and 0 < transactions.height < 2000
+    assert accounts.join(customers, left_on="customer_id", right_on="id").height == accounts.height
+    assert transactions.join(accounts, on="account_number").height == transactions.height
+    assert transactions.join(customers, left_on="customer_id", right_on="id").height == (
+        transactions.height
+    )
 
 
 def test_postgres_target_and_source_refused_as_target(

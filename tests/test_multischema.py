@@ -9,6 +9,7 @@ from pathlib import Path
 import duckdb
 import psycopg
 import pytest
+from deltalake import DeltaTable
 
 import fauxdata
 from fauxdata.errors import FauxdataError
@@ -95,6 +96,19 @@ def test_init_generate_into_postgres_files_and_duckdb(erp: tuple[str, str], tmp_
     manifest = json.loads((folder / "fauxdata-manifest.json").read_text())
     assert "sales/orders.parquet" in manifest["files"]
     validated = cli("validate", str(spec), "--data", f"parquet:{folder}", cwd=tmp_path)
+    assert validated.returncode == 0, validated.stdout
+    again = cli("generate", str(spec), "--to", f"parquet:{folder}", cwd=tmp_path)
+    assert again.returncode == 0, again.stderr  # its own schema folders are replaced
+    (folder / "sales" / "mine.txt").write_text("not fauxdata's")
+    refused = cli("generate", str(spec), "--to", f"parquet:{folder}", cwd=tmp_path)
+    assert refused.returncode == 1 and "sales/mine.txt" in refused.stderr
+    lake = tmp_path / "lake"  # Delta: a folder per schema, like Parquet
+    for _ in range(2):
+        done = cli("generate", str(spec), "--to", f"delta:{lake}", cwd=tmp_path)
+        assert done.returncode == 0, done.stderr
+    assert DeltaTable(str(lake / "sales" / "bronze_erp_notes")).version() == 1
+    assert DeltaTable(str(lake / "production" / "bronze_erp_notes")).version() == 1
+    validated = cli("validate", str(spec), "--data", f"delta:{lake}", cwd=tmp_path)
     assert validated.returncode == 0, validated.stdout
     result = fauxdata.generate(spec, f"duckdb:///{tmp_path / 'erp.duckdb'}")
     assert result.report is not None and result.report.passed

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import re
 import shutil
@@ -243,6 +244,32 @@ def test_json_rules_keep_structure_order_and_untouched_rows() -> None:
     assert redacted.values[2] is None
     typed = mask_json(docs, [rule("$..*", star, ["string"])]).values.to_list()
     assert json.loads(typed[0])["customer"]["age"] == 41
+
+
+def test_json_rules_skip_only_documents_that_cannot_hold_the_path() -> None:
+    """Documents are skipped when their text does not spell the path's member names;
+    a name written with an escape is still found, and a name that only occurs as a
+    value leaves the document as it was."""
+    docs = pl.Series(
+        [
+            '{"\\u0065mail": "a@b.nl", "n": 1}',
+            '{"name": "email"}',
+            '{"e": {"email": 5, "x": [{"email": 6}]}}',
+            '{"other": true}',
+        ]
+    )
+    star = lambda s, rows: pl.Series(["***"] * s.len())  # noqa: E731
+    plus = lambda s, rows: s + 1  # noqa: E731
+    was = gc.isenabled()
+    result = mask_json(docs, [rule("$.email", star), rule("$..email", plus, ["number"])])
+    assert gc.isenabled() == was
+    assert result.values.to_list() == [
+        '{"email": "***", "n": 1}',
+        '{"name": "email"}',
+        '{"e": {"email": 6, "x": [{"email": 7}]}}',
+        '{"other": true}',
+    ]
+    assert result.replaced == {"$.email": 1, "$..email": 2}
 
 
 def test_preview_pretty_prints_payloads(tmp_path: Path) -> None:

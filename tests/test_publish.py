@@ -84,7 +84,9 @@ def siblings(folder: Path) -> list[str]:
 # --- what fauxdata may delete -------------------------------------------------------
 
 
-@pytest.mark.parametrize("listed", ["../other/secret.txt", "ABSOLUTE", "link"])
+@pytest.mark.parametrize(
+    "listed", ["../other/secret.txt", "../secret.txt", "ABSOLUTE", "link", "linked/secret.txt"]
+)
 def test_a_planted_manifest_cannot_make_fauxdata_delete_outside_files(
     tmp_path: Path, listed: str
 ) -> None:
@@ -97,6 +99,8 @@ def test_a_planted_manifest_cannot_make_fauxdata_delete_outside_files(
         listed = str(secret)
     if listed == "link":
         (out / "link").symlink_to(secret)
+    if listed == "linked/secret.txt":  # a schema folder may be listed, not one leading out
+        (out / "linked").symlink_to(secret.parent)
     (out / "fauxdata-manifest.json").write_text(
         json.dumps({"fauxdata_manifest": 1, "files": [listed]})
     )

@@ -360,3 +360,50 @@ def test_spark_output_carries_the_lineage_marks(spark: SparkSession, tmp_path: P
     fs.write(HR, spark, f"delta:{tmp_path / 'lake'}", partitions=2)
     tables = lineage.read(f"delta:{tmp_path / 'lake'}")
     assert {e.where for e in tables} == {"delta table properties"} and len(tables) == 5
+
+
+SCHEMAS = {
+    "name": "erp",
+    "tables": {
+        "sales.customer": {
+            "rows": 5,
+            "primary_key": "id",
+            "columns": {"id": {"generator": "sequence"}},
+        },
+        "sales.orders": {
+            "rows": 20,
+            "primary_key": "id",
+            "columns": {
+                "id": {"generator": "sequence"},
+                "customer_id": {
+                    "generator": {"kind": "foreign_key", "references": "sales.customer.id"}
+                },
+            },
+        },
+        "person.person": {
+            "rows": 3,
+            "primary_key": "id",
+            "columns": {"id": {"generator": "sequence"}},
+        },
+    },
+}
+
+
+def test_schema_qualified_tables_land_in_a_folder_per_schema(
+    spark: SparkSession, tmp_path: Path
+) -> None:
+    """Spark writes ``sales.orders`` where the local engine does: ``sales/orders`` parts
+    in Parquet, ``sales/bronze_erp_orders`` in Delta; both run twice into one folder."""
+    for _ in range(2):
+        parquet = fs.write(SCHEMAS, spark, f"parquet:{tmp_path / 'pq'}", partitions=2)
+        delta = fs.write(SCHEMAS, spark, f"delta:{tmp_path / 'lake'}", partitions=2)
+        assert parquet.report is not None and parquet.report.passed
+        assert delta.report is not None and delta.report.passed
+    assert len(list((tmp_path / "pq" / "sales" / "orders").glob("part-*.parquet"))) == 2
+    assert pl.read_delta(str(tmp_path / "lake" / "sales" / "bronze_erp_orders")).height == 20
+    assert DeltaTable(str(tmp_path / "lake" / "person" / "bronze_erp_person")).version() == 1
+    local = fauxdata.generate(SCHEMAS, f"delta:{tmp_path / 'local'}")
+    assert {n: t.digest for n, t in local.tables.items()} == {
+        n: t.digest for n, t in delta.tables.items()
+    }
+    assert (tmp_path / "local" / "sales" / "bronze_erp_customer" / "_delta_log").is_dir()

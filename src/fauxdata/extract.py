@@ -247,12 +247,26 @@ def apply_findings(spec: CommentedMap, schema: SourceSchema, findings: list[Find
             why += "; unique, so it keeps a generator that guarantees it"
         elif _listed_by_schema(source_table, finding.column):
             why += "; its values are listed by the schema (enum or CHECK), so it keeps them"
+        elif _bounded_by_check(source_table, finding.column):
+            why += "; a CHECK bounds it, so it keeps the generator held within the CHECK"
         elif source_table.columns[finding.column].type in _STRUCTURED:
             why += "; its type has a syntax a mocker's text would break, so it keeps its generator"
         else:
             column["generator"] = generator
             why += "; mocked"
         table["columns"].yaml_add_eol_comment(why, finding.column)
+
+
+def _bounded_by_check(table: SourceTable, name: str) -> bool:
+    """A date or number with CHECKs of its own (``birth_date <= now() - interval '18
+    years'``): init's generator holds it within them, a mocker's range might not."""
+    column = table.columns.get(name)
+    return (
+        column is not None
+        and bool(column.checks)
+        and column.type
+        in ("date", "timestamp", "timestamptz", "smallint", "integer", "bigint", "numeric")
+    )
 
 
 def _listed_by_schema(table: SourceTable, name: str) -> bool:
@@ -268,6 +282,7 @@ def _listed_by_schema(table: SourceTable, name: str) -> bool:
 _STRUCTURED = {
     "inet", "macaddr", "uuid", "json", "jsonb", "xml", "array", "bytea", "interval",
     "tsvector", "int4range", "int8range", "numrange", "daterange", "tsrange", "tstzrange",
+    "geometry", "geography", "hstore",
 }  # fmt: skip
 """Types whose values must parse (an ``inet`` column named ``addr`` takes no street)."""
 

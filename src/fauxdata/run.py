@@ -102,6 +102,7 @@ def generate(
     base_dir: Path | None = None,
     truncate: bool = False,
     atomic: bool = False,
+    append: bool = False,
     bronze_source: str | None = None,
     keep_failed: bool = True,
     expected_digests: Mapping[str, str] | None = None,
@@ -111,6 +112,10 @@ def generate(
     Without ``to`` the tables come back in memory (``result.frames``, Polars). With a
     target they are streamed to it, verified, and published with a manifest. Delta
     targets name their tables ``bronze_<bronze_source>_<table>`` (default: the spec's name).
+
+    A database target whose tables already hold rows is refused unless ``truncate``
+    empties them or ``append`` continues the spec's sequence keys past their rows
+    (``sinks.append``; only the new rows are verified).
 
     When verification fails (or a table's digest differs from ``expected_digests``)
     nothing is published: ``result.published`` is False and the previous output stays;
@@ -130,11 +135,30 @@ def generate(
             hint="run fauxdata mask SPEC --from SOURCE --to TARGET, or --tables to generate the others",
             code="mask_mode",
         )
+    target = parse_target(to) if isinstance(to, str) else to
+    since = None
+    if append:
+        if truncate or target is None or not target.is_database:
+            usage = FauxdataError(
+                "--append adds rows to database tables"
+                + (" and cannot be combined with --truncate" if truncate else ""),
+                path="--append",
+                hint="use one of --append or --truncate, with a database --to",
+            )
+            usage.exit_code = 2
+            raise usage
+        guard_database(plan.spec, target)  # before connecting
+        from fauxdata.sinks.database import open_append
+
+        appended = open_append(plan, target)
+        since = appended.since
+        plan = plan_for(
+            appended.spec, seed=seed, rows=rows, scale=scale, tables=tables, base_dir=plan.base_dir
+        )
     engine = Engine(plan)
     engine.build()
     plan = engine.plan  # with the row counts of tables generated per parent
     n_workers = workers or default_workers()
-    target = parse_target(to) if isinstance(to, str) else to
     sink: Sink
     if target is None:
         sink = MemorySink()
@@ -142,7 +166,12 @@ def generate(
         if target.is_database:
             guard_database(plan.spec, target)
         sink = open_sink(
-            target, plan, truncate=truncate, atomic=atomic, bronze_source=bronze_source
+            target,
+            plan,
+            truncate=truncate,
+            atomic=atomic,
+            bronze_source=bronze_source,
+            since=since,
         )
     staged = (
         StagedTable(

@@ -185,3 +185,19 @@ tables:
     columns:
       code: {generator: {kind: formatted_id, format: "BR{:03d}"}}
 """
+
+
+def bank_mariadb(url: str, customers: int = 200) -> str:
+    """The bank loaded into the (empty) MariaDB database at ``url`` (MariaDB wants a
+    length on VARCHAR, and DATETIME for a timestamp without its auto-update rules)."""
+    from tests.support.mariadb import connect
+
+    ddl = BANK_SQL.replace("VARCHAR", "VARCHAR(64)").replace("TIMESTAMP", "DATETIME(6)")
+    with connect(url) as con, con.cursor() as cursor:
+        cursor.execute(ddl)
+        while cursor.nextset():
+            pass
+        for table, rows in _rows(customers).items():
+            marks = ", ".join(["%s"] * len(rows[0]))
+            cursor.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)
+    return url

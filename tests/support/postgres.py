@@ -35,6 +35,21 @@ def binaries() -> Path:
     )
 
 
+def require_postgis() -> None:
+    """Fail with what to install when the server's PostgreSQL lacks PostGIS (Debian's
+    postgresql-N-postgis-3 for the same major, which scripts/test installs).
+
+    Raises:
+        RuntimeError: PostGIS's control file is not where the server looks.
+    """
+    major = binaries().parent.name  # /usr/lib/postgresql/15/bin -> 15
+    if not (Path("/usr/share/postgresql") / major / "extension" / "postgis.control").exists():
+        raise RuntimeError(
+            f"PostgreSQL {major} has no PostGIS; scripts/test installs Debian's "
+            f"postgresql-{major}-postgis-3 package"
+        )
+
+
 def free_port() -> int:
     """A free TCP port on the loopback interface."""
     with socket.socket() as s:

@@ -23,7 +23,7 @@ from fauxdata.publish.signals import Interrupted
 from fauxdata.publish.signals import exit_code as signal_exit_code
 from fauxdata.spec.models import Spec
 from fauxdata.verify import print_checklist
-from fauxdata.workflows.generation import result_json
+from fauxdata.workflows.generation import DEFAULT_BLOCK_SIZE, result_json
 from fauxdata.workflows.synthesis import run_figures
 
 app = typer.Typer(
@@ -98,7 +98,9 @@ def generate(
     workers: Annotated[
         int | None, typer.Option("--workers", help="Blocks generated at once.")
     ] = None,
-    block_size: Annotated[int, typer.Option("--block-size", help="Rows per block.")] = 262_144,
+    block_size: Annotated[
+        int, typer.Option("--block-size", help="Rows per block.")
+    ] = DEFAULT_BLOCK_SIZE,
     no_verify: Annotated[
         bool, typer.Option("--no-verify", help="Skip the verification checks.")
     ] = False,
@@ -107,6 +109,13 @@ def generate(
     ] = False,
     atomic: Annotated[
         bool, typer.Option("--atomic", help="Databases: one transaction for the whole run.")
+    ] = False,
+    append: Annotated[
+        bool,
+        typer.Option(
+            "--append",
+            help="Databases: add rows to tables that hold some; sequence keys continue past them.",
+        ),
     ] = False,
     discard_failed: Annotated[
         bool,
@@ -160,6 +169,7 @@ def generate(
         verify=not no_verify,
         truncate=truncate,
         atomic=atomic,
+        append=append,
         keep_failed=not discard_failed,
         engine=engine,
         spark_master=spark_master,
@@ -610,6 +620,8 @@ def init(
             "a placeholder was written, give it a generator in the spec",
             "warning",
         )
+    for line in made.warnings:
+        terminal.note(line, "warning")
     show_findings(terminal, made.findings, "PII found")
     what = (
         "each with a mask; review the passthroughs, then run fauxdata mask"

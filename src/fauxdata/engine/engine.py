@@ -33,7 +33,10 @@ from fauxdata.spec.limits import MAX_PARENTS
 from fauxdata.spec.relations import split_dotted
 from fauxdata.spec.resolve import Plan, ResolvedColumn, ResolvedTable
 
-DEFAULT_BLOCK_SIZE = 262_144
+DEFAULT_BLOCK_SIZE = 131_072
+"""Rows per block. Half of the former 262,144: the same CPU time on TPC-H SF1 (15.1 s
+against 15.4 s) with a third less peak RSS (577 MB against 854 MB), since up to
+``workers + 1`` blocks are in flight beside the one being digested and written."""
 
 
 class ColumnGenerator:
@@ -71,12 +74,7 @@ class ColumnGenerator:
                     hint="use a key generator (sequence, formatted_id, uuid, unique_int) or one with a finite domain",
                 )
             if size < table.rows:
-                raise GenerationError(
-                    f"unique domain too small: '{column.generator.kind}' has {size} distinct values "
-                    f"but table '{table.name}' has {table.rows} rows",
-                    path=self.path,
-                    hint="widen the generator's domain or lower the row count",
-                )
+                raise _too_few(column.generator, size, table.name, table.rows, self.path)
             self.permutation = Permutation(
                 size, stable_key(generator.ctx.seed, table.name, column.name, "unique")
             )
@@ -436,23 +434,62 @@ def composite_keys(
                 layout, size, Stream.of(seed, table.name, column, "within")
             )
             continue
-        if len(free) != len(columns):
+        # A composite foreign key's other columns (lookups through its first) follow the
+        # parent row it picks: the parent row stands for them all in the joint key.
+        followers = {c for c in columns if _follows(table, c, columns)}
+        chosen = [c for c in columns if c not in followers]
+        if len(free) != len(chosen) or any(c in joints for c in chosen):
             continue
-        domains = [generators[c].domain_size() for c in columns]
+        domains = [generators[c].domain_size() for c in chosen]
         sizes = tuple(s for s in domains if s is not None)
         if len(sizes) != len(domains):  # some column has no finite domain
             continue
-        key = JointKey(
-            tuple(columns), sizes, Stream.of(seed, table.name, "+".join(columns), "joint")
-        )
+        key = JointKey(tuple(chosen), sizes, Stream.of(seed, table.name, "+".join(chosen), "joint"))
         if key.total < table.rows:
+            parents = [
+                f"{c} takes {size} {split_dotted(ref.references)[0]} rows"
+                for c, size in zip(columns, sizes, strict=True)
+                if isinstance(ref := table.columns[c].generator, g.ForeignKeyRef)
+            ]
             raise GenerationError(
-                f"({', '.join(columns)}) has only {key.total} distinct combinations but table '{table.name}' has {table.rows} rows",
+                f"({', '.join(columns)}) has only {key.total} distinct combinations but table '{table.name}' has {table.rows} rows"
+                + (f" ({'; '.join(parents)})" if parents else ""),
                 path=f"tables.{table.name}.primary_key"
                 if tuple(columns) == table.primary_key
                 else f"tables.{table.name}.unique",
                 hint="lower the row count or widen the columns' domains",
             )
-        for column in columns:
+        for column in chosen:
             joints[column] = key
     return joints
+
+
+def _follows(table: ResolvedTable, column: str, key: list[str] | tuple[str, ...]) -> bool:
+    """A lookup through another column of the same key (``version`` of a composite
+    foreign key whose first column, ``relation_id``, picks the parent row)."""
+    generator = table.columns[column].generator
+    if not isinstance(generator, g.Lookup):
+        return False
+    via = generator.column.split(".")[0]
+    return via in key and isinstance(table.columns[via].generator, g.ForeignKeyRef)
+
+
+def _too_few(
+    generator: g.GeneratorSpec, size: int, table: str, rows: int, path: str
+) -> GenerationError:
+    """A unique column whose generator has fewer values than the table has rows; a unique
+    foreign key (a 1:1 child) is told in terms of its parent's rows."""
+    if isinstance(generator, g.ForeignKeyRef):
+        parent = split_dotted(generator.references)[0]
+        return GenerationError(
+            f"a unique foreign key takes each '{parent}' row at most once: '{parent}' has {size} rows "
+            f"but table '{table}' has {rows}",
+            path=path,
+            hint=f"set tables.{table}.rows to at most {size}, or raise tables.{parent}.rows to at least {rows}",
+        )
+    return GenerationError(
+        f"unique domain too small: '{generator.kind}' has {size} distinct values "
+        f"but table '{table}' has {rows} rows",
+        path=path,
+        hint="widen the generator's domain or lower the row count",
+    )

@@ -10,6 +10,7 @@ the random draws, so distinct indices give distinct values.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
@@ -137,16 +138,12 @@ class MockGenerator(Generator):
         code = dataset_for(ctx, spec.locale)
         self.lex: Lexicon = lexicon(code)
         self.base: Lexicon = lexicon(code.split("-")[0])
-        both = pl.concat([self.lex.female, self.lex.male]).unique().sort()
-        self.first = {"female": self.lex.female, "male": self.lex.male}.get(spec.gender or "", both)
+        self.first, self.handle_first, self.handle_last = _people(code, spec.gender or "")
         self.domains = (
             pl.Series(spec.domains, dtype=pl.String).unique(maintain_order=True)
             if spec.domains
             else email_domains()
         )
-        # Handles are built from cleaned, de-duplicated lists, so distinct picks give distinct text.
-        self.handle_first = _handle_words(self.first)
-        self.handle_last = _handle_words(self.lex.surnames)
 
     # --- draws ------------------------------------------------------------------------
 
@@ -334,15 +331,22 @@ class MockGenerator(Generator):
         return frame.select(pl.concat_str(pieces, separator=" ", ignore_nulls=True)).to_series()
 
     def _sentence(self, draw: Draw) -> pl.Series:
+        """Five to twelve words, the first capitalised, then a full stop.
+
+        The first word is drawn from a capitalised copy of the word list (upper-casing
+        its first character is upper-casing the sentence's), so the text is built in
+        one concatenation instead of being sliced and joined again afterwards.
+        """
         words = self.lex.words if self.lex.words.len() else self.base.words
+        if words.len() == 0:
+            words = pl.Series([""], dtype=pl.String)
         length = draw("length", 8) + 5
-        picked = [self._pick(words, draw, f"w{i}") for i in range(12)]
+        first = _capitalised(words).gather(draw("w0", words.len()))
+        picked = [first] + [self._pick(words, draw, f"w{i}") for i in range(1, 12)]
         frame = pl.DataFrame({f"w{i}": w for i, w in enumerate(picked)} | {"n": length})
         pieces = [pl.when(pl.col("n") > i).then(pl.col(f"w{i}")) for i in range(12)]
-        joined = frame.select(pl.concat_str(pieces, separator=" ", ignore_nulls=True).alias("s"))[
-            "s"
-        ]
-        return _concat(joined.str.slice(0, 1).str.to_uppercase(), joined.str.slice(1), ".")
+        joined = pl.concat_str(pieces, separator=" ", ignore_nulls=True)
+        return frame.select(pl.concat_str([joined, pl.lit(".")]).alias("s")).to_series()
 
     # --- generator interface --------------------------------------------------------------
 
@@ -400,6 +404,22 @@ class MockGenerator(Generator):
             ).astype(np.uint8)
             return fixed_width(np.concatenate([body, luhn_digit(body)[:, None]], axis=1))
         return self.build(self._enumerate(index))
+
+
+def _capitalised(words: pl.Series) -> pl.Series:
+    """The word list with each word's first character upper-cased."""
+    return words.str.slice(0, 1).str.to_uppercase() + words.str.slice(1)
+
+
+@lru_cache(maxsize=64)
+def _people(code: str, gender: str) -> tuple[pl.Series, pl.Series, pl.Series]:
+    """First names for the gender, and first and last names cleaned for handles, built
+    once per locale (a spec of a thousand tables has thousands of mocked columns).
+    Handles come from cleaned, de-duplicated lists, so distinct picks give distinct text."""
+    lex = lexicon(code)
+    both = pl.concat([lex.female, lex.male]).unique().sort()
+    first = {"female": lex.female, "male": lex.male}.get(gender, both)
+    return first, _handle_words(first), _handle_words(lex.surnames)
 
 
 def _handle_words(words: pl.Series) -> pl.Series:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import cast
 
 import numpy as np
@@ -76,8 +77,10 @@ class UnsupportedPatternError(ValueError):
     pass
 
 
+@lru_cache(maxsize=4096)
 def parse(pattern: str, max_repeat: int) -> Node:
-    """Parse a pattern into the tree. Raises UnsupportedPatternError naming the construct."""
+    """Parse a pattern into the tree (once per pattern: the tree is never changed).
+    Raises UnsupportedPatternError naming the construct."""
     return _seq(parser.parse(pattern), max_repeat)
 
 

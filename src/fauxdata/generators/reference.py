@@ -33,6 +33,13 @@ class ForeignKeyGenerator(Generator):
                 path=ctx.path,
                 hint=f"give {spec.table} rows or make this column nullable with null_rate: 1",
             )
+        if spec.distinct_from and self.parent_rows == 1 and ctx.n_rows > 0:
+            raise GenerationError(
+                f"'{spec.table}' has one row, so this key cannot differ from "
+                f"'{spec.distinct_from}' (distinct_from)",
+                path=ctx.path,
+                hint=f"give {spec.table} two rows or more",
+            )
         per = ctx.relations.per_index(ctx.table) if ctx.relations is not None else None
         self.layout = (
             per
@@ -69,12 +76,25 @@ class ForeignKeyGenerator(Generator):
             )
         return weights
 
+    def dependencies(self) -> tuple[str, ...]:
+        return (self.spec.distinct_from,) if self.spec.distinct_from else ()
+
     def parent_rows_for(self, rows: Rows) -> Rows:
         """The parent row each child row points at."""
         if self.layout is not None:
             return self.layout.parent_of(rows)
         assert self.picker is not None
-        return self.picker.pick(rows)
+        picked = self.picker.pick(rows)
+        if self.spec.distinct_from is None or self.parent_rows < 2:
+            return picked
+        # Parent keys are unique, so the next parent's key differs from the one that
+        # matched the other column: one step always resolves the clash.
+        other = self.ctx.lookup(self.ctx.table, self.spec.distinct_from, rows)
+        keys = self.ctx.lookup(self.spec.table, self.spec.column, picked)
+        if keys.dtype != other.dtype:
+            keys, other = keys.cast(pl.String), other.cast(pl.String)
+        clash = (keys == other).fill_null(False).to_numpy()
+        return np.where(clash, (picked + 1) % self.parent_rows, picked)
 
     def generate(self, rows: Rows, inputs: Mapping[str, pl.Series]) -> pl.Series:
         return self.ctx.lookup(self.spec.table, self.spec.column, self.parent_rows_for(rows))

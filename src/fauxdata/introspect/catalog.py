@@ -33,8 +33,18 @@ def know_types(dialect: Any) -> None:
         return
     names = dict(dialect.ischema_names)
     for name in _KNOWN_LATER:
-        names.setdefault(name, type(name, (sa.types.UserDefinedType,), {"cache_ok": True}))
+        names.setdefault(name, type(name, (_Named,), {}))
     dialect.ischema_names = names
+
+
+class _Named(sa.types.UserDefinedType[Any]):
+    """A type known by name only; its modifiers (``geometry(Polygon,4326)``) are read from
+    the catalog (``formatted_types``), so reflection's arguments are accepted and dropped."""
+
+    cache_ok = True
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__()
 
 
 def partitions(con: sa.Connection, schema: str) -> dict[str, list[tuple[str, str]]]:
@@ -66,3 +76,22 @@ def extension_tables(con: sa.Connection, schema: str) -> set[str]:
         {"schema": schema},
     )
     return {str(name) for (name,) in rows}
+
+
+def formatted_types(con: sa.Connection, schema: str) -> dict[tuple[str, str], str]:
+    """``format_type`` of the columns reflection reads short, per (table, column): a
+    domain's base type with its length (``character varying(25)``, which reflection
+    drops), and PostGIS's ``geometry(Polygon,4326)`` with its type and SRID."""
+    rows = con.execute(
+        sa.text(
+            "SELECT c.relname, a.attname, CASE WHEN t.typtype = 'd' "
+            "THEN format_type(t.typbasetype, t.typtypmod) "
+            "ELSE format_type(a.atttypid, a.atttypmod) END "
+            "FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid "
+            "JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_type t ON t.oid = a.atttypid "
+            "WHERE n.nspname = :schema AND a.attnum > 0 AND NOT a.attisdropped "
+            "AND c.relkind IN ('r', 'p') AND (t.typtype = 'd' OR t.typname IN ('geometry', 'geography'))"
+        ),
+        {"schema": schema},
+    )
+    return {(str(table), str(column)): str(kind) for table, column, kind in rows}

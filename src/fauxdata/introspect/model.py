@@ -23,6 +23,12 @@ class SourceColumn:
     """CHECKs on this column alone (domains included), as SQL text."""
     description: str | None = None
     """Where the column came from when that is not obvious (a flattened JSON path)."""
+    geometry: str | None = None
+    """PostGIS columns: the shape every value has (point, polygon, multipolygon, ...)."""
+    dimensions: str = "xy"
+    """PostGIS columns: xy, xyz, xym or xyzm."""
+    srid: int | None = None
+    """PostGIS columns: the SRID every value has (0: none declared)."""
 
 
 @dataclass
@@ -32,6 +38,19 @@ class SourceForeignKey:
     parent_columns: list[str]
     parent_schema: str | None = None
     """The parent's schema when the reader saw one (reflection); None: the table's own."""
+    deferrable: bool = False
+    """The database checks it at commit (PostgreSQL's DEFERRABLE)."""
+
+
+@dataclass
+class Exclusion:
+    """An exclusion constraint (PostgreSQL's ``EXCLUDE``); see ``introspect.exclusions``."""
+
+    name: str
+    definition: str
+    """As PostgreSQL prints it: ``EXCLUDE USING gist (room_id WITH =, during WITH &&)``."""
+    elements: list[tuple[str, str]] = field(default_factory=list)
+    """(expression, operator) pairs; empty when the definition is not the usual form."""
 
 
 @dataclass
@@ -45,6 +64,7 @@ class SourceTable:
     """CHECKs across columns, kept as verification rules."""
     partitions: list[tuple[str, str]] = field(default_factory=list)
     """(partition name, bound expression) for partitioned tables."""
+    exclusions: list[Exclusion] = field(default_factory=list)
 
 
 @dataclass

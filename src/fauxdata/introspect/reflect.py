@@ -19,6 +19,7 @@ from sqlalchemy.engine.reflection import ObjectKind
 from fauxdata.errors import FauxdataError
 from fauxdata.introspect import catalog
 from fauxdata.introspect.duckdb_reader import read_duckdb_schema
+from fauxdata.introspect.exclusions import exclusions, plan
 from fauxdata.introspect.model import SourceColumn, SourceForeignKey, SourceSchema, SourceTable
 from fauxdata.introspect.mysql_types import json_column, mysql_checks, mysql_column
 from fauxdata.introspect.source import (
@@ -28,6 +29,7 @@ from fauxdata.introspect.source import (
     require,
     safe,
 )
+from fauxdata.introspect.spatial import spatial
 
 _SYSTEM = {"information_schema", "mysql", "performance_schema", "sys", "pg_catalog", "pg_toast"}
 
@@ -168,13 +170,18 @@ def _schema_tables(
         except NotImplementedError:
             checks = {}
     domains = _domains(inspector, key) if postgres else {}
+    formatted = catalog.formatted_types(con, schema) if postgres else {}
+    excluded = exclusions(con, schema) if postgres else {}
     result: dict[str, SourceTable] = {}
     for name in names:
         k = (key, name)
         table = _table(
             name,
-            # Generated (computed) columns are the database's to fill: not in the spec.
-            [_column(c, domains, backend) for c in columns.get(k, []) if not c.get("computed")],
+            [
+                _column(c, domains, backend, formatted.get((name, c["name"])))
+                for c in columns.get(k, [])
+                if not c.get("computed")  # generated columns are the database's to fill
+            ],
             pks.get(k) or {},
             uniques.get(k, []),
             indexes.get(k, []),
@@ -182,6 +189,11 @@ def _schema_tables(
             checks.get(name, []),
         )
         table.partitions = partitions.get(name, [])
+        table.exclusions = excluded.get(name, [])
+        for exclusion in table.exclusions:  # EXCLUDE (a WITH =, b WITH =) is a unique key
+            unique = list(plan(exclusion, table).unique)
+            if unique and unique not in table.unique and unique != table.primary_key:
+                table.unique.append(unique)
         result[name] = table
     return result
 
@@ -209,6 +221,7 @@ def _table(
             fk["referred_table"],
             list(fk["referred_columns"]),
             parent_schema=fk.get("referred_schema"),
+            deferrable=bool((fk.get("options") or {}).get("deferrable")),
         )
         for fk in fk_info
     ]
@@ -226,7 +239,11 @@ def _table(
     return SourceTable(name, columns, pk, unique, fks, table_checks)
 
 
-def _column(info: dict[str, Any], domains: dict[str, list[str]], backend: str) -> SourceColumn:
+def _column(
+    info: dict[str, Any], domains: dict[str, list[str]], backend: str, formatted: str | None
+) -> SourceColumn:
+    """``formatted`` is the catalog's ``format_type`` where reflection reads short (a
+    domain's base type with its length, PostGIS's ``geometry(Polygon,4326)``)."""
     kind = info["type"]
     column = SourceColumn(name=info["name"], type="text", nullable=bool(info["nullable"]))
     column.default = None if info.get("default") is None else str(info["default"])
@@ -249,10 +266,17 @@ def _column(info: dict[str, Any], domains: dict[str, list[str]], backend: str) -
         return column
     if backend in ("mysql", "mariadb") and mysql_column(column, kind):
         return column
+    if formatted and spatial(column, formatted):
+        return column
     column.type = _base(kind)
     column.length = getattr(kind, "length", None)
+    typmod = re.search(r"\((\d+)(?:,(\d+))?\)$", formatted or "")
+    if typmod and column.type == "varchar" and column.length is None:
+        column.length = int(typmod.group(1))  # a domain's varchar(25)
     if isinstance(kind, sa.Numeric) and not isinstance(kind, sa.Float):
         column.precision, column.scale = kind.precision, kind.scale
+        if typmod and column.precision is None:  # a domain's numeric(10,2)
+            column.precision, column.scale = int(typmod.group(1)), int(typmod.group(2) or 0)
     return column
 
 

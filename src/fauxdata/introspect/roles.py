@@ -97,28 +97,57 @@ def table_rows(source: SourceSchema, scale: int) -> dict[str, tuple[int, str]]:
         for name, (role, _) in found.items()
     }
     rows = {n: min(r, scale) if scale < MIN_REFERENCE else r for n, r in rows.items()}
+    capped: dict[str, str] = {}
     for _ in range(len(source.tables)):  # caps flow down the foreign keys
         changed = False
         for name, table in source.tables.items():
-            cap = _cap(table, rows, found[name][0])
-            if cap is not None and rows[name] > cap:
-                rows[name], changed = cap, True
+            for cap, why in _caps(table, rows, found[name][0]):
+                if rows[name] > cap:
+                    rows[name], capped[name], changed = cap, why, True
         if not changed:
             break
     return {
-        name: (rows[name], f"{role} ({why}): x{FACTORS[role]:g} of --rows {scale}")
+        name: (
+            rows[name],
+            f"{role} ({why}): x{FACTORS[role]:g} of --rows {scale}"
+            + (f", capped at {rows[name]}: {capped[name]}" if name in capped else ""),
+        )
         for name, (role, why) in found.items()
     }
 
 
-def _cap(table: SourceTable, rows: dict[str, int], role: str) -> int | None:
+def _caps(table: SourceTable, rows: dict[str, int], role: str) -> list[tuple[int, str]]:
+    """The most rows a table's unique foreign keys let it hold, each with its reason.
+
+    A key or unique constraint made only of foreign-key columns can take each parent
+    (or each combination of parents) once: a 1:1 child (``capital.country_id UNIQUE``)
+    holds at most its parent's rows, and a unique pair of foreign keys at most the
+    pairs its parents form. A link table stays at half its pairs, so its pairs stay
+    spread rather than exhaustive.
+    """
+    fks = [fk for fk in table.foreign_keys if fk.parent in rows and fk.parent != table.name]
     caps = []
-    for fk in table.foreign_keys:
-        if fk.parent not in rows or fk.parent == table.name:
+    keys = [table.primary_key, *table.unique] if table.primary_key else list(table.unique)
+    for key in keys:
+        covering = [fk for fk in fks if set(fk.columns) <= set(key)]
+        if not covering or {c for fk in covering for c in fk.columns} != set(key):
             continue
-        if fk.columns in table.unique or fk.columns == table.primary_key:
-            caps.append(rows[fk.parent])  # 1:1 with the parent
+        parents = [fk.parent for fk in covering]
+        if len(covering) == 1:
+            caps.append(
+                (
+                    rows[parents[0]],
+                    f"({', '.join(key)}) is unique, so each {parents[0]} row has at most one",
+                )
+            )
+        else:
+            caps.append(
+                (
+                    math.prod(rows[p] for p in parents),
+                    f"({', '.join(key)}) is unique, so at most the pairs of {' and '.join(parents)}",
+                )
+            )
     if role == "link":
         pairs = math.prod(rows[fk.parent] for fk in table.foreign_keys if fk.parent in rows)
-        caps.append(max(1, pairs // 2))
-    return min(caps) if caps else None
+        caps.append((max(1, pairs // 2), "a link holds at most half the pairs its parents form"))
+    return caps

@@ -54,11 +54,49 @@ def resolve_url(text: str, path: str = "--from", what: str = "the connection URL
     return text
 
 
+def duckdb_file(text: str, path: str = "--from") -> Path | None:
+    """The DuckDB file a source names, or None when it names none.
+
+    The rule ``--to`` follows (``fauxdata.sinks.target``): ``duckdb:///abs/x.duckdb`` is
+    the absolute path ``/abs/x.duckdb``, as in file URLs, and SQLAlchemy's
+    ``duckdb:////abs/x.duckdb`` means the same; ``duckdb:rel/x.duckdb`` and a bare
+    ``rel/x.duckdb`` are relative to the current folder. SQLAlchemy itself reads three
+    slashes as relative, so when only that reading exists the error spells out both.
+
+    Raises:
+        FauxdataError: a host in the URL, or a three-slash path that exists only
+            relative to the current folder.
+    """
+    scheme, sep, rest = text.partition(":")
+    if not (sep and scheme.lower() == "duckdb"):
+        return Path(text) if text.endswith(".duckdb") and "://" not in text else None
+    if not rest.startswith("//"):
+        return Path(rest)
+    after = rest[2:]
+    if not after.startswith("/"):
+        raise FauxdataError(
+            f"'duckdb://{after}' names a host; a DuckDB file has none",
+            path=path,
+            hint=f"duckdb:{after} for a file under the current folder, duckdb:///absolute/path",
+        )
+    absolute = Path("/" + after.lstrip("/"))
+    relative = Path(after.lstrip("/"))
+    if not absolute.exists() and relative.exists():
+        raise FauxdataError(
+            f"'duckdb://{after}' is the absolute path {absolute}, which does not exist",
+            path=path,
+            hint=f"for ./{relative} under the current folder write duckdb:{relative}",
+        )
+    return absolute
+
+
 def parse(text: str) -> URL:
-    """A SQLAlchemy URL from a URL, ``env:VAR``, ``file:PATH`` or a bare ``*.duckdb`` path."""
+    """A SQLAlchemy URL from a URL, ``env:VAR``, ``file:PATH`` or a DuckDB file
+    (``duckdb_file``'s rule)."""
     resolved = resolve_url(text)
-    if resolved.endswith(".duckdb") and "://" not in resolved:
-        resolved = f"duckdb:///{resolved}"
+    file = duckdb_file(resolved)
+    if file is not None:
+        return URL.create("duckdb", database=str(file))
     url = database_url(resolved, "--from")
     if url.drivername in ("postgresql", "postgres"):
         url = url.set(drivername="postgresql+psycopg")
@@ -69,7 +107,10 @@ def parse(text: str) -> URL:
 
 def safe(url: URL) -> str:
     """The URL with its password masked, for messages and specs, in the user's spelling
-    (the psycopg driver fauxdata picks for ``postgresql://`` is not shown)."""
+    (the psycopg driver fauxdata picks for ``postgresql://`` is not shown). A DuckDB file
+    reads ``duckdb:PATH``, which ``duckdb_file`` reads back as the same file."""
+    if url.get_backend_name() == "duckdb":
+        return f"duckdb:{url.database}"
     return url.render_as_string(hide_password=True).replace(
         "postgresql+psycopg://", "postgresql://", 1
     )

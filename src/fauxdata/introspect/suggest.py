@@ -23,6 +23,8 @@ from fauxdata.introspect.checks import (
     partition_range,
     rules_for,
 )
+from fauxdata.introspect.exclusions import generator as range_generator
+from fauxdata.introspect.exclusions import plan
 from fauxdata.introspect.groups import PEOPLE, Part, context_parts, group_generator
 from fauxdata.introspect.hierarchy import self_reference
 from fauxdata.introspect.model import SourceColumn, SourceSchema, SourceTable
@@ -72,6 +74,9 @@ AS_TEXT = (
     "daterange",
     "tsrange",
     "tstzrange",
+    "geometry",
+    "geography",
+    "hstore",
 )
 """Types generated as text literals that the destination database parses on load."""
 NATIVE = (
@@ -187,6 +192,7 @@ def suggest_table(
             {
                 "columns": fk.columns,
                 "references": {"table": fk.parent, "columns": fk.parent_columns},
+                **({"deferrable": True} if fk.deferrable else {}),
             }
             for fk in composite
         ]
@@ -206,6 +212,16 @@ def suggest_table(
         spec, why = suggest_column(source, table, column, (hints or {}).get(cname), context)
         columns[cname] = spec
         columns.yaml_add_eol_comment(why, cname)
+    for exclusion in table.exclusions:
+        found = plan(exclusion, table)
+        if found.ranges is not None and found.key is not None:
+            kind = table.columns[found.ranges].type
+            columns[found.ranges]["generator"] = range_generator(kind, found.key)
+            columns.yaml_add_eol_comment(
+                f"{exclusion.definition}: one range per {found.key}, each after the last, "
+                "so none overlap",
+                found.ranges,
+            )
     out["columns"] = columns
     if unreadable:
         out.yaml_set_comment_before_after_key(
@@ -255,9 +271,7 @@ def suggest_column(
     ctype, note = spec_type(column)
     if ctype:
         spec["type"] = ctype
-    rules = rules_for(
-        column.name, column.checks + table.checks, SQLGLOT_DIALECTS.get(source.dialect, "postgres")
-    )
+    rules = column_rules(source, table, column)
     context = context or table_context(table)
     generator, why = _generator(source, table, column, rules, hints, context)
     spec["generator"] = generator
@@ -268,7 +282,9 @@ def suggest_column(
     if column.nullable and column.name not in table.primary_key:  # SQLite: PKs say nullable
         spec["nullable"] = True
         order = context.order.get(column.name)
-        if hints and hints.rows and not in_key and kind != "hierarchy":
+        if rules.null or rules.not_null:  # a CHECK's chosen branch decides
+            spec["null_rate"] = 1.0 if rules.null else 0.0
+        elif hints and hints.rows and not in_key and kind != "hierarchy":
             spec["null_rate"] = round(hints.null_rate, 3)
         elif kind == "after":
             spec["null_rate"] = order.null_share if order and not rules.after else 0.3
@@ -285,6 +301,31 @@ def suggest_column(
             f"type '{column.type}' has no generator: replace this placeholder before loading",
         )
     return spec, why + (f"; {note}" if note else "")
+
+
+def column_rules(source: SourceSchema, table: SourceTable, column: SourceColumn) -> Rules:
+    """What the column's and the table's CHECKs say about one column."""
+    nullable = {c.name for c in table.columns.values() if c.nullable} - set(table.primary_key)
+    return rules_for(
+        column.name,
+        column.checks + table.checks,
+        SQLGLOT_DIALECTS.get(source.dialect, "postgres"),
+        nullable,
+    )
+
+
+def distinct_from(table: SourceTable, column: str, rules: Rules) -> str | None:
+    """The column a foreign key must never equal (CHECK ``a <> b``), when this foreign key
+    is the one to avoid it: the later of two foreign keys, or the only one."""
+    other = rules.differs
+    if other is None or other not in table.columns:
+        return None
+    leading = {fk.columns[0] for fk in table.foreign_keys if fk.parent != table.name}
+    keys = [table.primary_key, *table.unique]
+    if column not in leading or any(column in k and len(k) > 1 for k in keys):
+        return None  # a composite key draws its columns jointly, by parent row
+    order = list(table.columns)
+    return other if other not in leading or order.index(other) < order.index(column) else None
 
 
 def _from_sample(column: SourceColumn, table: SourceTable, hints: Hints) -> tuple[Any, str] | None:
@@ -382,10 +423,21 @@ def _generator(
                 }, f"part of the composite key to {fk.parent}"
             if fk.parent == table.name:
                 return _tree(fk.parent, fk.parent_columns[i]), "self-reference: a tree"
-            return {
+            pick: dict[str, Any] = {
                 "kind": "foreign_key",
                 "references": f"{fk.parent}.{fk.parent_columns[i]}",
-            }, f"foreign key to {fk.parent}"
+                **({"deferrable": True} if fk.deferrable else {}),
+            }
+            why = f"foreign key to {fk.parent}" + (
+                " (DEFERRABLE: checked at commit)" if fk.deferrable else ""
+            )
+            other = distinct_from(table, column.name, rules)
+            if other is not None:
+                pick["distinct_from"] = other
+                why += f", never equal to {other} (CHECK)"
+            return pick, why
+    if column.type in ("geometry", "geography"):
+        return _spatial(column)
     if rules.after:
         return {
             "kind": "after",
@@ -409,6 +461,8 @@ def _generator(
         key = _key(table, column)
         if key is not None:
             return key
+    if column.identity and column.type in ("smallint", "integer", "bigint"):
+        return "sequence", "identity column (the sequence is advanced past it on load)"
     own = self_reference(table, column.name)
     if own is not None:
         return _tree(table.name, own), f"named like a pointer to its own table: a tree over {own}"
@@ -442,6 +496,18 @@ def _generator(
                     break  # a bare "name" outside a table of people: a title, not a person
                 return kind, why
     return _by_type(column, rules, name, source, table)
+
+
+def _spatial(column: SourceColumn) -> tuple[Any, str]:
+    """A PostGIS column's declared shape, dimensions and SRID (``geometry(Polygon,4326)``)."""
+    generator: dict[str, Any] = {"kind": "geometry", "shape": column.geometry or "point"}
+    generator["srid"] = column.srid or 0
+    if column.dimensions != "xy":
+        generator["dimensions"] = column.dimensions
+    declared = f"{column.geometry or 'any'} geometry" + (
+        f" in SRID {column.srid}" if column.srid else ""
+    )
+    return generator, f"{column.type}: a valid {declared}"
 
 
 def _key(table: SourceTable, column: SourceColumn) -> tuple[Any, str] | None:
@@ -485,14 +551,16 @@ def _by_type(
         case "smallint" | "integer" | "bigint":
             low, high = INTEGER_BOUNDS[column.type]
             int_lo = _int_bound(rules.low, rules.low_strict, 1, up=True)
-            int_hi = _int_bound(
-                rules.high, rules.high_strict, min(high, max(int_lo, 1000)), up=False
-            )
+            # A unique integer with no bound of its own takes the type's range (up to 2^31),
+            # so any row count a user forces later still has values to spare.
+            unique = [column.name] in table.unique
+            widest = min(high, 2**31 - 1) if unique else min(high, max(int_lo, 1000))
+            int_hi = _int_bound(rules.high, rules.high_strict, widest, up=False)
             return {
                 "kind": "uniform_int",
                 "min": max(int_lo, low),
                 "max": min(int_hi, high),
-            }, "integer" + (
+            }, ("unique integer" if unique else "integer") + (
                 " within its CHECK" if rules.low is not None or rules.high is not None else ""
             )
         case "numeric" | "float" | "double":
@@ -529,7 +597,7 @@ def _by_type(
         case "uuid":
             return "uuid", "uuid"
         case "date" | "timestamp" | "timestamptz":
-            return _temporal(column, name, table)
+            return _temporal(column, name, table, rules)
         case "varchar" | "text":
             limit = min(rules.max_length or column.length or 40, 40)
             if [column.name] in table.unique:
@@ -571,6 +639,11 @@ def _by_type(
             return "sentence", "words for a text-search vector"
         case "xml":
             return {"kind": "constant", "value": "<note>fauxdata</note>"}, "a fixed XML document"
+        case "hstore":
+            return {
+                "kind": "regex",
+                "pattern": '"(source|kind|note)"=>"[a-z]{3,10}"',
+            }, "a key-value pair as an hstore literal"
         case "macaddr":
             return {"kind": "regex", "pattern": "([0-9a-f]{2}:){5}[0-9a-f]{2}"}, "a MAC address"
         case "int4range" | "int8range" | "numrange":
@@ -583,6 +656,36 @@ def _by_type(
     return {"kind": "constant", "value": "?"}, f"no generator fits type '{column.type}'"
 
 
+def _within_check(start: str, end: str, rules: Rules, whole_days: bool) -> tuple[str, str] | None:
+    """The default [start, end] cut to a CHECK's date bounds (``hire_date >= '1996-07-01'``,
+    ``birth_date <= now() - interval '18 years'``, read on the day init runs). A timestamp
+    ends the day before its upper bound, which may be a moment on that day."""
+    low, high = _day(rules.low), _day(rules.high)
+    if low is None and high is None:
+        return None
+    if low is not None and rules.low_strict:
+        low += dt.timedelta(days=1)
+    if high is not None and (rules.high_strict or not whole_days):
+        high -= dt.timedelta(days=1)
+    first, last = dt.date.fromisoformat(start), dt.date.fromisoformat(end)
+    first, last = max(first, low or first), min(last, high or last)
+    if first > last:  # the CHECK's window lies outside the default: take it, ten years at most
+        decade = dt.timedelta(days=3652)
+        first = low if low is not None else last - decade
+        last = high if high is not None else first + decade
+        first = min(first, last)
+    return first.isoformat(), last.isoformat()
+
+
+def _day(value: float | str | None) -> dt.date | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return dt.date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
 def _int_bound(value: float | str | None, strict: bool, default: int, *, up: bool) -> int:
     if not isinstance(value, float):
         return default
@@ -591,11 +694,15 @@ def _int_bound(value: float | str | None, strict: bool, default: int, *, up: boo
     return math.ceil(value) - 1 if strict else math.floor(value)
 
 
-def _temporal(column: SourceColumn, name: str, table: SourceTable) -> tuple[Any, str]:
+def _temporal(column: SourceColumn, name: str, table: SourceTable, rules: Rules) -> tuple[Any, str]:
     start, end = "2015-01-01", "2025-12-31"
     why = "a date in the last decade"
     if re.search(r"birth|dob|born", name):
         start, end, why = "1950-01-01", "2005-12-31", "a birth date (adults)"
+    bounded = _within_check(start, end, rules, column.type == "date")
+    if bounded is not None:
+        start, end = bounded
+        why += f", within its CHECK ({start} to {end})"
     if table.partitions and table.primary_key and column.name in table.primary_key:
         found = partition_range([b for _, b in table.partitions])
         if found:

@@ -1,13 +1,16 @@
 """Reversible, format-preserving bijections: FF3-1 for text, a keyed permutation for integers.
 
 Text: separators (anything not an ASCII letter or digit) stay in place; the digits of a
-value are encrypted together with FF3-1 (the ``ff3`` package) over 0-9, its upper-case
-letters over A-Z and its lower-case letters over a-z, each put back where it was, so
-the format is kept exactly (``NL91BANK0417164300`` stays two letters, two digits, four
-letters, ten digits) and so is the length. Values too short for FF3-1's minimum domain (a million) go through a
-keyed Feistel permutation of their small domain instead, also reversible; values longer
-than its maximum are encrypted in pieces. FF3-1 runs in Python, so each distinct value
-is encrypted once (Arrow dictionary encoding) and remembered across batches.
+value are encrypted together with FF3-1 over 0-9, its upper-case letters over A-Z and
+its lower-case letters over a-z, each put back where it was, so the format is kept
+exactly (``NL91BANK0417164300`` stays two letters, two digits, four letters, ten
+digits) and so is the length. Each batch is dictionary-encoded, so each distinct value
+is encrypted once; the values whose pieces have the same length go through FF3-1
+together, vectorised (``fauxdata.mask.ff3_batch``, the ``ff3`` package's output byte
+for byte). Pieces too short for FF3-1's minimum domain (a million) go through a keyed
+permutation of their small domain instead, also reversible and vectorised; pieces
+longer than FF3-1's maximum (56 digits, 40 letters) are encrypted in parts through the
+``ff3`` package, one distinct value at a time, remembered across batches.
 
 Integers: a keyed permutation of the integers with the same number of digits (sign
 kept), so a key stays in range and distinct keys stay distinct.
@@ -26,19 +29,21 @@ import pyarrow.compute as pc
 from ff3 import FF3Cipher
 
 from fauxdata.engine.permute import Permutation
+from fauxdata.mask.ff3_batch import BatchFF3, Numerals, fits
+from fauxdata.mask.hashing import CHAR_CLASS, CLASS_FIRST, string_buffers
 from fauxdata.mask.keys import MaskKey
 
 _ALPHABETS = (string.digits, string.ascii_uppercase, string.ascii_lowercase)
 _MIN_DOMAIN = 1_000_000
 CACHE_SIZE = 1_000_000
-"""Distinct values whose result a column keeps between batches."""
+"""Distinct long values (the ``ff3`` package's) whose result a cipher keeps between batches."""
 
 
 class TextCipher:
     """FF3-1 over the letters and digits of each value, separators kept in place.
 
-    One per (key, domain) (``TextCipher.shared``), so every column of that domain shares
-    the cache of values already encrypted.
+    One per (key, domain) (``TextCipher.shared``), so every column of that domain maps
+    alike and shares the cache of long values already encrypted.
     """
 
     @staticmethod
@@ -51,46 +56,76 @@ class TextCipher:
         self.domain = domain
         self._cache: dict[tuple[str, bool], str] = {}
         self.encrypted = 0
-        """Distinct values encrypted (not served from the cache), for the rate report."""
+        """Distinct values encrypted (per batch), for the rate report."""
 
     def apply(self, values: pl.Series, decrypt: bool = False) -> pl.Series:
-        """Encrypt (or decrypt) every value; each distinct value once."""
+        """Encrypt (or decrypt) every value; each distinct value of the batch once."""
         arr = values.cast(pl.String).to_arrow()
         if isinstance(arr, pa.ChunkedArray):
             arr = arr.combine_chunks()
-        encoded = pc.dictionary_encode(arr)
-        uniques = encoded.dictionary.to_pylist()
-        mapped = pa.array([self.one(u, decrypt) for u in uniques], pa.large_string())
-        out = pc.take(mapped, encoded.indices)
+        encoded = pc.dictionary_encode(arr.cast(pa.large_string()))
+        uniques = encoded.dictionary
+        self.encrypted += len(uniques)
+        out = pc.take(self._distinct(uniques, decrypt), encoded.indices)
         return pl.Series(values.name, out)
 
-    def one(self, value: str, decrypt: bool = False) -> str:
-        cached = self._cache.get((value, decrypt))
+    def _distinct(self, arr: pa.Array, decrypt: bool) -> pa.Array:
+        """Every value of a large_string array (no NULLs) with each character class's
+        characters encrypted together, in place."""
+        offsets, data = string_buffers(arr)
+        owner = np.repeat(np.arange(len(arr), dtype=np.int64), np.diff(offsets))
+        classes = CHAR_CLASS[data]
+        out = data.copy()
+        for cls, alphabet in enumerate(_ALPHABETS, start=1):
+            at = np.flatnonzero(classes == cls)
+            if not at.size:
+                continue
+            first = CLASS_FIRST[cls]
+            numerals = data[at] - first  # each value's characters of the class, in order
+            counts = np.bincount(owner[at], minlength=len(arr))
+            starts = np.cumsum(counts) - counts
+            done = numerals.copy()
+            for length in np.unique(counts[counts > 0]):
+                rows = np.flatnonzero(counts == length)
+                where = starts[rows][:, None] + np.arange(length)
+                done[where] = self._numerals(numerals[where], alphabet, decrypt)
+            out[at] = done + first
+        return pa.LargeStringArray.from_buffers(
+            len(arr), pa.py_buffer(offsets.tobytes()), pa.py_buffer(out.tobytes())
+        )
+
+    def _numerals(self, numerals: Numerals, alphabet: str, decrypt: bool) -> Numerals:
+        """Rows of numerals of one length, each row one value's characters of a class."""
+        radix, n = len(alphabet), numerals.shape[1]
+        if radix**n < _MIN_DOMAIN:
+            perm = _permutation(self.key, self.domain, radix, n)
+            powers = np.array([radix**j for j in range(n - 1, -1, -1)], dtype=np.int64)
+            mapped = (perm.inverse if decrypt else perm)(numerals.astype(np.int64) @ powers)
+            return ((mapped[:, None] // powers) % radix).astype(np.uint8)
+        if fits(radix, n):
+            cipher = _batch_cipher(self.key, self.domain, radix)
+            return cipher.decrypt(numerals) if decrypt else cipher.encrypt(numerals)
+        table = np.frombuffer(alphabet.encode("ascii"), dtype=np.uint8)
+        texts = [row.tobytes().decode("ascii") for row in table[numerals]]
+        done = [self._long(text, alphabet, decrypt) for text in texts]
+        return np.frombuffer("".join(done).encode("ascii"), dtype=np.uint8).reshape(
+            numerals.shape
+        ) - np.uint8(ord(alphabet[0]))
+
+    def _long(self, chars: str, alphabet: str, decrypt: bool) -> str:
+        """One piece through the ``ff3`` package, remembered (both ways)."""
+        cached = self._cache.get((chars, decrypt))
         if cached is not None:
             return cached
-        result = self._transform(value, decrypt)
-        self.encrypted += 1
+        result = self._run(chars, alphabet, decrypt)
         if len(self._cache) >= CACHE_SIZE:
             self._cache.clear()
-        self._cache[(value, decrypt)] = result
-        self._cache[(result, not decrypt)] = value
+        self._cache[(chars, decrypt)] = result
+        self._cache[(result, not decrypt)] = chars
         return result
-
-    def _transform(self, value: str, decrypt: bool) -> str:
-        out = list(value)
-        for alphabet in _ALPHABETS:
-            positions = [i for i, c in enumerate(value) if c in alphabet]
-            if positions:
-                chars = "".join(value[i] for i in positions)
-                done = self._run(chars, alphabet, decrypt)
-                for i, c in zip(positions, done, strict=True):
-                    out[i] = c
-        return "".join(out)
 
     def _run(self, chars: str, alphabet: str, decrypt: bool) -> str:
         radix = len(alphabet)
-        if radix ** len(chars) < _MIN_DOMAIN:
-            return _small(self.key, self.domain, chars, alphabet, decrypt)
         cipher = _cipher(self.key, self.domain, alphabet)
         limit = cipher.maxLen
         pieces = [chars[i : i + limit] for i in range(0, len(chars), limit)]
@@ -114,25 +149,17 @@ class TextCipher:
 
 
 @lru_cache(maxsize=64)
+def _batch_cipher(key: MaskKey, domain: str, radix: int) -> BatchFF3:
+    """The vectorised FF3-1 with the key and first tweak ``_cipher`` uses."""
+    aes = key.digest("fpe-aes", domain, size=16)
+    return BatchFF3(aes, key.digest("fpe-tweak", domain, 0, size=7), radix)
+
+
+@lru_cache(maxsize=64)
 def _cipher(key: MaskKey, domain: str, alphabet: str) -> FF3Cipher:
     aes = key.digest("fpe-aes", domain, size=16).hex()
     tweak = key.digest("fpe-tweak", domain, 0, size=7).hex()
     return FF3Cipher.withCustomAlphabet(aes, tweak, alphabet)
-
-
-def _small(key: MaskKey, domain: str, chars: str, alphabet: str, decrypt: bool) -> str:
-    """A keyed permutation of the radix^len values of a short piece (below FF3-1's minimum)."""
-    radix, n = len(alphabet), len(chars)
-    number = 0
-    for c in chars:
-        number = number * radix + alphabet.index(c)
-    perm = _permutation(key, domain, radix, n)
-    mapped = int((perm.inverse if decrypt else perm)(np.array([number]))[0])
-    out = []
-    for _ in range(n):
-        mapped, digit = divmod(mapped, radix)
-        out.append(alphabet[digit])
-    return "".join(reversed(out))
 
 
 @lru_cache(maxsize=256)

@@ -2,8 +2,7 @@
 
 ``keyed_hash`` gives each value a 64-bit keyed hash that is a pure function of the
 value and the key: the same input gives the same hash in any table, batch, run or
-database. Text is hashed once per distinct value (Arrow dictionary encoding), eight
-bytes at a time, in NumPy. ``substitute_classes`` rewrites each ASCII letter or digit
+database. Text is hashed eight bytes at a time, in NumPy. ``substitute_classes`` rewrites each ASCII letter or digit
 as another of its class, drawn from a per-row seed, leaving every other byte (and so
 every separator and any UTF-8 sequence) in place.
 """
@@ -22,7 +21,8 @@ _LEN = np.uint64(0xD6E8FEB86659FD93)
 
 
 def keyed_hash(values: pl.Series, key: int) -> U64:
-    """A keyed 64-bit hash per value (NULLs get an arbitrary hash; mask them yourself)."""
+    """A keyed 64-bit hash per value (a NULL hashes like 0 or the empty string, whatever
+    the batch; mask NULLs yourself where that matters)."""
     dtype = values.dtype
     k = np.uint64(key & 0xFFFFFFFFFFFFFFFF)
     if dtype.is_integer() or dtype.is_temporal() or dtype == pl.Boolean:
@@ -51,16 +51,12 @@ def distinct(values: U64) -> U64:
 
 
 def hash_text(values: pl.Series, k: np.uint64) -> U64:
-    """Hash each distinct string once, then spread the hashes to the rows."""
+    """Hash each string where it stands: eight bytes a step, so hashing every row costs
+    less than finding the distinct values first (Arrow's dictionary encoding)."""
     arr = values.to_arrow()
     if isinstance(arr, pa.ChunkedArray):
         arr = arr.combine_chunks()
-    encoded = pc.dictionary_encode(arr.cast(pa.large_string()))
-    indices = encoded.indices.fill_null(0).to_numpy(zero_copy_only=False)
-    uniques = encoded.dictionary
-    if len(uniques) == 0:
-        return np.zeros(len(arr), dtype=np.uint64)
-    return _hash_strings(uniques, k)[indices]
+    return _hash_strings(arr.cast(pa.large_string()), k)
 
 
 def string_buffers(arr: pa.Array) -> tuple[np.ndarray, np.ndarray]:
@@ -75,30 +71,51 @@ def string_buffers(arr: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     return offsets - offsets[0], data
 
 
+_WORD = np.uint64(8)
+_ONES = np.uint64(1)
+_MANY_WORDS = 4
+"""Past this many words, rows are ordered by length once instead of filtered per word."""
+
+
 def _hash_strings(arr: pa.Array, k: np.uint64) -> U64:
+    """Each string's bytes read as little-endian 64-bit words (the last one zero-padded),
+    each word mixed with its position and the key, the mixes summed with the length's.
+
+    The words are gathered word position by word position from an 8-byte sliding window
+    over the bytes, for the rows long enough to have that word, so the cost follows the
+    number of words, not of bytes."""
     offsets, data = string_buffers(arr)
-    n = len(arr)
     lengths = np.diff(offsets)
-    row = np.repeat(np.arange(n), lengths)
-    pos = np.arange(data.size, dtype=np.int64) - offsets[:-1][row]
-    shifted = data.astype(np.uint64) << ((pos % 8) * 8).astype(np.uint64)
-    word_starts = np.flatnonzero(pos % 8 == 0)
+    starts = offsets[:-1]
+    padded = np.zeros(data.size + 8, dtype=np.uint8)
+    padded[: data.size] = data
+    windows = np.lib.stride_tricks.sliding_window_view(padded, 8)
+    words = (int(lengths.max()) + 7) // 8 if lengths.size else 0
+    if words > _MANY_WORDS:
+        by_length = np.argsort(lengths, kind="stable")[::-1]
+        shortest_first = -lengths[by_length]
     with np.errstate(over="ignore"):
         out = mix64(lengths.astype(np.uint64) * _LEN + k)
-        if word_starts.size:
-            words = np.bitwise_or.reduceat(shifted, word_starts)
-            word_no = (pos[word_starts] // 8).astype(np.uint64)
-            hashed = mix64(words + k + (word_no + np.uint64(1)) * _GAMMA)
-            word_row = row[word_starts]
-            has_words = np.flatnonzero(lengths > 0)
-            first_word = np.searchsorted(word_row, has_words)
-            out[has_words] += np.add.reduceat(hashed, first_word)
+        for j in range(words):
+            if words > _MANY_WORDS:
+                rows = by_length[: int(np.searchsorted(shortest_first, -8 * j))]
+            else:
+                rows = np.flatnonzero(lengths > 8 * j)
+            word = windows[starts[rows] + 8 * j].view("<u8").ravel()
+            left = lengths[rows] - 8 * j
+            short = np.flatnonzero(left < 8)
+            word[short] &= (_ONES << (left[short].astype(np.uint64) * _WORD)) - _ONES
+            out[rows] += mix64(word + k + np.uint64(j + 1) * _GAMMA)
         return mix64(out ^ k)
 
 
-_DIGIT = np.frombuffer(b"0123456789", dtype=np.uint8)
-_UPPER = np.frombuffer(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ", dtype=np.uint8)
-_LOWER = np.frombuffer(b"abcdefghijklmnopqrstuvwxyz", dtype=np.uint8)
+CHAR_CLASS = np.zeros(256, dtype=np.uint8)
+CHAR_CLASS[ord("0") : ord("9") + 1] = 1
+CHAR_CLASS[ord("A") : ord("Z") + 1] = 2
+CHAR_CLASS[ord("a") : ord("z") + 1] = 3
+CLASS_FIRST = np.array([0, ord("0"), ord("A"), ord("a")], dtype=np.uint8)
+_SIZE = np.array([1, 10, 26, 26], dtype=np.uint64)
+"""Per class (none, digit, upper, lower): its first character and its size."""
 
 
 def substitute_classes(values: pl.Series, seeds: U64, keep_first_digit: bool = False) -> pl.Series:
@@ -110,21 +127,19 @@ def substitute_classes(values: pl.Series, seeds: U64, keep_first_digit: bool = F
         arr = arr.combine_chunks()
     arr = arr.cast(pa.large_string())
     offsets, data = string_buffers(arr)
-    lengths = np.diff(offsets)
-    row = np.repeat(np.arange(len(arr)), lengths)
-    pos = np.arange(data.size, dtype=np.int64) - offsets[:-1][row]
+    classes = CHAR_CLASS[data]
+    at = np.flatnonzero(classes)
+    row = np.repeat(np.arange(len(arr), dtype=np.int64), np.diff(offsets))[at]
+    pos = at - offsets[:-1][row]
     with np.errstate(over="ignore"):
-        draw = mix64(seeds[row] + (pos.astype(np.uint64) + np.uint64(1)) * _GAMMA) >> np.uint64(11)
-    out = data.copy()
-    digit = (data >= 48) & (data <= 57)
-    upper = (data >= 65) & (data <= 90)
-    lower = (data >= 97) & (data <= 122)
-    out[digit] = _DIGIT[draw[digit] % np.uint64(10)]
+        draw = mix64(seeds[row] + (pos.astype(np.uint64) + _ONES) * _GAMMA) >> np.uint64(11)
+    kind = classes[at]
+    picked = CLASS_FIRST[kind] + (draw % _SIZE[kind]).astype(np.uint8)
     if keep_first_digit:
-        lead = digit & (pos == 0)
-        out[lead] = _DIGIT[1 + draw[lead] % np.uint64(9)]
-    out[upper] = _UPPER[draw[upper] % np.uint64(26)]
-    out[lower] = _LOWER[draw[lower] % np.uint64(26)]
+        lead = np.flatnonzero((kind == 1) & (pos == 0))
+        picked[lead] = ord("1") + (draw[lead] % np.uint64(9)).astype(np.uint8)
+    out = data.copy()
+    out[at] = picked
     rebuilt = pa.LargeStringArray.from_buffers(
         len(arr),
         pa.py_buffer(offsets.astype(np.int64).tobytes()),

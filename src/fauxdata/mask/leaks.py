@@ -6,10 +6,13 @@ Two figures per column, computed while the batches stream past:
 * **found**: distinct source values that appear anywhere in the output column.
 
 Distinct values are remembered as 64-bit hashes (Polars' own, seeded per run: they live
-only as long as the run, so they need not be stable across versions). Past ``CAP`` distinct hashes a
-side keeps only the hashes below a threshold that halves as needed: both sides keep
-the same slice of the hash space, so the overlap found in it is exact for that slice
-and memory stays bounded whatever the column's size.
+only as long as the run, so they need not be stable across versions). Past ``CAP``
+(1M) distinct hashes a side keeps only the hashes below a threshold that halves as
+needed: both sides keep the same slice of the hash space, so the overlap found in it
+is exact for that slice and memory stays bounded whatever the column's size. Columns
+without a found check keep only their source side, and only ``COUNT_CAP`` (4,096)
+hashes: their number of distinct values is exact up to there and estimated past it,
+where ``3/D`` no longer matters.
 
 A column leaks when (tolerance ``t``, default 1%, with ``D`` distinct source values):
 
@@ -27,39 +30,49 @@ reported, never failed.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 import numpy as np
 import polars as pl
 
 from fauxdata.engine.rng import U64
-from fauxdata.mask.hashing import distinct
 from fauxdata.mask.masks import Mask, family
 
 CAP = 1 << 20
+"""Distinct hashes kept exactly for the found check (source and output alike)."""
+COUNT_CAP = 1 << 12
+"""Distinct hashes kept exactly where only the number of distinct values is needed."""
 TOLERANCE = 0.01
+_ALL = np.uint64(0xFFFFFFFFFFFFFFFF)
 
 
 class HashSample:
-    """Distinct 64-bit hashes, sampled by threshold past ``CAP``."""
+    """Distinct 64-bit hashes, sampled by threshold past ``cap``.
 
-    def __init__(self) -> None:
+    Batches are only filtered by the threshold and set aside; duplicates go when the
+    pile outgrows twice ``cap`` (one sort then, instead of one per batch)."""
+
+    def __init__(self, cap: int | None = None) -> None:
+        self.cap = cap or CAP
         self.threshold = np.uint64(0xFFFFFFFFFFFFFFFF)
         self.kept = np.zeros(0, dtype=np.uint64)
         self._pending: list[U64] = []
         self._pending_size = 0
 
     def add(self, hashes: U64) -> None:
-        chunk = distinct(hashes[hashes <= self.threshold])
-        self._pending.append(chunk)
-        self._pending_size += chunk.size
-        if self._pending_size > CAP:
+        if self.threshold != _ALL:
+            hashes = hashes[hashes <= self.threshold]
+        self._pending.append(hashes)
+        self._pending_size += hashes.size
+        if self._pending_size > 2 * self.cap:
             self.merge()
 
     def merge(self) -> None:
-        self.kept = distinct(np.concatenate([self.kept, *self._pending]))
+        pile = pl.Series(np.concatenate([self.kept, *self._pending]), dtype=pl.UInt64)
+        self.kept = pile.unique().to_numpy()  # hash-based, unordered, on Polars' threads
         self._pending, self._pending_size = [], 0
-        while self.kept.size > CAP:
+        while self.kept.size > self.cap:
             self.threshold = self.threshold >> np.uint64(1)
             self.kept = self.kept[self.kept <= self.threshold]
 
@@ -135,33 +148,52 @@ def _hash(values: pl.Series, key: int) -> U64:
 
 
 class ColumnLeaks:
-    """Accumulates one masked column's figures, batch by batch."""
+    """Accumulates one masked column's figures, batch by batch, from any thread: the
+    hashing runs unlocked, only the tallies take the lock, and no figure depends on
+    the order batches arrive in (sums, a minimum, sets of hashes)."""
 
     def __init__(self, table: str, column: str, mask: Mask, key: int, tolerance: float) -> None:
         self.table, self.column, self.mask = table, column, mask
         self.key = key
         self.tolerance = tolerance
         self.rows = self.non_null = self.unchanged = 0
-        self.source = HashSample()
-        self.output = HashSample()
-        self.shortest: int | None = None
         self.wide = mask.wide
         self.text = False
+        self.source = HashSample()
+        self.output = HashSample()
+        self.checks_found: bool | None = None
+        """Decided by the first batch: wide masks with text output only."""
+        self._lock = threading.Lock()
+        self.shortest: int | None = None
 
     def update(self, source: pl.Series, output: pl.Series) -> None:
         if source.dtype != output.dtype:
             source, output = source.cast(pl.String), output.cast(pl.String)
         both = ~(source.is_null() | output.is_null())
-        self.rows += source.len()
-        self.non_null += int(source.is_not_null().sum())
-        self.unchanged += int((both & (source == output).fill_null(False)).sum())
-        present_in, present_out = source.drop_nulls(), output.drop_nulls()
-        self.source.add(_hash(present_in, self.key))
-        self.output.add(_hash(present_out, self.key))
-        if family(output.dtype) != "integer" and present_out.len():
-            self.text = True
-            shortest = int(present_out.cast(pl.String).str.len_chars().min() or 0)  # type: ignore[arg-type]
-            self.shortest = shortest if self.shortest is None else min(self.shortest, shortest)
+        unchanged = int((both & (source == output).fill_null(False)).sum())
+        checks_found = self.wide and family(output.dtype) != "integer"
+        present_in = source.drop_nulls() if source.null_count() else source
+        hashes_in = _hash(present_in, self.key)
+        hashes_out, shortest = None, None
+        if checks_found:
+            present_out = output.drop_nulls() if output.null_count() else output
+            hashes_out = _hash(present_out, self.key)
+            if present_out.len():
+                shortest = int(present_out.cast(pl.String).str.len_chars().min() or 0)  # type: ignore[arg-type]
+        with self._lock:
+            self.rows += source.len()
+            self.non_null += source.len() - source.null_count()
+            self.unchanged += unchanged
+            if self.checks_found is None:
+                self.checks_found = checks_found
+                if not checks_found:  # only the number of distinct source values counts
+                    self.source = HashSample(COUNT_CAP)
+            self.source.add(hashes_in)
+            if hashes_out is not None:
+                self.output.add(hashes_out)
+            if shortest is not None:
+                self.text = True
+                self.shortest = shortest if self.shortest is None else min(self.shortest, shortest)
 
     def figures(self) -> LeakFigures:
         self.source.merge()
@@ -173,7 +205,12 @@ class ColumnLeaks:
         sampled = share < 1.0
         distinct = round(src.size / share)
         check_found = self.wide and self.text
-        found = int(np.isin(src, out, assume_unique=True).sum()) if check_found else None
+        found = None
+        if check_found:
+            inside = pl.Series(src, dtype=pl.UInt64).is_in(
+                pl.Series(out, dtype=pl.UInt64).implode()
+            )
+            found = int(inside.sum())
         allowed_found = None
         if check_found:
             chance = min(1.0, distinct / 10.0 ** (self.shortest or 0))

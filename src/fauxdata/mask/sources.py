@@ -1,6 +1,7 @@
 """Read-only sources of rows for masking, streamed as Arrow record batches.
 
-``open_source`` reads ``--from``: a DuckDB file (``*.duckdb`` or ``duckdb:///path``),
+``open_source`` reads ``--from``: a DuckDB file (``*.duckdb``, ``duckdb:rel/x.duckdb``,
+``duckdb:///abs/x.duckdb``: the rule of ``fauxdata.introspect.source.duckdb_file``),
 a folder of Parquet or CSV files (``parquet:DIR``, ``csv:DIR``: one table per file or
 per sub-folder of parts), or a database URL (PostgreSQL, MySQL/MariaDB, SQLite;
 ``env:VAR`` and ``file:PATH`` read the URL without showing it). Nothing ever holds a
@@ -27,6 +28,7 @@ from fauxdata.introspect.model import SourceColumn, SourceSchema, SourceTable
 from fauxdata.introspect.reflect import read_schema
 from fauxdata.introspect.source import (
     connection_error,
+    duckdb_file,
     parse,
     read_only_engine,
     resolve_url,
@@ -77,9 +79,9 @@ def open_source(text: str) -> Source:
     scheme, sep, rest = resolved.partition(":")
     if sep and scheme in ("parquet", "csv"):
         return FolderSource(Path(rest.removeprefix("//")), scheme)
-    if (resolved.endswith(".duckdb") and "://" not in resolved) or scheme == "duckdb":
-        path = rest[3:] if rest.startswith("///") else rest.removeprefix("//")
-        return DuckDBSource(Path(path if scheme == "duckdb" else resolved))
+    file = duckdb_file(resolved)
+    if file is not None:
+        return DuckDBSource(file)
     return DatabaseSource(text)
 
 
@@ -120,7 +122,7 @@ class DuckDBSource(_DuckSource):
         if not path.is_file():
             raise FauxdataError(f"DuckDB file {path} not found", path="--from")
         self.path = path
-        self.label = f"duckdb:///{path}"
+        self.label = f"duckdb:{path}"
         self.con = duckdb.connect(str(path), read_only=True)
 
     def schema(self) -> SourceSchema:
@@ -217,7 +219,7 @@ class DatabaseSource(Source):
         found = self.schema().tables[table]
         types = [arrow_type(found.columns[c]) for c in columns]
         dialect = self.engine.dialect.identifier_preparer
-        cols = ", ".join(dialect.quote(c) for c in columns)
+        cols = ", ".join(self._read(dialect.quote(c), found.columns[c]) for c in columns)
         if where:
             cols += f", CASE WHEN ({where}) THEN 1 ELSE 0 END AS __keep"
             types.append(pa.int8())
@@ -237,6 +239,13 @@ class DatabaseSource(Source):
                     yield pa.RecordBatch.from_arrays(arrays, names=names)
         except sa.exc.SQLAlchemyError as exc:
             raise connection_error(exc, self.url, "--subset" if where else "--from") from None
+
+    def _read(self, quoted: str, column: SourceColumn) -> str:
+        """PostgreSQL's ``json``/``jsonb`` as the server prints them: psycopg would hand
+        out parsed dicts and numbers, whose Python spelling is not JSON."""
+        if column.type in ("json", "jsonb") and self.url.get_backend_name() == "postgresql":
+            return f"CAST({quoted} AS text) AS {quoted}"
+        return quoted
 
     def is_target(self, target: Target) -> bool:
         if not target.is_database:

@@ -3,15 +3,18 @@
 
 Rows are chosen by a predicate per table, decided before anything is written:
 
-1. Down: a table with a rule keeps the rows it selects (a percentage is a keyed hash
-   of the primary key, so the same rows every run; a condition is SQL the source
-   evaluates). With ``children``, a table referencing a subset table keeps only the
-   rows whose parent was kept. Other tables are kept whole.
-2. Up, children before parents: the parents of every kept row are added to their
-   table's kept rows, so every foreign key in the output resolves.
+* a table with a rule keeps the rows it selects (a percentage is a keyed hash of the
+  primary key, so the same rows every run; a condition is SQL the source evaluates);
+* with ``children``, a table referencing a subset table keeps only the rows whose
+  parents (in subset tables) were kept; other tables are kept whole;
+* the parents of every kept row are kept too, so every foreign key in the output
+  resolves.
 
-Kept keys are remembered as sorted arrays of keyed 64-bit hashes of the key tuples,
-never as rows; the source is read once per step for the key columns only.
+Parents pulled in can have children of their own to keep, and those more parents, so
+the two steps repeat until no kept set grows (a fixpoint): chains of any depth,
+self-references (hierarchies) and cycles between tables all close. Kept keys are
+remembered as sorted arrays of keyed 64-bit hashes of the key tuples, never as rows;
+each round reads the key columns only.
 """
 
 from __future__ import annotations
@@ -88,10 +91,13 @@ class _Table:
     rule: SubsetRule | None = None
     via: list[ResolvedForeignKey] = field(default_factory=list)
     """Children mode: foreign keys to subset parents that decide the rows."""
-    down: dict[tuple[str, ...], U64] = field(default_factory=dict)
-    """Referenced column tuple -> hashes kept by the down step."""
-    up: dict[tuple[str, ...], list[U64]] = field(default_factory=dict)
-    """Referenced column tuple -> hashes added so children's foreign keys resolve."""
+    kept: dict[tuple[str, ...], U64] = field(default_factory=dict)
+    """Referenced column tuple -> hashes of the kept rows' values."""
+    up: dict[tuple[str, ...], U64] = field(default_factory=dict)
+    """Referenced column tuple -> hashes kept so children's foreign keys resolve."""
+
+
+_NONE = np.zeros(0, dtype=np.uint64)
 
 
 class Subset:
@@ -118,8 +124,10 @@ class Subset:
                     hint=did_you_mean(rule.table, tables) or f"tables: {', '.join(tables)}",
                 )
             self.state[rule.table] = _Table(rule=rule)
-        self._down(children)
-        self._up()
+        if children:
+            self._children()
+        self.rounds = self._close()
+        """Rounds the closure took (the last one changed nothing)."""
 
     def subset(self, table: str) -> bool:
         return table in self.state
@@ -150,15 +158,13 @@ class Subset:
         state = self.state.get(table)
         if state is None:
             return np.ones(batch.height, dtype=bool)
-        keep = self._base(table, state, batch)
+        keep = self._base(state, table, batch)
         for cols, hashes in state.up.items():
-            merged = distinct(np.concatenate(hashes)) if hashes else np.zeros(0, np.uint64)
-            state.up[cols] = [merged]
             h, valid = tuple_hash(batch, cols, self.key)
-            keep |= valid & _member(h, merged)
+            keep |= valid & _member(h, hashes)
         return keep
 
-    def _base(self, table: str, state: _Table, batch: pl.DataFrame) -> Keep:
+    def _base(self, state: _Table, table: str, batch: pl.DataFrame) -> Keep:
         rule = state.rule
         if rule is not None and rule.where is not None:
             return batch.get_column("__keep").fill_null(False).to_numpy().astype(bool)
@@ -170,8 +176,7 @@ class Subset:
         keep = np.ones(batch.height, dtype=bool)
         for fk in state.via:
             h, valid = tuple_hash(batch, fk.columns, self.key)
-            parent = self.state[fk.parent].down.get(fk.parent_columns, np.zeros(0, np.uint64))
-            keep &= ~valid | _member(h, parent)
+            keep &= ~valid | _member(h, self.state[fk.parent].kept.get(fk.parent_columns, _NONE))
         return keep
 
     def _read(self, table: str) -> Iterator[pl.DataFrame]:
@@ -188,52 +193,62 @@ class Subset:
             )
         )
 
-    def _down(self, children: bool) -> None:
+    def _children(self) -> None:
+        """Children mode: every table referencing a subset table (directly or through
+        another such table) is decided by its parents."""
         for table in self.order:
-            if table not in self.state and children:
-                via = [
-                    fk
-                    for fk in self.plan.tables[table].foreign_keys
-                    if fk.parent in self.state and fk.parent != table
-                ]
-                if via:
-                    self.state[table] = _Table(via=via)
-            state = self.state.get(table)
-            referenced = self._referenced(table)
-            if state is None or not referenced:
+            if table in self.state:
                 continue
-            found: dict[tuple[str, ...], list[U64]] = {cols: [] for cols in referenced}
-            for batch in self._read(table):
-                keep = self._base(table, state, batch)
-                for cols in referenced:
-                    h, valid = tuple_hash(batch, cols, self.key)
-                    found[cols].append(h[keep & valid])
-            state.down = {
-                c: distinct(np.concatenate(v or [np.zeros(0, np.uint64)])) for c, v in found.items()
-            }
-
-    def _up(self) -> None:
-        for table in reversed(self.order):
-            fks = [
+            via = [
                 fk
                 for fk in self.plan.tables[table].foreign_keys
-                if fk.parent in self.state and fk.parent in self.order
+                if fk.parent in self.state and fk.parent != table
             ]
-            if not fks:
-                continue
-            size = -1
-            while size != (size := self._kept_keys(table)):
+            if via:
+                self.state[table] = _Table(via=via)
+
+    def _close(self) -> int:
+        """Alternate the two steps until nothing grows: each subset table's kept key
+        values (parents first), then the parent keys its kept rows need (children
+        first); returns the rounds taken."""
+        rounds = 0
+        while True:
+            rounds += 1
+            grew = False
+            for table in self.order:
+                state = self.state.get(table)
+                referenced = self._referenced(table)
+                if state is None or not referenced:
+                    continue
+                found: dict[tuple[str, ...], list[U64]] = {cols: [] for cols in referenced}
+                for batch in self._read(table):
+                    keep = self.keep(table, batch)
+                    for cols in referenced:
+                        h, valid = tuple_hash(batch, cols, self.key)
+                        found[cols].append(h[keep & valid])
+                for cols, hashes in found.items():
+                    grew |= _grow(state.kept, cols, hashes)
+            for table in reversed(self.order):
+                fks = [fk for fk in self.plan.tables[table].foreign_keys if fk.parent in self.state]
+                if not fks or (rounds > 1 and table not in self.state):
+                    continue  # a table kept whole needs the same parents every round
+                needed: dict[tuple[str, tuple[str, ...]], list[U64]] = {}
                 for batch in self._read(table):
                     keep = self.keep(table, batch)
                     for fk in fks:
                         h, valid = tuple_hash(batch, fk.columns, self.key)
-                        parent = self.state[fk.parent]
-                        parent.up.setdefault(fk.parent_columns, []).append(h[keep & valid])
-                if not any(fk.parent == table for fk in fks):
-                    break  # only a self-reference (a hierarchy) needs another round
+                        needed.setdefault((fk.parent, fk.parent_columns), []).append(
+                            h[keep & valid]
+                        )
+                for (parent, cols), hashes in needed.items():
+                    grew |= _grow(self.state[parent].up, cols, hashes)
+            if not grew:
+                return rounds
 
-    def _kept_keys(self, table: str) -> int:
-        state = self.state.get(table)
-        if state is None:
-            return 0
-        return sum(distinct(np.concatenate(h)).size for h in state.up.values() if h)
+
+def _grow(sets: dict[tuple[str, ...], U64], cols: tuple[str, ...], hashes: list[U64]) -> bool:
+    """Merge ``hashes`` into ``sets[cols]``; True when it grew."""
+    before = sets.get(cols, _NONE)
+    merged = distinct(np.concatenate([before, *hashes]))
+    sets[cols] = merged
+    return merged.size > before.size

@@ -151,7 +151,6 @@ WORKERS = 2
 
 @dataclass
 class _Masked:
-    source: pl.DataFrame
     output: pl.DataFrame
     seconds: dict[str, float]
 
@@ -182,9 +181,10 @@ class _Run:
         self.seconds: dict[tuple[str, str], float] = {}
 
     def blocks(self, name: str) -> Iterator[pl.DataFrame]:
-        """The masked table, batch by batch, in source order. Batches are masked on a
-        small thread pool (NumPy, Polars and Arrow release the GIL) while the caller
-        writes the previous one; the leak check sees them in order."""
+        """The masked table, batch by batch, in source order. Batches are masked and
+        leak-checked on a small thread pool (NumPy, Polars and Arrow release the GIL)
+        while the caller writes the previous one; the leak figures do not depend on the
+        order batches arrive in."""
         with ThreadPoolExecutor(WORKERS, thread_name_prefix="fauxdata-mask") as pool:
             pending: deque[Future[_Masked]] = deque()
             for frame, rows in self._read(name):
@@ -220,21 +220,24 @@ class _Run:
             masked = masker.apply(frame.get_column(column), frame, rows).alias(column)
             out[column] = cast_column(masked, tp.types[column], masker.ctx.path)
             seconds[column] = time.perf_counter() - t0
+            if (name, column) in self.leaks:
+                self.leaks[(name, column)].update(frame.get_column(column), out[column])
         generators = self.engine.tables[name].columns
         for column in tp.generated:
             gen = generators[column]
             inputs = {d: out[d] for d in gen.generator.dependencies()}
             out[column] = gen.evaluate(rows, inputs)
-        return _Masked(frame, pl.DataFrame([out[c] for c in tp.output]), seconds)
+        return _Masked(pl.DataFrame([out[c] for c in tp.output]), seconds)
 
     def _finish(self, name: str, done: _Masked) -> pl.DataFrame:
         for column, spent in done.seconds.items():
             self.seconds[(name, column)] = self.seconds.get((name, column), 0.0) + spent
-            if (name, column) in self.leaks:
-                self.leaks[(name, column)].update(
-                    done.source.get_column(column), done.output.get_column(column)
-                )
         return done.output
+
+    def leak_figures(self) -> list[LeakFigures]:
+        """Every masked column's figures, columns side by side (sorting releases the GIL)."""
+        with ThreadPoolExecutor(WORKERS, thread_name_prefix="fauxdata-leaks") as pool:
+            return list(pool.map(ColumnLeaks.figures, self.leaks.values()))
 
     def treatments(self) -> list[Treatment]:
         found = []
@@ -303,7 +306,7 @@ def publish(
             publisher.write(StagedTable(name, schema, blocks, output=table.output_name))
         results = publisher.results
         checked = with_rows(plan, {n: r.rows for n, r in results.items()})
-        leaks = [c.figures() for c in run.leaks.values()]
+        leaks = run.leak_figures()
         if any(f.leaks for f in leaks):  # leaving the block unpublished removes staging
             return MaskResult(
                 target, checked, results, None, leaks, run.treatments(), run.fpe(), 0.0

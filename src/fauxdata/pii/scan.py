@@ -17,6 +17,7 @@ A name hit is also dropped when the column's type cannot hold the category (a bo
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from typing import Any
 
 import polars as pl
@@ -24,7 +25,7 @@ import polars as pl
 from fauxdata.introspect.model import SourceColumn, SourceSchema
 from fauxdata.pii.categories import Basis, Finding, related, type_allows
 from fauxdata.pii.names import STRONG, NameHit, match_name
-from fauxdata.pii.values import ValueHit, confirm, detect, prepare
+from fauxdata.pii.values import Sample, ValueHit, confirm, detect, prepare
 
 MIN_CONFIDENCE = 0.3
 """Findings below this are not reported."""
@@ -69,7 +70,8 @@ def judge(
     named: NameHit | None = match_name(table, column)
     if named is not None and not type_allows(named.category, column_type):
         named = None
-    sample = prepare(values) if values is not None else None
+    cached = _labels(values) if isinstance(values, tuple) else None
+    sample = cached[0] if cached else (prepare(values) if values is not None else None)
     if sample is None:
         if named is None:
             return None
@@ -88,7 +90,7 @@ def judge(
             table, column, checked.category, evidence, confidence, "name+value", variant
         )
 
-    shown = detect(sample)
+    shown = cached[1] if cached else detect(sample)
     if shown is not None and type_allows(shown.category, column_type):
         evidence = _source(shown.evidence, source)
         if named is not None:
@@ -107,6 +109,13 @@ def judge(
         evidence = f"{named.evidence}; {_source('sampled values', source)} do not confirm it"
         return _finding(table, column, named.category, evidence, 0.5, "name", named.variant)
     return None
+
+
+@lru_cache(maxsize=1024)
+def _labels(labels: tuple[str, ...]) -> tuple[Sample | None, ValueHit | None]:
+    """An enum's labels prepared and read once: a schema shares an enum over many columns."""
+    sample = prepare(list(labels))
+    return sample, (detect(sample) if sample is not None else None)
 
 
 def _source(evidence: str, source: str) -> str:
@@ -136,7 +145,7 @@ def scan_schema(
             values: Sequence[Any] | None = table_samples.get(column_name)
             source = "sampled values"
             if values is None and column.labels:
-                values, source = column.labels, "enum labels"
+                values, source = tuple(column.labels), "enum labels"
             found = judge(table_name, column_name, _type(column), values, source=source)
             if found is not None:
                 findings.append(found)

@@ -27,9 +27,19 @@ def is_plain_name(name: object) -> bool:
     )
 
 
+def is_plain_path(name: object) -> bool:
+    """A plain name, or ``schema/name`` of two plain names: a table named with its schema
+    (``sales.orders``) lands in a folder per schema."""
+    if not isinstance(name, str):
+        return False
+    parts = name.split("/")
+    return len(parts) <= 2 and all(is_plain_name(p) for p in parts)
+
+
 def trusted_files(folder: Path, manifest: str = MANIFEST) -> list[str]:
     """The entries a folder's manifest lists, once every one is proved to be a plain name
-    inside the folder; an empty list when the folder is absent or empty.
+    (or ``schema/name``) inside the folder, and every entry of the folder (and of its
+    schema folders) is listed; an empty list when the folder is absent or empty.
 
     Raises:
         TargetError: the folder is a file, holds files but no manifest, its manifest does
@@ -54,12 +64,21 @@ def trusted_files(folder: Path, manifest: str = MANIFEST) -> list[str]:
         raise _foreign(folder, f"its {manifest} is not a fauxdata manifest")
     root = folder.resolve()
     for name in files:
-        if not is_plain_name(name):
+        if not is_plain_path(name):
             raise _foreign(folder, f"its manifest lists {name!r}, which is not a plain file name")
-        entry = folder / name
-        if entry.is_symlink() and root not in entry.resolve().parents:
-            raise _foreign(folder, f"its manifest lists {name!r}, a link leading out of the folder")
-    unlisted = sorted(entries - set(files) - {manifest})
+        for entry in (folder / name.split("/")[0], folder / name):
+            if entry.is_symlink() and root not in entry.resolve().parents:
+                raise _foreign(
+                    folder, f"its manifest lists {name!r}, a link leading out of the folder"
+                )
+    unlisted = sorted(entries - {name.split("/")[0] for name in files} - {manifest})
+    for schema in sorted({name.split("/")[0] for name in files if "/" in name}):
+        inner = folder / schema
+        if inner.is_dir() and not inner.is_symlink():  # a folder per schema: all of it listed
+            listed = {name.split("/")[1] for name in files if name.startswith(f"{schema}/")}
+            unlisted += sorted(
+                f"{schema}/{p.name}" for p in inner.iterdir() if p.name not in listed
+            )
     if unlisted:
         raise _foreign(
             folder,

@@ -15,11 +15,13 @@ def open_sink(
     atomic: bool = False,
     bronze_source: str | None = None,
     lineage: dict[str, str] | None = None,
+    since: dict[str, tuple[str, int]] | None = None,
 ) -> Sink:
     """The sink for a target's format; Delta tables are named after ``bronze_source``
-    (default: the spec's name). ``lineage`` marks (default: a generate run of the plan's
+    (default: the spec's name). ``since`` appends to database tables (``sinks.append``).
+    ``lineage`` marks (default: a generate run of the plan's
     spec) go into the output where its format keeps them."""
-    sink = _sink(target, plan, truncate, atomic, bronze_source)
+    sink = _sink(target, plan, truncate, atomic, bronze_source, since)
     if lineage is None and plan is not None:
         from fauxdata.lineage import marks
         from fauxdata.manifest import spec_digest
@@ -32,13 +34,18 @@ def open_sink(
 
 
 def _sink(
-    target: Target, plan: Plan | None, truncate: bool, atomic: bool, bronze_source: str | None
+    target: Target,
+    plan: Plan | None,
+    truncate: bool,
+    atomic: bool,
+    bronze_source: str | None,
+    since: dict[str, tuple[str, int]] | None,
 ) -> Sink:
     if target.is_database:
         from fauxdata.sinks.database import DatabaseSink
 
         assert plan is not None, "a database sink needs the plan"
-        return DatabaseSink(target, plan, truncate=truncate, atomic=atomic)
+        return DatabaseSink(target, plan, truncate=truncate, atomic=atomic, since=since)
     if target.format == "delta":
         from fauxdata.sinks.delta import DeltaSink
 

@@ -25,8 +25,12 @@ def _slug(text: str) -> str:
 
 
 def bronze_table_name(source: str, entity: str) -> str:
-    """``bronze_hr_employees`` for source ``hr`` and entity ``employees``."""
-    return f"bronze_{_slug(source)}_{_slug(entity)}"
+    """``bronze_hr_employees`` for source ``hr`` and entity ``employees``; a table named
+    with its schema lands in a folder per schema, as in Parquet: ``sales.orders`` ->
+    ``sales/bronze_hr_orders``."""
+    schema, _, table = entity.rpartition(".")
+    name = f"bronze_{_slug(source)}_{_slug(table)}"
+    return f"{_slug(schema)}/{name}" if schema else name
 
 
 def source_system(source: str) -> str:

@@ -24,6 +24,7 @@ from psycopg import Error as DatabaseError
 from fauxdata.errors import TargetError, did_you_mean
 from fauxdata.introspect.source import connection_error, parse, read_only_engine
 from fauxdata.sinks import mysql_load
+from fauxdata.sinks.append import Appended, append_after
 from fauxdata.sinks.base import Schema, Sink
 from fauxdata.sinks.duckdb_types import duckdb_type, quote, quote_table, schema_of, sql_string
 from fauxdata.sinks.target import Target
@@ -32,10 +33,19 @@ from fauxdata.spec.plan import Plan
 
 class DatabaseSink(Sink):
     def __init__(
-        self, target: Target, plan: Plan, *, truncate: bool = False, atomic: bool = False
+        self,
+        target: Target,
+        plan: Plan,
+        *,
+        truncate: bool = False,
+        atomic: bool = False,
+        since: dict[str, tuple[str, int]] | None = None,
     ) -> None:
         super().__init__(target)
         self.plan = plan
+        self.since = since
+        """``--append``: output table -> (sequence column, first new value); None refuses
+        tables that hold rows. Read-back and verification see only the new rows."""
         self.url = parse(target.url or "")
         self.truncate = truncate
         self.atomic = atomic
@@ -45,6 +55,11 @@ class DatabaseSink(Sink):
         self.deferred: dict[str, list[tuple[str, pl.DataFrame]]] = {}
         self.identity_always: list[tuple[str, str]] = []
         self._verify: duckdb.DuckDBPyConnection | None = None
+        self.held_to_commit: list[tuple[str, str, str]] = []
+        """(table, constraint, definition) of DEFERRABLE keys added back at the end."""
+        self.at_commit = any(fk.at_commit for t in plan.tables.values() for fk in t.foreign_keys)
+        """A cycle of NOT NULL keys closes through a DEFERRABLE one: the load is one
+        transaction, committed once every table is in, when the database checks it."""
 
     @property
     def postgres(self) -> bool:
@@ -81,7 +96,7 @@ class DatabaseSink(Sink):
                     path="--to",
                     hint="run fauxdata sync to update the spec",
                 )
-        if not self.truncate:
+        if not self.truncate and self.since is None:
             self._refuse_filled()
         if self.truncate:
             outs = ", ".join(
@@ -95,18 +110,23 @@ class DatabaseSink(Sink):
             self._identity_always()
         if not self.atomic:
             self._commit()
+        if self.at_commit and self.postgres:
+            self._execute("SET CONSTRAINTS ALL DEFERRED")
 
     def _refuse_filled(self) -> None:
         """Generated keys start at 1 and would collide with rows already there: a table
         that holds rows is refused, naming it, unless the user asks to empty it."""
         for name in self.plan.selected:
             out = self.plan.tables[name].output_name
-            if self._execute(f"SELECT 1 FROM {quote_table(out)} LIMIT 1").first() is not None:
-                raise TargetError(
-                    f"table '{out}' in {self.target} already holds rows",
-                    path="--to",
-                    hint="pass --truncate to empty the spec's tables first (fauxdata's ids start at 1)",
-                )
+            if self._execute(f"SELECT 1 FROM {quote_table(out)} LIMIT 1").first() is None:
+                continue
+            found = self._execute(f"SELECT count(*) FROM {quote_table(out)}").scalar()
+            raise TargetError(
+                f"table '{out}' in {self.target} already holds {found:,} row{'' if found == 1 else 's'}",
+                path="--to",
+                hint="pass --truncate to empty the spec's tables first, or --append to add rows "
+                "after them (sequence keys continue past the largest there)",
+            )
 
     def open_read_only(self) -> None:
         """Connect for reading back only (``fauxdata validate``); PostgreSQL refuses writes."""
@@ -117,15 +137,8 @@ class DatabaseSink(Sink):
             raise connection_error(exc, self.url, "--data") from None
 
     def table_names(self) -> set[str]:
-        """The tables of the default schema, and ``schema.table`` for each schema the
-        plan's names mention."""
         assert self.con is not None
-        inspector = sa.inspect(self.con)
-        names = set(inspector.get_table_names())
-        schemas = {schema_of(t.output_name) for t in self.plan.tables.values()} - {None}
-        for schema in sorted(s for s in schemas if s in inspector.get_schema_names()):
-            names |= {f"{schema}.{t}" for t in inspector.get_table_names(schema=schema)}
-        return names
+        return table_names(self.con, self.plan)
 
     def columns(self, name: str) -> list[dict[str, Any]]:
         """The reflected columns of a table named plainly or ``schema.table`` (only their
@@ -205,38 +218,42 @@ class DatabaseSink(Sink):
             self._load(name, frame)
         self._restore_foreign_keys(name, held)
         self.loaded[name] = schema
-        if not self.atomic:
+        if not self.atomic and not self.at_commit:
             self._commit()
         return rows
 
     def _hold_foreign_keys(self, name: str) -> list[tuple[str, str]]:
-        """Drop the table's own foreign keys for the load, inside its transaction.
+        """Drop the table's own foreign keys for the load, inside its transaction; returns
+        those to add back after the table's load.
 
         PostgreSQL checks a foreign key row by row on COPY, which made it three quarters
         of the load time; adding the constraint back afterwards checks every row in one
         join (what pg_restore does). The drop is never visible outside the transaction,
-        and a failure rolls it back with the rows.
+        and a failure rolls it back with the rows. In a load closing a cycle at commit,
+        DEFERRABLE keys come back only once every table is in (``finish_tables``).
         """
-        held = [
-            (str(conname), str(definition))
-            for conname, definition in self._execute(
-                "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+        found = [
+            (str(conname), str(definition), bool(deferrable))
+            for conname, definition, deferrable in self._execute(
+                "SELECT conname, pg_get_constraintdef(oid), condeferrable FROM pg_constraint "
                 "WHERE conrelid = CAST(:t AS regclass) AND contype = 'f' AND conparentid = 0",
                 {"t": quote_table(name)},
             )
         ]
-        if not held:
+        if not found:
             return []
         assert self.con is not None
         savepoint = self.con.begin_nested()
         try:
-            for conname, _ in held:
+            for conname, _, _ in found:
                 self._execute(f"ALTER TABLE {quote_table(name)} DROP CONSTRAINT {quote(conname)}")
         except sa.exc.SQLAlchemyError:  # not the table's owner: keep the row-by-row checks
             savepoint.rollback()
             return []
         savepoint.commit()
-        return held
+        later = [(name, c, d) for c, d, deferrable in found if self.at_commit and deferrable]
+        self.held_to_commit += later
+        return [(c, d) for c, d, deferrable in found if not (self.at_commit and deferrable)]
 
     def _restore_foreign_keys(self, name: str, held: list[tuple[str, str]]) -> None:
         try:
@@ -286,6 +303,10 @@ class DatabaseSink(Sink):
             raise load_error(exc, "the second pass") from None
 
     def _finish(self) -> None:
+        for table, conname, definition in self.held_to_commit:
+            self._execute(
+                f"ALTER TABLE {quote_table(table)} ADD CONSTRAINT {quote(conname)} {definition}"
+            )
         for name, parts in self.deferred.items():
             frame = pl.concat([f for _, f in parts])
             key = parts[0][0].split(",")
@@ -379,12 +400,20 @@ class DatabaseSink(Sink):
 
     def _read_back(self, name: str, schema: Schema) -> Any:
         columns = list(schema)
-        # Decimals through numeric: a money column would print '$1,234.56'.
+        # Decimals through numeric: a money column would print '$1,234.56'. Text through
+        # text: a char(3) column pads 'R' to 'R  ', which PostgreSQL itself compares as 'R'.
         shown = [
-            f"CAST({quote(c)} AS numeric)" if self.postgres and t.name == "decimal" else quote(c)
+            f"CAST({quote(c)} AS numeric)"
+            if self.postgres and t.name == "decimal"
+            else f"CAST({quote(c)} AS text)"
+            if self.postgres and t.name in ("text", "varchar")
+            else quote(c)
             for c, t in schema.items()
         ]
         select = f"SELECT {', '.join(shown)} FROM {quote_table(name)}"
+        if self.since and name in self.since:  # --append: only the rows this run wrote
+            column, start = self.since[name]
+            select += f" WHERE {quote(column)} >= {int(start)}"
         if not self.postgres:
             if self.con is None:
                 raise TargetError("the database connection is not open", path="--to", code="load")
@@ -434,6 +463,32 @@ class DatabaseSink(Sink):
         """Only ``--atomic`` loads are one transaction; otherwise tables are committed as
         they load and stay when verification fails."""
         return self.atomic
+
+
+def table_names(con: sa.Connection, plan: Plan) -> set[str]:
+    """The tables of the default schema, and ``schema.table`` for each schema the plan's
+    names mention."""
+    inspector = sa.inspect(con)
+    names = set(inspector.get_table_names())
+    schemas = {schema_of(t.output_name) for t in plan.tables.values()} - {None}
+    for schema in sorted(s for s in schemas if s in inspector.get_schema_names()):
+        names |= {f"{schema}.{t}" for t in inspector.get_table_names(schema=schema)}
+    return names
+
+
+def open_append(plan: Plan, target: Target) -> Appended:
+    """``--append``: read the destination's rows and move the spec's sequence keys past
+    them (``sinks.append``); tables that do not exist are left to ``prepare`` to name."""
+    url = parse(target.url or "")
+    mysql = url.get_backend_name() in ("mysql", "mariadb")
+    engine = sa.create_engine(url, connect_args=mysql_load.connect_args() if mysql else {})
+    try:
+        with engine.connect() as con:
+            return append_after(plan, con, str(target), table_names(con, plan))
+    except sa.exc.SQLAlchemyError as exc:
+        raise connection_error(exc, url, "--to") from None
+    finally:
+        engine.dispose()
 
 
 def load_error(exc: Exception, what: str) -> TargetError:

@@ -126,12 +126,15 @@ def create_statements(plan: Plan, dialect: str = "postgresql") -> list[str]:
     for name, table in plan.tables.items():
         for fk in table.foreign_keys:
             parent = plan.tables[fk.parent].output_name
+            deferrable = fk.deferrable and dialect in ("postgresql", "sqlite", "oracle")
             constraint = sa.ForeignKeyConstraint(
                 list(fk.columns),
                 [f"{parent}.{c}" for c in fk.parent_columns],
+                deferrable=deferrable or None,
+                initially="DEFERRED" if deferrable else None,
             )
             tables[name].append_constraint(constraint)
-            if fk.deferred and dialect != "sqlite":  # SQLite cannot ALTER; it checks on write
+            if (fk.deferred or fk.at_commit) and dialect != "sqlite":  # SQLite checks on write
                 later.append(constraint)
     engine = compiler()
     schemas = {schema_of(t.output_name) or "" for t in plan.tables.values()} - {""}

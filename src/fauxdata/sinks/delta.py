@@ -222,7 +222,6 @@ class DeltaSink(FolderStaging):
         folder.mkdir(parents=True)
         encoding = parquet_encoding(schema, few_values)
         encoding["use_dictionary"] = [*encoding["use_dictionary"], *METADATA_COLUMNS]
-        encoding["write_statistics"] = [*encoding["write_statistics"], *METADATA_COLUMNS]
         rows = write_parquet(
             self._bronze(blocks, arrow_schema),
             lambda part: folder / f"part-{part:05d}-{uuid.uuid4()}-c000.snappy.parquet",
@@ -256,7 +255,9 @@ class DeltaSink(FolderStaging):
         description = f"fauxdata mock data ({source_system(self.source)})"
         for table, schema in self.written.items():
             staged = self.staging / PARTS / table
-            commit_delta(staged, self.staging / table, schema, table, description, self.lineage)
+            place = self.staging / table
+            place.parent.mkdir(parents=True, exist_ok=True)  # sales/bronze_hr_orders
+            commit_delta(staged, place, schema, place.name, description, self.lineage)
         remove(self.staging / PARTS)
         self.publish_staged(manifest_json)
 

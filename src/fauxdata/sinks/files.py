@@ -44,7 +44,7 @@ class FolderStaging(StagedSink):
 
     def query_connection(self) -> duckdb.DuckDBPyConnection:
         if self._con is None:
-            self._con = duckdb.connect()
+            self._con = self.reading_connection()
         return self._con
 
     def publish_staged(self, manifest_json: str) -> None:
@@ -92,10 +92,11 @@ class DirectorySink(FolderStaging):
         return rows
 
     def stage_folder(self, name: str) -> Path:
-        return self.staging / name
+        """Spark's folder of Parquet parts for a table: ``sales.orders`` -> ``sales/orders``."""
+        return self.staging / table_file(name, "")
 
     def adopt(self, name: str, schema: Schema) -> None:
-        self.entries[name] = name
+        self.entries[name] = table_file(name, "").as_posix()
 
     def staged_relation(self, name: str, schema: Schema) -> str:
         path = self.staging / self.entries[name]

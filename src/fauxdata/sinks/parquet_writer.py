@@ -19,13 +19,11 @@ from fauxdata.spec.types import ColumnType
 def parquet_encoding(
     schema: Mapping[str, ColumnType], few_values: frozenset[str]
 ) -> dict[str, list[str]]:
-    """Dictionary pages for columns with few distinct values only, and no min/max
-    statistics for free text (costly to compute, useless for pruning)."""
-    text = {c for c, t in schema.items() if t.is_text}
-    return {
-        "use_dictionary": [c for c in schema if c in few_values],
-        "write_statistics": [c for c in schema if c not in text or c in few_values],
-    }
+    """Dictionary pages for columns with few distinct values only. Statistics for every
+    column, free text too: they cost 4% more time to write the TPC-H comments, and
+    with their null counts in the footer verification's not-null check of a text
+    column reads no data page (0.38 s to 0.002 s for 6M comments)."""
+    return {"use_dictionary": [c for c in schema if c in few_values]}
 
 
 def write_parquet(
@@ -40,9 +38,16 @@ def write_parquet(
     """Write ``tables`` in order into ``path_of(0)``, ``path_of(1)``... (a new file every
     ``rows_per_file`` rows when given); returns the row count. The first table's schema
     is the file's; with no rows at all one empty file has ``empty_schema``. ``encoding``
-    holds pyarrow writer options (default: snappy, dictionaries and statistics for all);
+    holds pyarrow writer options (default: snappy, decimals as integers, dictionaries and
+    statistics for all);
     ``metadata`` goes into every file's key-value metadata (the lineage marks)."""
-    options: dict[str, object] = {"compression": "snappy", **(encoding or {})}
+    # Decimals up to 18 digits as INT64 (the Parquet spec's compact form, as tpchgen-cli
+    # writes them): about a quarter cheaper to encode than 16-byte fixed-length values.
+    options: dict[str, object] = {
+        "compression": "snappy",
+        "store_decimal_as_integer": True,
+        **(encoding or {}),
+    }
     rows, in_file, part = 0, 0, 0
     writer: pq.ParquetWriter | None = None
     try:

@@ -18,6 +18,7 @@ from pydantic import Field, field_validator, model_validator
 
 from fauxdata.spec.base import Strict
 from fauxdata.spec.relations import After, Aggregate, ChildNumber, ForeignKeyRef, Hierarchy, Lookup
+from fauxdata.spec.spatial import Geometry
 from fauxdata.spec.synthesize import Synthesized
 
 _Bound = float | None
@@ -727,6 +728,7 @@ GeneratorSpec = Annotated[
     | After
     | Aggregate
     | Synthesized
+    | Geometry
     | FromSource,
     Field(discriminator="kind"),
 ]

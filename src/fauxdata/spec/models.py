@@ -148,6 +148,11 @@ class ForeignKey(Strict):
 
     columns: list[str] | str
     references: Reference
+    deferrable: bool = Field(
+        default=False,
+        description="The database checks this key at commit (DEFERRABLE): a cycle of NOT NULL "
+        "keys through it loads in one transaction.",
+    )
 
     @property
     def column_list(self) -> list[str]:

@@ -48,17 +48,24 @@ def table_order(
     tables: dict[str, ResolvedTable], nullable: dict[tuple[str, str], bool], problems: list[Problem]
 ) -> tuple[list[str], dict[str, ResolvedTable]]:
     """Parents before children. A cycle is broken at a nullable foreign key (marked
-    ``deferred``: loaded NULL and filled by a second pass); a cycle with no nullable
-    foreign key is a problem that names it and says how to fix it."""
+    ``deferred``: loaded NULL and filled by a second pass), else at a DEFERRABLE one
+    (marked ``at_commit``: loaded in place, checked by the database at commit); a cycle
+    with neither is a problem that names it and says how to fix it."""
     deferred: set[tuple[str, tuple[str, ...]]] = set()
+    at_commit: set[tuple[str, tuple[str, ...]]] = set()
     while True:
-        cycle = _find_cycle(tables, deferred)
+        cycle = _find_cycle(tables, deferred | at_commit)
         if cycle is None:
             break
         breakable = [(t, fk) for t, fk in cycle if all(nullable[(t, c)] for c in fk.columns)]
         if breakable:
             table, fk = breakable[-1]
             deferred.add((table, fk.columns))
+            continue
+        checked_late = [(t, fk) for t, fk in cycle if fk.deferrable]
+        if checked_late:
+            table, fk = checked_late[-1]
+            at_commit.add((table, fk.columns))
             continue
         text = " -> ".join(
             f"{t}.{','.join(fk.columns)} -> {fk.parent}.{','.join(fk.parent_columns)}"
@@ -68,7 +75,8 @@ def table_order(
             Problem(
                 f"tables.{cycle[0][0]}",
                 f"tables reference each other in a cycle: {text}",
-                "mark one foreign key in the cycle nullable (null_rate or nullable: true)",
+                "mark one foreign key in the cycle nullable (null_rate or nullable: true), "
+                "or declare one DEFERRABLE in the database and set deferrable: true on it",
                 "cycle",
             )
         )
@@ -78,7 +86,12 @@ def table_order(
         name: replace(
             t,
             foreign_keys=tuple(
-                replace(fk, deferred=(name, fk.columns) in deferred) for fk in t.foreign_keys
+                replace(
+                    fk,
+                    deferred=(name, fk.columns) in deferred,
+                    at_commit=(name, fk.columns) in at_commit,
+                )
+                for fk in t.foreign_keys
             ),
         )
         for name, t in tables.items()
@@ -91,7 +104,7 @@ def table_order(
             return
         seen.add(name)
         for fk in updated[name].foreign_keys:
-            if not fk.deferred and fk.parent != name and fk.parent in updated:
+            if not (fk.deferred or fk.at_commit) and fk.parent != name and fk.parent in updated:
                 visit(fk.parent)
         per = updated[name].per
         if per is not None and per.parent in updated:

@@ -39,6 +39,11 @@ class ResolvedForeignKey:
     parent_columns: tuple[str, ...]
     deferred: bool = False
     """True when this nullable FK breaks a cycle: databases load it NULL, then UPDATE."""
+    deferrable: bool = False
+    """The database checks it at commit (a DEFERRABLE constraint)."""
+    at_commit: bool = False
+    """True when this deferrable FK breaks a cycle of NOT NULL keys: it is loaded in place,
+    the whole load is one transaction and the database checks it at commit."""
 
     def describe(self, table: str) -> str:
         return f"{table}.{','.join(self.columns)} -> {self.parent}.{','.join(self.parent_columns)}"

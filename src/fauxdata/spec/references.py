@@ -65,7 +65,18 @@ def column_relations(
                             did_you_mean(gen.distribution.column, parent.columns),
                         )
                     )
-            return (), (gen.table, gen.column)
+            if gen.distinct_from is None:
+                return (), (gen.table, gen.column)
+            if gen.distinct_from not in table.columns or gen.distinct_from == cname:
+                problems.append(
+                    Problem(
+                        f"{path}.distinct_from",
+                        f"'{gen.distinct_from}' is not another column of '{tname}'",
+                        did_you_mean(gen.distinct_from, names),
+                    )
+                )
+                return (), (gen.table, gen.column)
+            return (gen.distinct_from,), (gen.table, gen.column)
         case g.Hierarchy():
             if gen.table != tname:
                 problems.append(

@@ -118,6 +118,17 @@ class ForeignKeyRef(_References):
 
     kind: Literal["foreign_key"]
     distribution: ParentPick = Field(default_factory=lambda: UniformPick(kind="uniform"))
+    distinct_from: str | None = Field(
+        default=None,
+        description="A column of the same row this key never equals (a CHECK such as "
+        "assembly_id <> component_id): where the picked parent's key equals it, the next "
+        "parent row is taken.",
+    )
+    deferrable: bool = Field(
+        default=False,
+        description="The database checks this key at commit (DEFERRABLE): a cycle of NOT NULL "
+        "keys through it loads in one transaction.",
+    )
 
     @field_validator("distribution", mode="before")
     @classmethod

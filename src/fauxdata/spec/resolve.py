@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Mapping
+from dataclasses import replace
+from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
 
@@ -325,7 +327,13 @@ def _resolve_table(
         uniques.append(tuple(constraint))
 
     fks = [
-        ResolvedForeignKey((c.name,), c.parent[0], (c.parent[1],))
+        ResolvedForeignKey(
+            (c.name,),
+            c.parent[0],
+            (c.parent[1],),
+            deferrable=isinstance(c.spec.generator, g.ForeignKeyRef)
+            and c.spec.generator.deferrable,
+        )
         for c in columns.values()
         if c.parent is not None
     ]
@@ -339,8 +347,16 @@ def _resolve_table(
             fk.references.column_list,
             problems,
         )
-        if resolved_fk and resolved_fk not in fks:
+        if resolved_fk is None:
+            continue
+        resolved_fk = replace(resolved_fk, deferrable=fk.deferrable)
+        same = [
+            f for f in fks if f.columns == resolved_fk.columns and f.parent == resolved_fk.parent
+        ]
+        if not same:
             fks.append(resolved_fk)
+        elif resolved_fk.deferrable:  # declared DEFERRABLE on the table, not on the column
+            fks[fks.index(same[0])] = replace(same[0], deferrable=True)
 
     per = None
     per_col = per_column(spec, tname, table, problems)
@@ -389,12 +405,12 @@ def _checked_conditions(base: str, table: Table, problems: list[Problem]) -> lis
     for i, text in enumerate(table.checks):
         path = f"{base}.checks.{i}"
         try:
-            tree = sqlglot.parse_one(text, read="duckdb")
+            mentioned = _columns_of(text)
         except sqlglot.errors.ParseError as exc:
             first = str(exc).splitlines()[0]
             problems.append(Problem(path, f"not a SQL condition: {first}", code="expression"))
             continue
-        unknown = sorted({c.name for c in tree.find_all(exp.Column)} - set(table.columns))
+        unknown = sorted(mentioned - set(table.columns))
         for name in unknown:
             problems.append(
                 Problem(path, f"unknown column '{name}'", did_you_mean(name, list(table.columns)))
@@ -402,6 +418,18 @@ def _checked_conditions(base: str, table: Table, problems: list[Problem]) -> lis
         if not unknown:
             good.append(text)
     return good
+
+
+@lru_cache(maxsize=8192)
+def _columns_of(condition: str) -> frozenset[str]:
+    """The columns a DuckDB condition names, parsed once: a large schema repeats its
+    conditions (``amount >= 0``) over many tables.
+
+    Raises:
+        sqlglot.errors.ParseError: it is no SQL condition.
+    """
+    tree = sqlglot.parse_one(condition, read="duckdb")
+    return frozenset(c.name for c in tree.find_all(exp.Column))
 
 
 def _formula_inputs(

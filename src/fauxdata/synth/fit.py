@@ -11,11 +11,12 @@ All of it is vectorised; a 100k x 10 seed fits in about a second.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 import polars as pl
-from scipy import special, stats
+from scipy import special
 
 from fauxdata.errors import FauxdataError, did_you_mean
 from fauxdata.synth.columns import Prepared, prepare
@@ -160,7 +161,7 @@ def _partners(columns: list[Prepared], least: float = 0.5) -> dict[str, str]:
             keep = np.isfinite(values[a]) & np.isfinite(values[b])
             if keep.sum() < 3:
                 continue
-            rho = abs(float(stats.spearmanr(values[a][keep], values[b][keep]).statistic))
+            rho = abs(float(_stats().spearmanr(values[a][keep], values[b][keep]).statistic))
             if not np.isfinite(rho) or rho < least:
                 continue
             for x, y in ((a, b), (b, a)):
@@ -234,7 +235,7 @@ def _column_model(
 
 
 def _ranks(x: F64) -> F64:
-    return (stats.rankdata(x) - 0.5) / len(x)
+    return (_stats().rankdata(x) - 0.5) / len(x)
 
 
 def _category_scores(codes: I64, weights: F64) -> F64:
@@ -317,3 +318,11 @@ def fit(
         clip=options.clip,
         source_digest=digest,
     )
+
+
+def _stats() -> Any:
+    """scipy.stats, imported on first use: it takes a second or two to import, which
+    every ``import fauxdata`` paid though only fitting a model needs it."""
+    from scipy import stats
+
+    return stats

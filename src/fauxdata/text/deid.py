@@ -16,6 +16,7 @@ from typing import Literal
 
 import polars as pl
 
+from fauxdata.text.collector import paused
 from fauxdata.text.detect import ENTITIES, Span, find_spans
 from fauxdata.text.fakes import fake
 
@@ -46,64 +47,65 @@ def deidentify(
 ) -> DeidResult:
     """De-identify a column of free text (NULLs stay NULL).
 
+    Each distinct text is cleaned once (the result depends on the text alone, so a
+    repeated text comes out identical) and replacements are counted once per row.
+
     Raises:
         ValueError: an unknown entity type or action (the spec layer names its path).
     """
     if action not in ACTIONS:
         raise ValueError(f"unknown action '{action}'")
     series = texts if isinstance(texts, pl.Series) else pl.Series(list(texts), dtype=pl.String)
-    values = series.cast(pl.String).to_list()
-    out: list[str | None] = []
+    series = series.cast(pl.String)
+    distinct = series.drop_nulls().to_frame("text").group_by("text", maintain_order=True).len()
+    values: list[str] = distinct["text"].to_list()
+    weights: list[int] = distinct["len"].to_list()
     counts: Counter[str] = Counter()
-    cache: dict[tuple[str, str], str] = {}
-    for offset in range(0, len(values), BATCH):
-        batch = values[offset : offset + BATCH]
-        spans = find_spans(batch, entities, locale)
-        out.extend(_rewrite(batch, spans, action, locale, key, cache, counts))
-    return DeidResult(pl.Series(series.name, out, dtype=pl.String), counts)
+    cleaned: list[str] = []
+    with paused():  # candidates and spans are acyclic: see ``collector``
+        for offset in range(0, len(values), BATCH):
+            batch = values[offset : offset + BATCH]
+            spans = find_spans(batch, entities, locale)
+            cleaned.extend(_rewrite(batch, weights[offset:], spans, action, locale, key, counts))
+    out = series.replace_strict(distinct["text"], cleaned, default=None, return_dtype=pl.String)
+    return DeidResult(out.alias(series.name), counts)
 
 
 def _rewrite(
-    batch: list[str | None],
+    batch: list[str],
+    weights: list[int],
     spans: list[Span],
     action: Action,
     locale: str,
     key: bytes,
-    cache: dict[tuple[str, str], str],
     counts: Counter[str],
-) -> list[str | None]:
-    out: list[str | None] = list(batch)
+) -> list[str]:
+    """The batch with its spans substituted; ``weights[row]`` is how many rows hold
+    that text, for the counts."""
+    out = list(batch)
     by_row: dict[int, list[Span]] = {}
     for span in spans:
         by_row.setdefault(span.row, []).append(span)
     for row, found in by_row.items():
         text = batch[row]
-        if text is None:
-            continue
         pieces: list[str] = []
         last = 0
         for span in found:
             pieces.append(text[last : span.start])
-            pieces.append(_substitute(span, action, locale, key, cache))
-            counts[span.entity] += 1
+            pieces.append(_substitute(span, action, locale, key))
+            counts[span.entity] += weights[row]
             last = span.end
         pieces.append(text[last:])
         out[row] = "".join(pieces)
     return out
 
 
-def _substitute(
-    span: Span, action: Action, locale: str, key: bytes, cache: dict[tuple[str, str], str]
-) -> str:
+def _substitute(span: Span, action: Action, locale: str, key: bytes) -> str:
     if action == "annotate":
         return f"[{span.entity.upper()}]"
     if action == "redact":
         return "[REDACTED]"
-    found = cache.get((span.entity, span.text))
-    if found is None:
-        found = fake(span.entity, span.text, key, locale)
-        cache[(span.entity, span.text)] = found
-    return found
+    return fake(span.entity, span.text, key, locale)
 
 
 __all__ = ["ACTIONS", "ENTITIES", "Action", "DeidResult", "Span", "deidentify", "find_spans"]

@@ -17,6 +17,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache, cached_property, lru_cache
+from typing import NamedTuple
 
 import numpy as np
 import phonenumbers
@@ -62,18 +63,25 @@ class Span:
     text: str
 
 
-@dataclass(frozen=True)
-class Candidate:
+class Candidate(NamedTuple):
+    """A match before its check; a tuple, since there are several per text and a
+    frozen dataclass costs four times as much to make."""
+
     row: int
     start: int
     end: int
     text: str
     before: str
     """Up to 40 characters in front of the match, in the same row."""
+    after: str = ""
+    """Up to 2 characters after the match, where the check needs them."""
 
 
 Check = Callable[[list[Candidate], str], list[Candidate]]
 """Keeps the candidates that are real identifiers (and may trim them); gets the locale."""
+Finder = Callable[[pl.Series, list[str]], list[Candidate]]
+"""Finds candidates in the texts (a Series, and the same as a list) by other means than
+one regular expression."""
 
 
 # --- patterns ---------------------------------------------------------------------------
@@ -146,24 +154,82 @@ def _alternation(words: list[str]) -> str:
 
 
 @cache
-def _lexicon_patterns() -> tuple[str, str, str]:
-    """Rust-syntax patterns over the word lists: known street names with a house number,
-    capitalised pairs opening with a known first name, and lone known names. Rust's
-    regex crate runs thousands of literal alternatives as one automaton."""
+def _named_street_pattern() -> str:
+    """Known street names with a house number, in Rust syntax: Rust's regex crate runs
+    thousands of literal alternatives as one automaton."""
     streets = _alternation([s for s in _street_display_names() if len(s) > 3])
-    named_street = (
+    return (
         rf"\b(?:{streets})[ ]\d{{1,4}}(?:[ \-]?[A-Za-z]{{1,2}}\b)?"
         r"(?:,?[ ]\d{4}[ ]?[A-Z]{2}(?:[ ][A-Z][a-zà-ÿ]+(?:[ \-][A-Z][a-zà-ÿ]+)*)?)?"
     )
+
+
+@cache
+def _capitalised_firsts() -> frozenset[str]:
+    return frozenset(n.capitalize() for n in first_names() if n.isalpha() and len(n) > 1)
+
+
+@cache
+def _lone_names() -> frozenset[str]:
     common = common_words()
-    firsts = _alternation([n.capitalize() for n in first_names() if n.isalpha() and len(n) > 1])
-    pairs = rf"\b(?:{firsts})(?:[ ](?:(?:{PARTICLES})[ ])?{_NAME}){{1,2}}"
-    lone = _alternation(
-        [n.capitalize() for n in _known_names() if n.isalpha() and len(n) > 2 and n not in common]
+    return frozenset(
+        n.capitalize() for n in _known_names() if n.isalpha() and len(n) > 2 and n not in common
     )
-    # A lone name inside a sentence: after a lower-case word or a comma, and not followed
-    # by another capitalised word. The context is part of the match, trimmed in the check.
-    return named_street, pairs, rf"[a-z,;:][ ](?:{lone})\b(?:[ ][A-Z])?"
+
+
+_WORD = re.compile(r"\b[^\W\d_a-z][^\W\d_]*")
+"""A word that opens with a capital (or any letter outside a-z): a name, maybe."""
+_LONE = re.compile(r"(?<=[a-z,;:])[ ]([^\W\d_a-z][^\W\d_]*)(?!\w)")
+"""The space is matched and the letter before it looked behind: the engine jumps from
+space to space, and a word's last letter can still open the next match's context."""
+_PAIR_REST = re.compile(rf"(?:[ ](?:(?:{PARTICLES})[ ])?{_NAME}){{1,2}}")
+
+
+def _rows_with(series: pl.Series, rust: str) -> list[int]:
+    """The rows where the Rust pattern matches: the only ones Python then reads."""
+    return series.str.contains(rust).fill_null(False).arg_true().to_list()
+
+
+def _find_pairs(series: pl.Series, rows: list[str]) -> list[Candidate]:
+    """Capitalised pairs (or triples) opening with a known first name: each capitalised
+    word is looked up in the set of first names, and only a hit runs the pattern for
+    the rest of the name. (A Rust alternation of every first name cost more than the
+    rest of detection together.)"""
+    firsts = _capitalised_firsts()
+    out: list[Candidate] = []
+    for row in _rows_with(series, r"\p{Lu}\p{Ll}+ \p{L}"):
+        text, taken = rows[row], 0
+        for word in _WORD.finditer(text):
+            start = word.start()
+            if start < taken or word.group() not in firsts:
+                continue
+            rest = _PAIR_REST.match(text, word.end())
+            if rest is None:
+                continue
+            taken = end = rest.end()
+            before = text[max(0, start - 40) : start]
+            out.append(Candidate(row, start, end, text[start:end], before, text[end : end + 2]))
+    return out
+
+
+def _find_lone(series: pl.Series, rows: list[str]) -> list[Candidate]:
+    """A lone known name (no common word) inside a sentence: after a lower-case word or
+    a comma, and not followed by another capitalised word; a set lookup per word."""
+    names = _lone_names()
+    out: list[Candidate] = []
+    for row in _rows_with(series, r"[a-z,;:] \p{Lu}"):
+        text = rows[row]
+        for word in _LONE.finditer(text):
+            name = word.group(1)
+            if name not in names:
+                continue
+            start, end = word.span(1)
+            after = text[end : end + 2]
+            if after[:1] == " " and "A" <= after[1:2] <= "Z":
+                continue
+            before = text[max(0, start - 40) : start]
+            out.append(Candidate(row, start, end, name, before, after))
+    return out
 
 
 @cache
@@ -191,6 +257,9 @@ _PHONE_CUE = re.compile(
 _PARTICLE_WORDS = frozenset(PARTICLES.replace("|", " ").split())
 _PHONE_BARE = re.compile(r"(?<![\w+\-])\d{10,11}(?![\w\-])")
 _DATE_SHAPE = re.compile(r"\d{1,4}[/\-.]\d{1,2}[/\-.]\d{1,4}")
+_EXTENSION = re.compile(r"(?i)[ ]?(?:x|ext\.?)[ ]?\d{1,5}$")
+_INTERNATIONAL = re.compile(r"^\(?00")
+_GOES_ON = re.compile(r"[ ][a-z]")
 _VERSION_CUE = re.compile(r"(?i)(?:version|versie|ver|v|release|build|firmware)[\s.:]*$")
 
 
@@ -294,8 +363,7 @@ def _check_phone(candidates: list[Candidate], locale: str) -> list[Candidate]:
 def _possible_phone(text: str, region: str) -> bool:
     """``phonenumbers`` says the number (extension and 00 prefix normalised) is possible
     in ``region``; cached, since the same numbers recur across a column."""
-    number = re.sub(r"(?i)[ ]?(?:x|ext\.?)[ ]?\d{1,5}$", "", text)
-    number = re.sub(r"^\(?00", "+", number)
+    number = _INTERNATIONAL.sub("+", _EXTENSION.sub("", text))
     digits = sum(ch.isdigit() for ch in number)
     if digits < 7 or digits > 15:
         return False
@@ -313,6 +381,12 @@ def _check_person(candidates: list[Candidate], locale: str, *, lexical: bool) ->
     out = []
     for c in candidates:
         tokens = c.text.split(" ")
+        if (
+            tokens[-1].lower() in common
+            and _GOES_ON.match(c.after)
+            and sum(t.lower() not in _PARTICLE_WORDS for t in tokens) > 2
+        ):
+            tokens.pop()  # "Amber Lane Hope this helps": a sentence that opens with a word
         while len(tokens) > 1 and tokens[-1].lower() in common and tokens[-1].lower() not in lasts:
             tokens.pop()
         while lexical and (
@@ -364,17 +438,6 @@ def _check_initial_surname(candidates: list[Candidate], locale: str) -> list[Can
     return [c for c in candidates if c.text.split(" ")[-1].lower() in lasts]
 
 
-def _check_single_person(candidates: list[Candidate], locale: str) -> list[Candidate]:
-    """A lone known name (no common word) inside a sentence: the match carries two
-    characters of context in front and, when another capitalised word follows, its
-    first letter (then it is not lone)."""
-    return [
-        Candidate(c.row, c.start + 2, c.end, c.text[2:], c.before)
-        for c in candidates
-        if not c.text[-1].isupper()
-    ]
-
-
 def _accept(candidates: list[Candidate], locale: str) -> list[Candidate]:
     return candidates
 
@@ -389,6 +452,12 @@ class Detector:
     pattern: re.Pattern[str] | None
     check: Check
     rust: str | None = None
+    find: Finder | None = None
+    """Finds the candidates itself, instead of a pattern."""
+    filters: bool = False
+    """The check keeps or drops candidates but never trims one, so a candidate on text
+    an earlier detector claimed can be dropped before the check (phone numbers inside
+    card numbers and IBANs cost a ``phonenumbers`` parse each)."""
 
     @cached_property
     def coarse(self) -> str:
@@ -401,29 +470,29 @@ class Detector:
 @cache
 def detectors() -> tuple[Detector, ...]:
     english, continental = _address_patterns()
-    named_street, pairs, lone = _lexicon_patterns()
+    named_street = _named_street_pattern()
     return (
         Detector("email", _EMAIL, _accept),
         Detector("url", _URL, _check_url),
-        Detector("iban", _IBAN, _check_iban),
-        Detector("credit_card", _CARD, _check_card),
-        Detector("national_id", _SSN, _check_ssn),
-        Detector("national_id", _BSN, _check_bsn),
-        Detector("national_id", _SSN_BARE, _check_ssn_bare),
-        Detector("ip", _IPV4, _check_ip),
-        Detector("ip", _IPV6, _check_ip),
+        Detector("iban", _IBAN, _check_iban, filters=True),
+        Detector("credit_card", _CARD, _check_card, filters=True),
+        Detector("national_id", _SSN, _check_ssn, filters=True),
+        Detector("national_id", _BSN, _check_bsn, filters=True),
+        Detector("national_id", _SSN_BARE, _check_ssn_bare, filters=True),
+        Detector("ip", _IPV4, _check_ip, filters=True),
+        Detector("ip", _IPV6, _check_ip, filters=True),
         Detector("date_of_birth", _DOB, _accept),
         Detector("address", english, _accept),
         Detector("address", continental, _accept),
-        Detector("address", None, _accept, named_street),
-        Detector("phone", _PHONE, _check_phone),
-        Detector("phone", _PHONE_BARE, _check_bare_phone),
+        Detector("address", None, _accept, rust=named_street),
+        Detector("phone", _PHONE, _check_phone, filters=True),
+        Detector("phone", _PHONE_BARE, _check_bare_phone, filters=True),
         Detector("person", _TITLED, _check_cued_person),
         Detector("person", _CUED, _check_cued_person),
         Detector("person", _VERB, _check_verb_person),
         Detector("person", _INITIAL_SURNAME, _check_initial_surname),
-        Detector("person", None, _check_lexical_person, pairs),
-        Detector("person", None, _check_single_person, lone),
+        Detector("person", None, _check_lexical_person, find=_find_pairs),
+        Detector("person", None, _accept, find=_find_lone),
     )
 
 
@@ -499,7 +568,7 @@ def find_spans(
     for detector in detectors():
         if detector.entity not in wanted:
             continue
-        for c in _scan(series, rows, detector, locale):
+        for c in _scan(series, rows, detector, locale, taken):
             claimed = taken.setdefault(c.row, [])
             if any(c.start < end and start < c.end for start, end in claimed):
                 continue
@@ -509,7 +578,35 @@ def find_spans(
     return spans
 
 
-def _scan(series: pl.Series, rows: list[str], detector: Detector, locale: str) -> list[Candidate]:
+def _scan(
+    series: pl.Series,
+    rows: list[str],
+    detector: Detector,
+    locale: str,
+    taken: dict[int, list[tuple[int, int]]],
+) -> list[Candidate]:
+    if detector.find is not None:
+        candidates = detector.find(series, rows)
+    else:
+        candidates = _matches(series, rows, detector)
+    if detector.filters:  # what an earlier detector claimed is not checked again
+        candidates = [c for c in candidates if not _claimed(taken.get(c.row), c)]
+    kept = detector.check(candidates, locale)
+    kept.sort(key=lambda c: (c.row, c.start))
+    out: list[Candidate] = []
+    for c in kept:  # checks may trim; overlapping matches keep the first
+        if out and out[-1].row == c.row and c.start < out[-1].end:
+            continue
+        out.append(c)
+    return out
+
+
+def _claimed(claimed: list[tuple[int, int]] | None, c: Candidate) -> bool:
+    return claimed is not None and any(c.start < end and start < c.end for start, end in claimed)
+
+
+def _matches(series: pl.Series, rows: list[str], detector: Detector) -> list[Candidate]:
+    """The detector's exact matches where its coarse pattern matched in Polars."""
     found = pl.DataFrame(
         {
             "row": pl.int_range(series.len(), eager=True),
@@ -529,19 +626,14 @@ def _scan(series: pl.Series, rows: list[str], detector: Detector, locale: str) -
         end = at + len(rough)
         cursor[row] = end
         if pattern is None:
-            candidates.append(Candidate(row, at, end, rough, text[max(0, at - 40) : at]))
+            before = text[max(0, at - 40) : at]
+            candidates.append(Candidate(row, at, end, rough, before, text[end : end + 2]))
             continue
         for match in pattern.finditer(text, at, min(len(text), end + 1)):
             start, end = match.span(group)
             if start == end:
                 continue
             before = text[max(0, start - 40) : start]
-            candidates.append(Candidate(row, start, end, text[start:end], before))
-    kept = detector.check(candidates, locale)
-    kept.sort(key=lambda c: (c.row, c.start))
-    out: list[Candidate] = []
-    for c in kept:  # checks may trim; overlapping matches keep the first
-        if out and out[-1].row == c.row and c.start < out[-1].end:
-            continue
-        out.append(c)
-    return out
+            after = text[end : end + 2]
+            candidates.append(Candidate(row, start, end, text[start:end], before, after))
+    return candidates

@@ -11,30 +11,44 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+import struct
+from functools import cache, lru_cache
 
-from fauxdata.generators.lexicon import Lexicon, dataset_code, lexicon
+import polars as pl
+
+from fauxdata.generators.lexicon import dataset_code, lexicon
+from fauxdata.text.vocabulary import first_names
 
 _DOMAINS = ("example.com", "example.org", "example.net")
+_WORDS = struct.Struct(">4Q")
+_COUNTRY_CODE = re.compile(r"^\s*(?:\+|00)(\d{1,3})")
+_SPACE = re.compile(r"\s")
+_NON_DIGIT = re.compile(r"\D")
+_SSN_SHAPE = re.compile(r"\d{3}-\d{2}-\d{4}")
+_INITIALS = re.compile(r"^((?:[A-Z]\.\s?)+)")
 
 
 class Digest:
-    """A stream of integers from one keyed digest, extended by counter when used up."""
+    """A stream of integers from one keyed digest, extended by counter when used up:
+    each 32-byte digest gives four big-endian 64-bit words."""
 
     def __init__(self, key: bytes, entity: str, value: str) -> None:
         self._seed = hashlib.blake2b(
             f"{entity}\x1f{value}".encode(), key=key[:64], digest_size=32
         ).digest()
-        self._buffer = self._seed
+        self._words = list(_WORDS.unpack(self._seed))
+        self._words.reverse()  # popped from the end: the first word first
         self._counter = 0
 
     def below(self, n: int) -> int:
-        if len(self._buffer) < 8:
+        if not self._words:
             self._counter += 1
-            self._buffer = hashlib.blake2b(
+            digest = hashlib.blake2b(
                 self._seed + self._counter.to_bytes(4, "big"), digest_size=32
             ).digest()
-        word, self._buffer = self._buffer[:8], self._buffer[8:]
-        return int.from_bytes(word, "big") % max(1, n)
+            self._words = list(_WORDS.unpack(digest))
+            self._words.reverse()
+        return self._words.pop() % (n if n > 1 else 1)
 
     def digit(self, *, nonzero: bool = False) -> str:
         return str(1 + self.below(9)) if nonzero else str(self.below(10))
@@ -43,8 +57,13 @@ class Digest:
         return options[self.below(len(options))]
 
 
-def _lexicon(locale: str) -> Lexicon:
-    return lexicon(dataset_code(locale) or "en")
+@cache
+def _words(locale: str, name: str) -> tuple[str, ...]:
+    """A word list of the locale's lexicon (``female``, ``surnames``, ...) as a tuple:
+    indexing a tuple is a hundred times cheaper than indexing a Series."""
+    code = locale if locale in ("nl", "en") else dataset_code(locale) or "en"
+    words: pl.Series = getattr(lexicon(code), name)
+    return tuple(str(w) for w in words.to_list())
 
 
 def _same_digits(value: str, d: Digest, keep: int = 0) -> str:
@@ -78,25 +97,20 @@ def _regroup(template: str, digits: str) -> str:
 
 
 def person(value: str, d: Digest, locale: str) -> str:
-    lex = _lexicon(locale)
-    first = lex.female if d.below(2) else lex.male
-    given = str(first[d.below(first.len())])
-    family = str(lex.surnames[d.below(lex.surnames.len())])
+    given = d.pick(_words(locale, "female" if d.below(2) else "male"))
+    family = d.pick(_words(locale, "surnames"))
     tokens = value.split()
     if len(tokens) == 1:
-        from fauxdata.text.vocabulary import first_names
-
         return given if tokens[0].lower() in first_names() else family
-    initials = re.match(r"^((?:[A-Z]\.\s?)+)", value)
+    initials = _INITIALS.match(value)
     if initials:
         return f"{given[0]}. {family}"
     return f"{given} {family}"
 
 
 def email(value: str, d: Digest, locale: str, *, keep_domain: bool = False) -> str:
-    lex = _lexicon(locale)
-    given = str(lex.female[d.below(lex.female.len())]).lower()
-    family = str(lex.surnames[d.below(lex.surnames.len())]).lower()
+    given = d.pick(_words(locale, "female")).lower()
+    family = d.pick(_words(locale, "surnames")).lower()
     local = re.sub(r"[^a-z0-9.]", "", f"{given}.{family}") or "user"
     local += str(d.below(100))
     domain = value.rsplit("@", 1)[1] if keep_domain else d.pick(_DOMAINS)
@@ -106,14 +120,14 @@ def email(value: str, d: Digest, locale: str, *, keep_domain: bool = False) -> s
 def phone(value: str, d: Digest, locale: str) -> str:
     """The country code and the first national digit stay; the rest is redrawn."""
     keep = 1
-    match = re.match(r"^\s*(?:\+|00)(\d{1,3})", value)
+    match = _COUNTRY_CODE.match(value)
     if match:
         keep = len(match.group(1)) + 1
     return _same_digits(value, d, keep=keep)
 
 
 def iban(value: str, d: Digest, locale: str) -> str:
-    compact = re.sub(r"\s", "", value).upper()
+    compact = _SPACE.sub("", value).upper()
     country = compact[:2]
     bban = "".join(chr(65 + d.below(26)) if ch.isalpha() else d.digit() for ch in compact[4:])
     rearranged = bban + country + "00"
@@ -126,14 +140,14 @@ def iban(value: str, d: Digest, locale: str) -> str:
 
 
 def credit_card(value: str, d: Digest, locale: str) -> str:
-    digits = re.sub(r"\D", "", value)
+    digits = _NON_DIGIT.sub("", value)
     body = digits[:1] + "".join(d.digit() for _ in digits[1:])
     return _regroup(value, _fix_luhn(body))
 
 
 def national_id(value: str, d: Digest, locale: str) -> str:
-    digits = re.sub(r"\D", "", value)
-    if len(digits) == 9 and re.fullmatch(r"\d{3}-\d{2}-\d{4}", value.strip()) is None:
+    digits = _NON_DIGIT.sub("", value)
+    if len(digits) == 9 and _SSN_SHAPE.fullmatch(value.strip()) is None:
         return _regroup(value, _bsn(d))
     area = 1 + d.below(665)
     group, serial = 1 + d.below(99), 1 + d.below(9999)
@@ -160,19 +174,18 @@ def ip(value: str, d: Digest, locale: str) -> str:
 def url(value: str, d: Digest, locale: str) -> str:
     scheme = re.match(r"(?i)^(https?://|www\.)", value)
     prefix = scheme.group(1) if scheme else "https://"
-    word = str(_lexicon("en").words[d.below(_lexicon("en").words.len())]).lower()
+    word = d.pick(_words("en", "words")).lower()
     return f"{prefix}{word}.{d.pick(_DOMAINS)}/{d.below(10**8):08x}"
 
 
 def address(value: str, d: Digest, locale: str) -> str:
-    lex = _lexicon(locale)
     number = str(1 + d.below(400))
+    stop = "." if value.endswith(".") else ""  # "St." or the sentence's full stop: kept
     if value[:1].isdigit():
-        street = str(lex.surnames[d.below(lex.surnames.len())])
-        suffix = str(lex.street_suffixes[d.below(lex.street_suffixes.len())])
-        return f"{number} {street} {suffix}"
-    streets = lexicon("nl").streets
-    return f"{streets[d.below(streets.len())]} {number}"
+        street = d.pick(_words(locale, "surnames"))
+        suffix = d.pick(_words(locale, "street_suffixes"))
+        return f"{number} {street} {suffix}{stop}"
+    return f"{d.pick(_words('nl', 'streets'))} {number}{stop}"
 
 
 def date_of_birth(value: str, d: Digest, locale: str) -> str:
@@ -208,6 +221,8 @@ FAKERS = {
 }
 
 
+@lru_cache(maxsize=1 << 17)
 def fake(entity: str, value: str, key: bytes, locale: str) -> str:
-    """The fake for one identifier (same entity, value, key and locale: same fake)."""
+    """The fake for one identifier (same entity, value, key and locale: same fake);
+    cached, since the same names and numbers recur across rows and batches."""
     return FAKERS[entity](value, Digest(key, entity, value), locale)

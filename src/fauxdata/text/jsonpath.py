@@ -12,8 +12,9 @@ position of the offending part.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 Slot = tuple[Any, Any]
@@ -41,14 +42,36 @@ class Step:
     key: Any = None
 
 
+Emit = Callable[[Any, Any, list[Slot]], None]
+"""Receives one place (container, key) the path reached so far, and the output list."""
+
+
 @dataclass(frozen=True)
 class JSONPath:
     text: str
     steps: tuple[Step, ...]
 
-    def slots(self, document: Any) -> Iterator[Slot]:
-        """Every (container, key) the path names in ``document`` (the root has none)."""
-        yield from _walk(document, self.steps)
+    @cached_property
+    def _visit(self) -> Callable[[Any, list[Slot]], None]:
+        return _compile(self.steps)
+
+    @cached_property
+    def keys(self) -> frozenset[str]:
+        """Member names a document must spell out for the path to reach into it: a
+        document whose text lacks one of them as ``"name"`` (and holds no escape that
+        could spell it) has no place on this path."""
+        return frozenset(s.key for s in self.steps if s.kind in ("member", "deep") and s.key)
+
+    def slots_into(self, document: Any, out: list[Slot]) -> None:
+        """Append the places the path names in ``document`` to ``out``."""
+        self._visit(document, out)
+
+    def slots(self, document: Any) -> list[Slot]:
+        """Every (container, key) the path names in ``document`` (the root has none),
+        in document order."""
+        out: list[Slot] = []
+        self._visit(document, out)
+        return out
 
 
 def compile_path(text: str) -> JSONPath:
@@ -87,41 +110,68 @@ def compile_path(text: str) -> JSONPath:
     return JSONPath(text, tuple(steps))
 
 
-def _walk(document: Any, steps: tuple[Step, ...]) -> Iterator[Slot]:
-    """Breadth first over the steps, with plain lists (no generator per level)."""
-    frontier: list[tuple[Any, Any]] = [({"$": document}, "$")]
-    for step in steps:
-        following: list[tuple[Any, Any]] = []
-        for container, key in frontier:
-            node = container[key]
-            if step.kind == "member":
-                if type(node) is dict and step.key in node:
-                    following.append((node, step.key))
-            elif step.kind == "index":
-                if type(node) is list and -len(node) <= step.key < len(node):
-                    following.append((node, step.key % len(node)))
-            elif step.kind == "all":
-                if type(node) is dict:
-                    following.extend((node, k) for k in node)
-                elif type(node) is list:
-                    following.extend((node, i) for i in range(len(node)))
-            else:
-                following.extend(_deep(node, step.key))
-        frontier = following
-        if not frontier:
-            break
-    return iter(frontier)
+def _compile(steps: tuple[Step, ...]) -> Callable[[Any, list[Slot]], None]:
+    """The path as a chain of closures, one per step, built once: a document is walked
+    by plain calls and type checks, with no step interpretation per document."""
+
+    def found(container: Any, key: Any, out: list[Slot]) -> None:
+        out.append((container, key))
+
+    emit: Emit = found
+    for step in reversed(steps[1:]):
+        emit = _descend(_step(step, emit))
+    return _step(steps[0], emit)
 
 
-def _deep(node: Any, name: str | None) -> Iterator[Slot]:
-    """This node's matching members, then every descendant's."""
-    if isinstance(node, dict):
-        for key, value in node.items():
-            if name is None or key == name:
-                yield node, key
-            yield from _deep(value, name)
-    elif isinstance(node, list):
-        for i, value in enumerate(node):
-            if name is None:
-                yield node, i
-            yield from _deep(value, name)
+def _descend(visit: Callable[[Any, list[Slot]], None]) -> Emit:
+    def into(container: Any, key: Any, out: list[Slot]) -> None:
+        visit(container[key], out)
+
+    return into
+
+
+def _step(step: Step, emit: Emit) -> Callable[[Any, list[Slot]], None]:
+    """Visits one node: calls ``emit`` for each of its places the step selects."""
+    name = step.key
+    if step.kind == "member":
+
+        def member(node: Any, out: list[Slot]) -> None:
+            if type(node) is dict and name in node:
+                emit(node, name, out)
+
+        return member
+    if step.kind == "index":
+
+        def index(node: Any, out: list[Slot]) -> None:
+            if type(node) is list and -len(node) <= name < len(node):
+                emit(node, name % len(node), out)
+
+        return index
+    if step.kind == "all":
+
+        def every(node: Any, out: list[Slot]) -> None:
+            if type(node) is dict:
+                for key in node:
+                    emit(node, key, out)
+            elif type(node) is list:
+                for i in range(len(node)):
+                    emit(node, i, out)
+
+        return every
+
+    def deep(node: Any, out: list[Slot]) -> None:
+        """This node's matching members, then every descendant's (pre-order)."""
+        if type(node) is dict:
+            for key, value in node.items():
+                if name is None or key == name:
+                    emit(node, key, out)
+                if type(value) is dict or type(value) is list:
+                    deep(value, out)
+        elif type(node) is list:
+            for i, value in enumerate(node):
+                if name is None:
+                    emit(node, i, out)
+                if type(value) is dict or type(value) is list:
+                    deep(value, out)
+
+    return deep

@@ -179,8 +179,9 @@ def _bronze_folder(root: Path, spec_name: str, out: str) -> Path | None:
     for candidate in (root / out, root / bronze_table_name(spec_name, out)):
         if candidate.is_dir():
             return candidate
-    suffix = bronze_table_name("x", out).removeprefix("bronze_x")
-    matches = [p for p in root.glob(f"bronze_*{suffix}") if p.is_dir()]
+    schema, _, table = out.rpartition(".")  # sales.orders: sales/bronze_<source>_orders
+    suffix = bronze_table_name("x", table).removeprefix("bronze_x")
+    matches = [p for p in (root / schema).glob(f"bronze_*{suffix}") if p.is_dir()]
     return matches[0] if len(matches) == 1 else None
 
 

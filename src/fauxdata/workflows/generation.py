@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from fauxdata.engine.engine import DEFAULT_BLOCK_SIZE
 from fauxdata.errors import FauxdataError, UsageError
 from fauxdata.run import RunResult
 from fauxdata.workflows.events import Dialogue
@@ -28,10 +29,12 @@ class GenerateOptions:
     replay: Path | None = None
     """A manifest whose dataset to reproduce (a spec run or a scenario run)."""
     workers: int | None = None
-    block_size: int = 262_144
+    block_size: int = DEFAULT_BLOCK_SIZE
     verify: bool = True
     truncate: bool = False
     atomic: bool = False
+    append: bool = False
+    """Databases: add rows to tables that hold some; sequence keys continue past them."""
     keep_failed: bool = True
     engine: str = "local"
     spark_master: str | None = None
@@ -99,6 +102,7 @@ def generate(
         options.to or f"out/{spec_name(options.spec)}.duckdb",
         truncate=options.truncate,
         atomic=options.atomic,
+        append=options.append,
         seed=options.seed,
         rows=options.rows,
         scale=options.scale,

@@ -49,6 +49,8 @@ class InitResult:
     """PII findings of the tables in the spec."""
     unsupported: list[str] = field(default_factory=list)
     """Columns no generator fits: a placeholder was written."""
+    warnings: list[str] = field(default_factory=list)
+    """CHECKs the generators do not enforce, and exclusions the spec cannot satisfy."""
     mode: str = "mock-all"
 
 
@@ -62,12 +64,14 @@ def init(options: InitOptions, dialogue: Dialogue | None = None) -> InitResult:
     """
     from fauxdata import run
     from fauxdata.extract import Extraction, apply_findings, build_spec, extract
+    from fauxdata.introspect.exclusions import unsatisfied
     from fauxdata.introspect.reflect import read_schema
     from fauxdata.introspect.sample import hints_from, read_sample
     from fauxdata.introspect.suggest import suggest_spec, unsupported_columns
+    from fauxdata.introspect.unenforced import unenforced_checks
     from fauxdata.pii import scan_schema
     from fauxdata.project import Source
-    from fauxdata.spec.yaml_io import dump_yaml
+    from fauxdata.spec.yaml_io import dump_new_yaml
 
     ui = dialogue or Dialogue()
     _check(options)
@@ -105,18 +109,21 @@ def init(options: InitOptions, dialogue: Dialogue | None = None) -> InitResult:
         )
         apply_findings(spec, found, extraction.findings)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(dump_yaml(spec))
+    out.write_text(dump_new_yaml(spec))
     # Checked from memory: parsing the YAML just written again would double the time on
     # a schema of a thousand tables (ruamel is pure Python).
     plan = run.check(spec, base_dir=out.parent)
+    selected = list(plan.tables)
+    checks = unenforced_checks(found, selected) if options.from_api is None else []
     return InitResult(
         out,
         found.url,
         len(plan.tables),
         sum(len(t.columns) for t in plan.tables.values()),
         [f for f in extraction.findings if f.table in plan.tables],
-        list(unsupported_columns(found, list(plan.tables))),
-        options.mode,
+        list(unsupported_columns(found, selected)),
+        warnings=[str(c) for c in checks] + [str(line) for line in unsatisfied(found, selected)],
+        mode=options.mode,
     )
 
 
@@ -155,7 +162,7 @@ def _init_mask(out: Path, source: str, name: str, sample: int) -> InitResult:
     out.write_text(dump_yaml(suggest_mask_spec(found, findings, name=name)))
     plan = run.check(out)
     columns = sum(len(t.columns) for t in plan.tables.values())
-    return InitResult(out, found.url, len(plan.tables), columns, findings, [], "mock-or-mask")
+    return InitResult(out, found.url, len(plan.tables), columns, findings, mode="mock-or-mask")
 
 
 def identifier(text: str) -> str:
