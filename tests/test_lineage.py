@@ -75,3 +75,79 @@ def test_lineage_command(tmp_path: Path) -> None:
     assert "employees: synthetic, made by fauxdata" in text
     missing = cli("lineage", f"parquet:{tmp_path / 'nothing'}", cwd=tmp_path)
     assert missing.returncode != 0 and "nothing at" in missing.stderr
+
+
+def _marked(found: list[lineage.TableLineage], tables: set[str], seed: int, digest: str) -> None:
+    by_table = {entry.table.rsplit(".", 1)[-1]: entry for entry in found}
+    assert tables <= set(by_table), (tables, by_table)
+    for name in tables:
+        entry = by_table[name]
+        assert entry.marks is not None, entry
+        assert entry.marks["fauxdata.synthetic"] == "true" and entry.where == "table comment"
+        assert entry.marks["fauxdata.seed"] == str(seed)
+        assert entry.marks["fauxdata.spec_digest"] == digest
+
+
+def test_postgres_tables_carry_the_mark_in_their_comment(
+    hr_database: str, dev_database: str, tmp_path: Path
+) -> None:
+    from fauxdata.workflows import InitOptions, init
+
+    spec = init(InitOptions(tmp_path / "hr.yaml", source=hr_database, rows=20)).out
+    loaded = load_spec(spec)
+    tables = {t.split(".")[-1] for t in loaded.tables}
+    done = fauxdata.generate(spec, dev_database, truncate=True, seed=7)
+    digest = spec_digest(done.plan.spec)  # the resolved spec's, as every target records it
+    _marked(lineage.read(dev_database), tables, 7, digest)
+    fauxdata.generate(spec, dev_database, truncate=True, atomic=True, seed=8)
+    _marked(lineage.read(dev_database), tables, 8, digest)
+    shown = cli("lineage", dev_database, cwd=tmp_path)
+    assert shown.returncode == 0, shown.stderr
+    assert "employees: synthetic, made by fauxdata" in shown.stdout and "seed 8" in shown.stdout
+    untouched = lineage.read(hr_database)  # the source: real rows, no mark
+    assert untouched and all(entry.marks is None for entry in untouched)
+
+
+def test_mariadb_tables_carry_the_mark_in_their_comment(
+    mariadb_server: str, tmp_path: Path
+) -> None:
+    from fauxdata.workflows import InitOptions, init
+    from tests.support import mariadb
+
+    urls = []
+    for name in ("src_lineage", "dev_lineage"):
+        urls.append(mariadb.create_database(mariadb_server, name))
+        with mariadb.connect(urls[-1]) as con, con.cursor() as cursor:
+            cursor.execute((Path(__file__).parent / "support" / "shop_mysql.sql").read_text())
+    source, url = urls
+    assert url.startswith("mysql+pymysql://")
+    spec = init(InitOptions(tmp_path / "shop.yaml", source=source, rows=30)).out
+    loaded = load_spec(spec)
+    digest = spec_digest(fauxdata.generate(spec, url, truncate=True, seed=3).plan.spec)
+    _marked(lineage.read(url), set(loaded.tables), 3, digest)
+    fauxdata.generate(spec, url, truncate=True, atomic=True, seed=4)
+    _marked(lineage.read(url), set(loaded.tables), 4, digest)
+    shown = cli("lineage", url, "--json", cwd=tmp_path)
+    assert shown.returncode == 0, shown.stderr
+    assert {t["marks"]["fauxdata.seed"] for t in json.loads(shown.stdout)} == {"4"}
+    assert all(entry.marks is None for entry in lineage.read(source))  # only its own database
+
+
+def test_delta_tables_carry_the_marks_as_table_properties(tmp_path: Path) -> None:
+    from deltalake import DeltaTable
+
+    out = tmp_path / "lake"
+    fauxdata.generate(HR, f"delta:{out}", seed=7)
+    employees = out / "bronze_hr_employees"
+    assert DeltaTable(str(employees)).metadata().configuration["fauxdata.seed"] == "7"
+    assert {e.where for e in lineage.read(f"delta:{out}")} == {"delta table properties"}
+    fauxdata.generate(HR, f"delta:{out}", seed=7)  # the same marks: one version per run
+    assert DeltaTable(str(employees)).version() == 1
+    fauxdata.generate(HR, f"delta:{out}", seed=9)  # new marks: the write, then the properties
+    table = DeltaTable(str(employees))
+    assert [h["operation"] for h in table.history()][:2] == ["SET TBLPROPERTIES", "WRITE"]
+    assert table.metadata().configuration["fauxdata.seed"] == "9"
+    assert all(e.marks and e.marks["fauxdata.seed"] == "9" for e in lineage.read(f"delta:{out}"))
+    import polars as pl
+
+    assert pl.read_delta(str(employees)).height == 200  # readers see a plain Delta table

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import shutil
@@ -328,30 +329,45 @@ def test_load_of_concurrent_submissions_and_polls(server: Server) -> None:
     submit_p99 = sorted(latencies)[int(0.99 * len(latencies)) - 1]
 
     polls: list[float] = []
-    stop = time.monotonic() + 4.0
+    seconds, pollers, target = 4.0, 16, 500.0
+    stop = time.monotonic() + seconds
 
     def poll(k: int) -> None:
-        i = k
+        """One keep-alive connection, a poll every pollers/target seconds (500/s in all)."""
+        con = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+        headers = {"authorization": f"Bearer {server.token}"}
+        i, due = k, time.perf_counter()
         while time.monotonic() < stop:
             started = time.perf_counter()
-            status, _ = server.call("GET", f"/jobs/{ids[i % len(ids)]}")
+            try:
+                con.request("GET", f"/jobs/{ids[i % len(ids)]}", headers=headers)
+                response = con.getresponse()
+                body = json.loads(response.read())
+                status = response.status if body.get("id") == ids[i % len(ids)] else -1
+            except (OSError, http.client.HTTPException, ValueError) as exc:
+                status = -1
+                errors.append(type(exc).__name__)
+                con = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
             with lock:
                 polls.append(time.perf_counter() - started)
                 if status != 200:
                     errors.append(str(status))
-            i += 8
-            time.sleep(max(0.0, 0.016 - (time.perf_counter() - started)))
+            i += pollers
+            due += pollers / target
+            time.sleep(max(0.0, due - time.perf_counter()))
 
-    pollers = [threading.Thread(target=poll, args=(k,)) for k in range(8)]
-    for t in pollers:
+    threads = [threading.Thread(target=poll, args=(k,)) for k in range(pollers)]
+    for t in threads:
         t.start()
-    for t in pollers:
+    for t in threads:
         t.join()
-    assert not errors
-    rate = len(polls) / 4.0
+    assert not errors, errors[:5]
+    rate = len(polls) / seconds
     p99 = sorted(polls)[int(0.99 * len(polls)) - 1]
     print(
         f"\nload: 50 submissions, p99 {submit_p99 * 1000:.0f} ms; {len(polls)} polls "
-        f"({rate:.0f}/s), median {statistics.median(polls) * 1000:.1f} ms, p99 {p99 * 1000:.0f} ms, 0 errors"
+        f"({rate:.0f}/s of {target:.0f}/s asked), median {statistics.median(polls) * 1000:.1f} ms, "
+        f"p99 {p99 * 1000:.0f} ms, 0 errors"
     )
+    assert p99 < 2.0  # a sane tail even on a loaded 2-core machine
     assert rate > 50  # every poll answered; the rate itself is the machine's, reported above

@@ -350,6 +350,18 @@ def test_synthesized_columns_equal_the_local_engine(spark: SparkSession) -> None
     assert_same_tables(fs.generate(spec, spark, block_size=999, partitions=3), local)
 
 
+def test_spark_output_carries_the_lineage_marks(spark: SparkSession, tmp_path: Path) -> None:
+    from fauxdata import lineage
+
+    fs.write(HR, spark, f"parquet:{tmp_path / 'pq'}", partitions=2)
+    found = lineage.read(f"parquet:{tmp_path / 'pq'}")
+    assert found and {e.where for e in found} == {"spark schema metadata"}
+    assert all(e.marks and e.marks["fauxdata.synthetic"] == "true" for e in found)
+    fs.write(HR, spark, f"delta:{tmp_path / 'lake'}", partitions=2)
+    tables = lineage.read(f"delta:{tmp_path / 'lake'}")
+    assert {e.where for e in tables} == {"delta table properties"} and len(tables) == 5
+
+
 SCHEMAS = {
     "name": "erp",
     "tables": {

@@ -63,6 +63,13 @@ class SpecError(FauxdataError):
         return "\n".join(prefix + str(p) for p in self.problems)
 
 
+class UsageError(FauxdataError):
+    """Options that contradict each other or cannot be honoured; nothing was done."""
+
+    code = "usage"
+    exit_code = 2
+
+
 class GenerationError(FauxdataError):
     """A generator could not honour its spec (for example a unique domain too small)."""
 

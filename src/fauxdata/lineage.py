@@ -2,7 +2,8 @@
 
 The marks are a few key-value pairs (``fauxdata.synthetic``, the version, the spec's
 digest and name, the seed, what produced it) written where each format keeps such
-things: Parquet file metadata, DuckDB table comments, Delta commit info, and the
+things: Parquet file metadata (Spark's files: their schema's column metadata), DuckDB,
+PostgreSQL and MariaDB table comments, Delta table properties and commit info, and the
 manifest beside every output (CSV and JSON Lines have nowhere else). ``read`` finds
 them again in any of these, so a pipeline (or ``fauxdata lineage``) can tell synthetic
 data from real data without knowing how it was written.
@@ -96,9 +97,27 @@ def _parquet(folder: Path) -> list[TableLineage]:
             continue
         raw = pq.read_metadata(path).metadata or {}
         found = {k.decode(): v.decode() for k, v in raw.items() if k.decode().startswith(PREFIX)}
+        where = "parquet metadata"
+        if not found and SPARK_SCHEMA in raw:
+            found, where = _spark_marks(raw[SPARK_SCHEMA]), "spark schema metadata"
         name = str(path.relative_to(folder).with_suffix(""))
-        out.append(TableLineage(name, found or None, "parquet metadata"))
+        out.append(TableLineage(name, found or None, where))
     return out
+
+
+SPARK_SCHEMA = b"org.apache.spark.sql.parquet.row.metadata"
+"""The footer entry where Spark keeps the schema it wrote, field metadata included."""
+
+
+def _spark_marks(schema_json: bytes) -> dict[str, str]:
+    """Marks Spark wrote as column metadata (``fauxdata.spark.frames.with_lineage``)."""
+    try:
+        fields = json.loads(schema_json).get("fields", [])
+    except (ValueError, AttributeError):
+        return {}
+    return next(
+        (_ours(f.get("metadata") or {}) for f in fields if _ours(f.get("metadata") or {})), {}
+    )
 
 
 def _duckdb(path: Path) -> list[TableLineage]:
@@ -118,15 +137,25 @@ def _duckdb(path: Path) -> list[TableLineage]:
 
 
 def _delta(folder: Path) -> list[TableLineage]:
+    """Table properties first; tables written before fauxdata set them have the marks
+    only in their last write's commit info."""
     from deltalake import DeltaTable
 
     out = []
     for log in sorted(folder.glob("*/_delta_log")):
-        latest = DeltaTable(str(log.parent)).history(1)
-        info = latest[0] if latest else {}
-        found = {k: str(v) for k, v in info.items() if k.startswith(PREFIX)}
+        table = DeltaTable(str(log.parent))
+        found = _ours(table.metadata().configuration)
+        if found:
+            out.append(TableLineage(log.parent.name, found, "delta table properties"))
+            continue
+        writes = [h for h in table.history() if _ours(h)]
+        found = _ours(writes[0]) if writes else {}
         out.append(TableLineage(log.parent.name, found or None, "delta commit info"))
     return out
+
+
+def _ours(items: dict[str, Any]) -> dict[str, str]:
+    return {k: str(v) for k, v in items.items() if k.startswith(PREFIX)}
 
 
 def _manifest(folder: Path) -> list[TableLineage]:
@@ -149,11 +178,17 @@ def _database(url: str) -> list[TableLineage]:
     try:
         inspector = sa.inspect(engine)
         out = []
-        for schema in inspector.get_schema_names():
+        schemas = inspector.get_schema_names()
+        if engine.dialect.name in ("mysql", "mariadb") and engine.url.database:
+            schemas = [engine.url.database]  # the URL's database, not the whole server's
+        for schema in schemas:
             if schema in ("information_schema", "pg_catalog", "mysql", "performance_schema", "sys"):
                 continue
             for table in inspector.get_table_names(schema=schema):
-                text = inspector.get_table_comment(table, schema=schema).get("text")
+                try:
+                    text = inspector.get_table_comment(table, schema=schema).get("text")
+                except NotImplementedError:  # SQLite: no table comments, so no marks
+                    text = None
                 out.append(TableLineage(f"{schema}.{table}", from_comment(text), "table comment"))
         return out
     finally:

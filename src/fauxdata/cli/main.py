@@ -4,22 +4,12 @@ from __future__ import annotations
 
 import json
 import sys
-import time
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
-import polars as pl
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TaskID,
-    TextColumn,
-    TimeElapsedColumn,
-)
 from rich.table import Table
 
 from fauxdata import run
@@ -27,12 +17,14 @@ from fauxdata.cli import mask as mask_commands
 from fauxdata.cli import mock as mock_commands
 from fauxdata.cli import scenarios as scenario_commands
 from fauxdata.cli import synth as synth_commands
-from fauxdata.engine.engine import DEFAULT_BLOCK_SIZE
+from fauxdata.cli.render import Bars, Terminal
 from fauxdata.errors import FauxdataError, SpecError
 from fauxdata.publish.signals import Interrupted
 from fauxdata.publish.signals import exit_code as signal_exit_code
 from fauxdata.spec.models import Spec
 from fauxdata.verify import print_checklist
+from fauxdata.workflows.generation import DEFAULT_BLOCK_SIZE, result_json
+from fauxdata.workflows.synthesis import run_figures
 
 app = typer.Typer(
     add_completion=False,
@@ -68,14 +60,6 @@ def _parse_rows(values: list[str] | None) -> dict[str, int]:
             raise typer.Exit(2)
         out[name.strip()] = int(count)
     return out
-
-
-def _at_least(value: int, least: int, flag: str) -> int:
-    """A count flag checked before anything runs: one line naming the flag, exit 2."""
-    if value < least:
-        errors.print(f"[red]error[/red] {flag}: found {value}; expected a whole number >= {least}")
-        raise typer.Exit(2)
-    return value
 
 
 def _tables(value: str | None) -> list[str] | None:
@@ -169,69 +153,42 @@ def generate(
     * `fauxdata generate specs/hr.yaml --to postgresql://me@localhost/hr_dev --truncate`
     * `fauxdata generate examples/shop.yaml --engine spark --spark-master local[2] --to delta:out/lake`
     """
-    if spec is None and replay is None:
-        errors.print("[red]error[/red] give a SPEC file or --replay MANIFEST")
-        raise typer.Exit(2)
-    if engine not in ("local", "spark"):
-        raise FauxdataError(
-            f"unknown engine '{engine}'", path="--engine", hint="expected local or spark"
-        )
-    _at_least(block_size, 1, "--block-size")
-    if workers is not None:
-        _at_least(workers, 1, "--workers")
+    from fauxdata.workflows import GenerateOptions, ScenarioReplay
+    from fauxdata.workflows import generate as run_generate
+
+    options = GenerateOptions(
+        spec,
+        to,
+        seed=seed,
+        rows=_parse_rows(rows),
+        scale=scale,
+        tables=_tables(tables),
+        replay=replay,
+        workers=workers,
+        block_size=block_size,
+        verify=not no_verify,
+        truncate=truncate,
+        atomic=atomic,
+        append=append,
+        keep_failed=not discard_failed,
+        engine=engine,
+        spark_master=spark_master,
+    )
     show = not quiet and not as_json and sys.stdout.isatty()
-    if replay is not None and _is_scenario_manifest(replay):
-        _replay_scenario(replay, to, keep_failed=not discard_failed, quiet=quiet or as_json)
+    with Bars(show, console) as bars:
+        result = run_generate(options, Terminal(bars=bars))
+    if isinstance(result, ScenarioReplay):
+        if not (quiet or as_json):
+            console.print(
+                f"Replayed scenario {escape(result.scenario)}: {result.rows:,} rows, "
+                f"every digest matches; wrote {escape(result.target)}"
+            )
         return
-    with _ProgressBars(show) as report_progress:
-        if engine == "spark":
-            result = _on_spark(
-                spec,
-                replay,
-                to,
-                spark_master,
-                seed=seed,
-                rows=_parse_rows(rows),
-                scale=scale,
-                tables=_tables(tables),
-                block_size=block_size,
-                verify_output=not no_verify,
-                keep_failed=not discard_failed,
-            )
-        elif replay is not None:
-            result = run.replay(
-                replay,
-                to,
-                workers=workers,
-                block_size=block_size,
-                verify_output=not no_verify,
-                progress=report_progress,
-                keep_failed=not discard_failed,
-            )
-        else:
-            assert spec is not None
-            target = to or f"out/{_spec_name(spec)}.duckdb"
-            result = run.generate(
-                spec,
-                target,
-                truncate=truncate,
-                atomic=atomic,
-                append=append,
-                seed=seed,
-                rows=_parse_rows(rows),
-                scale=scale,
-                tables=_tables(tables),
-                workers=workers,
-                block_size=block_size,
-                verify_output=not no_verify,
-                progress=report_progress,
-                keep_failed=not discard_failed,
-            )
     failed = not result.published or (result.report is not None and not result.report.passed)
     _warn(result.plan)
     if as_json:
-        figures = synth_commands.run_figures(spec, result.target) if replay is None else {}
-        print(json.dumps({**_result_json(result), **figures}, indent=2, default=str))
+        figures = run_figures(spec, result.target) if replay is None else {}
+        print(json.dumps({**result_json(result), **figures}, indent=2, default=str))
     elif not quiet:
         _summary(result)
         if result.report is not None:
@@ -263,102 +220,6 @@ def generate(
         raise typer.Exit(1)
 
 
-def _on_spark(
-    spec: Path | None,
-    replay: Path | None,
-    to: str | None,
-    master: str | None,
-    **options: Any,
-) -> run.RunResult:
-    """``generate --engine spark``: Spark writes Parquet or Delta folders (default
-    parquet:out/NAME); the session is ours, so it stops with the command."""
-    from fauxdata import spark as spark_engine
-
-    if spec is None or replay is not None:
-        raise FauxdataError(
-            "--replay runs on the local engine",
-            path="--engine",
-            hint="drop --engine spark: both engines give the same rows and digests",
-        )
-    from fauxdata.spark.output import spark_target
-
-    target = to or f"parquet:out/{_spec_name(spec)}"
-    spark_target(target)  # a wrong target fails before the JVM starts
-    spark_engine.require_pyspark()
-    session = spark_engine.session(master)
-    try:
-        return spark_engine.write(spec, session, target, **options)
-    finally:
-        session.stop()
-
-
-def _is_scenario_manifest(path: Path) -> bool:
-    from fauxdata.manifest import read_manifest
-
-    return read_manifest(path).get("kind") == "scenario"
-
-
-def _replay_scenario(path: Path, to: str | None, *, keep_failed: bool, quiet: bool) -> None:
-    """``generate --replay`` of a scenario run: simulate again, publish only on equal digests."""
-    from fauxdata.manifest import read_manifest
-    from fauxdata.scenarios.output import replay_scenario
-
-    manifest = read_manifest(path)
-    publication = replay_scenario(manifest, to, keep_failed=keep_failed)
-    if not quiet:
-        rows = sum(t.rows for t in publication.tables.values())
-        console.print(
-            f"Replayed scenario {escape(str(manifest.get('scenario')))}: {rows:,} rows, "
-            f"every digest matches; wrote {escape(str(to or manifest['target']))}"
-        )
-
-
-def _spec_name(spec: Path) -> str:
-    try:
-        from fauxdata.spec import load_spec
-
-        return load_spec(spec).name
-    except FauxdataError:
-        return spec.stem
-
-
-class _ProgressBars:
-    """Rich progress bars per table, or nothing when output is not a terminal."""
-
-    def __init__(self, show: bool) -> None:
-        self.show = show
-        self.bars = Progress(
-            TextColumn("{task.description:<16}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TextColumn("{task.fields[rate]}"),
-            TimeElapsedColumn(),
-            console=console,
-            transient=True,
-        )
-        self.tasks: dict[str, tuple[TaskID, float]] = {}
-
-    def __enter__(self) -> run.Progress | None:
-        if not self.show:
-            return None
-        self.bars.start()
-        return self.update
-
-    def update(self, table: str, done: int, total: int) -> None:
-        if table not in self.tasks:
-            self.tasks[table] = (
-                self.bars.add_task(table, total=total, rate=""),
-                time.perf_counter(),
-            )
-        task, started = self.tasks[table]
-        elapsed = max(time.perf_counter() - started, 1e-9)
-        self.bars.update(task, completed=done, rate=f"{done / elapsed:,.0f} rows/s" if done else "")
-
-    def __exit__(self, *exc: object) -> None:
-        if self.show:
-            self.bars.stop()
-
-
 def _summary(result: run.RunResult) -> None:
     table = Table(
         title=f"{result.plan.spec.name}: {result.rows:,} rows in {result.seconds:.2f} s (seed {result.plan.seed})"
@@ -371,26 +232,6 @@ def _summary(result: run.RunResult) -> None:
         rate = t.rows / t.seconds if t.seconds > 0 else 0
         table.add_row(t.output, f"{t.rows:,}", f"{t.seconds:.2f}", f"{rate:,.0f}", t.digest[:12])
     console.print(table)
-
-
-def _result_json(result: run.RunResult) -> dict[str, object]:
-    return {
-        "spec": result.plan.spec.name,
-        "seed": result.plan.seed,
-        "target": str(result.target) if result.target else None,
-        "manifest": str(result.manifest_path) if result.manifest_path else None,
-        "seconds": round(result.seconds, 3),
-        "tables": {
-            n: {
-                "output": t.output,
-                "rows": t.rows,
-                "seconds": round(t.seconds, 3),
-                "digest": t.digest,
-            }
-            for n, t in result.tables.items()
-        },
-        "verification": result.report.as_dict() if result.report else None,
-    }
 
 
 @app.command()
@@ -438,10 +279,9 @@ def ddl(
 
     Example: `fauxdata ddl examples/shop.yaml | psql -d shop_dev`
     """
-    from fauxdata.sinks.ddl import create_statements
+    from fauxdata.workflows.previewing import ddl as statements
 
-    statements = create_statements(run.check(spec), dialect)
-    print(";\n\n".join(statements) + ";")
+    print(statements(spec, dialect))
 
 
 @app.command()
@@ -493,7 +333,8 @@ def serve(
         ),
     ] = 30.0,
 ) -> None:
-    """Serve the REST API: jobs (generate, validate, scenario, check) in worker processes,
+    """Serve the REST API: jobs (generate, validate, scenario, check, init, scan, mock, mask,
+    synthesize) in worker processes,
     specs checked and previewed, workspaces listed, duplicated and compared. OpenAPI at
     /docs and /openapi.json.
 
@@ -556,15 +397,10 @@ def import_policy(
 
     Example: `fauxdata import-policy customers.policy.json --out specs/customers.yaml`
     """
-    from fauxdata.policy import import_policies
-    from fauxdata.spec.yaml_io import dump_yaml
+    from fauxdata.workflows.policies import import_policy as to_spec
 
-    if not out.parent.is_dir():
-        raise FauxdataError(f"folder {out.parent} does not exist", path="--out")
-    document = import_policies(policy, relative_to=out.parent)
-    run.check(document, base_dir=out.parent)
-    _write_text(out, dump_yaml(document))
-    console.print(f"wrote {out.resolve()}: {len(document['tables'])} tables")
+    made = to_spec(policy, out)
+    console.print(f"wrote {out.resolve()}: {made.tables} tables")
 
 
 @app.command("export-policy")
@@ -576,31 +412,13 @@ def export_policy(
 
     Example: `fauxdata export-policy specs/customers.yaml --out customers.policy.json`
     """
-    from fauxdata.policy import export_policies
-    from fauxdata.spec import load_spec
+    from fauxdata.workflows.policies import export_policy as to_policy
 
-    relative_to = out.parent if out is not None else Path.cwd()
-    policies = export_policies(load_spec(spec), base_dir=spec.parent, relative_to=relative_to)
-    text = json.dumps(policies, indent=2) + "\n"
+    text = to_policy(spec, out)
     if out is None:
         print(text, end="")
         return
-    _write_text(out, text)
     console.print(f"wrote {out.resolve()}")
-
-
-def _write_text(path: Path, text: str) -> None:
-    """Write a file atomically (a reader never sees half of it).
-
-    Raises:
-        FauxdataError: the folder is missing or not writable, naming --out.
-    """
-    partial = path.with_name(f".{path.name}.partial")
-    try:
-        partial.write_text(text, encoding="utf-8")
-        partial.replace(path)
-    except OSError as exc:
-        raise FauxdataError(f"cannot write {path}: {exc.strerror}", path="--out") from None
 
 
 @app.command()
@@ -614,25 +432,11 @@ def preview(
 
     Example: `fauxdata preview examples/hr.yaml --table employees -n 5`
     """
-    from fauxdata.engine.engine import Engine
-    from fauxdata.errors import did_you_mean
+    from fauxdata.workflows import preview as first_rows
+    from fauxdata.workflows.generation import at_least
 
-    _at_least(n, 0, "-n")
-    plan = run.plan_for(spec, seed=seed)
-    if table not in plan.tables:
-        raise FauxdataError(
-            f"no table '{table}'", path="--table", hint=did_you_mean(table, plan.tables)
-        )
-    engine = Engine(plan)
-    engine.build()
-    frame = engine.tables[table].block(0, min(n, plan.tables[table].rows))
-    documents = [c for c, col in plan.tables[table].columns.items() if col.type.is_document]
-    with pl.Config(tbl_rows=n, tbl_cols=-1, fmt_str_lengths=40, tbl_width_chars=200):
-        print(frame.drop(documents) if documents and frame.width > len(documents) else frame)
-    for name in documents:
-        for i, value in enumerate(frame[name].head(min(n, 3)).to_list(), start=1):
-            document = json.loads(value) if isinstance(value, str) else value
-            print(f"\n{name}, row {i}:\n{json.dumps(document, indent=2, default=str)}")
+    at_least(n, 0, "-n")
+    print(first_rows(spec, table, n, seed=seed).as_text())
 
 
 @app.command()
@@ -788,104 +592,46 @@ def init(
     * `fauxdata init --from env:DATABASE_URL --out specs/orders.yaml --mode from-scratch --tables orders`
     * `fauxdata init --from-api https://api.example.com/v1 --endpoint /employee --token env:HR_TOKEN --out specs/hr.yaml`
     """
-    from fauxdata.cli.mock import confirm_keys, parse_pairs, show_findings
-    from fauxdata.extract import Extraction, apply_findings, build_spec, extract
-    from fauxdata.introspect.exclusions import unsatisfied
-    from fauxdata.introspect.reflect import read_schema
-    from fauxdata.introspect.sample import hints_from, read_sample
-    from fauxdata.introspect.suggest import suggest_spec, unsupported_columns
-    from fauxdata.introspect.unenforced import unenforced_checks
-    from fauxdata.pii import scan_schema
-    from fauxdata.project import Source
-    from fauxdata.spec.yaml_io import dump_new_yaml
+    from fauxdata.workflows import InitOptions
+    from fauxdata.workflows import init as init_spec
+    from fauxdata.workflows.steps import parse_pairs, show_findings
 
-    if (source is None) == (from_api is None):
-        errors.print("[red]error[/red] --from or --from-api: give one of them")
-        raise typer.Exit(2)
-    if mode not in ("mock-all", "from-scratch", "mock-or-mask"):
-        errors.print(
-            f"[red]error[/red] --mode: found '{mode}', expected mock-all, from-scratch or mock-or-mask"
-        )
-        raise typer.Exit(2)
-    if out.exists() and not force:
-        errors.print(
-            f"[red]error[/red] --out: {out} exists (use --force to overwrite, or fauxdata sync to update it)"
-        )
-        raise typer.Exit(2)
-    spec_name = name or _identifier(out.stem)
-    if mode == "mock-or-mask":
-        if source is None:
-            errors.print("[red]error[/red] --mode mock-or-mask reads a source: give --from")
-            raise typer.Exit(2)
-        _init_mask(out, source, spec_name, sample or 1000)
-        return
-    if from_api is not None:
-        api = Source.api(
-            spec_name, from_api, endpoint, token, parse_pairs(param, "--param", "--param limit=1")
-        )
-        extraction = confirm_keys(extract(api, sample=sample or None), yes)
-        found = extraction.schema
-        spec = build_spec(extraction, {}, 1, scale=rows)
-    else:
-        assert source is not None
-        found = read_schema(source, schema=schema_name, tables=_tables(tables))
-        values = read_sample(found, source, sample) if sample > 0 else None
-        hints = hints_from(values) if values is not None else None
-        spec = suggest_spec(
-            found,
-            rows=rows,
-            name=spec_name,
-            tables=_tables(tables),
-            mode=mode,
-            hints=hints,
-        )
-        extraction = Extraction(
-            Source(spec_name, "database", source, "--from"), found, scan_schema(found, values)
-        )
-        apply_findings(spec, found, extraction.findings)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(dump_new_yaml(spec))
-    # Checked from memory: parsing the YAML just written again would double the time on
-    # a schema of a thousand tables (ruamel is pure Python).
-    plan = run.check(spec, base_dir=out.parent)
-    for column in unsupported_columns(found, list(plan.tables)):
-        errors.print(
-            f"[yellow]warning[/yellow] {column}: no generator fits this type; "
-            "a placeholder was written, give it a generator in the spec"
-        )
-    for check in unenforced_checks(found, list(plan.tables)) if from_api is None else []:
-        errors.print(f"[yellow]warning[/yellow] {check}")
-    for line in unsatisfied(found, list(plan.tables)):
-        errors.print(f"[yellow]warning[/yellow] {line}")
-    show_findings([f for f in extraction.findings if f.table in plan.tables], "PII found")
-    columns = sum(len(t.columns) for t in plan.tables.values())
-    console.print(
-        f"[green]✓[/green] {out}: {len(plan.tables)} tables, {columns} columns from {found.url}; checked, ready to generate"
+    options = InitOptions(
+        out,
+        source=source,
+        from_api=from_api,
+        endpoints=endpoint,
+        token=token,
+        params=parse_pairs(param, "--param", "--param limit=1"),
+        mode=mode,
+        schema=schema_name,
+        tables=_tables(tables),
+        rows=rows,
+        name=name,
+        force=force,
+        sample=sample,
+        yes=yes,
     )
-
-
-def _init_mask(out: Path, source: str, name: str, sample: int) -> None:
-    """``init --mode mock-or-mask``: every table masked, each column's mask from the scan."""
-    from fauxdata.cli.mock import show_findings
-    from fauxdata.mask.sources import open_source
-    from fauxdata.mask.suggest import read_samples, suggest_mask_spec
-    from fauxdata.pii import scan_schema
-    from fauxdata.spec.yaml_io import dump_yaml
-
-    reader = open_source(source)
-    try:
-        found = reader.schema()
-        findings = scan_schema(found, read_samples(reader, sample))
-    finally:
-        reader.close()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(dump_yaml(suggest_mask_spec(found, findings, name=name)))
-    plan = run.check(out)
-    show_findings(findings, "PII found")
-    columns = sum(len(t.columns) for t in plan.tables.values())
-    console.print(
-        f"[green]✓[/green] {out}: {len(plan.tables)} tables, {columns} columns from {found.url}, "
+    terminal = Terminal()
+    made = init_spec(options, terminal)
+    for column in made.unsupported:
+        terminal.note(
+            f"{column}: no generator fits this type; "
+            "a placeholder was written, give it a generator in the spec",
+            "warning",
+        )
+    for line in made.warnings:
+        terminal.note(line, "warning")
+    show_findings(terminal, made.findings, "PII found")
+    what = (
         "each with a mask; review the passthroughs, then run fauxdata mask"
+        if made.mode == "mock-or-mask"
+        else "checked, ready to generate"
+    )
+    sep = ", " if made.mode == "mock-or-mask" else "; "
+    console.print(
+        f"[green]✓[/green] {made.out}: {made.tables} tables, {made.columns} columns "
+        f"from {made.url}{sep}{what}"
     )
 
 
@@ -927,49 +673,18 @@ def sync(
     * `fauxdata sync specs/hr.yaml --from env:HR_URL --check` (in CI: exit 1 on drift)
     * `fauxdata sync specs/hr.yaml --apply` (update the spec in place)
     """
-    from fauxdata.introspect import sync as syncing
-    from fauxdata.introspect.reflect import read_schema
-    from fauxdata.spec.loader import load_spec
+    from fauxdata.workflows.syncing import SyncOptions
+    from fauxdata.workflows.syncing import sync as compare
 
-    if check_only and write:
-        errors.print("[red]error[/red] --check and --apply: give one of them, not both")
-        raise typer.Exit(2)
-    loaded = load_spec(spec)
-    url = source or loaded.source
-    if not url:
-        raise FauxdataError("the spec records no source", path="--from", hint="pass --from URL")
-    if "***" in url:
-        raise FauxdataError(
-            "the spec's source has a masked password",
-            path="--from",
-            hint="pass --from env:VAR, file:PATH or keyvault:VAULT/SECRET with the credentials",
-        )
-    live = read_schema(url, schema=schema_name or loaded.source_schema, tables=_tables(tables))
-    if write:
-        result = syncing.apply(spec, live, tables=_tables(tables), rows=rows)
-    else:
-        result = syncing.drift(spec, live, tables=_tables(tables))
+    done = compare(SyncOptions(spec, source, schema_name, _tables(tables), check_only, write, rows))
+    result = done.result
     if as_json:
-        print(
-            json.dumps(
-                {
-                    "spec": str(spec),
-                    "source": live.url,
-                    "drift": bool(result.changes),
-                    "changes": [c.as_dict() for c in result.changes],
-                    "replaced_generators": result.replaced,
-                    "virtual_foreign_keys": result.virtual,
-                    "review": result.review,
-                    "applied": bool(write and result.changes),
-                },
-                indent=2,
-            )
-        )
+        print(json.dumps(done.as_dict(), indent=2))
     else:
         if not result.changes:
-            console.print(f"[green]✓[/green] {spec} matches {live.url}: no drift")
+            console.print(f"[green]✓[/green] {spec} matches {done.url}: no drift")
         else:
-            console.print(f"{len(result.changes)} changes between {spec} and {live.url}:")
+            console.print(f"{len(result.changes)} changes between {spec} and {done.url}:")
             for change in result.changes:
                 _signed(change.sign, str(change))
         for key in result.virtual:
@@ -978,8 +693,7 @@ def sync(
                 "kept with its generator)",
                 soft_wrap=True,
             )
-    if write and result.changes and result.text is not None:
-        syncing.write_atomically(spec, result.text)
+    if done.applied:
         if not as_json:
             for line in result.replaced:
                 console.print(f"  generator replaced: {escape(line)}")
@@ -1098,11 +812,6 @@ def _signed(sign: str, line: str) -> None:
     """A line of a diff: additions green, removals red, changes yellow."""
     colour = {"+": "green", "-": "red", "~": "yellow"}[sign]
     console.print(f"  [{colour}]{escape(line)}[/{colour}]", soft_wrap=True)
-
-
-def _identifier(text: str) -> str:
-    cleaned = "".join(c if c.isalnum() or c == "_" else "_" for c in text)
-    return cleaned if cleaned[:1].isalpha() else f"spec_{cleaned}"
 
 
 def main() -> None:

@@ -1,89 +1,24 @@
-"""``fauxdata mock``: the pipeline developer's workflow over a source full of personal
-data, from finding the source to the bronze tables and the generation script. Every
-question the workflow asks has a flag (see ``mock_steps``), so it runs unattended in CI;
-without a terminal, a question nobody can answer is an error that names the flag."""
+"""``fauxdata mock``, ``fauxdata scan`` and ``fauxdata templates``: flags in, the
+workflows of ``fauxdata.workflows`` run with the terminal as their dialogue, results out.
+Every question the mock workflow asks has a flag, so it runs unattended in CI; without a
+terminal, a question nobody can answer is an error that names the flag."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
-from rich.markup import escape
-from rich.table import Table
 
-from fauxdata.cli import prompts
 from fauxdata.cli.prompts import console
-from fauxdata.errors import FauxdataError, did_you_mean
+from fauxdata.cli.render import Terminal
+from fauxdata.verify import print_checklist
+from fauxdata.workflows import mocking, scanning
+from fauxdata.workflows.events import TableView
+from fauxdata.workflows.steps import parse_pairs, show_findings
 
-
-def confirm(question: str, yes: bool, flag: str = "--yes") -> bool:
-    """A yes/no question (yes, y, no, n in any case) that ``yes`` answers unasked."""
-    return True if yes else prompts.yes_no(question, flag)
-
-
-def parse_pairs(values: list[str] | None, flag: str, example: str) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for value in values or []:
-        key, sep, item = value.partition("=")
-        if not sep or not key.strip():
-            raise FauxdataError(f"{flag} {value}: expected KEY=VALUE", path=flag, hint=example)
-        out[key.strip()] = item.strip()
-    return out
-
-
-def show_findings(findings: list[Any], title: str) -> None:
-    if not findings:
-        console.print(f"{title}: no personal data found by name or value")
-        return
-    table = Table(title=title, title_justify="left")
-    for column in ("column", "category", "confidence", "basis", "evidence"):
-        table.add_column(column)
-    for f in findings:
-        table.add_row(
-            f"{f.table}.{f.column}",
-            f.category,
-            f"{f.confidence:.0%}",
-            f.basis,
-            escape(f.evidence),
-        )
-    console.print(table)
-
-
-def confirm_keys(extraction: Any, yes: bool) -> Any:
-    """Show the foreign keys guessed from names; keep them unless the user declines."""
-    from fauxdata.extract import without_inferred_keys
-
-    keys = extraction.inferred_keys
-    if not keys:
-        return extraction
-    console.print(f"{len(keys)} foreign keys inferred from field names:")
-    for key in keys:
-        line = f"{key.table}.{key.column} -> {key.parent}.{key.parent_column} ({key.reason})"
-        console.print(f"  [cyan]{escape(line)}[/cyan]")
-    if confirm(f"Keep these {len(keys)} foreign keys?", yes):
-        return extraction
-    console.print("Dropped the inferred foreign keys; those columns get plain generators.")
-    return without_inferred_keys(extraction)
-
-
-def guard_environment(project: Any) -> str:
-    """Mock runs happen in dev only, said in FAUXDATA_ENV or the project file.
-
-    Raises:
-        GuardError: any other environment, or none set.
-    """
-    from fauxdata.guard import require_dev
-    from fauxdata.project import PROJECT_FILE
-
-    return require_dev(
-        project.config.environment,
-        declared_in=project.file_name,
-        action="run the mock workflow",
-        where_to_declare=f"to {PROJECT_FILE}",
-        rule="mock data is made in dev only",
-    )
+_TOKEN_HELP = "API: bearer token as env:VAR, file:PATH or keyvault:VAULT/SECRET."
 
 
 def mock(
@@ -160,222 +95,129 @@ def mock(
     * `fauxdata mock hr --template hr --rows employees=500 --output delta:/lake/bronze`
     * `fauxdata mock crm --type database --url env:CRM_DATABASE_URL --extract --yes`
     """
-    from fauxdata import run, templates
-    from fauxdata.cli import mock_steps as steps
-    from fauxdata.mock_script import ScriptRun, write_script
-    from fauxdata.sinks.bronze import bronze_table_name
-    from fauxdata.spec import load_spec
-    from fauxdata.verify import print_checklist
-
-    if extract_first and template is not None:
-        raise FauxdataError(
-            "--extract and --template ask for different metadata",
-            path="--extract",
-            hint="give one: --extract reads the source again, --template NAME reuses a saved one",
-        )
-    by_hand = {"type": source_type, "url": url, "endpoints": endpoint, "token": token}
-    project, src = steps.locate(source, project_arg, by_hand)
-    where = guard_environment(project)
-    console.print(
-        f"Source [bold]{src.name}[/bold]: {src.type} at {_location(src)} (from {src.found_in})"
+    options = mocking.MockOptions(
+        source,
+        extract=extract_first,
+        template=template,
+        rows=mocking.parse_rows(parse_pairs(rows, "--rows", "--rows employees=500")),
+        pii=parse_pairs(pii, "--pii", "--pii employees.badge_code=none"),
+        yes=yes,
+        output=output,
+        seed=seed,
+        project=project_arg,
+        sample=sample,
+        source_type=source_type,
+        url=url,
+        endpoints=endpoint,
+        token=token,
     )
-    chosen = steps.choose_template(project, src.name, extract_first, template, yes)
-    if chosen is None:
-        pii_flags = parse_pairs(pii, "--pii", "--pii employees.badge_code=none")
-        chosen = _extract(src, project.templates, yes, sample, pii_flags)
-    console.print(
-        f"Template {_shown(chosen.folder)} (v{chosen.version}, extracted {chosen.extracted_at})"
-    )
-
-    entities = list(load_spec(chosen.spec_path).tables)
-    wanted: dict[str, int] = {}
-    for name, count in parse_pairs(rows, "--rows", "--rows employees=500").items():
-        if name not in entities:
-            raise FauxdataError(
-                f"no entity '{name}' in {chosen.spec_path}",
-                path="--rows",
-                hint=did_you_mean(name, entities) or f"entities: {', '.join(entities)}",
-            )
-        if not count.isdigit():
-            raise FauxdataError(f"--rows {name}={count}: expected a whole number", path="--rows")
-        wanted[name] = int(count)
-    plan = run.check(chosen.spec_path, rows=wanted)
-    target_text = _target(output or src.default_output, project.root)
-    _summary(plan, src.name, target_text, bronze_table_name)
-    counts = {name: t.rows for name, t in plan.tables.items() if t.per is None}
-    customised = steps.customise_rows(counts, bool(wanted), yes)
-    if customised != counts:
-        counts = customised
-        plan = run.check(chosen.spec_path, rows=counts)
-        _summary(plan, src.name, target_text, bronze_table_name)
-    if not confirm("Proceed with generation?", yes):
+    terminal = Terminal()
+    done = mocking.mock(options, terminal)
+    if not done.generated:
         console.print("Nothing generated.")
         raise typer.Exit(1)
-    result = run.generate(
-        chosen.spec_path, target_text, seed=seed, rows=counts, bronze_source=src.name
-    )
-    assert result.report is not None
-    print_checklist(result.report, console)
-    script = None
-    if result.report.passed:
-        script = write_script(
-            project.scripts,
-            ScriptRun(
-                source=src.name,
-                spec_path=chosen.spec_path,
-                seed=result.plan.seed,
-                rows=counts,
-                target=target_text,
-                template_version=chosen.version,
-                extracted_at=chosen.extracted_at,
-            ),
-        )
-    line = templates.audit(
-        chosen,
-        {
-            "source": src.name,
-            "project": str(project.root),
-            "environment": f"dev (from {where})",
-            "seed": result.plan.seed,
-            "rows": {n: t.rows for n, t in result.tables.items()},
-            "target": str(result.target),
-            "verified": result.report.passed,
-            "manifest": str(result.manifest_path),
-            "script": str(script) if script else None,
-        },
-    )
-    console.print(
-        f"Audit line added to {_shown(chosen.folder / templates.AUDIT)} ({line['user']}, {line['at']})"
-    )
-    if not result.report.passed or script is None:
+    print_checklist(done.run.report, console)
+    console.print(done.audit_text())
+    if not done.passed:
         raise typer.Exit(1)
-    _next_steps(src.name, chosen, script, result, target_text, plan, bronze_table_name)
+    terminal.table(done.written())
+    terminal.note(done.next_steps(), "ok")
 
 
-def _summary(plan: Any, source: str, target_text: str, bronze_table_name: Any) -> None:
-    pii = {
-        name: sum(1 for c in plan.spec.tables[name].columns.values() if c.pii)
-        for name in plan.tables
-    }
-    summary = Table(
-        title=f"{len(plan.tables)} entities to generate into {target_text}", title_justify="left"
-    )
-    for column in ("entity", "bronze table", "rows", "PII columns"):
-        summary.add_column(column, justify="right" if column in ("rows", "PII columns") else "left")
-    for name, table in plan.tables.items():
-        summary.add_row(
-            name, bronze_table_name(source, table.output_name), f"{table.rows:,}", str(pii[name])
-        )
-    console.print(summary)
-
-
-def _next_steps(
-    source: str,
-    chosen: Any,
-    script: Path,
-    result: Any,
-    target_text: str,
-    plan: Any,
-    bronze_table_name: Any,
+def scan(
+    what: Annotated[
+        str,
+        typer.Argument(
+            help="A file (CSV, Parquet, JSON Lines), a database URL, an API base URL or a project source."
+        ),
+    ],
+    endpoint: Annotated[
+        list[str] | None, typer.Option("--endpoint", help="API: a path to sample; repeatable.")
+    ] = None,
+    token: Annotated[str | None, typer.Option("--token", help=_TOKEN_HELP)] = None,
+    param: Annotated[
+        list[str] | None, typer.Option("--param", help="API: query KEY=VALUE; repeatable.")
+    ] = None,
+    sample: Annotated[
+        int,
+        typer.Option(
+            "--sample", help="Databases: rows to read for value checks (default 0: names only)."
+        ),
+    ] = 0,
+    schema_name: Annotated[str | None, typer.Option("--schema", help="Database schema.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the findings as JSON.")] = False,
+    fail_on_pii: Annotated[
+        bool, typer.Option("--fail-on-pii", help="Exit 1 when any PII is found (for CI).")
+    ] = False,
 ) -> None:
-    from fauxdata.sinks.target import parse_target
-    from fauxdata.templates import METADATA
+    """Find personal data by column names (English, Dutch, German, French, Spanish) and,
+    where values may be read, by their patterns; the report never shows a value.
 
-    target = parse_target(target_text)
-    first = next(iter(plan.tables))
-    read = (
-        f"polars.read_delta('{target.path / bronze_table_name(source, first)}')"
-        if target.format == "delta"
-        else f"fauxdata validate {chosen.spec_path} --data {target_text}"
+    Examples:
+
+    * `fauxdata scan exports/customers.csv`
+    * `fauxdata scan postgresql://me@localhost/crm --sample 200 --json`
+    * `fauxdata scan https://api.example.com/v1 --endpoint /employee --token env:HR_TOKEN`
+    """
+    options = scanning.ScanOptions(
+        what,
+        endpoints=endpoint,
+        token=token,
+        params=parse_pairs(param, "--param", "--param limit=1"),
+        sample=sample,
+        schema=schema_name,
     )
-    written = Table(title="Bronze tables written", title_justify="left")
-    written.add_column("table")
-    written.add_column("rows", justify="right")
-    for table in result.tables.values():
-        written.add_row(table.output, f"{table.rows:,}")
-    console.print(written)
-    console.print(
-        f"[green]✓[/green] {result.rows:,} mock rows of {source} in {target}, verified.\n"
-        "Next steps:\n"
-        f"  • template: {_shown(chosen.folder / METADATA)} (v{chosen.version}); "
-        f"edit the generators in {_shown(chosen.spec_path)}\n"
-        f"  • regenerate exactly: python {_shown(script)}\n"
-        f"  • read or re-check them: {read}\n"
-        f"  • scale up: --rows ENTITY=N, or edit ROWS in the script; "
-        f"replay: fauxdata generate --replay {result.manifest_path}\n"
-        f"  • the schema changed? fauxdata mock {source} --extract (your edits are kept)"
-    )
-
-
-def _location(src: Any) -> str:
-    """The source's URL as it may be shown: a database password masked, a reference as is."""
-    from fauxdata.extract import connection_reference
-    from fauxdata.introspect.api import safe_url
-
-    return safe_url(src.url) if src.type == "rest" else connection_reference(src.url)
-
-
-def _shown(path: Path) -> str:
-    """A path relative to the current folder when it is under it."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
-
-
-def _extract(src: Any, root: Path, yes: bool, sample: int | None, pii_flags: dict[str, str]) -> Any:
-    from fauxdata import run, templates
-    from fauxdata.cli import mock_steps as steps
-    from fauxdata.extract import build_spec, extract, merge_spec, metadata
-    from fauxdata.spec.yaml_io import dump_yaml
-
-    what = "schema and a few records" if src.type == "rest" else "schema"
-    console.print(
-        f"Extracting metadata from {_location(src)} ({what}, held in memory; nothing stored)"
-    )
-    found = extract(src, sample=sample)
-    show_findings(found.findings, f"PII in {src.name}")
-    found = steps.review_pii(found, pii_flags, yes)
-    found = confirm_keys(found, yes)
-    rows = {name: count for name, count in src.rows.items() if name in found.schema.tables}
-    live = root / src.name / templates.SPEC
-    if live.exists():
-        merged = merge_spec(live, found, rows)
-        text = merged.text
-        console.print(
-            f"Compared with your spec {_shown(live)}: {len(merged.changes)} changes; "
-            "your generators and comments are kept"
-        )
-        for change in merged.changes:
-            console.print(f"  {escape(change)}")
-        for replaced in merged.replaced:
-            console.print(f"  [yellow]replaced[/yellow] {escape(replaced)}")
+    terminal = Terminal()
+    found = scanning.scan(options, terminal)
+    if as_json:
+        print(json.dumps(found.as_dict(), indent=2))
     else:
-        text = dump_yaml(build_spec(found, rows, src.seed))
-    plan = run.check(text, base_dir=root)  # a template is saved only when its spec works
-    counts = {name: table.rows for name, table in plan.tables.items()}
-    saved = templates.save_template(root, metadata(found, counts, src.seed), text)
-    kept = f"; v{saved.version - 1} kept in {_shown(saved.folder / f'v{saved.version - 1}')}"
-    console.print(
-        f"[green]✓[/green] saved template {_shown(saved.folder)} (v{saved.version}"
-        f"{kept if saved.version > 1 else ''})"
+        show_findings(terminal, found.findings, f"PII in {found.scanned}")
+        console.print(f"{len(found.findings)} PII columns in {found.tables} tables")
+    if fail_on_pii and found.findings:
+        raise typer.Exit(1)
+
+
+def templates_list(
+    root: Annotated[
+        Path | None,
+        typer.Option(
+            "--root",
+            help="Templates folder (default: templates/ and every projects/*/docs/templates/).",
+        ),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the templates as JSON.")] = False,
+) -> None:
+    """Saved templates with their extraction dates, entities, rows, PII and last run."""
+    rows = scanning.list_templates(root)
+    if as_json:
+        print(json.dumps(rows, indent=2))
+        return
+    if not rows:
+        where = root or "templates/ or projects/*/docs/templates/"
+        console.print(f"No templates in {where} yet: fauxdata mock SOURCE --extract makes one")
+        return
+    columns = ("source", "type", "version", "extracted (UTC)", "entities", "rows", "PII",
+               "runs", "last run", "folder")  # fmt: skip
+    cells = tuple(
+        (
+            r["source"],
+            str(r["type"]),
+            f"v{r['version']}",
+            r["extracted_at"],
+            str(r["entities"]),
+            f"{r['rows']:,}",
+            str(r["pii_columns"]),
+            str(r["runs"]),
+            r["last_run"] or "-",
+            r["path"],
+        )
+        for r in rows
     )
-    return saved
-
-
-def _target(text: str, root: Path) -> str:
-    """File and lake targets relative to the project folder."""
-    from fauxdata.sinks.target import parse_target
-
-    target = parse_target(text)
-    if target.is_database or target.path.is_absolute():
-        return text
-    return str(replace(target, path=root / target.path))
+    Terminal().table(TableView("", columns, cells))
 
 
 def register(app: typer.Typer) -> None:
-    from fauxdata.cli.scan import scan, templates_list
-
     app.command("mock")(mock)
     app.command("scan")(scan)
     app.command("templates")(templates_list)

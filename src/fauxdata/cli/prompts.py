@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from fauxdata.errors import FauxdataError
+from fauxdata.workflows.events import pick, unanswered
 
 console = Console(highlight=False)
 
@@ -31,12 +32,7 @@ def interactive() -> bool:
 
 def _require(question: str, flag: str) -> None:
     if not interactive():
-        raise FauxdataError(
-            f"no terminal to answer: {question}",
-            path=flag,
-            hint=f"pass {flag} to run unattended",
-            code="unattended",
-        )
+        raise unanswered(question, flag)
 
 
 def _ask(prompt: str) -> str:
@@ -83,18 +79,6 @@ def numbered(
         console.print(f"Please enter a number from {numbers}, or a name from the list.")
 
 
-def pick(answer: str, options: list[tuple[str, str]]) -> str | None:
-    """The option an answer names: its number, its key, or one word of its label."""
-    text = answer.strip().lower()
-    if text.isdigit() and 1 <= int(text) <= len(options):
-        return options[int(text) - 1][0]
-    for key, _ in options:
-        if text == key.lower():
-            return key
-    words = [key for key, label in options if text and text in label.lower().split()]
-    return words[0] if len(words) == 1 else None
-
-
 def text(question: str, flag: str, default: str | None = None) -> str:
     """Free text; Enter takes the default when there is one."""
     _require(question, flag)
@@ -106,12 +90,3 @@ def text(question: str, flag: str, default: str | None = None) -> str:
         if default is not None:
             return default
         console.print("Please type an answer.")
-
-
-def whole_number(question: str, flag: str, default: int) -> int:
-    """A non-negative whole number; Enter takes the default."""
-    while True:
-        answer = text(question, flag, str(default)).replace(",", "").replace("_", "")
-        if answer.isdigit():
-            return int(answer)
-        console.print("Please enter a whole number.")

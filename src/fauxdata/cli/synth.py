@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from fauxdata.synth.fit import FitOptions, fit
-from fauxdata.synth.report import GroupReport, groups, synth_report
-from fauxdata.synth.source import read_seed
+from fauxdata.synth.report import GroupReport, synth_report
+from fauxdata.workflows.synthesis import FitSeedOptions, fit_seed
 
 console = Console(highlight=False)
 
@@ -46,29 +44,9 @@ def fit_command(
 
     Example: `fauxdata fit examples/seeds/payments_seed.csv --out payments.model.json`
     """
-    started = time.perf_counter()
-    loaded = read_seed(seed, Path.cwd(), "SEED")
     names = [c.strip() for c in columns.split(",") if c.strip()] if columns else None
-    model = fit(
-        loaded.frame,
-        names,
-        FitOptions(min_rows=min_rows, clip=clip),
-        digest=loaded.digest,
-        path="SEED",
-        columns_path="--columns",
-    )
-    model.write(out)
-    seconds = time.perf_counter() - started
-    summary = {
-        "seed": loaded.origin,
-        "rows": loaded.frame.height,
-        "model": str(out),
-        "seconds": round(seconds, 3),
-        "columns": {
-            n: {"kind": c.kind, "type": c.type, "given": c.given, "null_rate": c.null_rate}
-            for n, c in model.columns.items()
-        },
-    }
+    done = fit_seed(FitSeedOptions(seed, out, names, min_rows=min_rows, clip=clip))
+    model, summary = done.model, done.as_dict()
     if as_json:
         print(json.dumps(summary, indent=2))
         return
@@ -77,7 +55,7 @@ def fit_command(
         table.add_row(n, c.kind, c.type, c.given or "", f"{c.null_rate:.3f}")
     console.print(table)
     console.print(
-        f"Fitted {escape(loaded.origin)} ({loaded.frame.height:,} rows) in {seconds:.2f}s; wrote {escape(str(out))}"
+        f"Fitted {escape(done.origin)} ({done.rows:,} rows) in {done.seconds:.2f}s; wrote {escape(str(out))}"
     )
 
 
@@ -138,18 +116,6 @@ def _print(r: GroupReport) -> None:
         f"holdout {p.holdout.exact_copy_rate:.4f}), DCR median {p.target.dcr_median:.4g} "
         f"(holdout {p.holdout.dcr_median:.4g}), rare categories emitted: {rare}"
     )
-
-
-def run_figures(spec: Path | None, target: object) -> dict[str, Any]:
-    """The synthesis figures for ``generate --json`` when the spec synthesizes columns
-    and the output can be read back (files, DuckDB, Delta); otherwise nothing."""
-    if spec is None or target is None or getattr(target, "is_database", True):
-        return {}
-    from fauxdata.spec import load_spec
-
-    if not groups(load_spec(spec)):
-        return {}
-    return {"synthesis": [r.to_dict() for r in synth_report(spec, str(target))]}
 
 
 def register(app: typer.Typer) -> None:

@@ -1,24 +1,20 @@
-"""Job types: typed options, and the library workflow each one runs.
+"""Job types: typed options, validated before a job is stored.
 
-A job is a workflow call with its options as data: ``generate`` calls
-``fauxdata.run.generate``, ``validate`` calls ``verify.existing.validate_target``,
-``scenario`` calls ``scenarios.run_scenario``, ``check`` resolves a spec. Paths in options
-are relative to the service's root and may not leave it; targets and sources that carry
-credentials must name them by reference (``env:VAR``, ``file:PATH``), so no secret is ever
-stored in a job record, a log or a response.
+A job is a workflow call with its options as data (``runners`` makes the call). Paths in
+options are relative to the service's root and may not leave it; URLs may not carry a
+password and tokens and keys must be references (``env:VAR``, ``file:PATH``), so no
+secret is ever stored in a job record, a log or a response. A bad option is a 422 naming
+it (``options.rows``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from fauxdata.errors import FauxdataError
-
-Progress = Callable[[str, int, int], None]
 
 
 class ServiceError(FauxdataError):
@@ -60,20 +56,94 @@ class CheckOptions(Options):
     spec: str
 
 
+class InitOptions(Options):
+    out: str = Field(description="Spec file to write, relative to the service root.")
+    source: str | None = Field(default=None, description="Database URL or env:/file: reference.")
+    from_api: str | None = Field(default=None, description="A REST API's base URL.")
+    endpoints: list[str] = Field(default_factory=list)
+    token: str | None = Field(default=None, description="API token as env:VAR or file:PATH.")
+    params: dict[str, str] = Field(default_factory=dict)
+    mode: Literal["mock-all", "from-scratch", "mock-or-mask"] = "mock-all"
+    schemas: str | None = Field(default=None, description="Schemas to read, comma-separated.")
+    tables: list[str] | None = None
+    rows: int = Field(default=1000, gt=0)
+    sample: int = Field(default=0, ge=0)
+    name: str | None = None
+    force: bool = False
+
+
+class ScanOptions(Options):
+    what: str = Field(description="A file under the root, a database URL or an API base URL.")
+    endpoints: list[str] = Field(default_factory=list)
+    token: str | None = None
+    params: dict[str, str] = Field(default_factory=dict)
+    sample: int = Field(default=0, ge=0)
+    schemas: str | None = None
+
+
+class MockOptions(Options):
+    source: str = Field(description="A source the project under the root documents.")
+    extract: bool = False
+    template: str | None = None
+    rows: dict[str, int] = Field(default_factory=dict)
+    pii: dict[str, str] = Field(default_factory=dict)
+    output: str | None = None
+    seed: int | None = None
+    project: str | None = None
+    sample: int | None = Field(default=None, ge=0)
+    type: Literal["rest", "database"] | None = None
+    url: str | None = None
+    endpoints: list[str] | None = None
+    token: str | None = None
+
+
+class MaskOptions(Options):
+    spec: str
+    source: str = Field(description="What to mask, read-only: a file under the root or a URL.")
+    to: str
+    key: str = Field(default="env:FAUXDATA_MASK_KEY", description="env:VAR or file:PATH.")
+    subset: list[str] = Field(default_factory=list)
+    subset_children: bool = False
+    allow_passthrough: list[str] = Field(default_factory=list)
+    leak_tolerance: float = Field(default=0.01, ge=0, le=1)
+    report: str | None = Field(default=None, description="Privacy report PATH (.json, .html).")
+
+
+class SynthesizeOptions(Options):
+    spec: str = Field(description="A spec whose columns use synthesize:.")
+    to: str
+    seed: int | None = None
+    rows: dict[str, int] = Field(default_factory=dict)
+
+
 OPTIONS: dict[str, type[Options]] = {
     "generate": GenerateOptions,
     "validate": ValidateOptions,
     "scenario": ScenarioOptions,
     "check": CheckOptions,
+    "init": InitOptions,
+    "scan": ScanOptions,
+    "mock": MockOptions,
+    "mask": MaskOptions,
+    "synthesize": SynthesizeOptions,
 }
+
+_PATHS = ("spec", "out", "report", "project")
+"""Options that name a file or folder under the root."""
+_TARGETS = ("to", "data", "output")
+"""Options that name an output (a file target under the root, or a database)."""
+_SOURCES = ("source", "from_api", "url", "what")
+"""Options that name something to read: a URL without a password, or a path under the root."""
+_SECRETS = ("token", "key")
+"""Options that must be references to a secret, never the secret."""
 
 
 def parse_options(job_type: str, raw: dict[str, Any], root: Path) -> dict[str, Any]:
     """Validated options as plain data, paths checked to stay under ``root``.
 
     Raises:
-        ServiceError: an unknown type, an invalid option, a path outside the root, or a
-            literal password in a URL.
+        ServiceError: an unknown type, an invalid option, a path outside the root, a
+            literal password in a URL, or a literal token or key.
     """
     model = OPTIONS.get(job_type)
     if model is None:
@@ -89,13 +159,24 @@ def parse_options(job_type: str, raw: dict[str, Any], root: Path) -> dict[str, A
         where = ".".join(str(p) for p in first["loc"])
         raise ServiceError(first["msg"], path=f"options.{where}") from None
     data = options.model_dump()
-    for key in ("spec",):
-        if key in data:
+    for key in _SECRETS:
+        if data.get(key) and not str(data[key]).startswith(("env:", "file:")):
+            raise ServiceError(
+                "a secret given literally would be stored with the job",
+                path=f"options.{key}",
+                hint="name it by reference: env:VAR or file:PATH",
+            )
+    for key in _PATHS:
+        if data.get(key):
             inside(root, data[key], f"options.{key}")
-    for key in ("to", "data"):
+    for key in _TARGETS:
         if data.get(key):
             _no_secret(data[key], f"options.{key}")
             _local_target_inside(root, data[key], f"options.{key}")
+    for key in _SOURCES:
+        if data.get(key):
+            _no_secret(data[key], f"options.{key}")
+            _local_source_inside(root, data[key], f"options.{key}")
     return data
 
 
@@ -127,6 +208,16 @@ def _no_secret(text: str, where: str) -> None:
         "delta",
     ):
         return
+    if text.startswith(("http://", "https://")):
+        from urllib.parse import urlsplit
+
+        if urlsplit(text).password:
+            raise ServiceError(
+                "a password in a URL would be stored with the job",
+                path=where,
+                hint="give the API's token by reference instead: env:VAR or file:PATH",
+            )
+        return
     try:
         url = make_url(text)
     except ArgumentError:
@@ -149,100 +240,9 @@ def _local_target_inside(root: Path, text: str, where: str) -> None:
         inside(root, str(target.path), where)
 
 
-def run_job(
-    job_type: str, options: dict[str, Any], root: Path, progress: Progress
-) -> dict[str, Any]:
-    """Run one job in this process; returns what the report endpoint serves.
-
-    Raises:
-        FauxdataError: whatever the workflow raises for bad input (the job fails with it).
-    """
-    match job_type:
-        case "generate":
-            return _generate(GenerateOptions.model_validate(options), root, progress)
-        case "validate":
-            return _validate(ValidateOptions.model_validate(options), root)
-        case "scenario":
-            return _scenario(ScenarioOptions.model_validate(options), root)
-        case "check":
-            return _check(CheckOptions.model_validate(options), root)
-    raise ServiceError(f"unknown job type '{job_type}'", path="type")
-
-
-def _target(root: Path, text: str | None) -> str | None:
-    """A file target relative to the root; database targets and references as given."""
-    if text is None:
-        return None
-    from fauxdata.introspect.source import resolve_url
-    from fauxdata.sinks import parse_target
-
-    if text.startswith(("env:", "file:")):
-        return resolve_url(text, path="options.to")
-    target = parse_target(text)
-    if target.is_database:
-        return text
-    return f"{target.format}:{inside(root, str(target.path), 'options.to')}"
-
-
-def _generate(options: GenerateOptions, root: Path, progress: Progress) -> dict[str, Any]:
-    from fauxdata import run
-
-    result = run.generate(
-        inside(root, options.spec, "options.spec"),
-        _target(root, options.to),
-        seed=options.seed,
-        rows=options.rows or None,
-        scale=options.scale,
-        tables=options.tables,
-        verify_output=options.verify,
-        progress=progress,
-    )
-    return {
-        "rows": result.rows,
-        "seconds": round(result.seconds, 3),
-        "tables": {
-            name: {"rows": t.rows, "digest": t.digest, "output": t.output}
-            for name, t in result.tables.items()
-        },
-        "target": str(result.target) if result.target else None,
-        "verification": result.report.as_dict() if result.report else None,
-        "passed": result.report.passed if result.report else None,
-    }
-
-
-def _validate(options: ValidateOptions, root: Path) -> dict[str, Any]:
-    from fauxdata.verify.existing import validate_target
-
-    done: Any = validate_target(
-        inside(root, options.spec, "options.spec"), _target(root, options.data) or ""
-    )
-    report = getattr(done, "report", done)
-    return {"verification": report.as_dict(), "passed": report.passed}
-
-
-def _scenario(options: ScenarioOptions, root: Path) -> dict[str, Any]:
-    from fauxdata.scenarios import run_scenario
-
-    extra: dict[str, Any] = {}
-    if options.customers is not None:
-        extra["customers"] = options.customers
-    if options.seed is not None:
-        extra["seed"] = options.seed
-    manifest = run_scenario(
-        options.pack, _target(root, options.to) or "", sets=options.set, extra=extra
-    )
-    return {
-        "target": manifest["target"],
-        "rows": {t: v["rows"] for t, v in manifest["tables"].items()},
-        "verification": manifest.get("verification"),
-    }
-
-
-def _check(options: CheckOptions, root: Path) -> dict[str, Any]:
-    from fauxdata import run
-
-    plan = run.check(inside(root, options.spec, "options.spec"))
-    return {
-        "tables": {name: t.rows for name, t in plan.tables.items()},
-        "warnings": [str(w) for w in plan.warnings],
-    }
+def _local_source_inside(root: Path, text: str, where: str) -> None:
+    """A source that is not a URL or a reference is a path: it must be under the root."""
+    if text.startswith(("env:", "file:", "keyvault:")) or "://" in text:
+        return
+    kind, sep, rest = text.partition(":")
+    inside(root, rest if sep and kind.isalpha() and len(kind) > 1 else text, where)

@@ -19,8 +19,9 @@ from types import FrameType
 from typing import Any
 
 from fauxdata.errors import FauxdataError
-from fauxdata.service.jobs import run_job
+from fauxdata.service.runners import run_job
 from fauxdata.service.store import JobStore
+from fauxdata.workflows.events import Dialogue, NoteKind, ProgressEvent, TableView
 
 
 class Cancelled(BaseException):
@@ -29,6 +30,40 @@ class Cancelled(BaseException):
 
 def _on_term(signum: int, frame: FrameType | None) -> None:
     raise Cancelled()
+
+
+class JobDialogue(Dialogue):
+    """The job's face: progress per table into the job record (at most four writes a
+    second, and every table's last), notes and tables into the job's log."""
+
+    def __init__(self, store: JobStore, job_id: str) -> None:
+        super().__init__(job=job_id)
+        self.store = store
+        self.tables: dict[str, Any] = {}
+        self.phase = ""
+        self.last = 0.0
+
+    def note(self, text: str, kind: NoteKind = "info") -> None:
+        self.store.append_log(self.job or "", text if kind == "info" else f"{kind}: {text}")
+
+    def table(self, view: TableView) -> None:
+        lines = [view.title, "  " + " | ".join(view.columns)]
+        lines += ["  " + " | ".join(row) for row in view.rows]
+        self.store.append_log(self.job or "", "\n".join(lines))
+
+    def progress(self, event: ProgressEvent) -> None:
+        self.tables[event.table] = event.as_dict()
+        self.phase = event.phase
+        now = time.monotonic()
+        ended = event.total is not None and event.done == event.total
+        if now - self.last > 0.25 or ended:
+            self.last = now
+            self.flush()
+        if ended:
+            self.store.append_log(self.job or "", f"{event.table}: {event.done:,} rows")
+
+    def flush(self) -> None:
+        self.store.progress(self.job or "", {"phase": self.phase, "tables": self.tables})
 
 
 def main(argv: list[str]) -> int:
@@ -40,20 +75,9 @@ def main(argv: list[str]) -> int:
     signal.signal(signal.SIGTERM, _on_term)
     store.set_worker(job_id, os.getpid())
     store.append_log(job_id, f"running {job.type} in worker {os.getpid()}")
-    tables: dict[str, Any] = {}
-    last = [0.0]
-
-    def progress(table: str, done: int, total: int) -> None:
-        tables[table] = {"rows": done, "total": total}
-        now = time.monotonic()
-        if now - last[0] > 0.25 or done == total:
-            last[0] = now
-            store.progress(job_id, {"tables": tables})
-        if done == total:
-            store.append_log(job_id, f"{table}: {done:,} rows")
-
+    dialogue = JobDialogue(store, job_id)
     try:
-        result = run_job(job.type, job.options, root, progress)
+        result = run_job(job.type, job.options, root, dialogue)
     except Cancelled:
         store.append_log(job_id, "cancelled: stopped on request, nothing was published")
         store.finish(job_id, "cancelled", error="cancelled on request")
@@ -66,7 +90,7 @@ def main(argv: list[str]) -> int:
         store.append_log(job_id, "internal error:\n" + traceback.format_exc())
         store.finish(job_id, "failed", error=f"internal error: {type(exc).__name__}: {exc}")
         return 70
-    store.progress(job_id, {"tables": tables})
+    dialogue.flush()
     passed = result.get("passed")
     if passed is False:
         store.append_log(job_id, "failed: verification did not pass")

@@ -26,7 +26,7 @@ from fauxdata.introspect.source import connection_error, parse, read_only_engine
 from fauxdata.sinks import mysql_load
 from fauxdata.sinks.append import Appended, append_after
 from fauxdata.sinks.base import Schema, Sink
-from fauxdata.sinks.duckdb_types import duckdb_type, quote, quote_table, schema_of
+from fauxdata.sinks.duckdb_types import duckdb_type, quote, quote_table, schema_of, sql_string
 from fauxdata.sinks.target import Target
 from fauxdata.spec.plan import Plan
 
@@ -346,7 +346,34 @@ class DatabaseSink(Sink):
                     f"ALTER TABLE {quote_table(table)} ALTER COLUMN {quote(identity)} SET GENERATED ALWAYS"
                 )
         if not self.atomic:
+            self._mark()
             self._commit()
+
+    def _mark(self) -> None:
+        """Each loaded table's comment carries the lineage marks (PostgreSQL and MySQL /
+        MariaDB; other databases have no table comments). MySQL's ALTER TABLE commits
+        implicitly, so an atomic load marks its tables only when it commits."""
+        from fauxdata.lineage import comment
+
+        if not self.lineage or not (self.postgres or self.mysql):
+            return
+        text = sql_string(comment(self.lineage)).replace(":", "\\:")  # not bind parameters
+        for name in self.loaded:
+            # Commenting needs ownership: a loader with INSERT rights only leaves the
+            # comment as it was (the manifest keeps the marks), its load unharmed.
+            if self.postgres:
+                self._execute("SAVEPOINT fauxdata_mark")
+            try:
+                if self.postgres:
+                    self._execute(f"COMMENT ON TABLE {quote_table(name)} IS {text}")
+                else:
+                    self._execute(f"ALTER TABLE {quote_table(name)} COMMENT = {text}")
+            except sa.exc.DBAPIError:
+                if self.postgres:
+                    self._execute("ROLLBACK TO SAVEPOINT fauxdata_mark")
+                continue
+            if self.postgres:
+                self._execute("RELEASE SAVEPOINT fauxdata_mark")
 
     def staged_relation(self, name: str, schema: Schema) -> str:
         return quote(f"__db_{name}")
@@ -415,6 +442,8 @@ class DatabaseSink(Sink):
 
     def commit(self, manifest_json: str) -> None:
         assert self.con is not None
+        if self.atomic:
+            self._mark()
         self.con.commit()
         self.con.close()
         if self.engine is not None:

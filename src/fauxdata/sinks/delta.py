@@ -82,7 +82,8 @@ def commit_delta(
     """Make the Parquet files in ``staged`` a Delta table version at ``place``: a new
     table is moved into place and created over its files; an existing one receives the
     files and an overwrite commit (older versions stay readable by time travel).
-    ``properties`` (the lineage marks) go into the version's commit info.
+    ``properties`` (the lineage marks) go into the version's commit info and the
+    table's properties (see ``mark_table``).
 
     Raises:
         TargetError: ``place`` exists and is not a Delta table.
@@ -90,8 +91,6 @@ def commit_delta(
     from deltalake import CommitProperties, DeltaTable, Schema
     from deltalake.transaction import AddAction, create_table_with_add_actions
 
-    # In the version's own commit info: delta-rs refuses custom table properties when a
-    # table is created, and setting them afterwards would cost a version per run.
     commit = CommitProperties(custom_metadata=dict(properties or {}))
 
     files = sorted(staged.glob("part-*.parquet"))
@@ -136,6 +135,36 @@ def commit_delta(
             description=description,
             commit_properties=commit,
         )
+    mark_table(place, properties or {}, created=not existing)
+
+
+def mark_table(place: Path, properties: Mapping[str, str], *, created: bool) -> None:
+    """Keep the lineage marks as table properties (``metadata().configuration``).
+
+    delta-rs refuses keys it does not know when it creates a table (``Error parsing
+    property``), so a table just created in staging gets them in its first commit's
+    ``metaData`` action, written there before anyone can read the table. An existing
+    table keeps its properties across overwrites; when the marks changed (another seed,
+    spec or version) they are set by a second commit (``set_table_properties``, told not
+    to check the keys), so a rerun of the same spec and seed adds one version, as before.
+    """
+    from deltalake import DeltaTable
+
+    marks = {k: str(v) for k, v in properties.items()}
+    if not marks:
+        return
+    if created:
+        first = place / "_delta_log" / f"{0:020d}.json"
+        actions = [json.loads(line) for line in first.read_text().splitlines() if line]
+        for action in actions:
+            if "metaData" in action:
+                action["metaData"].setdefault("configuration", {}).update(marks)
+        first.write_text("".join(json.dumps(a) + "\n" for a in actions))
+        return
+    table = DeltaTable(str(place))
+    current = table.metadata().configuration
+    if any(current.get(k) != v for k, v in marks.items()):
+        table.alter.set_table_properties(marks, raise_if_not_exists=False)
 
 
 PARTS = ".parts"

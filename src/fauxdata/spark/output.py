@@ -31,7 +31,7 @@ from fauxdata.errors import TargetError
 from fauxdata.publish import Publisher, TableResult
 from fauxdata.sinks import open_sink
 from fauxdata.sinks.target import Target, parse_target
-from fauxdata.spark.frames import table_frame, with_bronze_columns
+from fauxdata.spark.frames import table_frame, with_bronze_columns, with_lineage
 from fauxdata.spark.payload import payload_for
 
 if TYPE_CHECKING:
@@ -80,6 +80,7 @@ def write_tables(
             frame = table_frame(spark, plan, payload, name, block_size, partitions)
             if target.format == "delta":
                 frame = with_bronze_columns(frame, source)
+            frame = with_lineage(frame, sink.lineage)
             folder = publisher.stage_folder(table.output_name)
             frame.write.mode("errorifexists").parquet(folder.as_uri())
             count, digest, columns = _summary(_data_files(folder), engine, name, digests)
