@@ -220,15 +220,20 @@ def _customers_for(shop_rows: int) -> int:
     return max(1, round((shop_rows - 200) / 13))
 
 
-def measure_pg_copy(rows: int, admin_url: str) -> dict[str, Any]:
+def _load_timed(url: str, rows: int) -> dict[str, Any]:
+    """Generate the shop into an empty database through fauxdata's bulk path (COPY on
+    PostgreSQL, LOAD DATA on MariaDB), timed end to end."""
     import fauxdata
 
-    url = _shop_database(admin_url, "bench_copy")
     started = time.perf_counter()
     result = fauxdata.generate(
         SHOP, url, rows={"customers": _customers_for(rows)}, verify_output=False
     )
     return {"rows": result.rows, "seconds": time.perf_counter() - started}
+
+
+def measure_pg_copy(rows: int, admin_url: str) -> dict[str, Any]:
+    return _load_timed(_shop_database(admin_url, "bench_copy"), rows)
 
 
 def measure_pg_insert(rows: int, admin_url: str) -> dict[str, Any]:
@@ -266,14 +271,7 @@ def _shop_mariadb(admin_url: str, name: str) -> str:
 
 
 def measure_maria_load(rows: int, admin_url: str) -> dict[str, Any]:
-    import fauxdata
-
-    url = _shop_mariadb(admin_url, "bench_load")
-    started = time.perf_counter()
-    result = fauxdata.generate(
-        SHOP, url, rows={"customers": _customers_for(rows)}, verify_output=False
-    )
-    return {"rows": result.rows, "seconds": time.perf_counter() - started}
+    return _load_timed(_shop_mariadb(admin_url, "bench_load"), rows)
 
 
 def measure_maria_insert(rows: int, admin_url: str, per_row: bool) -> dict[str, Any]:
