@@ -55,11 +55,7 @@ class ColumnGenerator:
         self.joint = joint
         self.path = f"tables.{table.name}.columns.{column.name}"
         in_key = table.primary_key == (column.name,)
-        self.keyed = (
-            column.spec.unique
-            or column.name in table.primary_key
-            or any(column.name in u for u in table.unique)
-        )
+        self.keyed = generator.ctx.keyed
         check_fits(generator, column.type, column.spec.type is not None, self.path, self.keyed)
         self.unique = (
             (column.spec.unique or in_key) and not generator.inherently_unique and joint is None
@@ -181,6 +177,9 @@ class TableGenerator:
                 table_rows=self.engine.row_count,
                 relations=self.engine,
                 reference_date=plan.reference_date,
+                keyed=column.spec.unique
+                or name in self.table.primary_key
+                or any(name in u for u in self.table.unique),
             )
             try:
                 generators[name] = implementation(column.generator.kind)(column.generator, ctx)
