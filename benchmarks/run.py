@@ -526,7 +526,7 @@ def main() -> None:
     )
     parser.add_argument("--quick", action="store_true", help="small sizes, for a smoke test")
     parser.add_argument("--workers", type=int, default=None)
-    parser.add_argument("--block-size", type=int, default=131_072)
+    parser.add_argument("--block-size", type=int, default=65_536)
     parser.add_argument(
         "--postgres-rows",
         type=int,
