@@ -72,10 +72,80 @@ def test_export_then_import_gives_the_same_spec(policies: Path, tmp_path: Path) 
     assert second["tables"] == first["tables"]
 
 
+def test_faasera_vocabulary_variants_import_and_generate(tmp_path: Path) -> None:
+    """Words from Faasera's published policy format (``seedSeparator``, ``FPE``, ``HASH``,
+    ``REDACT``) and common shapes of hand-written policies: a wrapper object, word
+    formats, numeric bounds, a rule given as a bare type name."""
+    (tmp_path / "cities.txt").write_text("Utrecht, Leiden,Delft\n# a comment\nGouda\n")
+    policy = {
+        "name": "crm-policy",
+        "policies": [
+            {
+                "tableName": "contacts",
+                "generationType": "RULE_BASED_SYNTHETIC",
+                "rowCount": 400,
+                "primaryKeyColumn": "contact_id",
+                "columnRuleMap": {
+                    "contact_id": {"type": "RANDOM", "format": "UUID"},
+                    "city": {"type": "SEED", "seedFileName": "cities.txt", "seedSeparator": ","},
+                    "ssn": {"type": "FPE"},
+                    "token": {"type": "HASH"},
+                    "short_token": {"ruleType": "hash", "length": 12},
+                    "notes": {"type": "REDACT", "value": "[REDACTED]"},
+                    "blank": "REDACT",
+                    "pin": {"type": "RANDOM", "format": "NUMERIC", "length": 4},
+                    "code": {"type": "RANDOM", "format": "alphanumeric", "length": 10},
+                    "age": {"type": "RANDOM", "min": 18, "max": 99},
+                    "score": {"type": "RANDOM", "min": 0, "max": 2.5},
+                    "email": {"type": "RANDOM", "format": "EMAIL"},
+                },
+            }
+        ],
+    }
+    (tmp_path / "crm.json").write_text(json.dumps(policy))
+    spec = validate_spec(import_policies(tmp_path / "crm.json"))
+    result = fauxdata.generate(spec, base_dir=tmp_path)
+    assert result.report is not None and result.report.passed
+    rows = result.frames["contacts"]
+    assert rows.height == 400 and rows["contact_id"].n_unique() == 400
+    assert all(
+        re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}", u)
+        for u in rows["contact_id"]
+    )
+    assert set(rows["city"]) == {"Utrecht", "Leiden", "Delft", "Gouda"}
+    assert all(re.fullmatch(r"\d{3}-\d{2}-\d{4}", v) for v in rows["ssn"])
+    assert all(re.fullmatch(r"[0-9a-f]{64}", v) for v in rows["token"])
+    assert all(re.fullmatch(r"[0-9a-f]{12}", v) for v in rows["short_token"])
+    assert set(rows["notes"]) == {"[REDACTED]"} and set(rows["blank"]) == {""}
+    assert all(re.fullmatch(r"[0-9]{4}", v) for v in rows["pin"])
+    assert all(re.fullmatch(r"[A-Za-z0-9]{10}", v) for v in rows["code"])
+    assert rows["age"].min() >= 18 and rows["age"].max() <= 99
+    assert rows["score"].min() >= 0 and rows["score"].max() <= 2.5
+    assert all(re.fullmatch(r"[^@\s]+@[^@\s]+\.[a-z]+", v) for v in rows["email"])
+    exported = export_policies(spec, base_dir=tmp_path, relative_to=tmp_path)
+    assert exported[0]["columnRuleMap"]["city"]["seedSeparator"] == ","
+    assert exported[0]["columnRuleMap"]["notes"] == {"type": "REDACT", "value": "[REDACTED]"}
+    (tmp_path / "back.json").write_text(json.dumps(exported))
+    again = validate_spec(import_policies(tmp_path / "back.json"))
+    assert again.tables == spec.tables
+
+
+def test_a_masking_policy_is_refused_with_the_way_to_mask(tmp_path: Path) -> None:
+    policy = {"tableName": "t", "generationType": "MASKING", "columnRuleMap": {"a": "HASH"}}
+    (tmp_path / "m.json").write_text(json.dumps(policy))
+    with pytest.raises(PolicyError, match="not a generation policy") as caught:
+        import_policies(tmp_path / "m.json")
+    assert caught.value.path == "m.json.generationType"
+    assert "--mode mock-or-mask" in (caught.value.hint or "")
+
+
 @pytest.mark.parametrize(
     ("rule", "path", "message"),
     [
         ({"type": "SHUFFLE"}, "columnRuleMap.a.type", "unknown rule type 'SHUFFLE'"),
+        ({"type": "HASH", "length": "long"}, "columnRuleMap.a.length", "whole number"),
+        ({"type": "RANDOM", "min": 9, "max": 1}, "columnRuleMap.a.min", "greater than max"),
+        ({"type": "RANDOM", "min": "low"}, "columnRuleMap.a.min", "must be numbers"),
         (
             {"type": "SEED", "seedFileName": "nope.txt"},
             "columnRuleMap.a.seedFileName",
