@@ -130,6 +130,38 @@ def test_faasera_vocabulary_variants_import_and_generate(tmp_path: Path) -> None
     assert again.tables == spec.tables
 
 
+@pytest.mark.parametrize(
+    ("written", "start", "end"),
+    [
+        ("1950-01-01:2005-12-31", "1950-01-01", "2005-12-31"),
+        ("1970-2000", "1970-01-01", "2000-12-31"),
+        ("1970/01/01 - 1999/12/31", "1970-01-01", "1999-12-31"),
+        ("2000-01-01T00:00:00 to 2001-06-30T00:00:00", "2000-01-01", "2001-06-30"),
+        ({"startDate": "2001-01-01", "endDate": "2002-01-01"}, "2001-01-01", "2002-01-01"),
+    ],
+)
+def test_rules_listed_with_their_columns_and_date_ranges_as_written(
+    tmp_path: Path, written: object, start: str, end: str
+) -> None:
+    rules = [
+        {"columnName": "id", "ruleType": "RANDOM", "format": "ID-#####"},
+        {"columnName": "joined", "ruleType": "DATE_RANDOM", "range": written},
+    ]
+    policy = {"tableName": "members", "primaryKeyColumn": "id", "columnRuleMap": rules}
+    (tmp_path / "p.json").write_text(json.dumps(policy))
+    document = import_policies(tmp_path / "p.json")
+    joined = document["tables"]["members"]["columns"]["joined"]["generator"]
+    assert (joined["start"], joined["end"]) == (start, end)
+    rows = fauxdata.generate(document).frames["members"]
+    assert str(rows["joined"].min()) >= start and str(rows["joined"].max()) <= end
+    assert rows["id"].n_unique() == rows.height
+    del rules[0]["columnName"]
+    (tmp_path / "p.json").write_text(json.dumps(policy))
+    with pytest.raises(PolicyError, match="names no column") as caught:
+        import_policies(tmp_path / "p.json")
+    assert caught.value.path == "p.json.columnRuleMap[0]"
+
+
 def test_a_masking_policy_is_refused_with_the_way_to_mask(tmp_path: Path) -> None:
     policy = {"tableName": "t", "generationType": "MASKING", "columnRuleMap": {"a": "HASH"}}
     (tmp_path / "m.json").write_text(json.dumps(policy))

@@ -130,7 +130,7 @@ def _table(
     name = _field(policy, "tableName", "table")
     if not isinstance(name, str) or not name.strip():
         raise PolicyError("tableName is missing", path=f"{where}.tableName")
-    rules = _field(policy, "columnRuleMap", "columnRules", "rules")
+    rules = _rule_map(_field(policy, "columnRuleMap", "columnRules", "rules"), where)
     if not isinstance(rules, dict) or not rules:
         raise PolicyError(
             "columnRuleMap is missing or empty",
@@ -166,6 +166,28 @@ def _table(
         )
     table["columns"] = columns
     return name.strip(), table
+
+
+def _rule_map(rules: Any, where: str) -> Any:
+    """``columnRuleMap`` as a mapping: a list of rules that each name their column
+    (``[{"columnName": "ssn", "type": "FPE_ENCODED"}]``) becomes one."""
+    if not isinstance(rules, list):
+        return rules
+    mapping: dict[str, Any] = {}
+    for i, rule in enumerate(rules):
+        name = (
+            _field(rule, "columnName", "column", "name", "field")
+            if isinstance(rule, dict)
+            else None
+        )
+        if not isinstance(name, str) or not name.strip():
+            raise PolicyError(
+                "a rule in a columnRuleMap list names no column",
+                path=f"{where}.columnRuleMap[{i}]",
+                hint='give each rule "columnName", or write columnRuleMap as {"column": rule}',
+            )
+        mapping[name.strip()] = rule
+    return mapping
 
 
 def _key(value: Any, columns: Mapping[str, Any], path: str) -> str | list[str]:
@@ -208,7 +230,7 @@ def _column(
         case "PRESERVE":
             return {"generator": _template(rule, rules, path)}
         case "DATE_RANDOM":
-            start, end = _range(_field(rule, "range", "dateRange"), f"{path}.range")
+            start, end = _range(_field(rule, "range", "dateRange") or rule, f"{path}.range")
             return {"generator": {"kind": "date", "start": start, "end": end}}
         case "HASH":
             length = _length(rule, f"{path}.length", default=64)
@@ -337,15 +359,20 @@ def _template(rule: Mapping[str, Any], rules: Mapping[str, Any], path: str) -> d
 
 def _range(value: Any, path: str) -> tuple[str, str]:
     if isinstance(value, dict):
-        pair = [_field(value, "from", "start", "min"), _field(value, "to", "end", "max")]
+        pair = [
+            _field(value, "from", "start", "min", "startDate", "minDate"),
+            _field(value, "to", "end", "max", "endDate", "maxDate"),
+        ]
     elif isinstance(value, list):
         pair = value
     elif isinstance(value, str):
-        pair = re.split(r"\s*(?:\bto\b|,|\.\.|:(?=\d{4}))\s*", value.strip())
+        pair = re.split(
+            r"\s*(?:\bto\b|,|\.\.|:(?=\d{4})|\s-\s|(?<=^\d{4})-(?=\d{4}$))\s*", value.strip()
+        )
     else:
         pair = []
     try:
-        start, end = (dt.date.fromisoformat(str(p).strip()[:10]) for p in pair)
+        start, end = (_day(str(p), last=i == 1) for i, p in enumerate(pair))
     except ValueError:
         raise PolicyError(
             f"cannot read the date range {value!r}",
@@ -355,6 +382,15 @@ def _range(value: Any, path: str) -> tuple[str, str]:
     if start > end:
         raise PolicyError(f"range starts after it ends ({start} > {end})", path=path)
     return start.isoformat(), end.isoformat()
+
+
+def _day(text: str, *, last: bool) -> dt.date:
+    """An ISO date (``/`` or ``.`` between its parts is read as ``-``, a time after it is
+    ignored), or a year alone: its first day, or its last when it ends a range."""
+    text = text.strip()
+    if re.fullmatch(r"\d{4}", text):
+        return dt.date(int(text), 12, 31) if last else dt.date(int(text), 1, 1)
+    return dt.date.fromisoformat(re.sub(r"^(\d{4})[/.](\d{2})[/.](\d{2})", r"\1-\2-\3", text)[:10])
 
 
 def _by_name(column: str) -> dict[str, Any]:
