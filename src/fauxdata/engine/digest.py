@@ -45,9 +45,7 @@ class _ColumnHasher:
             encoded = pl.DataFrame({"v": present}).select(pl.struct("v").struct.json_encode())
             present = encoded.to_series()
         if present.dtype in (pl.String, pl.Categorical) or isinstance(present.dtype, pl.Enum):
-            strings = present.cast(pl.String)
-            self.lengths.update(strings.str.len_bytes().to_numpy().astype("<u4").tobytes())
-            array = strings.to_arrow()
+            array = present.cast(pl.String).to_arrow()
             for chunk in getattr(array, "chunks", [array]):
                 self._string_bytes(chunk)
         elif present.dtype == pl.Boolean:
@@ -67,6 +65,7 @@ class _ColumnHasher:
             )
 
     def _string_bytes(self, chunk: pa.Array) -> None:
+        """The chunk's byte lengths (from its offsets) and its bytes."""
         import pyarrow as pa
 
         arr = chunk.cast(pa.large_string()) if chunk.type != pa.large_string() else chunk
@@ -75,6 +74,7 @@ class _ColumnHasher:
         offsets = np.frombuffer(arr.buffers()[1], dtype=np.int64)[
             arr.offset : arr.offset + len(arr) + 1
         ]
+        self.lengths.update(np.diff(offsets).astype("<u4").tobytes())
         data = arr.buffers()[2]
         self.values.update(memoryview(data)[int(offsets[0]) : int(offsets[-1])])
 
