@@ -1,0 +1,60 @@
+"""Free text cleaned on worker processes: the same output as in one process, and safe
+to call from a script without a ``__main__`` guard."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import polars as pl
+
+from fauxdata.text import deidentify
+from fauxdata.text.deid import Action
+from fauxdata.text.workers import PARALLEL_MIN
+from tests.support.deid_evalset import OUT
+
+
+def _notes(n: int) -> list[str | None]:
+    """The evaluation set's notes, made distinct by a suffix, repeated to ``n`` rows, a
+    few repeated and NULL."""
+    texts = [json.loads(line)["text"] for line in OUT.read_text(encoding="utf-8").splitlines()]
+    out: list[str | None] = [f"{texts[i % len(texts)]} (#{i // len(texts)})" for i in range(n)]
+    out[10] = out[3]
+    out[20] = None
+    return out
+
+
+def test_workers_give_the_same_texts_and_counts_as_one_process() -> None:
+    notes = pl.Series("notes", _notes(PARALLEL_MIN + 500))
+    assert notes.n_unique() >= PARALLEL_MIN
+    actions: tuple[Action, ...] = ("replace", "annotate")
+    for action in actions:
+        alone = deidentify(notes, key=b"k", locale="nl_NL", action=action, workers=1)
+        spread = deidentify(notes, key=b"k", locale="nl_NL", action=action, workers=2)
+        assert spread.texts.name == "notes"
+        assert spread.texts.to_list() == alone.texts.to_list()
+        assert spread.counts == alone.counts and alone.total > PARALLEL_MIN
+
+
+def test_a_script_without_a_main_guard_runs_once(tmp_path: Path) -> None:
+    """Workers start ``serve()`` themselves: the caller's script is not imported again
+    (``multiprocessing``'s spawn would run this one in every worker, and fail)."""
+    log = tmp_path / "ran.txt"
+    script = tmp_path / "clean.py"
+    script.write_text(
+        "import sys\n"
+        "from fauxdata.text import deidentify\n"
+        f"open({str(log)!r}, 'a').write('ran\\n')\n"
+        f"notes = [f'Call +31 6 1234 56{{i:02d}} or mail p{{i}}@example.com' for i in range({PARALLEL_MIN + 10})]\n"
+        "done = deidentify(notes, key=b'k', workers=2)\n"
+        "print(done.counts['email'], done.counts['phone'])\n"
+    )
+    ran = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, check=False, timeout=300
+    )
+    assert ran.returncode == 0, ran.stderr
+    assert ran.stdout.split() == [str(PARALLEL_MIN + 10)] * 2
+    assert log.read_text() == "ran\n"
+    assert "Traceback" not in ran.stderr
