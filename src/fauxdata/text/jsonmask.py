@@ -160,7 +160,7 @@ def _apply(r: Rule, documents: list[Any], rows: list[int], touched: set[int]) ->
         masked = r.mask(series, group_owners).to_list()
         for (container, key), new in zip(group, masked, strict=True):
             container[key] = new
-        touched.update(np.unique(group_owners).tolist())
+        touched.update(group_owners.tolist())
         count += len(group)
     return count
 
