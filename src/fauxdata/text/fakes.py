@@ -37,9 +37,9 @@ class Digest:
     each 32-byte digest gives four big-endian 64-bit words."""
 
     def __init__(self, key: bytes, entity: str, value: str) -> None:
-        self._seed = hashlib.blake2b(
-            f"{entity}\x1f{value}".encode(), key=key[:64], digest_size=32
-        ).digest()
+        hasher = _keyed(key).copy()
+        hasher.update(f"{entity}\x1f{value}".encode())
+        self._seed = hasher.digest()
         self._words = list(_WORDS.unpack(self._seed))
         self._words.reverse()  # popped from the end: the first word first
         self._counter = 0
@@ -59,6 +59,13 @@ class Digest:
 
     def pick(self, options: list[str] | tuple[str, ...]) -> str:
         return options[self.below(len(options))]
+
+
+@lru_cache(maxsize=16)
+def _keyed(key: bytes) -> hashlib.blake2b:
+    """BLAKE2b with the key already absorbed (its first block): copied per value, the
+    same digest as ``blake2b(data, key=key)`` without keying it again each time."""
+    return hashlib.blake2b(key=key[:64], digest_size=32)
 
 
 @cache
