@@ -96,7 +96,9 @@ def clean(
     counts: Counter[str] = Counter()
     with paused():  # candidates and spans are acyclic: see ``collector``
         spans = find_spans(batch, entities, locale)
-        return _rewrite(batch, weights, spans, action, locale, key, counts), counts
+        cleaned = _rewrite(batch, weights, spans, action, locale, key, counts)
+        del spans  # freed while the collector is off, not walked by its next pass
+    return cleaned, counts
 
 
 def _rewrite(

@@ -97,6 +97,8 @@ def mask_json(
             spaced = _spaced(column)
             for i in touched:
                 out[i] = _dump(documents[i], spaced[i])
+        documents.clear()  # freed now: with the collector back on, its first pass would
+        # walk every object of every document before they go (see ``collector``)
     return JsonMaskResult(pl.Series(column.name, out, dtype=pl.String), replaced, invalid)
 
 
