@@ -9,10 +9,11 @@ import sys
 from pathlib import Path
 
 import polars as pl
+import pytest
 
 from fauxdata.text import deidentify
 from fauxdata.text.deid import Action
-from fauxdata.text.workers import PARALLEL_MIN
+from fauxdata.text.workers import PARALLEL_MIN, run_in_workers
 from tests.support.deid_evalset import OUT
 
 
@@ -58,3 +59,16 @@ def test_a_script_without_a_main_guard_runs_once(tmp_path: Path) -> None:
     assert ran.stdout.split() == [str(PARALLEL_MIN + 10)] * 2
     assert log.read_text() == "ran\n"
     assert "Traceback" not in ran.stderr
+
+
+def halve(n: int) -> int:
+    """A task for the workers: fails on odd numbers."""
+    if n % 2:
+        raise ValueError(f"{n} is odd")
+    return n // 2
+
+
+def test_a_task_error_reaches_the_caller_and_the_workers_go_on() -> None:
+    with pytest.raises(ValueError, match="7 is odd"):
+        run_in_workers(halve, [(2,), (7,), (4,)], 2)
+    assert run_in_workers(halve, [(n,) for n in range(0, 40, 2)], 2) == list(range(20))

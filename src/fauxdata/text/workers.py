@@ -86,10 +86,14 @@ def _ensure(workers: int) -> None:
 
 class _Worker:
     def __init__(self) -> None:
+        # this process's import path, so a worker finds fauxdata (and the task's module)
+        # where this process found them, installed or not
+        path = os.pathsep.join(p for p in sys.path if p)
         self.process = subprocess.Popen(
             [sys.executable, "-c", "from fauxdata.text.workers import serve; serve()"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
+            env={**os.environ, "PYTHONPATH": path},
         )
 
     def call(self, function: Callable[..., R], args: tuple[Any, ...]) -> R:
@@ -152,4 +156,7 @@ def serve() -> None:
             answer: tuple[bool, Any] = (True, function(*args))
         except Exception as exc:  # handed back to the caller, which raises it
             answer = (False, exc)
-        _send(answers, answer)
+        try:
+            _send(answers, answer)
+        except (pickle.PicklingError, TypeError, AttributeError) as exc:
+            _send(answers, (False, RuntimeError(f"a text worker's answer: {exc!r}")))
