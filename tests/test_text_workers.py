@@ -4,6 +4,7 @@ to call from a script without a ``__main__`` guard."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -13,7 +14,7 @@ import pytest
 
 from fauxdata.text import deidentify
 from fauxdata.text.deid import Action
-from fauxdata.text.workers import PARALLEL_MIN, run_in_workers
+from fauxdata.text.workers import PARALLEL_MIN, WorkerError, run_in_workers
 from tests.support.deid_evalset import OUT
 
 
@@ -69,6 +70,20 @@ def halve(n: int) -> int:
 
 
 def test_a_task_error_reaches_the_caller_and_the_workers_go_on() -> None:
-    with pytest.raises(ValueError, match="7 is odd"):
-        run_in_workers(halve, [(2,), (7,), (4,)], 2)
+    for _ in range(3):  # more errors than workers: each worker answers one and is kept
+        with pytest.raises(ValueError, match="odd"):
+            run_in_workers(halve, [(1,), (3,), (5,), (7,)], 2)
     assert run_in_workers(halve, [(n,) for n in range(0, 40, 2)], 2) == list(range(20))
+
+
+def die_on(n: int) -> int:
+    """A task for the workers: the process ends on 3, as if killed."""
+    if n == 3:
+        os._exit(3)
+    return n
+
+
+def test_a_worker_that_dies_is_reported_and_replaced() -> None:
+    with pytest.raises(WorkerError, match="ended with code 3"):
+        run_in_workers(die_on, [(1,), (3,), (2,)], 2)
+    assert run_in_workers(die_on, [(n,) for n in (1, 2, 4, 5)], 2) == [1, 2, 4, 5]

@@ -69,8 +69,11 @@ def _on_a_worker(function: Callable[..., R], task: tuple[Any, ...]) -> R:
     try:
         result: R = worker.call(function, task)
     except WorkerError:
-        with _lock:
+        with _lock:  # gone: the next call starts another
             _started.remove(worker)
+        raise
+    except BaseException:  # the task's own error: the worker answered and goes on
+        _idle.put(worker)
         raise
     _idle.put(worker)
     return result
@@ -160,3 +163,5 @@ def serve() -> None:
             _send(answers, answer)
         except (pickle.PicklingError, TypeError, AttributeError) as exc:
             _send(answers, (False, RuntimeError(f"a text worker's answer: {exc!r}")))
+        except OSError:  # the parent is gone
+            return
