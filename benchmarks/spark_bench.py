@@ -9,7 +9,8 @@ Parquet with verification on, as users run ``fauxdata generate``:
 ``local``    ``fauxdata.generate`` with its default workers (one per core, at most 4);
 ``spark-2``  ``fauxdata.spark.write`` on ``local[2]``, as ``generate --engine spark`` does
              (the driver's digest read-back, DuckDB verification and manifest included;
-             session start-up and a 1,000-row warm-up job are not timed but reported).
+             session start-up and a warm-up job of 1,000 rows per core, which starts the
+             Python workers and their imports of fauxdata, are not timed but reported).
 
 Rows/s per core divides the rate by the cores the run was given (the local engine's
 workers, Spark's ``local[N]``). The machine is shared, so each run also records the load
@@ -121,8 +122,11 @@ def measure_spark(rows: int, cores: int, block_size: int) -> dict[str, Any]:
     spark = fs.session(
         f"local[{cores}]", {"spark.ui.enabled": "false", "spark.driver.memory": "2g"}
     )
-    warm = fs.generate(SHOP, spark, rows={"customers": WARM_UP_ROWS}, tables=["customers"])
-    warm["customers"].count()  # start the Python workers and warm the JVM, untimed
+    warm = fs.generate(
+        SHOP, spark, rows={"customers": cores * WARM_UP_ROWS}, tables=["customers"],
+        block_size=WARM_UP_ROWS, partitions=cores,
+    )  # fmt: skip
+    warm["customers"].count()  # start one Python worker per core, warm the JVM: untimed
     startup = time.perf_counter() - started
     load = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as out, TreeUsage() as usage:
