@@ -323,6 +323,11 @@ class SeedList(Strict):
     )
     weight_column: str | None = None
     exact: bool = False
+    separator: str | None = Field(
+        default=None,
+        min_length=1,
+        description="TXT files: values separated by this text (e.g. ',') as well as by lines.",
+    )
 
 
 class Constant(Strict):
