@@ -97,27 +97,9 @@ def _parquet(folder: Path) -> list[TableLineage]:
             continue
         raw = pq.read_metadata(path).metadata or {}
         found = {k.decode(): v.decode() for k, v in raw.items() if k.decode().startswith(PREFIX)}
-        where = "parquet metadata"
-        if not found and SPARK_SCHEMA in raw:
-            found, where = _spark_marks(raw[SPARK_SCHEMA]), "spark schema metadata"
         name = str(path.relative_to(folder).with_suffix(""))
-        out.append(TableLineage(name, found or None, where))
+        out.append(TableLineage(name, found or None, "parquet metadata"))
     return out
-
-
-SPARK_SCHEMA = b"org.apache.spark.sql.parquet.row.metadata"
-"""The footer entry where Spark keeps the schema it wrote, field metadata included."""
-
-
-def _spark_marks(schema_json: bytes) -> dict[str, str]:
-    """Marks Spark wrote as column metadata (``fauxdata.spark.frames.with_lineage``)."""
-    try:
-        fields = json.loads(schema_json).get("fields", [])
-    except (ValueError, AttributeError):
-        return {}
-    return next(
-        (_ours(f.get("metadata") or {}) for f in fields if _ours(f.get("metadata") or {})), {}
-    )
 
 
 def _duckdb(path: Path) -> list[TableLineage]:
