@@ -4,7 +4,7 @@
     python benchmarks/run.py --quick         # 200k customers, Faker at 5k, no relational run
     python benchmarks/run.py --only postgres # the PostgreSQL load (1M shop rows), MariaDB's beside it
     python benchmarks/run.py --only formulas # customers with and without 3 formula columns
-    python benchmarks/run.py --only spark    # 10M customers: local engine vs Spark local[1], local[2]
+    python benchmarks/run.py --only spark    # 10M customers: local engine vs Spark local[2], per core
     python benchmarks/run.py --only scenarios # baseline scenario pack, 1M customers over two years
     python benchmarks/run.py --only delta    # 1M customers as a Delta bronze table vs Parquet
     python benchmarks/run.py --only text     # free-text de-identification, JSON rules, payloads
@@ -33,11 +33,8 @@ Each measurement runs in a fresh child process, so its peak RSS is its own. Meas
              table, to keep the run short), one transaction per table
   formulas   the customers table with three formula columns added (a text build with a
              mock constant, a LET/RAND/SWITCH status, a DATEDIF age), against plain
-  spark-N    the customers table written to Parquet by the Spark engine on local[N]
-             (digest read back and manifest included, as the CLI does; session start-up
-             and a 1,000-row warm-up job not timed); spark-N-raw: the DataFrames' plain
-             Parquet write, no digest.
-             RSS of the JVM and the Python workers is sampled with psutil.
+  local,     the customers table to Parquet, verification on, by the local engine and by
+  spark-2    the Spark engine on local[2]; see benchmarks/spark_bench.py
   delta      the customers table as a Delta bronze table (deltalake, with the two
              metadata columns), against `fauxdata` to Parquet at the same size
   mask-*     a 10-column customers table masked from a DuckDB file or a Parquet folder to
@@ -68,6 +65,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # the PostgreSQL launcher lives with the tests
+from benchmarks.spark_bench import measure_local, measure_spark, report_spark  # noqa: E402
 from benchmarks.text import MEASURES as TEXT_MEASURES  # noqa: E402
 from benchmarks.text import report_text  # noqa: E402
 from benchmarks.tpch import measure_faux, measure_native, report_tpch  # noqa: E402
@@ -331,84 +329,6 @@ def measure_formulas(
     return _timed_to_parquet(spec, rows, ["customers"], workers, block_size)
 
 
-class _TreeRss:
-    """Samples the RSS of this process's descendants (Spark's JVM, its Python workers)
-    on a thread, keeping the peaks: they are not this process's own ru_maxrss."""
-
-    def __init__(self) -> None:
-        import threading
-
-        self.peak_jvm = self.peak_workers = self.peak_total = 0.0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._sample, daemon=True)
-
-    def __enter__(self) -> _TreeRss:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
-
-    def _sample(self) -> None:
-        import psutil
-
-        me = psutil.Process()
-        while not self._stop.wait(0.25):
-            jvm = workers = 0.0
-            for proc in me.children(recursive=True):
-                try:
-                    mb = proc.memory_info().rss / 2**20
-                    if "java" in proc.name():
-                        jvm += mb
-                    else:
-                        workers += mb
-                except psutil.Error:
-                    continue
-            self.peak_jvm = max(self.peak_jvm, jvm)
-            self.peak_workers = max(self.peak_workers, workers)
-            self.peak_total = max(self.peak_total, jvm + workers + me.memory_info().rss / 2**20)
-
-
-def measure_spark(rows: int, cores: int, raw: bool, block_size: int) -> dict[str, Any]:
-    import fauxdata.spark as fs
-
-    started = time.perf_counter()
-    spark = fs.session(
-        f"local[{cores}]", {"spark.ui.enabled": "false", "spark.driver.memory": "2g"}
-    )
-    warm = fs.generate(SHOP, spark, rows={"customers": 1000}, tables=["customers"])
-    warm["customers"].count()  # start the Python workers and warm the JVM, untimed
-    startup = time.perf_counter() - started
-    with tempfile.TemporaryDirectory() as out, _TreeRss() as rss:
-        started = time.perf_counter()
-        options: dict[str, Any] = {"rows": {"customers": rows}, "tables": ["customers"]}
-        if raw:
-            frame = fs.generate(SHOP, spark, block_size=block_size, **options)["customers"]
-            frame.write.parquet(f"{out}/customers")
-            written = rows
-        else:
-            result = fs.write(
-                SHOP,
-                spark,
-                f"parquet:{out}/shop",
-                block_size=block_size,
-                verify_output=False,
-                **options,
-            )
-            written = result.rows
-        seconds = time.perf_counter() - started
-    spark.stop()
-    return {
-        "rows": written,
-        "seconds": seconds,
-        "startup_seconds": startup,
-        "peak_jvm_mb": rss.peak_jvm,
-        "peak_python_workers_mb": rss.peak_workers,
-        "peak_total_mb": rss.peak_total,
-    }
-
-
 def measure_scenarios(customers: int) -> dict[str, Any]:
     """The baseline scenario pack (two years) simulated and written to Parquet, timed."""
     from fauxdata.scenarios import load_scenario
@@ -437,9 +357,10 @@ def child(args: argparse.Namespace) -> None:
         import synth
 
         result = synth.child(args.one, args.rows)
-    elif args.one.startswith("spark-"):
-        cores = int(args.one.split("-")[1])
-        result = measure_spark(args.rows, cores, args.one.endswith("-raw"), args.block_size)
+    elif args.one == "spark-2":
+        result = measure_spark(args.rows, 2, args.block_size)
+    elif args.one == "local":
+        result = measure_local(args.rows, args.block_size)
     elif args.one == "fauxdata":
         result = measure_fauxdata(args.rows, args.workers, args.block_size)
     elif args.one == "delta":
@@ -577,9 +498,8 @@ def main() -> None:
             "maria-row",
             "plain",
             "formulas",
-            "spark-1",
+            "local",
             "spark-2",
-            "spark-2-raw",
             "scenarios",
             "delta",
             *TEXT_MEASURES,
@@ -693,8 +613,7 @@ def main() -> None:
         return
     if args.only == "spark":
         n = 200_000 if args.quick else max(sizes)
-        kinds = ("fauxdata", "spark-1", "spark-2", "spark-2-raw")
-        report_spark([spawn(kind, n, args) for kind in kinds])
+        report_spark(spawn("local", n, args), [spawn("spark-2", n, args)], RESULTS)
         return
     runs = [spawn("fauxdata", n, args) for n in sizes]
     faker = spawn("faker", faker_rows, args)
@@ -835,20 +754,6 @@ def report_delta(parquet: dict[str, Any], delta: dict[str, Any]) -> None:
     (RESULTS / "delta.json").write_text(
         json.dumps({"parquet": parquet, "delta": delta, "ratio": ratio}, indent=2)
     )
-
-
-def report_spark(runs: list[dict[str, Any]]) -> None:
-    local = runs[0]
-    print("\nspark engine (customers to Parquet, same rows as the local engine)")
-    for run in runs[1:]:
-        print(
-            f"  {run['name']:<12} {run['rows_per_s']:>10,.0f} rows/s = "
-            f"{run['rows_per_s'] / local['rows_per_s']:.2f}x the local engine; start-up "
-            f"{run['startup_seconds']:.1f} s; peak RSS JVM {run['peak_jvm_mb']:,.0f} MB, "
-            f"Python workers {run['peak_python_workers_mb']:,.0f} MB, all {run['peak_total_mb']:,.0f} MB"
-        )
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "spark.json").write_text(json.dumps(runs, indent=2))
 
 
 def report_postgres(pair: tuple[dict[str, Any], dict[str, Any]]) -> None:

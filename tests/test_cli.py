@@ -213,3 +213,26 @@ def test_bundled_examples_generate_and_verify(example: str, tmp_path: Path) -> N
             "employees": 200,
             "compensation": 200,
         }
+
+
+def test_init_and_scan_share_their_api_options() -> None:
+    """--endpoint, --token and --param read the same in both commands (issue 19)."""
+    import typer.main
+
+    from fauxdata.cli.main import app
+
+    group = typer.main.get_command(app)
+    commands = getattr(group, "commands", {})
+
+    def api_options(command: str) -> dict[str, tuple[tuple[str, ...], bool, str | None]]:
+        return {
+            p.name or "": (tuple(p.opts), p.multiple, getattr(p, "help", None))
+            for p in commands[command].params
+            if p.name in ("endpoint", "token", "param")
+        }
+
+    init = api_options("init")
+    assert set(init) == {"endpoint", "token", "param"}
+    assert init == api_options("scan")
+    assert init["endpoint"][:2] == (("--endpoint",), True)
+    assert init["token"][:2] == (("--token",), False)

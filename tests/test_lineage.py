@@ -58,6 +58,32 @@ def test_data_fauxdata_did_not_write_has_no_mark(tmp_path: Path) -> None:
     assert entry.marks is None
 
 
+def test_marks_in_spark_schema_metadata_still_read_back(tmp_path: Path) -> None:
+    """Files the Spark engine wrote through Spark's own writer carry the marks as column
+    metadata in the schema Spark stores in the footer; they still read back."""
+    import pyarrow as pa
+
+    schema = {
+        "type": "struct",
+        "fields": [
+            {
+                "name": "id",
+                "type": "long",
+                "nullable": False,
+                "metadata": {"fauxdata.synthetic": "true", "fauxdata.seed": "42"},
+            }
+        ],
+    }
+    table = pa.table({"id": [1, 2]}).replace_schema_metadata(
+        {"org.apache.spark.sql.parquet.row.metadata": json.dumps(schema)}
+    )
+    (tmp_path / "spark").mkdir()
+    pq.write_table(table, tmp_path / "spark" / "part-00000.parquet")
+    [entry] = lineage.read(f"parquet:{tmp_path / 'spark'}")
+    assert entry.marks == {"fauxdata.synthetic": "true", "fauxdata.seed": "42"}
+    assert entry.where == "spark schema metadata"
+
+
 def test_lineage_command(tmp_path: Path) -> None:
     fauxdata.generate(HR, f"duckdb:///{tmp_path / 'hr.duckdb'}")
     done = cli("lineage", str(tmp_path / "hr.duckdb"), "--json", cwd=tmp_path)

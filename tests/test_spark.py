@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
+import pyarrow.parquet as pq
 import pyspark  # noqa: F401  (fail, not skip, when the spark extra is missing)
 import pytest
 from deltalake import DeltaTable
@@ -33,7 +34,10 @@ from fauxdata.sinks.bronze import (
     source_system,
     with_bronze_columns,
 )
+from fauxdata.sinks.files import DirectorySink
+from fauxdata.sinks.target import parse_target
 from fauxdata.spark.payload import SHIPPED, engine_for, payload_for
+from fauxdata.spark.tasks import PARTIAL, write_part
 
 ROOT = Path(__file__).resolve().parents[1]
 HR, SHOP = ROOT / "examples" / "hr.yaml", ROOT / "examples" / "shop.yaml"
@@ -189,6 +193,11 @@ def test_parquet_output_has_the_local_digests_and_reads_back(
         assert len(files) == 3 or expected.height < 1500
         back = pl.concat([pl.read_parquet(f) for f in files])
         assert back.select(pl.col(c).cast(t) for c, t in expected.schema.items()).equals(expected)
+        # the tasks write with the Parquet target's own settings: the local file's types
+        assert (
+            pq.read_schema(files[0]).remove_metadata()
+            == pq.read_schema(tmp_path / "local" / f"{name}.parquet").remove_metadata()
+        )
     assert not list(tmp_path.glob(".*staging*")), "the staging folder is removed"
 
 
@@ -355,7 +364,7 @@ def test_spark_output_carries_the_lineage_marks(spark: SparkSession, tmp_path: P
 
     fs.write(HR, spark, f"parquet:{tmp_path / 'pq'}", partitions=2)
     found = lineage.read(f"parquet:{tmp_path / 'pq'}")
-    assert found and {e.where for e in found} == {"spark schema metadata"}
+    assert found and {e.where for e in found} == {"parquet metadata"}
     assert all(e.marks and e.marks["fauxdata.synthetic"] == "true" for e in found)
     fs.write(HR, spark, f"delta:{tmp_path / 'lake'}", partitions=2)
     tables = lineage.read(f"delta:{tmp_path / 'lake'}")
@@ -399,7 +408,8 @@ def test_schema_qualified_tables_land_in_a_folder_per_schema(
         delta = fs.write(SCHEMAS, spark, f"delta:{tmp_path / 'lake'}", partitions=2)
         assert parquet.report is not None and parquet.report.passed
         assert delta.report is not None and delta.report.passed
-    assert len(list((tmp_path / "pq" / "sales" / "orders").glob("part-*.parquet"))) == 2
+    # 20 rows are one block: one task, one file, whatever the partitions asked for
+    assert len(list((tmp_path / "pq" / "sales" / "orders").glob("part-*.parquet"))) == 1
     assert pl.read_delta(str(tmp_path / "lake" / "sales" / "bronze_erp_orders")).height == 20
     assert DeltaTable(str(tmp_path / "lake" / "person" / "bronze_erp_person")).version() == 1
     local = fauxdata.generate(SCHEMAS, f"delta:{tmp_path / 'local'}")
@@ -407,3 +417,26 @@ def test_schema_qualified_tables_land_in_a_folder_per_schema(
         n: t.digest for n, t in delta.tables.items()
     }
     assert (tmp_path / "local" / "sales" / "bronze_erp_customer" / "_delta_log").is_dir()
+
+
+def test_a_task_writes_its_part_whole_or_not_at_all(tmp_path: Path) -> None:
+    """A part appears under its final name only once complete; a task that fails midway
+    leaves nothing, and a retry writes the same rows under the same name."""
+    frame = fauxdata.generate(HR, tables=["employees"], verify_output=False).frames["employees"]
+    schema = {c: col.type for c, col in fauxdata.check(HR).tables["employees"].columns.items()}
+    parts = DirectorySink(parse_target(f"parquet:{tmp_path / 'out'}")).parquet_parts(
+        schema, frozenset()
+    )
+
+    def failing() -> Iterator[pl.DataFrame]:
+        yield frame.head(100)
+        raise RuntimeError("executor lost")
+
+    with pytest.raises(RuntimeError, match="executor lost"):
+        write_part(parts, failing(), tmp_path, 7)
+    assert list(tmp_path.iterdir()) == []
+    for _ in range(2):  # the retry replaces the first attempt's file
+        assert write_part(parts, [frame.head(100), frame.tail(100)], tmp_path, 7) == 200
+    assert [p.name for p in tmp_path.iterdir()] == ["part-00000007-000.parquet"]
+    assert not list(tmp_path.glob(f"{PARTIAL}*"))
+    assert pl.read_parquet(tmp_path / "part-00000007-000.parquet").equals(frame)

@@ -98,7 +98,7 @@ def _parquet(folder: Path) -> list[TableLineage]:
         raw = pq.read_metadata(path).metadata or {}
         found = {k.decode(): v.decode() for k, v in raw.items() if k.decode().startswith(PREFIX)}
         where = "parquet metadata"
-        if not found and SPARK_SCHEMA in raw:
+        if not found and SPARK_SCHEMA in raw:  # written by Spark's own writer
             found, where = _spark_marks(raw[SPARK_SCHEMA]), "spark schema metadata"
         name = str(path.relative_to(folder).with_suffix(""))
         out.append(TableLineage(name, found or None, where))
@@ -106,11 +106,12 @@ def _parquet(folder: Path) -> list[TableLineage]:
 
 
 SPARK_SCHEMA = b"org.apache.spark.sql.parquet.row.metadata"
-"""The footer entry where Spark keeps the schema it wrote, field metadata included."""
+"""The footer entry where Spark keeps the schema it wrote, field metadata included:
+where the Spark engine put the marks while Spark's writer wrote its files. Its tasks
+now write key-value metadata like the local engine; older outputs still read back."""
 
 
 def _spark_marks(schema_json: bytes) -> dict[str, str]:
-    """Marks Spark wrote as column metadata (``fauxdata.spark.frames.with_lineage``)."""
     try:
         fields = json.loads(schema_json).get("fields", [])
     except (ValueError, AttributeError):

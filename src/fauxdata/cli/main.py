@@ -17,6 +17,7 @@ from fauxdata.cli import mask as mask_commands
 from fauxdata.cli import mock as mock_commands
 from fauxdata.cli import scenarios as scenario_commands
 from fauxdata.cli import synth as synth_commands
+from fauxdata.cli.api_options import Endpoint, Param, Token
 from fauxdata.cli.render import Bars, Terminal
 from fauxdata.errors import FauxdataError, SpecError
 from fauxdata.publish.signals import Interrupted
@@ -521,22 +522,9 @@ def init(
         str | None,
         typer.Option("--from-api", help="Base URL of a REST API (with --endpoint)."),
     ] = None,
-    endpoint: Annotated[
-        list[str] | None,
-        typer.Option("--endpoint", help="API: a path to sample; repeatable."),
-    ] = None,
-    token: Annotated[
-        str | None,
-        typer.Option(
-            "--token", help="API: bearer token as env:VAR, file:PATH or keyvault:VAULT/SECRET."
-        ),
-    ] = None,
-    param: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--param", help="API: query KEY=VALUE (default limit=N from --sample); repeatable."
-        ),
-    ] = None,
+    endpoint: Endpoint = None,
+    token: Token = None,
+    param: Param = None,
     mode: Annotated[
         str,
         typer.Option(

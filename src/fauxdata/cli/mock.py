@@ -11,14 +11,13 @@ from typing import Annotated
 
 import typer
 
+from fauxdata.cli.api_options import Endpoint, Param, Token
 from fauxdata.cli.prompts import console
 from fauxdata.cli.render import Terminal
 from fauxdata.verify import print_checklist
 from fauxdata.workflows import mocking, scanning
 from fauxdata.workflows.events import TableView
 from fauxdata.workflows.steps import parse_pairs, show_findings
-
-_TOKEN_HELP = "API: bearer token as env:VAR, file:PATH or keyvault:VAULT/SECRET."
 
 
 def mock(
@@ -131,13 +130,9 @@ def scan(
             help="A file (CSV, Parquet, JSON Lines), a database URL, an API base URL or a project source."
         ),
     ],
-    endpoint: Annotated[
-        list[str] | None, typer.Option("--endpoint", help="API: a path to sample; repeatable.")
-    ] = None,
-    token: Annotated[str | None, typer.Option("--token", help=_TOKEN_HELP)] = None,
-    param: Annotated[
-        list[str] | None, typer.Option("--param", help="API: query KEY=VALUE; repeatable.")
-    ] = None,
+    endpoint: Endpoint = None,
+    token: Token = None,
+    param: Param = None,
     sample: Annotated[
         int,
         typer.Option(

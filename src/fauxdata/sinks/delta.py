@@ -22,7 +22,7 @@ import json
 import os
 import shutil
 import uuid
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import polars as pl
@@ -43,7 +43,7 @@ from fauxdata.sinks.bronze import (
 )
 from fauxdata.sinks.duckdb_types import parquet_folder
 from fauxdata.sinks.files import FolderStaging
-from fauxdata.sinks.parquet_writer import parquet_encoding, write_parquet
+from fauxdata.sinks.parquet_writer import ParquetParts, parquet_encoding
 from fauxdata.sinks.target import Target
 
 __all__ = ["DeltaSink", "arrow_type", "bronze_schema", "commit_delta"]
@@ -210,6 +210,19 @@ class DeltaSink(FolderStaging):
     def adopt(self, name: str, schema: Schema) -> None:
         self.written[self.table_name(name)] = bronze_schema(schema)
 
+    def parquet_parts(self, schema: Schema, few_values: frozenset[str]) -> ParquetParts:
+        """How a bronze table's part files are written (here and in Spark's tasks): the
+        spec's columns in Delta's types, then the two metadata columns."""
+        encoding = parquet_encoding(schema, few_values)
+        encoding["use_dictionary"] = [*encoding["use_dictionary"], *METADATA_COLUMNS]
+        return ParquetParts(
+            bronze_schema(schema),
+            encoding,
+            dict(self.lineage),
+            rows_per_file=ROWS_PER_FILE,
+            bronze=(self.ingested_at, source_system(self.source)),
+        )
+
     def write_table(
         self,
         name: str,
@@ -217,34 +230,13 @@ class DeltaSink(FolderStaging):
         blocks: Iterable[pl.DataFrame],
         few_values: frozenset[str] = frozenset(),
     ) -> int:
-        arrow_schema = bronze_schema(schema)
         folder = self.stage_folder(name)
         folder.mkdir(parents=True)
-        encoding = parquet_encoding(schema, few_values)
-        encoding["use_dictionary"] = [*encoding["use_dictionary"], *METADATA_COLUMNS]
-        rows = write_parquet(
-            self._bronze(blocks, arrow_schema),
-            lambda part: folder / f"part-{part:05d}-{uuid.uuid4()}-c000.snappy.parquet",
-            empty_schema=arrow_schema,
-            encoding=encoding,
-            rows_per_file=ROWS_PER_FILE,
-            metadata=self.lineage,
+        rows = self.parquet_parts(schema, few_values).write(
+            blocks, lambda part: folder / f"part-{part:05d}-{uuid.uuid4()}-c000.snappy.parquet"
         )
         self.adopt(name, schema)
         return rows
-
-    def _bronze(self, blocks: Iterable[pl.DataFrame], schema: pa.Schema) -> Iterator[pa.Table]:
-        """Blocks in the table's Delta types, with the bronze metadata columns."""
-        stamp = pa.scalar(self.ingested_at, schema.field(INGESTED_AT).type)
-        system = pa.scalar(source_system(self.source), pa.string())
-        for frame in blocks:
-            arrays = [
-                frame.get_column(field.name).to_arrow().cast(field.type)
-                for field in schema
-                if field.name not in METADATA_COLUMNS
-            ]
-            arrays += [pa.repeat(stamp, frame.height), pa.repeat(system, frame.height)]
-            yield pa.Table.from_arrays(arrays, schema=schema)
 
     def staged_relation(self, name: str, schema: Schema) -> str:
         return parquet_folder(self.stage_folder(name), schema)

@@ -18,7 +18,7 @@ from fauxdata.publish.trust import MANIFEST, trusted_files
 from fauxdata.sinks.arrow_types import arrow_schema
 from fauxdata.sinks.base import Schema, StagedSink
 from fauxdata.sinks.duckdb_types import duckdb_type, parquet_folder, sql_string, table_file
-from fauxdata.sinks.parquet_writer import parquet_encoding, write_parquet
+from fauxdata.sinks.parquet_writer import ParquetParts, parquet_encoding
 from fauxdata.sinks.target import Target
 
 __all__ = ["MANIFEST", "DirectorySink", "FolderStaging"]
@@ -73,13 +73,7 @@ class DirectorySink(FolderStaging):
         path = self.staging / table_file(name, self.suffix)  # sales.orders: sales/orders.parquet
         path.parent.mkdir(parents=True, exist_ok=True)
         if self.target.format == "parquet":
-            rows = write_parquet(
-                (frame.to_arrow() for frame in blocks),
-                lambda _: path,
-                empty_schema=arrow_schema(schema),
-                encoding=parquet_encoding(schema, few_values),
-                metadata=self.lineage,
-            )
+            rows = self.parquet_parts(schema, few_values).write(blocks, lambda _: path)
         elif self.target.format == "csv":
             rows = _write_csv(blocks, path, schema)
         else:
@@ -90,6 +84,12 @@ class DirectorySink(FolderStaging):
                     frame.write_ndjson(handle)
         self.entries[name] = table_file(name, self.suffix).as_posix()
         return rows
+
+    def parquet_parts(self, schema: Schema, few_values: frozenset[str]) -> ParquetParts:
+        """How this target writes a table's Parquet (here and in Spark's tasks)."""
+        return ParquetParts(
+            arrow_schema(schema), parquet_encoding(schema, few_values), dict(self.lineage)
+        )
 
     def stage_folder(self, name: str) -> Path:
         """Spark's folder of Parquet parts for a table: ``sales.orders`` -> ``sales/orders``."""

@@ -1,4 +1,5 @@
-"""The one place fauxdata writes Parquet: the Parquet target, Delta parts, scenario spills.
+"""The one place fauxdata writes Parquet: the Parquet target, Delta parts, scenario spills,
+and the Spark engine's tasks.
 
 Blocks stream into snappy files with pyarrow, dictionary pages only for columns with few
 distinct values (see ``parquet_encoding``). A table with no rows still gets one file, with
@@ -7,12 +8,16 @@ the declared Arrow types, so an empty table reads back with its types instead of
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+import datetime as dt
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
+import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from fauxdata.sinks.bronze import INGESTED_AT, METADATA_COLUMNS
 from fauxdata.spec.types import ColumnType
 
 
@@ -71,3 +76,46 @@ def write_parquet(
         if writer is not None:
             writer.close()
     return rows
+
+
+@dataclass(frozen=True)
+class ParquetParts:
+    """How a sink turns one table's blocks into Parquet files, as plain data: the local
+    sinks write with it, and the Spark engine ships it to its tasks, which write the
+    files the sink would (same types, encodings and lineage marks) without a sink of
+    their own."""
+
+    schema: pa.Schema
+    """The declared Arrow schema: an empty table's file schema; bronze blocks are cast to it."""
+    encoding: Mapping[str, object]
+    metadata: dict[str, str]
+    """The lineage marks, in every file's key-value metadata."""
+    rows_per_file: int | None = None
+    bronze: tuple[dt.datetime, str] | None = None
+    """``_ingested_at`` and ``_source_system`` to append (Delta bronze tables), or None."""
+
+    def write(self, blocks: Iterable[pl.DataFrame], path_of: Callable[[int], Path]) -> int:
+        """Write the blocks in order into ``path_of(0)``, ``path_of(1)``...; the row count."""
+        return write_parquet(
+            self._tables(blocks),
+            path_of,
+            empty_schema=self.schema,
+            encoding=self.encoding,
+            rows_per_file=self.rows_per_file,
+            metadata=self.metadata,
+        )
+
+    def _tables(self, blocks: Iterable[pl.DataFrame]) -> Iterator[pa.Table]:
+        if self.bronze is None:
+            yield from (frame.to_arrow() for frame in blocks)
+            return
+        stamp = pa.scalar(self.bronze[0], self.schema.field(INGESTED_AT).type)
+        system = pa.scalar(self.bronze[1], pa.string())
+        for frame in blocks:
+            arrays = [
+                frame.get_column(field.name).to_arrow().cast(field.type)
+                for field in self.schema
+                if field.name not in METADATA_COLUMNS
+            ]
+            arrays += [pa.repeat(stamp, frame.height), pa.repeat(system, frame.height)]
+            yield pa.Table.from_arrays(arrays, schema=self.schema)

@@ -130,14 +130,3 @@ def with_bronze_columns(
             SOURCE_SYSTEM: sf.lit(source_system(source)),
         }
     )
-
-
-def with_lineage(frame: DataFrame, marks: dict[str, str]) -> DataFrame:
-    """Carry the lineage marks in the schema Spark writes into every Parquet footer
-    (``org.apache.spark.sql.parquet.row.metadata``), as metadata of the first column:
-    Spark's writer takes no key-value metadata of its own, but it keeps the schema's."""
-    if not marks or not frame.columns:
-        return frame
-    first = frame.columns[0]
-    existing = dict(frame.schema[first].metadata or {})
-    return frame.withMetadata(first, {**existing, **marks})

@@ -2,15 +2,19 @@
 publisher (``fauxdata.publish``): staged, digested, verified, published with a manifest
 in one folder swap, exactly as the local engine's output.
 
-Spark executors write the Parquet files in parallel into the publisher's staging folder. The driver then reads those files back in partition order (which is row order)
-to compute the same ``TableDigest`` the local engine records, so equal digests in the
-two manifests prove equal data; DuckDB runs the usual verification over the same files.
+Spark tasks write the Parquet files in parallel into the publisher's staging folder,
+with the target's own Parquet settings (``fauxdata.spark.tasks``), so the files hold the
+local engine's types, encodings and lineage marks. The driver then reads them back in
+name (= row) order to compute the same ``TableDigest`` the local engine records, so equal
+digests in the two manifests prove equal data; DuckDB runs the usual verification over
+the same files.
 
-Delta tables are committed by the driver with the ``deltalake`` package over the Parquet
-files Spark wrote, by the local engine's Delta sink (an ``add`` action per file, a new
-version in overwrite mode when the table exists, so its history stays). delta-spark's own writer needs the Delta jars from
-Maven, which this engine therefore does not require; the result is a standard Delta
-table that Spark with delta-spark, Databricks, ``deltalake``, DuckDB and Polars read.
+Delta tables are committed by the driver with the ``deltalake`` package over the part
+files the tasks wrote, by the local engine's Delta sink (an ``add`` action per file, a
+new version in overwrite mode when the table exists, so its history stays). delta-spark's
+own writer needs the Delta jars from Maven, which this engine therefore does not require;
+the result is a standard Delta table that Spark with delta-spark, Databricks,
+``deltalake``, DuckDB and Polars read.
 
 Paths are the driver's filesystem paths and must be visible to the executors at the
 same place (always true in local mode; a shared mount such as ``/dbfs`` on a cluster).
@@ -30,9 +34,11 @@ from fauxdata.engine.engine import Engine
 from fauxdata.errors import TargetError
 from fauxdata.publish import Publisher, TableResult
 from fauxdata.sinks import open_sink
+from fauxdata.sinks.delta import DeltaSink
+from fauxdata.sinks.files import DirectorySink
 from fauxdata.sinks.target import Target, parse_target
-from fauxdata.spark.frames import table_frame, with_bronze_columns, with_lineage
 from fauxdata.spark.payload import payload_for
+from fauxdata.spark.tasks import PARTIAL, write_table_files
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
@@ -72,17 +78,18 @@ def write_tables(
     source = bronze_source or plan.spec.name
     payload = payload_for(plan)
     sink = open_sink(target, plan, bronze_source=source)
+    if not isinstance(sink, DirectorySink | DeltaSink):  # spark_target admits no other
+        raise TargetError(f"the Spark engine cannot write {target.format}", path="--to")
     with Publisher(sink, keep_failed=keep_failed) as publisher:
         for name in plan.selected:
             t0 = time.perf_counter()
             table = plan.tables[name]
             schema = {c: col.type for c, col in table.columns.items()}
-            frame = table_frame(spark, plan, payload, name, block_size, partitions)
-            if target.format == "delta":
-                frame = with_bronze_columns(frame, source)
-            frame = with_lineage(frame, sink.lineage)
+            parts = sink.parquet_parts(schema, engine.few_values(name))
             folder = publisher.stage_folder(table.output_name)
-            frame.write.mode("errorifexists").parquet(folder.as_uri())
+            write_table_files(
+                spark, payload, name, table.rows, block_size, partitions, parts, folder
+            )
             count, digest, columns = _summary(_data_files(folder), engine, name, digests)
             published = publisher.sink.published_name(table.output_name)
             result = TableResult(name, published, count, time.perf_counter() - t0, digest, columns)
@@ -121,9 +128,9 @@ def spark_target(to: str) -> Target:
 
 
 def _data_files(folder: Path) -> list[Path]:
-    """The table's Parquet files in partition (= row) order, after dropping Hadoop's
-    ``_SUCCESS`` marker and checksum files, which are no part of a table."""
-    for extra in [*folder.glob("_SUCCESS"), *folder.glob(".*.crc")]:
+    """The table's Parquet files in name (= row) order, after dropping what a task killed
+    while writing left behind, which is no part of the table."""
+    for extra in folder.glob(f"{PARTIAL}*"):
         extra.unlink()
     return sorted(folder.glob("part-*.parquet"))
 
