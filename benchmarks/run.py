@@ -53,6 +53,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import shutil
 import subprocess
@@ -75,6 +76,14 @@ RESULTS = Path(__file__).parent / "results"
 
 def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def cpu_seconds() -> float:
+    """User + system CPU of this process and its finished children (tpchgen-cli), import
+    included: on a shared machine a fairer measure of work than wall-clock time."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def _timed_to_parquet(
@@ -392,6 +401,7 @@ def child(args: argparse.Namespace) -> None:
     else:
         result = measure_pyarrow(args.rows)
     result["peak_rss_mb"] = peak_rss_mb()
+    result["cpu_s"] = cpu_seconds()
     print(json.dumps(result))
 
 
@@ -421,7 +431,7 @@ def spawn(kind: str, rows: int, args: argparse.Namespace) -> dict[str, Any]:
     result["name"] = kind
     result["rows_per_s"] = result["rows"] / result["seconds"]
     print(
-        f"  {kind:<10} {result['rows']:>12,} rows  {result['seconds']:8.2f} s  {result['rows_per_s']:>12,.0f} rows/s  {result['peak_rss_mb']:8.0f} MB",
+        f"  {kind:<10} {result['rows']:>12,} rows  {result['seconds']:8.2f} s  {result['rows_per_s']:>12,.0f} rows/s  {result['peak_rss_mb']:8.0f} MB  {result['cpu_s']:7.2f} CPU-s  load {os.getloadavg()[0]:.1f}",
         flush=True,
     )
     return result
@@ -447,7 +457,7 @@ def main() -> None:
     )
     parser.add_argument("--quick", action="store_true", help="small sizes, for a smoke test")
     parser.add_argument("--workers", type=int, default=None)
-    parser.add_argument("--block-size", type=int, default=131_072)
+    parser.add_argument("--block-size", type=int, default=65_536)
     parser.add_argument(
         "--postgres-rows",
         type=int,

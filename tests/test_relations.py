@@ -14,13 +14,16 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import numpy as np
 import polars as pl
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import fauxdata
+from fauxdata.engine.cardinality import PerIndex
 from fauxdata.errors import GenerationError, SpecError
+from fauxdata.spec import relations as r
 
 SHOP: dict[str, Any] = {
     "name": "rel",
@@ -582,3 +585,28 @@ def test_composite_key_through_a_composite_foreign_key_is_unique(
     }
     members = fauxdata_tables(spec)["members"]
     assert members.select("relation_id", "version", "sequence_id").is_unique().all()
+
+
+@pytest.mark.parametrize(
+    ("count", "parents"),
+    [(r.RangeCount(kind="range", min=0, max=7), 5_000), (r.FixedCount(kind="fixed", n=1 << 31), 4)],
+)
+def test_the_compact_layout_answers_as_a_plain_offsets_array(
+    count: r.ChildCount, parents: int
+) -> None:
+    """Offsets are kept as 4 bytes per parent while they fit (8 past 2^32 children):
+    parent_of, position and children give what plain int64 offsets give."""
+    layout = PerIndex(1, "c", r.PerParent(table="p", count=count), parents, "p_id")
+    assert layout.offsets.dtype == (np.uint32 if count.kind == "range" else np.int64)
+    plain = np.concatenate(([0], np.cumsum(layout.counts(np.arange(parents)))))
+    assert layout.total == int(plain[-1])
+    tail = np.arange(max(0, layout.total - 3000), layout.total, dtype=np.int64)
+    picked = np.random.default_rng(1).integers(0, layout.total, 3000)
+    for children in (tail, picked, np.arange(0, min(3000, layout.total), dtype=np.int64)):
+        expected = np.searchsorted(plain, children, side="right") - 1
+        assert (layout.parent_of(children) == expected).all()
+        assert (layout.position(children, expected) == children - plain[expected]).all()
+    few = np.array([0, parents - 1], dtype=np.int64)
+    if count.kind == "range":
+        rows, group = layout.children(few)
+        assert (layout.parent_of(rows) == few[group]).all()

@@ -61,6 +61,9 @@ class ColumnContext:
     """Parents, children and layouts; None only where a generator is used on its own."""
     reference_date: dt.date | None = None
     """TODAY() for formulas (the plan's reference date)."""
+    keyed: bool = False
+    """The column is in a primary or unique key: too-long text is refused for it, never
+    cut, so a generator must not cut it either."""
 
     @property
     def path(self) -> str:

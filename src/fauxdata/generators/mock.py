@@ -10,7 +10,7 @@ the random draws, so distinct indices give distinct values.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import numpy as np
 import numpy.typing as npt
@@ -28,6 +28,7 @@ from fauxdata.generators.lexicon import (
     lexicon,
     top_level_domains,
 )
+from fauxdata.generators.sentence import SentenceBuilder
 from fauxdata.generators.template import fold_ascii
 from fauxdata.generators.text import _HEX, fixed_width
 from fauxdata.spec import generators as g
@@ -331,22 +332,19 @@ class MockGenerator(Generator):
         return frame.select(pl.concat_str(pieces, separator=" ", ignore_nulls=True)).to_series()
 
     def _sentence(self, draw: Draw) -> pl.Series:
-        """Five to twelve words, the first capitalised, then a full stop.
+        """Five to twelve words, the first capitalised, then a full stop; in a
+        ``varchar(n)`` column already cut after the last whole word that fits (see
+        ``fauxdata.generators.sentence``)."""
+        return self._sentences.build(draw)
 
-        The first word is drawn from a capitalised copy of the word list (upper-casing
-        its first character is upper-casing the sentence's), so the text is built in
-        one concatenation instead of being sliced and joined again afterwards.
-        """
+    @cached_property
+    def _sentences(self) -> SentenceBuilder:
         words = self.lex.words if self.lex.words.len() else self.base.words
         if words.len() == 0:
-            words = pl.Series([""], dtype=pl.String)
-        length = draw("length", 8) + 5
-        first = _capitalised(words).gather(draw("w0", words.len()))
-        picked = [first] + [self._pick(words, draw, f"w{i}") for i in range(1, 12)]
-        frame = pl.DataFrame({f"w{i}": w for i, w in enumerate(picked)} | {"n": length})
-        pieces = [pl.when(pl.col("n") > i).then(pl.col(f"w{i}")) for i in range(12)]
-        joined = pl.concat_str(pieces, separator=" ", ignore_nulls=True)
-        return frame.select(pl.concat_str([joined, pl.lit(".")]).alias("s")).to_series()
+            raise self.ctx.error(f"the word list of locale '{self.lex.code}' is empty")
+        ctype = self.ctx.type
+        width = ctype.length if ctype.name == "varchar" and not self.ctx.keyed else None
+        return SentenceBuilder(words, width)
 
     # --- generator interface --------------------------------------------------------------
 
@@ -404,11 +402,6 @@ class MockGenerator(Generator):
             ).astype(np.uint8)
             return fixed_width(np.concatenate([body, luhn_digit(body)[:, None]], axis=1))
         return self.build(self._enumerate(index))
-
-
-def _capitalised(words: pl.Series) -> pl.Series:
-    """The word list with each word's first character upper-cased."""
-    return words.str.slice(0, 1).str.to_uppercase() + words.str.slice(1)
 
 
 @lru_cache(maxsize=64)

@@ -12,7 +12,7 @@ MAX_ROWS = 2**53
 """Rows of one table: 9,007,199,254,740,992 (float64 counts are exact up to here)."""
 
 MAX_PARENTS = 2**28
-"""Parent rows of a per-parent layout or a skewed pick: 8 bytes each in memory (2 GiB)."""
+"""Parent rows of a per-parent layout or a skewed pick: 4 to 8 bytes each in memory (1-2 GiB)."""
 
 INT64 = (-(2**63), 2**63 - 1)
 

@@ -1,0 +1,130 @@
+"""Sentences of random words, built as one Arrow buffer and already cut to the column.
+
+A sentence is five to twelve words from the locale's word list, the first capitalised,
+then a full stop. In a ``varchar(n)`` column the engine would cut it after its last
+whole word that fits (``fauxdata.engine.cast.cut``); here that cut is decided from the
+words' lengths before any text exists, so a word that would be cut away is never drawn
+nor copied. For TPC-H's 44-character comments that is about half the words.
+
+The text of a block is then one ``take`` from a small table of pieces (each word with a
+trailing space, with a full stop, or bare, each plain or capitalised): consecutive pieces
+form a row, so the row offsets are the pieces' offsets at row boundaries and no string is
+built twice. The values are exactly those of joining the words and cutting the result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cached_property
+
+import numpy as np
+import numpy.typing as npt
+import polars as pl
+import pyarrow as pa
+
+I64 = npt.NDArray[np.int64]
+Draw = Callable[[str, int], I64]
+
+MIN_WORDS, MAX_WORDS = 5, 12
+
+# Piece tables, in this order, each as long as the word list.
+_SPACED, _STOPPED, _BARE = 0, 2, 4
+"""A word followed by a space, by the full stop, or alone; +1 for the capitalised copy."""
+
+
+def capitalised(words: pl.Series) -> pl.Series:
+    """The word list with each word's first character upper-cased."""
+    return words.str.slice(0, 1).str.to_uppercase() + words.str.slice(1)
+
+
+class SentenceBuilder:
+    """Sentences over one word list (no empty word: a word then ends where the next
+    space starts, which is what the cut looks for), optionally cut to ``width``."""
+
+    def __init__(self, words: pl.Series, width: int | None) -> None:
+        self.words = words
+        self.width = width
+
+    @cached_property
+    def _tables(self) -> tuple[pa.LargeStringArray, I64, I64]:
+        words = self.words
+        upper = capitalised(words)
+        pieces = pl.concat(
+            [words + " ", upper + " ", words + ".", upper + ".", words, upper]
+        ).to_arrow()
+        if isinstance(pieces, pa.ChunkedArray):
+            pieces = pieces.combine_chunks()
+        table = pieces.cast(pa.large_string())
+        chars = words.str.len_chars().cast(pl.Int64).to_numpy()
+        upper_chars = upper.str.len_chars().cast(pl.Int64).to_numpy()
+        return table, chars, upper_chars
+
+    def build(self, draw: Draw) -> pl.Series:
+        """One sentence per row; ``draw(name, size)`` gives each row's index below ``size``
+        (``length`` for the word count, ``w0`` ... ``w11`` for the words), and
+        ``draw.subset(picked)`` the same draws for some of the rows."""
+        table, chars, upper_chars = self._tables
+        size = self.words.len()
+        limit = self.width
+        count = draw("length", MAX_WORDS - MIN_WORDS + 1) + MIN_WORDS
+        n = count.shape[0]
+        # Each row's pieces, row-major: the words as spaced pieces (capitalised first),
+        # the last kept one changed to its stopped or bare piece below.
+        pieces = np.empty((n, MAX_WORDS), dtype=np.int32)
+        first = draw("w0", size)
+        pieces[:, 0] = first + size
+        end = upper_chars[first]  # where the space after each row's last word sits
+        drawn = np.ones(n, dtype=np.int64)
+        for i in range(1, MAX_WORDS):
+            open_rows = count > i
+            if limit is not None:
+                open_rows &= end < limit  # a row already past the width takes no more words
+            rows = np.flatnonzero(open_rows)
+            if rows.size == 0:
+                break
+            words = _draw_some(draw, f"w{i}", size, rows, n)
+            pieces.reshape(-1)[rows * MAX_WORDS + i] = words
+            end[rows] += 1 + chars[words]
+            drawn[rows] = i + 1
+        if limit is None:
+            whole, kept = np.ones(n, dtype=bool), count
+        else:
+            # Rows took words while the text stayed under the width, so every word but
+            # the last drawn ends before it; the last counts when it ends exactly there.
+            whole = end + 1 <= limit
+            fit = np.where(drawn == count, count - 1, drawn - 1 + (end == limit))
+            # A first word longer than the width stays alone (the cast cuts it mid-word).
+            kept = np.where(whole, count, np.maximum(fit, 1))
+        last = pieces.reshape(-1)[np.arange(n) * MAX_WORDS + kept - 1]
+        last += (size * np.where(whole, _STOPPED, _BARE)).astype(np.int32)
+        pieces.reshape(-1)[np.arange(n) * MAX_WORDS + kept - 1] = last
+        starts = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(kept, out=starts[1:])
+        entries = pieces[np.arange(MAX_WORDS) < kept[:, None]]
+        return _rows_of_pieces(table.take(pa.array(entries)), starts)
+
+
+def _draw_some(draw: Draw, name: str, size: int, rows: I64, n: int) -> I64:
+    """The draws of ``name`` for some rows only (counter-based: the same values as
+    drawing all rows and selecting)."""
+    subset = getattr(draw, "subset", None)
+    if subset is None or rows.size == n:
+        values = draw(name, size)
+        return values if rows.size == n else values[rows]
+    some: Draw = subset(rows)
+    return some(name, size)
+
+
+def _rows_of_pieces(pieces: pa.LargeStringArray, starts: I64) -> pl.Series:
+    """Strings made of consecutive pieces, row ``r`` of pieces ``starts[r]`` up to
+    ``starts[r + 1]``, sharing the pieces' data buffer."""
+    offsets = np.frombuffer(pieces.buffers()[1], dtype=np.int64)[
+        pieces.offset : pieces.offset + len(pieces) + 1
+    ]
+    data = pieces.buffers()[2]
+    array = pa.LargeStringArray.from_buffers(
+        starts.shape[0] - 1,
+        pa.py_buffer(offsets[starts]),
+        data if data is not None else pa.py_buffer(b""),
+    )
+    return pl.Series(pl.from_arrow(array)).cast(pl.String)
