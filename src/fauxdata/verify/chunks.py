@@ -1,0 +1,252 @@
+"""Run a check over a Parquet file in key-ordered chunks instead of one big join.
+
+Generated tables come out ordered by their keys: a sequence or formatted id rises
+block by block, and a table generated per parent row holds its parent's key in
+parent order. A key check over such a file need not hash the whole table: it runs
+chunk by chunk, where a chunk is a run of consecutive row groups whose key values
+(read from the data, not the footer) lie above every earlier chunk's. Then
+
+- a duplicate key can only sit inside one chunk (with ``strict`` ordering, where
+  chunks do not even share their boundary value), so uniqueness, per-parent counts
+  and per-parent aggregates are checked one chunk at a time, exactly;
+- a row's join partner has a key within the chunk's ``[low, high]``, so a join only
+  needs the other table's rows in that range. That is a filter, so it is exact
+  whatever the files hold; for a sorted file DuckDB reads only the row groups whose
+  footer range meets it.
+
+Each chunk is a bounded Arrow table (about ``CHUNK_ROWS`` rows of the columns the
+check needs), so the check neither spills nor grows with the table. A file whose key
+is not ordered (random unique keys, a child table shuffled after generation) raises
+``Unordered`` and the caller runs its whole-table SQL instead; so does any count
+above zero, so that every failure is counted and shown by the same SQL as before.
+The footer statistics only plan the chunks; the data read decides.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+CHUNK_ROWS = 1 << 20
+"""Rows per chunk: large enough that a chunk's query costs more than its set-up."""
+
+MAX_CHUNK_ROWS = 1 << 22
+"""A chunk that must grow past this (its row groups' key ranges keep overlapping) means
+the file is not ordered by the key: the check runs over the whole table instead."""
+
+CHUNK = "__fauxdata_chunk"
+"""The name a chunk's Arrow table has in DuckDB while its query runs."""
+
+_READ_PARQUET = re.compile(r"read_parquet\('((?:[^']|'')*)'\)")
+
+
+Counter = Callable[[duckdb.DuckDBPyConnection, "Chunk"], Sequence[int]]
+"""Counts a check's violations in the chunk registered as ``CHUNK`` in the connection."""
+
+
+class Unordered(Exception):  # noqa: N818 - a signal to fall back, not an error
+    """The file's rows are not ordered by the key closely enough to chunk."""
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """Consecutive row groups of a file: the needed columns, and the key's range in them."""
+
+    data: pa.Table
+    low: Any
+    high: Any
+
+
+def parquet_file(relation: str) -> Path | None:
+    """The one Parquet file a relation reads (``read_parquet('...')`` as the file sinks
+    and ``validate`` write it), or None for anything else (a DuckDB table, a folder)."""
+    match = _READ_PARQUET.fullmatch(relation)
+    if match is None:
+        return None
+    path = Path(match.group(1).replace("''", "'"))
+    return path if path.is_file() else None
+
+
+def chunked_sum(
+    con: duckdb.DuckDBPyConnection,
+    relation: str,
+    key: str,
+    columns: Sequence[str],
+    count: Counter,
+    *,
+    strict: bool,
+) -> list[int] | None:
+    """Sum ``count`` (a tuple of violation counts) over the chunks of the Parquet file
+    ``relation`` reads, ordered by ``key``; None when the relation is not one file or
+    the file is not ordered by ``key``. Each chunk is ``CHUNK`` in a cursor of ``con``."""
+    path = parquet_file(relation)
+    if path is None:
+        return None
+    totals: list[int] | None = None
+    cursor = con.cursor()  # its own: the caller's connection may hold an open result
+    try:
+        for chunk in ordered_chunks(path, key, columns, strict=strict):
+            cursor.register(CHUNK, chunk.data)
+            try:
+                counts = count(cursor, chunk)
+            finally:
+                cursor.unregister(CHUNK)
+            totals = (
+                [int(c) for c in counts]
+                if totals is None
+                else [t + int(c) for t, c in zip(totals, counts, strict=True)]
+            )
+    except Unordered:
+        return None
+    finally:
+        cursor.close()
+    return totals
+
+
+def ordered_chunks(
+    path: Path, key: str, columns: Sequence[str], *, strict: bool
+) -> Iterator[Chunk]:
+    """The file's row groups in chunks ordered by ``key`` (see the module docstring).
+
+    With ``strict`` a chunk's lowest key is above the previous chunk's highest, so no
+    key value is in two chunks; otherwise it may equal it.
+
+    Raises:
+        Unordered: the file is not ordered by ``key``.
+    """
+    file = pq.ParquetFile(path)
+    wanted = list(dict.fromkeys([key, *columns]))
+    floor: Any = None  # the highest key of the chunks already given
+    for groups in _plan(file, key, strict):
+        data = file.read_row_groups(groups, columns=wanted)
+        low, high = _range(data[key])
+        if low is not None and floor is not None and (low < floor or (strict and low == floor)):
+            raise Unordered
+        if high is not None:
+            floor = high
+        yield Chunk(data, low, high)
+
+
+def _plan(file: pq.ParquetFile, key: str, strict: bool) -> list[list[int]]:
+    """Row groups grouped into chunks by the footer's key ranges (only a plan: the data
+    read is checked again); a footer without them plans one row group per chunk."""
+    meta = file.metadata
+    index = file.schema_arrow.get_field_index(key)
+    plans: list[list[int]] = []
+    current: list[int] = []
+    rows, floor, high = 0, None, None
+    for i in range(meta.num_row_groups):
+        group = meta.row_group(i)
+        stats = group.column(index).statistics if index >= 0 else None
+        low_i, high_i = (
+            (stats.min, stats.max) if stats is not None and stats.has_min_max else (None, None)
+        )
+        if current and rows >= CHUNK_ROWS and _above(low_i, high, strict):
+            plans.append(current)
+            current, rows, floor = [], 0, high
+        if low_i is not None and floor is not None and not _above(low_i, floor, strict):
+            raise Unordered
+        current.append(i)
+        rows += group.num_rows
+        if rows > MAX_CHUNK_ROWS:
+            raise Unordered
+        if high_i is not None and (high is None or high_i > high):
+            high = high_i
+    if current:
+        plans.append(current)
+    return plans
+
+
+def _above(low: Any, high: Any, strict: bool) -> bool:
+    """Whether a range starting at ``low`` comes after one ending at ``high``; an
+    unknown bound (no statistics, all NULL) does not stop a chunk from ending."""
+    if low is None or high is None:
+        return True
+    return bool(low > high or (not strict and low == high))
+
+
+def _range(values: pa.ChunkedArray) -> tuple[Any, Any]:
+    extremes = pc.min_max(values)
+    return extremes["min"].as_py(), extremes["max"].as_py()
+
+
+def counted_by(sql: str, *, unique: str | None = None) -> Counter:
+    """A chunk's counts from one row of ``sql`` over ``CHUNK``, with the chunk's key
+    range bound to ``$low`` and ``$high`` where the query filters the other table.
+
+    With ``unique`` the query holds only where that column's values rise row by row
+    (each parent once, so its children can be grouped before the join): a chunk where
+    they do not raises ``Unordered``, and the caller runs its whole-table query.
+    """
+
+    def count(con: duckdb.DuckDBPyConnection, chunk: Chunk) -> Sequence[int]:
+        if unique is not None and not rising(chunk.data, [unique]):
+            raise Unordered
+        bounds = {"low": chunk.low, "high": chunk.high} if "$low" in sql else None
+        rows = con.execute(sql, bounds).fetchall()  # all: it leaves no open result
+        return tuple(rows[0]) if rows else ()
+
+    return count
+
+
+def rising(data: pa.Table, columns: Sequence[str]) -> bool:
+    """Whether every row's key (``columns`` compared in order) is above the previous
+    row's, which proves the key unique in ``data`` without hashing it. NULLs or a type
+    Arrow cannot order answer False (the caller then counts duplicates by grouping)."""
+    if data.num_rows < 2:
+        return True
+    above: pa.Array | None = None
+    same: pa.Array | None = None
+    try:
+        for column in columns:
+            values = data[column].combine_chunks()
+            if values.null_count:
+                return False
+            later, earlier = values.slice(1), values.slice(0, len(values) - 1)
+            greater = pc.greater(later, earlier)
+            above = greater if above is None else pc.or_(above, pc.and_(same, greater))
+            equal = pc.equal(later, earlier)
+            same = equal if same is None else pc.and_(same, equal)
+    except pa.ArrowNotImplementedError:
+        return False
+    return bool(pc.all(above).as_py())
+
+
+def unique_in_runs(data: pa.Table, columns: Sequence[str]) -> bool | None:
+    """Whether a composite key is unique in ``data``, for rows ordered by the key's
+    first column (a child table's parent key, in parent order): then a repeat can only
+    be inside one run of equal first values. Each row gets one integer from its run and
+    the dictionary codes of the other columns; one sort of those (already nearly
+    sorted) shows a repeat. Four times cheaper than hashing the strings of the shop's
+    order ids with DuckDB. None when that does not apply (NULLs, the rows not ordered,
+    a type Arrow cannot order or encode)."""
+    if len(columns) < 2 or any(data[c].null_count for c in columns):
+        return None
+    first = data[columns[0]].combine_chunks()
+    later, earlier = first.slice(1), first.slice(0, max(len(first) - 1, 0))
+    try:
+        if pc.any(pc.less(later, earlier)).as_py():
+            return None
+        change = pc.not_equal(later, earlier).to_numpy(zero_copy_only=False)
+        codes = np.concatenate([[0], np.cumsum(change, dtype=np.int64)])
+        bound = int(codes[-1]) + 1 if len(codes) else 1
+        for column in columns[1:]:
+            encoded = pc.dictionary_encode(data[column].combine_chunks())
+            size = max(len(encoded.dictionary), 1)
+            bound *= size
+            if bound >= 1 << 62:
+                return None
+            codes = codes * size + encoded.indices.to_numpy(zero_copy_only=False)
+    except pa.ArrowNotImplementedError:
+        return None
+    ordered = np.sort(codes, kind="stable")
+    return not bool(np.any(ordered[1:] == ordered[:-1]))
