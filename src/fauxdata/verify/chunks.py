@@ -112,6 +112,44 @@ def chunked_sum(
     return totals
 
 
+@dataclass(frozen=True)
+class Pass:
+    """One check's part in a shared read: the file's order column, the other columns it
+    reads, whether it needs ``strict`` chunks, and what it counts (one number)."""
+
+    key: str
+    columns: tuple[str, ...]
+    strict: bool
+    count: Counter
+
+
+def shared_passes(
+    con: duckdb.DuckDBPyConnection, relation: str, passes: dict[str, Pass]
+) -> dict[str, int | None]:
+    """Each check's violations, by ``chunked_sum``, where checks ordered by the same
+    column share one read of the file (strict chunks serve the others too): the shop's
+    order-line key, its unique pair and its foreign key read the order ids once."""
+    found: dict[str, int | None] = {}
+    by_key: dict[str, list[str]] = {}
+    for name, one in passes.items():
+        by_key.setdefault(one.key, []).append(name)
+    for key, names in by_key.items():
+        group = [passes[n] for n in names]
+        columns = [c for one in group for c in one.columns]
+        strict = any(one.strict for one in group)
+        totals = chunked_sum(con, relation, key, columns, _together(group), strict=strict)
+        for i, name in enumerate(names):
+            found[name] = None if totals is None else totals[i]
+    return found
+
+
+def _together(group: list[Pass]) -> Counter:
+    def count(cursor: duckdb.DuckDBPyConnection, chunk: Chunk) -> Sequence[int]:
+        return [n for one in group for n in one.count(cursor, chunk)]
+
+    return count
+
+
 def ordered_chunks(
     path: Path, key: str, columns: Sequence[str], *, strict: bool
 ) -> Iterator[Chunk]:

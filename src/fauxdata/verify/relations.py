@@ -14,22 +14,31 @@ import duckdb
 
 from fauxdata.sinks.duckdb_types import quote
 from fauxdata.spec import generators as g
-from fauxdata.spec.plan import Plan, ResolvedTable
+from fauxdata.spec.plan import Plan, ResolvedPer, ResolvedTable
 from fauxdata.spec.relations import FixedCount, RangeCount, duration_seconds, split_dotted
 from fauxdata.verify.chunks import CHUNK, chunked_sum, counted_by
 from fauxdata.verify.result import Check, queried, violations
 
 Relation = Callable[[str], str | None]
+Counted = dict[tuple[str, str], list[int]]
+"""Violation counts of a (table, relation)'s cardinality check, found by another pass."""
 
 
 def relation_checks(
-    plan: Plan, table: ResolvedTable, con: duckdb.DuckDBPyConnection, rel: str, relation: Relation
+    plan: Plan,
+    table: ResolvedTable,
+    con: duckdb.DuckDBPyConnection,
+    rel: str,
+    relation: Relation,
+    counted: Counted,
 ) -> Iterator[Check]:
+    """The relational checks of ``table``. ``counted`` carries counts one table's pass
+    found for another's check (a parent's aggregates count its children's cardinality)."""
     out = table.output_name
     if table.per is not None:
-        yield from _cardinality(plan, table, con, rel, relation)
+        yield from _cardinality(plan, table, con, rel, relation, counted)
     row_rules = _row_rules(plan, table, con, rel, relation) | _aggregates(
-        plan, table, con, rel, relation
+        plan, table, con, rel, relation, counted
     )
     for column in table.columns.values():
         gen = column.generator
@@ -182,7 +191,12 @@ def _base(
 
 
 def _cardinality(
-    plan: Plan, table: ResolvedTable, con: duckdb.DuckDBPyConnection, rel: str, relation: Relation
+    plan: Plan,
+    table: ResolvedTable,
+    con: duckdb.DuckDBPyConnection,
+    rel: str,
+    relation: Relation,
+    counted: Counted,
 ) -> Iterator[Check]:
     per = table.per
     assert per is not None
@@ -191,20 +205,9 @@ def _cardinality(
     key = table.columns[per.column].parent
     if parent_rel is None or key is None:
         return
-    low, high = per.spec.min, per.spec.max
-    count_spec = per.spec.count
-    if isinstance(count_spec, FixedCount):
-        low, high = (
-            max(low, count_spec.n),
-            count_spec.n if high is None else min(high, count_spec.n),
-        )
-    elif isinstance(count_spec, RangeCount):
-        low, high = (
-            max(low, count_spec.min),
-            count_spec.max if high is None else min(high, count_spec.max),
-        )
+    low, high = _bounds(per)
     k, fk = quote(key[1]), quote(per.column)
-    condition = f"n < {low}" + (f" OR n > {high}" if high is not None else "")
+    condition = _out_of_bounds("n", low, high)
     bounds = f"[{low}, {high if high is not None else 'inf'}]"
     label = f"Cardinality: every {parent.output_name} has {bounds} {table.output_name}"
 
@@ -217,9 +220,11 @@ def _cardinality(
         f"SELECT count(*) FROM (SELECT coalesce(c.n, 0) AS n FROM {CHUNK} p "
         f"LEFT JOIN {per_parent} c ON c.{fk} = p.{k}) WHERE {condition}"
     )
-    found = chunked_sum(
-        con, parent_rel, key[1], [key[1]], counted_by(per_chunk, unique=key[1]), strict=True
-    )
+    found = counted.pop((table.name, rel), None)  # by the parent's aggregates' pass
+    if found is None:
+        found = chunked_sum(
+            con, parent_rel, key[1], [key[1]], counted_by(per_chunk, unique=key[1]), strict=True
+        )
     if found == [0]:
         yield Check(label, "pass", table.name)
         return
@@ -228,8 +233,34 @@ def _cardinality(
     yield queried(con, label, table.name, whole, "k", "parents out of bounds")
 
 
+def _bounds(per: ResolvedPer) -> tuple[int, int | None]:
+    """The children a parent may have: the ``per`` bounds and its count's."""
+    low, high = per.spec.min, per.spec.max
+    count_spec = per.spec.count
+    if isinstance(count_spec, FixedCount):
+        low, high = (
+            max(low, count_spec.n),
+            count_spec.n if high is None else min(high, count_spec.n),
+        )
+    elif isinstance(count_spec, RangeCount):
+        low, high = (
+            max(low, count_spec.min),
+            count_spec.max if high is None else min(high, count_spec.max),
+        )
+    return low, high
+
+
+def _out_of_bounds(n: str, low: int, high: int | None) -> str:
+    return f"{n} < {low}" + (f" OR {n} > {high}" if high is not None else "")
+
+
 def _aggregates(
-    plan: Plan, table: ResolvedTable, con: duckdb.DuckDBPyConnection, rel: str, relation: Relation
+    plan: Plan,
+    table: ResolvedTable,
+    con: duckdb.DuckDBPyConnection,
+    rel: str,
+    relation: Relation,
+    counted: Counted,
 ) -> dict[str, Check]:
     """Each aggregate column against its children, recomputed from the output.
 
@@ -259,7 +290,7 @@ def _aggregates(
         )
         fk = quote(child.per.column)
         differs = [_differs(name, f"a.e{i}") for i, (name, _) in enumerate(group)]
-        counted = ", ".join(f"count(*) FILTER (WHERE {d})" for d in differs)
+        whole = ", ".join(f"count(*) FILTER (WHERE {d})" for d in differs)
 
         # Chunk by chunk of this table: its children in the chunk's key range,
         # aggregated per parent before the join (each parent key once in a chunk).
@@ -267,26 +298,33 @@ def _aggregates(
             _GROUPED[gen.fn].format(c=quote(split_dotted(gen.of)[1])) + f" AS e{i}"
             for i, (_, gen) in enumerate(group)
         )
-        per_parent = f"(SELECT x.{fk} AS k, {grouped} FROM {child_rel} x WHERE x.{fk} BETWEEN $low AND $high GROUP BY ALL)"
+        # The same pass counts the children per parent for the child's cardinality
+        # check, which then reads no data (on the shop: 3.8 of 17 CPU-seconds).
+        per_parent = f"(SELECT x.{fk} AS k, count(x.{fk}) AS n, {grouped} FROM {child_rel} x WHERE x.{fk} BETWEEN $low AND $high GROUP BY ALL)"
         chunk_counted = ", ".join(
             f"count(*) FILTER (WHERE {_differs(name, _NO_CHILD[gen.fn].format(e=f'g.e{i}'))})"
             for i, (name, gen) in enumerate(group)
         )
-        sql = f"SELECT {chunk_counted} FROM {CHUNK} c LEFT JOIN {per_parent} g ON g.k = c.{k}"
+        cardinality = _out_of_bounds("coalesce(g.n, 0)", *_bounds(child.per))
+        sql = f"SELECT {chunk_counted}, count(*) FILTER (WHERE {cardinality}) FROM {CHUNK} c LEFT JOIN {per_parent} g ON g.k = c.{k}"
         columns = [key[1], *(name for name, _ in group)]
         counts = chunked_sum(con, rel, key[1], columns, counted_by(sql, unique=key[1]), strict=True)
-        if counts is None:
+        if counts is not None:
+            if child.per.parent == table.name:
+                counted[(child_name, child_rel)] = counts[-1:]
+            counts = counts[:-1]
+        else:
             counts = list(
                 con.execute(
-                    f"SELECT {counted} FROM {_recomputed(rel, child_rel, k, fk, computed)}"
+                    f"SELECT {whole} FROM {_recomputed(rel, child_rel, k, fk, computed)}"
                 ).fetchone()
                 or ()
             )
         for (name, gen), bad, count in zip(group, differs, counts, strict=True):
             examples: list[object] = []
             if count:
-                whole = f"SELECT c.{k} AS k FROM {_recomputed(rel, child_rel, k, fk, computed)} WHERE {bad}"
-                examples = violations(con, whole, "k")[1]
+                rows = f"SELECT c.{k} AS k FROM {_recomputed(rel, child_rel, k, fk, computed)} WHERE {bad}"
+                examples = violations(con, rows, "k")[1]
             label = f"Aggregate: {table.output_name}.{name} = {gen.fn}({gen.of})"
             checks[name] = Check.counted(label, table.name, int(count), examples, "rows differ")
     return checks
