@@ -199,19 +199,26 @@ def test_a_shuffled_file_is_checked_whole_and_still_caught(
     assert "Primary key order_items.order_id+line_no: no duplicates" in failed
 
 
-def test_rising_and_runs_prove_uniqueness_only_when_it_holds() -> None:
+def test_neighbours_and_runs_prove_uniqueness_only_when_it_holds() -> None:
     keys = pa.table({"a": ["x", "x", "y", "y", "z"], "b": [1, 2, 2, 1, 1]})
     assert not chunks.rising(keys, ["a"])
     assert not chunks.rising(keys, ["a", "b"])
     assert chunks.rising(keys.slice(0, 3), ["a", "b"])
-    assert chunks.unique_in_runs(keys, ["a", "b"]) is True
-    repeated = pa.table({"a": ["x", "x", "y", "x"], "b": [1, 2, 2, 1]})
-    assert chunks.unique_in_runs(repeated, ["a", "b"]) is None  # not ordered by a
+    assert chunks.unique_key(keys, ["a", "b"]) is True  # by runs
+    assert chunks.unique_key(keys.slice(0, 3), ["a", "b"]) is True  # by neighbours
+    assert chunks.unique_key(keys, ["a"]) is False  # ordered, "x" twice
+    assert chunks.unique_key(keys.slice(1, 2), ["a"]) is True  # "x", "y"
+    unordered = pa.table({"a": ["x", "x", "y", "x"], "b": [1, 2, 2, 3]})
+    assert chunks.unique_key(unordered, ["a", "b"]) is None
+    assert chunks.unique_key(unordered, ["a"]) is None
     twice = pa.table({"a": ["x", "y", "y", "y"], "b": [1, 2, 3, 2]})
-    assert chunks.unique_in_runs(twice, ["a", "b"]) is False
+    assert chunks.unique_key(twice, ["a", "b"]) is False
+    three = pa.table({"a": [1, 1, 1, 2], "b": ["p", "q", "p", "p"], "c": [0, 0, 1, 0]})
+    assert chunks.unique_key(three, ["a", "b", "c"]) is True
+    assert chunks.unique_key(three, ["a", "b"]) is False
     with_null = pa.table({"a": ["x", None], "b": [1, 2]})
     assert not chunks.rising(with_null, ["a", "b"])
-    assert chunks.unique_in_runs(with_null, ["a", "b"]) is None
+    assert chunks.unique_key(with_null, ["a", "b"]) is None
 
 
 def test_only_a_read_parquet_of_one_file_is_chunked(tmp_path: Path) -> None:

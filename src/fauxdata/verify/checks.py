@@ -23,9 +23,8 @@ from fauxdata.verify.chunks import (
     Chunk,
     Pass,
     counted_by,
-    rising,
     shared_passes,
-    unique_in_runs,
+    unique_key,
 )
 from fauxdata.verify.relations import Counted, relation_checks
 from fauxdata.verify.result import Check, Report, queried, scalar
@@ -170,9 +169,8 @@ def _fk_join(fk: ResolvedForeignKey) -> tuple[str, str]:
 
 
 def _duplicates(columns: tuple[str, ...]) -> Pass:
-    """Whether keys repeat, chunk by chunk. A chunk whose keys rise row after row has
-    no repeat; a composite key ordered by its first column is checked run by run;
-    others are grouped by DuckDB, one chunk at a time."""
+    """Whether keys repeat, chunk by chunk: by comparing neighbours and runs where the
+    chunk is ordered by the key's first column (``unique_key``), else grouped by DuckDB."""
     cols = ", ".join(quote(c) for c in columns)
     not_null = " AND ".join(f"{quote(c)} IS NOT NULL" for c in columns)
     grouped = counted_by(
@@ -181,9 +179,7 @@ def _duplicates(columns: tuple[str, ...]) -> Pass:
     )
 
     def count(cursor: duckdb.DuckDBPyConnection, chunk: Chunk) -> Sequence[int]:
-        if rising(chunk.data, columns):
-            return (0,)
-        unique = unique_in_runs(chunk.data, columns)
+        unique = unique_key(chunk.data, columns)
         return grouped(cursor, chunk) if unique is None else (int(not unique),)
 
     return Pass(columns[0], columns, strict=True, count=count)

@@ -238,45 +238,50 @@ def counted_by(sql: str, *, unique: str | None = None) -> Counter:
 
 def rising(data: pa.Table, columns: Sequence[str]) -> bool:
     """Whether every row's key (``columns`` compared in order) is above the previous
-    row's, which proves the key unique in ``data`` without hashing it. NULLs or a type
-    Arrow cannot order answer False (the caller then counts duplicates by grouping)."""
+    row's; NULLs or a type Arrow cannot order answer False."""
     if data.num_rows < 2:
         return True
-    above: pa.Array | None = None
-    same: pa.Array | None = None
+    if any(data[c].null_count for c in columns):
+        return False
     try:
-        for column in columns:
-            values = data[column].combine_chunks()
-            if values.null_count:
-                return False
-            later, earlier = values.slice(1), values.slice(0, len(values) - 1)
-            greater = pc.greater(later, earlier)
-            above = greater if above is None else pc.or_(above, pc.and_(same, greater))
-            equal = pc.equal(later, earlier)
-            same = equal if same is None else pc.and_(same, equal)
+        return bool(pc.all(_rest_rising(data, columns)).as_py())
     except pa.ArrowNotImplementedError:
         return False
-    return bool(pc.all(above).as_py())
 
 
-def unique_in_runs(data: pa.Table, columns: Sequence[str]) -> bool | None:
-    """Whether a composite key is unique in ``data``, for rows ordered by the key's
-    first column (a child table's parent key, in parent order): then a repeat can only
-    be inside one run of equal first values. Each row gets one integer from its run and
-    the dictionary codes of the other columns; one sort of those (already nearly
-    sorted) shows a repeat. Four times cheaper than hashing the strings of the shop's
-    order ids with DuckDB. None when that does not apply (NULLs, the rows not ordered,
-    a type Arrow cannot order or encode)."""
-    if len(columns) < 2 or any(data[c].null_count for c in columns):
+def unique_key(data: pa.Table, columns: Sequence[str]) -> bool | None:
+    """Whether the key ``columns`` is unique in ``data``, when the rows are ordered by
+    its first column (as generated: a sequence, or a child's parent key in parent
+    order); None when they are not, or hold NULLs, and DuckDB must group them.
+
+    Ordered by the first column, a repeat can only sit inside one run of equal first
+    values. Where the other columns also rise inside each run (a line number) one
+    comparison with the previous row proves the key unique; otherwise each row gets
+    one integer from its run and the dictionary codes of the other columns, and one
+    sort of those (already nearly sorted) finds a repeat: four times cheaper than
+    DuckDB hashing the shop's order-id strings.
+    """
+    if any(data[c].null_count for c in columns):
         return None
+    if data.num_rows < 2:
+        return True
     first = data[columns[0]].combine_chunks()
-    later, earlier = first.slice(1), first.slice(0, max(len(first) - 1, 0))
+    later, earlier = first.slice(1), first.slice(0, len(first) - 1)
     try:
-        if pc.any(pc.less(later, earlier)).as_py():
+        greater = pc.greater(later, earlier)
+        if pc.all(greater).as_py():
+            return True
+        equal = pc.equal(later, earlier)
+        if not pc.all(pc.or_(greater, equal)).as_py():
             return None
-        change = pc.not_equal(later, earlier).to_numpy(zero_copy_only=False)
-        codes = np.concatenate([[0], np.cumsum(change, dtype=np.int64)])
-        bound = int(codes[-1]) + 1 if len(codes) else 1
+        if len(columns) == 1:
+            return False  # ordered, and two neighbours equal
+        if pc.all(pc.or_(greater, pc.and_(equal, _rest_rising(data, columns[1:])))).as_py():
+            return True
+        codes = np.concatenate(
+            [[0], np.cumsum(greater.to_numpy(zero_copy_only=False), dtype=np.int64)]
+        )
+        bound = int(codes[-1]) + 1
         for column in columns[1:]:
             encoded = pc.dictionary_encode(data[column].combine_chunks())
             size = max(len(encoded.dictionary), 1)
@@ -288,3 +293,19 @@ def unique_in_runs(data: pa.Table, columns: Sequence[str]) -> bool | None:
         return None
     ordered = np.sort(codes, kind="stable")
     return not bool(np.any(ordered[1:] == ordered[:-1]))
+
+
+def _rest_rising(data: pa.Table, columns: Sequence[str]) -> pa.Array:
+    """Per row after the first: whether ``columns`` (compared in order) are above the
+    previous row's."""
+    above: pa.Array | None = None
+    same: pa.Array | None = None
+    for column in columns:
+        values = data[column].combine_chunks()
+        later, earlier = values.slice(1), values.slice(0, len(values) - 1)
+        greater = pc.greater(later, earlier)
+        above = greater if above is None else pc.or_(above, pc.and_(same, greater))
+        equal = pc.equal(later, earlier)
+        same = equal if same is None else pc.and_(same, equal)
+    assert above is not None
+    return above
