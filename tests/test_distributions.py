@@ -242,6 +242,11 @@ def test_seed_lists(tmp_path: Path) -> None:
         FauxdataError, match=re.escape(f"seed list file not found: {tmp_path / 'missing.txt'}")
     ):
         fauxdata.generate(spec, base_dir=tmp_path)
+    spec["tables"]["t"]["columns"]["city"]["generator"]["path"] = "cities.txt"
+    spec["tables"]["t"]["columns"]["tier"]["generator"]["separator"] = ","
+    with pytest.raises(FauxdataError, match="'separator' is for TXT files") as caught:
+        fauxdata.generate(spec, base_dir=tmp_path)
+    assert caught.value.path == "tables.t.columns.tier.generator"
 
 
 def test_declared_types() -> None:

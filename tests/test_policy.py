@@ -72,10 +72,112 @@ def test_export_then_import_gives_the_same_spec(policies: Path, tmp_path: Path) 
     assert second["tables"] == first["tables"]
 
 
+def test_faasera_vocabulary_variants_import_and_generate(tmp_path: Path) -> None:
+    """Words from Faasera's published policy format (``seedSeparator``, ``FPE``, ``HASH``,
+    ``REDACT``) and common shapes of hand-written policies: a wrapper object, word
+    formats, numeric bounds, a rule given as a bare type name."""
+    (tmp_path / "cities.txt").write_text("Utrecht, Leiden,Delft\n# a comment\nGouda\n")
+    policy = {
+        "name": "crm-policy",
+        "policies": [
+            {
+                "tableName": "contacts",
+                "generationType": "RULE_BASED_SYNTHETIC",
+                "rowCount": 400,
+                "primaryKeyColumn": "contact_id",
+                "columnRuleMap": {
+                    "contact_id": {"type": "RANDOM", "format": "UUID"},
+                    "city": {"type": "SEED", "seedFileName": "cities.txt", "seedSeparator": ","},
+                    "ssn": {"type": "FPE"},
+                    "token": {"type": "HASH"},
+                    "short_token": {"ruleType": "hash", "length": 12},
+                    "notes": {"type": "REDACT", "value": "[REDACTED]"},
+                    "blank": "REDACT",
+                    "pin": {"type": "RANDOM", "format": "NUMERIC", "length": 4},
+                    "code": {"type": "RANDOM", "format": "alphanumeric", "length": 10},
+                    "age": {"type": "RANDOM", "min": 18, "max": 99},
+                    "score": {"type": "RANDOM", "min": 0, "max": 2.5},
+                    "email": {"type": "RANDOM", "format": "EMAIL"},
+                },
+            }
+        ],
+    }
+    (tmp_path / "crm.json").write_text(json.dumps(policy))
+    spec = validate_spec(import_policies(tmp_path / "crm.json"))
+    result = fauxdata.generate(spec, base_dir=tmp_path)
+    assert result.report is not None and result.report.passed
+    rows = result.frames["contacts"]
+    assert rows.height == 400 and rows["contact_id"].n_unique() == 400
+    assert all(
+        re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}", u)
+        for u in rows["contact_id"]
+    )
+    assert set(rows["city"]) == {"Utrecht", "Leiden", "Delft", "Gouda"}
+    assert all(re.fullmatch(r"\d{3}-\d{2}-\d{4}", v) for v in rows["ssn"])
+    assert all(re.fullmatch(r"[0-9a-f]{64}", v) for v in rows["token"])
+    assert all(re.fullmatch(r"[0-9a-f]{12}", v) for v in rows["short_token"])
+    assert set(rows["notes"]) == {"[REDACTED]"} and set(rows["blank"]) == {""}
+    assert all(re.fullmatch(r"[0-9]{4}", v) for v in rows["pin"])
+    assert all(re.fullmatch(r"[A-Za-z0-9]{10}", v) for v in rows["code"])
+    assert rows["age"].min() >= 18 and rows["age"].max() <= 99
+    assert rows["score"].min() >= 0 and rows["score"].max() <= 2.5
+    assert all(re.fullmatch(r"[^@\s]+@[^@\s]+\.[a-z]+", v) for v in rows["email"])
+    exported = export_policies(spec, base_dir=tmp_path, relative_to=tmp_path)
+    assert exported[0]["columnRuleMap"]["city"]["seedSeparator"] == ","
+    assert exported[0]["columnRuleMap"]["notes"] == {"type": "REDACT", "value": "[REDACTED]"}
+    (tmp_path / "back.json").write_text(json.dumps(exported))
+    again = validate_spec(import_policies(tmp_path / "back.json"))
+    assert again.tables == spec.tables
+
+
+@pytest.mark.parametrize(
+    ("written", "start", "end"),
+    [
+        ("1950-01-01:2005-12-31", "1950-01-01", "2005-12-31"),
+        ("1970-2000", "1970-01-01", "2000-12-31"),
+        ("1970/01/01 - 1999/12/31", "1970-01-01", "1999-12-31"),
+        ("2000-01-01T00:00:00 to 2001-06-30T00:00:00", "2000-01-01", "2001-06-30"),
+        ({"startDate": "2001-01-01", "endDate": "2002-01-01"}, "2001-01-01", "2002-01-01"),
+    ],
+)
+def test_rules_listed_with_their_columns_and_date_ranges_as_written(
+    tmp_path: Path, written: object, start: str, end: str
+) -> None:
+    rules = [
+        {"columnName": "id", "ruleType": "RANDOM", "format": "ID-#####"},
+        {"columnName": "joined", "ruleType": "DATE_RANDOM", "range": written},
+    ]
+    policy = {"tableName": "members", "primaryKeyColumn": "id", "columnRuleMap": rules}
+    (tmp_path / "p.json").write_text(json.dumps(policy))
+    document = import_policies(tmp_path / "p.json")
+    joined = document["tables"]["members"]["columns"]["joined"]["generator"]
+    assert (joined["start"], joined["end"]) == (start, end)
+    rows = fauxdata.generate(document).frames["members"]
+    assert str(rows["joined"].min()) >= start and str(rows["joined"].max()) <= end
+    assert rows["id"].n_unique() == rows.height
+    del rules[0]["columnName"]
+    (tmp_path / "p.json").write_text(json.dumps(policy))
+    with pytest.raises(PolicyError, match="names no column") as caught:
+        import_policies(tmp_path / "p.json")
+    assert caught.value.path == "p.json.columnRuleMap[0]"
+
+
+def test_a_masking_policy_is_refused_with_the_way_to_mask(tmp_path: Path) -> None:
+    policy = {"tableName": "t", "generationType": "MASKING", "columnRuleMap": {"a": "HASH"}}
+    (tmp_path / "m.json").write_text(json.dumps(policy))
+    with pytest.raises(PolicyError, match="not a generation policy") as caught:
+        import_policies(tmp_path / "m.json")
+    assert caught.value.path == "m.json.generationType"
+    assert "--mode mock-or-mask" in (caught.value.hint or "")
+
+
 @pytest.mark.parametrize(
     ("rule", "path", "message"),
     [
         ({"type": "SHUFFLE"}, "columnRuleMap.a.type", "unknown rule type 'SHUFFLE'"),
+        ({"type": "HASH", "length": "long"}, "columnRuleMap.a.length", "whole number"),
+        ({"type": "RANDOM", "min": 9, "max": 1}, "columnRuleMap.a.min", "greater than max"),
+        ({"type": "RANDOM", "min": "low"}, "columnRuleMap.a.min", "must be numbers"),
         (
             {"type": "SEED", "seedFileName": "nope.txt"},
             "columnRuleMap.a.seedFileName",

@@ -14,8 +14,16 @@ column in ``columnRuleMap``:
   and underscores), lower-cased when it builds an email;
 - ``DATE_RANDOM`` with ``range``: dates between two ISO dates (``"1950-01-01:2005-12-31"``,
   a two-item list or ``{from, to}``);
-- ``FPE_ENCODED``: values in the column's own format (a ``format`` if given, else the
-  national id, card or IBAN shape the column's name suggests, with valid check digits).
+- ``FPE_ENCODED`` (or Faasera's masking name ``FPE``): values in the column's own format
+  (a ``format`` if given, else the national id, card or IBAN shape the column's name
+  suggests, with valid check digits);
+- ``HASH``: hex digests (``length`` characters, 64 by default, as SHA-256 writes them);
+- ``REDACT``: one fixed value (``value``/``replacement``), blank by default.
+
+RANDOM also reads word formats (``NUMERIC``, ``ALPHA``, ``ALPHANUMERIC`` with ``length``;
+``UUID``, ``EMAIL``, ``PHONE`` and any name the PII scanner knows) and numeric bounds
+(``min``/``max``). A file may hold one policy, a list, or an object whose list of
+policies sits under one key (``{"policies": [...]}``).
 
 ``mocker`` (fauxdata's own key) names a mocker for RANDOM and FPE_ENCODED rules, so a
 spec's ``phone`` or ``iban`` column survives an export and import unchanged.
@@ -38,7 +46,17 @@ from fauxdata.errors import FauxdataError, did_you_mean
 from fauxdata.spec import generators as g
 from fauxdata.spec.models import Spec
 
-RULE_TYPES = ("SEED", "RANDOM", "PRESERVE", "DATE_RANDOM", "FPE_ENCODED")
+RULE_TYPES = ("SEED", "RANDOM", "PRESERVE", "DATE_RANDOM", "FPE_ENCODED", "HASH", "REDACT")
+_ALIASES = {"FPE": "FPE_ENCODED", "DATE": "DATE_RANDOM", "RANDOM_DATE": "DATE_RANDOM"}
+_GENERATED = ("SYNTH", "GENERAT", "MOCK", "RULE", "RANDOM", "FAKE", "TEST")
+"""A ``generationType`` naming any of these makes rows from nothing."""
+_WORD_FORMATS = {
+    "NUMERIC": "[0-9]", "NUMBER": "[0-9]", "DIGITS": "[0-9]", "DIGIT": "[0-9]",
+    "ALPHA": "[A-Za-z]", "ALPHABETIC": "[A-Za-z]", "LETTERS": "[A-Za-z]",
+    "ALPHANUMERIC": "[A-Za-z0-9]", "ALPHA_NUMERIC": "[A-Za-z0-9]",
+    "UPPER": "[A-Z]", "UPPERCASE": "[A-Z]", "LOWER": "[a-z]", "LOWERCASE": "[a-z]",
+    "HEX": "[0-9a-f]",
+}  # fmt: skip
 DEFAULT_ROWS = 1000
 _ROW_KEYS = ("rowCount", "recordCount", "numberOfRecords", "rows", "records", "count")
 
@@ -63,6 +81,7 @@ def import_policies(path: str | Path, *, relative_to: Path | None = None) -> dic
         raise PolicyError(f"policy file not found: {source}", path=str(source)) from None
     except (OSError, ValueError) as exc:
         raise PolicyError(f"cannot read policy {source}: {exc}", path=str(source)) from None
+    data = _unwrapped(data)
     policies = data if isinstance(data, list) else [data]
     if not policies or not all(isinstance(p, dict) for p in policies):
         raise PolicyError(
@@ -82,6 +101,21 @@ def import_policies(path: str | Path, *, relative_to: Path | None = None) -> dic
     }
 
 
+def _unwrapped(data: Any) -> Any:
+    """The policies of a file that wraps them in an object (``{"name": ..., "policies":
+    [...]}``): the one list under it whose items name a table."""
+    if not isinstance(data, dict) or _field(data, "tableName", "table") is not None:
+        return data
+    lists = [
+        value
+        for value in data.values()
+        if isinstance(value, list)
+        and value
+        and all(isinstance(v, dict) and _field(v, "tableName", "table") for v in value)
+    ]
+    return lists[0] if len(lists) == 1 else data
+
+
 def _field(policy: Mapping[str, Any], *names: str) -> Any:
     folded = {k.lower(): v for k, v in policy.items()}
     for name in names:
@@ -96,7 +130,7 @@ def _table(
     name = _field(policy, "tableName", "table")
     if not isinstance(name, str) or not name.strip():
         raise PolicyError("tableName is missing", path=f"{where}.tableName")
-    rules = _field(policy, "columnRuleMap", "columnRules", "rules")
+    rules = _rule_map(_field(policy, "columnRuleMap", "columnRules", "rules"), where)
     if not isinstance(rules, dict) or not rules:
         raise PolicyError(
             "columnRuleMap is missing or empty",
@@ -123,20 +157,37 @@ def _table(
         else:
             table["primary_key"] = key
     kind = _field(policy, "generationType")
-    if kind is not None and str(kind).upper() not in (
-        "SYNTHETIC",
-        "GENERATE",
-        "GENERATION",
-        "RULE_BASED",
-        "MOCK",
-    ):
+    if kind is not None and not any(word in str(kind).upper() for word in _GENERATED):
         raise PolicyError(
             f"generationType '{kind}' is not a generation policy",
             path=f"{where}.generationType",
-            hint="import-policy makes generated tables (SYNTHETIC); masking policies are not supported yet",
+            hint="import-policy makes generated tables (SYNTHETIC, RULE_BASED, ...); "
+            "to mask a source, use `fauxdata init --from SOURCE --mode mock-or-mask`",
         )
     table["columns"] = columns
     return name.strip(), table
+
+
+def _rule_map(rules: Any, where: str) -> Any:
+    """``columnRuleMap`` as a mapping: a list of rules that each name their column
+    (``[{"columnName": "ssn", "type": "FPE_ENCODED"}]``) becomes one."""
+    if not isinstance(rules, list):
+        return rules
+    mapping: dict[str, Any] = {}
+    for i, rule in enumerate(rules):
+        name = (
+            _field(rule, "columnName", "column", "name", "field")
+            if isinstance(rule, dict)
+            else None
+        )
+        if not isinstance(name, str) or not name.strip():
+            raise PolicyError(
+                "a rule in a columnRuleMap list names no column",
+                path=f"{where}.columnRuleMap[{i}]",
+                hint='give each rule "columnName", or write columnRuleMap as {"column": rule}',
+            )
+        mapping[name.strip()] = rule
+    return mapping
 
 
 def _key(value: Any, columns: Mapping[str, Any], path: str) -> str | list[str]:
@@ -163,7 +214,8 @@ def _column(
         rule = {"type": rule}
     if not isinstance(rule, dict):
         raise PolicyError(f"expected a rule object, found {rule!r}", path=path)
-    kind = str(_field(rule, "type", "ruleType", "rule") or "").upper()
+    kind = str(_field(rule, "type", "ruleType", "rule") or "").strip().upper()
+    kind = _ALIASES.get(kind, kind)
     if kind not in RULE_TYPES:
         raise PolicyError(
             f"unknown rule type '{kind or '(none)'}'",
@@ -174,21 +226,73 @@ def _column(
         case "SEED":
             return {"generator": _seed(rule, path, folder, relative_to)}
         case "RANDOM":
-            fmt, mocker = _field(rule, "format", "pattern"), _field(rule, "mocker")
-            if mocker:
-                return {"generator": {"kind": str(mocker)}}
-            return {"generator": _formatted(str(fmt)) if fmt else _by_name(column)}
+            return {"generator": _random(column, rule, path)}
         case "PRESERVE":
             return {"generator": _template(rule, rules, path)}
         case "DATE_RANDOM":
-            start, end = _range(_field(rule, "range", "dateRange"), f"{path}.range")
+            start, end = _range(_field(rule, "range", "dateRange") or rule, f"{path}.range")
             return {"generator": {"kind": "date", "start": start, "end": end}}
+        case "HASH":
+            length = _length(rule, f"{path}.length", default=64)
+            return {"generator": {"kind": "regex", "pattern": f"[0-9a-f]{{{length}}}"}}
+        case "REDACT":
+            value = _field(rule, "value", "replacement", "redactWith", "maskValue")
+            return {"generator": {"kind": "constant", "value": "" if value is None else value}}
     fmt, mocker = _field(rule, "format", "pattern"), _field(rule, "mocker")  # FPE_ENCODED
     if mocker == "national_id" and _field(rule, "country") in ("US", "NL"):
         return {"generator": {"kind": "national_id", "country": _field(rule, "country")}}
     if mocker:
         return {"generator": {"kind": str(mocker)}}
     return {"generator": _formatted(str(fmt)) if fmt else _fpe_shape(column)}
+
+
+def _random(column: str, rule: Mapping[str, Any], path: str) -> dict[str, Any]:
+    """A RANDOM rule: a mocker, numeric bounds, a word format, a ``#?*`` format or
+    regex, else what the column's name suggests."""
+    fmt, mocker = _field(rule, "format", "pattern"), _field(rule, "mocker")
+    if mocker:
+        return {"kind": str(mocker)}
+    low, high = _field(rule, "min", "minValue", "from"), _field(rule, "max", "maxValue", "to")
+    if low is not None or high is not None:
+        return _bounds(low, high, path)
+    if not fmt:
+        return _by_name(column)
+    word = str(fmt).strip().upper()
+    if word in ("UUID", "GUID"):
+        return {"kind": "uuid"}
+    if word in _WORD_FORMATS:
+        length = _length(rule, f"{path}.length", default=8)
+        return {"kind": "regex", "pattern": f"{_WORD_FORMATS[word]}{{{length}}}"}
+    if re.fullmatch(r"[A-Za-z_]+", str(fmt).strip()):
+        named = _by_name(str(fmt).strip().lower())
+        if named.get("kind") != "regex":  # UUID, EMAIL, PHONE, FIRST_NAME, ...
+            return named
+    return _formatted(str(fmt))
+
+
+def _bounds(low: Any, high: Any, path: str) -> dict[str, Any]:
+    try:
+        lo, hi = float(0 if low is None else low), float(999_999 if high is None else high)
+    except (TypeError, ValueError):
+        raise PolicyError(
+            f"min/max must be numbers, found {low!r} and {high!r}", path=f"{path}.min"
+        ) from None
+    if lo > hi:
+        raise PolicyError(f"min ({low}) is greater than max ({high})", path=f"{path}.min")
+    if lo.is_integer() and hi.is_integer():
+        return {"kind": "uniform_int", "min": int(lo), "max": int(hi)}
+    return {"kind": "uniform", "min": lo, "max": hi}
+
+
+def _length(rule: Mapping[str, Any], path: str, *, default: int) -> int:
+    value = _field(rule, "length", "size", "maxLength")
+    if value is None:
+        return default
+    if isinstance(value, bool) or not str(value).isdigit() or not 1 <= int(value) <= 1000:
+        raise PolicyError(
+            f"length must be a whole number from 1 to 1000, found {value!r}", path=path
+        )
+    return int(value)
 
 
 def _seed(
@@ -208,8 +312,11 @@ def _seed(
     if relative_to is not None:
         where = Path(os.path.relpath(where, relative_to.resolve()))
     spec: dict[str, Any] = {"kind": "seed_list", "path": where.as_posix()}
+    separator = _field(rule, "seedSeparator", "separator", "delimiter")
     if location.suffix.lower() == ".csv":
         spec["column"] = _field(rule, "seedColumn", "column") or _first_header(location)
+    elif separator and separator != "\n":
+        spec["separator"] = str(separator)
     return spec
 
 
@@ -252,15 +359,20 @@ def _template(rule: Mapping[str, Any], rules: Mapping[str, Any], path: str) -> d
 
 def _range(value: Any, path: str) -> tuple[str, str]:
     if isinstance(value, dict):
-        pair = [_field(value, "from", "start", "min"), _field(value, "to", "end", "max")]
+        pair = [
+            _field(value, "from", "start", "min", "startDate", "minDate"),
+            _field(value, "to", "end", "max", "endDate", "maxDate"),
+        ]
     elif isinstance(value, list):
         pair = value
     elif isinstance(value, str):
-        pair = re.split(r"\s*(?:\bto\b|,|\.\.|:(?=\d{4}))\s*", value.strip())
+        pair = re.split(
+            r"\s*(?:\bto\b|,|\.\.|:(?=\d{4})|\s-\s|(?<=^\d{4})-(?=\d{4}$))\s*", value.strip()
+        )
     else:
         pair = []
     try:
-        start, end = (dt.date.fromisoformat(str(p).strip()[:10]) for p in pair)
+        start, end = (_day(str(p), last=i == 1) for i, p in enumerate(pair))
     except ValueError:
         raise PolicyError(
             f"cannot read the date range {value!r}",
@@ -270,6 +382,15 @@ def _range(value: Any, path: str) -> tuple[str, str]:
     if start > end:
         raise PolicyError(f"range starts after it ends ({start} > {end})", path=path)
     return start.isoformat(), end.isoformat()
+
+
+def _day(text: str, *, last: bool) -> dt.date:
+    """An ISO date (``/`` or ``.`` between its parts is read as ``-``, a time after it is
+    ignored), or a year alone: its first day, or its last when it ends a range."""
+    text = text.strip()
+    if re.fullmatch(r"\d{4}", text):
+        return dt.date(int(text), 12, 31) if last else dt.date(int(text), 1, 1)
+    return dt.date.fromisoformat(re.sub(r"^(\d{4})[/.](\d{2})[/.](\d{2})", r"\1-\2-\3", text)[:10])
 
 
 def _by_name(column: str) -> dict[str, Any]:
@@ -335,12 +456,21 @@ def _rule(gen: g.GeneratorSpec, path: str, base_dir: Path, relative_to: Path) ->
     match gen:
         case g.SeedList():
             seed = (base_dir / gen.path).resolve()
-            return {
+            rule = {
                 "type": "SEED",
                 "seedFileName": Path(os.path.relpath(seed, relative_to.resolve())).as_posix(),
             }
+            if gen.separator is not None:
+                rule["seedSeparator"] = gen.separator
+            return rule
+        case g.Constant() if isinstance(gen.value, str):
+            return {"type": "REDACT", "value": gen.value}
         case g.Regex():
             return {"type": "RANDOM", "format": _unformat(gen.pattern)}
+        case g.Uuid():
+            return {"type": "RANDOM", "format": "UUID"}
+        case g.UniformInt() | g.Uniform():
+            return {"type": "RANDOM", "min": gen.min, "max": gen.max}
         case g.Template():
             return {"type": "PRESERVE", "pattern": gen.template}
         case g.DateRange():
@@ -354,8 +484,10 @@ def _rule(gen: g.GeneratorSpec, path: str, base_dir: Path, relative_to: Path) ->
     raise PolicyError(
         f"generator '{gen.kind}' has no policy rule",
         path=path,
-        hint="policies know SEED (seed_list), RANDOM (regex), PRESERVE (template), "
-        "DATE_RANDOM (date) and FPE_ENCODED (national_id, credit_card, iban)",
+        hint="policies know SEED (seed_list), RANDOM (regex, uuid, uniform_int, uniform), "
+        "PRESERVE (template), "
+        "DATE_RANDOM (date), FPE_ENCODED (national_id, credit_card, iban) and REDACT "
+        "(a text constant)",
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -11,8 +12,10 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from fauxdata.cli.render import Bars
 from fauxdata.errors import FauxdataError
 from fauxdata.verify import print_checklist
+from fauxdata.workflows.events import ProgressEvent
 
 console = Console(highlight=False)
 errors = Console(stderr=True, highlight=False)
@@ -94,18 +97,20 @@ def mask_command(
             "give the target to write", path="--to", hint="e.g. --to parquet:masked/"
         )
     passthrough = [c.strip() for c in (allow_passthrough or "").split(",") if c.strip()]
-    result = mask(
-        spec,
-        source,
-        to,
-        key=key,
-        subset=subset,
-        subset_children=subset_children,
-        allow_passthrough=passthrough,
-        report=report,
-        leak_tolerance=leak_tolerance,
-        truncate=truncate,
-    )
+    with Bars(not as_json and sys.stdout.isatty(), console) as bars:
+        result = mask(
+            spec,
+            source,
+            to,
+            key=key,
+            subset=subset,
+            subset_children=subset_children,
+            allow_passthrough=passthrough,
+            report=report,
+            leak_tolerance=leak_tolerance,
+            truncate=truncate,
+            progress=lambda table, done: bars.update(ProgressEvent(table, done, None, "mask")),
+        )
     if as_json:
         print(
             json.dumps(

@@ -89,6 +89,8 @@ class Node:
                 return ObjectNode(field, ctx, path)
             case g.JsonArray():
                 return ArrayNode(field, ctx, path)
+            case g.JsonTuple():
+                return TupleNode(field, ctx, path)
             case g.JsonColumn():
                 return ColumnNode(field, ctx, path)
             case _:
@@ -185,6 +187,34 @@ class ObjectNode(Node):
         return pl.Struct({name: m.dtype(inputs) for name, m in self.members.items()})
 
 
+class TupleNode(Node):
+    """A fixed-length array whose positions have generators of their own (streams keyed
+    ``path[0]``, ``path[1]``, ...), joined like an object's members without keys."""
+
+    def __init__(self, field: g.JsonField, ctx: ColumnContext, path: str) -> None:
+        super().__init__(field, ctx, path)
+        positions = cast(g.JsonTuple, field.value).items
+        self.positions = [Node.build(p, ctx, f"{path}[{i}]") for i, p in enumerate(positions)]
+
+    def dependencies(self) -> set[str]:
+        return set().union(*(p.dependencies() for p in self.positions))
+
+    def encode(self, rows: Rows, inputs: dict[str, pl.Series]) -> pl.Series:
+        n = rows.shape[0]
+        pieces = [pl.lit(p.encode(rows, inputs)) for p in self.positions]
+        out = pl.select(
+            pl.lit("[") + pl.concat_str(pieces, separator=",") + pl.lit("]")
+        ).to_series()
+        return out if out.len() == n else pl.repeat(out[0], n, eager=True)
+
+    def dtype(self, inputs: dict[str, pl.Series]) -> pl.DataType:
+        raise self.ctx.error(
+            f"payload member '{self.path.lstrip('.')}' is a tuple, whose positions may differ "
+            "in type; a struct column cannot hold it",
+            hint="use type: json",
+        )
+
+
 class ArrayNode(Node):
     def __init__(self, field: g.JsonField, ctx: ColumnContext, path: str) -> None:
         super().__init__(field, ctx, path)
@@ -217,11 +247,10 @@ class ArrayNode(Node):
             if owner.shape[0]
             else pl.Series([], dtype=pl.String)
         )
-        joined = (
-            pl.DataFrame({"owner": owner, "v": items})
-            .group_by("owner", maintain_order=True)
-            .agg(pl.col("v").str.join(","))
-        )
+        listed = pl.DataFrame({"owner": owner, "v": items})
+        if self.array.unique:
+            listed = listed.unique(subset=["owner", "v"], keep="first", maintain_order=True)
+        joined = listed.group_by("owner", maintain_order=True).agg(pl.col("v").str.join(","))
         full = pl.DataFrame({"owner": np.arange(n, dtype=np.int64)}).join(
             joined, on="owner", how="left", maintain_order="left"
         )

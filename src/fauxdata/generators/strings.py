@@ -45,13 +45,21 @@ class SeedListGenerator(WeightedValues):
             ) from None
         except (OSError, UnicodeDecodeError) as exc:
             raise self.ctx.error(f"cannot read seed list {path}: {exc}") from None
+        if path.suffix.lower() == ".csv" and self.spec.separator is not None:
+            raise self.ctx.error(
+                f"{path.name} is a CSV file; 'separator' is for TXT files",
+                "drop 'separator' and name the CSV column with 'column'",
+            )
         if path.suffix.lower() != ".csv":
             if self.spec.column or self.spec.weight_column:
                 raise self.ctx.error(
                     f"{path.name} is not a CSV file; 'column' and 'weight_column' need one"
                 )
-            lines = [line.strip() for line in text.splitlines()]
-            return [line for line in lines if line and not line.startswith("#")], None
+            lines = [line for line in text.splitlines() if not line.lstrip().startswith("#")]
+            if self.spec.separator is not None:
+                lines = [part for line in lines for part in line.split(self.spec.separator)]
+            values = [value.strip() for value in lines]
+            return [value for value in values if value], None
         rows = list(csv.DictReader(text.splitlines()))
         header = list(rows[0]) if rows else []
         column = self.spec.column or (header[0] if header else "")

@@ -323,6 +323,11 @@ class SeedList(Strict):
     )
     weight_column: str | None = None
     exact: bool = False
+    separator: str | None = Field(
+        default=None,
+        min_length=1,
+        description="TXT files: values separated by this text (e.g. ',') as well as by lines.",
+    )
 
 
 class Constant(Strict):
@@ -616,17 +621,31 @@ class JsonArray(Strict):
     kind: Literal["array"]
     length: ArrayLength = Field(default_factory=ArrayLength)
     items: JsonField
+    unique: bool = Field(
+        default=False,
+        description="Drop an item equal to an earlier one in the same array (JSON "
+        "Schema's uniqueItems); an array may then hold fewer than length.min items.",
+    )
+
+
+class JsonTuple(Strict):
+    """An array with one member per position (``[latitude, longitude]``, a JSON Schema
+    tuple), each with its own generator."""
+
+    kind: Literal["tuple"]
+    items: list[JsonField] = Field(min_length=1, max_length=1000)
 
 
 class JsonField(Strict):
-    """One member of a payload: any generator, ``{column: name}``, an ``object`` or an
-    ``array``; ``presence`` is the share of documents that carry the member at all and
+    """One member of a payload: any generator, ``{column: name}``, an ``object``, an
+    ``array`` or a ``tuple``; ``presence`` is the share of documents that carry the member at all and
     ``null_rate`` the share that carry it as null."""
 
     presence: float = Field(default=1.0, ge=0, le=1)
     null_rate: float = Field(default=0.0, ge=0, le=1)
     value: Annotated[
-        GeneratorSpec | JsonObject | JsonArray | JsonColumn, Field(discriminator="kind")
+        GeneratorSpec | JsonObject | JsonArray | JsonTuple | JsonColumn,
+        Field(discriminator="kind"),
     ]
 
     @model_validator(mode="before")
@@ -736,6 +755,7 @@ GeneratorSpec = Annotated[
 
 JsonObject.model_rebuild()
 JsonArray.model_rebuild()
+JsonTuple.model_rebuild()
 JsonField.model_rebuild()
 Json.model_rebuild()
 
