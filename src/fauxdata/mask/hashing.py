@@ -14,7 +14,7 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from fauxdata.engine.rng import U64, mix64
+from fauxdata.engine.rng import _M1, _M2, _S27, _S30, _S31, U64, mix64
 
 _GAMMA = np.uint64(0x9E3779B97F4A7C15)
 _LEN = np.uint64(0xD6E8FEB86659FD93)
@@ -109,6 +109,20 @@ def _hash_strings(arr: pa.Array, k: np.uint64) -> U64:
         return mix64(out ^ k)
 
 
+def _mix64_in_place(z: U64) -> None:
+    """``fauxdata.engine.rng.mix64`` (the splitmix64 finaliser) computed in ``z``'s own
+    memory: per character, each temporary array of the allocating version cost a fresh
+    page-faulted buffer, most of the kernel's time (``test_hashing`` pins the two equal)."""
+    scratch = z >> _S30
+    z ^= scratch
+    z *= _M1
+    np.right_shift(z, _S27, out=scratch)
+    z ^= scratch
+    z *= _M2
+    np.right_shift(z, _S31, out=scratch)
+    z ^= scratch
+
+
 CHAR_CLASS = np.zeros(256, dtype=np.uint8)
 CHAR_CLASS[ord("0") : ord("9") + 1] = 1
 CHAR_CLASS[ord("A") : ord("Z") + 1] = 2
@@ -129,15 +143,24 @@ def substitute_classes(values: pl.Series, seeds: U64, keep_first_digit: bool = F
     offsets, data = string_buffers(arr)
     classes = CHAR_CLASS[data]
     at = np.flatnonzero(classes)
-    row = np.repeat(np.arange(len(arr), dtype=np.int64), np.diff(offsets))[at]
+    index = np.int32 if len(arr) < 2**31 else np.int64  # half the bytes to repeat
+    row = np.repeat(np.arange(len(arr), dtype=index), np.diff(offsets))[at]
     pos = at - offsets[:-1][row]
-    with np.errstate(over="ignore"):
-        draw = mix64(seeds[row] + (pos.astype(np.uint64) + _ONES) * _GAMMA) >> np.uint64(11)
     kind = classes[at]
-    picked = CLASS_FIRST[kind] + (draw % _SIZE[kind]).astype(np.uint8)
+    with np.errstate(over="ignore"):
+        draw = pos.view(np.uint64)  # pos is not used again: the draws are made in its memory
+        draw += _ONES
+        draw *= _GAMMA
+        draw += seeds[row]
+        _mix64_in_place(draw)
+        draw >>= np.uint64(11)
+    letter = kind != 1
+    picked = (draw % np.uint64(10)).astype(np.uint8)
+    picked[letter] = (draw[letter] % np.uint64(26)).astype(np.uint8)
     if keep_first_digit:
-        lead = np.flatnonzero((kind == 1) & (pos == 0))
-        picked[lead] = ord("1") + (draw[lead] % np.uint64(9)).astype(np.uint8)
+        lead = np.flatnonzero(~letter & (at == offsets[:-1][row]))
+        picked[lead] = 1 + (draw[lead] % np.uint64(9)).astype(np.uint8)
+    picked += CLASS_FIRST[kind]
     out = data.copy()
     out[at] = picked
     rebuilt = pa.LargeStringArray.from_buffers(

@@ -19,6 +19,10 @@ from fauxdata.spec.types import ColumnType, parse_type
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _TABLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$")
 """A table may be named ``schema.table`` (init from several schemas)."""
+_NOT_IN_COLUMNS = frozenset('.[]"`')
+"""Column names are whatever the source calls them (``Customer ID``, ``naam ë``), quoted
+in every SQL statement; these would clash with ``table.column`` references, formula
+``[column]`` references or quoting."""
 Environment = Literal["dev", "test", "staging", "prod"]
 
 
@@ -39,6 +43,15 @@ def _check_name(name: str, what: str) -> str:
             raise ValueError(
                 f"{what} name '{name}' must be a name or schema.name, each starting with a "
                 "letter or _ and holding only letters, digits and _"
+            )
+        return name
+    if what == "column":
+        bad = sorted({c for c in name if not c.isprintable() or c in _NOT_IN_COLUMNS})
+        if not name or bad:
+            raise ValueError(
+                f"column name {name!r} holds {' '.join(map(repr, bad)) or 'nothing'}; expected "
+                "printable text without . [ ] \" or ` (a source's header such as 'Customer ID' "
+                "or 'naam ë' is fine)"
             )
         return name
     if not _NAME.match(name):

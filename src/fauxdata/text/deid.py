@@ -19,6 +19,7 @@ import polars as pl
 from fauxdata.text.collector import paused
 from fauxdata.text.detect import ENTITIES, Span, find_spans
 from fauxdata.text.fakes import fake
+from fauxdata.text.workers import PARALLEL_MIN, default_workers, run_in_workers
 
 Action = Literal["replace", "annotate", "redact"]
 ACTIONS: tuple[Action, ...] = ("replace", "annotate", "redact")
@@ -44,11 +45,16 @@ def deidentify(
     action: Action = "replace",
     locale: str = "en_US",
     key: bytes = b"",
+    workers: int | None = None,
 ) -> DeidResult:
     """De-identify a column of free text (NULLs stay NULL).
 
     Each distinct text is cleaned once (the result depends on the text alone, so a
-    repeated text comes out identical) and replacements are counted once per row.
+    repeated text comes out identical) and replacements are counted once per row. From
+    ``PARALLEL_MIN`` distinct texts on, slices of them are cleaned in ``workers``
+    processes at once (default: one per core, at most four; ``1`` keeps the work in
+    this process): detection is Python per match, which threads would serialise on the
+    GIL. The output is the same whatever the number of workers.
 
     Raises:
         ValueError: an unknown entity type or action (the spec layer names its path).
@@ -60,15 +66,39 @@ def deidentify(
     distinct = series.drop_nulls().to_frame("text").group_by("text", maintain_order=True).len()
     values: list[str] = distinct["text"].to_list()
     weights: list[int] = distinct["len"].to_list()
+    n = default_workers() if workers is None else max(1, workers)
+    parallel = n > 1 and len(values) >= PARALLEL_MIN
+    step = min(BATCH, -(-len(values) // (2 * n))) if parallel else BATCH
+    tasks = [
+        (values[i : i + step], weights[i : i + step], tuple(entities), action, locale, key)
+        for i in range(0, len(values), step)
+    ]
+    done = run_in_workers(clean, tasks, n if parallel else 1)
     counts: Counter[str] = Counter()
     cleaned: list[str] = []
-    with paused():  # candidates and spans are acyclic: see ``collector``
-        for offset in range(0, len(values), BATCH):
-            batch = values[offset : offset + BATCH]
-            spans = find_spans(batch, entities, locale)
-            cleaned.extend(_rewrite(batch, weights[offset:], spans, action, locale, key, counts))
+    for texts_out, found in done:
+        cleaned.extend(texts_out)
+        counts.update(found)
     out = series.replace_strict(distinct["text"], cleaned, default=None, return_dtype=pl.String)
     return DeidResult(out.alias(series.name), counts)
+
+
+def clean(
+    batch: list[str],
+    weights: list[int],
+    entities: Sequence[str],
+    action: Action,
+    locale: str,
+    key: bytes,
+) -> tuple[list[str], Counter[str]]:
+    """One slice of distinct texts cleaned, with its replacements counted ``weights``
+    times each (a module-level function, so a worker process can run it)."""
+    counts: Counter[str] = Counter()
+    with paused():  # candidates and spans are acyclic: see ``collector``
+        spans = find_spans(batch, entities, locale)
+        cleaned = _rewrite(batch, weights, spans, action, locale, key, counts)
+        del spans  # freed while the collector is off, not walked by its next pass
+    return cleaned, counts
 
 
 def _rewrite(

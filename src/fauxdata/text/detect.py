@@ -239,16 +239,64 @@ def _street_display_names() -> list[str]:
     return [s for code in ("nl", "de") for s in lexicon(code).streets.to_list()]
 
 
-_NOT_A_PHONE = re.compile(
-    r"(?i)(?:order|ord|ref|reference|invoice|inv|ticket|case|tracking|track|sku|item|part|"
-    r"product|serial|po|pn|account|acct|contract|policy|batch|lot|model|version|build|"
-    r"bestelling|bestel|factuur|zending|referentie|dossier|klantnummer|artikel|"
-    r"ordernummer|nummer|number|no|nr|id|#|code)[\s.:#\-]*(?:n(?:o|r|umber|ummer)\.?)?[\s.:#\-]*$"
+_NOT_AN_ID_WORDS = [
+    "order",
+    "ord",
+    "ref",
+    "reference",
+    "invoice",
+    "inv",
+    "ticket",
+    "case",
+    "tracking",
+    "track",
+    "sku",
+    "item",
+    "part",
+    "product",
+    "serial",
+    "po",
+    "pn",
+    "account",
+    "acct",
+    "contract",
+    "policy",
+    "batch",
+    "lot",
+    "model",
+    "version",
+    "build",
+    "bestelling",
+    "bestel",
+    "factuur",
+    "zending",
+    "referentie",
+    "dossier",
+    "klantnummer",
+    "artikel",
+    "ordernummer",
+    "nummer",
+    "number",
+    "no",
+    "nr",
+    "id",
+    "#",
+    "code",
+]
+# The two cues below are read backwards, from the candidate leftwards (``_cued_id``): as
+# ``re.match`` on the reversed text they fail at the first character that cannot end a
+# cue, where a search for "word, separators, end of text" tried every position.
+_NOT_A_PHONE_BACKWARDS = re.compile(
+    r"(?i)[\s.:#\-]*(?:\.?(?:o|r|rebmu|remmu)n)?[\s.:#\-]*"
+    rf"(?:{'|'.join(re.escape(w[::-1]) for w in _NOT_AN_ID_WORDS)})"
 )
-_ID_CUE = re.compile(
-    r"(?i)(?:bsn|burgerservicenummer|sofi(?:nummer)?|ssn|social[ ]security(?:[ ]number)?|"
-    r"national[ ]id|id[ ]?number|tin|identificatienummer)\b[\s.:#\-]*(?:number|nr|no)?[\s.:#\-]*$"
+"""An order, reference, invoice, ... word (and "no.", "nr", "number") just before."""
+_ID_CUE_BACKWARDS = re.compile(
+    r"(?i)[\s.:#\-]*(?:rebmun|rn|on)?[\s.:#\-]*\b(?:nsb|remmunecivresregrub|(?:remmun)?ifos|"
+    r"nss|(?:rebmun[ ])?ytiruces[ ]laicos|di[ ]lanoitan|rebmun[ ]?di|nit|remmuneitacifitnedi)"
 )
+"""A national-id word (bsn, sofinummer, ssn, social security number, national id, id
+number, tin, identificatienummer), with "number"/"nr"/"no", just before."""
 _PHONE_CUE = re.compile(
     r"(?i)(?:phone|tel|telephone|mobile|cell|call|called|calling|ring|fax|whatsapp|sms|text|"
     r"voicemail|reach|reached|telefoon|telefoonnummer|mobiel|bel|bellen|gebeld|nummer|"
@@ -296,7 +344,8 @@ def _check_card(candidates: list[Candidate], locale: str) -> list[Candidate]:
 
 def _cued_id(c: Candidate) -> bool:
     """Preceded by words that make it an order, invoice or product number."""
-    return bool(_NOT_A_PHONE.search(c.before)) and not _ID_CUE.search(c.before)
+    backwards = c.before[::-1]
+    return bool(_NOT_A_PHONE_BACKWARDS.match(backwards)) and not _ID_CUE_BACKWARDS.match(backwards)
 
 
 def _check_ssn(candidates: list[Candidate], locale: str) -> list[Candidate]:
@@ -316,7 +365,7 @@ def _check_bsn(candidates: list[Candidate], locale: str) -> list[Candidate]:
 
 
 def _check_ssn_bare(candidates: list[Candidate], locale: str) -> list[Candidate]:
-    cued = [c for c in candidates if _ID_CUE.search(c.before)]
+    cued = [c for c in candidates if _ID_CUE_BACKWARDS.match(c.before[::-1])]
     if not cued:
         return []
     good = ssn(_series(cued), loose=True)

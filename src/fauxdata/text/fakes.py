@@ -26,6 +26,10 @@ _SPACE = re.compile(r"\s")
 _NON_DIGIT = re.compile(r"\D")
 _SSN_SHAPE = re.compile(r"\d{3}-\d{2}-\d{4}")
 _INITIALS = re.compile(r"^((?:[A-Z]\.\s?)+)")
+_NOT_LOCAL = re.compile(r"[^a-z0-9.]")
+_SCHEME = re.compile(r"(?i)^(https?://|www\.)")
+_ISO_DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
+_NUMERIC_DATE = re.compile(r"(\d{1,2})([/\-.])(\d{1,2})\2(\d{2,4})")
 
 
 class Digest:
@@ -33,9 +37,9 @@ class Digest:
     each 32-byte digest gives four big-endian 64-bit words."""
 
     def __init__(self, key: bytes, entity: str, value: str) -> None:
-        self._seed = hashlib.blake2b(
-            f"{entity}\x1f{value}".encode(), key=key[:64], digest_size=32
-        ).digest()
+        hasher = _keyed(key).copy()
+        hasher.update(f"{entity}\x1f{value}".encode())
+        self._seed = hasher.digest()
         self._words = list(_WORDS.unpack(self._seed))
         self._words.reverse()  # popped from the end: the first word first
         self._counter = 0
@@ -55,6 +59,13 @@ class Digest:
 
     def pick(self, options: list[str] | tuple[str, ...]) -> str:
         return options[self.below(len(options))]
+
+
+@lru_cache(maxsize=16)
+def _keyed(key: bytes) -> hashlib.blake2b:
+    """BLAKE2b with the key already absorbed (its first block): copied per value, the
+    same digest as ``blake2b(data, key=key)`` without keying it again each time."""
+    return hashlib.blake2b(key=key[:64], digest_size=32)
 
 
 @cache
@@ -111,7 +122,7 @@ def person(value: str, d: Digest, locale: str) -> str:
 def email(value: str, d: Digest, locale: str, *, keep_domain: bool = False) -> str:
     given = d.pick(_words(locale, "female")).lower()
     family = d.pick(_words(locale, "surnames")).lower()
-    local = re.sub(r"[^a-z0-9.]", "", f"{given}.{family}") or "user"
+    local = _NOT_LOCAL.sub("", f"{given}.{family}") or "user"
     local += str(d.below(100))
     domain = value.rsplit("@", 1)[1] if keep_domain else d.pick(_DOMAINS)
     return f"{local}@{domain}"
@@ -172,7 +183,7 @@ def ip(value: str, d: Digest, locale: str) -> str:
 
 
 def url(value: str, d: Digest, locale: str) -> str:
-    scheme = re.match(r"(?i)^(https?://|www\.)", value)
+    scheme = _SCHEME.match(value)
     prefix = scheme.group(1) if scheme else "https://"
     word = d.pick(_words("en", "words")).lower()
     return f"{prefix}{word}.{d.pick(_DOMAINS)}/{d.below(10**8):08x}"
@@ -192,9 +203,9 @@ def date_of_birth(value: str, d: Digest, locale: str) -> str:
     """Another date in 1940-2005, written in the value's own format where it is numeric."""
     day = dt.date(1940, 1, 1) + dt.timedelta(days=d.below(365 * 65))
     text = value.strip()
-    if re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", text):
+    if _ISO_DATE.fullmatch(text):
         return day.isoformat()
-    numeric = re.fullmatch(r"(\d{1,2})([/\-.])(\d{1,2})\2(\d{2,4})", text)
+    numeric = _NUMERIC_DATE.fullmatch(text)
     if numeric:
         sep, year = numeric.group(2), numeric.group(4)
         first, second = (

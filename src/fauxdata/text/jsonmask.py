@@ -97,6 +97,8 @@ def mask_json(
             spaced = _spaced(column)
             for i in touched:
                 out[i] = _dump(documents[i], spaced[i])
+        documents.clear()  # freed now: with the collector back on, its first pass would
+        # walk every object of every document before they go (see ``collector``)
     return JsonMaskResult(pl.Series(column.name, out, dtype=pl.String), replaced, invalid)
 
 
@@ -160,7 +162,7 @@ def _apply(r: Rule, documents: list[Any], rows: list[int], touched: set[int]) ->
         masked = r.mask(series, group_owners).to_list()
         for (container, key), new in zip(group, masked, strict=True):
             container[key] = new
-        touched.update(np.unique(group_owners).tolist())
+        touched.update(group_owners.tolist())
         count += len(group)
     return count
 

@@ -42,10 +42,6 @@ class Step:
     key: Any = None
 
 
-Emit = Callable[[Any, Any, list[Slot]], None]
-"""Receives one place (container, key) the path reached so far, and the output list."""
-
-
 @dataclass(frozen=True)
 class JSONPath:
     text: str
@@ -112,50 +108,42 @@ def compile_path(text: str) -> JSONPath:
 
 def _compile(steps: tuple[Step, ...]) -> Callable[[Any, list[Slot]], None]:
     """The path as a chain of closures, one per step, built once: a document is walked
-    by plain calls and type checks, with no step interpretation per document."""
-
-    def found(container: Any, key: Any, out: list[Slot]) -> None:
-        out.append((container, key))
-
-    emit: Emit = found
-    for step in reversed(steps[1:]):
-        emit = _descend(_step(step, emit))
-    return _step(steps[0], emit)
+    by plain calls and type checks, with no step interpretation per document. The last
+    step appends its places itself and every other step hands its children straight to
+    the next, so a place costs one call per step."""
+    visit = _leaf(steps[-1])
+    for step in reversed(steps[:-1]):
+        visit = _inner(step, visit)
+    return visit
 
 
-def _descend(visit: Callable[[Any, list[Slot]], None]) -> Emit:
-    def into(container: Any, key: Any, out: list[Slot]) -> None:
-        visit(container[key], out)
-
-    return into
+Visit = Callable[[Any, list[Slot]], None]
 
 
-def _step(step: Step, emit: Emit) -> Callable[[Any, list[Slot]], None]:
-    """Visits one node: calls ``emit`` for each of its places the step selects."""
+def _leaf(step: Step) -> Visit:
+    """Appends the places the last step selects in one node."""
     name = step.key
     if step.kind == "member":
 
         def member(node: Any, out: list[Slot]) -> None:
             if type(node) is dict and name in node:
-                emit(node, name, out)
+                out.append((node, name))
 
         return member
     if step.kind == "index":
 
         def index(node: Any, out: list[Slot]) -> None:
             if type(node) is list and -len(node) <= name < len(node):
-                emit(node, name % len(node), out)
+                out.append((node, name % len(node)))
 
         return index
     if step.kind == "all":
 
         def every(node: Any, out: list[Slot]) -> None:
             if type(node) is dict:
-                for key in node:
-                    emit(node, key, out)
+                out.extend([(node, key) for key in node])
             elif type(node) is list:
-                for i in range(len(node)):
-                    emit(node, i, out)
+                out.extend([(node, i) for i in range(len(node))])
 
         return every
 
@@ -164,13 +152,61 @@ def _step(step: Step, emit: Emit) -> Callable[[Any, list[Slot]], None]:
         if type(node) is dict:
             for key, value in node.items():
                 if name is None or key == name:
-                    emit(node, key, out)
+                    out.append((node, key))
                 if type(value) is dict or type(value) is list:
                     deep(value, out)
         elif type(node) is list:
             for i, value in enumerate(node):
                 if name is None:
-                    emit(node, i, out)
+                    out.append((node, i))
+                if type(value) is dict or type(value) is list:
+                    deep(value, out)
+
+    return deep
+
+
+def _inner(step: Step, visit: Visit) -> Visit:
+    """Hands each child the step selects in one node to ``visit`` (the rest of the path)."""
+    name = step.key
+    if step.kind == "member":
+
+        def member(node: Any, out: list[Slot]) -> None:
+            if type(node) is dict and name in node:
+                visit(node[name], out)
+
+        return member
+    if step.kind == "index":
+
+        def index(node: Any, out: list[Slot]) -> None:
+            if type(node) is list and -len(node) <= name < len(node):
+                visit(node[name], out)
+
+        return index
+    if step.kind == "all":
+
+        def every(node: Any, out: list[Slot]) -> None:
+            if type(node) is dict:
+                for value in node.values():
+                    visit(value, out)
+            elif type(node) is list:
+                for value in node:
+                    visit(value, out)
+
+        return every
+
+    def deep(node: Any, out: list[Slot]) -> None:
+        """The rest of the path from this node's matching members, then from every
+        descendant's (pre-order)."""
+        if type(node) is dict:
+            for key, value in node.items():
+                if name is None or key == name:
+                    visit(value, out)
+                if type(value) is dict or type(value) is list:
+                    deep(value, out)
+        elif type(node) is list:
+            for value in node:
+                if name is None:
+                    visit(value, out)
                 if type(value) is dict or type(value) is list:
                     deep(value, out)
 

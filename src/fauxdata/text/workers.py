@@ -1,0 +1,167 @@
+"""Worker processes for free-text cleaning: detection is Python per match, so threads
+would take turns on the GIL; processes use every core.
+
+Each worker is a ``python`` running ``serve()``, fed pickled tasks (a module-level
+function and its arguments) on its stdin and answering on its stdout. Not
+``multiprocessing``: its spawned children import the caller's main script again (a
+script without an ``if __name__ == "__main__"`` guard would run twice), and forked ones
+copy the Polars thread pool's locks in whatever state other threads hold them. The
+workers start on first use and are kept (start-up, importing Polars and building the
+word lists, costs about a second each); one exits when its stdin closes, so none
+outlives this process. Results come back in task order, so the output does not depend
+on how many workers ran.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import pickle
+import queue
+import signal
+import subprocess
+import sys
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import IO, Any, TypeVar
+
+R = TypeVar("R")
+
+PARALLEL_MIN = 4_000
+"""Distinct texts from which a column is cleaned in workers: below it, handing texts
+over and back costs more than the second core gives."""
+MAX_WORKERS = 4
+
+_lock = threading.Lock()
+_idle: queue.SimpleQueue[_Worker] = queue.SimpleQueue()
+_started: list[_Worker] = []
+
+
+class WorkerError(RuntimeError):
+    """A worker process ended without answering (killed, out of memory)."""
+
+
+def default_workers() -> int:
+    """One worker per core this process may run on, at most ``MAX_WORKERS``."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(MAX_WORKERS, cores))
+
+
+def run_in_workers(
+    function: Callable[..., R], tasks: Sequence[tuple[Any, ...]], workers: int
+) -> list[R]:
+    """``function(*task)`` for every task, in task order: in this process when
+    ``workers`` is 1 or there is a single task, else on ``workers`` worker processes
+    (one thread each here, waiting on its pipe without the GIL)."""
+    if workers <= 1 or len(tasks) <= 1:
+        return [function(*task) for task in tasks]
+    _ensure(workers)
+    with ThreadPoolExecutor(workers, thread_name_prefix="fauxdata-text") as threads:
+        return list(threads.map(lambda task: _on_a_worker(function, task), tasks))
+
+
+def _on_a_worker(function: Callable[..., R], task: tuple[Any, ...]) -> R:
+    worker = _idle.get()
+    try:
+        result: R = worker.call(function, task)
+    except WorkerError:
+        with _lock:  # gone: the next call starts another
+            _started.remove(worker)
+        raise
+    except BaseException:  # the task's own error: the worker answered and goes on
+        _idle.put(worker)
+        raise
+    _idle.put(worker)
+    return result
+
+
+def _ensure(workers: int) -> None:
+    with _lock:
+        while len(_started) < workers:
+            worker = _Worker()
+            _started.append(worker)
+            _idle.put(worker)
+
+
+class _Worker:
+    def __init__(self) -> None:
+        # this process's import path, so a worker finds fauxdata (and the task's module)
+        # where this process found them, installed or not
+        path = os.pathsep.join(p for p in sys.path if p)
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", "from fauxdata.text.workers import serve; serve()"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            env={**os.environ, "PYTHONPATH": path},
+        )
+
+    def call(self, function: Callable[..., R], args: tuple[Any, ...]) -> R:
+        assert self.process.stdin is not None and self.process.stdout is not None
+        try:
+            _send(self.process.stdin, (function, args))
+            ok, value = _receive(self.process.stdout)
+        except (OSError, EOFError) as exc:
+            self.process.kill()
+            raise WorkerError(f"a text worker ended with code {self.process.wait()}") from exc
+        if not ok:
+            raise value
+        result: R = value
+        return result
+
+    def stop(self) -> None:
+        if self.process.stdin is not None:
+            self.process.stdin.close()
+        self.process.wait()
+
+
+def _send(stream: IO[bytes], message: object) -> None:
+    payload = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    stream.write(len(payload).to_bytes(8, "little"))
+    stream.write(payload)
+    stream.flush()
+
+
+def _receive(stream: IO[bytes]) -> Any:
+    header = stream.read(8)
+    if len(header) < 8:
+        raise EOFError
+    payload = stream.read(int.from_bytes(header, "little"))
+    return pickle.loads(payload)
+
+
+@atexit.register
+def shutdown() -> None:
+    """Stop the workers (closing their stdin ends them)."""
+    with _lock:
+        workers = list(_started)
+        _started.clear()
+        while not _idle.empty():
+            _idle.get()
+    for worker in workers:
+        worker.stop()
+
+
+def serve() -> None:
+    """The worker's loop: a task in, its result (or its exception) out, until EOF."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides; its exit ends us
+    tasks, answers = sys.stdin.buffer, sys.stdout.buffer
+    sys.stdout = sys.stderr  # a stray print must not corrupt the answers
+    while True:
+        try:
+            function, args = _receive(tasks)
+        except EOFError:
+            return
+        try:
+            answer: tuple[bool, Any] = (True, function(*args))
+        except Exception as exc:  # handed back to the caller, which raises it
+            answer = (False, exc)
+        try:
+            _send(answers, answer)
+        except (pickle.PicklingError, TypeError, AttributeError) as exc:
+            _send(answers, (False, RuntimeError(f"a text worker's answer: {exc!r}")))
+        except OSError:  # the parent is gone
+            return
