@@ -8,7 +8,7 @@ fresh run before it is published and any dataset later (``fauxdata validate``).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import duckdb
@@ -17,8 +17,16 @@ from sqlglot import exp
 
 from fauxdata.sinks.duckdb_types import quote, sql_string
 from fauxdata.spec import generators as g
-from fauxdata.spec.resolve import Plan, ResolvedColumn, ResolvedTable
-from fauxdata.verify.relations import relation_checks
+from fauxdata.spec.resolve import Plan, ResolvedColumn, ResolvedForeignKey, ResolvedTable
+from fauxdata.verify.chunks import (
+    CHUNK,
+    Chunk,
+    Pass,
+    counted_by,
+    shared_passes,
+    unique_key,
+)
+from fauxdata.verify.relations import Counted, relation_checks
 from fauxdata.verify.result import Check, Report, queried, scalar
 
 Relation = Callable[[str], str | None]
@@ -33,6 +41,7 @@ def verify(
 ) -> Report:
     """Run every check for the given tables (default: the plan's selected tables)."""
     checks: list[Check] = []
+    counted: Counted = {}
     for name in tables or plan.selected:
         table = plan.tables[name]
         rel = relation(name)
@@ -41,12 +50,17 @@ def verify(
                 Check(f"Table {table.output_name} present", "fail", name, "missing from the output")
             )
             continue
-        checks.extend(_table_checks(plan, table, con, rel, relation))
+        checks.extend(_table_checks(plan, table, con, rel, relation, counted))
     return Report(checks)
 
 
 def _table_checks(
-    plan: Plan, table: ResolvedTable, con: duckdb.DuckDBPyConnection, rel: str, relation: Relation
+    plan: Plan,
+    table: ResolvedTable,
+    con: duckdb.DuckDBPyConnection,
+    rel: str,
+    relation: Relation,
+    counted: Counted,
 ) -> Iterator[Check]:
     name = table.name
     out = table.output_name
@@ -69,15 +83,17 @@ def _table_checks(
         for c in table.columns.values()
         if c.spec.unique and (c.name,) not in table.unique and (c.name,) != table.primary_key
     ]
+    fast = shared_passes(con, rel, _passes(table, keys, relation))
     for label, columns in keys:
         cols = ", ".join(quote(c) for c in columns)
         not_null = " AND ".join(f"{quote(c)} IS NOT NULL" for c in columns)
         dupes = f"SELECT {cols}, count(*) AS n FROM {rel} WHERE {not_null} GROUP BY ALL HAVING count(*) > 1"
         shown = f"({cols})" if len(columns) > 1 else cols
-        what = f"{out}.{'+'.join(columns)}"
-        yield queried(
-            con, f"{label} {what}: no duplicates", name, dupes, shown, "duplicated values"
-        )
+        check = f"{label} {out}.{'+'.join(columns)}: no duplicates"
+        if fast.get(f"key {columns}") == 0:
+            yield Check(check, "pass", name)
+        else:
+            yield queried(con, check, name, dupes, shown, "duplicated values")
 
     for column in table.columns.values():
         must_fill = not column.nullable or column.name in table.primary_key
@@ -102,11 +118,7 @@ def _table_checks(
         if parent_rel is None:
             yield Check(label, "skip", name, f"{parent.output_name} is not in this output")
             continue
-        match = " AND ".join(
-            f"p.{quote(pc)} = c.{quote(cc)}"
-            for cc, pc in zip(fk.columns, fk.parent_columns, strict=True)
-        )
-        present = " AND ".join(f"c.{quote(cc)} IS NOT NULL" for cc in fk.columns)
+        match, present = _fk_join(fk)
         # An anti-join on the key columns alone: DuckDB reads two narrow columns and
         # hashes the parent keys once (a correlated NOT EXISTS over c.* read every
         # column; 4.0 s and 1.4 GB against 0.56 s and 130 MB on TPC-H SF1 lineitem).
@@ -114,13 +126,63 @@ def _table_checks(
         orphans = (
             f"SELECT {key_columns} FROM {rel} c ANTI JOIN {parent_rel} p ON {match} WHERE {present}"
         )
-        yield queried(con, label, name, orphans, quote(fk.columns[0]), "orphan rows")
+        if fast.get(f"fk {fk.columns}") == 0:
+            yield Check(label, "pass", name)
+        else:
+            yield queried(con, label, name, orphans, quote(fk.columns[0]), "orphan rows")
 
     for column in table.columns.values():
         yield from _domain_checks(con, table, column, rel)
     for condition in table.checks:
         yield _condition_check(con, table, condition, rel)
-    yield from relation_checks(plan, table, con, rel, relation)
+    yield from relation_checks(plan, table, con, rel, relation, counted)
+
+
+def _passes(
+    table: ResolvedTable, keys: list[tuple[str, tuple[str, ...]]], relation: Relation
+) -> dict[str, Pass]:
+    """The key and foreign-key checks that can run chunk by chunk (see ``chunks``)."""
+    passes = {f"key {columns}": _duplicates(columns) for _, columns in keys}
+    for fk in table.foreign_keys:
+        parent_rel = relation(fk.parent)
+        if parent_rel is None:
+            continue
+        match, present = _fk_join(fk)
+        # Against only the parent rows in the chunk's key range.
+        in_range = f"(SELECT * FROM {parent_rel} WHERE {quote(fk.parent_columns[0])} BETWEEN $low AND $high)"
+        per_chunk = (
+            f"SELECT count(*) FROM {CHUNK} c ANTI JOIN {in_range} p ON {match} WHERE {present}"
+        )
+        passes[f"fk {fk.columns}"] = Pass(
+            fk.columns[0], fk.columns, strict=False, count=counted_by(per_chunk)
+        )
+    return passes
+
+
+def _fk_join(fk: ResolvedForeignKey) -> tuple[str, str]:
+    """SQL matching a child ``c`` to its parent ``p``, and the child having a key."""
+    match = " AND ".join(
+        f"p.{quote(pc)} = c.{quote(cc)}"
+        for cc, pc in zip(fk.columns, fk.parent_columns, strict=True)
+    )
+    return match, " AND ".join(f"c.{quote(cc)} IS NOT NULL" for cc in fk.columns)
+
+
+def _duplicates(columns: tuple[str, ...]) -> Pass:
+    """Whether keys repeat, chunk by chunk: by comparing neighbours and runs where the
+    chunk is ordered by the key's first column (``unique_key``), else grouped by DuckDB."""
+    cols = ", ".join(quote(c) for c in columns)
+    not_null = " AND ".join(f"{quote(c)} IS NOT NULL" for c in columns)
+    grouped = counted_by(
+        f"SELECT count(*) FROM (SELECT {cols} FROM {CHUNK} WHERE {not_null} "
+        "GROUP BY ALL HAVING count(*) > 1)",
+    )
+
+    def count(cursor: duckdb.DuckDBPyConnection, chunk: Chunk) -> Sequence[int]:
+        unique = unique_key(chunk.data, columns)
+        return grouped(cursor, chunk) if unique is None else (int(not unique),)
+
+    return Pass(columns[0], columns, strict=True, count=count)
 
 
 def _condition_check(

@@ -8,26 +8,37 @@ means the data was changed after generation or fauxdata has a bug.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
 import duckdb
 
 from fauxdata.sinks.duckdb_types import quote
 from fauxdata.spec import generators as g
-from fauxdata.spec.plan import Plan, ResolvedTable
+from fauxdata.spec.plan import Plan, ResolvedPer, ResolvedTable
 from fauxdata.spec.relations import FixedCount, RangeCount, duration_seconds, split_dotted
+from fauxdata.verify.chunks import CHUNK, chunked_sum, counted_by
 from fauxdata.verify.result import Check, queried, violations
 
 Relation = Callable[[str], str | None]
+Counted = dict[tuple[str, str], list[int]]
+"""Violation counts of a (table, relation)'s cardinality check, found by another pass."""
 
 
 def relation_checks(
-    plan: Plan, table: ResolvedTable, con: duckdb.DuckDBPyConnection, rel: str, relation: Relation
+    plan: Plan,
+    table: ResolvedTable,
+    con: duckdb.DuckDBPyConnection,
+    rel: str,
+    relation: Relation,
+    counted: Counted,
 ) -> Iterator[Check]:
+    """The relational checks of ``table``. ``counted`` carries counts one table's pass
+    found for another's check (a parent's aggregates count its children's cardinality)."""
     out = table.output_name
     if table.per is not None:
-        yield from _cardinality(plan, table, con, rel, relation)
+        yield from _cardinality(plan, table, con, rel, relation, counted)
     row_rules = _row_rules(plan, table, con, rel, relation) | _aggregates(
-        plan, table, con, rel, relation
+        plan, table, con, rel, relation, counted
     )
     for column in table.columns.values():
         gen = column.generator
@@ -64,14 +75,14 @@ def _row_rules(
     rule runs again for its examples. On TPC-H lineitem the ship and commit dates
     joined orders once each; together they take one join instead of two.
     """
-    rules: dict[str, list[tuple[str, str, str, str]]] = {}  # joins -> (column, label, bad, what)
+    rules: dict[_Join | None, list[tuple[str, str, str, str]]] = {}  # (column, label, bad, what)
     out = table.output_name
     for column in table.columns.values():
         gen = column.generator
         col = quote(column.name)
         where = f"{out}.{column.name}"
         if isinstance(gen, g.After):
-            base, joins = _base(plan, table, gen.column, relation)
+            base, join = _base(plan, table, gen.column, relation)
             if base is None:
                 continue
             low, high = duration_seconds(gen.min_delay), duration_seconds(gen.max_delay)
@@ -80,19 +91,22 @@ def _row_rules(
                 f"(epoch(c.{col}) < epoch({base}) + {low} - 86400 * {int(column.type.name == 'date')} OR epoch(c.{col}) > epoch({base}) + {high})"
             )
             label = f"Temporal order: {where} within [{gen.min_delay}, {gen.max_delay}] after {gen.column}"
-            rules.setdefault(joins, []).append((column.name, label, bad, "rows out of order"))
+            rules.setdefault(join, []).append((column.name, label, bad, "rows out of order"))
         elif isinstance(gen, g.Lookup):
-            base, joins = _base(plan, table, gen.column, relation)
+            base, join = _base(plan, table, gen.column, relation)
             if base is None:
                 continue
             label = f"Consistency: {where} = {gen.column}"
-            rules.setdefault(joins, []).append(
+            rules.setdefault(join, []).append(
                 (column.name, label, f"c.{col} IS DISTINCT FROM {base}", "rows differ")
             )
     checks: dict[str, Check] = {}
-    for joins, group in rules.items():
+    for join, group in rules.items():
+        joins = join.sql(join.parent) if join is not None else ""
         counted = ", ".join(f"count(*) FILTER (WHERE {bad})" for _, _, bad, _ in group)
-        counts = con.execute(f"SELECT {counted} FROM {rel} c {joins}").fetchone() or ()
+        counts = _chunked_rules(con, rel, join, group, counted)
+        if counts is None:
+            counts = list(con.execute(f"SELECT {counted} FROM {rel} c {joins}").fetchone() or ())
         for (name, label, bad, what), count in zip(group, counts, strict=True):
             examples: list[object] = []
             if count:
@@ -100,6 +114,37 @@ def _row_rules(
                 examples = violations(con, sql, "v")[1]
             checks[name] = Check.counted(label, table.name, int(count), examples, what)
     return checks
+
+
+def _chunked_rules(
+    con: duckdb.DuckDBPyConnection,
+    rel: str,
+    join: _Join | None,
+    group: list[tuple[str, str, str, str]],
+    counted: str,
+) -> list[int] | None:
+    """Rules through a parent counted chunk by chunk of the child, each chunk joined to
+    the parent rows in its key range; None when that does not apply (see ``chunks``)."""
+    if join is None:
+        return None
+    first = join.pairs[0]
+    parent = f"(SELECT * FROM {join.parent} WHERE {quote(first[1])} BETWEEN $low AND $high)"
+    columns = [name for name, _, _, _ in group] + [child for child, _ in join.pairs]
+    sql = f"SELECT {counted} FROM {CHUNK} c {join.sql(parent)}"
+    return chunked_sum(con, rel, first[0], columns, counted_by(sql), strict=False)
+
+
+@dataclass(frozen=True)
+class _Join:
+    """The join from a child row to its parent row: the parent's relation and the
+    (child column, parent column) pairs of the foreign key."""
+
+    parent: str
+    pairs: tuple[tuple[str, str], ...]
+
+    def sql(self, parent: str) -> str:
+        on = " AND ".join(f"p.{quote(pc)} = c.{quote(cc)}" for cc, pc in self.pairs)
+        return f"LEFT JOIN {parent} p ON {on}"
 
 
 def _cycles(
@@ -123,31 +168,35 @@ def _cycles(
 
 def _base(
     plan: Plan, table: ResolvedTable, dotted: str, relation: Relation
-) -> tuple[str | None, str]:
+) -> tuple[str | None, _Join | None]:
     """SQL for the column a rule compares with, and the join that reaches it.
 
     Through a foreign key that is part of a composite key, the join uses every column
     of that key, since the anchor column alone need not be unique in the parent.
     """
     if "." not in dotted:
-        return f"c.{quote(dotted)}", ""
+        return f"c.{quote(dotted)}", None
     via, column = split_dotted(dotted)
     parent = table.columns[via].parent
     if parent is None:
-        return None, ""
+        return None, None
     parent_rel = relation(parent[0])
     if parent_rel is None:
-        return None, ""
+        return None, None
     pairs = [(via, parent[1])]
     for fk in table.foreign_keys:
         if len(fk.columns) > 1 and via in fk.columns and fk.parent == parent[0]:
             pairs = list(zip(fk.columns, fk.parent_columns, strict=True))
-    condition = " AND ".join(f"p.{quote(pc)} = c.{quote(cc)}" for cc, pc in pairs)
-    return f"p.{quote(column)}", f"LEFT JOIN {parent_rel} p ON {condition}"
+    return f"p.{quote(column)}", _Join(parent_rel, tuple(pairs))
 
 
 def _cardinality(
-    plan: Plan, table: ResolvedTable, con: duckdb.DuckDBPyConnection, rel: str, relation: Relation
+    plan: Plan,
+    table: ResolvedTable,
+    con: duckdb.DuckDBPyConnection,
+    rel: str,
+    relation: Relation,
+    counted: Counted,
 ) -> Iterator[Check]:
     per = table.per
     assert per is not None
@@ -156,6 +205,36 @@ def _cardinality(
     key = table.columns[per.column].parent
     if parent_rel is None or key is None:
         return
+    low, high = _bounds(per)
+    k, fk = quote(key[1]), quote(per.column)
+    condition = _out_of_bounds("n", low, high)
+    bounds = f"[{low}, {high if high is not None else 'inf'}]"
+    label = f"Cardinality: every {parent.output_name} has {bounds} {table.output_name}"
+
+    # Chunk by chunk of the parent: its children in the chunk's key range, counted
+    # per parent before the join (each parent key once in a chunk, or no chunks).
+    per_parent = (
+        f"(SELECT {fk}, count({fk}) AS n FROM {rel} WHERE {fk} BETWEEN $low AND $high GROUP BY ALL)"
+    )
+    per_chunk = (
+        f"SELECT count(*) FROM (SELECT coalesce(c.n, 0) AS n FROM {CHUNK} p "
+        f"LEFT JOIN {per_parent} c ON c.{fk} = p.{k}) WHERE {condition}"
+    )
+    found = counted.pop((table.name, rel), None)  # by the parent's aggregates' pass
+    if found is None:
+        found = chunked_sum(
+            con, parent_rel, key[1], [key[1]], counted_by(per_chunk, unique=key[1]), strict=True
+        )
+    if found == [0]:
+        yield Check(label, "pass", table.name)
+        return
+    counts = f"SELECT p.{k} AS k, count(c.{fk}) AS n FROM {parent_rel} p LEFT JOIN {rel} c ON c.{fk} = p.{k} GROUP BY ALL"
+    whole = f"SELECT k, n FROM ({counts}) WHERE {condition}"
+    yield queried(con, label, table.name, whole, "k", "parents out of bounds")
+
+
+def _bounds(per: ResolvedPer) -> tuple[int, int | None]:
+    """The children a parent may have: the ``per`` bounds and its count's."""
     low, high = per.spec.min, per.spec.max
     count_spec = per.spec.count
     if isinstance(count_spec, FixedCount):
@@ -168,21 +247,20 @@ def _cardinality(
             max(low, count_spec.min),
             count_spec.max if high is None else min(high, count_spec.max),
         )
-    counts = f"SELECT p.{quote(key[1])} AS k, count(c.{quote(per.column)}) AS n FROM {parent_rel} p LEFT JOIN {rel} c ON c.{quote(per.column)} = p.{quote(key[1])} GROUP BY ALL"
-    condition = f"n < {low}" + (f" OR n > {high}" if high is not None else "")
-    bounds = f"[{low}, {high if high is not None else 'inf'}]"
-    yield queried(
-        con,
-        f"Cardinality: every {parent.output_name} has {bounds} {table.output_name}",
-        table.name,
-        f"SELECT k, n FROM ({counts}) WHERE {condition}",
-        "k",
-        "parents out of bounds",
-    )
+    return low, high
+
+
+def _out_of_bounds(n: str, low: int, high: int | None) -> str:
+    return f"{n} < {low}" + (f" OR {n} > {high}" if high is not None else "")
 
 
 def _aggregates(
-    plan: Plan, table: ResolvedTable, con: duckdb.DuckDBPyConnection, rel: str, relation: Relation
+    plan: Plan,
+    table: ResolvedTable,
+    con: duckdb.DuckDBPyConnection,
+    rel: str,
+    relation: Relation,
+    counted: Counted,
 ) -> dict[str, Check]:
     """Each aggregate column against its children, recomputed from the output.
 
@@ -205,29 +283,79 @@ def _aggregates(
         key = child.columns[child.per.column].parent
         assert key is not None
         k = quote(key[1])
-        fns = {
-            "sum": "coalesce(sum(x.{c}), 0)",
-            "count": "count(x.{c})",
-            "min": "min(x.{c})",
-            "max": "max(x.{c})",
-            "mean": "avg(x.{c})",
-        }
         computed = ", ".join(
-            fns[gen.fn].format(c=quote(split_dotted(gen.of)[1])) + f" AS e{i}"
+            _NO_CHILD[gen.fn].format(e=_GROUPED[gen.fn].format(c=quote(split_dotted(gen.of)[1])))
+            + f" AS e{i}"
             for i, (_, gen) in enumerate(group)
         )
-        expected = f"SELECT p.{k} AS k, {computed} FROM {rel} p LEFT JOIN {child_rel} x ON x.{quote(child.per.column)} = p.{k} GROUP BY ALL"
-        differs = [
-            f"abs(c.{quote(name)}::DOUBLE - a.e{i}::DOUBLE) > 1e-6 * (1 + abs(a.e{i}::DOUBLE)) OR (c.{quote(name)} IS NULL) <> (a.e{i} IS NULL)"
-            for i, (name, _) in enumerate(group)
-        ]
-        joined = f"{rel} c JOIN ({expected}) a ON a.k = c.{k}"
-        counted = ", ".join(f"count(*) FILTER (WHERE {d})" for d in differs)
-        counts = con.execute(f"SELECT {counted} FROM {joined}").fetchone() or ()
+        fk = quote(child.per.column)
+        differs = [_differs(name, f"a.e{i}") for i, (name, _) in enumerate(group)]
+        whole = ", ".join(f"count(*) FILTER (WHERE {d})" for d in differs)
+
+        # Chunk by chunk of this table: its children in the chunk's key range,
+        # aggregated per parent before the join (each parent key once in a chunk).
+        grouped = ", ".join(
+            _GROUPED[gen.fn].format(c=quote(split_dotted(gen.of)[1])) + f" AS e{i}"
+            for i, (_, gen) in enumerate(group)
+        )
+        # The same pass counts the children per parent for the child's cardinality
+        # check, which then reads no data (on the shop: 3.8 of 17 CPU-seconds).
+        per_parent = f"(SELECT x.{fk} AS k, count(x.{fk}) AS n, {grouped} FROM {child_rel} x WHERE x.{fk} BETWEEN $low AND $high GROUP BY ALL)"
+        chunk_counted = ", ".join(
+            f"count(*) FILTER (WHERE {_differs(name, _NO_CHILD[gen.fn].format(e=f'g.e{i}'))})"
+            for i, (name, gen) in enumerate(group)
+        )
+        cardinality = _out_of_bounds("coalesce(g.n, 0)", *_bounds(child.per))
+        sql = f"SELECT {chunk_counted}, count(*) FILTER (WHERE {cardinality}) FROM {CHUNK} c LEFT JOIN {per_parent} g ON g.k = c.{k}"
+        columns = [key[1], *(name for name, _ in group)]
+        counts = chunked_sum(con, rel, key[1], columns, counted_by(sql, unique=key[1]), strict=True)
+        if counts is not None:
+            if child.per.parent == table.name:
+                counted[(child_name, child_rel)] = counts[-1:]
+            counts = counts[:-1]
+        else:
+            counts = list(
+                con.execute(
+                    f"SELECT {whole} FROM {_recomputed(rel, child_rel, k, fk, computed)}"
+                ).fetchone()
+                or ()
+            )
         for (name, gen), bad, count in zip(group, differs, counts, strict=True):
             examples: list[object] = []
             if count:
-                examples = violations(con, f"SELECT c.{k} AS k FROM {joined} WHERE {bad}", "k")[1]
+                rows = f"SELECT c.{k} AS k FROM {_recomputed(rel, child_rel, k, fk, computed)} WHERE {bad}"
+                examples = violations(con, rows, "k")[1]
             label = f"Aggregate: {table.output_name}.{name} = {gen.fn}({gen.of})"
             checks[name] = Check.counted(label, table.name, int(count), examples, "rows differ")
     return checks
+
+
+def _recomputed(parents: str, children: str, k: str, fk: str, computed: str) -> str:
+    """The parents (as ``c``) beside their aggregates recomputed from the children (``a``)."""
+    expected = f"SELECT p.{k} AS k, {computed} FROM {parents} p LEFT JOIN {children} x ON x.{fk} = p.{k} GROUP BY ALL"
+    return f"{parents} c JOIN ({expected}) a ON a.k = c.{k}"
+
+
+_GROUPED = {
+    "sum": "sum(x.{c})",
+    "count": "count(x.{c})",
+    "min": "min(x.{c})",
+    "max": "max(x.{c})",
+    "mean": "avg(x.{c})",
+}
+"""Each aggregate over the children ``x`` of one parent."""
+
+_NO_CHILD = {
+    "sum": "coalesce({e}, 0)",
+    "count": "coalesce({e}, 0)",
+    "min": "{e}",
+    "max": "{e}",
+    "mean": "{e}",
+}
+"""Each aggregate's value from ``_GROUPED`` as ``{e}``, where a parent with no children
+has none (NULL): no children sum to 0 and count 0."""
+
+
+def _differs(name: str, expected: str) -> str:
+    """SQL true where column ``name`` of ``c`` differs from its recomputed value."""
+    return f"abs(c.{quote(name)}::DOUBLE - {expected}::DOUBLE) > 1e-6 * (1 + abs({expected}::DOUBLE)) OR (c.{quote(name)} IS NULL) <> ({expected} IS NULL)"

@@ -1,0 +1,230 @@
+"""Verification chunk by chunk over ordered Parquet files (``fauxdata.verify.chunks``).
+
+The shop example is written to Parquet in small row groups and checked with small
+chunks, so every key check, join and aggregate runs over several chunks. Each damage
+below keeps the files readable (most keep them ordered, so the chunked path is the one
+that must notice); the report must fail the right check with the count the
+whole-table SQL gives, and match that SQL's report exactly.
+"""
+
+from __future__ import annotations
+
+import itertools
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import polars as pl
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+import fauxdata
+from fauxdata.verify import chunks
+from fauxdata.verify.existing import validate_target
+from fauxdata.verify.result import Report
+
+SHOP = Path(__file__).resolve().parents[1] / "examples" / "shop.yaml"
+ROW_GROUP = 1_000
+
+
+@pytest.fixture(scope="module")
+def shop_parquet(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("shop") / "shop"
+    result = fauxdata.generate(
+        SHOP, f"parquet:{out}", rows={"customers": 1_500}, block_size=ROW_GROUP
+    )
+    assert result.report is not None and result.report.passed
+    assert pq.ParquetFile(out / "order_items.parquet").num_row_groups > 5
+    return out
+
+
+@pytest.fixture
+def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(chunks, "CHUNK_ROWS", 2_500)
+    monkeypatch.setattr(chunks, "MAX_CHUNK_ROWS", 40_000)
+
+
+def _rewrite(folder: Path, table: str, change: Callable[[pl.DataFrame], pl.DataFrame]) -> None:
+    path = folder / f"{table}.parquet"
+    frame = change(pl.read_parquet(path))
+    pq.write_table(frame.to_arrow(), path, row_group_size=ROW_GROUP)
+
+
+def _validate(folder: Path) -> Report:
+    return validate_target(SHOP, f"parquet:{folder}").report
+
+
+def _whole_table(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No chunk may grow past 0 rows: every check runs its whole-table SQL."""
+    monkeypatch.setattr(chunks, "MAX_CHUNK_ROWS", 0)
+
+
+def _chunked_files(monkeypatch: pytest.MonkeyPatch) -> set[str]:
+    """Names of the files some check went through chunk by chunk to the end."""
+    seen: set[str] = set()
+    chunk_by_chunk = chunks.ordered_chunks
+
+    def recorded(path: Path, key: str, columns: list[str], *, strict: bool) -> Iterator:
+        yield from chunk_by_chunk(path, key, columns, strict=strict)
+        seen.add(path.name)
+
+    monkeypatch.setattr(chunks, "ordered_chunks", recorded)
+    return seen
+
+
+def _duplicate_row(frame: pl.DataFrame, at: int) -> pl.DataFrame:
+    return pl.concat([frame[: at + 1], frame[at : at + 1], frame[at + 1 :]])
+
+
+def _second_line_repeats_the_first(frame: pl.DataFrame) -> pl.DataFrame:
+    order = frame.filter(pl.col("line_no") == 2)["order_id"][700]
+    first = frame.filter((pl.col("order_id") == order) & (pl.col("line_no") == 1))
+    return frame.with_columns(
+        pl.when((pl.col("order_id") == order) & (pl.col("line_no") == 2))
+        .then(pl.lit(first["product_id"][0]))
+        .otherwise(pl.col("product_id"))
+        .alias("product_id"),
+        pl.when((pl.col("order_id") == order) & (pl.col("line_no") == 2))
+        .then(pl.lit(first["unit_price"][0]))
+        .otherwise(pl.col("unit_price"))
+        .alias("unit_price"),
+    )
+
+
+def _changed_at(column: str, at: int, value: Callable[[pl.Expr], pl.Expr]) -> Callable:
+    def change(frame: pl.DataFrame) -> pl.DataFrame:
+        row = pl.int_range(pl.len()) == at
+        return frame.with_columns(
+            pl.when(row).then(value(pl.col(column))).otherwise(pl.col(column)).alias(column)
+        )
+
+    return change
+
+
+DAMAGE: dict[str, tuple[str, Callable[[pl.DataFrame], pl.DataFrame], str, int | None]] = {
+    # table, damage, the check that must fail, its count (-1: some; None: compare only)
+    "a repeated order line": (
+        "order_items",
+        lambda f: _duplicate_row(f, 5_000),
+        "Primary key order_items.order_id+line_no",
+        1,
+    ),
+    "a product twice in one order": (
+        "order_items",
+        _second_line_repeats_the_first,
+        "Unique order_items.order_id+product_id",
+        1,
+    ),
+    "a repeated order": (
+        "orders",
+        lambda f: _duplicate_row(f, 2_345),
+        "Primary key orders.order_id",
+        1,
+    ),
+    "an order removed": (
+        "orders",
+        lambda f: f.filter(pl.int_range(pl.len()) != 2_345),
+        "FK integrity: all order_items.order_id",
+        -1,
+    ),
+    "a wrong total": (
+        "orders",
+        _changed_at("total", 3_100, lambda c: c + 1),
+        "Aggregate: orders.total",
+        1,
+    ),
+    "an order placed before its customer signed up": (
+        "orders",
+        _changed_at("order_ts", 1_234, lambda c: c - pl.duration(days=3_000)),
+        "Temporal order: orders.order_ts",
+        1,
+    ),
+    "an order without lines": (
+        "order_items",
+        lambda f: f.filter(pl.col("order_id") != f["order_id"][4_321]),
+        "Cardinality: every orders has [1, 5] order_items",
+        1,
+    ),
+    "a child pointing at another customer": (
+        "orders",
+        _changed_at("customer_id", 2_000, lambda c: c + 1),
+        "",
+        None,  # fails or not with the customers' signup dates: compared with whole-table SQL
+    ),
+}
+
+
+@pytest.fixture
+def copy(shop_parquet: Path, tmp_path: Path) -> Iterator[Path]:
+    folder = tmp_path / "shop"
+    shutil.copytree(shop_parquet, folder)
+    yield folder
+
+
+@pytest.mark.parametrize("damage", list(DAMAGE))
+def test_chunked_checks_catch_damage_like_the_whole_table_sql(
+    damage: str, copy: Path, small_chunks: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    table, change, check, failing = DAMAGE[damage]
+    _rewrite(copy, table, change)
+    chunked_files = _chunked_files(monkeypatch)
+    chunked = _validate(copy)
+    assert f"{table}.parquet" in chunked_files  # the damaged file was checked in chunks
+    _whole_table(monkeypatch)
+    whole = _validate(copy)
+    assert chunked.as_dict() == whole.as_dict()
+    if failing is None:
+        return
+    found = next(c for c in chunked.failures if c.name.startswith(check))
+    assert found.failing == failing if failing > 0 else found.failing > 0
+
+
+def test_intact_ordered_files_pass_chunk_by_chunk(shop_parquet: Path, small_chunks: None) -> None:
+    items = shop_parquet / "order_items.parquet"
+    planned = list(chunks.ordered_chunks(items, "order_id", ["line_no"], strict=True))
+    assert len(planned) > 2
+    assert all(a.high < b.low for a, b in itertools.pairwise(planned))
+    assert _validate(shop_parquet).passed
+
+
+def test_a_shuffled_file_is_checked_whole_and_still_caught(
+    copy: Path, small_chunks: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(chunks, "MAX_CHUNK_ROWS", 5_000)  # under the file's rows
+    _rewrite(copy, "order_items", lambda f: _duplicate_row(f, 77).sample(fraction=1.0, seed=3))
+    with pytest.raises(chunks.Unordered):
+        list(chunks.ordered_chunks(copy / "order_items.parquet", "order_id", [], strict=True))
+    failed = {c.name for c in _validate(copy).failures}
+    assert "Primary key order_items.order_id+line_no: no duplicates" in failed
+
+
+def test_neighbours_and_runs_prove_uniqueness_only_when_it_holds() -> None:
+    keys = pa.table({"a": ["x", "x", "y", "y", "z"], "b": [1, 2, 2, 1, 1]})
+    assert not chunks.rising(keys, ["a"])
+    assert not chunks.rising(keys, ["a", "b"])
+    assert chunks.rising(keys.slice(0, 3), ["a", "b"])
+    assert chunks.unique_key(keys, ["a", "b"]) is True  # by runs
+    assert chunks.unique_key(keys.slice(0, 3), ["a", "b"]) is True  # by neighbours
+    assert chunks.unique_key(keys, ["a"]) is False  # ordered, "x" twice
+    assert chunks.unique_key(keys.slice(1, 2), ["a"]) is True  # "x", "y"
+    unordered = pa.table({"a": ["x", "x", "y", "x"], "b": [1, 2, 2, 3]})
+    assert chunks.unique_key(unordered, ["a", "b"]) is None
+    assert chunks.unique_key(unordered, ["a"]) is None
+    twice = pa.table({"a": ["x", "y", "y", "y"], "b": [1, 2, 3, 2]})
+    assert chunks.unique_key(twice, ["a", "b"]) is False
+    three = pa.table({"a": [1, 1, 1, 2], "b": ["p", "q", "p", "p"], "c": [0, 0, 1, 0]})
+    assert chunks.unique_key(three, ["a", "b", "c"]) is True
+    assert chunks.unique_key(three, ["a", "b"]) is False
+    with_null = pa.table({"a": ["x", None], "b": [1, 2]})
+    assert not chunks.rising(with_null, ["a", "b"])
+    assert chunks.unique_key(with_null, ["a", "b"]) is None
+
+
+def test_only_a_read_parquet_of_one_file_is_chunked(tmp_path: Path) -> None:
+    path = tmp_path / "it's.parquet"
+    pq.write_table(pa.table({"a": [1]}), path)
+    quoted = str(path).replace("'", "''")
+    assert chunks.parquet_file(f"read_parquet('{quoted}')") == path
+    assert chunks.parquet_file(f"read_parquet('{tmp_path}/*.parquet')") is None
+    assert chunks.parquet_file('data."orders"') is None
