@@ -139,3 +139,31 @@ def test_tuples_keep_each_position_and_unique_items_hold(tmp_path: Path) -> None
     spec["tables"]["docs"]["columns"]["body"]["type"] = "struct"  # type: ignore[index]
     with pytest.raises(FauxdataError, match="is a tuple"):
         fauxdata.generate(spec)
+
+
+def test_siblings_of_a_ref_hold_as_well(tmp_path: Path) -> None:
+    schema = {
+        "$defs": {
+            "base": {
+                "type": "object",
+                "properties": {"a": {"type": "integer", "minimum": 5}},
+                "required": ["a"],
+            }
+        },
+        "type": "object",
+        "required": ["x"],
+        "properties": {
+            "x": {
+                "$ref": "#/$defs/base",
+                "properties": {"b": {"const": 1}},
+                "required": ["b"],
+            }
+        },
+    }
+    path = tmp_path / "s.schema.json"
+    path.write_text(json.dumps(schema))
+    docs = [json.loads(t) for t in fauxdata.generate(_spec(path, rows=50)).frames["docs"]["body"]]
+    validator = jsonschema.Draft202012Validator(schema)
+    for doc in docs:
+        validator.validate(doc)
+        assert set(doc["x"]) == {"a", "b"} and doc["x"]["a"] >= 5

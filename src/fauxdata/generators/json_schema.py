@@ -150,7 +150,11 @@ class _Compiler:
             rest = {k: v for k, v in node.items() if k != "$ref"}
             if target is False:
                 return False
-            return self.resolve({**target, **rest}, path, depth, (*seen, ref)) if rest else target
+            if not rest:
+                return target
+            both = dict(target)  # siblings of $ref hold as well (allOf, as 2019-09 says)
+            _merge(both, rest)
+            return self.resolve(both, path, depth, (*seen, ref)) if _combines(both) else both
         if "$ref" in node:
             raise ValueError(f"{path}: $ref must be text, found {node['$ref']!r}")
         if isinstance(node.get("allOf"), list):
