@@ -12,10 +12,9 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from fauxdata.cli.render import Bars
+from fauxdata.cli.render import Bars, Terminal
 from fauxdata.errors import FauxdataError
 from fauxdata.verify import print_checklist
-from fauxdata.workflows.events import ProgressEvent
 
 console = Console(highlight=False)
 errors = Console(stderr=True, highlight=False)
@@ -109,7 +108,7 @@ def mask_command(
             report=report,
             leak_tolerance=leak_tolerance,
             truncate=truncate,
-            progress=lambda table, done: bars.update(ProgressEvent(table, done, None, "mask")),
+            progress=Terminal(bars=bars).streaming_progress("mask"),
         )
     if as_json:
         print(

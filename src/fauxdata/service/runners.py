@@ -8,7 +8,7 @@ from typing import Any
 
 from fauxdata.service import jobs
 from fauxdata.service.jobs import ServiceError, inside
-from fauxdata.workflows.events import Dialogue, ProgressEvent
+from fauxdata.workflows.events import Dialogue
 
 
 def run_job(
@@ -209,9 +209,6 @@ def _mock(options: Any, root: Path, dialogue: Dialogue) -> dict[str, Any]:
 def _mask(options: Any, root: Path, dialogue: Dialogue) -> dict[str, Any]:
     from fauxdata.mask.workflow import mask
 
-    def rows(table: str, done: int) -> None:
-        dialogue.progress(ProgressEvent(table, done, None, "mask", dialogue.job))
-
     result = mask(
         inside(root, options.spec, "options.spec"),
         _source(root, options.source),
@@ -222,7 +219,7 @@ def _mask(options: Any, root: Path, dialogue: Dialogue) -> dict[str, Any]:
         allow_passthrough=options.allow_passthrough,
         report=inside(root, options.report, "options.report") if options.report else None,
         leak_tolerance=options.leak_tolerance,
-        progress=rows,
+        progress=dialogue.streaming_progress("mask"),
     )
     verification = result.verification
     return {

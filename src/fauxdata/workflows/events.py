@@ -117,6 +117,15 @@ class Dialogue:
                 return int(answer)
             self.note("Please enter a whole number.")
 
+    def streaming_progress(self, phase: Phase) -> Callable[[str, int], None]:
+        """A ``(table, done)`` callback for tables whose total is not known in advance
+        (a masked table streams until its source ends), as events of ``phase``."""
+
+        def report(table: str, done: int) -> None:
+            self.progress(ProgressEvent(table, done, None, phase, self.job))
+
+        return report
+
     def table_progress(self, phase: Phase = "generate") -> Callable[[str, int, int], None]:
         """The publisher's ``(table, done, total)`` callback, as events of ``phase``."""
 
