@@ -17,7 +17,7 @@ def fauxdata(
         cwd=cwd,
         capture_output=True,
         text=True,
-        env={**os.environ, "COLUMNS": "200", "NO_COLOR": "1", **(env or {})},
+        env=_environment(env),
         input=stdin,
         timeout=600,
         check=False,
@@ -41,7 +41,7 @@ def fauxdata_in_terminal(
         stdin=subprocess.DEVNULL,
         stdout=follower,
         stderr=follower,
-        env={**os.environ, "COLUMNS": "200", "NO_COLOR": "1", "TERM": "xterm", **(env or {})},
+        env=_environment({"TERM": "xterm", **(env or {})}),
     )
     os.close(follower)
     chunks = []
@@ -58,3 +58,8 @@ def fauxdata_in_terminal(
         chunks.append(chunk)
     os.close(leader)
     return process.wait(timeout=600), b"".join(chunks).decode("utf-8", "replace")
+
+
+def _environment(extra: dict[str, str] | None) -> dict[str, str]:
+    """This environment with wide, colourless output, and ``extra`` on top."""
+    return {**os.environ, "COLUMNS": "200", "NO_COLOR": "1", **(extra or {})}
