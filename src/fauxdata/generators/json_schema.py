@@ -272,9 +272,10 @@ class _Compiler:
         fields: dict[str, g.JsonField] = {}
         for name, sub in properties.items():
             member = f"{path}.{name}"
-            if _discriminator(self.resolve(sub, member, depth + 1)):
+            resolved = self.resolve(sub, member, depth + 1)
+            if _discriminator(resolved):
                 wanted.add(name)  # a fixed value tells oneOf's options apart: always there
-            made = self.field(sub, member, depth + 1, required=name in wanted)
+            made = self.field(resolved, member, depth + 1, required=name in wanted)
             if made is not None:
                 fields[name] = made
         return g.JsonObject(kind="object", fields=fields)
