@@ -185,6 +185,17 @@ class DuckDBSource(_DuckSource):
         return not target.is_database and target.path.resolve() == self.path.resolve()
 
 
+def _unreadable(entry: Path, exc: duckdb.Error) -> FauxdataError:
+    """A file DuckDB cannot read, named with the first line of what it said."""
+    said = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    encoding = "unicode" in str(exc).lower()
+    return FauxdataError(
+        f"cannot read {entry}: {said}",
+        path="--from",
+        hint="save it as UTF-8, e.g. with iconv -f latin1 -t utf-8" if encoding else "",
+    )
+
+
 class FolderSource(_DuckSource):
     """One table per ``NAME.parquet`` / ``NAME.csv`` file or ``NAME/`` folder of parts."""
 
@@ -203,9 +214,12 @@ class FolderSource(_DuckSource):
                 files = str(entry / f"*.{fmt}")
             else:
                 continue
-            self.con.execute(
-                f"CREATE VIEW {quote(entry.stem)} AS SELECT * FROM {reader}({sql_string(files)})"
-            )
+            try:
+                self.con.execute(
+                    f"CREATE VIEW {quote(entry.stem)} AS SELECT * FROM {reader}({sql_string(files)})"
+                )
+            except duckdb.Error as exc:
+                raise _unreadable(entry, exc) from None
             self.tables.append(entry.stem)
         if not self.tables:
             raise FauxdataError(f"no .{fmt} files in {folder}", path="--from")
