@@ -144,7 +144,7 @@ def test_a_file_that_is_not_utf8_is_named_with_the_way_out(tmp_path: Path) -> No
     folder = tmp_path / "exports"
     folder.mkdir()
     (folder / "clients.csv").write_bytes("id,naam\n1,José\n2,Renée\n".encode("latin-1"))
-    with pytest.raises(FauxdataError, match="cannot read .*clients.csv") as caught:
+    with pytest.raises(FauxdataError, match=r"cannot read .*clients\.csv") as caught:
         init(InitOptions(out=tmp_path / "spec.yaml", source=f"csv:{folder}"))
     assert caught.value.path == "--from" and "UTF-8" in caught.value.hint
     assert not (tmp_path / "spec.yaml").exists()
