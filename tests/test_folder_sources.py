@@ -151,3 +151,6 @@ def test_a_file_that_is_not_utf8_is_named_with_the_way_out(tmp_path: Path) -> No
     with pytest.raises(FauxdataError, match="cannot read") as scanned:
         scan(ScanOptions(f"csv:{folder}"))
     assert scanned.value.path == "WHAT"
+    (folder / "clients.csv").write_bytes(b"")
+    with pytest.raises(FauxdataError, match="is empty: no header"):
+        init(InitOptions(out=tmp_path / "spec.yaml", source=f"csv:{folder}"))

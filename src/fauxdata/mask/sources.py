@@ -209,6 +209,12 @@ class FolderSource(_DuckSource):
         self.tables: list[str] = []
         for entry in sorted(folder.iterdir()):
             if entry.is_file() and entry.suffix == f".{fmt}":
+                if entry.stat().st_size == 0:
+                    raise FauxdataError(
+                        f"{entry} is empty: no header, so no columns",
+                        path="--from",
+                        hint="export it with its header row, or move it out of the folder",
+                    )
                 files = str(entry)
             elif entry.is_dir() and any(entry.glob(f"*.{fmt}")):
                 files = str(entry / f"*.{fmt}")
