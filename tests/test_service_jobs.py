@@ -86,6 +86,7 @@ def test_generate_into_a_fresh_database_creates_its_tables(server: Server) -> No
     with sqlite3.connect(server.root / "fresh.db") as con:
         assert con.execute("SELECT count(*) FROM klanten").fetchone() == (30,)
     status, job = server.call("POST", "/jobs", {"type": "generate", "options": options})
+    assert status == 202
     failed = server.wait(job["id"])  # the tables now hold rows: refused, naming the way out
     assert failed["status"] == "failed" and "--truncate" in json.dumps(failed)
     again = _run(server, "generate", {**options, "truncate": True})
