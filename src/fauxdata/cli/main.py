@@ -19,6 +19,7 @@ from fauxdata.cli import scenarios as scenario_commands
 from fauxdata.cli import synth as synth_commands
 from fauxdata.cli.api_options import Endpoint, Param, Token
 from fauxdata.cli.render import Bars, Terminal
+from fauxdata.cli.target_options import CreateTables, Truncate
 from fauxdata.counts import parse_count
 from fauxdata.errors import FauxdataError, SpecError
 from fauxdata.publish.signals import Interrupted
@@ -108,19 +109,11 @@ def generate(
     no_verify: Annotated[
         bool, typer.Option("--no-verify", help="Skip the verification checks.")
     ] = False,
-    truncate: Annotated[
-        bool, typer.Option("--truncate", help="Databases: empty the tables first.")
-    ] = False,
+    truncate: Truncate = False,
     atomic: Annotated[
         bool, typer.Option("--atomic", help="Databases: one transaction for the whole run.")
     ] = False,
-    create_tables: Annotated[
-        bool,
-        typer.Option(
-            "--create-tables",
-            help="Databases: create the spec's tables the database lacks (as fauxdata ddl prints them).",
-        ),
-    ] = False,
+    create_tables: CreateTables = False,
     append: Annotated[
         bool,
         typer.Option(
