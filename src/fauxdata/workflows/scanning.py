@@ -11,13 +11,14 @@ from fauxdata.errors import FauxdataError
 from fauxdata.workflows import steps
 from fauxdata.workflows.events import Dialogue
 
-FILE_SUFFIXES = (".csv", ".parquet", ".jsonl", ".ndjson")
+FILE_SUFFIXES = (".csv", ".parquet", ".jsonl", ".ndjson", ".json")
 
 
 @dataclass
 class ScanOptions:
-    """What to scan: a file (CSV, Parquet, JSON Lines), a database URL or reference, an
-    API base URL (with ``endpoints``) or a project source's name."""
+    """What to scan: a file (CSV, Parquet, JSON Lines), a folder of them (``csv:DIR``,
+    ``parquet:DIR``), a database URL or reference, an API base URL (with ``endpoints``)
+    or a project source's name."""
 
     what: str
     endpoints: list[str] | None = None
@@ -49,8 +50,9 @@ def scan(options: ScanOptions, dialogue: Dialogue | None = None) -> ScanResult:
         FauxdataError: the file is missing or unreadable, or the source cannot be read.
     """
     from fauxdata.extract import extract
-    from fauxdata.pii import scan_frame
+    from fauxdata.pii import scan_frame, scan_schema
     from fauxdata.project import Source
+    from fauxdata.workflows.initialise import SAMPLE, is_folder, read_folder
 
     what = options.what
     path = Path(what)
@@ -58,6 +60,12 @@ def scan(options: ScanOptions, dialogue: Dialogue | None = None) -> ScanResult:
         if not path.exists():
             raise FauxdataError(f"no such file: {path}", path="WHAT")
         return ScanResult(str(path), scan_frame(_read_file(path), path.stem))
+    if is_folder(what):
+        try:
+            found, values, _ = read_folder(what, options.sample or SAMPLE)
+        except FauxdataError as exc:
+            raise _as_what(exc) from None
+        return ScanResult(found.url, scan_schema(found, values))
     if what.startswith(("http://", "https://")):
         api = Source.api("api", what, options.endpoints, options.token, options.params)
         return ScanResult(what, extract(api).findings)
@@ -67,7 +75,22 @@ def scan(options: ScanOptions, dialogue: Dialogue | None = None) -> ScanResult:
             f"{found.name} ({found.url})", extract(found, sample=options.sample).findings
         )
     source = Source("database", "database", what, "WHAT", schema=options.schema)
-    return ScanResult(what, extract(source, sample=options.sample).findings)
+    try:
+        return ScanResult(what, extract(source, sample=options.sample).findings)
+    except FauxdataError as exc:
+        raise _as_what(
+            exc,
+            "a file (.csv, .parquet, .json, .jsonl), csv:DIR or parquet:DIR, "
+            "a database URL, an API base URL or a project source's name",
+        ) from None
+
+
+def _as_what(exc: FauxdataError, hint: str = "") -> FauxdataError:
+    """The readers name ``--from``; scan takes its source as the argument WHAT."""
+    if exc.path == "--from":
+        exc.path = "WHAT"
+        exc.hint = hint or exc.hint
+    return exc
 
 
 def _read_file(path: Path) -> Any:
@@ -79,6 +102,8 @@ def _read_file(path: Path) -> Any:
             return pl.read_csv(path, infer_schema_length=10_000, try_parse_dates=True)
         if suffix == ".parquet":
             return pl.read_parquet(path)
+        if suffix == ".json":  # an array of records (or an object holding one)
+            return pl.read_json(path)
         return pl.read_ndjson(path)
     except (pl.exceptions.PolarsError, OSError) as exc:
         raise FauxdataError(f"cannot read {path}: {exc}", path="WHAT") from None
