@@ -52,9 +52,9 @@ ENTITIES = (
 """Every entity type, in the order detectors run (the most certain first)."""
 
 
-@dataclass(frozen=True)
-class Span:
-    """One identifier found in row ``row`` at ``text[start:end]``."""
+class Span(NamedTuple):
+    """One identifier found in row ``row`` at ``text[start:end]``; a tuple, made
+    once per identifier, like ``Candidate``."""
 
     row: int
     start: int
@@ -617,13 +617,17 @@ def find_spans(
     for detector in detectors():
         if detector.entity not in wanted:
             continue
+        entity = detector.entity
         for c in _scan(series, rows, detector, locale, taken):
-            claimed = taken.setdefault(c.row, [])
-            if any(c.start < end and start < c.end for start, end in claimed):
+            claimed = taken.get(c.row)
+            if claimed is None:
+                taken[c.row] = [(c.start, c.end)]
+            elif _claimed(claimed, c):
                 continue
-            claimed.append((c.start, c.end))
-            spans.append(Span(c.row, c.start, c.end, detector.entity, c.text))
-    spans.sort(key=lambda s: (s.row, s.start))
+            else:
+                claimed.append((c.start, c.end))
+            spans.append(Span(c.row, c.start, c.end, entity, c.text))
+    spans.sort()  # by row, then offset: spans of a row never start at the same offset
     return spans
 
 
@@ -651,7 +655,15 @@ def _scan(
 
 
 def _claimed(claimed: list[tuple[int, int]] | None, c: Candidate) -> bool:
-    return claimed is not None and any(c.start < end and start < c.end for start, end in claimed)
+    """``c`` overlaps text an earlier detector claimed (a loop: a generator in ``any``
+    costs more than the few spans a row holds)."""
+    if claimed is None:
+        return False
+    start, end = c.start, c.end
+    for taken_start, taken_end in claimed:
+        if start < taken_end and taken_start < end:
+            return True
+    return False
 
 
 def _matches(series: pl.Series, rows: list[str], detector: Detector) -> list[Candidate]:

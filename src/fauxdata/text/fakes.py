@@ -20,6 +20,9 @@ from fauxdata.generators.lexicon import dataset_code, lexicon
 from fauxdata.text.vocabulary import first_names
 
 _DOMAINS = ("example.com", "example.org", "example.net")
+_DIGITS = "0123456789"
+_NONZERO = "123456789"
+_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _WORDS = struct.Struct(">4Q")
 _COUNTRY_CODE = re.compile(r"^\s*(?:\+|00)(\d{1,3})")
 _SPACE = re.compile(r"\s")
@@ -54,8 +57,23 @@ class Digest:
             self._words.reverse()
         return self._words.pop() % (n if n > 1 else 1)
 
-    def digit(self, *, nonzero: bool = False) -> str:
-        return str(1 + self.below(9)) if nonzero else str(self.below(10))
+    def take(self, count: int) -> list[int]:
+        """The next ``count`` words, in order: the words ``count`` calls of ``below``
+        would reduce, for fakes that draw a word per character (one call, not one per
+        digit)."""
+        words = self._words
+        while len(words) < count:
+            self._counter += 1
+            digest = hashlib.blake2b(
+                self._seed + self._counter.to_bytes(4, "big"), digest_size=32
+            ).digest()
+            more = list(_WORDS.unpack(digest))
+            more.reverse()
+            words[:0] = more  # popped from the end: the newer words go in front
+        taken = words[len(words) - count :]
+        del words[len(words) - count :]
+        taken.reverse()
+        return taken
 
     def pick(self, options: list[str] | tuple[str, ...]) -> str:
         return options[self.below(len(options))]
@@ -79,11 +97,18 @@ def _words(locale: str, name: str) -> tuple[str, ...]:
 
 def _same_digits(value: str, d: Digest, keep: int = 0) -> str:
     """Every digit after the first ``keep`` digits replaced; everything else kept."""
+    count = sum(ch.isdigit() for ch in value)
+    words = iter(d.take(max(0, count - keep)))
     seen = 0
     out = []
     for ch in value:
         if ch.isdigit():
-            out.append(ch if seen < keep else d.digit(nonzero=seen == keep and ch != "0"))
+            if seen < keep:
+                out.append(ch)
+            elif seen == keep and ch != "0":
+                out.append(_NONZERO[next(words) % 9])
+            else:
+                out.append(_DIGITS[next(words) % 10])
             seen += 1
         else:
             out.append(ch)
@@ -140,7 +165,11 @@ def phone(value: str, d: Digest, locale: str) -> str:
 def iban(value: str, d: Digest, locale: str) -> str:
     compact = _SPACE.sub("", value).upper()
     country = compact[:2]
-    bban = "".join(chr(65 + d.below(26)) if ch.isalpha() else d.digit() for ch in compact[4:])
+    tail = compact[4:]
+    bban = "".join(
+        _LETTERS[w % 26] if ch.isalpha() else _DIGITS[w % 10]
+        for ch, w in zip(tail, d.take(len(tail)), strict=True)
+    )
     rearranged = bban + country + "00"
     number = int("".join(str(int(ch, 36)) for ch in rearranged))
     check = f"{98 - number % 97:02d}"
@@ -152,7 +181,7 @@ def iban(value: str, d: Digest, locale: str) -> str:
 
 def credit_card(value: str, d: Digest, locale: str) -> str:
     digits = _NON_DIGIT.sub("", value)
-    body = digits[:1] + "".join(d.digit() for _ in digits[1:])
+    body = digits[:1] + "".join([_DIGITS[w % 10] for w in d.take(max(0, len(digits) - 1))])
     return _regroup(value, _fix_luhn(body))
 
 
@@ -168,8 +197,9 @@ def national_id(value: str, d: Digest, locale: str) -> str:
 def _bsn(d: Digest) -> str:
     weights = (9, 8, 7, 6, 5, 4, 3, 2)
     while True:
-        head = [d.below(10) for _ in range(8)]
-        head[0] = 1 + d.below(9)
+        words = d.take(9)
+        head = [w % 10 for w in words[:8]]
+        head[0] = 1 + words[8] % 9
         last = sum(w * n for w, n in zip(weights, head, strict=True)) % 11
         if last < 10:
             return "".join(map(str, head)) + str(last)
