@@ -96,7 +96,7 @@ class _Worker:
             [sys.executable, "-c", "from fauxdata.text.workers import serve; serve()"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
-            env={**os.environ, "PYTHONPATH": path},
+            env={**os.environ, "PYTHONPATH": path, "POLARS_MAX_THREADS": "1"},
         )
 
     def call(self, function: Callable[..., R], args: tuple[Any, ...]) -> R:
