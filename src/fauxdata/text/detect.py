@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache, cached_property, lru_cache
 from typing import NamedTuple
@@ -182,33 +182,70 @@ def _lone_names() -> frozenset[str]:
     )
 
 
-_WORD = re.compile(r"\b[^\W\d_a-z][^\W\d_]*")
-"""A word that opens with a capital (or any letter outside a-z): a name, maybe."""
-_LONE = re.compile(r"(?<=[a-z,;:])[ ]([^\W\d_a-z][^\W\d_]*)(?!\w)")
-"""The space is matched and the letter before it looked behind: the engine jumps from
-space to space, and a word's last letter can still open the next match's context."""
+_WORD = re.compile(r"[^\W\d_a-z][^\W\d_]*")
+"""A word that opens with a capital (or any letter outside a-z): a name, maybe (the
+word boundary before it is checked apart, since a match from an offset sees none)."""
 _PAIR_REST = re.compile(rf"(?:[ ](?:(?:{PARTICLES})[ ])?{_NAME}){{1,2}}")
+_LETTER_RUN = r"[\p{L}--a-z]\p{L}*"
+"""In Rust: letters, the first outside a-z. A known name (all letters) that stands as
+a word in a text is always one whole such run, so the runs found in the names are
+every place a name can be."""
+_LOWER_OR_COMMA = frozenset("abcdefghijklmnopqrstuvwxyz,;:")
 
 
-def _rows_with(series: pl.Series, rust: str) -> list[int]:
-    """The rows where the Rust pattern matches: the only ones Python then reads."""
-    return series.str.contains(rust).fill_null(False).arg_true().to_list()
+@cache
+def _name_series(kind: str) -> pl.Series:
+    return pl.Series(sorted(_capitalised_firsts() if kind == "firsts" else _lone_names()))
+
+
+def _named_places(
+    series: pl.Series, texts: list[str], rust: str, kind: str
+) -> Iterator[tuple[int, list[tuple[int, int]]]]:
+    """Rows where the Rust pattern matches and a letter run is one of the names of
+    ``kind``, with every (start, end) where those names occur, in order: the words are
+    split and looked up in Rust, so Python reads only the places that hold a name. A
+    place may still sit inside a longer word; the caller checks the word's bounds."""
+    index = series.str.contains(rust).fill_null(False).arg_true()
+    runs = series.gather(index).str.extract_all(_LETTER_RUN)
+    found = pl.DataFrame({"row": index, "w": runs}).explode("w")
+    found = found.filter(pl.col("w").is_in(_name_series(kind).implode()))
+    found = found.unique(maintain_order=True)
+    rows: dict[int, list[str]] = {}
+    for row, word in zip(found["row"].to_list(), found["w"].to_list(), strict=True):
+        rows.setdefault(row, []).append(word)
+    return ((row, _occurrences(texts[row], words)) for row, words in rows.items())
+
+
+def _occurrences(text: str, words: list[str]) -> list[tuple[int, int]]:
+    places = []
+    for word in words:
+        at = text.find(word)
+        while at >= 0:
+            places.append((at, at + len(word)))
+            at = text.find(word, at + 1)
+    places.sort()
+    return places
+
+
+def _is_word_char(ch: str) -> bool:
+    r"""``\w`` for a ``str`` pattern."""
+    return ch.isalnum() or ch == "_"
 
 
 def _find_pairs(series: pl.Series, rows: list[str]) -> list[Candidate]:
-    """Capitalised pairs (or triples) opening with a known first name: each capitalised
-    word is looked up in the set of first names, and only a hit runs the pattern for
-    the rest of the name. (A Rust alternation of every first name cost more than the
-    rest of detection together.)"""
-    firsts = _capitalised_firsts()
+    """Capitalised pairs (or triples) opening with a known first name: each word that
+    is a first name (found in Rust) runs the pattern for the rest of the name. (A Rust
+    alternation of every first name cost more than the rest of detection together.)"""
     out: list[Candidate] = []
-    for row in _rows_with(series, r"\p{Lu}\p{Ll}+ \p{L}"):
+    for row, offsets in _named_places(series, rows, r"\p{Lu}\p{Ll}+ \p{L}", "firsts"):
         text, taken = rows[row], 0
-        for word in _WORD.finditer(text):
-            start = word.start()
-            if start < taken or word.group() not in firsts:
+        for start, word_end in offsets:
+            if start < taken or (start > 0 and _is_word_char(text[start - 1])):
                 continue
-            rest = _PAIR_REST.match(text, word.end())
+            word = _WORD.match(text, start)
+            if word is None or word.end() != word_end:  # part of a longer word
+                continue
+            rest = _PAIR_REST.match(text, word_end)
             if rest is None:
                 continue
             taken = end = rest.end()
@@ -218,22 +255,22 @@ def _find_pairs(series: pl.Series, rows: list[str]) -> list[Candidate]:
 
 
 def _find_lone(series: pl.Series, rows: list[str]) -> list[Candidate]:
-    """A lone known name (no common word) inside a sentence: after a lower-case word or
-    a comma, and not followed by another capitalised word; a set lookup per word."""
-    names = _lone_names()
+    """A lone known name (no common word) inside a sentence: after a space that follows
+    a lower-case letter or a comma, as a whole word, and not followed by another
+    capitalised word."""
     out: list[Candidate] = []
-    for row in _rows_with(series, r"[a-z,;:] \p{Lu}"):
+    for row, offsets in _named_places(series, rows, r"[a-z,;:] \p{Lu}", "lone"):
         text = rows[row]
-        for word in _LONE.finditer(text):
-            name = word.group(1)
-            if name not in names:
+        for start, end in offsets:
+            if start < 2 or text[start - 1] != " " or text[start - 2] not in _LOWER_OR_COMMA:
                 continue
-            start, end = word.span(1)
+            if end < len(text) and _is_word_char(text[end]):
+                continue
             after = text[end : end + 2]
             if after[:1] == " " and "A" <= after[1:2] <= "Z":
                 continue
             before = text[max(0, start - 40) : start]
-            out.append(Candidate(row, start, end, name, before, after))
+            out.append(Candidate(row, start, end, text[start:end], before, after))
     return out
 
 
@@ -663,15 +700,7 @@ def _scan(
 
 
 def _claimed(claimed: list[tuple[int, int]] | None, c: Candidate) -> bool:
-    """``c`` overlaps text an earlier detector claimed (a loop: a generator in ``any``
-    costs more than the few spans a row holds)."""
-    if claimed is None:
-        return False
-    start, end = c.start, c.end
-    for taken_start, taken_end in claimed:
-        if start < taken_end and taken_start < end:
-            return True
-    return False
+    return claimed is not None and any(c.start < end and start < c.end for start, end in claimed)
 
 
 def _matches(series: pl.Series, rows: list[str], detector: Detector) -> list[Candidate]:
