@@ -33,9 +33,9 @@ def documents(tmp_path_factory: pytest.TempPathFactory) -> pl.Series:
         f"name: events\nseed: 5\ntables:\n  events:\n    rows: {SPREAD_MIN + 3_000}\n"
         "    columns:\n      body: {generator: {kind: json, schema_file: order.schema.json}}\n"
     )
-    texts: list[str | None] = fauxdata.generate(spec, verify_output=False).frames["events"][
-        "body"
-    ].to_list()
+    texts: list[str | None] = (
+        fauxdata.generate(spec, verify_output=False).frames["events"]["body"].to_list()
+    )
     for i in range(0, len(texts), 97):
         document = json.loads(texts[i] or "{}")
         shape = (i // 97) % 5
