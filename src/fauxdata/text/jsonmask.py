@@ -98,7 +98,7 @@ def mask_json(
             count = 0
             for kind in documents.gather(r.path, r.types, candidates(column, r.path)):
                 values, owners = documents.values(kind)
-                documents.put(kind, masked(r, kind, values, owners))
+                documents.put(kind, r.mask(column_of(kind, values), owners).to_list())
                 count += len(values)
             replaced[r.path.text] += count
         if documents.touched:
@@ -113,9 +113,9 @@ def mask_json(
     return JsonMaskResult(pl.Series(column.name, out, dtype=pl.String), replaced, invalid)
 
 
-def masked(r: Rule, kind: str, values: list[Any], owners: npt.NDArray[np.int64]) -> list[Any]:
-    """The rule's mask over one kind's values, as one column."""
-    return r.mask(pl.Series("value", values, dtype=_DTYPES[kind]), owners).to_list()
+def column_of(kind: str, values: list[Any]) -> pl.Series:
+    """One kind's values as the column its rule's mask runs over."""
+    return pl.Series("value", values, dtype=_DTYPES[kind])
 
 
 def candidates(column: pl.Series, path: JSONPath) -> list[int]:
