@@ -11,7 +11,7 @@ from fauxdata.errors import FauxdataError
 from fauxdata.workflows import steps
 from fauxdata.workflows.events import Dialogue
 
-FILE_SUFFIXES = (".csv", ".parquet", ".jsonl", ".ndjson")
+FILE_SUFFIXES = (".csv", ".parquet", ".jsonl", ".ndjson", ".json")
 
 
 @dataclass
@@ -72,7 +72,16 @@ def scan(options: ScanOptions, dialogue: Dialogue | None = None) -> ScanResult:
             f"{found.name} ({found.url})", extract(found, sample=options.sample).findings
         )
     source = Source("database", "database", what, "WHAT", schema=options.schema)
-    return ScanResult(what, extract(source, sample=options.sample).findings)
+    try:
+        return ScanResult(what, extract(source, sample=options.sample).findings)
+    except FauxdataError as exc:
+        if exc.path == "--from":  # the reader's flag; scan takes the source as WHAT
+            exc.path = "WHAT"
+            exc.hint = (
+                "a file (.csv, .parquet, .json, .jsonl), csv:DIR or parquet:DIR, a database "
+                "URL, an API base URL or a project source's name"
+            )
+        raise
 
 
 def _read_file(path: Path) -> Any:
@@ -84,6 +93,8 @@ def _read_file(path: Path) -> Any:
             return pl.read_csv(path, infer_schema_length=10_000, try_parse_dates=True)
         if suffix == ".parquet":
             return pl.read_parquet(path)
+        if suffix == ".json":  # an array of records (or an object holding one)
+            return pl.read_json(path)
         return pl.read_ndjson(path)
     except (pl.exceptions.PolarsError, OSError) as exc:
         raise FauxdataError(f"cannot read {path}: {exc}", path="WHAT") from None
