@@ -17,6 +17,7 @@ from fauxdata.spec import generators as g
 from fauxdata.spec.plan import Plan, ResolvedPer, ResolvedTable
 from fauxdata.spec.relations import FixedCount, RangeCount, duration_seconds, split_dotted
 from fauxdata.verify.chunks import CHUNK, chunked_sum, counted_by
+from fauxdata.verify.parents import merged_aggregates
 from fauxdata.verify.result import Check, queried, violations
 
 Relation = Callable[[str], str | None]
@@ -308,7 +309,22 @@ def _aggregates(
         cardinality = _out_of_bounds("coalesce(g.n, 0)", *_bounds(child.per))
         sql = f"SELECT {chunk_counted}, count(*) FILTER (WHERE {cardinality}) FROM {CHUNK} c LEFT JOIN {per_parent} g ON g.k = c.{k}"
         columns = [key[1], *(name for name, _ in group)]
-        counts = chunked_sum(con, rel, key[1], columns, counted_by(sql, unique=key[1]), strict=True)
+        # Merged with the children's file where both are ordered (no join, no hashing
+        # of the order-id strings: 3.8 CPU-seconds down to X on the 26M-row shop).
+        merged = merged_aggregates(
+            child_rel,
+            child.per.column,
+            key[1],
+            [(name, gen.fn, split_dotted(gen.of)[1]) for name, gen in group],
+            _bounds(child.per),
+        )
+        counts = None
+        if merged is not None:
+            counts = chunked_sum(con, rel, key[1], columns, merged, strict=True)
+        if counts is None:
+            counts = chunked_sum(
+                con, rel, key[1], columns, counted_by(sql, unique=key[1]), strict=True
+            )
         if counts is not None:
             if child.per.parent == table.name:
                 counted[(child_name, child_rel)] = counts[-1:]
