@@ -181,7 +181,7 @@ def _duplicates(columns: tuple[str, ...]) -> Pass:
     )
 
     def count(cursor: duckdb.DuckDBPyConnection, chunk: Chunk) -> Sequence[int]:
-        unique = unique_key(chunk.data, columns)
+        unique = unique_key(chunk.data, columns, chunk.steps)
         return grouped(cursor, chunk) if unique is None else (int(not unique),)
 
     return Pass(columns[0], columns, strict=True, count=count)

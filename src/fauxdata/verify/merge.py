@@ -23,7 +23,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from fauxdata.verify.chunks import Chunk, Unordered, ordered_chunks
+from fauxdata.verify.chunks import Chunk, Steps, Unordered, ordered_chunks, steps
 
 
 @dataclass(frozen=True)
@@ -58,11 +58,10 @@ class Matched:
 def match(
     parents: pa.ChunkedArray | pa.Array,
     children: pa.ChunkedArray | pa.Array,
-    *,
-    ordered_children: bool = False,
+    known: Steps | None = None,
 ) -> Matched:
-    """Each run of equal ``children`` keys (non-decreasing; ``ordered_children`` when the
-    caller has checked that) matched to the equal key of ``parents`` (rising): by one
+    """Each run of equal ``children`` keys (non-decreasing; ``known``: their steps, when
+    the chunk has them) matched to the equal key of ``parents`` (rising): by one
     comparison where every parent has children and there are no orphans (an order and
     its lines), else by a binary search.
 
@@ -77,23 +76,22 @@ def match(
     if len(child) == 0:
         empty = np.zeros(0, dtype=np.int64)
         return Matched(empty, empty, empty)
-    later, earlier = child.slice(1), child.slice(0, len(child) - 1)
-    changed = pc.not_equal(later, earlier).to_numpy(zero_copy_only=False)
-    if not ordered_children and not pc.all(pc.greater_equal(later, earlier)).as_py():
+    ordered = known or steps(child)
+    if ordered is None or not ordered.ordered:
         raise Unordered
-    starts = np.flatnonzero(np.concatenate([[True], changed]))
+    starts = np.flatnonzero(np.concatenate([[True], ~ordered.equal]))
     lengths = np.diff(np.append(starts, len(child)))
     keys = _comparable(child.take(pa.array(starts)))
-    ordered = _comparable(parent)
-    if len(ordered) > 1 and not bool(np.all(ordered[1:] > ordered[:-1])):
+    rows = _comparable(parent)
+    if len(rows) > 1 and not bool(np.all(rows[1:] > rows[:-1])):
         raise Unordered
-    if keys.dtype != ordered.dtype:
+    if keys.dtype != rows.dtype:
         raise Unordered
-    if len(keys) == len(ordered) and bool(np.all(keys == ordered)):
+    if len(keys) == len(rows) and bool(np.all(keys == rows)):
         return Matched(starts, lengths, np.arange(len(keys)), aligned=True)
-    at = np.searchsorted(ordered, keys)
-    inside = np.minimum(at, max(len(ordered) - 1, 0))
-    hit = (at < len(ordered)) & (ordered[inside] == keys) if len(ordered) else at < 0
+    at = np.searchsorted(rows, keys)
+    inside = np.minimum(at, max(len(rows) - 1, 0))
+    hit = (at < len(rows)) & (rows[inside] == keys) if len(rows) else at < 0
     return Matched(starts, lengths, np.where(hit, at, -1))
 
 
@@ -161,15 +159,9 @@ class Window:
         if chunk is None:
             self._ended = True
             return
-        keys = chunk.data[self.key]
-        if keys.null_count:
+        known = chunk.steps
+        if known is None or not (known.rising if self._strict else known.ordered):
             raise Unordered
-        if len(keys) > 1:
-            values = keys.combine_chunks()
-            later, earlier = values.slice(1), values.slice(0, len(values) - 1)
-            rising = pc.greater(later, earlier) if self._strict else pc.greater_equal(later, earlier)
-            if not pc.all(rising).as_py():
-                raise Unordered
         held = self._held
         self._held = chunk.data if held is None else pa.concat_tables([held, chunk.data])
         if chunk.high is not None:

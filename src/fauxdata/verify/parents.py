@@ -29,7 +29,7 @@ def merged_orphans(parent: str, parent_key: str, child_key: str, fallback: Count
         if window is not None and chunk.data[child_key].null_count == 0:
             try:
                 keys = window.between(chunk.low, chunk.high)[parent_key]
-                return (match(keys, chunk.data[child_key]).orphans,)
+                return (match(keys, chunk.data[child_key], chunk.steps).orphans,)
             except Unordered:
                 window = None
         window = None
@@ -62,7 +62,7 @@ def merged_aggregates(
     def count(cursor: duckdb.DuckDBPyConnection, chunk: Chunk) -> Sequence[int]:
         rows = window.between(chunk.low, chunk.high)
         parents = chunk.data.num_rows
-        matched = match(chunk.data[parent_key], rows[child_key], ordered_children=True)
+        matched = match(chunk.data[parent_key], rows[child_key])
         n = matched.per_parent(matched.lengths, parents)
         counts = []
         for name, fn, column in group:
