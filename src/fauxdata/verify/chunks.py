@@ -144,6 +144,7 @@ def chunked_sum(
         return None
     finally:
         cursor.close()
+        pa.default_memory_pool().release_unused()
     return totals
 
 
