@@ -289,9 +289,7 @@ def rising(data: pa.Table, columns: Sequence[str]) -> bool:
         return False
 
 
-def unique_key(
-    data: pa.Table, columns: Sequence[str], first: Steps | None = None
-) -> bool | None:
+def unique_key(data: pa.Table, columns: Sequence[str], first: Steps | None = None) -> bool | None:
     """Whether the key ``columns`` is unique in ``data``, when the rows are ordered by
     its first column (as generated: a sequence, or a child's parent key in parent
     order; ``first``: that column's steps, when known); None when they are not, or

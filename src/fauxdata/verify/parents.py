@@ -8,7 +8,7 @@ switches the counter to that SQL for the rest of the file, so a check never weak
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import duckdb
 import numpy as np
@@ -18,28 +18,20 @@ import pyarrow.compute as pc
 from fauxdata.verify.chunks import Chunk, Counter, Unordered, parquet_file
 from fauxdata.verify.merge import Matched, Window, match
 
-
-def merged_orphans(parent: str, parent_key: str, child_key: str, fallback: Counter) -> Counter:
-    """Children in a chunk (ordered by ``child_key``) whose key is not in ``parent``."""
-    path = parquet_file(parent)
-    window = None if path is None else Window(path, parent_key, (), strict=True)
-
-    def count(cursor: duckdb.DuckDBPyConnection, chunk: Chunk) -> Sequence[int]:
-        nonlocal window
-        if window is not None and chunk.data[child_key].null_count == 0:
-            try:
-                keys = window.between(chunk.low, chunk.high)[parent_key]
-                return (match(keys, chunk.data[child_key], chunk.steps).orphans,)
-            except Unordered:
-                window = None
-        window = None
-        return fallback(cursor, chunk)
-
-    return count
-
+Merged = Callable[[duckdb.DuckDBPyConnection, Chunk, pa.Table], Sequence[int]]
+"""Counts a chunk's violations given its parents' rows in the chunk's key range."""
 
 PARENTS = "__fauxdata_parents"
 """The name, in DuckDB, of a chunk's parent rows lined up with the chunk's rows."""
+
+
+def merged_orphans(parent: str, parent_key: str, child_key: str, fallback: Counter) -> Counter:
+    """Children in a chunk (ordered by ``child_key``) whose key is not in ``parent``."""
+
+    def count(_: duckdb.DuckDBPyConnection, chunk: Chunk, parents: pa.Table) -> Sequence[int]:
+        return (match(parents[parent_key], chunk.data[child_key], chunk.steps).orphans,)
+
+    return _beside_parents(parent, parent_key, child_key, (), count, fallback)
 
 
 def merged_parents(
@@ -53,24 +45,39 @@ def merged_parents(
     """``sql`` over a chunk (ordered by ``child_key``) with each row's parent row lined
     up beside it as ``PARENTS`` (NULLs for an orphan): what a LEFT JOIN on the unique
     parent key gives, found by merging instead of hashing (``POSITIONAL JOIN``)."""
+
+    def count(cursor: duckdb.DuckDBPyConnection, chunk: Chunk, parents: pa.Table) -> Sequence[int]:
+        at = match(parents[parent_key], chunk.data[child_key], chunk.steps).rows()
+        cursor.register(PARENTS, parents.take(pa.array(at, mask=at < 0)))
+        try:
+            return tuple(cursor.execute(sql).fetchall()[0])
+        finally:
+            cursor.unregister(PARENTS)
+
+    return _beside_parents(parent, parent_key, child_key, tuple(columns), count, fallback)
+
+
+def _beside_parents(
+    parent: str,
+    parent_key: str,
+    child_key: str,
+    columns: tuple[str, ...],
+    merged: Merged,
+    fallback: Counter,
+) -> Counter:
+    """A counter that gives ``merged`` each chunk with the ``parent`` file's rows in its
+    key range, read forward; from the first chunk that cannot be merged (NULL keys, see
+    ``merge``) on, ``fallback`` (SQL) counts instead."""
     path = parquet_file(parent)
-    window = None if path is None else Window(path, parent_key, tuple(columns), strict=True)
+    window = None if path is None else Window(path, parent_key, columns, strict=True)
 
     def count(cursor: duckdb.DuckDBPyConnection, chunk: Chunk) -> Sequence[int]:
         nonlocal window
         if window is not None and chunk.data[child_key].null_count == 0:
             try:
-                rows = window.between(chunk.low, chunk.high)
-                at = match(rows[parent_key], chunk.data[child_key], chunk.steps).rows()
-                lined = rows.take(pa.array(at, mask=at < 0))
-                cursor.register(PARENTS, lined)
-                try:
-                    found = cursor.execute(sql).fetchall()
-                finally:
-                    cursor.unregister(PARENTS)
-                return tuple(found[0])
+                return merged(cursor, chunk, window.between(chunk.low, chunk.high))
             except Unordered:
-                window = None
+                pass
         window = None
         return fallback(cursor, chunk)
 
@@ -160,4 +167,3 @@ def _differing(actual: np.ndarray, expected: np.ndarray, missing: np.ndarray) ->
     with np.errstate(invalid="ignore"):
         apart = np.abs(actual - expected) > 1e-6 * (1 + np.abs(expected))
     return int(((absent != missing) | (apart & ~absent & ~missing)).sum())
-
