@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -200,8 +201,7 @@ def ordered_chunks(
     file = pq.ParquetFile(path)
     wanted = list(dict.fromkeys([key, *columns]))
     floor: Any = None  # the highest key of the chunks already given
-    for groups in _plan(file, key, strict):
-        data = file.read_row_groups(groups, columns=wanted)
+    for data in _read_ahead(file, _plan(file, key, strict), wanted):
         ordered = steps(data[key])
         if ordered is not None and ordered.ordered and data.num_rows:
             low, high = data[key][0].as_py(), data[key][-1].as_py()  # no min_max of strings
@@ -212,6 +212,20 @@ def ordered_chunks(
         if high is not None:
             floor = high
         yield Chunk(data, low, high, ordered)
+
+
+def _read_ahead(
+    file: pq.ParquetFile, plans: list[list[int]], columns: list[str]
+) -> Iterator[pa.Table]:
+    """Each chunk's row groups, the next one decoded on another thread (Parquet's
+    decoding releases the GIL) while the caller checks this one: both cores work."""
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="fauxdata-read") as pool:
+        reads = (pool.submit(file.read_row_groups, groups, columns=columns) for groups in plans)
+        ahead = next(reads, None)
+        while ahead is not None:
+            data = ahead.result()
+            ahead = next(reads, None)
+            yield data
 
 
 def _plan(file: pq.ParquetFile, key: str, strict: bool) -> list[list[int]]:
