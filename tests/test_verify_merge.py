@@ -38,6 +38,8 @@ def _expected(parents: list[Any], children: list[Any]) -> list[int]:
         ([1, 2, 3], [0, 1, 2, 2, 3, 4]),  # orphans below and above
         ([1, 2, 3], [1, 2, 2, 3]),  # every parent once or more: one comparison
         (["ORD-01", "ORD-02", "ORD-04"], ["ORD-01", "ORD-03", "ORD-03", "ORD-04"]),
+        (["a\x00", "b\x00"], ["a\x00", "c\x00"]),  # NUL bytes, as integers
+        (["A" + "0" * 9, "B" + "0" * 9], ["B" + "0" * 9]),  # too wide for integers: bytes
         ([10, 20], []),
         ([], [1, 1]),
     ],
@@ -61,7 +63,8 @@ def test_match_finds_each_childs_parent_like_a_lookup(
         ([1, 2, 3], [2, 1]),  # children not ordered
         ([1, 2], [1, None]),  # a NULL key
         (["ORD-1", "ORD-2"], ["ORD-1", "ORD-10"]),  # strings of different lengths
-        (["a\x00", "b\x00"], ["a\x00"]),  # a NUL byte NumPy would drop
+        ([1.5, 2.5], [1.5]),  # floats: NaN orders apart
+        (["A\x00" + "0" * 9, "B\x00" + "0" * 9], ["A\x00" + "0" * 9]),  # a NUL NumPy drops
     ],
 )
 def test_match_declines_what_it_cannot_order_exactly(
@@ -225,3 +228,24 @@ def _merged_counts(folder: Path) -> tuple[list[int], int]:
     ):
         found += orphans(None, chunk)[0]  # type: ignore[arg-type]
     return totals, found
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        ["ORD-00000001", "ORD-00000002", "ORD-00000002", "ORD-00100000"],
+        ["A\x00B", "A\x00C", "B\x00A"],  # NUL bytes are bytes like any other
+        ["x", "y", "x"],
+    ],
+)
+def test_formatted_ids_as_integers_compare_like_the_strings(values: list[str]) -> None:
+    from fauxdata.verify.keys import as_integers
+
+    integers = as_integers(pa.array(values), pa.array(sorted(values, reverse=True)))
+    assert integers is not None
+    for ints, strings in zip(integers, (values, sorted(values, reverse=True)), strict=True):
+        for i in range(len(strings) - 1):
+            assert (ints[i] < ints[i + 1]) == (strings[i] < strings[i + 1])
+            assert (ints[i] == ints[i + 1]) == (strings[i] == strings[i + 1])
+    assert as_integers(pa.array(["ab", "abc"])) is None  # lengths differ
+    assert as_integers(pa.array(["A" + "0" * 9, "B" + "0" * 9])) is None  # 10 bytes differ

@@ -37,6 +37,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from fauxdata.verify.keys import as_integers
+
 CHUNK_ROWS = 1 << 18
 """Rows per chunk (two of the engine's blocks): the 26M-row shop's checks peaked at
 552 MB with 262,144 rows against 643 MB with 1,048,576, for the same CPU time."""
@@ -83,6 +85,10 @@ def steps(values: pa.ChunkedArray | pa.Array) -> Steps | None:
     if values.null_count:
         return None
     whole = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
+    integers = as_integers(whole)
+    if integers is not None:  # formatted ids: integers compare several times faster
+        keys = integers[0]
+        return Steps(keys[1:] > keys[:-1], keys[1:] == keys[:-1])
     later, earlier = whole.slice(1), whole.slice(0, max(len(whole) - 1, 0))
     try:
         greater, equal = pc.greater(later, earlier), pc.equal(later, earlier)

@@ -24,6 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from fauxdata.verify.chunks import Chunk, Steps, Unordered, ordered_chunks, steps
+from fauxdata.verify.keys import as_integers, fixed_bytes
 
 
 @dataclass(frozen=True)
@@ -81,8 +82,8 @@ def match(
         raise Unordered
     starts = np.flatnonzero(np.concatenate([[True], ~ordered.equal]))
     lengths = np.diff(np.append(starts, len(child)))
-    keys = _comparable(child.take(pa.array(starts)))
-    rows = _comparable(parent)
+    firsts = child.take(pa.array(starts))
+    keys, rows = as_integers(firsts, parent) or (_comparable(firsts), _comparable(parent))
     if len(rows) > 1 and not bool(np.all(rows[1:] > rows[:-1])):
         raise Unordered
     if keys.dtype != rows.dtype:
@@ -108,19 +109,12 @@ def _comparable(values: pa.Array) -> np.ndarray:
         return values.to_numpy(zero_copy_only=False)
     if pa.types.is_date(kind) or pa.types.is_timestamp(kind):
         return values.cast(pa.int64() if pa.types.is_timestamp(kind) else pa.int32()).to_numpy()
-    wide = pa.types.is_large_string(kind) or pa.types.is_large_binary(kind)
-    if not (wide or pa.types.is_string(kind) or pa.types.is_binary(kind)):
+    fixed = fixed_bytes(values)
+    if fixed is None:
         raise Unordered
-    buffers = values.buffers()
-    offsets = np.frombuffer(buffers[1], dtype=np.int64 if wide else np.int32)
-    offsets = offsets[values.offset : values.offset + len(values) + 1]
-    width = int(offsets[1] - offsets[0]) if len(values) else 0
-    if width == 0 or not bool(np.all(np.diff(offsets) == width)):
+    if not bool(fixed.all()):  # a NUL byte: NumPy's fixed-width bytes would drop it
         raise Unordered
-    data = np.frombuffer(buffers[2], dtype=np.uint8)[offsets[0] : offsets[-1]]
-    if not bool(data.all()):  # a NUL byte: NumPy's fixed-width bytes would drop it
-        raise Unordered
-    return data.view(f"S{width}")
+    return fixed.reshape(-1).view(f"S{fixed.shape[1]}")
 
 
 class Window:
