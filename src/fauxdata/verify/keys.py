@@ -32,7 +32,7 @@ def fixed_bytes(values: pa.Array) -> np.ndarray | None:
 
 
 def as_integers(*columns: pa.Array) -> list[np.ndarray] | None:
-    """Each of ``columns`` (strings of one common byte length, 9 to 16 bytes, like a
+    """Each of ``columns`` (strings of one common byte length, up to 16 bytes, like a
     formatted id) as unsigned integers that order like the strings: their last eight
     bytes, read in place, where the bytes before them are the same in every value.
     None when that does not hold."""
@@ -43,8 +43,10 @@ def as_integers(*columns: pa.Array) -> list[np.ndarray] | None:
             return None
         arrays.append(fixed)
     widths = {a.shape[1] for a in arrays if len(a)}
-    if len(widths) != 1 or not 8 < (width := widths.pop()) <= 16:
+    if len(widths) != 1 or (width := widths.pop()) > 16:
         return None
+    if width <= 8:  # the whole value, zeros before it
+        return [_padded(a, width) for a in arrays]
     heads = [_words(a, 0) >> np.uint64(8 * (16 - width)) for a in arrays]
     if len({int(h[0]) for h in heads if len(h)}) != 1:
         return None
@@ -60,3 +62,12 @@ def _words(rows: np.ndarray, at: int) -> np.ndarray:
     flat = np.ascontiguousarray(rows).reshape(-1)  # a view: the rows are one buffer
     view = np.ndarray((len(rows),), dtype=">u8", buffer=flat, offset=at, strides=(rows.shape[1],))
     return view.astype(np.uint64)
+
+
+def _padded(rows: np.ndarray, width: int) -> np.ndarray:
+    """Values of ``width`` <= 8 bytes as big-endian integers, zeros before them."""
+    if not len(rows):
+        return np.zeros(0, dtype=np.uint64)
+    padded = np.zeros((len(rows), 8), dtype=np.uint8)
+    padded[:, 8 - width :] = rows
+    return padded.view(">u8").reshape(-1).astype(np.uint64)
