@@ -25,7 +25,7 @@ from fauxdata.guard import guard_database
 from fauxdata.manifest import read_manifest
 from fauxdata.manifest import spec_source as manifest_source
 from fauxdata.publish import Progress, StagedTable, TableResult, publish
-from fauxdata.sinks import Sink, Target, open_sink, parse_target
+from fauxdata.sinks import Sink, Target, as_target, open_sink
 from fauxdata.sinks.memory import MemorySink
 from fauxdata.spec import load_spec, spec_dir, validate_spec
 from fauxdata.spec.models import Spec
@@ -90,7 +90,7 @@ def check(spec: Spec | str | Path | dict[str, Any], **options: Any) -> Plan:
 
 def generate(
     spec: Spec | str | Path | dict[str, Any],
-    to: str | Target | None = None,
+    to: str | os.PathLike[str] | Target | None = None,
     *,
     seed: int | None = None,
     rows: Mapping[str, int] | None = None,
@@ -104,6 +104,7 @@ def generate(
     truncate: bool = False,
     atomic: bool = False,
     append: bool = False,
+    create_tables: bool = False,
     bronze_source: str | None = None,
     keep_failed: bool = True,
     expected_digests: Mapping[str, str] | None = None,
@@ -116,7 +117,8 @@ def generate(
 
     A database target whose tables already hold rows is refused unless ``truncate``
     empties them or ``append`` continues the spec's sequence keys past their rows
-    (``sinks.append``; only the new rows are verified).
+    (``sinks.append``; only the new rows are verified). A table the database lacks is
+    refused unless ``create_tables`` creates it (as ``fauxdata ddl`` spells it).
 
     When verification fails (or a table's digest differs from ``expected_digests``)
     nothing is published: ``result.published`` is False and the previous output stays;
@@ -136,7 +138,7 @@ def generate(
             hint="run fauxdata mask SPEC --from SOURCE --to TARGET, or --tables to generate the others",
             code="mask_mode",
         )
-    target = parse_target(to) if isinstance(to, str) else to
+    target = None if to is None else as_target(to)
     since = None
     if append:
         if truncate or target is None or not target.is_database:
@@ -173,6 +175,7 @@ def generate(
             atomic=atomic,
             bronze_source=bronze_source,
             since=since,
+            create_tables=create_tables,
         )
     staged = (
         StagedTable(

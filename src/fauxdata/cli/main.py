@@ -111,6 +111,13 @@ def generate(
     atomic: Annotated[
         bool, typer.Option("--atomic", help="Databases: one transaction for the whole run.")
     ] = False,
+    create_tables: Annotated[
+        bool,
+        typer.Option(
+            "--create-tables",
+            help="Databases: create the spec's tables the database lacks (as fauxdata ddl prints them).",
+        ),
+    ] = False,
     append: Annotated[
         bool,
         typer.Option(
@@ -169,6 +176,7 @@ def generate(
         block_size=block_size,
         verify=not no_verify,
         truncate=truncate,
+        create_tables=create_tables,
         atomic=atomic,
         append=append,
         keep_failed=not discard_failed,
@@ -608,6 +616,8 @@ def init(
             "a placeholder was written, give it a generator in the spec",
             "warning",
         )
+    for line in made.inferred:
+        terminal.note(line, "info")
     for line in made.warnings:
         terminal.note(line, "warning")
     show_findings(terminal, made.findings, "PII found")

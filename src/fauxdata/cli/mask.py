@@ -67,6 +67,13 @@ def mask_command(
     truncate: Annotated[
         bool, typer.Option("--truncate", help="Databases: empty existing tables first.")
     ] = False,
+    create_tables: Annotated[
+        bool,
+        typer.Option(
+            "--create-tables",
+            help="Databases: create the spec's tables the database lacks (as fauxdata ddl prints them).",
+        ),
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
     preview: Annotated[
         int | None,
@@ -108,6 +115,7 @@ def mask_command(
             report=report,
             leak_tolerance=leak_tolerance,
             truncate=truncate,
+            create_tables=create_tables,
             progress=Terminal(bars=bars).streaming_progress("mask"),
         )
     if as_json:

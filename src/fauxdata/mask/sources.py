@@ -24,6 +24,7 @@ import sqlalchemy as sa
 
 from fauxdata.errors import FauxdataError
 from fauxdata.introspect.duckdb_reader import duckdb_column
+from fauxdata.introspect.file_keys import InferredFileKey, infer_file_keys
 from fauxdata.introspect.model import SourceColumn, SourceSchema, SourceTable
 from fauxdata.introspect.reflect import read_schema
 from fauxdata.introspect.source import (
@@ -34,8 +35,9 @@ from fauxdata.introspect.source import (
     resolve_url,
     safe,
 )
-from fauxdata.sinks.duckdb_types import quote
+from fauxdata.sinks.duckdb_types import quote, sql_string
 from fauxdata.sinks.target import Target
+from fauxdata.spec.models import Spec
 
 BATCH_SIZE = 131_072
 
@@ -83,6 +85,57 @@ def open_source(text: str) -> Source:
     if file is not None:
         return DuckDBSource(file)
     return DatabaseSource(text)
+
+
+class RenamedSource(Source):
+    """A source whose columns the spec knows by other names (``source_name``): it is read
+    by the source's names and hands batches on under the spec's."""
+
+    def __init__(self, inner: Source, names: dict[str, dict[str, str]]) -> None:
+        self.inner, self.label = inner, inner.label
+        self.names = names
+        """table -> {spec name: source name}."""
+
+    def _source(self, table: str, columns: list[str]) -> list[str]:
+        names = self.names.get(table, {})
+        return [names.get(c, c) for c in columns]
+
+    def schema(self) -> SourceSchema:
+        found = self.inner.schema()
+        for table, names in self.names.items():
+            if table in found.tables:
+                back = {old: new for new, old in names.items()}
+                columns = found.tables[table].columns
+                found.tables[table].columns = {back.get(k, k): v for k, v in columns.items()}
+        return found
+
+    def arrow_schema(self, table: str, columns: list[str]) -> pa.Schema:
+        schema = self.inner.arrow_schema(table, self._source(table, columns))
+        return pa.schema([schema.field(i).with_name(c) for i, c in enumerate(columns)])
+
+    def batches(
+        self, table: str, columns: list[str], where: str | None = None, size: int = BATCH_SIZE
+    ) -> Iterator[pa.RecordBatch]:
+        names = columns + (["__keep"] if where else [])
+        for batch in self.inner.batches(table, self._source(table, columns), where, size):
+            yield batch.rename_columns(names)
+
+    def is_target(self, target: Target) -> bool:
+        return self.inner.is_target(target)
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+def as_spec_names(source: Source, spec: Spec) -> Source:
+    """``source`` as the spec names its columns (a ``RenamedSource`` when any column has
+    a ``source_name``)."""
+    names = {
+        table: {c: col.source_name for c, col in t.columns.items() if col.source_name}
+        for table, t in spec.tables.items()
+    }
+    names = {table: found for table, found in names.items() if found}
+    return RenamedSource(source, names) if names else source
 
 
 def _select(columns: list[str], where: str | None) -> str:
@@ -151,7 +204,7 @@ class FolderSource(_DuckSource):
             else:
                 continue
             self.con.execute(
-                f"CREATE VIEW {quote(entry.stem)} AS SELECT * FROM {reader}('{files}')"
+                f"CREATE VIEW {quote(entry.stem)} AS SELECT * FROM {reader}({sql_string(files)})"
             )
             self.tables.append(entry.stem)
         if not self.tables:
@@ -166,6 +219,10 @@ class FolderSource(_DuckSource):
             }
             tables[name] = SourceTable(name, columns)
         return SourceSchema(dialect="files", url=self.label, schema=None, tables=tables)
+
+    def infer_keys(self, schema: SourceSchema) -> list[InferredFileKey]:
+        """Add to ``schema`` the keys the files' names suggest and their rows prove."""
+        return infer_file_keys(schema, lambda sql: int(self.con.execute(sql).fetchall()[0][0]))
 
     def is_target(self, target: Target) -> bool:
         return not target.is_database and target.path.resolve() == self.path.resolve()

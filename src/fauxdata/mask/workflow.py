@@ -9,6 +9,7 @@ runs on the way, and a leak aborts the run after the report is written.
 
 from __future__ import annotations
 
+import os
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -31,12 +32,12 @@ from fauxdata.mask.leaks import TOLERANCE, ColumnLeaks, LeakFigures
 from fauxdata.mask.masks import FpeMask, Rows
 from fauxdata.mask.plan import TablePlan, plan_masks, with_rows
 from fauxdata.mask.report import Treatment, report_document, write_report
-from fauxdata.mask.sources import BATCH_SIZE, Source, open_source
+from fauxdata.mask.sources import BATCH_SIZE, Source, as_spec_names, open_source
 from fauxdata.mask.subset import Subset, parse_subset
 from fauxdata.pii.scan import judge
 from fauxdata.publish import Publisher, StagedTable, TableResult
 from fauxdata.run import audit_database_write, plan_for, spec_source
-from fauxdata.sinks import Target, open_sink, parse_target
+from fauxdata.sinks import Target, as_target, open_sink
 from fauxdata.spec.models import Spec
 from fauxdata.spec.plan import Plan
 from fauxdata.verify import Report, verify
@@ -71,8 +72,8 @@ class LeakError(VerificationError):
 
 def mask(
     spec: Spec | str | Path | dict[str, Any],
-    source: str,
-    to: str | Target,
+    source: str | os.PathLike[str],
+    to: str | os.PathLike[str] | Target,
     *,
     key: str | MaskKey,
     subset: list[str] | None = None,
@@ -84,6 +85,7 @@ def mask(
     progress: Progress | None = None,
     base_dir: Path | None = None,
     truncate: bool = False,
+    create_tables: bool = False,
 ) -> MaskResult:
     """Mask ``source`` into ``to`` as the spec says.
 
@@ -96,8 +98,8 @@ def mask(
     started = time.perf_counter()
     plan = plan_for(spec, base_dir=base_dir)
     secret = key if isinstance(key, MaskKey) else resolve_key(key)
-    target = parse_target(to) if isinstance(to, str) else to
-    reader = open_source(source)
+    target = as_target(to)
+    reader = as_spec_names(open_source(os.fspath(source)), plan.spec)
     try:
         if reader.is_target(target):
             raise TargetError(
@@ -116,7 +118,7 @@ def mask(
         if target.is_database:
             guard_database(plan.spec, target)
         run = _Run(plan, tables, reader, engine, chooser, secret, leak_tolerance, batch_size)
-        result = publish(spec, plan, target, run, progress, truncate)
+        result = publish(spec, plan, target, run, progress, truncate, create_tables)
     finally:
         reader.close()
     result.seconds = time.perf_counter() - started
@@ -280,6 +282,7 @@ def publish(
     run: _Run,
     progress: Progress | None,
     truncate: bool,
+    create_tables: bool = False,
 ) -> MaskResult:
     """Stage every table through the one publisher (``fauxdata.publish``): digest,
     verify (keys unique, foreign keys resolve), manifest, commit.
@@ -296,7 +299,7 @@ def publish(
         seed=plan.seed,
         producer="mask",
     )
-    sink = open_sink(target, plan, truncate=truncate, lineage=lineage)
+    sink = open_sink(target, plan, truncate=truncate, lineage=lineage, create_tables=create_tables)
     tracked = (lambda t, done, _total: progress(t, done)) if progress else None
     with Publisher(sink, progress=tracked) as publisher:
         for name in plan.selected:
