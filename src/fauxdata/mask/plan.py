@@ -99,7 +99,8 @@ def plan_masks(
             declared = spec_table.columns[c].type if c in spec_table.columns else None
             types[c] = parse_type(declared) if declared else _type_of(dtypes[c])
             spec = spec_table.columns[c].mask if c in spec_table.columns else None
-            ctx = MaskContext(key, name, c, types[c], plan.spec.locale, plan.base_dir)
+            pii = spec_table.columns[c].pii if c in spec_table.columns else None
+            ctx = MaskContext(key, name, c, types[c], plan.spec.locale, plan.base_dir, pii)
             mask_spec = spec if spec is not None else _PASSTHROUGH
             try:
                 masks[c] = implementation(mask_spec.kind)(mask_spec, ctx)
