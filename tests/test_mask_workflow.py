@@ -405,8 +405,8 @@ def test_init_and_mask_a_csv_of_known_pii(tmp_path: Path, env: None) -> None:
     flags comes out masked, with no source value left in it."""
     from fauxdata.mask.sources import open_source
     from fauxdata.mask.suggest import read_samples, suggest_mask_spec
-    from fauxdata.pii import patterns as pii
     from fauxdata.mask.unmask import unmask_values
+    from fauxdata.pii import patterns as pii
     from fauxdata.pii import scan_schema
     from fauxdata.spec.yaml_io import dump_yaml
 
