@@ -24,7 +24,7 @@ from fauxdata.guard import guard_database
 from fauxdata.manifest import read_manifest
 from fauxdata.manifest import spec_source as manifest_source
 from fauxdata.publish import Progress, StagedTable, TableResult, publish
-from fauxdata.sinks import Sink, Target, open_sink, parse_target
+from fauxdata.sinks import Sink, Target, as_target, open_sink
 from fauxdata.sinks.memory import MemorySink
 from fauxdata.spec import load_spec, spec_dir, validate_spec
 from fauxdata.spec.models import Spec
@@ -89,7 +89,7 @@ def check(spec: Spec | str | Path | dict[str, Any], **options: Any) -> Plan:
 
 def generate(
     spec: Spec | str | Path | dict[str, Any],
-    to: str | Target | None = None,
+    to: str | os.PathLike[str] | Target | None = None,
     *,
     seed: int | None = None,
     rows: Mapping[str, int] | None = None,
@@ -135,7 +135,7 @@ def generate(
             hint="run fauxdata mask SPEC --from SOURCE --to TARGET, or --tables to generate the others",
             code="mask_mode",
         )
-    target = parse_target(to) if isinstance(to, str) else to
+    target = None if to is None else as_target(to)
     since = None
     if append:
         if truncate or target is None or not target.is_database:

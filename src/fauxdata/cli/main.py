@@ -608,6 +608,8 @@ def init(
             "a placeholder was written, give it a generator in the spec",
             "warning",
         )
+    for line in made.inferred:
+        terminal.note(line, "info")
     for line in made.warnings:
         terminal.note(line, "warning")
     show_findings(terminal, made.findings, "PII found")

@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from fauxdata.cli.render import errors
 from fauxdata.synth.report import GroupReport, synth_report
 from fauxdata.workflows.synthesis import FitSeedOptions, fit_seed
 
@@ -54,6 +55,8 @@ def fit_command(
     for n, c in model.columns.items():
         table.add_row(n, c.kind, c.type, c.given or "", f"{c.null_rate:.3f}")
     console.print(table)
+    for name, why in done.skipped.items():
+        errors.print(f"[yellow]skipped[/yellow] {escape(name)}: {escape(why)}", soft_wrap=True)
     console.print(
         f"Fitted {escape(done.origin)} ({done.rows:,} rows) in {done.seconds:.2f}s; wrote {escape(str(out))}"
     )

@@ -16,6 +16,7 @@ import duckdb
 from fauxdata.errors import FauxdataError
 from fauxdata.introspect.model import SourceColumn, SourceForeignKey, SourceSchema, SourceTable
 from fauxdata.introspect.source import require
+from fauxdata.sinks.duckdb_sink import MANIFEST_TABLE
 
 _TYPES = {
     "tinyint": "smallint",
@@ -77,6 +78,7 @@ def read_duckdb_schema(
                 "AND database_name = current_database() ORDER BY table_oid",
                 [wanted],
             ).fetchall()
+            if r[0] != MANIFEST_TABLE  # fauxdata's own record of a run, not the user's data
         ]
         for name in tables or []:
             require("table", name, names, url, "--tables")

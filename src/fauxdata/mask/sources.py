@@ -24,6 +24,7 @@ import sqlalchemy as sa
 
 from fauxdata.errors import FauxdataError
 from fauxdata.introspect.duckdb_reader import duckdb_column
+from fauxdata.introspect.file_keys import InferredFileKey, infer_file_keys
 from fauxdata.introspect.model import SourceColumn, SourceSchema, SourceTable
 from fauxdata.introspect.reflect import read_schema
 from fauxdata.introspect.source import (
@@ -34,7 +35,7 @@ from fauxdata.introspect.source import (
     resolve_url,
     safe,
 )
-from fauxdata.sinks.duckdb_types import quote
+from fauxdata.sinks.duckdb_types import quote, sql_string
 from fauxdata.sinks.target import Target
 
 BATCH_SIZE = 131_072
@@ -151,7 +152,7 @@ class FolderSource(_DuckSource):
             else:
                 continue
             self.con.execute(
-                f"CREATE VIEW {quote(entry.stem)} AS SELECT * FROM {reader}('{files}')"
+                f"CREATE VIEW {quote(entry.stem)} AS SELECT * FROM {reader}({sql_string(files)})"
             )
             self.tables.append(entry.stem)
         if not self.tables:
@@ -166,6 +167,10 @@ class FolderSource(_DuckSource):
             }
             tables[name] = SourceTable(name, columns)
         return SourceSchema(dialect="files", url=self.label, schema=None, tables=tables)
+
+    def infer_keys(self, schema: SourceSchema) -> list[InferredFileKey]:
+        """Add to ``schema`` the keys the files' names suggest and their rows prove."""
+        return infer_file_keys(schema, lambda sql: int(self.con.execute(sql).fetchall()[0][0]))
 
     def is_target(self, target: Target) -> bool:
         return not target.is_database and target.path.resolve() == self.path.resolve()

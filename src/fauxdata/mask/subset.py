@@ -35,8 +35,9 @@ from fauxdata.mask.sources import Source
 from fauxdata.spec.plan import Plan, ResolvedForeignKey
 
 Keep = npt.NDArray[np.bool_]
-_PERCENT = re.compile(r"^\s*(\w+)\s*=\s*(\d+(?:\.\d+)?)\s*%\s*$")
-_WHERE = re.compile(r"^\s*(\w+)\s*:\s*(.+)$", re.S)
+_PERCENT = re.compile(r"^\s*([^:=]+?)\s*=\s*(\d+(?:\.\d+)?)\s*%\s*$")
+_WHERE = re.compile(r"^\s*([^:=]+?)\s*:\s*(.+)$", re.S)
+"""The table is anything up to ``=`` or ``:``: ``sales.customers`` and ``Order Line`` too."""
 _GAMMA = np.uint64(0x9E3779B97F4A7C15)
 
 

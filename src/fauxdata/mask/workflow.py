@@ -9,6 +9,7 @@ runs on the way, and a leak aborts the run after the report is written.
 
 from __future__ import annotations
 
+import os
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -36,7 +37,7 @@ from fauxdata.mask.subset import Subset, parse_subset
 from fauxdata.pii.scan import judge
 from fauxdata.publish import Publisher, StagedTable, TableResult
 from fauxdata.run import audit_database_write, plan_for, spec_source
-from fauxdata.sinks import Target, open_sink, parse_target
+from fauxdata.sinks import Target, as_target, open_sink
 from fauxdata.spec.models import Spec
 from fauxdata.spec.plan import Plan
 from fauxdata.verify import Report, verify
@@ -71,8 +72,8 @@ class LeakError(VerificationError):
 
 def mask(
     spec: Spec | str | Path | dict[str, Any],
-    source: str,
-    to: str | Target,
+    source: str | os.PathLike[str],
+    to: str | os.PathLike[str] | Target,
     *,
     key: str | MaskKey,
     subset: list[str] | None = None,
@@ -96,8 +97,8 @@ def mask(
     started = time.perf_counter()
     plan = plan_for(spec, base_dir=base_dir)
     secret = key if isinstance(key, MaskKey) else resolve_key(key)
-    target = parse_target(to) if isinstance(to, str) else to
-    reader = open_source(source)
+    target = as_target(to)
+    reader = open_source(os.fspath(source))
     try:
         if reader.is_target(target):
             raise TargetError(

@@ -3,7 +3,7 @@
 from fauxdata.sinks.base import Sink
 from fauxdata.sinks.duckdb_sink import DuckDBSink
 from fauxdata.sinks.files import DirectorySink
-from fauxdata.sinks.target import Target, parse_target
+from fauxdata.sinks.target import Target, as_target, parse_target
 from fauxdata.spec.plan import Plan
 
 
@@ -56,4 +56,12 @@ def _sink(
     return DirectorySink(target)
 
 
-__all__ = ["DirectorySink", "DuckDBSink", "Sink", "Target", "open_sink", "parse_target"]
+__all__ = [
+    "DirectorySink",
+    "DuckDBSink",
+    "Sink",
+    "Target",
+    "as_target",
+    "open_sink",
+    "parse_target",
+]

@@ -11,6 +11,7 @@ folder that does not exist are refused with both readings spelled out, and a hos
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -93,6 +94,16 @@ def _location(scheme: str, rest: str) -> str:
             f"to create {folder}, write {scheme}:{path}",
         )
     return after
+
+
+def as_target(to: str | os.PathLike[str] | Target) -> Target:
+    """A target as the library takes it: a ``Target``, ``--to`` text, or a path such as
+    ``Path("dev.duckdb")`` (read as that text would be).
+
+    Raises:
+        TargetFlagError: the text or path names no supported format.
+    """
+    return to if isinstance(to, Target) else parse_target(os.fspath(to))
 
 
 def parse_target(text: str) -> Target:

@@ -17,12 +17,14 @@ from fauxdata.spec.synthesize import Synthesize, expand
 from fauxdata.spec.types import ColumnType, parse_type
 
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-_TABLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$")
-"""A table may be named ``schema.table`` (init from several schemas)."""
 _NOT_IN_COLUMNS = frozenset('.[]"`')
 """Column names are whatever the source calls them (``Customer ID``, ``naam ë``), quoted
 in every SQL statement; these would clash with ``table.column`` references, formula
 ``[column]`` references or quoting."""
+_NOT_IN_TABLES = _NOT_IN_COLUMNS | frozenset("/\\")
+"""A table may be named ``schema.table`` (init from several schemas); each part is whatever
+the source calls it (``Order Details``), but never what would clash with ``table.column``
+references, quoting or the table's file name."""
 Environment = Literal["dev", "test", "staging", "prod"]
 
 
@@ -39,10 +41,12 @@ def _check_name(name: str, what: str) -> str:
             f"{MAX_NAME} (the identifier limit of PostgreSQL, and a file name per table)"
         )
     if what in ("table", "output table"):
-        if not _TABLE_NAME.match(name):
+        bad = sorted({c for c in name if not c.isprintable() or c in _NOT_IN_TABLES} - {"."})
+        if len(parts) > 2 or not all(parts) or bad:
             raise ValueError(
-                f"{what} name '{name}' must be a name or schema.name, each starting with a "
-                "letter or _ and holding only letters, digits and _"
+                f"{what} name {name!r} must be a name or schema.name, each part printable text "
+                "without . [ ] \" ` / or \\ (a source's name such as 'Order Details' is fine)"
+                + (f"; it holds {' '.join(map(repr, bad))}" if bad else "")
             )
         return name
     if what == "column":

@@ -84,6 +84,22 @@ def _categorical(name: str, series: pl.Series, type_: str, min_rows: int) -> Pre
     )
 
 
+def learnable(frame: pl.DataFrame, min_rows: int) -> tuple[list[str], dict[str, str]]:
+    """The seed's columns a model can learn, and why each other one cannot: fitting a
+    whole table should not stop at its ``iata`` code or ``Individual ID``, which are
+    identifiers (every value rare) and belong to a key or mock generator."""
+    names: list[str] = []
+    skipped: dict[str, str] = {}
+    for name in frame.columns:
+        try:
+            prepare(frame, name, min_rows, name)
+        except FauxdataError as exc:
+            skipped[name] = f"{exc.message} ({exc.hint})" if exc.hint else exc.message
+        else:
+            names.append(name)
+    return names, skipped
+
+
 def prepare(frame: pl.DataFrame, name: str, min_rows: int, path: str) -> Prepared:
     """Turn one seed column into arrays; the output type follows the seed's.
 

@@ -6,11 +6,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from fauxdata.errors import UsageError
 from fauxdata.workflows import steps
 from fauxdata.workflows.events import Dialogue
+
+if TYPE_CHECKING:
+    from fauxdata.introspect.file_keys import InferredFileKey
+    from fauxdata.introspect.model import SourceSchema
 
 Mode = Literal["mock-all", "from-scratch", "mock-or-mask"]
 MODES: tuple[str, ...] = ("mock-all", "from-scratch", "mock-or-mask")
@@ -52,6 +56,13 @@ class InitResult:
     warnings: list[str] = field(default_factory=list)
     """CHECKs the generators do not enforce, and exclusions the spec cannot satisfy."""
     mode: str = "mock-all"
+    inferred: list[str] = field(default_factory=list)
+    """Keys a folder of files does not declare but its names suggest and its rows prove."""
+
+
+SAMPLE = 1000
+"""Rows read from a folder of files (or a masking source) to learn values, when --sample
+does not say: files are local and declare nothing, so their values are the only guide."""
 
 
 def init(options: InitOptions, dialogue: Dialogue | None = None) -> InitResult:
@@ -67,6 +78,7 @@ def init(options: InitOptions, dialogue: Dialogue | None = None) -> InitResult:
     from fauxdata.introspect.exclusions import unsatisfied
     from fauxdata.introspect.reflect import read_schema
     from fauxdata.introspect.sample import hints_from, read_sample
+    from fauxdata.introspect.source import require
     from fauxdata.introspect.suggest import suggest_spec, unsupported_columns
     from fauxdata.introspect.unenforced import unenforced_checks
     from fauxdata.pii import scan_schema
@@ -75,11 +87,12 @@ def init(options: InitOptions, dialogue: Dialogue | None = None) -> InitResult:
 
     ui = dialogue or Dialogue()
     _check(options)
+    inferred: list[InferredFileKey] = []
     out = options.out
     spec_name = options.name or identifier(out.stem)
     if options.mode == "mock-or-mask":
         assert options.source is not None
-        return _init_mask(out, options.source, spec_name, options.sample or 1000)
+        return _init_mask(out, options.source, spec_name, options.sample or SAMPLE)
     if options.from_api is not None:
         api = Source.api(
             spec_name, options.from_api, options.endpoints, options.token, options.params
@@ -91,8 +104,15 @@ def init(options: InitOptions, dialogue: Dialogue | None = None) -> InitResult:
         spec = build_spec(extraction, {}, 1, scale=options.rows)
     else:
         assert options.source is not None
-        found = read_schema(options.source, schema=options.schema, tables=options.tables)
-        values = read_sample(found, options.source, options.sample) if options.sample > 0 else None
+        values: dict[str, dict[str, list[Any]]] | None = None
+        if is_folder(options.source):
+            found, values, inferred = read_folder(options.source, options.sample or SAMPLE)
+            for name in options.tables or []:
+                require("table", name, list(found.tables), found.url, "--tables")
+        else:
+            found = read_schema(options.source, schema=options.schema, tables=options.tables)
+            if options.sample > 0:
+                values = read_sample(found, options.source, options.sample)
         hints = hints_from(values) if values is not None else None
         spec = suggest_spec(
             found,
@@ -124,6 +144,7 @@ def init(options: InitOptions, dialogue: Dialogue | None = None) -> InitResult:
         list(unsupported_columns(found, selected)),
         warnings=[str(c) for c in checks] + [str(line) for line in unsatisfied(found, selected)],
         mode=options.mode,
+        inferred=[str(key) for key in inferred],
     )
 
 
@@ -152,17 +173,52 @@ def _init_mask(out: Path, source: str, name: str, sample: int) -> InitResult:
     from fauxdata.pii import scan_schema
     from fauxdata.spec.yaml_io import dump_yaml
 
-    reader = open_source(source)
-    try:
-        found = reader.schema()
-        findings = scan_schema(found, read_samples(reader, sample))
-    finally:
-        reader.close()
+    inferred: list[InferredFileKey] = []
+    if is_folder(source):
+        found, values, inferred = read_folder(source, sample)
+    else:
+        reader = open_source(source)
+        try:
+            found = reader.schema()
+            values = read_samples(reader, sample)
+        finally:
+            reader.close()
+    findings = scan_schema(found, values)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(dump_yaml(suggest_mask_spec(found, findings, name=name)))
     plan = run.check(out)
     columns = sum(len(t.columns) for t in plan.tables.values())
-    return InitResult(out, found.url, len(plan.tables), columns, findings, mode="mock-or-mask")
+    return InitResult(
+        out,
+        found.url,
+        len(plan.tables),
+        columns,
+        findings,
+        mode="mock-or-mask",
+        inferred=[str(key) for key in inferred],
+    )
+
+
+def is_folder(source: str) -> bool:
+    """``csv:DIR`` or ``parquet:DIR``: a folder of files, one table each."""
+    return source.partition(":")[0] in ("csv", "parquet")
+
+
+def read_folder(
+    source: str, sample: int
+) -> tuple[SourceSchema, dict[str, dict[str, list[Any]]], list[InferredFileKey]]:
+    """A folder's tables with the keys its files prove, and the first ``sample`` rows of
+    each (in memory only, for the value scan and the generators' hints)."""
+    from fauxdata.mask.sources import FolderSource, open_source
+    from fauxdata.mask.suggest import read_samples
+
+    reader = open_source(source)
+    assert isinstance(reader, FolderSource)
+    try:
+        found = reader.schema()
+        return found, read_samples(reader, sample), reader.infer_keys(found)
+    finally:
+        reader.close()
 
 
 def identifier(text: str) -> str:

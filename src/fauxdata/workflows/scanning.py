@@ -16,8 +16,9 @@ FILE_SUFFIXES = (".csv", ".parquet", ".jsonl", ".ndjson")
 
 @dataclass
 class ScanOptions:
-    """What to scan: a file (CSV, Parquet, JSON Lines), a database URL or reference, an
-    API base URL (with ``endpoints``) or a project source's name."""
+    """What to scan: a file (CSV, Parquet, JSON Lines), a folder of them (``csv:DIR``,
+    ``parquet:DIR``), a database URL or reference, an API base URL (with ``endpoints``)
+    or a project source's name."""
 
     what: str
     endpoints: list[str] | None = None
@@ -49,8 +50,9 @@ def scan(options: ScanOptions, dialogue: Dialogue | None = None) -> ScanResult:
         FauxdataError: the file is missing or unreadable, or the source cannot be read.
     """
     from fauxdata.extract import extract
-    from fauxdata.pii import scan_frame
+    from fauxdata.pii import scan_frame, scan_schema
     from fauxdata.project import Source
+    from fauxdata.workflows.initialise import SAMPLE, is_folder, read_folder
 
     what = options.what
     path = Path(what)
@@ -58,6 +60,9 @@ def scan(options: ScanOptions, dialogue: Dialogue | None = None) -> ScanResult:
         if not path.exists():
             raise FauxdataError(f"no such file: {path}", path="WHAT")
         return ScanResult(str(path), scan_frame(_read_file(path), path.stem))
+    if is_folder(what):
+        found, values, _ = read_folder(what, options.sample or SAMPLE)
+        return ScanResult(found.url, scan_schema(found, values))
     if what.startswith(("http://", "https://")):
         api = Source.api("api", what, options.endpoints, options.token, options.params)
         return ScanResult(what, extract(api).findings)

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from fauxdata.errors import FauxdataError
 from fauxdata.run import RunResult
 from fauxdata.workflows.events import Dialogue
 
@@ -31,6 +32,9 @@ class FitSeedResult:
     seconds: float
     model: Any
     """The fitted ``fauxdata.synth.model.Model``."""
+    skipped: dict[str, str] = field(default_factory=dict)
+    """Columns left out, when none were named, with the reason (an identifier, a type
+    fauxdata does not synthesize, no value)."""
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -42,6 +46,7 @@ class FitSeedResult:
                 n: {"kind": c.kind, "type": c.type, "given": c.given, "null_rate": c.null_rate}
                 for n, c in self.model.columns.items()
             },
+            "skipped": self.skipped,
         }
 
 
@@ -51,23 +56,31 @@ def fit_seed(options: FitSeedOptions) -> FitSeedResult:
     Raises:
         FauxdataError: the seed cannot be read or a column cannot be learnt.
     """
+    from fauxdata.synth.columns import learnable
     from fauxdata.synth.fit import FitOptions, fit
     from fauxdata.synth.source import read_seed
 
     started = time.perf_counter()
     loaded = read_seed(options.seed, Path.cwd(), "SEED")
+    columns, skipped = options.columns, dict[str, str]()
+    if columns is None:  # all of them: leave out what cannot be learnt, and say why
+        columns, skipped = learnable(loaded.frame, options.min_rows)
+        if not columns:
+            raise FauxdataError(
+                f"no column of the seed can be learnt: {'; '.join(skipped.values())}",
+                path="SEED",
+            )
     model = fit(
         loaded.frame,
-        options.columns,
+        columns,
         FitOptions(min_rows=options.min_rows, clip=options.clip),
         digest=loaded.digest,
         path="SEED",
         columns_path="--columns",
     )
     model.write(options.out)
-    return FitSeedResult(
-        loaded.origin, loaded.frame.height, options.out, time.perf_counter() - started, model
-    )
+    seconds = time.perf_counter() - started
+    return FitSeedResult(loaded.origin, loaded.frame.height, options.out, seconds, model, skipped)
 
 
 def run_figures(spec: Path | None, target: object) -> dict[str, Any]:
