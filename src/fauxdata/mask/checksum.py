@@ -55,7 +55,6 @@ from fauxdata.pii import patterns as p
 Bytes = npt.NDArray[np.uint8]
 Valid = npt.NDArray[np.bool_]
 
-SCHEMES = ("iban", "luhn", "bsn", "ssn")
 AUTO = {"iban": "iban", "bank_account": "iban", "credit_card": "luhn"}
 """``checksum: auto`` by the column's ``pii:`` category. National ids need ``bsn`` or
 ``ssn`` spelled out: the category does not say which country's rules hold."""
