@@ -274,3 +274,21 @@ def test_any_text_round_trips_and_keeps_its_validity(scheme: str, values: list[s
     assert mask.reverse(out).to_list() == values
     assert (VALIDATORS[scheme](out) == VALIDATORS[scheme](source)).all()
     assert out.str.len_bytes().to_list() == source.str.len_bytes().to_list()
+
+
+def test_a_json_rule_keeps_card_numbers_valid() -> None:
+    from fauxdata.mask.masks import implementation
+
+    spec = {
+        "kind": "json",
+        "rules": [{"path": "$.card", "mask": {"kind": "fpe", "checksum": "luhn"}}],
+    }
+    parsed = TypeAdapter(MaskSpec).validate_python(spec)
+    ctx = MaskContext(KEY, "t", "doc", parse_type("text"), "en_US", Path(), "free_text")
+    mask = implementation("json")(parsed, ctx)
+    docs = pl.Series("doc", ['{"card": "4111111111111111"}', '{"card": "5555555555554444"}'])
+    out = mask.apply(docs, pl.DataFrame([docs]), np.arange(2, dtype=np.int64))
+    cards = out.str.json_path_match("$.card")
+    assert p.credit_card(cards).all()
+    assert (cards.str.slice(0, 6) == pl.Series(["411111", "555555"])).all()
+    assert not cards.is_in(["4111111111111111", "5555555555554444"]).any()
