@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import threading
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
@@ -24,6 +25,7 @@ import pyarrow as pa
 from fauxdata.engine.cast import cast_column
 from fauxdata.engine.rng import Stream, mix64
 from fauxdata.errors import FauxdataError, did_you_mean
+from fauxdata.generators.national_id import SSN_DOMAIN
 from fauxdata.mask.checksum import VALIDATORS, ChecksumCipher, resolve
 from fauxdata.mask.fpe import TextCipher, digit_counts, permute_integers
 from fauxdata.mask.hashing import keyed_hash, substitute_classes
@@ -108,6 +110,15 @@ class Mask(ABC):
         """What the mask replaced, by kind (for masks of documents; empty otherwise)."""
         return {}
 
+    def shortest(self, output: pl.Series) -> int:
+        """The length of the shortest output value (non-empty, non-NULL series)."""
+        return int(output.cast(pl.String).str.len_chars().min() or 0)  # type: ignore[arg-type]
+
+    def output_space(self, shortest: int) -> float:
+        """How many outputs a value of ``shortest`` characters can map to: the leak
+        check allows for source values found in the output by chance, one in this."""
+        return 10.0**shortest
+
     def identity(self) -> tuple[str, ...]:
         """What decides the mapping: foreign keys must share their parent's."""
         return (self.spec.kind, getattr(self.spec, "domain", ""))
@@ -175,6 +186,14 @@ class RedactMask(Mask):
         return _keep_nulls(values, pl.Series(values.name, [self.spec.text] * values.len()))
 
 
+_FREE: dict[str, Callable[[int], float]] = {
+    "iban": lambda n: 10.0 ** (n - 9),  # country, check digits; BE: bank code, BBAN check
+    "luhn": lambda n: 10.0 ** (n - 7),  # BIN and Luhn digit
+    "bsn": lambda n: 10.0 ** (n - 1) * 10 / 11,  # the check digit, and 1 in 11 has none
+    "ssn": lambda n: float(SSN_DOMAIN),
+}
+"""Per checksum scheme: how many valid outputs a value of n letters and digits has (at
+least: a Belgian IBAN is the tightest of the IBANs)."""
 _INTEGER_SCHEMES = ("bsn", "luhn")
 """The schemes an integer column takes: card numbers and BSNs (a leading zero lost) are
 often stored as integers."""
@@ -263,6 +282,20 @@ class FpeMask(Mask):
             y = y.scatter(bad, permute_integers(y.gather(bad), key, domain, inverse))
             bad = bad[valid_text(shown(y.gather(bad)))]
         return x.scatter(at, done).scatter(rest, y), at.size, rest.size
+
+    def shortest(self, output: pl.Series) -> int:
+        """With a scheme: the fewest letters and digits (separators do not count)."""
+        if self.scheme is None:
+            return super().shortest(output)
+        alnum = output.cast(pl.String).str.count_matches("[0-9A-Za-z]")
+        return int(alnum.min() or 0)  # type: ignore[arg-type]
+
+    def output_space(self, shortest: int) -> float:
+        """With a scheme, fewer outputs than digits suggest: the kept and computed
+        positions do not vary (``_FREE``)."""
+        if self.scheme is None:
+            return super().output_space(shortest)
+        return _FREE[self.scheme](shortest)
 
     def tally(self) -> dict[str, int]:
         """Rows kept valid under the checksum scheme, and rows not valid to start with
