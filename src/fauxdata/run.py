@@ -103,6 +103,7 @@ def generate(
     truncate: bool = False,
     atomic: bool = False,
     append: bool = False,
+    create_tables: bool = False,
     bronze_source: str | None = None,
     keep_failed: bool = True,
     expected_digests: Mapping[str, str] | None = None,
@@ -115,7 +116,8 @@ def generate(
 
     A database target whose tables already hold rows is refused unless ``truncate``
     empties them or ``append`` continues the spec's sequence keys past their rows
-    (``sinks.append``; only the new rows are verified).
+    (``sinks.append``; only the new rows are verified). A table the database lacks is
+    refused unless ``create_tables`` creates it (as ``fauxdata ddl`` spells it).
 
     When verification fails (or a table's digest differs from ``expected_digests``)
     nothing is published: ``result.published`` is False and the previous output stays;
@@ -172,6 +174,7 @@ def generate(
             atomic=atomic,
             bronze_source=bronze_source,
             since=since,
+            create_tables=create_tables,
         )
     staged = (
         StagedTable(

@@ -13,6 +13,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from fauxdata.cli.render import Bars, Terminal
+from fauxdata.cli.target_options import CreateTables, Truncate
 from fauxdata.errors import FauxdataError
 from fauxdata.verify import print_checklist
 
@@ -64,9 +65,8 @@ def mask_command(
         float,
         typer.Option("--leak-tolerance", help="Share of a column allowed to match the source."),
     ] = 0.01,
-    truncate: Annotated[
-        bool, typer.Option("--truncate", help="Databases: empty existing tables first.")
-    ] = False,
+    truncate: Truncate = False,
+    create_tables: CreateTables = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
     preview: Annotated[
         int | None,
@@ -108,6 +108,7 @@ def mask_command(
             report=report,
             leak_tolerance=leak_tolerance,
             truncate=truncate,
+            create_tables=create_tables,
             progress=Terminal(bars=bars).streaming_progress("mask"),
         )
     if as_json:

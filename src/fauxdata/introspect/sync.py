@@ -24,6 +24,7 @@ from sqlglot import exp
 from fauxdata.errors import FauxdataError, SpecError
 from fauxdata.introspect.drift import Change, compare, facts, virtual_foreign_keys
 from fauxdata.introspect.model import SourceSchema
+from fauxdata.introspect.renames import record_source_names, rename_columns
 from fauxdata.introspect.suggest import suggest_column, suggest_spec, suggest_table
 from fauxdata.spec.loader import load_spec, spec_dir, validate_spec
 from fauxdata.spec.resolve import resolve
@@ -52,7 +53,9 @@ def drift(spec_path: Path, live: SourceSchema, *, tables: list[str] | None = Non
         SpecError: the spec itself does not resolve (fix it first: drift needs both sides).
     """
     current = resolve(load_spec(spec_path), base_dir=spec_dir(spec_path))
+    renamed = rename_columns(live)  # as init named them; a no-op the second time
     suggested = _suggested(live, tables, current.spec.name)
+    record_source_names(suggested["tables"], renamed)
     now = resolve(validate_spec(suggested, "<live schema>"), base_dir=spec_dir(spec_path))
     spec_facts = facts(current)
     if tables:

@@ -17,7 +17,7 @@ import polars as pl
 from fauxdata.mask.documents import FreeTextMaskImpl, JsonMaskImpl
 from fauxdata.mask.keys import MaskKey, resolve_key
 from fauxdata.mask.plan import plan_masks
-from fauxdata.mask.sources import open_source
+from fauxdata.mask.sources import as_spec_names, open_source
 from fauxdata.run import plan_for
 from fauxdata.spec.models import Spec
 
@@ -47,7 +47,7 @@ def preview_masks(
     """
     plan = plan_for(spec, base_dir=base_dir)
     secret = key if isinstance(key, MaskKey) else resolve_key(key)
-    reader = open_source(source)
+    reader = as_spec_names(open_source(source), plan.spec)
     out: list[Before] = []
     try:
         tables, _ = plan_masks(plan, reader, secret, [])

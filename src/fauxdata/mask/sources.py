@@ -37,6 +37,7 @@ from fauxdata.introspect.source import (
 )
 from fauxdata.sinks.duckdb_types import quote, sql_string
 from fauxdata.sinks.target import Target
+from fauxdata.spec.models import Spec
 
 BATCH_SIZE = 131_072
 
@@ -86,6 +87,57 @@ def open_source(text: str) -> Source:
     return DatabaseSource(text)
 
 
+class RenamedSource(Source):
+    """A source whose columns the spec knows by other names (``source_name``): it is read
+    by the source's names and hands batches on under the spec's."""
+
+    def __init__(self, inner: Source, names: dict[str, dict[str, str]]) -> None:
+        self.inner, self.label = inner, inner.label
+        self.names = names
+        """table -> {spec name: source name}."""
+
+    def _source(self, table: str, columns: list[str]) -> list[str]:
+        names = self.names.get(table, {})
+        return [names.get(c, c) for c in columns]
+
+    def schema(self) -> SourceSchema:
+        found = self.inner.schema()
+        for table, names in self.names.items():
+            if table in found.tables:
+                back = {old: new for new, old in names.items()}
+                columns = found.tables[table].columns
+                found.tables[table].columns = {back.get(k, k): v for k, v in columns.items()}
+        return found
+
+    def arrow_schema(self, table: str, columns: list[str]) -> pa.Schema:
+        schema = self.inner.arrow_schema(table, self._source(table, columns))
+        return pa.schema([schema.field(i).with_name(c) for i, c in enumerate(columns)])
+
+    def batches(
+        self, table: str, columns: list[str], where: str | None = None, size: int = BATCH_SIZE
+    ) -> Iterator[pa.RecordBatch]:
+        names = columns + (["__keep"] if where else [])
+        for batch in self.inner.batches(table, self._source(table, columns), where, size):
+            yield batch.rename_columns(names)
+
+    def is_target(self, target: Target) -> bool:
+        return self.inner.is_target(target)
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+def as_spec_names(source: Source, spec: Spec) -> Source:
+    """``source`` as the spec names its columns (a ``RenamedSource`` when any column has
+    a ``source_name``)."""
+    names = {
+        table: {c: col.source_name for c, col in t.columns.items() if col.source_name}
+        for table, t in spec.tables.items()
+    }
+    names = {table: found for table, found in names.items() if found}
+    return RenamedSource(source, names) if names else source
+
+
 def _select(columns: list[str], where: str | None) -> str:
     cols = ", ".join(quote(c) for c in columns)
     return f"{cols}, ({where}) AS __keep" if where else cols
@@ -133,6 +185,17 @@ class DuckDBSource(_DuckSource):
         return not target.is_database and target.path.resolve() == self.path.resolve()
 
 
+def _unreadable(entry: Path, exc: duckdb.Error) -> FauxdataError:
+    """A file DuckDB cannot read, named with the first line of what it said."""
+    said = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    encoding = "unicode" in str(exc).lower()
+    return FauxdataError(
+        f"cannot read {entry}: {said}",
+        path="--from",
+        hint="save it as UTF-8, e.g. with iconv -f latin1 -t utf-8" if encoding else "",
+    )
+
+
 class FolderSource(_DuckSource):
     """One table per ``NAME.parquet`` / ``NAME.csv`` file or ``NAME/`` folder of parts."""
 
@@ -146,14 +209,23 @@ class FolderSource(_DuckSource):
         self.tables: list[str] = []
         for entry in sorted(folder.iterdir()):
             if entry.is_file() and entry.suffix == f".{fmt}":
+                if entry.stat().st_size == 0:
+                    raise FauxdataError(
+                        f"{entry} is empty: no header, so no columns",
+                        path="--from",
+                        hint="export it with its header row, or move it out of the folder",
+                    )
                 files = str(entry)
             elif entry.is_dir() and any(entry.glob(f"*.{fmt}")):
                 files = str(entry / f"*.{fmt}")
             else:
                 continue
-            self.con.execute(
-                f"CREATE VIEW {quote(entry.stem)} AS SELECT * FROM {reader}({sql_string(files)})"
-            )
+            try:
+                self.con.execute(
+                    f"CREATE VIEW {quote(entry.stem)} AS SELECT * FROM {reader}({sql_string(files)})"
+                )
+            except duckdb.Error as exc:
+                raise _unreadable(entry, exc) from None
             self.tables.append(entry.stem)
         if not self.tables:
             raise FauxdataError(f"no .{fmt} files in {folder}", path="--from")

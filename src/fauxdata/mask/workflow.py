@@ -32,7 +32,7 @@ from fauxdata.mask.leaks import TOLERANCE, ColumnLeaks, LeakFigures
 from fauxdata.mask.masks import FpeMask, Rows
 from fauxdata.mask.plan import TablePlan, plan_masks, with_rows
 from fauxdata.mask.report import Treatment, report_document, write_report
-from fauxdata.mask.sources import BATCH_SIZE, Source, open_source
+from fauxdata.mask.sources import BATCH_SIZE, Source, as_spec_names, open_source
 from fauxdata.mask.subset import Subset, parse_subset
 from fauxdata.pii.scan import judge
 from fauxdata.publish import Publisher, StagedTable, TableResult
@@ -85,6 +85,7 @@ def mask(
     progress: Progress | None = None,
     base_dir: Path | None = None,
     truncate: bool = False,
+    create_tables: bool = False,
 ) -> MaskResult:
     """Mask ``source`` into ``to`` as the spec says.
 
@@ -98,7 +99,7 @@ def mask(
     plan = plan_for(spec, base_dir=base_dir)
     secret = key if isinstance(key, MaskKey) else resolve_key(key)
     target = as_target(to)
-    reader = open_source(os.fspath(source))
+    reader = as_spec_names(open_source(os.fspath(source)), plan.spec)
     try:
         if reader.is_target(target):
             raise TargetError(
@@ -117,7 +118,7 @@ def mask(
         if target.is_database:
             guard_database(plan.spec, target)
         run = _Run(plan, tables, reader, engine, chooser, secret, leak_tolerance, batch_size)
-        result = publish(spec, plan, target, run, progress, truncate)
+        result = publish(spec, plan, target, run, progress, truncate, create_tables)
     finally:
         reader.close()
     result.seconds = time.perf_counter() - started
@@ -282,6 +283,7 @@ def publish(
     run: _Run,
     progress: Progress | None,
     truncate: bool,
+    create_tables: bool = False,
 ) -> MaskResult:
     """Stage every table through the one publisher (``fauxdata.publish``): digest,
     verify (keys unique, foreign keys resolve), manifest, commit.
@@ -298,7 +300,7 @@ def publish(
         seed=plan.seed,
         producer="mask",
     )
-    sink = open_sink(target, plan, truncate=truncate, lineage=lineage)
+    sink = open_sink(target, plan, truncate=truncate, lineage=lineage, create_tables=create_tables)
     tracked = (lambda t, done, _total: progress(t, done)) if progress else None
     with Publisher(sink, progress=tracked) as publisher:
         for name in plan.selected:

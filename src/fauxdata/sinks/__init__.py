@@ -16,12 +16,14 @@ def open_sink(
     bronze_source: str | None = None,
     lineage: dict[str, str] | None = None,
     since: dict[str, tuple[str, int]] | None = None,
+    create_tables: bool = False,
 ) -> Sink:
     """The sink for a target's format; Delta tables are named after ``bronze_source``
-    (default: the spec's name). ``since`` appends to database tables (``sinks.append``).
+    (default: the spec's name). ``since`` appends to database tables (``sinks.append``);
+    ``create_tables`` creates the ones a database lacks.
     ``lineage`` marks (default: a generate run of the plan's
     spec) go into the output where its format keeps them."""
-    sink = _sink(target, plan, truncate, atomic, bronze_source, since)
+    sink = _sink(target, plan, truncate, atomic, bronze_source, since, create_tables)
     if lineage is None and plan is not None:
         from fauxdata.lineage import marks
         from fauxdata.manifest import spec_digest
@@ -40,12 +42,15 @@ def _sink(
     atomic: bool,
     bronze_source: str | None,
     since: dict[str, tuple[str, int]] | None,
+    create_tables: bool,
 ) -> Sink:
     if target.is_database:
         from fauxdata.sinks.database import DatabaseSink
 
         assert plan is not None, "a database sink needs the plan"
-        return DatabaseSink(target, plan, truncate=truncate, atomic=atomic, since=since)
+        return DatabaseSink(
+            target, plan, truncate=truncate, atomic=atomic, since=since, create_tables=create_tables
+        )
     if target.format == "delta":
         from fauxdata.sinks.delta import DeltaSink
 

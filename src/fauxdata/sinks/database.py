@@ -40,9 +40,13 @@ class DatabaseSink(Sink):
         truncate: bool = False,
         atomic: bool = False,
         since: dict[str, tuple[str, int]] | None = None,
+        create_tables: bool = False,
     ) -> None:
         super().__init__(target)
         self.plan = plan
+        self.create_tables = create_tables
+        """Create the spec's tables the database lacks (a fresh dev database) instead of
+        refusing them."""
         self.since = since
         """``--append``: output table -> (sequence column, first new value); None refuses
         tables that hold rows. Read-back and verification see only the new rows."""
@@ -79,25 +83,31 @@ class DatabaseSink(Sink):
             existing = self.table_names()
         except sa.exc.SQLAlchemyError as exc:
             raise connection_error(exc, self.url, "--to") from None
+        missing = [n for n in self.plan.selected if self.plan.tables[n].output_name not in existing]
         for name in self.plan.selected:
             out = self.plan.tables[name].output_name
-            if out not in existing:
+            if name in missing and not self.create_tables:
                 raise TargetError(
                     f"table '{out}' does not exist in {self.target}",
                     path="--to",
                     hint=did_you_mean(out, existing)
-                    or "create the schema first (fauxdata loads into existing tables)",
+                    or "pass --create-tables to create the spec's tables (as fauxdata ddl "
+                    "prints them), or create the schema first",
                 )
+            if name in missing:
+                continue
             columns = {c["name"] for c in self.columns(out)}
-            missing = [c for c in self.plan.tables[name].columns if c not in columns]
-            if missing:
+            absent = [c for c in self.plan.tables[name].columns if c not in columns]
+            if absent:
                 raise TargetError(
-                    f"table '{out}' has no column(s) {', '.join(missing)}",
+                    f"table '{out}' has no column(s) {', '.join(absent)}",
                     path="--to",
                     hint="run fauxdata sync to update the spec",
                 )
         if not self.truncate and self.since is None:
-            self._refuse_filled()
+            self._refuse_filled([n for n in self.plan.selected if n not in missing])
+        if missing:  # only once every existing table is known to fit and be empty
+            self._create(missing)
         if self.truncate:
             outs = ", ".join(
                 quote_table(self.plan.tables[n].output_name) for n in self.plan.selected
@@ -113,10 +123,27 @@ class DatabaseSink(Sink):
         if self.at_commit and self.postgres:
             self._execute("SET CONSTRAINTS ALL DEFERRED")
 
-    def _refuse_filled(self) -> None:
+    def _create(self, missing: list[str]) -> None:
+        from fauxdata.sinks.ddl import create_missing
+
+        assert self.con is not None
+        try:
+            create_missing(self.con, self.plan, missing)
+            self._commit()
+        except sa.exc.SQLAlchemyError as exc:
+            said = str(getattr(exc, "orig", exc)).strip().splitlines()
+            raise TargetError(
+                f"creating {', '.join(missing)} in {self.target} failed: "
+                f"{said[0] if said else type(exc).__name__}",
+                path="--create-tables",
+                hint="fauxdata ddl SPEC --dialect ... prints the statements to run yourself",
+            ) from None
+        self.inspector = sa.inspect(self.con)  # it caches the tables it has seen
+
+    def _refuse_filled(self, tables: list[str]) -> None:
         """Generated keys start at 1 and would collide with rows already there: a table
         that holds rows is refused, naming it, unless the user asks to empty it."""
-        for name in self.plan.selected:
+        for name in tables:
             out = self.plan.tables[name].output_name
             if self._execute(f"SELECT 1 FROM {quote_table(out)} LIMIT 1").first() is None:
                 continue

@@ -9,6 +9,8 @@ dialect by sqlglot.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import sqlalchemy as sa
 import sqlglot
 from sqlalchemy.dialects import mssql, mysql, oracle, postgresql, sqlite
@@ -76,13 +78,61 @@ def create_statements(plan: Plan, dialect: str = "postgresql") -> list[str]:
     Raises:
         FauxdataError: an unknown dialect.
     """
+    built = _build(plan, dialect)
+    engine = DIALECTS[dialect][0]()
+    statements = [
+        str(CreateSchema(schema, if_not_exists=True).compile(dialect=engine))
+        for schema in built.schemas
+    ]
+    statements += [str(built.create(name).compile(dialect=engine)).strip() for name in plan.tables]
+    statements += [str(AddConstraint(c).compile(dialect=engine)).strip() for c in built.later]
+    return statements
+
+
+def create_missing(con: sa.Connection, plan: Plan, missing: list[str]) -> None:
+    """Create the spec's ``missing`` tables (spec names) in the connected database, with
+    their keys, CHECKs and foreign keys, as ``create_statements`` spells them for it."""
+    backend = con.dialect.name
+    dialect = {"mariadb": "mysql", "postgres": "postgresql"}.get(backend, backend)
+    built = _build(plan, dialect if dialect in DIALECTS else "postgresql")
+    for schema in built.schemas:
+        if any(schema_of(plan.tables[name].output_name) == schema for name in missing):
+            con.execute(CreateSchema(schema, if_not_exists=True))
+    for name in plan.tables:
+        if name in missing:
+            con.execute(built.create(name))
+    for constraint in built.later:
+        if constraint.table.key in {built.tables[name].key for name in missing}:
+            con.execute(AddConstraint(constraint))
+
+
+@dataclass
+class _Built:
+    tables: dict[str, sa.Table]
+    """Spec table name -> its SQLAlchemy table."""
+    later: list[sa.ForeignKeyConstraint]
+    """Foreign keys added after every table exists (they close a cycle)."""
+    schemas: list[str]
+
+    def create(self, name: str) -> CreateTable:
+        table = self.tables[name]
+        keys = [c for c in table.foreign_key_constraints if c not in self.later]
+        return CreateTable(table, include_foreign_key_constraints=keys)
+
+
+def _build(plan: Plan, dialect: str) -> _Built:
+    """The spec's tables as SQLAlchemy metadata for ``dialect``.
+
+    Raises:
+        FauxdataError: an unknown dialect.
+    """
     if dialect not in DIALECTS:
         raise FauxdataError(
             f"unknown dialect '{dialect}'",
             path="--dialect",
             hint=f"one of {', '.join(DIALECTS)}",
         )
-    compiler, sqlglot_dialect = DIALECTS[dialect]
+    sqlglot_dialect = DIALECTS[dialect][1]
     metadata = sa.MetaData()
     tables: dict[str, sa.Table] = {}
     for name, table in plan.tables.items():
@@ -136,22 +186,5 @@ def create_statements(plan: Plan, dialect: str = "postgresql") -> list[str]:
             tables[name].append_constraint(constraint)
             if (fk.deferred or fk.at_commit) and dialect != "sqlite":  # SQLite checks on write
                 later.append(constraint)
-    engine = compiler()
     schemas = {schema_of(t.output_name) or "" for t in plan.tables.values()} - {""}
-    statements = [
-        str(CreateSchema(schema, if_not_exists=True).compile(dialect=engine))
-        for schema in sorted(schemas)
-    ]
-    statements += [
-        str(
-            CreateTable(
-                tables[name],
-                include_foreign_key_constraints=[
-                    c for c in tables[name].foreign_key_constraints if c not in later
-                ],
-            ).compile(dialect=engine)
-        ).strip()
-        for name in plan.tables
-    ]
-    statements += [str(AddConstraint(c).compile(dialect=engine)).strip() for c in later]
-    return statements
+    return _Built(tables, later, sorted(schemas))

@@ -95,6 +95,13 @@ class Column(Strict):
         description="In a `mode: mask` table: how the source value is treated (passthrough, "
         "key, mock, hash, fpe, email, uuid, noise, date_shift, scramble, null, redact).",
     )
+    source_name: str | None = Field(
+        default=None,
+        min_length=1,
+        description="The source's name for this column when it holds a character a spec "
+        "name cannot (`Invoice No.`, `Sepal.Length`): masking reads the source column by "
+        "this name; output uses the spec's name. init writes it.",
+    )
 
     @model_validator(mode="before")
     @classmethod

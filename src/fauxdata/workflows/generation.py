@@ -35,6 +35,8 @@ class GenerateOptions:
     atomic: bool = False
     append: bool = False
     """Databases: add rows to tables that hold some; sequence keys continue past them."""
+    create_tables: bool = False
+    """Databases: create the spec's tables the database lacks."""
     keep_failed: bool = True
     engine: str = "local"
     spark_master: str | None = None
@@ -103,6 +105,7 @@ def generate(
         truncate=options.truncate,
         atomic=options.atomic,
         append=options.append,
+        create_tables=options.create_tables,
         seed=options.seed,
         rows=options.rows,
         scale=options.scale,

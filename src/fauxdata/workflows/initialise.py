@@ -77,6 +77,7 @@ def init(options: InitOptions, dialogue: Dialogue | None = None) -> InitResult:
     from fauxdata.extract import Extraction, apply_findings, build_spec, extract
     from fauxdata.introspect.exclusions import unsatisfied
     from fauxdata.introspect.reflect import read_schema
+    from fauxdata.introspect.renames import record_source_names, rename_columns
     from fauxdata.introspect.sample import hints_from, read_sample
     from fauxdata.introspect.source import require
     from fauxdata.introspect.suggest import suggest_spec, unsupported_columns
@@ -113,6 +114,7 @@ def init(options: InitOptions, dialogue: Dialogue | None = None) -> InitResult:
             found = read_schema(options.source, schema=options.schema, tables=options.tables)
             if options.sample > 0:
                 values = read_sample(found, options.source, options.sample)
+        renamed = rename_columns(found, values)
         hints = hints_from(values) if values is not None else None
         spec = suggest_spec(
             found,
@@ -128,11 +130,13 @@ def init(options: InitOptions, dialogue: Dialogue | None = None) -> InitResult:
             scan_schema(found, values),
         )
         apply_findings(spec, found, extraction.findings)
+        record_source_names(spec["tables"], renamed)
+    # Checked from memory before it is written, so a spec that would not check never
+    # replaces the file (--force); parsing the YAML again would double the time on a
+    # schema of a thousand tables (ruamel is pure Python).
+    plan = run.check(spec, base_dir=out.parent)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(dump_new_yaml(spec))
-    # Checked from memory: parsing the YAML just written again would double the time on
-    # a schema of a thousand tables (ruamel is pure Python).
-    plan = run.check(spec, base_dir=out.parent)
     selected = list(plan.tables)
     checks = unenforced_checks(found, selected) if options.from_api is None else []
     return InitResult(
@@ -168,6 +172,7 @@ def _check(options: InitOptions) -> None:
 def _init_mask(out: Path, source: str, name: str, sample: int) -> InitResult:
     """``init --mode mock-or-mask``: every table masked, each column's mask from the scan."""
     from fauxdata import run
+    from fauxdata.introspect.renames import record_source_names, rename_columns
     from fauxdata.mask.sources import open_source
     from fauxdata.mask.suggest import read_samples, suggest_mask_spec
     from fauxdata.pii import scan_schema
@@ -183,10 +188,13 @@ def _init_mask(out: Path, source: str, name: str, sample: int) -> InitResult:
             values = read_samples(reader, sample)
         finally:
             reader.close()
+    renamed = rename_columns(found, values)
     findings = scan_schema(found, values)
+    spec = suggest_mask_spec(found, findings, name=name)
+    record_source_names(spec["tables"], renamed)
+    plan = run.check(spec, base_dir=out.parent)  # before writing, as above
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(dump_yaml(suggest_mask_spec(found, findings, name=name)))
-    plan = run.check(out)
+    out.write_text(dump_yaml(spec))
     columns = sum(len(t.columns) for t in plan.tables.values())
     return InitResult(
         out,
