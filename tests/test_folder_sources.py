@@ -1,6 +1,7 @@
-"""Folders of CSV or Parquet files as sources for every journey: ``init`` (mock and
-mask), ``scan`` and ``fit``. Files declare no keys, so init infers them from names and
-proves them on the rows; a guess the rows contradict is dropped."""
+"""Files and folders of files as sources for every journey: ``init`` (mock and mask),
+``scan`` and ``fit`` read CSV and Parquet folders, and JSON arrays (vega_datasets' real
+files). Files declare no keys, so init infers them from names and proves them on the
+rows; a guess the rows contradict is dropped."""
 
 from __future__ import annotations
 
@@ -20,7 +21,8 @@ from fauxdata.workflows.scanning import ScanOptions, scan
 from fauxdata.workflows.synthesis import FitSeedOptions, fit_seed
 from tests.support.bank import bank_files
 
-AIRPORTS = Path(vega_datasets.__file__).parent / "_data" / "airports.csv"
+VEGA = Path(vega_datasets.__file__).parent / "_data"
+AIRPORTS = VEGA / "airports.csv"
 
 
 @pytest.fixture
@@ -123,3 +125,32 @@ def test_fit_a_whole_real_table_leaves_out_its_identifier(tmp_path: Path) -> Non
     with pytest.raises(FauxdataError, match="no value of 'iata'") as named:
         fit_seed(FitSeedOptions(str(AIRPORTS), tmp_path / "again.json", columns=["iata"]))
     assert named.value.path == "--columns.iata"
+
+
+def test_json_arrays_are_scanned_and_fitted(tmp_path: Path) -> None:
+    wheat = scan(ScanOptions(str(VEGA / "wheat.json")))
+    assert [(f.column, f.category) for f in wheat.findings] == [("wages", "salary")]
+    done = fit_seed(FitSeedOptions(str(VEGA / "cars.json"), tmp_path / "cars.model.json"))
+    assert done.rows == 406 and {"Horsepower", "Origin"} <= set(done.model.columns)
+
+
+def test_scan_names_its_own_argument_for_what_it_cannot_read() -> None:
+    with pytest.raises(FauxdataError, match="not a database URL") as caught:
+        scan(ScanOptions("foo:bar"))
+    assert caught.value.path == "WHAT" and "csv:DIR" in caught.value.hint
+
+
+def test_a_file_that_is_not_utf8_is_named_with_the_way_out(tmp_path: Path) -> None:
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    (folder / "clients.csv").write_bytes("id,naam\n1,José\n2,Renée\n".encode("latin-1"))
+    with pytest.raises(FauxdataError, match=r"cannot read .*clients\.csv") as caught:
+        init(InitOptions(out=tmp_path / "spec.yaml", source=f"csv:{folder}"))
+    assert caught.value.path == "--from" and "UTF-8" in caught.value.hint
+    assert not (tmp_path / "spec.yaml").exists()
+    with pytest.raises(FauxdataError, match="cannot read") as scanned:
+        scan(ScanOptions(f"csv:{folder}"))
+    assert scanned.value.path == "WHAT"
+    (folder / "clients.csv").write_bytes(b"")
+    with pytest.raises(FauxdataError, match="is empty: no header"):
+        init(InitOptions(out=tmp_path / "spec.yaml", source=f"csv:{folder}"))

@@ -156,6 +156,10 @@ def test_spreadsheet_semantics_and_edge_cases(formula: str, expected: Any) -> No
         ("LET(1, 2, 3)", "expected a name to bind", None),
         ("ROUND([salary], [level])", "ROUND's number of digits must be a number literal", None),
         ("YEAR([level])", "expected a date, found number", None),
+        ("+".join(["[salary]"] * 5000), "nests more than 200 operations deep", None),
+        ("-" * 3000 + "1", "nests more than 200 operations deep", None),
+        ("(" * 5000 + "1" + ")" * 5000, "nests more than 200 operations deep", None),
+        ("ABS(" * 900 + "1" + ")" * 900, "nests more than 200 operations deep", None),
     ],
 )
 def test_errors_point_at_the_spot(formula: str, message: str, caret: str | None) -> None:

@@ -227,6 +227,11 @@ def test_malformed_yaml_names_the_line(tmp_path: Path) -> None:
     assert "malformed YAML" in str(info.value)
 
 
+def test_yaml_nested_thousands_deep_is_a_spec_error() -> None:
+    with pytest.raises(SpecError, match="nested too deep to read"):
+        load_spec("name: s\ntables: " + "[" * 3000 + "]" * 3000 + "\n# two lines: text")
+
+
 def test_spec_that_is_not_a_mapping() -> None:
     with pytest.raises(SpecError, match="a spec must be a mapping"):
         load_spec("- just\n- a list\n")

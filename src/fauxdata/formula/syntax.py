@@ -136,11 +136,16 @@ _PREFIX = 6
 _POSTFIX = 7
 
 
+MAX_DEPTH = 200
+"""Operations a formula may nest: its tree is compiled and walked recursively, and no
+spreadsheet formula a person writes comes near this (Excel allows 64 nested functions)."""
+
+
 def parse(text: str) -> Node:
     """The syntax tree of a formula.
 
     Raises:
-        FormulaError: a syntax error, at its position.
+        FormulaError: a syntax error, at its position, or nesting deeper than ``MAX_DEPTH``.
     """
     parser = _Parser(text, tokenize(text))
     if parser.peek.kind == "end":
@@ -154,7 +159,39 @@ def parse(text: str) -> Node:
             token.end,
             "a missing operator or comma?",
         )
+    _check_depth(node)
     return node
+
+
+def _check_depth(root: Node) -> None:
+    """Refuse a tree deeper than ``MAX_DEPTH`` (measured without recursion: a sum of 5,000
+    terms is a left-leaning tree 5,000 deep)."""
+    stack = [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise _too_deep(node.start, node.end)
+        stack.extend((child, depth + 1) for child in _children(node))
+
+
+def _too_deep(start: int, end: int) -> FormulaError:
+    return FormulaError(
+        f"the formula nests more than {MAX_DEPTH} operations deep",
+        start,
+        end,
+        "split it over helper columns",
+    )
+
+
+def _children(node: Node) -> tuple[Node, ...]:
+    match node:
+        case Call():
+            return node.args
+        case Unary():
+            return (node.operand,)
+        case Binary():
+            return (node.left, node.right)
+    return ()
 
 
 class _Parser:
@@ -162,6 +199,7 @@ class _Parser:
         self.text = text
         self.tokens = tokens
         self.pos = 0
+        self.depth = 0
 
     @property
     def peek(self) -> Token:
@@ -180,6 +218,15 @@ class _Parser:
         return self.take()
 
     def expression(self, min_power: int) -> Node:
+        self.depth += 1  # parentheses, signs and calls recurse here
+        if self.depth > MAX_DEPTH:
+            raise _too_deep(self.peek.start, self.peek.end)
+        try:
+            return self._expression(min_power)
+        finally:
+            self.depth -= 1
+
+    def _expression(self, min_power: int) -> Node:
         left = self.prefix()
         while True:
             token = self.peek
@@ -263,13 +310,6 @@ def _date(token: Token) -> dt.date | dt.datetime:
 def walk(node: Node) -> list[Node]:
     """The node and every node under it, depth first."""
     out = [node]
-    match node:
-        case Call():
-            for arg in node.args:
-                out.extend(walk(arg))
-        case Unary():
-            out.extend(walk(node.operand))
-        case Binary():
-            out.extend(walk(node.left))
-            out.extend(walk(node.right))
+    for child in _children(node):
+        out.extend(walk(child))
     return out

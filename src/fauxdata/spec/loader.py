@@ -76,6 +76,11 @@ def parse_text(text: str, origin: str = "<text>") -> dict[str, Any]:
         ) from None
     except YAMLError as exc:
         raise SpecError([Problem("", f"malformed YAML: {exc}")], source=origin) from None
+    except RecursionError:  # [[[[...]]]] thousands deep: the readers recurse per level
+        raise SpecError(
+            [Problem("", "nested too deep to read (thousands of levels of [ or {)")],
+            source=origin,
+        ) from None
     if not isinstance(data, dict):
         raise SpecError(
             [

@@ -2,7 +2,8 @@
 
 ``from`` forms (relative paths are resolved against the spec's folder):
 
-- ``seeds/payments.csv``, ``seeds/payments.parquet``
+- ``seeds/payments.csv``, ``seeds/payments.parquet``, ``seeds/payments.json`` (an array
+  of records) or ``.jsonl``
 - ``duckdb:seeds.duckdb#payments`` (or ``seeds.duckdb#payments``)
 - ``postgresql://user@host/db#schema.table``, ``env:SEED_URL#payments``,
   ``file:secrets/seed_url#payments``: the same URL forms as ``fauxdata init``; the URL
@@ -72,11 +73,16 @@ def read_seed(text: str, base_dir: Path, path: str = "synthesize.from") -> Seed:
             frame = pl.read_csv(file, infer_schema_length=10_000, try_parse_dates=True)
         elif suffix in (".parquet", ".pq"):
             frame = pl.read_parquet(file)
+        elif suffix == ".json":  # an array of records
+            frame = pl.read_json(file)
+        elif suffix in (".jsonl", ".ndjson"):
+            frame = pl.read_ndjson(file)
         else:
             raise FauxdataError(
                 f"cannot read a seed from '{file.name}'",
                 path=path,
-                hint="use a .csv or .parquet file, duckdb:FILE.duckdb#table, or a URL#table",
+                hint="use a .csv, .parquet, .json or .jsonl file, duckdb:FILE.duckdb#table, "
+                "or a URL#table",
             )
     except (OSError, pl.exceptions.PolarsError) as exc:
         raise FauxdataError(f"cannot read seed {file}: {exc}", path=path) from None

@@ -11,7 +11,7 @@ from fauxdata.errors import FauxdataError
 from fauxdata.workflows import steps
 from fauxdata.workflows.events import Dialogue
 
-FILE_SUFFIXES = (".csv", ".parquet", ".jsonl", ".ndjson")
+FILE_SUFFIXES = (".csv", ".parquet", ".jsonl", ".ndjson", ".json")
 
 
 @dataclass
@@ -61,7 +61,10 @@ def scan(options: ScanOptions, dialogue: Dialogue | None = None) -> ScanResult:
             raise FauxdataError(f"no such file: {path}", path="WHAT")
         return ScanResult(str(path), scan_frame(_read_file(path), path.stem))
     if is_folder(what):
-        found, values, _ = read_folder(what, options.sample or SAMPLE)
+        try:
+            found, values, _ = read_folder(what, options.sample or SAMPLE)
+        except FauxdataError as exc:
+            raise _as_what(exc) from None
         return ScanResult(found.url, scan_schema(found, values))
     if what.startswith(("http://", "https://")):
         api = Source.api("api", what, options.endpoints, options.token, options.params)
@@ -72,7 +75,22 @@ def scan(options: ScanOptions, dialogue: Dialogue | None = None) -> ScanResult:
             f"{found.name} ({found.url})", extract(found, sample=options.sample).findings
         )
     source = Source("database", "database", what, "WHAT", schema=options.schema)
-    return ScanResult(what, extract(source, sample=options.sample).findings)
+    try:
+        return ScanResult(what, extract(source, sample=options.sample).findings)
+    except FauxdataError as exc:
+        raise _as_what(
+            exc,
+            "a file (.csv, .parquet, .json, .jsonl), csv:DIR or parquet:DIR, "
+            "a database URL, an API base URL or a project source's name",
+        ) from None
+
+
+def _as_what(exc: FauxdataError, hint: str = "") -> FauxdataError:
+    """The readers name ``--from``; scan takes its source as the argument WHAT."""
+    if exc.path == "--from":
+        exc.path = "WHAT"
+        exc.hint = hint or exc.hint
+    return exc
 
 
 def _read_file(path: Path) -> Any:
@@ -84,6 +102,8 @@ def _read_file(path: Path) -> Any:
             return pl.read_csv(path, infer_schema_length=10_000, try_parse_dates=True)
         if suffix == ".parquet":
             return pl.read_parquet(path)
+        if suffix == ".json":  # an array of records (or an object holding one)
+            return pl.read_json(path)
         return pl.read_ndjson(path)
     except (pl.exceptions.PolarsError, OSError) as exc:
         raise FauxdataError(f"cannot read {path}: {exc}", path="WHAT") from None
