@@ -183,6 +183,13 @@ def test_unwritable_target_exits_non_zero(cli: Path) -> None:
 def test_bad_rows_override(cli: Path) -> None:
     done = fauxdata("generate", "tiny.yaml", "--rows", "players", cwd=cli)
     assert done.returncode == 2 and "expected TABLE=N" in done.stderr
+    half = fauxdata("generate", "tiny.yaml", "--rows", "players=2.5", cwd=cli)
+    assert half.returncode == 2 and "whole number" in half.stderr
+
+
+def test_rows_as_people_type_them(cli: Path) -> None:
+    done = fauxdata("check", "tiny.yaml", "--rows", "players=1.5k", cwd=cli)
+    assert done.returncode == 0 and "1,504 rows" in done.stdout  # 4 teams, 1,500 players
 
 
 def test_help_shows_examples() -> None:

@@ -138,3 +138,19 @@ def test_scan_names_its_own_argument_for_what_it_cannot_read() -> None:
     with pytest.raises(FauxdataError, match="not a database URL") as caught:
         scan(ScanOptions("foo:bar"))
     assert caught.value.path == "WHAT" and "csv:DIR" in caught.value.hint
+
+
+def test_a_file_that_is_not_utf8_is_named_with_the_way_out(tmp_path: Path) -> None:
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    (folder / "clients.csv").write_bytes("id,naam\n1,José\n2,Renée\n".encode("latin-1"))
+    with pytest.raises(FauxdataError, match=r"cannot read .*clients\.csv") as caught:
+        init(InitOptions(out=tmp_path / "spec.yaml", source=f"csv:{folder}"))
+    assert caught.value.path == "--from" and "UTF-8" in caught.value.hint
+    assert not (tmp_path / "spec.yaml").exists()
+    with pytest.raises(FauxdataError, match="cannot read") as scanned:
+        scan(ScanOptions(f"csv:{folder}"))
+    assert scanned.value.path == "WHAT"
+    (folder / "clients.csv").write_bytes(b"")
+    with pytest.raises(FauxdataError, match="is empty: no header"):
+        init(InitOptions(out=tmp_path / "spec.yaml", source=f"csv:{folder}"))

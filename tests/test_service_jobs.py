@@ -78,6 +78,21 @@ def test_init_then_generate_from_the_written_spec(server: Server) -> None:
     assert "klanten: 40 rows" in run["log"]
 
 
+def test_generate_into_a_fresh_database_creates_its_tables(server: Server) -> None:
+    _run(server, "init", {"out": "specs/crm_fresh.yaml", "source": "sqlite:///crm.db", "rows": 30})
+    options = {"spec": "specs/crm_fresh.yaml", "to": "sqlite:///fresh.db", "create_tables": True}
+    run = _run(server, "generate", options)
+    assert run["result"]["passed"] is True, run
+    with sqlite3.connect(server.root / "fresh.db") as con:
+        assert con.execute("SELECT count(*) FROM klanten").fetchone() == (30,)
+    status, job = server.call("POST", "/jobs", {"type": "generate", "options": options})
+    assert status == 202
+    failed = server.wait(job["id"])  # the tables now hold rows: refused, naming the way out
+    assert failed["status"] == "failed" and "--truncate" in json.dumps(failed)
+    again = _run(server, "generate", {**options, "truncate": True})
+    assert again["result"]["passed"] is True
+
+
 def test_scan_a_file_and_a_database(server: Server) -> None:
     found = _run(server, "scan", {"what": "people.csv"})["result"]
     categories = {f["column"]: f["category"] for f in found["findings"]}

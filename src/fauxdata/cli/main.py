@@ -19,6 +19,8 @@ from fauxdata.cli import scenarios as scenario_commands
 from fauxdata.cli import synth as synth_commands
 from fauxdata.cli.api_options import Endpoint, Param, Token
 from fauxdata.cli.render import Bars, Terminal
+from fauxdata.cli.target_options import CreateTables, Truncate
+from fauxdata.counts import parse_count
 from fauxdata.errors import FauxdataError, SpecError
 from fauxdata.publish.signals import Interrupted
 from fauxdata.publish.signals import exit_code as signal_exit_code
@@ -54,12 +56,14 @@ def _parse_rows(values: list[str] | None) -> dict[str, int]:
     out: dict[str, int] = {}
     for value in values or []:
         name, sep, count = value.partition("=")
-        if not sep or not count.strip().isdigit():
+        parsed = parse_count(count) if sep else None
+        if parsed is None:
             errors.print(
-                f"[red]error[/red] --rows {value}: expected TABLE=N, e.g. --rows employees=1000"
+                f"[red]error[/red] --rows {value}: expected TABLE=N with a whole number N, "
+                "e.g. --rows employees=1000, 10k or 2.5M"
             )
             raise typer.Exit(2)
-        out[name.strip()] = int(count)
+        out[name.strip()] = parsed
     return out
 
 
@@ -105,19 +109,11 @@ def generate(
     no_verify: Annotated[
         bool, typer.Option("--no-verify", help="Skip the verification checks.")
     ] = False,
-    truncate: Annotated[
-        bool, typer.Option("--truncate", help="Databases: empty the tables first.")
-    ] = False,
+    truncate: Truncate = False,
     atomic: Annotated[
         bool, typer.Option("--atomic", help="Databases: one transaction for the whole run.")
     ] = False,
-    create_tables: Annotated[
-        bool,
-        typer.Option(
-            "--create-tables",
-            help="Databases: create the spec's tables the database lacks (as fauxdata ddl prints them).",
-        ),
-    ] = False,
+    create_tables: CreateTables = False,
     append: Annotated[
         bool,
         typer.Option(

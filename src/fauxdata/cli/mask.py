@@ -13,6 +13,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from fauxdata.cli.render import Bars, Terminal
+from fauxdata.cli.target_options import CreateTables, Truncate
 from fauxdata.errors import FauxdataError
 from fauxdata.verify import print_checklist
 
@@ -64,16 +65,8 @@ def mask_command(
         float,
         typer.Option("--leak-tolerance", help="Share of a column allowed to match the source."),
     ] = 0.01,
-    truncate: Annotated[
-        bool, typer.Option("--truncate", help="Databases: empty existing tables first.")
-    ] = False,
-    create_tables: Annotated[
-        bool,
-        typer.Option(
-            "--create-tables",
-            help="Databases: create the spec's tables the database lacks (as fauxdata ddl prints them).",
-        ),
-    ] = False,
+    truncate: Truncate = False,
+    create_tables: CreateTables = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
     preview: Annotated[
         int | None,

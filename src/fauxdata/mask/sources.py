@@ -185,6 +185,17 @@ class DuckDBSource(_DuckSource):
         return not target.is_database and target.path.resolve() == self.path.resolve()
 
 
+def _unreadable(entry: Path, exc: duckdb.Error) -> FauxdataError:
+    """A file DuckDB cannot read, named with the first line of what it said."""
+    said = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    encoding = "unicode" in str(exc).lower()
+    return FauxdataError(
+        f"cannot read {entry}: {said}",
+        path="--from",
+        hint="save it as UTF-8, e.g. with iconv -f latin1 -t utf-8" if encoding else "",
+    )
+
+
 class FolderSource(_DuckSource):
     """One table per ``NAME.parquet`` / ``NAME.csv`` file or ``NAME/`` folder of parts."""
 
@@ -198,14 +209,23 @@ class FolderSource(_DuckSource):
         self.tables: list[str] = []
         for entry in sorted(folder.iterdir()):
             if entry.is_file() and entry.suffix == f".{fmt}":
+                if entry.stat().st_size == 0:
+                    raise FauxdataError(
+                        f"{entry} is empty: no header, so no columns",
+                        path="--from",
+                        hint="export it with its header row, or move it out of the folder",
+                    )
                 files = str(entry)
             elif entry.is_dir() and any(entry.glob(f"*.{fmt}")):
                 files = str(entry / f"*.{fmt}")
             else:
                 continue
-            self.con.execute(
-                f"CREATE VIEW {quote(entry.stem)} AS SELECT * FROM {reader}({sql_string(files)})"
-            )
+            try:
+                self.con.execute(
+                    f"CREATE VIEW {quote(entry.stem)} AS SELECT * FROM {reader}({sql_string(files)})"
+                )
+            except duckdb.Error as exc:
+                raise _unreadable(entry, exc) from None
             self.tables.append(entry.stem)
         if not self.tables:
             raise FauxdataError(f"no .{fmt} files in {folder}", path="--from")

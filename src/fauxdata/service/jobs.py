@@ -37,6 +37,14 @@ class GenerateOptions(Options):
     scale: float = Field(default=1.0, gt=0)
     tables: list[str] | None = None
     verify: bool = True
+    truncate: bool = Field(default=False, description="Databases: empty the tables first.")
+    create_tables: bool = Field(
+        default=False, description="Databases: create the spec's tables the database lacks."
+    )
+    append: bool = Field(
+        default=False,
+        description="Databases: add rows to tables that hold some; sequence keys continue past them.",
+    )
 
 
 class ValidateOptions(Options):
@@ -107,6 +115,10 @@ class MaskOptions(Options):
     allow_passthrough: list[str] = Field(default_factory=list)
     leak_tolerance: float = Field(default=0.01, ge=0, le=1)
     report: str | None = Field(default=None, description="Privacy report PATH (.json, .html).")
+    truncate: bool = Field(default=False, description="Databases: empty the tables first.")
+    create_tables: bool = Field(
+        default=False, description="Databases: create the spec's tables the database lacks."
+    )
 
 
 class SynthesizeOptions(Options):

@@ -78,6 +78,9 @@ def _generate(options: Any, root: Path, dialogue: Dialogue) -> dict[str, Any]:
         scale=options.scale,
         tables=options.tables,
         verify_output=options.verify,
+        truncate=options.truncate,
+        append=options.append,
+        create_tables=options.create_tables,
         progress=dialogue.table_progress("generate"),
     )
     return _run_figures(result)
@@ -219,6 +222,8 @@ def _mask(options: Any, root: Path, dialogue: Dialogue) -> dict[str, Any]:
         allow_passthrough=options.allow_passthrough,
         report=inside(root, options.report, "options.report") if options.report else None,
         leak_tolerance=options.leak_tolerance,
+        truncate=options.truncate,
+        create_tables=options.create_tables,
         progress=dialogue.streaming_progress("mask"),
     )
     verification = result.verification

@@ -131,11 +131,12 @@ def init(options: InitOptions, dialogue: Dialogue | None = None) -> InitResult:
         )
         apply_findings(spec, found, extraction.findings)
         record_source_names(spec["tables"], renamed)
+    # Checked from memory before it is written, so a spec that would not check never
+    # replaces the file (--force); parsing the YAML again would double the time on a
+    # schema of a thousand tables (ruamel is pure Python).
+    plan = run.check(spec, base_dir=out.parent)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(dump_new_yaml(spec))
-    # Checked from memory: parsing the YAML just written again would double the time on
-    # a schema of a thousand tables (ruamel is pure Python).
-    plan = run.check(spec, base_dir=out.parent)
     selected = list(plan.tables)
     checks = unenforced_checks(found, selected) if options.from_api is None else []
     return InitResult(
@@ -191,9 +192,9 @@ def _init_mask(out: Path, source: str, name: str, sample: int) -> InitResult:
     findings = scan_schema(found, values)
     spec = suggest_mask_spec(found, findings, name=name)
     record_source_names(spec["tables"], renamed)
+    plan = run.check(spec, base_dir=out.parent)  # before writing, as above
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(dump_yaml(spec))
-    plan = run.check(out)
     columns = sum(len(t.columns) for t in plan.tables.values())
     return InitResult(
         out,

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from fauxdata.counts import parse_count
 from fauxdata.errors import FauxdataError, did_you_mean
 from fauxdata.workflows import steps
 from fauxdata.workflows.events import Dialogue, TableView, confirm
@@ -235,9 +236,12 @@ def parse_rows(values: dict[str, str]) -> dict[str, int]:
     """
     out = {}
     for name, count in values.items():
-        if not count.isdigit():
-            raise FauxdataError(f"--rows {name}={count}: expected a whole number", path="--rows")
-        out[name] = int(count)
+        parsed = parse_count(count)
+        if parsed is None:
+            raise FauxdataError(
+                f"--rows {name}={count}: expected a whole number (1000, 10k, 2.5M)", path="--rows"
+            )
+        out[name] = parsed
     return out
 
 

@@ -61,7 +61,10 @@ def scan(options: ScanOptions, dialogue: Dialogue | None = None) -> ScanResult:
             raise FauxdataError(f"no such file: {path}", path="WHAT")
         return ScanResult(str(path), scan_frame(_read_file(path), path.stem))
     if is_folder(what):
-        found, values, _ = read_folder(what, options.sample or SAMPLE)
+        try:
+            found, values, _ = read_folder(what, options.sample or SAMPLE)
+        except FauxdataError as exc:
+            raise _as_what(exc) from None
         return ScanResult(found.url, scan_schema(found, values))
     if what.startswith(("http://", "https://")):
         api = Source.api("api", what, options.endpoints, options.token, options.params)
@@ -75,13 +78,19 @@ def scan(options: ScanOptions, dialogue: Dialogue | None = None) -> ScanResult:
     try:
         return ScanResult(what, extract(source, sample=options.sample).findings)
     except FauxdataError as exc:
-        if exc.path == "--from":  # the reader's flag; scan takes the source as WHAT
-            exc.path = "WHAT"
-            exc.hint = (
-                "a file (.csv, .parquet, .json, .jsonl), csv:DIR or parquet:DIR, a database "
-                "URL, an API base URL or a project source's name"
-            )
-        raise
+        raise _as_what(
+            exc,
+            "a file (.csv, .parquet, .json, .jsonl), csv:DIR or parquet:DIR, "
+            "a database URL, an API base URL or a project source's name",
+        ) from None
+
+
+def _as_what(exc: FauxdataError, hint: str = "") -> FauxdataError:
+    """The readers name ``--from``; scan takes its source as the argument WHAT."""
+    if exc.path == "--from":
+        exc.path = "WHAT"
+        exc.hint = hint or exc.hint
+    return exc
 
 
 def _read_file(path: Path) -> Any:

@@ -63,7 +63,8 @@ def fit_seed(options: FitSeedOptions) -> FitSeedResult:
     started = time.perf_counter()
     loaded = read_seed(options.seed, Path.cwd(), "SEED")
     columns, skipped = options.columns, dict[str, str]()
-    if columns is None:  # all of them: leave out what cannot be learnt, and say why
+    enough = loaded.frame.height >= 2 * options.min_rows  # else fit names the row count
+    if columns is None and enough:  # all of them: leave out what cannot be learnt, say why
         columns, skipped = learnable(loaded.frame, options.min_rows)
         if not columns:
             raise FauxdataError(
