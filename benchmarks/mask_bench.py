@@ -105,7 +105,57 @@ def measure_fpe(rows: int) -> dict[str, Any]:
     started = time.perf_counter()
     cipher.apply(repeated)
     repeated_seconds = time.perf_counter() - started
-    return {"rows": rows, "seconds": seconds, "repeated_seconds": repeated_seconds}
+    return {
+        "rows": rows,
+        "seconds": seconds,
+        "repeated_seconds": repeated_seconds,
+        "checksum": {scheme: _checksum_rate(scheme, rows) for scheme in CHECKSUM_SCHEMES},
+    }
+
+
+CHECKSUM_SCHEMES = ("iban", "luhn", "bsn", "ssn")
+
+
+def _identifiers(scheme: str, rows: int) -> Any:
+    """``rows`` distinct valid identifiers of a scheme: Dutch IBANs (a bank code of four
+    letters, ten digits), 16-digit Visa numbers, BSNs, SSNs."""
+    import numpy as np
+    import polars as pl
+
+    from fauxdata.generators.mock import luhn_digit, mod97
+    from fauxdata.generators.national_id import SSN_DOMAIN, bsn, ssn
+    from fauxdata.generators.text import digits, fixed_width
+
+    index = np.arange(rows, dtype=np.int64) * 7919
+    if scheme == "bsn":
+        return bsn(index % 81_000_000)
+    if scheme == "ssn":
+        return ssn(index % SSN_DOMAIN)
+    if scheme == "luhn":
+        body = np.concatenate(
+            [np.full((rows, 1), ord("4"), dtype=np.uint8), digits(index, 14)], axis=1
+        )
+        return fixed_width(np.concatenate([body, luhn_digit(body)[:, None]], axis=1))
+    letters = np.frombuffer(b"ABNA", dtype=np.uint8) + (index[:, None] // 10**10 % 26).astype(
+        np.uint8
+    ) * np.array([0, 0, 0, 1], dtype=np.uint8)
+    bban = fixed_width(np.concatenate([letters, digits(index % 10**10, 10)], axis=1))
+    check = (98 - mod97(bban + "NL00")).astype(np.int64)
+    return "NL" + pl.Series(check).cast(pl.String).str.zfill(2) + bban
+
+
+def _checksum_rate(scheme: str, rows: int) -> dict[str, float]:
+    """Checksum-aware FPE (``fpe`` with ``checksum``) on ``rows`` distinct valid values."""
+    from fauxdata.mask.checksum import ChecksumCipher
+    from fauxdata.mask.keys import MaskKey
+
+    values = _identifiers(scheme, rows)
+    cipher = ChecksumCipher(MaskKey("benchmark-secret-not-for-real-data"), "bench", scheme)
+    started = time.perf_counter()
+    _, kept, _ = cipher.apply(values)
+    seconds = time.perf_counter() - started
+    assert kept == rows, f"{scheme}: {rows - kept} of the benchmark's values are not valid"
+    return {"values": rows, "seconds": seconds, "values_per_s": rows / seconds}
 
 
 def report_mask(runs: list[dict[str, Any]], fpe: dict[str, Any], results: Path) -> None:
@@ -121,5 +171,10 @@ def report_mask(runs: list[dict[str, Any]], fpe: dict[str, Any], results: Path) 
         f"  fpe            {fpe['rows']:>10,} distinct values  {fpe['rows_per_s']:>10,.0f} values/s"
         f"  (1% distinct: {fpe['rows'] / fpe['repeated_seconds']:,.0f} rows/s)"
     )
+    for scheme, figures in fpe["checksum"].items():
+        print(
+            f"  fpe {scheme:<10} {figures['values']:>10,} distinct values"
+            f"  {figures['values_per_s']:>10,.0f} values/s (checksum: {scheme})"
+        )
     results.mkdir(exist_ok=True)
     (results / "mask.json").write_text(json.dumps({"runs": runs, "fpe": fpe}, indent=2))

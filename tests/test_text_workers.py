@@ -87,3 +87,15 @@ def test_a_worker_that_dies_is_reported_and_replaced() -> None:
     with pytest.raises(WorkerError, match="ended with code 3"):
         run_in_workers(die_on, [(1,), (3,), (2,)], 2)
     assert run_in_workers(die_on, [(n,) for n in (1, 2, 4, 5)], 2) == [1, 2, 4, 5]
+
+
+def test_every_worker_gets_an_equal_share_of_a_column() -> None:
+    """Tasks of at most BATCH texts, in a multiple of the workers' count of equal
+    size: 100k texts made five tasks for two workers, one of which then idled."""
+    from fauxdata.text.deid import BATCH, _step
+
+    for count, workers in ((100_000, 2), (200_000, 2), (PARALLEL_MIN, 2), (90_001, 3)):
+        step = _step(count, workers)
+        tasks = -(-count // step)
+        assert step <= BATCH and tasks % workers == 0 and tasks >= 2 * workers
+        assert count - (tasks - 1) * step > step - tasks  # the last is (nearly) full

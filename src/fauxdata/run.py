@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import polars as pl
 
 from fauxdata.audit import record_database_write
@@ -188,11 +189,16 @@ def generate(
         for name in plan.selected
     )
     database = target is not None and target.is_database
+
+    def verified(con: duckdb.DuckDBPyConnection, relation: Callable[[str], str | None]) -> Report:
+        engine.release()  # every table is written; the checks read what was written
+        return verify(plan, con, relation)
+
     try:
         publication = publish(
             sink,
             staged,
-            verify=(lambda con, relation: verify(plan, con, relation)) if verify_output else None,
+            verify=verified if verify_output else None,
             manifest_extra=spec_source(spec, plan, tables),
             expected_digests=expected_digests,
             keep_failed=keep_failed,

@@ -268,6 +268,13 @@ class Engine:
                 tables[name] = replace(table, rows=layout.total)
         return replace(plan, tables=MappingProxyType(tables))
 
+    def release(self) -> None:
+        """Drop the generators and per-parent layouts once every table is written: the
+        checks that follow read the files, not these (at 2M shop customers the layouts
+        alone hold 32 MB, and grow with the parents)."""
+        self.tables = {}
+        self.layouts = {}
+
     def few_values(self, table: str, limit: int = 1 << 16) -> frozenset[str]:
         """Columns whose generator has at most ``limit`` distinct values (worth a dictionary)."""
         few = set()

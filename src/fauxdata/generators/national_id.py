@@ -30,18 +30,33 @@ _SSN_DOMAIN = _SSN_AREAS * _SSN_GROUPS * _SSN_SERIALS
 
 # NL BSN: first digit 1-9, six free digits, then one of nine eighth digits that keeps the
 # weighted sum's remainder mod 11 below 10 (so the ninth digit exists), then the check.
-_BSN_WEIGHTS = np.array([9, 8, 7, 6, 5, 4, 3, 2], dtype=np.int64)
+BSN_WEIGHTS = np.array([9, 8, 7, 6, 5, 4, 3, 2], dtype=np.int64)
 _BSN_FREE = 9 * 10**6
 _BSN_DOMAIN = _BSN_FREE * 9
 
 
-def ssn(value: I64) -> pl.Series:
-    """SSNs ``AAA-GG-SSSS`` for integers in [0, 898 * 99 * 9999), one per integer."""
+SSN_DOMAIN = _SSN_DOMAIN
+
+
+def ssn_parts(value: I64) -> tuple[I64, I64, I64]:
+    """(area, group, serial) of the valid SSN with index ``value`` in [0, SSN_DOMAIN)."""
     serial = value % _SSN_SERIALS + 1
     rest = value // _SSN_SERIALS
     group = rest % _SSN_GROUPS + 1
     area = rest // _SSN_GROUPS + 1
     area = area + (area >= 666)  # skip 666; areas 900-999 are never reached
+    return area, group, serial
+
+
+def ssn_index(area: I64, group: I64, serial: I64) -> I64:
+    """The index of valid SSNs: the inverse of ``ssn_parts``."""
+    area = area - (area > 666)
+    return ((area - 1) * _SSN_GROUPS + group - 1) * _SSN_SERIALS + serial - 1
+
+
+def ssn(value: I64) -> pl.Series:
+    """SSNs ``AAA-GG-SSSS`` for integers in [0, 898 * 99 * 9999), one per integer."""
+    area, group, serial = ssn_parts(value)
     dash = np.full((value.shape[0], 1), ord("-"), dtype=np.uint8)
     matrix = np.concatenate(
         [digits(area, 3), dash, digits(group, 2), dash, digits(serial, 4)], axis=1
@@ -60,7 +75,7 @@ def bsn(value: I64) -> pl.Series:
     choice = value % 9
     free = value // 9 + 10**6  # d1..d7 from 1000000 to 9999999
     head = digits(free, 7).astype(np.int64) - 48
-    partial = head @ _BSN_WEIGHTS[:7]
+    partial = head @ BSN_WEIGHTS[:7]
     # 2 * d8 = 10 - partial (mod 11); 6 is the inverse of 2 mod 11.
     bad = ((10 - partial) * 6) % 11
     d8 = choice + (choice >= bad)
@@ -82,7 +97,7 @@ def bsn_valid(values: pl.Series) -> npt.NDArray[np.bool_]:
         .astype(np.int64)
         - 48
     )
-    proof = (matrix[:, :8] @ _BSN_WEIGHTS - matrix[:, 8]) % 11 == 0
+    proof = (matrix[:, :8] @ BSN_WEIGHTS - matrix[:, 8]) % 11 == 0
     out = shaped.copy()
     out[shaped] = proof & (matrix.sum(axis=1) > 0)
     return out

@@ -76,7 +76,9 @@ class JsonMaskImpl(_Tallied):
         super().__init__(spec, ctx)
         self.rules = []
         for i, r in enumerate(spec.rules):
-            inner_ctx = replace(ctx, column=f"{ctx.column}.mask.rules.{i}", type=ColumnType("text"))
+            inner_ctx = replace(  # the column's pii: is the document's, not the path's
+                ctx, column=f"{ctx.column}.mask.rules.{i}", type=ColumnType("text"), pii=None
+            )
             inner = implementation(r.mask.kind)(r.mask, inner_ctx)
             try:
                 self.rules.append(rule(r.path, self._runner(inner), r.types or spec.types))

@@ -66,10 +66,10 @@ class TextCipher:
         encoded = pc.dictionary_encode(arr.cast(pa.large_string()))
         uniques = encoded.dictionary
         self.encrypted += len(uniques)
-        out = pc.take(self._distinct(uniques, decrypt), encoded.indices)
+        out = pc.take(self.transform(uniques, decrypt), encoded.indices)
         return pl.Series(values.name, out)
 
-    def _distinct(self, arr: pa.Array, decrypt: bool) -> pa.Array:
+    def transform(self, arr: pa.Array, decrypt: bool) -> pa.Array:
         """Every value of a large_string array (no NULLs) with each character class's
         characters encrypted together, in place."""
         offsets, data = string_buffers(arr)
@@ -88,13 +88,13 @@ class TextCipher:
             for length in np.unique(counts[counts > 0]):
                 rows = np.flatnonzero(counts == length)
                 where = starts[rows][:, None] + np.arange(length)
-                done[where] = self._numerals(numerals[where], alphabet, decrypt)
+                done[where] = self.numerals(numerals[where], alphabet, decrypt)
             out[at] = done + first
         return pa.LargeStringArray.from_buffers(
             len(arr), pa.py_buffer(offsets.tobytes()), pa.py_buffer(out.tobytes())
         )
 
-    def _numerals(self, numerals: Numerals, alphabet: str, decrypt: bool) -> Numerals:
+    def numerals(self, numerals: Numerals, alphabet: str, decrypt: bool) -> Numerals:
         """Rows of numerals of one length, each row one value's characters of a class."""
         radix, n = len(alphabet), numerals.shape[1]
         if radix**n < _MIN_DOMAIN:

@@ -179,7 +179,7 @@ class ColumnLeaks:
             present_out = output.drop_nulls() if output.null_count() else output
             hashes_out = _hash(present_out, self.key)
             if present_out.len():
-                shortest = int(present_out.cast(pl.String).str.len_chars().min() or 0)  # type: ignore[arg-type]
+                shortest = self.mask.shortest(present_out)
         with self._lock:
             self.rows += source.len()
             self.non_null += source.len() - source.null_count()
@@ -213,7 +213,7 @@ class ColumnLeaks:
             found = int(inside.sum())
         allowed_found = None
         if check_found:
-            chance = min(1.0, distinct / 10.0 ** (self.shortest or 0))
+            chance = min(1.0, distinct / self.mask.output_space(self.shortest or 0))
             allowed_found = self.tolerance + chance
         return LeakFigures(
             self.table,

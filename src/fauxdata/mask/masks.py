@@ -10,7 +10,9 @@ everywhere; per-row masks also key by table and column.
 
 from __future__ import annotations
 
+import threading
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
@@ -23,6 +25,8 @@ import pyarrow as pa
 from fauxdata.engine.cast import cast_column
 from fauxdata.engine.rng import Stream, mix64
 from fauxdata.errors import FauxdataError, did_you_mean
+from fauxdata.generators.national_id import SSN_DOMAIN
+from fauxdata.mask.checksum import VALIDATORS, ChecksumCipher, resolve
 from fauxdata.mask.fpe import TextCipher, digit_counts, permute_integers
 from fauxdata.mask.hashing import keyed_hash, substitute_classes
 from fauxdata.mask.keys import MaskKey
@@ -42,6 +46,8 @@ class MaskContext:
     type: ColumnType
     locale: str
     base_dir: Path
+    pii: str | None = None
+    """The spec's ``pii:`` category of the column (``fpe``'s ``checksum: auto`` reads it)."""
 
     @property
     def path(self) -> str:
@@ -103,6 +109,15 @@ class Mask(ABC):
     def tally(self) -> dict[str, int]:
         """What the mask replaced, by kind (for masks of documents; empty otherwise)."""
         return {}
+
+    def shortest(self, output: pl.Series) -> int:
+        """The length of the shortest output value (non-empty, non-NULL series)."""
+        return int(output.cast(pl.String).str.len_chars().min() or 0)  # type: ignore[arg-type]
+
+    def output_space(self, shortest: int) -> float:
+        """How many outputs a value of ``shortest`` characters can map to: the leak
+        check allows for source values found in the output by chance, one in this."""
+        return 10.0**shortest
 
     def identity(self) -> tuple[str, ...]:
         """What decides the mapping: foreign keys must share their parent's."""
@@ -171,8 +186,25 @@ class RedactMask(Mask):
         return _keep_nulls(values, pl.Series(values.name, [self.spec.text] * values.len()))
 
 
+_FREE: dict[str, Callable[[int], float]] = {
+    "iban": lambda n: 10.0 ** (n - 9),  # country, check digits; BE: bank code, BBAN check
+    "luhn": lambda n: 10.0 ** (n - 7),  # BIN and Luhn digit
+    "bsn": lambda n: 10.0 ** (n - 1) * 10 / 11,  # the check digit, and 1 in 11 has none
+    "ssn": lambda n: float(SSN_DOMAIN),
+}
+"""Per checksum scheme: how many valid outputs a value of n letters and digits has (at
+least: a Belgian IBAN is the tightest of the IBANs)."""
+_INTEGER_SCHEMES = ("bsn", "luhn")
+"""The schemes an integer column takes: card numbers and BSNs (a leading zero lost) are
+often stored as integers."""
+
+
 class FpeMask(Mask):
-    """Text through FF3-1, integers through a digit-keeping permutation; reversible."""
+    """Text through FF3-1, integers through a digit-keeping permutation; reversible.
+
+    With a checksum scheme (``checksum``, or ``auto`` from the column's ``pii:``), text
+    identifiers that pass their validator come out passing it (``ChecksumCipher``).
+    """
 
     kinds = ("fpe", "key")
     wide = True
@@ -182,16 +214,97 @@ class FpeMask(Mask):
     def __init__(self, spec: Any, ctx: MaskContext) -> None:
         super().__init__(spec, ctx)
         self.cipher = TextCipher.shared(ctx.key, spec.domain)
+        self.scheme = resolve(getattr(spec, "checksum", "none"), ctx.pii)
+        auto = getattr(spec, "checksum", "none") == "auto"
+        if auto and ctx.type.is_integer and self.scheme not in _INTEGER_SCHEMES:
+            self.scheme = None  # IBANs are never integers
+        self.checked = (
+            ChecksumCipher.shared(ctx.key, spec.domain, self.scheme) if self.scheme else None
+        )
+        self._counts = [0, 0]
+        self._lock = threading.Lock()
+
+    def check(self, dtype: pl.DataType) -> None:
+        super().check(dtype)
+        kind = family(dtype)
+        if self.scheme is not None and kind != "text" and self.scheme not in _INTEGER_SCHEMES:
+            raise self.ctx.error(
+                f"checksum {self.scheme} needs text values; this column is {dtype}",
+                "store identifiers as text, or set checksum: none",
+            )
 
     def identity(self) -> tuple[str, ...]:
-        return ("fpe", self.spec.domain)  # a key and an fpe column map alike
+        # a key and an fpe column map alike, unless a checksum scheme changes the mapping
+        return ("fpe", self.spec.domain, self.scheme or "")
 
     def apply(self, values: pl.Series, batch: pl.DataFrame, rows: Rows) -> pl.Series:
-        return transform(values, self.ctx.key, self.spec.domain, self.cipher)
+        return self._run(values, False)
 
     def reverse(self, values: pl.Series) -> pl.Series:
         """The source values back (``fauxdata unmask``)."""
-        return transform(values, self.ctx.key, self.spec.domain, self.cipher, True)
+        return self._run(values, True)
+
+    def _run(self, values: pl.Series, inverse: bool) -> pl.Series:
+        kind = family(values.dtype)
+        if self.checked is None or kind not in ("text", "integer"):
+            return transform(values, self.ctx.key, self.spec.domain, self.cipher, inverse)
+        if kind == "text":
+            out, kept, plain = self.checked.apply(values, decrypt=inverse)
+        else:
+            out, kept, plain = self._integers(values, inverse)
+        if not inverse:
+            with self._lock:
+                self._counts[0] += kept
+                self._counts[1] += plain
+        return out.cast(values.dtype)
+
+    def _integers(self, values: pl.Series, inverse: bool) -> tuple[pl.Series, int, int]:
+        """Card numbers and BSNs stored as integers (a BSN's leading zero lost): the
+        valid ones through the scheme as text (a BSN padded to nine digits), which
+        comes back as valid digits; the others through the digit-keeping permutation,
+        walked until the result is not valid either."""
+        assert self.checked is not None and self.scheme is not None
+        valid_text = VALIDATORS[self.scheme]
+        width = 9 if self.scheme == "bsn" else 0
+
+        def shown(x: pl.Series) -> pl.Series:
+            return x.cast(pl.String).str.zfill(width).fill_null("")
+
+        x = values.cast(pl.Int64)
+        valid = valid_text(shown(x))
+        at = np.flatnonzero(valid)
+        done = self.checked.apply(shown(x.gather(at)), decrypt=inverse)[0].cast(pl.Int64)
+        rest = np.flatnonzero(~valid & x.is_not_null().to_numpy())
+        key, domain = self.ctx.key, self.spec.domain
+        y = permute_integers(x.gather(rest), key, domain, inverse)
+        bad = np.flatnonzero(valid_text(shown(y)))
+        while bad.size:
+            y = y.scatter(bad, permute_integers(y.gather(bad), key, domain, inverse))
+            bad = bad[valid_text(shown(y.gather(bad)))]
+        return x.scatter(at, done).scatter(rest, y), at.size, rest.size
+
+    def shortest(self, output: pl.Series) -> int:
+        """With a scheme: the fewest letters and digits (separators do not count)."""
+        if self.scheme is None:
+            return super().shortest(output)
+        alnum = output.cast(pl.String).str.count_matches("[0-9A-Za-z]")
+        return int(alnum.min() or 0)  # type: ignore[arg-type]
+
+    def output_space(self, shortest: int) -> float:
+        """With a scheme, fewer outputs than digits suggest: the kept and computed
+        positions do not vary (``_FREE``)."""
+        if self.scheme is None:
+            return super().output_space(shortest)
+        return _FREE[self.scheme](shortest)
+
+    def tally(self) -> dict[str, int]:
+        """Rows kept valid under the checksum scheme, and rows not valid to start with
+        (masked by plain FPE, never passed through)."""
+        if self.scheme is None:
+            return {}
+        with self._lock:
+            kept, plain = self._counts
+        return {f"valid {self.scheme}": kept, f"not valid {self.scheme} (plain fpe)": plain}
 
 
 def transform(

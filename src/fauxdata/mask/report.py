@@ -23,7 +23,8 @@ class Treatment:
     pii: str | None
     seconds: float = 0.0
     replaced: dict[str, int] | None = None
-    """For masks of documents: what was replaced, by entity type or JSON rule."""
+    """For masks of documents: what was replaced, by entity type or JSON rule; for
+    checksum-aware ``fpe``: rows kept valid, and rows not valid to start with."""
 
     @property
     def flagged(self) -> bool:

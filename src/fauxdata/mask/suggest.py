@@ -28,6 +28,9 @@ _FAMILIES = {
     "text": "text", "varchar": "text", "char": "text", "enum": "text", "uuid": "text",
 }  # fmt: skip
 _FPE = ("national_id", "tax_id", "passport", "iban", "bank_account", "credit_card")
+_ID_CHECKSUM = {"US": "ssn", "NL": "bsn"}
+"""National ids whose values the scan found valid keep valid (``checksum``); IBANs and
+cards need nothing written: ``checksum: auto`` reads the column's ``pii:``."""
 _MOCK = (
     "person_name", "first_name", "last_name", "street_address", "city", "region",
     "postcode", "ip_address",
@@ -65,6 +68,11 @@ def mask_for(
         choice = {"kind": "email"}
     elif category in _FPE:
         choice = {"kind": "fpe"}
+        # auto cannot tell a national id's country; integer columns take bsn only
+        scheme = _ID_CHECKSUM.get(finding.variant or "")
+        fits = scheme == "bsn" or (scheme == "ssn" and family == "text")
+        if category in ("national_id", "tax_id") and fits:
+            choice["checksum"] = scheme
     elif category in ("phone", "user_name"):
         choice = {"kind": "hash"}
     elif category in _MOCK:

@@ -46,7 +46,9 @@ def unmask_values(
         )
     secret = key if isinstance(key, MaskKey) else resolve_key(key)
     ctype = parse_type(found.type or "text")
-    ctx = MaskContext(secret, table_name, column_name, ctype, loaded.locale, spec_dir(spec))
+    ctx = MaskContext(
+        secret, table_name, column_name, ctype, loaded.locale, spec_dir(spec), found.pii
+    )
     series = pl.Series(column_name, values)
     if ctype.is_integer:
         try:

@@ -268,7 +268,8 @@ class _Run:
         for name, tp in self.tables.items():
             for column, masker in tp.masks.items():
                 if isinstance(masker, FpeMask):
-                    ciphers[id(masker.cipher)] = masker.cipher
+                    cipher = masker.checked or masker.cipher
+                    ciphers[id(cipher)] = cipher
                     seconds += self.seconds.get((name, column), 0.0)
         values = sum(c.encrypted for c in ciphers.values())
         rate = round(values / seconds) if seconds else None

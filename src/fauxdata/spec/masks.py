@@ -65,9 +65,16 @@ class Hash(Strict):
 class Fpe(Strict):
     """FF3-1 format-preserving encryption: digits stay digits, upper- and lower-case
     letters stay so, separators in place, same length. Reversible with the key
-    (``fauxdata unmask``)."""
+    (``fauxdata unmask``). ``checksum`` keeps identifiers valid (``fauxdata.mask.checksum``)."""
 
     kind: Literal["fpe"]
+    checksum: Literal["auto", "none", "iban", "luhn", "bsn", "ssn"] = Field(
+        default="auto",
+        description="Keep identifiers valid: iban (country kept, mod-97 check digits "
+        "recomputed), luhn (card BIN kept, Luhn digit recomputed), bsn (11-test), ssn "
+        "(valid area, group, serial); none for plain FPE; auto picks iban for pii: iban "
+        "or bank_account and luhn for pii: credit_card, else none.",
+    )
     domain: str = _DOMAIN
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache, cached_property, lru_cache
 from typing import NamedTuple
@@ -52,15 +52,20 @@ ENTITIES = (
 """Every entity type, in the order detectors run (the most certain first)."""
 
 
-@dataclass(frozen=True)
-class Span:
-    """One identifier found in row ``row`` at ``text[start:end]``."""
+class Span(NamedTuple):
+    """One identifier found in row ``row`` at ``text[start:end]``; a tuple, made
+    once per identifier, like ``Candidate``."""
 
     row: int
     start: int
     end: int
     entity: str
     text: str
+
+
+_span = tuple.__new__
+"""``_span(Span, fields)`` makes a Span in C: ``Span(...)`` runs a Python ``__new__``,
+5% of detection at one span per identifier."""
 
 
 class Candidate(NamedTuple):
@@ -154,12 +159,17 @@ def _alternation(words: list[str]) -> str:
 
 
 @cache
-def _named_street_pattern() -> str:
-    """Known street names with a house number, in Rust syntax: Rust's regex crate runs
+def _street_names() -> str:
+    """Known street names as one alternation, in Rust syntax: Rust's regex crate runs
     thousands of literal alternatives as one automaton."""
-    streets = _alternation([s for s in _street_display_names() if len(s) > 3])
+    return _alternation([s for s in _street_display_names() if len(s) > 3])
+
+
+@cache
+def _named_street_pattern() -> str:
+    """Known street names with a house number, in Rust syntax."""
     return (
-        rf"\b(?:{streets})[ ]\d{{1,4}}(?:[ \-]?[A-Za-z]{{1,2}}\b)?"
+        rf"\b(?:{_street_names()})[ ]\d{{1,4}}(?:[ \-]?[A-Za-z]{{1,2}}\b)?"
         r"(?:,?[ ]\d{4}[ ]?[A-Z]{2}(?:[ ][A-Z][a-zà-ÿ]+(?:[ \-][A-Z][a-zà-ÿ]+)*)?)?"
     )
 
@@ -177,33 +187,70 @@ def _lone_names() -> frozenset[str]:
     )
 
 
-_WORD = re.compile(r"\b[^\W\d_a-z][^\W\d_]*")
-"""A word that opens with a capital (or any letter outside a-z): a name, maybe."""
-_LONE = re.compile(r"(?<=[a-z,;:])[ ]([^\W\d_a-z][^\W\d_]*)(?!\w)")
-"""The space is matched and the letter before it looked behind: the engine jumps from
-space to space, and a word's last letter can still open the next match's context."""
+_WORD = re.compile(r"[^\W\d_a-z][^\W\d_]*")
+"""A word that opens with a capital (or any letter outside a-z): a name, maybe (the
+word boundary before it is checked apart, since a match from an offset sees none)."""
 _PAIR_REST = re.compile(rf"(?:[ ](?:(?:{PARTICLES})[ ])?{_NAME}){{1,2}}")
+_LETTER_RUN = r"[\p{L}--a-z]\p{L}*"
+"""In Rust: letters, the first outside a-z. A known name (all letters) that stands as
+a word in a text is always one whole such run, so the runs found in the names are
+every place a name can be."""
+_LOWER_OR_COMMA = frozenset("abcdefghijklmnopqrstuvwxyz,;:")
 
 
-def _rows_with(series: pl.Series, rust: str) -> list[int]:
-    """The rows where the Rust pattern matches: the only ones Python then reads."""
-    return series.str.contains(rust).fill_null(False).arg_true().to_list()
+@cache
+def _name_series(kind: str) -> pl.Series:
+    return pl.Series(sorted(_capitalised_firsts() if kind == "firsts" else _lone_names()))
+
+
+def _named_places(
+    series: pl.Series, texts: list[str], rust: str, kind: str
+) -> Iterator[tuple[int, list[tuple[int, int]]]]:
+    """Rows where the Rust pattern matches and a letter run is one of the names of
+    ``kind``, with every (start, end) where those names occur, in order: the words are
+    split and looked up in Rust, so Python reads only the places that hold a name. A
+    place may still sit inside a longer word; the caller checks the word's bounds."""
+    index = series.str.contains(rust).fill_null(False).arg_true()
+    runs = series.gather(index).str.extract_all(_LETTER_RUN)
+    found = pl.DataFrame({"row": index, "w": runs}).explode("w")
+    found = found.filter(pl.col("w").is_in(_name_series(kind).implode()))
+    found = found.unique(maintain_order=True)
+    rows: dict[int, list[str]] = {}
+    for row, word in zip(found["row"].to_list(), found["w"].to_list(), strict=True):
+        rows.setdefault(row, []).append(word)
+    return ((row, _occurrences(texts[row], words)) for row, words in rows.items())
+
+
+def _occurrences(text: str, words: list[str]) -> list[tuple[int, int]]:
+    places = []
+    for word in words:
+        at = text.find(word)
+        while at >= 0:
+            places.append((at, at + len(word)))
+            at = text.find(word, at + 1)
+    places.sort()
+    return places
+
+
+def _is_word_char(ch: str) -> bool:
+    r"""``\w`` for a ``str`` pattern."""
+    return ch.isalnum() or ch == "_"
 
 
 def _find_pairs(series: pl.Series, rows: list[str]) -> list[Candidate]:
-    """Capitalised pairs (or triples) opening with a known first name: each capitalised
-    word is looked up in the set of first names, and only a hit runs the pattern for
-    the rest of the name. (A Rust alternation of every first name cost more than the
-    rest of detection together.)"""
-    firsts = _capitalised_firsts()
+    """Capitalised pairs (or triples) opening with a known first name: each word that
+    is a first name (found in Rust) runs the pattern for the rest of the name. (A Rust
+    alternation of every first name cost more than the rest of detection together.)"""
     out: list[Candidate] = []
-    for row in _rows_with(series, r"\p{Lu}\p{Ll}+ \p{L}"):
+    for row, offsets in _named_places(series, rows, r"\p{Lu}\p{Ll}+ \p{L}", "firsts"):
         text, taken = rows[row], 0
-        for word in _WORD.finditer(text):
-            start = word.start()
-            if start < taken or word.group() not in firsts:
+        for start, word_end in offsets:
+            if start < taken or (start > 0 and _is_word_char(text[start - 1])):
                 continue
-            rest = _PAIR_REST.match(text, word.end())
+            word = _WORD.match(text, start)
+            if word is None or word.end() != word_end:  # part of a longer word
+                continue
+            rest = _PAIR_REST.match(text, word_end)
             if rest is None:
                 continue
             taken = end = rest.end()
@@ -213,22 +260,22 @@ def _find_pairs(series: pl.Series, rows: list[str]) -> list[Candidate]:
 
 
 def _find_lone(series: pl.Series, rows: list[str]) -> list[Candidate]:
-    """A lone known name (no common word) inside a sentence: after a lower-case word or
-    a comma, and not followed by another capitalised word; a set lookup per word."""
-    names = _lone_names()
+    """A lone known name (no common word) inside a sentence: after a space that follows
+    a lower-case letter or a comma, as a whole word, and not followed by another
+    capitalised word."""
     out: list[Candidate] = []
-    for row in _rows_with(series, r"[a-z,;:] \p{Lu}"):
+    for row, offsets in _named_places(series, rows, r"[a-z,;:] \p{Lu}", "lone"):
         text = rows[row]
-        for word in _LONE.finditer(text):
-            name = word.group(1)
-            if name not in names:
+        for start, end in offsets:
+            if start < 2 or text[start - 1] != " " or text[start - 2] not in _LOWER_OR_COMMA:
                 continue
-            start, end = word.span(1)
+            if end < len(text) and _is_word_char(text[end]):
+                continue
             after = text[end : end + 2]
             if after[:1] == " " and "A" <= after[1:2] <= "Z":
                 continue
             before = text[max(0, start - 40) : start]
-            out.append(Candidate(row, start, end, name, before, after))
+            out.append(Candidate(row, start, end, text[start:end], before, after))
     return out
 
 
@@ -430,31 +477,39 @@ def _check_person(candidates: list[Candidate], locale: str, *, lexical: bool) ->
     out = []
     for c in candidates:
         tokens = c.text.split(" ")
+        low = c.text.lower().split(" ")  # the tokens in lower case, popped alongside
         if (
-            tokens[-1].lower() in common
+            low[-1] in common
             and _GOES_ON.match(c.after)
-            and sum(t.lower() not in _PARTICLE_WORDS for t in tokens) > 2
+            and sum(t not in _PARTICLE_WORDS for t in low) > 2
         ):
             tokens.pop()  # "Amber Lane Hope this helps": a sentence that opens with a word
-        while len(tokens) > 1 and tokens[-1].lower() in common and tokens[-1].lower() not in lasts:
+            low.pop()
+        while len(tokens) > 1 and low[-1] in common and low[-1] not in lasts:
             tokens.pop()
+            low.pop()
         while lexical and (
             tokens
-            and tokens[0].lower() not in _PARTICLE_WORDS
-            and (tokens[0].lower() in CALENDAR or tokens[0].lower() in common)
-            and tokens[0].lower() not in firsts
+            and low[0] not in _PARTICLE_WORDS
+            and (low[0] in CALENDAR or low[0] in common)
+            and low[0] not in firsts
         ):
             tokens.pop(0)
-        named = [t for t in tokens if not t[0].islower() and not t.endswith(".")]
+            low.pop(0)
+        named = [
+            lowered
+            for t, lowered in zip(tokens, low, strict=True)
+            if not t[0].islower() and not t.endswith(".")
+        ]
         if not named:
             continue
         if lexical:
-            head, tail = named[0].lower(), named[-1].lower()
+            head, tail = named[0], named[-1]
             if len(named) < 2 or head not in firsts:
                 continue
             if tail not in lasts and (tail in common or (tail in firsts and tail in common)):
                 continue
-        elif all(t.lower() in common and t.lower() not in known for t in named):
+        elif all(t in common and t not in known for t in named):
             continue
         text = " ".join(tokens)
         start = c.start + c.text.index(text) if text in c.text else c.start
@@ -503,6 +558,9 @@ class Detector:
     rust: str | None = None
     find: Finder | None = None
     """Finds the candidates itself, instead of a pattern."""
+    rows: str | None = None
+    """A Rust pattern found in every row where ``coarse`` matches, several times
+    cheaper to test for: ``coarse`` then runs on those rows alone."""
     filters: bool = False
     """The check keeps or drops candidates but never trims one, so a candidate on text
     an earlier detector claimed can be dropped before the check (phone numbers inside
@@ -533,7 +591,7 @@ def detectors() -> tuple[Detector, ...]:
         Detector("date_of_birth", _DOB, _accept),
         Detector("address", english, _accept),
         Detector("address", continental, _accept),
-        Detector("address", None, _accept, rust=named_street),
+        Detector("address", None, _accept, rust=named_street, rows=_street_names()),
         Detector("phone", _PHONE, _check_phone, filters=True),
         Detector("phone", _PHONE_BARE, _check_bare_phone, filters=True),
         Detector("person", _TITLED, _check_cued_person),
@@ -617,13 +675,17 @@ def find_spans(
     for detector in detectors():
         if detector.entity not in wanted:
             continue
+        entity = detector.entity
         for c in _scan(series, rows, detector, locale, taken):
-            claimed = taken.setdefault(c.row, [])
-            if any(c.start < end and start < c.end for start, end in claimed):
+            claimed = taken.get(c.row)
+            if claimed is None:
+                taken[c.row] = [(c.start, c.end)]
+            elif _claimed(claimed, c):
                 continue
-            claimed.append((c.start, c.end))
-            spans.append(Span(c.row, c.start, c.end, detector.entity, c.text))
-    spans.sort(key=lambda s: (s.row, s.start))
+            else:
+                claimed.append((c.start, c.end))
+            spans.append(_span(Span, (c.row, c.start, c.end, entity, c.text)))
+    spans.sort()  # by row, then offset: spans of a row never start at the same offset
     return spans
 
 
@@ -651,17 +713,27 @@ def _scan(
 
 
 def _claimed(claimed: list[tuple[int, int]] | None, c: Candidate) -> bool:
-    return claimed is not None and any(c.start < end and start < c.end for start, end in claimed)
+    """``c`` overlaps text an earlier detector claimed. (A plain loop: ``any`` over a
+    generator cost twice as much, for the few spans a row holds.)"""
+    if claimed is None:
+        return False
+    start, end = c.start, c.end
+    for taken_start, taken_end in claimed:
+        if start < taken_end and taken_start < end:
+            break
+    else:
+        return False
+    return True
 
 
 def _matches(series: pl.Series, rows: list[str], detector: Detector) -> list[Candidate]:
     """The detector's exact matches where its coarse pattern matched in Polars."""
-    found = pl.DataFrame(
-        {
-            "row": pl.int_range(series.len(), eager=True),
-            "m": series.str.extract_all(detector.coarse),
-        }
-    )
+    if detector.rows is None:
+        index = pl.int_range(series.len(), eager=True)
+    else:
+        index = series.str.contains(detector.rows).fill_null(False).arg_true()
+        series = series.gather(index)
+    found = pl.DataFrame({"row": index, "m": series.str.extract_all(detector.coarse)})
     found = found.explode("m").drop_nulls("m")
     pattern = detector.pattern
     group = "v" if pattern is not None and "v" in pattern.groupindex else 0

@@ -20,6 +20,13 @@ from fauxdata.generators.lexicon import dataset_code, lexicon
 from fauxdata.text.vocabulary import first_names
 
 _DOMAINS = ("example.com", "example.org", "example.net")
+_DIGITS = "0123456789"
+_NONZERO = "123456789"
+_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+_BASE36 = str.maketrans({ch: str(int(ch, 36)) for ch in _LETTERS})
+"""An IBAN's letters as their numbers (A = 10 ... Z = 35) for the mod-97 check."""
+_DOUBLED = (0, 2, 4, 6, 8, 1, 3, 5, 7, 9)
+"""A digit doubled, as Luhn adds it (the digit sum of twice the digit)."""
 _WORDS = struct.Struct(">4Q")
 _COUNTRY_CODE = re.compile(r"^\s*(?:\+|00)(\d{1,3})")
 _SPACE = re.compile(r"\s")
@@ -34,28 +41,43 @@ _NUMERIC_DATE = re.compile(r"(\d{1,2})([/\-.])(\d{1,2})\2(\d{2,4})")
 
 class Digest:
     """A stream of integers from one keyed digest, extended by counter when used up:
-    each 32-byte digest gives four big-endian 64-bit words."""
+    each 32-byte digest gives four big-endian 64-bit words, handed out in order."""
+
+    __slots__ = ("_counter", "_next", "_seed", "_words")
 
     def __init__(self, key: bytes, entity: str, value: str) -> None:
         hasher = _keyed(key).copy()
         hasher.update(f"{entity}\x1f{value}".encode())
         self._seed = hasher.digest()
         self._words = list(_WORDS.unpack(self._seed))
-        self._words.reverse()  # popped from the end: the first word first
+        self._next = 0
         self._counter = 0
 
-    def below(self, n: int) -> int:
-        if not self._words:
+    def _extend(self, count: int) -> list[int]:
+        """The word list, long enough for ``count`` more words."""
+        words = self._words
+        while len(words) < self._next + count:
             self._counter += 1
             digest = hashlib.blake2b(
                 self._seed + self._counter.to_bytes(4, "big"), digest_size=32
             ).digest()
-            self._words = list(_WORDS.unpack(digest))
-            self._words.reverse()
-        return self._words.pop() % (n if n > 1 else 1)
+            words.extend(_WORDS.unpack(digest))
+        return words
 
-    def digit(self, *, nonzero: bool = False) -> str:
-        return str(1 + self.below(9)) if nonzero else str(self.below(10))
+    def below(self, n: int) -> int:
+        i = self._next
+        words = self._words if i < len(self._words) else self._extend(1)
+        self._next = i + 1
+        return words[i] % (n if n > 1 else 1)
+
+    def take(self, count: int) -> list[int]:
+        """The next ``count`` words, in order: the words ``count`` calls of ``below``
+        would reduce, for fakes that draw a word per character (one call, not one per
+        digit)."""
+        i = self._next
+        words = self._extend(count)
+        self._next = i + count
+        return words[i : i + count]
 
     def pick(self, options: list[str] | tuple[str, ...]) -> str:
         return options[self.below(len(options))]
@@ -79,11 +101,18 @@ def _words(locale: str, name: str) -> tuple[str, ...]:
 
 def _same_digits(value: str, d: Digest, keep: int = 0) -> str:
     """Every digit after the first ``keep`` digits replaced; everything else kept."""
+    count = sum(ch.isdigit() for ch in value)
+    words = iter(d.take(max(0, count - keep)))
     seen = 0
     out = []
     for ch in value:
         if ch.isdigit():
-            out.append(ch if seen < keep else d.digit(nonzero=seen == keep and ch != "0"))
+            if seen < keep:
+                out.append(ch)
+            elif seen == keep and ch != "0":
+                out.append(_NONZERO[next(words) % 9])
+            else:
+                out.append(_DIGITS[next(words) % 10])
             seen += 1
         else:
             out.append(ch)
@@ -91,13 +120,12 @@ def _same_digits(value: str, d: Digest, keep: int = 0) -> str:
 
 
 def _fix_luhn(digits: str) -> str:
+    """The last digit replaced by the Luhn check digit of the others: from the right,
+    every other digit of the body doubled (digit sum), starting with the last."""
     body = digits[:-1]
-    total = 0
-    for i, ch in enumerate(reversed(body)):
-        n = int(ch)
-        if i % 2 == 0:
-            n = n * 2 - 9 if n * 2 > 9 else n * 2
-        total += n
+    backwards = body[::-1]
+    total = sum(map(_DOUBLED.__getitem__, map(int, backwards[0::2])))
+    total += sum(map(int, backwards[1::2]))
     return body + str((10 - total % 10) % 10)
 
 
@@ -140,9 +168,13 @@ def phone(value: str, d: Digest, locale: str) -> str:
 def iban(value: str, d: Digest, locale: str) -> str:
     compact = _SPACE.sub("", value).upper()
     country = compact[:2]
-    bban = "".join(chr(65 + d.below(26)) if ch.isalpha() else d.digit() for ch in compact[4:])
+    tail = compact[4:]
+    bban = "".join(
+        _LETTERS[w % 26] if ch.isalpha() else _DIGITS[w % 10]
+        for ch, w in zip(tail, d.take(len(tail)), strict=True)
+    )
     rearranged = bban + country + "00"
-    number = int("".join(str(int(ch, 36)) for ch in rearranged))
+    number = int(rearranged.translate(_BASE36))
     check = f"{98 - number % 97:02d}"
     fake = country + check + bban
     if " " in value.strip():
@@ -152,7 +184,7 @@ def iban(value: str, d: Digest, locale: str) -> str:
 
 def credit_card(value: str, d: Digest, locale: str) -> str:
     digits = _NON_DIGIT.sub("", value)
-    body = digits[:1] + "".join(d.digit() for _ in digits[1:])
+    body = digits[:1] + "".join([_DIGITS[w % 10] for w in d.take(max(0, len(digits) - 1))])
     return _regroup(value, _fix_luhn(body))
 
 
@@ -168,8 +200,9 @@ def national_id(value: str, d: Digest, locale: str) -> str:
 def _bsn(d: Digest) -> str:
     weights = (9, 8, 7, 6, 5, 4, 3, 2)
     while True:
-        head = [d.below(10) for _ in range(8)]
-        head[0] = 1 + d.below(9)
+        words = d.take(9)
+        head = [w % 10 for w in words[:8]]
+        head[0] = 1 + words[8] % 9
         last = sum(w * n for w, n in zip(weights, head, strict=True)) % 11
         if last < 10:
             return "".join(map(str, head)) + str(last)

@@ -22,8 +22,9 @@ import signal
 import subprocess
 import sys
 import threading
-from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor, wait
+from contextlib import contextmanager
 from typing import IO, Any, TypeVar
 
 R = TypeVar("R")
@@ -34,8 +35,11 @@ over and back costs more than the second core gives."""
 MAX_WORKERS = 4
 
 _lock = threading.Lock()
+_reserving = threading.Lock()
 _idle: queue.SimpleQueue[_Worker] = queue.SimpleQueue()
 _started: list[_Worker] = []
+_holding = threading.local()
+"""``holding.workers`` is set while this thread holds workers (``reserved``)."""
 
 
 class WorkerError(RuntimeError):
@@ -57,11 +61,56 @@ def run_in_workers(
     """``function(*task)`` for every task, in task order: in this process when
     ``workers`` is 1 or there is a single task, else on ``workers`` worker processes
     (one thread each here, waiting on its pipe without the GIL)."""
-    if workers <= 1 or len(tasks) <= 1:
+    if workers <= 1 or len(tasks) <= 1 or getattr(_holding, "workers", False):
+        # (a thread that holds workers, say masking a JSON rule's values with
+        # free_text, would wait for itself: its nested work stays in this process)
         return [function(*task) for task in tasks]
     _ensure(workers)
     with ThreadPoolExecutor(workers, thread_name_prefix="fauxdata-text") as threads:
         return list(threads.map(lambda task: _on_a_worker(function, task), tasks))
+
+
+class Crew:
+    """Workers held by one thread (``reserved``), each answering its own share of a
+    piece of work that keeps state in them between calls."""
+
+    def __init__(self, workers: list[_Worker], threads: ThreadPoolExecutor) -> None:
+        self.workers = workers
+        self._threads = threads
+
+    def each(self, function: Callable[..., R], tasks: Sequence[tuple[Any, ...]]) -> list[R]:
+        """``function(*tasks[i])`` on worker ``i``, all at once (one thread each here,
+        waiting on its pipe without the GIL); results in order."""
+        calls = [
+            self._threads.submit(worker.call, function, task)
+            for worker, task in zip(self.workers, tasks, strict=True)
+        ]
+        wait(calls)  # all answered before any error is raised: a worker still busy
+        # with this call must not be handed the next one
+        return [call.result() for call in calls]
+
+
+@contextmanager
+def reserved(count: int) -> Iterator[Crew]:
+    """``count`` workers held by this thread alone, given back at the end. Workers
+    are taken under one lock, so two threads reserving at once cannot each hold half
+    and wait for the rest."""
+    _ensure(count)
+    with _reserving:
+        held = [_idle.get() for _ in range(count)]
+    _holding.workers = True
+    try:
+        with ThreadPoolExecutor(count, thread_name_prefix="fauxdata-text") as threads:
+            yield Crew(held, threads)
+    finally:
+        _holding.workers = False
+        for worker in held:
+            if worker.process.poll() is None:
+                _idle.put(worker)
+            else:  # gone: the next call starts another
+                with _lock:
+                    if worker in _started:
+                        _started.remove(worker)
 
 
 def _on_a_worker(function: Callable[..., R], task: tuple[Any, ...]) -> R:
@@ -96,7 +145,7 @@ class _Worker:
             [sys.executable, "-c", "from fauxdata.text.workers import serve; serve()"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
-            env={**os.environ, "PYTHONPATH": path},
+            env={**os.environ, "PYTHONPATH": path, "POLARS_MAX_THREADS": "1"},
         )
 
     def call(self, function: Callable[..., R], args: tuple[Any, ...]) -> R:

@@ -26,6 +26,7 @@ from fauxdata.verify.chunks import (
     shared_passes,
     unique_key,
 )
+from fauxdata.verify.parents import merged_orphans
 from fauxdata.verify.relations import Counted, relation_checks
 from fauxdata.verify.result import Check, Report, queried, scalar
 
@@ -153,9 +154,10 @@ def _passes(
         per_chunk = (
             f"SELECT count(*) FROM {CHUNK} c ANTI JOIN {in_range} p ON {match} WHERE {present}"
         )
-        passes[f"fk {fk.columns}"] = Pass(
-            fk.columns[0], fk.columns, strict=False, count=counted_by(per_chunk)
-        )
+        count = counted_by(per_chunk)
+        if len(fk.columns) == 1:  # merged with the parent's file, this SQL where it cannot
+            count = merged_orphans(parent_rel, fk.parent_columns[0], fk.columns[0], count)
+        passes[f"fk {fk.columns}"] = Pass(fk.columns[0], fk.columns, strict=False, count=count)
     return passes
 
 
@@ -179,7 +181,7 @@ def _duplicates(columns: tuple[str, ...]) -> Pass:
     )
 
     def count(cursor: duckdb.DuckDBPyConnection, chunk: Chunk) -> Sequence[int]:
-        unique = unique_key(chunk.data, columns)
+        unique = unique_key(chunk.data, columns, chunk.steps)
         return grouped(cursor, chunk) if unique is None else (int(not unique),)
 
     return Pass(columns[0], columns, strict=True, count=count)

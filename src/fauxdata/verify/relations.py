@@ -17,6 +17,7 @@ from fauxdata.spec import generators as g
 from fauxdata.spec.plan import Plan, ResolvedPer, ResolvedTable
 from fauxdata.spec.relations import FixedCount, RangeCount, duration_seconds, split_dotted
 from fauxdata.verify.chunks import CHUNK, chunked_sum, counted_by
+from fauxdata.verify.parents import PARENTS, merged_aggregates, merged_parents
 from fauxdata.verify.result import Check, queried, violations
 
 Relation = Callable[[str], str | None]
@@ -76,6 +77,7 @@ def _row_rules(
     joined orders once each; together they take one join instead of two.
     """
     rules: dict[_Join | None, list[tuple[str, str, str, str]]] = {}  # (column, label, bad, what)
+    reads: dict[_Join | None, set[str]] = {}  # the parent columns the rules compare with
     out = table.output_name
     for column in table.columns.values():
         gen = column.generator
@@ -92,6 +94,7 @@ def _row_rules(
             )
             label = f"Temporal order: {where} within [{gen.min_delay}, {gen.max_delay}] after {gen.column}"
             rules.setdefault(join, []).append((column.name, label, bad, "rows out of order"))
+            reads.setdefault(join, set()).add(split_dotted(gen.column)[1])
         elif isinstance(gen, g.Lookup):
             base, join = _base(plan, table, gen.column, relation)
             if base is None:
@@ -100,11 +103,12 @@ def _row_rules(
             rules.setdefault(join, []).append(
                 (column.name, label, f"c.{col} IS DISTINCT FROM {base}", "rows differ")
             )
+            reads.setdefault(join, set()).add(split_dotted(gen.column)[1])
     checks: dict[str, Check] = {}
     for join, group in rules.items():
         joins = join.sql(join.parent) if join is not None else ""
         counted = ", ".join(f"count(*) FILTER (WHERE {bad})" for _, _, bad, _ in group)
-        counts = _chunked_rules(con, rel, join, group, counted)
+        counts = _chunked_rules(con, rel, join, group, counted, sorted(reads.get(join, ())))
         if counts is None:
             counts = list(con.execute(f"SELECT {counted} FROM {rel} c {joins}").fetchone() or ())
         for (name, label, bad, what), count in zip(group, counts, strict=True):
@@ -122,16 +126,22 @@ def _chunked_rules(
     join: _Join | None,
     group: list[tuple[str, str, str, str]],
     counted: str,
+    reads: list[str],
 ) -> list[int] | None:
-    """Rules through a parent counted chunk by chunk of the child, each chunk joined to
-    the parent rows in its key range; None when that does not apply (see ``chunks``)."""
+    """Rules through a parent counted chunk by chunk of the child, each chunk beside its
+    parent rows found by merging the parent's file (``reads``: the parent columns the
+    rules use), else joined to the parent rows in its key range; None when neither
+    applies (see ``chunks``)."""
     if join is None:
         return None
     first = join.pairs[0]
     parent = f"(SELECT * FROM {join.parent} WHERE {quote(first[1])} BETWEEN $low AND $high)"
     columns = [name for name, _, _, _ in group] + [child for child, _ in join.pairs]
-    sql = f"SELECT {counted} FROM {CHUNK} c {join.sql(parent)}"
-    return chunked_sum(con, rel, first[0], columns, counted_by(sql), strict=False)
+    count = counted_by(f"SELECT {counted} FROM {CHUNK} c {join.sql(parent)}")
+    if len(join.pairs) == 1:
+        beside = f"SELECT {counted} FROM {CHUNK} c POSITIONAL JOIN {PARENTS} p"
+        count = merged_parents(join.parent, first[1], first[0], reads, beside, count)
+    return chunked_sum(con, rel, first[0], columns, count, strict=False)
 
 
 @dataclass(frozen=True)
@@ -221,6 +231,9 @@ def _cardinality(
         f"LEFT JOIN {per_parent} c ON c.{fk} = p.{k}) WHERE {condition}"
     )
     found = counted.pop((table.name, rel), None)  # by the parent's aggregates' pass
+    merged = merged_aggregates(rel, per.column, key[1], [], (low, high))
+    if found is None and merged is not None:  # by merging this file into the parent's
+        found = chunked_sum(con, parent_rel, key[1], [key[1]], merged, strict=True)
     if found is None:
         found = chunked_sum(
             con, parent_rel, key[1], [key[1]], counted_by(per_chunk, unique=key[1]), strict=True
@@ -308,7 +321,23 @@ def _aggregates(
         cardinality = _out_of_bounds("coalesce(g.n, 0)", *_bounds(child.per))
         sql = f"SELECT {chunk_counted}, count(*) FILTER (WHERE {cardinality}) FROM {CHUNK} c LEFT JOIN {per_parent} g ON g.k = c.{k}"
         columns = [key[1], *(name for name, _ in group)]
-        counts = chunked_sum(con, rel, key[1], columns, counted_by(sql, unique=key[1]), strict=True)
+        # Merged with the children's file where both are ordered: no join, no hashing
+        # of the order-id strings (3.8 CPU-seconds down to 2.1 on the 26M-row shop,
+        # and no longer growing with the file: 35.6 at three times the rows).
+        merged = merged_aggregates(
+            child_rel,
+            child.per.column,
+            key[1],
+            [(name, gen.fn, split_dotted(gen.of)[1]) for name, gen in group],
+            _bounds(child.per),
+        )
+        counts = None
+        if merged is not None:
+            counts = chunked_sum(con, rel, key[1], columns, merged, strict=True)
+        if counts is None:
+            counts = chunked_sum(
+                con, rel, key[1], columns, counted_by(sql, unique=key[1]), strict=True
+            )
         if counts is not None:
             if child.per.parent == table.name:
                 counted[(child_name, child_rel)] = counts[-1:]

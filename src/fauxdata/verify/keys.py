@@ -1,0 +1,73 @@
+"""Key columns as NumPy arrays that compare like Arrow's values, for the ordered checks.
+
+A formatted id (``ORD-00012345``) is a string of one byte length, and the keys of one
+chunk share their first bytes; where all but the last eight are the same, those eight
+read as a big-endian integer order and compare the strings exactly as Arrow does
+(bytes, left to right).
+Comparing integers is cheaper than comparing Arrow strings, and a binary search over
+them far cheaper than over fixed-width bytes.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+
+
+def fixed_bytes(values: pa.Array) -> np.ndarray | None:
+    """A string or binary column of one byte length as an (rows, width) array of bytes
+    (no copy); None for another type, NULLs, or lengths that differ."""
+    kind = values.type
+    wide = pa.types.is_large_string(kind) or pa.types.is_large_binary(kind)
+    if values.null_count or not (wide or pa.types.is_string(kind) or pa.types.is_binary(kind)):
+        return None
+    buffers = values.buffers()
+    offsets = np.frombuffer(buffers[1], dtype=np.int64 if wide else np.int32)
+    offsets = offsets[values.offset : values.offset + len(values) + 1]
+    width = int(offsets[1] - offsets[0]) if len(values) else 0
+    if width == 0 or not bool(np.all(np.diff(offsets) == width)):
+        return None
+    data = np.frombuffer(buffers[2], dtype=np.uint8)[offsets[0] : offsets[-1]]
+    return data.reshape(len(values), width)
+
+
+def as_integers(*columns: pa.Array) -> list[np.ndarray] | None:
+    """Each of ``columns`` (strings of one common byte length, up to 16 bytes, like a
+    formatted id) as unsigned integers that order like the strings: their last eight
+    bytes, read in place, where the bytes before them are the same in every value.
+    None when that does not hold."""
+    arrays = []
+    for column in columns:
+        fixed = fixed_bytes(column) if len(column) else np.zeros((0, 0), dtype=np.uint8)
+        if fixed is None:
+            return None
+        arrays.append(fixed)
+    widths = {a.shape[1] for a in arrays if len(a)}
+    if len(widths) != 1 or (width := widths.pop()) > 16:
+        return None
+    if width <= 8:  # the whole value, zeros before it
+        return [_padded(a, width) for a in arrays]
+    heads = [_words(a, 0) >> np.uint64(8 * (16 - width)) for a in arrays]
+    if len({int(h[0]) for h in heads if len(h)}) != 1:
+        return None
+    if not all(bool(np.all(h == h[0])) for h in heads if len(h)):
+        return None
+    return [_words(a, width - 8) for a in arrays]
+
+
+def _words(rows: np.ndarray, at: int) -> np.ndarray:
+    """The eight bytes from byte ``at`` of each row, as big-endian integers (one copy)."""
+    if not len(rows):
+        return np.zeros(0, dtype=np.uint64)
+    flat = np.ascontiguousarray(rows).reshape(-1)  # a view: the rows are one buffer
+    view = np.ndarray((len(rows),), dtype=">u8", buffer=flat, offset=at, strides=(rows.shape[1],))
+    return view.astype(np.uint64)
+
+
+def _padded(rows: np.ndarray, width: int) -> np.ndarray:
+    """Values of ``width`` <= 8 bytes as big-endian integers, zeros before them."""
+    if not len(rows):
+        return np.zeros(0, dtype=np.uint64)
+    padded = np.zeros((len(rows), 8), dtype=np.uint8)
+    padded[:, 8 - width :] = rows
+    return padded.view(">u8").reshape(-1).astype(np.uint64)
