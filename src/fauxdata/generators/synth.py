@@ -18,7 +18,6 @@ from fauxdata.engine.rng import Stream
 from fauxdata.generators.base import ColumnContext, Generator, Rows
 from fauxdata.spec.synthesize import Synthesized
 from fauxdata.synth.model import Model
-from fauxdata.synth.sample import Sampler
 from fauxdata.synth.store import model_for
 
 
@@ -26,6 +25,8 @@ class _Group:
     """One group's sampler and stream, and the last block it drew on each thread."""
 
     def __init__(self, model: Model, stream: Stream) -> None:
+        from fauxdata.synth.sample import Sampler  # SciPy's interpolation: only for synthesize
+
         self.sampler = Sampler(model)
         self.stream = stream
         self.last = threading.local()
