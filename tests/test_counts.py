@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from fauxdata.counts import parse_count
+from fauxdata.workflows.counts import parse_count
 
 
 @pytest.mark.parametrize(

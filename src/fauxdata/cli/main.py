@@ -20,12 +20,12 @@ from fauxdata.cli import synth as synth_commands
 from fauxdata.cli.api_options import Endpoint, Param, Token
 from fauxdata.cli.render import Bars, Terminal
 from fauxdata.cli.target_options import CreateTables, Truncate
-from fauxdata.counts import parse_count
 from fauxdata.errors import FauxdataError, SpecError
 from fauxdata.publish.signals import Interrupted
 from fauxdata.publish.signals import exit_code as signal_exit_code
 from fauxdata.spec.models import Spec
 from fauxdata.verify import print_checklist
+from fauxdata.workflows.counts import parse_table_counts
 from fauxdata.workflows.generation import DEFAULT_BLOCK_SIZE, result_json
 from fauxdata.workflows.synthesis import run_figures
 
@@ -50,21 +50,6 @@ def _report(exc: FauxdataError) -> int:
     else:
         errors.print(f"[red]error[/red] {escape(str(exc))}", soft_wrap=True)
     return exc.exit_code
-
-
-def _parse_rows(values: list[str] | None) -> dict[str, int]:
-    out: dict[str, int] = {}
-    for value in values or []:
-        name, sep, count = value.partition("=")
-        parsed = parse_count(count) if sep else None
-        if parsed is None:
-            errors.print(
-                f"[red]error[/red] --rows {value}: expected TABLE=N with a whole number N, "
-                "e.g. --rows employees=1000, 10k or 2.5M"
-            )
-            raise typer.Exit(2)
-        out[name.strip()] = parsed
-    return out
 
 
 def _tables(value: str | None) -> list[str] | None:
@@ -164,7 +149,7 @@ def generate(
         spec,
         to,
         seed=seed,
-        rows=_parse_rows(rows),
+        rows=parse_table_counts(rows),
         scale=scale,
         tables=_tables(tables),
         replay=replay,
@@ -249,7 +234,7 @@ def check(
 
     Example: `fauxdata check examples/hr.yaml`
     """
-    plan = run.check(spec, rows=_parse_rows(rows), scale=scale)
+    plan = run.check(spec, rows=parse_table_counts(rows), scale=scale)
     _warn(plan)
     total = sum(t.rows for t in plan.tables.values())
     console.print(
@@ -490,7 +475,12 @@ def validate(
     from fauxdata.verify.existing import validate_target
 
     done = validate_target(
-        spec, data, seed=seed, rows=_parse_rows(rows) or None, scale=scale, tables=_tables(tables)
+        spec,
+        data,
+        seed=seed,
+        rows=parse_table_counts(rows) or None,
+        scale=scale,
+        tables=_tables(tables),
     )
     report = done.report
     if as_json:

@@ -11,9 +11,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from fauxdata.counts import parse_count
 from fauxdata.errors import FauxdataError, did_you_mean
 from fauxdata.workflows import steps
+from fauxdata.workflows.counts import parse_count
 from fauxdata.workflows.events import Dialogue, TableView, confirm
 
 

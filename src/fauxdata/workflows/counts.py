@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
+from fauxdata.errors import UsageError
+
 _SUFFIX = {"": 1, "k": 10**3, "m": 10**6, "b": 10**9}
 _COUNT = re.compile(r"^\s*([0-9][0-9_,]*(?:\.[0-9]+)?(?:e[0-9]+)?)\s*([kmb]?)\s*$", re.IGNORECASE)
 
@@ -21,3 +23,23 @@ def parse_count(text: str) -> int | None:
     except InvalidOperation:
         return None
     return int(value) if value == value.to_integral_value() else None
+
+
+def parse_table_counts(values: list[str] | None, flag: str = "--rows") -> dict[str, int]:
+    """``TABLE=N`` values, as ``--rows`` takes them, into counts per table.
+
+    Raises:
+        UsageError: a value without ``=`` or whose count is not a whole number.
+    """
+    out: dict[str, int] = {}
+    for value in values or []:
+        name, sep, count = value.partition("=")
+        parsed = parse_count(count) if sep else None
+        if parsed is None:
+            raise UsageError(
+                "expected TABLE=N with a whole number N",
+                path=f"{flag} {value}",
+                hint=f"e.g. {flag} employees=1000, 10k or 2.5M",
+            )
+        out[name.strip()] = parsed
+    return out
