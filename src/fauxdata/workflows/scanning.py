@@ -16,7 +16,7 @@ FILE_SUFFIXES = (".csv", ".parquet", ".jsonl", ".ndjson", ".json")
 
 @dataclass
 class ScanOptions:
-    """What to scan: a file (CSV, Parquet, JSON Lines), a folder of them (``csv:DIR``,
+    """What to scan: a file (CSV, Parquet, JSON or JSON Lines), a folder of them (``csv:DIR``,
     ``parquet:DIR``), a database URL or reference, an API base URL (with ``endpoints``)
     or a project source's name."""
 
@@ -102,7 +102,7 @@ def _read_file(path: Path) -> Any:
             return pl.read_csv(path, infer_schema_length=10_000, try_parse_dates=True)
         if suffix == ".parquet":
             return pl.read_parquet(path)
-        if suffix == ".json":  # an array of records (or an object holding one)
+        if suffix == ".json":  # an array of records
             return pl.read_json(path)
         return pl.read_ndjson(path)
     except (pl.exceptions.PolarsError, OSError) as exc:
