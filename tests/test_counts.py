@@ -25,6 +25,8 @@ def test_forms_people_type(text: str, count: int) -> None:
     assert parse_count(text) == count
 
 
-@pytest.mark.parametrize("text", ["", "-1", "1.5", "ten", "1e", "2.5", "1kk", "0x10", "1.0001k"])
+@pytest.mark.parametrize(
+    "text", ["", "-1", "1.5", "ten", "1e", "2.5", "1kk", "0x10", "1.0001k", "1,5", "10,00"]
+)
 def test_anything_else_is_not_a_count(text: str) -> None:
     assert parse_count(text) is None

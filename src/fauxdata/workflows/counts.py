@@ -9,7 +9,11 @@ from decimal import Decimal, InvalidOperation
 from fauxdata.errors import UsageError
 
 _SUFFIX = {"": 1, "k": 10**3, "m": 10**6, "b": 10**9}
-_COUNT = re.compile(r"^\s*([0-9][0-9_,]*(?:\.[0-9]+)?(?:e[0-9]+)?)\s*([kmb]?)\s*$", re.IGNORECASE)
+_COUNT = re.compile(
+    r"^\s*((?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9][0-9_]*)(?:\.[0-9]+)?(?:e[0-9]+)?)\s*([kmb]?)\s*$",
+    re.IGNORECASE,
+)
+"""Commas only between groups of three (``1,000``), so a European ``1,5`` is not 15."""
 
 
 def parse_count(text: str) -> int | None:
