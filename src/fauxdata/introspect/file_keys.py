@@ -86,10 +86,9 @@ def _primary_key(table: SourceTable, scalar: Scalar) -> str | None:
     candidates += [c for c in names if snake(c) in own]
     if names and snake(names[0]).endswith(tuple(f"_{s}" for s in _KEY_SUFFIXES)):
         candidates.append(names[0])
-    for column in dict.fromkeys(candidates):
-        if _family(table.columns[column].type) is None:
-            continue
-        rows = scalar(f"SELECT count(*) FROM {quote(table.name)}")
+    typed = [c for c in dict.fromkeys(candidates) if _family(table.columns[c].type) is not None]
+    rows = scalar(f"SELECT count(*) FROM {quote(table.name)}") if typed else 0
+    for column in typed:
         col = quote(column)
         distinct = scalar(f"SELECT count(DISTINCT {col}) FROM {quote(table.name)}")
         filled = scalar(f"SELECT count({col}) FROM {quote(table.name)}")
