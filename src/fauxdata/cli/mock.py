@@ -145,8 +145,9 @@ def scan(
         bool, typer.Option("--fail-on-pii", help="Exit 1 when any PII is found (for CI).")
     ] = False,
 ) -> None:
-    """Find personal data by column names (English, Dutch, German, French, Spanish) and,
-    where values may be read, by their patterns; the report never shows a value.
+    """Find personal data by column names (English, Dutch, German, French, Spanish, Italian,
+    Portuguese) and, where values may be read, by their patterns; the report never shows a
+    value.
 
     Examples:
 

@@ -1,4 +1,5 @@
-"""National identity numbers that pass their country's checks: US SSN and Dutch BSN.
+"""National identity numbers that pass their country's checks: US SSN and Dutch BSN here,
+Spain, Italy, France and Brazil in ``national_ids``.
 
 Mock data for a PII column must look valid to the pipeline under test (a BSN column
 usually has an 11-proof check somewhere downstream), yet be made up. Each value is built
@@ -16,6 +17,7 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 
+from fauxdata.generators import national_ids
 from fauxdata.generators.base import Generator, Rows
 from fauxdata.generators.text import digits, fixed_width
 from fauxdata.spec import generators as g
@@ -54,14 +56,15 @@ def ssn_index(area: I64, group: I64, serial: I64) -> I64:
     return ((area - 1) * _SSN_GROUPS + group - 1) * _SSN_SERIALS + serial - 1
 
 
-def ssn(value: I64) -> pl.Series:
-    """SSNs ``AAA-GG-SSSS`` for integers in [0, 898 * 99 * 9999), one per integer."""
+def ssn(value: I64, *, separators: bool = True) -> pl.Series:
+    """SSNs ``AAA-GG-SSSS`` (``AAAGGSSSS`` without separators) for integers in
+    [0, 898 * 99 * 9999), one per integer."""
     area, group, serial = ssn_parts(value)
-    dash = np.full((value.shape[0], 1), ord("-"), dtype=np.uint8)
-    matrix = np.concatenate(
-        [digits(area, 3), dash, digits(group, 2), dash, digits(serial, 4)], axis=1
-    )
-    return fixed_width(matrix)
+    parts = [digits(area, 3), digits(group, 2), digits(serial, 4)]
+    if separators:
+        dash = np.full((value.shape[0], 1), ord("-"), dtype=np.uint8)
+        parts = [parts[0], dash, parts[1], dash, parts[2]]
+    return fixed_width(np.concatenate(parts, axis=1))
 
 
 def bsn(value: I64) -> pl.Series:
@@ -104,20 +107,34 @@ def bsn_valid(values: pl.Series) -> npt.NDArray[np.bool_]:
 
 
 class NationalIdGenerator(Generator):
-    """``national_id``: SSNs or BSNs, unique on request (the domain is enumerable)."""
+    """``national_id``: valid numbers of one country, unique on request (every domain
+    is enumerable)."""
 
     kinds = ("national_id",)
     spec: g.NationalId
 
     def _build(self, value: I64) -> pl.Series:
-        return ssn(value) if self.spec.country == "US" else bsn(value)
+        country, separators = self.spec.country, self.spec.separators
+        match country:
+            case "US":
+                return ssn(value, separators=separators is not False)
+            case "NL":
+                return bsn(value)
+            case _:
+                return national_ids.build(country, value, separators=bool(separators))
 
     def generate(self, rows: Rows, inputs: Mapping[str, pl.Series]) -> pl.Series:
         size = self.domain_size()
         return self._build(self.ctx.stream("national_id", self.spec.country).below(rows, size))
 
     def domain_size(self) -> int:
-        return _SSN_DOMAIN if self.spec.country == "US" else _BSN_DOMAIN
+        match self.spec.country:
+            case "US":
+                return _SSN_DOMAIN
+            case "NL":
+                return _BSN_DOMAIN
+            case country:
+                return national_ids.DOMAINS[country]
 
     def at_domain(self, index: Rows, inputs: Mapping[str, pl.Series]) -> pl.Series:
         return self._build(np.asarray(index, dtype=np.int64))

@@ -1,7 +1,7 @@
 """The PII scanner: which columns of a source hold personal data, and how to mock them.
 
-Names are always checked (English, Dutch, German, French and Spanish patterns); values
-only when a sample is given, in memory, and never copied into a finding. Each finding
+Names are always checked (English, Dutch, German, French, Spanish, Italian and Portuguese
+patterns); values only when a sample is given, in memory, and never copied into a finding. Each finding
 names a category from ``CATEGORIES`` and ``mocker_for`` turns it into a generator spec.
 """
 

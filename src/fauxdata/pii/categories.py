@@ -141,6 +141,16 @@ _IBAN_LOCALES = {
 """IBAN countries the ``iban`` mocker builds, by the locale that selects them."""
 
 
+NATIONAL_ID_COUNTRIES = ("US", "NL", "ES", "IT", "FR", "BR")
+"""Countries whose national identity numbers the ``national_id`` mocker builds."""
+
+
+def _width(column_type: str | None) -> int | None:
+    """The declared length of a ``char(n)`` or ``varchar(n)`` column, or None."""
+    found = re.search(r"char\s*\(\s*(\d+)\s*\)", (column_type or "").lower())
+    return int(found.group(1)) if found else None
+
+
 def mocker_for(
     category: str, column_type: str | None = None, *, variant: str | None = None
 ) -> dict[str, Any]:
@@ -174,7 +184,12 @@ def mocker_for(
                 return {"kind": "postcode", "locale": country_locale[variant]}
             return {"kind": "postcode"}
         case "national_id":
-            return {"kind": "national_id", "country": "NL" if variant == "NL" else "US"}
+            country = variant if variant in NATIONAL_ID_COUNTRIES else "US"
+            spec: dict[str, Any] = {"kind": "national_id", "country": country}
+            formatted_width = {"BR": 14, "FR": 21}.get(country)
+            if formatted_width is not None and _width(column_type) == formatted_width:
+                spec["separators"] = True  # the column is as wide as 123.456.789-09
+            return spec
         case "ip_address":
             return {"kind": "ipv6" if variant == "ipv6" else "ipv4"}
         case "date_of_birth":
@@ -182,7 +197,7 @@ def mocker_for(
         case "age":
             return {"kind": "uniform_int", "min": 18, "max": 85}
         case "gender":
-            short = bool(column_type and re.search(r"char\s*\(\s*1\s*\)", column_type.lower()))
+            short = _width(column_type) == 1
             values = ["F", "M"] if short else ["female", "male"]
             return {"kind": "choice", "values": {values[0]: 0.5, values[1]: 0.5}}
         case "geolocation":

@@ -1,4 +1,5 @@
-"""PII by column name: patterns in English, Dutch, German, French and Spanish.
+"""PII by column name: patterns in English, Dutch, German, French, Spanish, Italian and
+Portuguese.
 
 A column name is split into path segments (``address__postal_code``,
 ``address.postalCode``) and tokens (snake_case, camelCase), folded to lower-case ASCII
@@ -44,6 +45,7 @@ def words(text: str) -> frozenset[str]:
 
 
 EN, NL, DE, FR, ES = "English", "Dutch", "German", "French", "Spanish"
+IT, PT = "Italian", "Portuguese"
 
 # fmt: off
 RULES: tuple[Rule, ...] = (
@@ -51,12 +53,16 @@ RULES: tuple[Rule, ...] = (
     _r("ip_address", NL, r"ip_?adres", "IP address"),
     _r("ip_address", DE, r"ip_?adresse", "IP address"),
     _r("ip_address", ES, r"direccion_ip", "IP address"),
+    _r("ip_address", IT, r"indirizzo_ip", "IP address"),
+    _r("ip_address", PT, r"endereco_ip", "IP address"),
     _r("email", EN, r"e_?mail(_?addr(ess)?)?|mail", "email address"),
     _r("email", EN, r"emailaddress|email", "email address", compound=True),
     _r("email", NL, r"e_?mail_?adres|emailadres", "email address", compound=True),
     _r("email", DE, r"e_?mail_?adresse|mailadresse", "email address", compound=True),
     _r("email", FR, r"courriel|adresse_(e_)?mail", "email address"),
     _r("email", ES, r"correo(_electronico)?", "email address"),
+    _r("email", IT, r"posta_elettronica|indirizzo_(e_?)?mail|pec", "email address"),
+    _r("email", PT, r"correio_eletronico|endereco_(de_)?e_?mail", "email address"),
     _r("national_id", EN,
        r"ssn|social_?security(_?(number|no|nr))?",
        "US social security number", variant="US"),
@@ -70,21 +76,35 @@ RULES: tuple[Rule, ...] = (
     _r("national_id", DE,
        r"sozialversicherungsnummer|personalausweis(nummer)?|ausweisnummer",
        "social security / identity card number", compound=True),
-    _r("national_id", FR, r"numero_(de_)?securite_sociale|nir|insee", "social security number"),
+    _r("national_id", FR,
+       r"numero_(de_)?securite_sociale|nir|insee|numero_insee",
+       "social security number (NIR)", variant="FR"),
+    _r("national_id", ES, r"dni|nie|num_?dni|numero_dni", "identity number (DNI/NIE)", variant="ES"),
     _r("national_id", ES,
-       r"dni|nie|numero_(de_)?identidad|documento_(de_)?identidad|"
-       r"seguridad_social|nss|curp",
+       r"numero_(de_)?identidad|documento_(de_)?identidad|seguridad_social|nss|curp",
        "national identity number"),
+    _r("national_id", IT,
+       r"codice_?fiscale|codicefiscale|cod_?fiscale|cod_?fisc",
+       "tax code (codice fiscale)", variant="IT", compound=True),
+    _r("national_id", IT, r"carta_(d_)?identita|tessera_sanitaria", "identity card number"),
+    _r("national_id", PT, r"cpf", "taxpayer id (CPF)", variant="BR"),
+    _r("national_id", PT,
+       r"cartao_(de_)?cidadao|bilhete_(de_)?identidade|numero_(de_)?identidade|rg",
+       "identity card number"),
     _r("tax_id", EN, r"tax_?(id|number|no|nr)|tin|taxpayer_?id", "tax identification number"),
     _r("tax_id", NL, r"fiscaal_?nummer|rsin", "tax number", compound=True),
     _r("tax_id", DE, r"steuer_?(id|nummer|identifikationsnummer)", "tax number", compound=True),
     _r("tax_id", FR, r"numero_fiscal|spi", "tax number"),
     _r("tax_id", ES, r"nif|numero_(de_)?identificacion_fiscal", "tax number"),
+    _r("tax_id", IT, r"partita_?iva|p_?iva", "VAT number (partita IVA)", compound=True),
+    _r("tax_id", PT, r"nif|numero_(de_)?contribuinte|cnpj", "tax number"),
     _r("passport", EN, r"passport(_?(number|no|nr))?", "passport number", compound=True),
     _r("passport", NL, r"paspoort(nummer)?", "passport number", compound=True),
     _r("passport", DE, r"reisepass(nummer)?|passnummer", "passport number", compound=True),
     _r("passport", FR, r"passeport", "passport number", compound=True),
     _r("passport", ES, r"pasaporte", "passport number", compound=True),
+    _r("passport", IT, r"passaporto", "passport number", compound=True),
+    _r("passport", PT, r"passaporte", "passport number", compound=True),
     _r("iban", EN, r"iban", "IBAN", compound=True),
     _r("credit_card", EN,
        r"credit_?card(_?(number|no|nr))?|card_?(number|no|nr|num)|cc_?(number|"
@@ -94,6 +114,8 @@ RULES: tuple[Rule, ...] = (
     _r("credit_card", DE, r"kreditkarte(nnummer)?|kartennummer", "card number", compound=True),
     _r("credit_card", FR, r"(numero_)?carte_bancaire|numero_(de_)?carte", "card number"),
     _r("credit_card", ES, r"(numero_(de_)?)?tarjeta(_de_credito)?", "card number"),
+    _r("credit_card", IT, r"carta_di_credito|numero_(della_)?carta", "card number"),
+    _r("credit_card", PT, r"cartao(_de_credito)?|numero_(do_)?cartao", "card number"),
     _r("bank_account", EN,
        r"(bank_?)?account_?(number|no|nr)|bank_?account",
        "bank account number"),
@@ -103,6 +125,8 @@ RULES: tuple[Rule, ...] = (
     _r("bank_account", DE, r"konto_?nummer|bankverbindung", "account number", compound=True),
     _r("bank_account", FR, r"rib|numero_(de_)?compte", "account number"),
     _r("bank_account", ES, r"(numero_(de_)?)?cuenta(_bancaria)?", "account number"),
+    _r("bank_account", IT, r"conto_corrente|numero_(di_)?conto", "account number"),
+    _r("bank_account", PT, r"conta_(bancaria|corrente)|numero_(da_)?conta", "account number"),
     _r("date_of_birth", EN,
        r"dob|date_?of_?birth|birth_?date|birth_?day|born(_?on)?",
        "date of birth"),
@@ -111,6 +135,10 @@ RULES: tuple[Rule, ...] = (
     _r("date_of_birth", DE, r"geburtsdatum|geburtstag|geboren", "date of birth", compound=True),
     _r("date_of_birth", FR, r"date_(de_)?naissance|naissance|ne_le", "date of birth"),
     _r("date_of_birth", ES, r"fecha_(de_)?nacimiento|nacimiento", "date of birth"),
+    _r("date_of_birth", IT, r"data_(di_)?nascita|datanascita|nascita", "date of birth",
+       compound=True),
+    _r("date_of_birth", PT, r"(data|dt|dta)_(de_)?nascimento|datanascimento|nascimento",
+       "date of birth", compound=True),
     _r("user_name", EN,
        r"user_?name|login(_?name)?|screen_?name|nick_?name|user_?login",
        "user name"),
@@ -118,6 +146,8 @@ RULES: tuple[Rule, ...] = (
     _r("user_name", DE, r"benutzername", "user name", compound=True),
     _r("user_name", FR, r"nom_(d_)?utilisateur|identifiant|pseudo", "user name"),
     _r("user_name", ES, r"nombre_(de_)?usuario|usuario", "user name"),
+    _r("user_name", IT, r"nome_utente", "user name"),
+    _r("user_name", PT, r"nome_(de_)?usuario|login", "user name"),
     _r("first_name", EN,
        r"first_?name|given_?name|fore_?name|f_?name|christian_?name",
        "first name"),
@@ -126,12 +156,16 @@ RULES: tuple[Rule, ...] = (
     _r("first_name", DE, r"vorname", "first name", compound=True),
     _r("first_name", FR, r"prenom", "first name", compound=True),
     _r("first_name", ES, r"(primer_)?nombre_de_pila|primer_nombre", "first name"),
+    _r("first_name", PT, r"primeiro_nome|prenome", "first name"),
     _r("last_name", EN, r"last_?name|sur_?name|family_?name|l_?name|maiden_?name", "last name"),
     _r("last_name", EN, r"lastname|surname|familyname", "last name", compound=True),
     _r("last_name", NL, r"achternaam|familienaam|geslachtsnaam", "last name", compound=True),
     _r("last_name", DE, r"nachname|familienname|zuname", "last name", compound=True),
     _r("last_name", FR, r"nom_de_famille|nom_famille", "last name"),
     _r("last_name", ES, r"apellidos?|primer_apellido|segundo_apellido", "last name", compound=True),
+    _r("last_name", IT, r"cognome", "last name", compound=True),
+    _r("last_name", PT, r"sobrenome|ultimo_nome", "last name", compound=True),
+    _r("last_name", PT, r"apelido", "surname (Portugal) or nickname (Brazil)", strength=MEDIUM),
     _r("person_name", EN,
        r"full_?name|display_?name|contact_?name|customer_?name|person_?name|"
        r"employee_?name|member_?name|patient_?name|holder_?name|"
@@ -141,16 +175,25 @@ RULES: tuple[Rule, ...] = (
     _r("person_name", DE, r"vollstandiger_name|kundenname|vollname", "full name"),
     _r("person_name", FR, r"nom_complet|nom_(du_)?client", "full name"),
     _r("person_name", ES, r"nombre_completo|nombre_(del_)?cliente", "full name"),
+    _r("person_name", IT,
+       r"nome_completo|nome_(del_)?cliente|nominativo|cliente_nome",
+       "full name"),
+    _r("person_name", PT,
+       r"nome_completo|nome_(do_)?cliente|cliente_nome|nome_(do_)?titular",
+       "full name"),
     _r("person_name", EN, r"name", "name", strength=MEDIUM, generic=True),
     _r("person_name", NL, r"naam", "name", strength=MEDIUM, generic=True),
     _r("last_name", FR, r"nom", "name (usually the family name)", strength=MEDIUM, generic=True),
     _r("first_name", ES, r"nombre", "name (usually the first name)", strength=MEDIUM, generic=True),
+    _r("first_name", IT, r"nome", "name (the first name, next to cognome)", strength=MEDIUM,
+       generic=True),
     _r("gender", EN, r"gender|sex", "gender"),
     _r("gender", NL, r"geslacht", "gender"),
     _r("gender", DE, r"geschlecht", "gender"),
     _r("gender", FR, r"sexe", "gender"),
     _r("gender", FR, r"genre", "gender (or genre)", strength=WEAK, generic=True),
     _r("gender", ES, r"sexo|genero", "gender"),
+    _r("gender", IT, r"sesso", "gender"),
     _r("phone", EN,
        r"(tele)?phone(_?(number|no|nr))?|tel|mobile(_?number)?|cell(_?phone)?|"
        r"fax|msisdn",
@@ -164,11 +207,15 @@ RULES: tuple[Rule, ...] = (
        "telephone number", compound=True),
     _r("phone", FR, r"telephone|portable|numero_(de_)?telephone", "telephone number"),
     _r("phone", ES, r"telefono|movil|celular", "telephone number"),
+    _r("phone", IT, r"(numero_(di_)?)?telefono|cellulare|recapito_telefonico", "telephone number"),
+    _r("phone", PT, r"(numero_(de_)?)?telefone|telemovel|celular|fone", "telephone number"),
     _r("postcode", EN, r"zip(_?code)?|zip4|postcode|postal_?code|post_?code", "postal code"),
     _r("postcode", NL, r"postcode", "postal code", variant="NL", compound=True),
     _r("postcode", DE, r"plz|postleitzahl", "postal code", variant="DE"),
     _r("postcode", FR, r"code_postal|cp", "postal code"),
     _r("postcode", ES, r"codigo_postal|cod_postal", "postal code"),
+    _r("postcode", IT, r"cap", "postal code (CAP)", strength=MEDIUM, generic=True),
+    _r("postcode", PT, r"cep", "postal code (CEP)", variant="BR"),
     _r("street_address", EN,
        r"street(_?(address|name|line))?|address(_?line)?_?[123]?|addr_?[123]?|"
        r"house_?(number|no|nr)|line_?[123]",
@@ -181,15 +228,25 @@ RULES: tuple[Rule, ...] = (
        "street address", compound=True),
     _r("street_address", FR, r"adresse|rue|numero_(de_)?rue", "street address"),
     _r("street_address", ES, r"direccion|calle|domicilio", "street address"),
+    _r("street_address", IT,
+       r"indirizzo(_residenza)?|numero_civico|civico|residenza",
+       "street address", compound=True),
+    _r("street_address", PT,
+       r"endereco|morada|logradouro|rua|bairro|numero_endereco|complemento_endereco",
+       "street address", compound=True),
     _r("city", EN, r"city|town|home_?town", "city"),
     _r("city", NL, r"woonplaats|plaats(naam)?|stad|gemeente", "city", compound=True),
     _r("city", DE, r"wohnort|ort|stadt", "city"),
     _r("city", FR, r"ville|commune", "city"),
     _r("city", ES, r"ciudad|localidad|municipio|poblacion", "city"),
+    _r("city", IT, r"citta|comune(_(di_)?residenza)?|localita", "city"),
+    _r("city", PT, r"cidade|localidade|municipio|concelho", "city"),
     _r("region", EN, r"state|province|county", "state or province", strength=WEAK, generic=True),
     _r("region", NL, r"provincie", "province", strength=WEAK, generic=True),
     _r("region", DE, r"bundesland", "federal state", strength=WEAK, generic=True),
     _r("region", ES, r"provincia", "province", strength=WEAK, generic=True),
+    _r("region", IT, r"regione", "region", strength=WEAK, generic=True),
+    _r("region", PT, r"estado|uf|distrito", "state", strength=WEAK, generic=True),
     _r("geolocation", EN,
        r"lat|lon|lng|latitude|longitude|geo_?location|coordinates?",
        "latitude or longitude", strength=MEDIUM),
@@ -198,10 +255,12 @@ RULES: tuple[Rule, ...] = (
        r"breitengrad|langengrad|laengengrad",
        "latitude or longitude", strength=MEDIUM),
     _r("geolocation", ES, r"latitud|longitud", "latitude or longitude", strength=MEDIUM),
+    _r("geolocation", IT, r"latitudine|longitudine", "latitude or longitude", strength=MEDIUM),
     _r("age", EN, r"age|age_?years", "age", strength=MEDIUM),
     _r("age", NL, r"leeftijd", "age", strength=MEDIUM),
     _r("age", DE, r"alter", "age", strength=MEDIUM),
     _r("age", ES, r"edad", "age", strength=MEDIUM),
+    _r("age", PT, r"idade", "age", strength=MEDIUM),
     _r("salary", EN,
        r"(base_|gross_|net_|annual_)?(salary|wages?|income)|(gross|net)_?pay|"
        r"pay_?rate",
@@ -210,6 +269,8 @@ RULES: tuple[Rule, ...] = (
     _r("salary", DE, r"gehalt|lohn|einkommen", "salary", strength=MEDIUM, compound=True),
     _r("salary", FR, r"salaire|revenu", "salary", strength=MEDIUM),
     _r("salary", ES, r"salario|sueldo|ingresos", "salary", strength=MEDIUM),
+    _r("salary", IT, r"stipendio|retribuzione|reddito", "salary", strength=MEDIUM),
+    _r("salary", PT, r"renda|rendimento|vencimento", "salary", strength=MEDIUM),
     _r("free_text", EN,
        r"notes?|comments?|remarks?|message|feedback|free_?text",
        "free text", strength=WEAK),
@@ -219,6 +280,8 @@ RULES: tuple[Rule, ...] = (
        "free text", strength=WEAK),
     _r("free_text", FR, r"commentaires?|remarques?", "free text", strength=WEAK),
     _r("free_text", ES, r"comentarios?|observaciones|notas?", "free text", strength=WEAK),
+    _r("free_text", IT, r"commenti|commento|osservazioni|annotazioni", "free text", strength=WEAK),
+    _r("free_text", PT, r"observacoes|observacao|anotacoes", "free text", strength=WEAK),
 )
 # fmt: on
 
@@ -244,7 +307,9 @@ _PERSON = words(
     "sender buyer tenant visitor lead worker teacher doctor beneficiary account profile "
     "klant gebruiker medewerker werknemer persoon leerling relatie kunde benutzer mitarbeiter "
     "schueler utilisateur employe personne eleve cliente usuario empleado persona alumno "
-    "paciente socio"
+    "paciente socio utente utenti dipendente dipendenti paziente pazienti studente studenti "
+    "persona persone anagrafica funcionario funcionarios pessoa pessoas aluno colaborador "
+    "titular"
 )
 _THING = words(
     "product item department dept category company organisation organization org team store "
@@ -252,14 +317,19 @@ _THING = words(
     "warehouse supplier vendor merchant campaign event plan tier segment channel currency "
     "language sku article artikel produkt producto produit categorie kategorie afdeling "
     "abteilung departement departamento bedrijf firma empresa entreprise winkel filiale tienda "
-    "magasin branch site asset device service feature table column metric"
+    "magasin branch site asset device service feature table column metric prodotto prodotti "
+    "articolo articoli categoria azienda aziende negozio negozi fornitore fornitori reparto "
+    "reparti produto loja fornecedor fornecedores"
 )
 _QUALIFIERS = words(
     "address addr home billing shipping mailing residence residential postal current primary "
     "contact customer person full legal official adres woon adresse domicilio de du del la "
-    "le el"
+    "le el di da do residenza"
 )
-_PLACE = words("place plaats lugar lieu ort country land pais pays city stadt ville ciudad")
+_PLACE = words(
+    "place plaats lugar lieu ort country land pais pays city stadt ville ciudad luogo local "
+    "comune citta cidade naturalidade"
+)
 _ALWAYS_PERSONAL = frozenset(
     {"national_id", "tax_id", "passport", "iban", "bank_account", "credit_card", "free_text"}
 )

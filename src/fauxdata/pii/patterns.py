@@ -34,7 +34,7 @@ IBAN_IN_TEXT = r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?\b"
 CARD_IN_TEXT = r"\b\d(?:[ \-]?\d){12,18}\b"
 SSN_IN_TEXT = r"\b\d{3}-\d{2}-\d{4}\b"
 _IIN = r"^(?:4|5[0-9]|2[2-7]|3[47]|3[068]|35|6\d|1800|2131)"
-_LOCALES = ("en", "en-gb", "nl", "de", "fr", "es")
+_LOCALES = ("en", "en-gb", "nl", "de", "fr", "es", "it", "pt", "pt-br")
 
 
 def _np(series: pl.Series) -> Mask:
@@ -169,12 +169,12 @@ STREET_WORDS = (
     r"blvd|boulevard|court|ct|place|pl|terrace|square|sq|hill|park)\.?(?:\s.*)?$)|"
     r"(?:(?:straat|weg|laan|plein|gracht|kade|dijk|singel|strasse|str\.|gasse|allee|platz|ring)"
     r"\s+\d+\s?[a-z]?\b)|(?:^(?:\d+,?\s+)?(?:rue|avenue|boulevard|chemin|calle|avenida|plaza|"
-    r"paseo|carrer)\b)"
+    r"paseo|carrer|via|viale|piazza|piazzale|corso|vicolo|rua|travessa|praça|alameda|estrada)\b)"
 )
 
 
 def street(text: pl.Series) -> Mask:
-    """A house number next to a street word in any of the five languages."""
+    """A house number next to a street word in any of the seven languages."""
     return _np(text.str.contains(STREET_WORDS))
 
 
@@ -185,7 +185,7 @@ def folded(text: pl.Series) -> pl.Series:
 
 @cache
 def word_list(kind: str) -> pl.Series:
-    """First names, surnames, cities or regions of the five languages, folded.
+    """First names, surnames, cities or regions of the seven languages, folded.
 
     From the same pinned Mimesis lists the mockers draw from, so the scanner recognises
     what fauxdata itself makes, and real names in those languages.

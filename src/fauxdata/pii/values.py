@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from fauxdata.generators import national_ids as ids
 from fauxdata.pii import patterns as p
 from fauxdata.pii.categories import related
 from fauxdata.pii.names import match_name
@@ -236,6 +237,24 @@ def _id_shaped(sample: Sample, category: str) -> ValueHit:
     return _hit(category, mask, "identifiers of letters and digits", False)
 
 
+def national_ids(text: pl.Series, *, loose: bool) -> list[ValueHit]:
+    """One hit per country whose national identity numbers the scanner can check: the
+    values tell the country, which the mocker then follows. Only the SSN needs the
+    column name (``loose``) to be read without its dashes."""
+    return [
+        _hit("national_id", p.ssn(text, loose=loose), "US SSNs (valid area, group, serial)",
+             True, "US"),
+        _hit("national_id", p.bsn(text), "Dutch BSNs passing the 11-proof", True, "NL"),
+        _hit("national_id", ids.dni_valid(text), "Spanish DNIs or NIEs with a fitting letter",
+             True, "ES"),
+        _hit("national_id", ids.codice_fiscale_valid(text),
+             "Italian codici fiscali with a fitting check letter", True, "IT"),
+        _hit("national_id", ids.nir_valid(text), "French NIRs with a fitting key", True, "FR"),
+        _hit("national_id", ids.cpf_valid(text), "Brazilian CPFs with fitting check digits",
+             True, "BR"),
+    ]  # fmt: skip
+
+
 def confirm(category: str, sample: Sample, variant: str | None = None) -> ValueHit | None:
     """How far the values agree with a category the name points to (None: no test).
 
@@ -256,17 +275,10 @@ def confirm(category: str, sample: Sample, variant: str | None = None) -> ValueH
             what = "card numbers with a known issuer prefix and a valid Luhn digit"
             return _hit("credit_card", p.credit_card(text), what, True)
         case "national_id" | "tax_id":
-            us = _hit(
-                "national_id",
-                p.ssn(text, loose=True),
-                "US SSNs (valid area, group, serial)",
-                True,
-                "US",
-            )
-            nl = _hit("national_id", p.bsn(text), "Dutch BSNs passing the 11-proof", True, "NL")
+            hits = national_ids(text, loose=True)
             # On a tie the 11-proof is the stronger evidence: one random 9-digit number in
             # 11 passes it, while most bare 9-digit numbers are shaped like an SSN.
-            best = max((us, nl), key=lambda h: (h.share, h.variant == variant, h.variant == "NL"))
+            best = max(hits, key=lambda h: (h.share, h.variant == variant, h.variant == "NL"))
             return best if best.agrees() else _id_shaped(sample, category)
         case "passport":
             return _id_shaped(sample, category)
@@ -311,8 +323,7 @@ def detect(sample: Sample) -> ValueHit | None:
     candidates = [
         _iban(text),
         _hit("credit_card", p.credit_card(text), "card numbers with a valid Luhn digit", True),
-        _hit("national_id", p.ssn(text), "US SSNs (valid area, group, serial)", True, "US"),
-        _hit("national_id", p.bsn(text), "Dutch BSNs passing the 11-proof", True, "NL"),
+        *national_ids(text, loose=False),
         _hit("email", p.email(text), "email addresses", True),
         _hit(
             "ip_address", v4 | v6, "IP addresses", True, "ipv6" if v6.sum() > v4.sum() else "ipv4"

@@ -555,11 +555,31 @@ class NationalId(Strict):
     validation accepts them while no real person's number is likely to appear.
 
     US: SSN ``AAA-GG-SSSS`` with a valid area (not 000, 666, 900-999), group not 00 and
-    serial not 0000. NL: a 9-digit BSN passing the 11-proof.
+    serial not 0000. NL: a 9-digit BSN passing the 11-proof. ES: DNI ``12345678Z``.
+    IT: codice fiscale ``RSSMRA85T10A562S``. FR: 15-digit NIR with its key. BR: CPF with
+    its two check digits.
     """
 
     kind: Literal["national_id"]
-    country: Literal["US", "NL"] = Field(default="US", description="US (SSN) or NL (BSN).")
+    country: Literal["US", "NL", "ES", "IT", "FR", "BR"] = Field(
+        default="US",
+        description="US (SSN), NL (BSN), ES (DNI), IT (codice fiscale), FR (NIR) or BR (CPF).",
+    )
+    separators: bool | None = Field(
+        default=None,
+        description="Write the usual separators: US 123-45-6789 (the default), FR "
+        "1 85 05 78 006 084 36, BR 123.456.789-09. Unset: US with, FR and BR without; "
+        "NL, ES and IT have none.",
+    )
+
+    @model_validator(mode="after")
+    def _separators_exist(self) -> NationalId:
+        if self.separators and self.country in ("NL", "ES", "IT"):
+            raise ValueError(
+                f"separators: true, but a {self.country} number is written without "
+                "separators; expected separators only with country US, FR or BR"
+            )
+        return self
 
 
 # --- semi-structured and free text ---------------------------------------------------
