@@ -128,41 +128,54 @@ CHAR_CLASS[ord("0") : ord("9") + 1] = 1
 CHAR_CLASS[ord("A") : ord("Z") + 1] = 2
 CHAR_CLASS[ord("a") : ord("z") + 1] = 3
 CLASS_FIRST = np.array([0, ord("0"), ord("A"), ord("a")], dtype=np.uint8)
-_SIZE = np.array([1, 10, 26, 26], dtype=np.uint64)
-"""Per class (none, digit, upper, lower): its first character and its size."""
+"""Per class (none, digit, upper, lower): its first character."""
+
+_PERIOD = 1170
+"""lcm(9, 10, 26): a draw modulo this, modulo a class's size, is the draw modulo that size."""
+_LEAD = 4
+"""The class of a leading digit under ``keep_first_digit`` (1-9)."""
+_PICK = np.concatenate(
+    [
+        np.zeros(_PERIOD, dtype=np.uint8),
+        *(first + np.arange(_PERIOD) % size for first, size in ((48, 10), (65, 26), (97, 26))),
+        49 + np.arange(_PERIOD) % 9,
+    ]
+).astype(np.uint8)
+"""The replacement of a character of class c drawing d: ``_PICK[c * _PERIOD + d % _PERIOD]``."""
+_CLASS_AT = CHAR_CLASS.astype(np.uint16) * np.uint16(_PERIOD)
 
 
 def substitute_classes(values: pl.Series, seeds: U64, keep_first_digit: bool = False) -> pl.Series:
     """Each ASCII digit, upper- and lower-case letter replaced by one of its class drawn
     from ``seeds[row]`` and its position; every other byte kept. NULLs stay NULL.
-    With ``keep_first_digit`` a leading digit is never 0 (numbers keep their digits)."""
+    With ``keep_first_digit`` a leading digit is never 0 (numbers keep their digits).
+
+    The draw of the byte at ``pos`` in its row is ``mix64(seed + (pos + 1) * GAMMA) >> 11``,
+    reduced modulo its class's size. It is made for every byte, separators included
+    (most bytes of a masked value are letters or digits), as ``seed - start * GAMMA +
+    GAMMA`` repeated along the row plus the byte's offset times GAMMA: no gathers by
+    character position. One modulo (``_PERIOD``) and one table look-up (``_PICK``)
+    then give every class's character at once."""
     arr = values.cast(pl.String).to_arrow()
     if isinstance(arr, pa.ChunkedArray):
         arr = arr.combine_chunks()
     arr = arr.cast(pa.large_string())
     offsets, data = string_buffers(arr)
-    classes = CHAR_CLASS[data]
-    at = np.flatnonzero(classes)
-    index = np.int32 if len(arr) < 2**31 else np.int64  # half the bytes to repeat
-    row = np.repeat(np.arange(len(arr), dtype=index), np.diff(offsets))[at]
-    pos = at - offsets[:-1][row]
-    kind = classes[at]
+    lengths = np.diff(offsets)
+    starts = offsets[:-1]
     with np.errstate(over="ignore"):
-        draw = pos.view(np.uint64)  # pos is not used again: the draws are made in its memory
-        draw += _ONES
+        draw = np.arange(data.size, dtype=np.uint64)
         draw *= _GAMMA
-        draw += seeds[row]
+        draw += np.repeat(seeds + _GAMMA - starts.view(np.uint64) * _GAMMA, lengths)
         _mix64_in_place(draw)
         draw >>= np.uint64(11)
-    letter = kind != 1
-    picked = (draw % np.uint64(10)).astype(np.uint8)
-    picked[letter] = (draw[letter] % np.uint64(26)).astype(np.uint8)
+        draw %= np.uint64(_PERIOD)
+    pick = _CLASS_AT[data]
     if keep_first_digit:
-        lead = np.flatnonzero(~letter & (at == offsets[:-1][row]))
-        picked[lead] = 1 + (draw[lead] % np.uint64(9)).astype(np.uint8)
-    picked += CLASS_FIRST[kind]
-    out = data.copy()
-    out[at] = picked
+        lead = starts[lengths > 0]
+        pick[lead[CHAR_CLASS[data[lead]] == 1]] = _LEAD * _PERIOD
+    pick += draw.astype(np.uint16)
+    out = np.where(pick >= _PERIOD, _PICK[pick], data)
     rebuilt = pa.LargeStringArray.from_buffers(
         len(arr),
         pa.py_buffer(offsets.astype(np.int64).tobytes()),
