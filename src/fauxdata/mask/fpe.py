@@ -167,12 +167,13 @@ def _permutation(key: MaskKey, domain: str, radix: int, length: int) -> Permutat
     return Permutation(radix**length, key.derive("fpe-small", domain, radix, length))
 
 
+_POWERS = 10 ** np.arange(1, 19, dtype=np.int64)
+
+
 def digit_counts(magnitude: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
-    """Decimal digits of each non-negative integer (0 has one)."""
-    digits = np.ones(magnitude.shape, dtype=np.int64)
-    for exponent in range(1, 19):
-        digits += magnitude >= 10**exponent
-    return digits
+    """Decimal digits of each non-negative integer (0 has one): one binary search among
+    the powers of ten instead of a comparison with each."""
+    return np.searchsorted(_POWERS, magnitude, side="right").astype(np.int64) + 1
 
 
 @lru_cache(maxsize=64)
@@ -193,20 +194,29 @@ def permute_integers(
     valid = ~values.is_null().to_numpy()
     magnitude = np.abs(np.where(valid, x, 0))
     digits = digit_counts(magnitude)
-    out = magnitude.copy()
     negative = valid & (x < 0)
-    for d in np.unique(digits[valid]):
-        for signed in (False, True):
-            rows = np.flatnonzero(valid & (digits == d) & (negative == signed))
-            if not rows.size:
-                continue
-            if d == 1 and signed:  # -1..-9 among themselves: 0 would lose the sign
-                low, size = 1, 9
-            else:
-                low = 0 if d == 1 else 10 ** (int(d) - 1)
-                size = 10 if d == 1 else 9 * low
-            perm = _int_permutation(key, domain, size)
-            mapped = (perm.inverse if inverse else perm)(magnitude[rows] - low)
-            out[rows] = mapped + low
+    groups: list[tuple[int, bool, npt.NDArray[np.int64] | slice]]
+    if bool(valid.all()) and not negative.any() and len(x) and digits.min() == digits.max():
+        groups = [(int(digits[0]), False, slice(None))]  # a batch of like ids: no gathers
+    else:
+        groups = [
+            (int(d), signed, np.flatnonzero(valid & (digits == d) & (negative == signed)))
+            for d in np.flatnonzero(np.bincount(digits[valid], minlength=1))
+            for signed in (False, True)
+        ]
+    out = magnitude.copy()
+    for d, signed, rows in groups:
+        if isinstance(rows, np.ndarray) and not rows.size:
+            continue
+        if d == 1 and signed:  # -1..-9 among themselves: 0 would lose the sign
+            low, size = 1, 9
+        else:
+            low = 0 if d == 1 else 10 ** (d - 1)
+            size = 10 if d == 1 else 9 * low
+        perm = _int_permutation(key, domain, size)
+        mapped = (perm.inverse if inverse else perm)(magnitude[rows] - low)
+        out[rows] = mapped + low
     result = np.where(x < 0, -out, out)
+    if valid.all():
+        return pl.Series(values.name, result).cast(values.dtype)
     return pl.Series(values.name, result).cast(values.dtype).scatter(np.flatnonzero(~valid), None)

@@ -37,7 +37,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from fauxdata.verify.keys import as_integers
+from fauxdata.verify.keys import as_integers, numpy_of
 
 CHUNK_ROWS = 1 << 18
 """Rows per chunk (two of the engine's blocks): the 26M-row shop's checks peaked at
@@ -94,7 +94,7 @@ def steps(values: pa.ChunkedArray | pa.Array) -> Steps | None:
         greater, equal = pc.greater(later, earlier), pc.equal(later, earlier)
     except pa.ArrowNotImplementedError:
         return None
-    return Steps(greater.to_numpy(zero_copy_only=False), equal.to_numpy(zero_copy_only=False))
+    return Steps(numpy_of(greater), numpy_of(equal))
 
 
 @dataclass(frozen=True)
@@ -337,7 +337,7 @@ def unique_key(data: pa.Table, columns: Sequence[str], first: Steps | None = Non
         return False  # ordered, and two neighbours equal
     greater, equal = known.greater, known.equal
     try:
-        rest = _rest_rising(data, columns[1:]).to_numpy(zero_copy_only=False)
+        rest = numpy_of(_rest_rising(data, columns[1:]))
         if bool(np.all(greater | (equal & rest))):
             return True
         codes = np.concatenate([[0], np.cumsum(greater, dtype=np.int64)])
@@ -348,7 +348,7 @@ def unique_key(data: pa.Table, columns: Sequence[str], first: Steps | None = Non
             bound *= size
             if bound >= 1 << 62:
                 return None
-            codes = codes * size + encoded.indices.to_numpy(zero_copy_only=False)
+            codes = codes * size + numpy_of(encoded.indices)
     except pa.ArrowNotImplementedError:
         return None
     ordered = np.sort(codes, kind="stable")

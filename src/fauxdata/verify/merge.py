@@ -24,7 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from fauxdata.verify.chunks import Chunk, Steps, Unordered, ordered_chunks, steps
-from fauxdata.verify.keys import as_integers, fixed_bytes
+from fauxdata.verify.keys import as_integers, fixed_bytes, numpy_of
 
 
 @dataclass(frozen=True)
@@ -106,9 +106,9 @@ def _comparable(values: pa.Array) -> np.ndarray:
     formatted id), where NumPy's comparison is Arrow's byte order."""
     kind = values.type
     if pa.types.is_integer(kind):
-        return values.to_numpy(zero_copy_only=False)
+        return numpy_of(values)
     if pa.types.is_date(kind) or pa.types.is_timestamp(kind):
-        return values.cast(pa.int64() if pa.types.is_timestamp(kind) else pa.int32()).to_numpy()
+        return numpy_of(values.cast(pa.int64() if pa.types.is_timestamp(kind) else pa.int32()))
     fixed = fixed_bytes(values)
     if fixed is None:
         raise Unordered

@@ -16,6 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from fauxdata.verify.chunks import Chunk, Counter, Unordered, parquet_file
+from fauxdata.verify.keys import numpy_of
 from fauxdata.verify.merge import Matched, Window, match
 
 Merged = Callable[[duckdb.DuckDBPyConnection, Chunk, pa.Table], Sequence[int]]
@@ -127,7 +128,7 @@ def _floats(values: pa.ChunkedArray) -> np.ndarray:
         cast = pc.cast(values, pa.float64())
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         raise Unordered from None
-    return cast.to_numpy() if isinstance(cast, pa.Array) else cast.to_numpy(zero_copy_only=False)
+    return numpy_of(cast)
 
 
 def _aggregate(
