@@ -80,6 +80,8 @@ class FormatTable:
             self._piece([parts[p] if p < len(parts) else None for parts in split], width)
             for p in range(max(len(parts) for parts in split))
         )
+        if all(slot.column is not None for piece in self.pieces for slot in piece.slots):
+            self.bases = np.ascontiguousarray(self.bases[:, :width])  # no scratch column
 
     @staticmethod
     def _piece(parts: list[tuple[int, str, str] | None], scratch: int) -> _Piece:
@@ -112,19 +114,23 @@ class FormatTable:
         values = [self._draw(piece, draw, which) for piece in self.pieces]  # in order
         n = values[0].shape[0]
         picked = np.zeros(n, dtype=np.int64) if which is None else which
-        matrix = self.bases[picked]
-        for piece, value in zip(self.pieces, values, strict=True):
+        matrix = np.take(self.bases, picked, axis=0)  # five times faster than bases[picked]
+        for piece, drawn in zip(self.pieces, values, strict=True):
+            # 32-bit division is several times faster than 64-bit, and phone numbers fit
+            small = int(piece.totals.max()) <= 1 << 32
+            value = drawn.astype(np.uint32) if small else drawn
             for slot in piece.slots:
                 if slot.column is not None:  # the same place and radix in every format
-                    radix = int(slot.radices[0])
-                    matrix[:, slot.column] = slot.first[0] + value % radix
-                    value = value // radix
+                    radix = value.dtype.type(slot.radices[0])
+                    quotient = value // radix
+                    matrix[:, slot.column] = slot.first[0] + (value - quotient * radix)
                 else:
-                    radices = slot.radices[picked]
-                    matrix[np.arange(n), slot.positions[picked]] = (
-                        slot.first[picked] + value % radices
+                    radices = slot.radices[picked].astype(value.dtype)
+                    quotient = value // radices
+                    matrix[np.arange(n), slot.positions[picked]] = slot.first[picked] + (
+                        value - quotient * radices
                     )
-                    value = value // radices
+                value = quotient
         widths = self.widths[picked]
         if n == 0 or (widths == widths[0]).all():
             return fixed_width(matrix[:, : int(widths[0]) if n else 0])
