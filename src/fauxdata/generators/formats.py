@@ -117,19 +117,19 @@ class FormatTable:
         matrix = np.take(self.bases, picked, axis=0)  # five times faster than bases[picked]
         for piece, drawn in zip(self.pieces, values, strict=True):
             # 32-bit division is several times faster than 64-bit, and phone numbers fit
-            small = int(piece.totals.max()) <= 1 << 32
-            value = drawn.astype(np.uint32) if small else drawn
+            width = np.uint32 if int(piece.totals.max()) <= 1 << 32 else np.int64
+            value: npt.NDArray[np.integer] = drawn.astype(width)
             for slot in piece.slots:
                 if slot.column is not None:  # the same place and radix in every format
-                    radix = value.dtype.type(slot.radices[0])
+                    radix = width(slot.radices[0])
                     quotient = value // radix
                     matrix[:, slot.column] = slot.first[0] + (value - quotient * radix)
                 else:
-                    radices = slot.radices[picked].astype(value.dtype)
+                    radices: npt.NDArray[np.integer] = np.take(slot.radices, picked).astype(width)
                     quotient = value // radices
-                    matrix[np.arange(n), slot.positions[picked]] = slot.first[picked] + (
-                        value - quotient * radices
-                    )
+                    matrix[np.arange(n), np.take(slot.positions, picked)] = np.take(
+                        slot.first, picked
+                    ) + (value - quotient * radices)
                 value = quotient
         widths = self.widths[picked]
         if n == 0 or (widths == widths[0]).all():
