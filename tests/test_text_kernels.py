@@ -185,6 +185,13 @@ def test_rows_in_several_formats_equal_each_format_alone(formats: tuple[str, ...
     assert got == expected
 
 
+def test_no_rows_give_no_values() -> None:
+    draw = RandomDraw(lambda name: Stream.of(1, name), np.arange(0, dtype=np.int64))
+    table = FormatTable([("##-#", "a"), ("+@ ###", "b")])
+    assert table.fill(draw, draw("pick", 2)).to_list() == []
+    assert FormatTable([("@#", "c")]).fill(draw).to_list() == []
+
+
 def _shape(text: str) -> str:
     return "".join("#" if c.isdigit() or c == "#" else c for c in text)
 

@@ -133,7 +133,7 @@ class FormatTable:
                 value = quotient
         widths = self.widths[picked]
         if n == 0 or (widths == widths[0]).all():
-            return fixed_width(matrix[:, : int(widths[0]) if n else 0])
+            return fixed_width(matrix[:, : int(widths[0])] if n else matrix)
         return _ragged(matrix, widths)
 
     @staticmethod
