@@ -1,6 +1,6 @@
 """The byte-level and one-pass kernels behind templates, phone numbers and draws give
 exactly what their per-row definitions give: Unicode case rules, accent folding,
-one stream per format, splitmix64 draws."""
+one stream per format, splitmix64 mixing and draws."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import polars as pl
 import pytest
 
 import fauxdata
-from fauxdata.engine.rng import Stream, below_each
+from fauxdata.engine.rng import Stream, below_each, mix64, mix64_in_place
 from fauxdata.generators.draws import RandomDraw
 from fauxdata.generators.formats import FormatTable
 from fauxdata.generators.lexicon import dataset_code, lexicon
@@ -124,6 +124,23 @@ def test_a_varchar_counts_characters_not_bytes() -> None:
         },
     }
     assert fauxdata.generate(spec).frames["p"]["c"].to_list() == ["äöü"] * 5
+
+
+def _splitmix64_finaliser(z: int) -> int:
+    mask = (1 << 64) - 1
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & mask
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & mask
+    return z ^ (z >> 31)
+
+
+def test_mixing_equals_splitmix64_and_the_allocating_form_leaves_its_input() -> None:
+    z = np.random.default_rng(7).integers(0, 2**64, 2_000, dtype=np.uint64, endpoint=False)
+    expected = np.array([_splitmix64_finaliser(int(v)) for v in z], dtype=np.uint64)
+    before = z.copy()
+    assert np.array_equal(mix64(z), expected)
+    assert np.array_equal(z, before)
+    mix64_in_place(z)
+    assert np.array_equal(z, expected)
 
 
 def test_below_each_equals_one_stream_at_a_time() -> None:
