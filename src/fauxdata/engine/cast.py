@@ -60,7 +60,9 @@ def cast_column(
                 f"cannot store generated {series.dtype} values as {ctype}: {exc}", path=path
             ) from None
     if ctype.name == "varchar" and ctype.length is not None and series.len():
-        longest = series.str.len_chars().max()
+        longest = series.str.len_bytes().max()  # an upper bound on characters, far cheaper
+        if longest is not None and longest > ctype.length:  # type: ignore[operator]
+            longest = series.str.len_chars().max()
         if longest is not None and longest > ctype.length:  # type: ignore[operator]
             if key:
                 raise GenerationError(

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from fauxdata.engine.rng import U64, mix64, stable_key
+from fauxdata.engine.rng import U64, mix64_in_place, stable_key
 
 _ROUNDS = 6
 
@@ -30,20 +30,31 @@ class Permutation:
         self._keys = [np.uint64(stable_key(key, "feistel", r)) for r in range(_ROUNDS)]
 
     def _round(self, x: U64, k: np.uint64) -> U64:
-        with np.errstate(over="ignore"):
-            return mix64(x ^ k) & self._mask
+        """The round function of ``x`` (a new array; ``x`` is left alone)."""
+        z = x ^ k
+        mix64_in_place(z)
+        z &= self._mask
+        return z
 
     def _forward(self, x: U64) -> U64:
         left, right = x >> self._shift, x & self._mask
         for k in self._keys:
-            left, right = right, left ^ self._round(right, k)
-        return (left << self._shift) | right
+            mixed = self._round(right, k)
+            mixed ^= left
+            left, right = right, mixed
+        left <<= self._shift
+        left |= right
+        return left
 
     def _backward(self, x: U64) -> U64:
         left, right = x >> self._shift, x & self._mask
         for k in reversed(self._keys):
-            left, right = right ^ self._round(left, k), left
-        return (left << self._shift) | right
+            mixed = self._round(left, k)
+            mixed ^= right
+            left, right = mixed, left
+        left <<= self._shift
+        left |= right
+        return left
 
     def _walk(self, values: npt.ArrayLike, step: object) -> npt.NDArray[np.int64]:
         x = np.asarray(values).astype(np.uint64)

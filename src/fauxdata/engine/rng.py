@@ -33,9 +33,23 @@ def stable_key(*parts: object) -> int:
 
 def mix64(z: U64) -> U64:
     """The splitmix64 finaliser: a bijection on 64-bit integers with strong avalanche."""
-    z = (z ^ (z >> _S30)) * _M1
-    z = (z ^ (z >> _S27)) * _M2
-    return z ^ (z >> _S31)
+    out = np.array(z, dtype=np.uint64)
+    mix64_in_place(out)
+    return out
+
+
+def mix64_in_place(z: U64) -> None:
+    """``mix64`` computed in ``z``'s own memory, with one scratch array: each temporary
+    of the allocating form is a fresh, page-faulted buffer, and those cost more than
+    the arithmetic (every draw of every generator ends here)."""
+    scratch = z >> _S30
+    z ^= scratch
+    z *= _M1
+    np.right_shift(z, _S27, out=scratch)
+    z ^= scratch
+    z *= _M2
+    np.right_shift(z, _S31, out=scratch)
+    z ^= scratch
 
 
 class Stream:
@@ -57,9 +71,7 @@ class Stream:
 
     def bits(self, rows: npt.ArrayLike) -> U64:
         """64 random bits for each row index."""
-        r = np.asarray(rows).astype(np.uint64, copy=False)
-        with np.errstate(over="ignore"):
-            return mix64(np.uint64(self.key) + (r + _ONE) * _GAMMA)
+        return keyed_bits(np.uint64(self.key), rows)
 
     def uniform(self, rows: npt.ArrayLike) -> F64:
         """Uniform doubles in [0, 1)."""
@@ -87,6 +99,33 @@ class Stream:
     def below(self, rows: npt.ArrayLike, n: int) -> I64:
         """Indices uniform in [0, n)."""
         return self.integers(rows, 0, n - 1)
+
+
+def keyed_bits(keys: U64 | np.uint64, rows: npt.ArrayLike) -> U64:
+    """64 random bits for each row index, row ``j`` from the stream keyed ``keys[j]``
+    (or all from one key): what ``Stream(key).bits`` gives, for many streams at once."""
+    r = np.asarray(rows)
+    z = r.view(np.uint64) if r.dtype == np.int64 else r.astype(np.uint64)  # same bits
+    with np.errstate(over="ignore"):
+        z = z + _ONE  # a new array, then worked on in place
+        z *= _GAMMA
+        z += keys
+        mix64_in_place(z)
+    return z
+
+
+def below_each(keys: U64, rows: npt.ArrayLike, n: I64) -> I64:
+    """Row ``j``'s index uniform in ``[0, n[j])`` from the stream keyed ``keys[j]``:
+    ``Stream(keys[j]).below(rows[j], n[j])`` for every row in one pass (each ``n[j]``
+    below 2^63)."""
+    z = keyed_bits(keys, rows)
+    span = n.astype(np.uint64)
+    with np.errstate(over="ignore"):
+        idx = ((z >> _S32) * span) >> _S32  # exact where span <= 2^32, as ``integers``
+    wide = span > np.uint64(1 << 32)
+    if wide.any():
+        idx[wide] = z[wide] % span[wide]
+    return idx.astype(np.int64)
 
 
 def _wide(idx: U64, low: int) -> I64:

@@ -9,16 +9,17 @@ the random draws, so distinct indices give distinct values.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from functools import cached_property, lru_cache
 
 import numpy as np
 import numpy.typing as npt
 import polars as pl
 
-from fauxdata.engine.rng import Stream
 from fauxdata.errors import did_you_mean
 from fauxdata.generators.base import ColumnContext, Generator, Rows, text_width
+from fauxdata.generators.draws import RandomDraw
+from fauxdata.generators.formats import Draw, FormatTable, render_format
 from fauxdata.generators.lexicon import (
     LOCALES,
     Lexicon,
@@ -34,8 +35,6 @@ from fauxdata.generators.text import _HEX, fixed_width
 from fauxdata.spec import generators as g
 
 I64 = npt.NDArray[np.int64]
-Draw = Callable[[str, int], I64]
-"""draw(name, n): indices in [0, n) for the current rows, one stream per name."""
 
 _IBAN = {
     "NL": "@@@@##########",
@@ -58,31 +57,6 @@ def _concat(*parts: pl.Series | str) -> pl.Series:
         pl.col(f"p{i}") if isinstance(p, pl.Series) else pl.lit(p) for i, p in enumerate(parts)
     ]
     return frame.select(pl.concat_str(exprs).alias("v")).to_series()
-
-
-def render_format(fmt: str, draw: Draw, prefix: str) -> pl.Series:
-    """Fill ``#`` with digits and ``@`` with capital letters.
-
-    One draw over the whole format's value space, split into digits by divmod: one
-    random number per row instead of one per position.
-    """
-    base = np.frombuffer(fmt.encode("ascii"), dtype=np.uint8)
-    slots = [(j, 10 if ch == "#" else 26) for j, ch in enumerate(fmt) if ch in "#@"]
-    total = 1
-    for _, radix in slots:
-        total *= radix
-    if total >= 1 << 62:  # too many positions for one number: split the format
-        cut = len(fmt) // 2
-        return _concat(
-            render_format(fmt[:cut], draw, f"{prefix}a"),
-            render_format(fmt[cut:], draw, f"{prefix}b"),
-        )
-    value = draw(f"{prefix}-all", total)
-    matrix = np.tile(base, (value.shape[0], 1))
-    for j, radix in slots:
-        matrix[:, j] = (48 if radix == 10 else 65) + value % radix
-        value = value // radix
-    return fixed_width(matrix)
 
 
 def mod97(text: pl.Series) -> I64:
@@ -148,15 +122,8 @@ class MockGenerator(Generator):
 
     # --- draws ------------------------------------------------------------------------
 
-    def _random(self, rows: Rows) -> Draw:
-        streams: dict[str, Stream] = {}
-
-        def draw(name: str, n: int) -> I64:
-            stream = streams.setdefault(name, self.ctx.stream(self.spec.kind, name))
-            return stream.below(rows, n)
-
-        draw.subset = lambda picked: self._random(rows[picked])  # type: ignore[attr-defined]
-        return draw
+    def _random(self, rows: Rows) -> RandomDraw:
+        return RandomDraw(lambda name: self.ctx.stream(self.spec.kind, name), rows)
 
     def _enumerate(self, index: Rows) -> Draw:
         """Mixed-radix digits of the index, in the order the kind asks for them."""
@@ -265,22 +232,9 @@ class MockGenerator(Generator):
         raise self.ctx.error(f"mocker '{kind}' is not implemented")
 
     def _formats(self, formats: tuple[str, ...], draw: Draw, name: str) -> pl.Series:
-        """Each row picks a format; rows are rendered per format, then put back in order."""
-        choice = draw(f"{name}-format", len(formats))
-        positions, pieces = [], []
-        subset = getattr(draw, "subset", None)
-        for i, fmt in enumerate(formats):
-            picked = np.flatnonzero(choice == i)
-            if picked.size:
-                sub = (
-                    subset(picked) if subset else (lambda n_, k, picked=picked: draw(n_, k)[picked])
-                )
-                pieces.append(render_format(fmt, sub, f"{name}{i}"))
-                positions.append(picked)
-        if not pieces:  # no rows
-            return pl.Series([], dtype=pl.String)
-        order = np.argsort(np.concatenate(positions), kind="stable")
-        return pl.concat(pieces).gather(order)
+        """Each row picks a format, then draws its digits from that format's streams."""
+        table = _format_table(formats, name)
+        return table.fill(draw, draw(f"{name}-format", len(formats)))
 
     def _street(self, draw: Draw) -> pl.Series:
         lex = self.lex
@@ -418,6 +372,11 @@ def _people(code: str, gender: str) -> tuple[pl.Series, pl.Series, pl.Series]:
 def _handle_words(words: pl.Series) -> pl.Series:
     cleaned = fold_ascii(words).str.to_lowercase().str.replace_all(r"[^a-z0-9]", "")
     return cleaned.filter(cleaned.str.len_bytes() > 0).unique().sort()
+
+
+@lru_cache(maxsize=64)
+def _format_table(formats: tuple[str, ...], name: str) -> FormatTable:
+    return FormatTable([(fmt, f"{name}{i}") for i, fmt in enumerate(formats)])
 
 
 def _split(fmt: str) -> list[tuple[str, str | None]]:

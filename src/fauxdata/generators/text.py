@@ -15,8 +15,8 @@ def fixed_width(matrix: npt.NDArray[np.uint8]) -> pl.Series:
     """Turn an (n, w) matrix of ASCII bytes into n strings of width w, without a row loop."""
     n, width = matrix.shape
     offsets = np.arange(0, (n + 1) * width, width, dtype=np.int64)
-    data = np.ascontiguousarray(matrix).tobytes()
-    array = pa.LargeStringArray.from_buffers(n, pa.py_buffer(offsets.tobytes()), pa.py_buffer(data))
+    data = np.ascontiguousarray(matrix)  # Arrow reads both arrays' memory, no copies
+    array = pa.LargeStringArray.from_buffers(n, pa.py_buffer(offsets), pa.py_buffer(data))
     return pl.Series(pl.from_arrow(array)).cast(pl.String)
 
 
@@ -41,3 +41,32 @@ def digit_width(max_value: int, base: int = 10) -> int:
         max_value //= base
         width += 1
     return width
+
+
+def large_strings(values: pl.Series) -> pa.LargeStringArray:
+    """A text Series as one Arrow ``large_string`` array, whose bytes numpy can scan."""
+    array = values.cast(pl.String).rechunk().to_arrow()
+    if array.type != pa.large_string():
+        array = array.cast(pa.large_string())
+    return array
+
+
+def string_bytes(array: pa.LargeStringArray) -> npt.NDArray[np.uint8]:
+    """The bytes an Arrow ``large_string`` array's values span, without a copy."""
+    if len(array) == 0 or array.buffers()[2] is None:
+        return np.empty(0, dtype=np.uint8)
+    offsets = np.frombuffer(array.buffers()[1], dtype=np.int64)
+    start, stop = offsets[array.offset], offsets[array.offset + len(array)]
+    return np.frombuffer(array.buffers()[2], dtype=np.uint8)[start:stop]
+
+
+def is_ascii(array: pa.LargeStringArray) -> bool:
+    """True when no value holds a byte above 0x7F: then ASCII rules (case, width) are
+    Unicode's, and byte kernels give the same text as Unicode ones."""
+    return not (string_bytes(array) >= 0x80).any()
+
+
+def has_byte(array: pa.LargeStringArray, byte: int) -> bool:
+    """True when some value holds ``byte`` (an ASCII byte never appears inside a
+    multi-byte UTF-8 character, so this finds the character itself)."""
+    return bool((string_bytes(array) == byte).any())
