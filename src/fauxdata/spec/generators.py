@@ -539,8 +539,18 @@ MockKind = Literal[
 ]
 
 
+MAX_SENTENCE_LENGTH = 10_000
+"""A sentence's ``max_length`` at most: a row draws about one word per six characters."""
+
+
 class Mock(Strict):
-    """Realistic values sampled from the word lists of Mimesis and Faker."""
+    """Realistic values sampled from the word lists of Mimesis and Faker.
+
+    A ``sentence`` is five to twelve words; with ``min_length`` and ``max_length`` it is
+    instead exactly a length drawn uniformly between them, in characters, the last word
+    cut where the length falls (TPC-H's comments are text of uniform length, e.g. 10 to
+    43 characters for ``l_comment``).
+    """
 
     kind: MockKind
     locale: str | None = Field(default=None, description="Overrides the spec's locale, e.g. nl_NL.")
@@ -548,6 +558,25 @@ class Mock(Strict):
         default=None, description="For first_name / full_name."
     )
     domains: list[str] | None = Field(default=None, description="For email / url: domains to use.")
+    min_length: int | None = Field(
+        default=None, ge=1, le=MAX_SENTENCE_LENGTH, description="For sentence: fewest characters."
+    )
+    max_length: int | None = Field(
+        default=None, ge=1, le=MAX_SENTENCE_LENGTH, description="For sentence: most characters."
+    )
+
+    @model_validator(mode="after")
+    def _lengths(self) -> Mock:
+        low, high = self.min_length, self.max_length
+        if low is None and high is None:
+            return self
+        if self.kind != "sentence":
+            raise ValueError(f"min_length and max_length are for kind sentence, not {self.kind}")
+        if low is None or high is None:
+            raise ValueError("give both min_length and max_length (e.g. 10 and 43)")
+        if low > high:
+            raise ValueError(f"min_length {low} is above max_length {high}")
+        return self
 
 
 class NationalId(Strict):
