@@ -107,7 +107,7 @@ class SentenceBuilder:
         starts = np.zeros(n + 1, dtype=np.int64)
         np.cumsum(kept, out=starts[1:])
         entries = pieces[np.arange(MAX_WORDS) < kept[:, None]]
-        return _rows_of_pieces(table.take(pa.array(entries)), starts)
+        return _rows_of_pieces(table.take(pa.array(entries, type=pa.int32())), starts)
 
 
 class SizedSentences:
@@ -172,7 +172,7 @@ class SizedSentences:
         stopped = np.where(alone, 3 * size, 2 * size) + word
         prefix = np.where(alone, first_upper[word], first[word]) + target - start - 1
         entries[starts[1:] - 1] = np.where(end + 1 == target, stopped, prefix)
-        return _rows_of_pieces(table.take(pa.array(entries)), starts)
+        return _rows_of_pieces(table.take(pa.array(entries, type=pa.int64())), starts)
 
 
 def _starts(chars: I64) -> I64:
