@@ -146,21 +146,24 @@ class SizedSentences:
         target = draw("chars", self.high - self.low + 1) + self.low
         n = target.shape[0]
         opening = draw("w0", size)
-        word = opening.copy()  # each row's last word
-        end = upper_chars[word]  # where the space after each row's last word sits
-        start = np.zeros(n, dtype=np.int64)  # where each row's last word starts
+        # Each row's last word, where it starts and ends (where the space after it sits),
+        # and how many words it has; the open rows' are kept apart while they grow.
+        word, start, end = opening.copy(), np.zeros(n, dtype=np.int64), upper_chars[opening]
         drawn = np.ones(n, dtype=np.int64)
         steps: list[tuple[I64, I64]] = []
         # A row takes another word while its length reaches past the space after its last.
-        rows = np.flatnonzero(end + 1 < target)
-        while rows.size:
-            picked = _draw_some(draw, f"w{len(steps) + 1}", size, rows, n)
-            steps.append((rows, picked))
-            start[rows] = end[rows] + 1
-            end[rows] = start[rows] + chars[picked]
-            word[rows] = picked
-            drawn[rows] += 1
-            rows = rows[end[rows] + 1 < target[rows]]
+        open_rows = np.flatnonzero(end + 1 < target)
+        ends, targets = end[open_rows], target[open_rows]
+        while open_rows.size:
+            picked = _draw_some(draw, f"w{len(steps) + 1}", size, open_rows, n)
+            steps.append((open_rows, picked))
+            starts_at = ends + 1
+            ends = starts_at + chars[picked]
+            grows = ends + 1 < targets
+            done = open_rows[~grows]
+            word[done], start[done], end[done] = picked[~grows], starts_at[~grows], ends[~grows]
+            drawn[done] = len(steps) + 1
+            open_rows, ends, targets = open_rows[grows], ends[grows], targets[grows]
         starts = np.zeros(n + 1, dtype=np.int64)
         np.cumsum(drawn, out=starts[1:])
         entries = np.empty(int(starts[-1]), dtype=np.int64)
