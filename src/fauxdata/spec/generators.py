@@ -14,7 +14,13 @@ import string
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import (
+    Field,
+    SerializerFunctionWrapHandler,
+    field_validator,
+    model_serializer,
+    model_validator,
+)
 
 from fauxdata.spec.base import Strict
 from fauxdata.spec.relations import After, Aggregate, ChildNumber, ForeignKeyRef, Hierarchy, Lookup
@@ -564,6 +570,16 @@ class Mock(Strict):
     max_length: int | None = Field(
         default=None, ge=1, le=MAX_SENTENCE_LENGTH, description="For sentence: most characters."
     )
+
+    @model_serializer(mode="wrap")
+    def _without_absent_lengths(self, handler: SerializerFunctionWrapHandler) -> Any:
+        """No lengths in the dump when none are set: a mask salts its mapping with the
+        generator's JSON, which must stay what it was before the lengths existed."""
+        data = handler(self)
+        if isinstance(data, dict) and self.min_length is None and self.max_length is None:
+            data.pop("min_length", None)
+            data.pop("max_length", None)
+        return data
 
     @model_validator(mode="after")
     def _lengths(self) -> Mock:
