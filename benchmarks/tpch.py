@@ -8,7 +8,9 @@ and lineitem, TPC-H's columns, types, ranges, comment lengths, 1-7 lines per ord
 snappy Parquet at ``--scale SF``, verification on as users run it, and ``tpch-faux-noverify``
 the same without verification; ``tpch-native`` runs ``tpchgen-cli parquet -s SF -T orders
 -T lineitem`` (installed by the bench extra) and reports its rows from the files' footers
-and its peak RSS from the kernel's accounting of the child.
+and its peak RSS from the kernel's accounting of the child. Each also reports the average
+length of its comments (``o_comment``, ``l_comment``) over their first million values,
+read back from the files after the timing, so the shapes compared are visibly the same.
 """
 
 from __future__ import annotations
@@ -23,6 +25,31 @@ from pathlib import Path
 from typing import Any
 
 SPEC = Path(__file__).with_name("tpch.yaml")
+SAMPLE = 1_000_000
+"""Comment values read back per column for their average length."""
+
+
+def comment_lengths(directory: Path) -> dict[str, float]:
+    """The average length in characters of each ``*_comment`` column of the Parquet files
+    under ``directory``, over its first ``SAMPLE`` values (read in batches: the peak RSS
+    of the run is not raised by it)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    averages = {}
+    for path in sorted(directory.rglob("*.parquet")):
+        file = pq.ParquetFile(path)
+        for name in (n for n in file.schema_arrow.names if n.endswith("_comment")):
+            chars = values = 0
+            for batch in file.iter_batches(batch_size=65_536, columns=[name]):
+                text = batch.column(0).cast(pa.large_string())
+                chars += pc.sum(pc.utf8_length(text)).as_py() or 0
+                values += len(text)
+                if values >= SAMPLE:
+                    break
+            averages[name] = chars / values if values else 0.0
+    return averages
 
 
 def measure_faux(sf: float, verify: bool) -> dict[str, Any]:
@@ -34,7 +61,8 @@ def measure_faux(sf: float, verify: bool) -> dict[str, Any]:
         seconds = time.perf_counter() - started
         if result.report is not None and not result.report.passed:
             raise SystemExit("verification failed")
-    return {"rows": result.rows, "seconds": seconds}
+        comments = comment_lengths(Path(out))
+    return {"rows": result.rows, "seconds": seconds, "comment_chars": comments}
 
 
 def measure_native(sf: float) -> dict[str, Any]:
@@ -58,8 +86,14 @@ def measure_native(sf: float) -> dict[str, Any]:
         subprocess.run(command, check=True, capture_output=True)
         seconds = time.perf_counter() - started
         rows = sum(pq.ParquetFile(p).metadata.num_rows for p in Path(out).glob("*.parquet"))
+        comments = comment_lengths(Path(out))
     child_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return {"rows": rows, "seconds": seconds, "child_peak_rss_mb": child_peak}
+    return {
+        "rows": rows,
+        "seconds": seconds,
+        "child_peak_rss_mb": child_peak,
+        "comment_chars": comments,
+    }
 
 
 def report_tpch(runs: list[dict[str, Any]]) -> None:
@@ -78,3 +112,5 @@ def report_tpch(runs: list[dict[str, Any]]) -> None:
             print(
                 f"  SF{sf:g} {name:<20} {run['rows_per_s']:>12,.0f} rows/s {rss:>8,.0f} MB{ratio}"
             )
+            shape = ", ".join(f"{c} {v:.1f}" for c, v in sorted(run["comment_chars"].items()))
+            print(f"  {'':>{len(f'SF{sf:g}')}} {'':<20} average comment characters: {shape}")

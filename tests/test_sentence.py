@@ -81,3 +81,96 @@ def test_a_key_sentence_too_long_for_its_column_is_refused_not_cut() -> None:
     keyed = spec(100, "varchar(10)", primary_key=["id", "note"])
     with pytest.raises(FauxdataError, match="do not fit"):
         fauxdata.generate(keyed)
+
+
+def sized(rows: int, low: int, high: int, ctype: str = "text", locale: str = "en_US") -> dict:
+    generator = {"kind": "sentence", "min_length": low, "max_length": high}
+    doc = spec(rows, ctype, locale=locale)
+    doc["tables"]["t"]["columns"]["note"]["generator"] = generator
+    return doc
+
+
+def joined_then_sized(locale: str, seed: int, rows: int, low: int, high: int) -> list[str]:
+    """The oracle: a length per row, every word drawn and joined, the text cut to the
+    length, and a cut that ends on a space ending in a full stop instead."""
+    words = lexicon(dataset_code(locale) or "en").words
+    at = np.arange(rows, dtype=np.int64)
+
+    def draw(name: str, n: int) -> np.ndarray:
+        return Stream.of(seed, "t", "note", "sentence", name).below(at, n)
+
+    target = pl.Series(draw("chars", high - low + 1) + low)
+    most = high // 2 + 1  # every word is at least one character and a space
+    picked = [capitalised(words).gather(draw("w0", words.len()))]
+    picked += [words.gather(draw(f"w{i}", words.len())) for i in range(1, most)]
+    text = pl.DataFrame({f"w{i}": w for i, w in enumerate(picked)}).select(
+        pl.concat_str(pl.all(), separator=" ")
+    )
+    cut_text = text.to_series().str.slice(0, target)
+    ends_on_space = cut_text.str.ends_with(" ")
+    stopped = cut_text.str.strip_suffix(" ") + "."
+    return pl.select(pl.when(ends_on_space).then(stopped).otherwise(cut_text)).to_series().to_list()
+
+
+@pytest.mark.parametrize("locale", ["en_US", "de_DE", "fr_FR"])
+@pytest.mark.parametrize(("low", "high"), [(10, 43), (19, 78), (1, 1), (5, 5), (1, 200)])
+def test_sized_sentences_are_the_joined_words_cut_to_a_uniform_length(
+    locale: str, low: int, high: int
+) -> None:
+    got = fauxdata.generate(sized(20_000, low, high, locale=locale)).frames["t"]["note"]
+    assert got.to_list() == joined_then_sized(locale, 3, 20_000, low, high)
+    lengths = got.str.len_chars()
+    assert lengths.min() == low and lengths.max() == high
+    assert abs(float(lengths.mean()) - (low + high) / 2) < 0.02 * (high - low) + 0.01  # type: ignore[arg-type]
+    assert not got.str.ends_with(" ").any()
+
+
+def test_tpch_comment_lengths_are_uniform_over_their_range() -> None:
+    got = fauxdata.generate(sized(200_000, 10, 43, "varchar(44)")).frames["t"]["note"]
+    counts = np.bincount(got.str.len_chars().to_numpy(), minlength=44)[10:]
+    assert counts.size == 34 and counts.min() > 0.9 * 200_000 / 34
+    assert counts.max() < 1.1 * 200_000 / 34
+
+
+def test_sized_sentences_do_not_depend_on_the_block_size() -> None:
+    whole = fauxdata.generate(sized(5_000, 19, 78)).frames["t"]["note"]
+    for block in (1, 7, 1000):
+        got = fauxdata.generate(sized(5_000, 19, 78), block_size=block).frames["t"]["note"]
+        assert got.equals(whole)
+
+
+def test_the_default_sentence_is_unchanged_by_the_length_option() -> None:
+    """Without the option a sentence is still five to twelve whole words."""
+    plain = fauxdata.generate(spec(2_000, "text")).frames["t"]["note"]
+    assert plain.to_list() == joined_then_cut("en_US", 3, 2_000, None)
+
+
+@pytest.mark.parametrize(
+    ("generator", "ctype", "found"),
+    [
+        ({"min_length": 44, "max_length": 10}, "text", "min_length 44 is above max_length 10"),
+        ({"max_length": 10}, "text", "give both min_length and max_length"),
+        ({"min_length": 0, "max_length": 10}, "text", "greater than or equal to 1"),
+        ({"min_length": 10, "max_length": 50}, "varchar(44)", "longer than the column's"),
+    ],
+)
+def test_bad_lengths_are_refused_with_the_column_path(
+    generator: dict, ctype: str, found: str
+) -> None:
+    doc = spec(10, ctype)
+    doc["tables"]["t"]["columns"]["note"]["generator"] = {"kind": "sentence", **generator}
+    with pytest.raises(FauxdataError, match=found) as caught:
+        fauxdata.generate(doc)
+    assert "tables.t.columns.note.generator" in str(caught.value)
+
+
+def test_lengths_are_refused_for_other_mockers() -> None:
+    doc = spec(10, "text")
+    doc["tables"]["t"]["columns"]["note"]["generator"] = {
+        "kind": "city",
+        "min_length": 1,
+        "max_length": 5,
+    }
+    with pytest.raises(FauxdataError, match="for kind sentence, not city") as caught:
+        fauxdata.generate(doc)
+    assert "tables.t.columns.note.generator" in str(caught.value)

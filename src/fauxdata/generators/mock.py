@@ -29,7 +29,7 @@ from fauxdata.generators.lexicon import (
     lexicon,
     top_level_domains,
 )
-from fauxdata.generators.sentence import SentenceBuilder
+from fauxdata.generators.sentence import SentenceBuilder, SizedSentences
 from fauxdata.generators.template import fold_ascii
 from fauxdata.generators.text import _HEX, fixed_width
 from fauxdata.spec import generators as g
@@ -119,6 +119,18 @@ class MockGenerator(Generator):
             if spec.domains
             else email_domains()
         )
+        ctype = ctx.type
+        if (
+            spec.max_length is not None
+            and ctype.name == "varchar"
+            and ctype.length is not None
+            and spec.max_length > ctype.length
+        ):
+            raise ctx.error(
+                f"max_length {spec.max_length} is longer than the column's {ctype}; "
+                f"expected at most {ctype.length}",
+                hint=f"use max_length: {ctype.length} or a wider type",
+            )
 
     # --- draws ------------------------------------------------------------------------
 
@@ -287,15 +299,19 @@ class MockGenerator(Generator):
 
     def _sentence(self, draw: Draw) -> pl.Series:
         """Five to twelve words, the first capitalised, then a full stop; in a
-        ``varchar(n)`` column already cut after the last whole word that fits (see
+        ``varchar(n)`` column already cut after the last whole word that fits. With
+        ``min_length`` and ``max_length``, exactly a length between them, uniform (see
         ``fauxdata.generators.sentence``)."""
         return self._sentences.build(draw)
 
     @cached_property
-    def _sentences(self) -> SentenceBuilder:
+    def _sentences(self) -> SentenceBuilder | SizedSentences:
         words = self.lex.words if self.lex.words.len() else self.base.words
         if words.len() == 0:
             raise self.ctx.error(f"the word list of locale '{self.lex.code}' is empty")
+        spec = self.spec
+        if spec.min_length is not None and spec.max_length is not None:
+            return SizedSentences(words, spec.min_length, spec.max_length)
         ctype = self.ctx.type
         width = ctype.length if ctype.name == "varchar" and not self.ctx.keyed else None
         return SentenceBuilder(words, width)
@@ -341,6 +357,8 @@ class MockGenerator(Generator):
                 return text_width(self.lex.cities)
             case "country_code":
                 return 2
+            case "sentence":
+                return self.spec.max_length
         return None
 
     def at_domain(self, index: Rows, inputs: Mapping[str, pl.Series]) -> pl.Series:

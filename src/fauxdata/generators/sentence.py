@@ -10,6 +10,12 @@ The text of a block is then one ``take`` from a small table of pieces (each word
 trailing space, with a full stop, or bare, each plain or capitalised): consecutive pieces
 form a row, so the row offsets are the pieces' offsets at row boundaries and no string is
 built twice. The values are exactly those of joining the words and cutting the result.
+
+With ``min_length`` and ``max_length`` (``SizedSentences``) a row draws its length in
+characters first, uniformly between the two, then words until the text reaches it; the
+last word is cut where the length falls, as in TPC-H's comments, and a cut that falls on
+the space after a word ends the sentence with a full stop there instead. The pieces are
+then each word spaced, stopped, and every prefix of it (the bare word is its longest).
 """
 
 from __future__ import annotations
@@ -101,7 +107,87 @@ class SentenceBuilder:
         starts = np.zeros(n + 1, dtype=np.int64)
         np.cumsum(kept, out=starts[1:])
         entries = pieces[np.arange(MAX_WORDS) < kept[:, None]]
-        return _rows_of_pieces(table.take(pa.array(entries)), starts)
+        return _rows_of_pieces(table.take(pa.array(entries, type=pa.int32())), starts)
+
+
+class SizedSentences:
+    """Sentences of exactly ``low`` to ``high`` characters, uniform, over one word list."""
+
+    def __init__(self, words: pl.Series, low: int, high: int) -> None:
+        self.words = words
+        self.low, self.high = low, high
+
+    @cached_property
+    def _tables(self) -> tuple[pa.LargeStringArray, tuple[I64, I64], tuple[I64, I64]]:
+        """The pieces (spaced and stopped words, plain then capitalised, then each word's
+        prefixes, plain then capitalised), each word's characters and where its prefixes
+        start in the pieces, plain and capitalised."""
+        words = self.words
+        upper = capitalised(words)
+        chars = words.str.len_chars().cast(pl.Int64).to_numpy()
+        upper_chars = upper.str.len_chars().cast(pl.Int64).to_numpy()
+        size = words.len()
+        first = 4 * size + _starts(chars)
+        first_upper = 4 * size + int(chars.sum()) + _starts(upper_chars)
+        spaced, stopped = [words + " ", upper + " "], [words + ".", upper + "."]
+        prefixes = [_prefixes(words, chars), _prefixes(upper, upper_chars)]
+        pieces = pl.concat(spaced + stopped + prefixes).to_arrow()
+        if isinstance(pieces, pa.ChunkedArray):
+            pieces = pieces.combine_chunks()
+        table = pieces.cast(pa.large_string())
+        return table, (chars, upper_chars), (first, first_upper)
+
+    def build(self, draw: Draw) -> pl.Series:
+        """One sentence per row; ``draw(name, size)`` gives each row's index below ``size``
+        (``chars`` for the length, ``w0``, ``w1`` ... for the words), and
+        ``draw.subset(picked)`` the same draws for some of the rows."""
+        table, (chars, upper_chars), (first, first_upper) = self._tables
+        size = self.words.len()
+        target = draw("chars", self.high - self.low + 1) + self.low
+        n = target.shape[0]
+        opening = draw("w0", size)
+        # Each row's last word, where it starts and ends (where the space after it sits),
+        # and how many words it has; the open rows' are kept apart while they grow.
+        word, start, end = opening.copy(), np.zeros(n, dtype=np.int64), upper_chars[opening]
+        drawn = np.ones(n, dtype=np.int64)
+        steps: list[tuple[I64, I64]] = []
+        # A row takes another word while its length reaches past the space after its last.
+        open_rows = np.flatnonzero(end + 1 < target)
+        ends, targets = end[open_rows], target[open_rows]
+        while open_rows.size:
+            picked = _draw_some(draw, f"w{len(steps) + 1}", size, open_rows, n)
+            steps.append((open_rows, picked))
+            starts_at = ends + 1
+            ends = starts_at + chars[picked]
+            grows = ends + 1 < targets
+            done = open_rows[~grows]
+            word[done], start[done], end[done] = picked[~grows], starts_at[~grows], ends[~grows]
+            drawn[done] = len(steps) + 1
+            open_rows, ends, targets = open_rows[grows], ends[grows], targets[grows]
+        starts = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(drawn, out=starts[1:])
+        entries = np.empty(int(starts[-1]), dtype=np.int64)
+        entries[starts[:-1]] = size + opening
+        for i, (rows, picked) in enumerate(steps, start=1):
+            entries[starts[rows] + i] = picked
+        # The last word: stopped where the length falls on its space, else its prefix.
+        alone = drawn == 1
+        stopped = np.where(alone, 3 * size, 2 * size) + word
+        prefix = np.where(alone, first_upper[word], first[word]) + target - start - 1
+        entries[starts[1:] - 1] = np.where(end + 1 == target, stopped, prefix)
+        return _rows_of_pieces(table.take(pa.array(entries, type=pa.int64())), starts)
+
+
+def _starts(chars: I64) -> I64:
+    """Where each word's run of prefixes starts, one prefix per character."""
+    return np.concatenate([[0], np.cumsum(chars)[:-1]]).astype(np.int64)
+
+
+def _prefixes(words: pl.Series, chars: I64) -> pl.Series:
+    """Every prefix of every word, shortest first: ``a, ab, abc`` for ``abc``."""
+    which = np.repeat(np.arange(words.len()), chars)
+    length = np.arange(which.shape[0]) - np.repeat(_starts(chars), chars) + 1
+    return words.gather(which).str.slice(0, pl.Series(length))
 
 
 def _draw_some(draw: Draw, name: str, size: int, rows: I64, n: int) -> I64:

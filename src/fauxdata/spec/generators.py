@@ -14,7 +14,13 @@ import string
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import (
+    Field,
+    SerializerFunctionWrapHandler,
+    field_validator,
+    model_serializer,
+    model_validator,
+)
 
 from fauxdata.spec.base import Strict
 from fauxdata.spec.relations import After, Aggregate, ChildNumber, ForeignKeyRef, Hierarchy, Lookup
@@ -539,8 +545,18 @@ MockKind = Literal[
 ]
 
 
+MAX_SENTENCE_LENGTH = 10_000
+"""A sentence's ``max_length`` at most: a row draws about one word per six characters."""
+
+
 class Mock(Strict):
-    """Realistic values sampled from the word lists of Mimesis and Faker."""
+    """Realistic values sampled from the word lists of Mimesis and Faker.
+
+    A ``sentence`` is five to twelve words; with ``min_length`` and ``max_length`` it is
+    instead exactly a length drawn uniformly between them, in characters, the last word
+    cut where the length falls (TPC-H's comments are text of uniform length, e.g. 10 to
+    43 characters for ``l_comment``).
+    """
 
     kind: MockKind
     locale: str | None = Field(default=None, description="Overrides the spec's locale, e.g. nl_NL.")
@@ -548,6 +564,35 @@ class Mock(Strict):
         default=None, description="For first_name / full_name."
     )
     domains: list[str] | None = Field(default=None, description="For email / url: domains to use.")
+    min_length: int | None = Field(
+        default=None, ge=1, le=MAX_SENTENCE_LENGTH, description="For sentence: fewest characters."
+    )
+    max_length: int | None = Field(
+        default=None, ge=1, le=MAX_SENTENCE_LENGTH, description="For sentence: most characters."
+    )
+
+    @model_serializer(mode="wrap")
+    def _without_absent_lengths(self, handler: SerializerFunctionWrapHandler) -> Any:
+        """No lengths in the dump when none are set: a mask salts its mapping with the
+        generator's JSON, which must stay what it was before the lengths existed."""
+        data = handler(self)
+        if isinstance(data, dict) and self.min_length is None and self.max_length is None:
+            data.pop("min_length", None)
+            data.pop("max_length", None)
+        return data
+
+    @model_validator(mode="after")
+    def _lengths(self) -> Mock:
+        low, high = self.min_length, self.max_length
+        if low is None and high is None:
+            return self
+        if self.kind != "sentence":
+            raise ValueError(f"min_length and max_length are for kind sentence, not {self.kind}")
+        if low is None or high is None:
+            raise ValueError("give both min_length and max_length (e.g. 10 and 43)")
+        if low > high:
+            raise ValueError(f"min_length {low} is above max_length {high}")
+        return self
 
 
 class NationalId(Strict):
