@@ -14,14 +14,15 @@ counts with its SQL instead.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from fauxdata.verify.chunks import Chunk, Steps, Unordered, ordered_chunks, steps
 from fauxdata.verify.keys import as_integers, fixed_bytes
@@ -143,8 +144,15 @@ class Window:
         if held is None:
             raise Unordered  # an empty file: nothing to match
         keys = held[self.key]
-        below = int(pc.sum(pc.less(keys, low)).as_py() or 0)
-        inside = int(pc.sum(pc.less_equal(keys, high)).as_py() or 0)
+        # The held keys are ordered (each pulled chunk is checked), so a binary search
+        # finds the range: comparing every held key with both bounds was 12% of the
+        # 26M-row shop's verification.
+        at = partial(_held_key, keys)
+        try:
+            below = bisect_left(range(len(keys)), low, key=at)
+            inside = bisect_right(range(len(keys)), high, key=at)
+        except TypeError:  # bounds of a type the keys do not compare with
+            raise Unordered from None
         self._held = held.slice(below)
         return held.slice(below, inside - below)
 
@@ -160,3 +168,8 @@ class Window:
         self._held = chunk.data if held is None else pa.concat_tables([held, chunk.data])
         if chunk.high is not None:
             self._high = chunk.high
+
+
+def _held_key(keys: pa.ChunkedArray, row: int) -> Any:
+    """The key of a held row as Python compares it (strings in UTF-8 byte order, as Arrow)."""
+    return keys[row].as_py()
