@@ -85,17 +85,21 @@ def steps(values: pa.ChunkedArray | pa.Array) -> Steps | None:
     """The steps of ``values``; None when it holds NULLs or Arrow cannot order its type."""
     if values.null_count:
         return None
-    whole = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
-    integers = as_integers(whole)
+    integers = as_integers(values)
     if integers is not None:  # formatted ids: integers compare several times faster
-        keys = integers[0]
-        return Steps(keys[1:] > keys[:-1], keys[1:] == keys[:-1])
+        return integer_steps(integers[0])
+    whole = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
     later, earlier = whole.slice(1), whole.slice(0, max(len(whole) - 1, 0))
     try:
         greater, equal = pc.greater(later, earlier), pc.equal(later, earlier)
     except pa.ArrowNotImplementedError:
         return None
     return Steps(greater.to_numpy(zero_copy_only=False), equal.to_numpy(zero_copy_only=False))
+
+
+def integer_steps(keys: np.ndarray) -> Steps:
+    """The steps of keys already read as integers (``keys.as_integers``)."""
+    return Steps(keys[1:] > keys[:-1], keys[1:] == keys[:-1])
 
 
 @dataclass(frozen=True)

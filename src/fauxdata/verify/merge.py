@@ -24,7 +24,14 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from fauxdata.verify.chunks import Chunk, Steps, Unordered, ordered_chunks, steps
+from fauxdata.verify.chunks import (
+    Chunk,
+    Steps,
+    Unordered,
+    integer_steps,
+    ordered_chunks,
+    steps,
+)
 from fauxdata.verify.keys import as_integers, fixed_bytes
 
 
@@ -71,20 +78,23 @@ def match(
         Unordered: either is not ordered, holds NULLs, or has keys NumPy cannot compare
             the way Arrow orders them.
     """
-    child = _combined(children)
-    parent = _combined(parents)
-    if child.null_count or parent.null_count:
+    if children.null_count or parents.null_count:
         raise Unordered
-    if len(child) == 0:
+    if len(children) == 0:
         empty = np.zeros(0, dtype=np.int64)
         return Matched(empty, empty, empty)
-    ordered = known or steps(child)
-    if ordered is None or not ordered.ordered:
-        raise Unordered
-    starts = np.flatnonzero(np.concatenate([[True], ~ordered.equal]))
-    lengths = np.diff(np.append(starts, len(child)))
-    firsts = child.take(pa.array(starts))
-    keys, rows = as_integers(firsts, parent) or (_comparable(firsts), _comparable(parent))
+    integers = as_integers(children, parents)  # formatted ids, read in place
+    if integers is not None:
+        child_keys, rows = integers
+        ordered = known or integer_steps(child_keys)
+        starts = _run_starts(ordered)
+        keys = child_keys[starts]
+    else:
+        child = _combined(children)
+        ordered = known or steps(child)
+        starts = _run_starts(ordered)
+        keys, rows = _comparable(child.take(pa.array(starts))), _comparable(_combined(parents))
+    lengths = np.diff(np.append(starts, len(children)))
     if len(rows) > 1 and not bool(np.all(rows[1:] > rows[:-1])):
         raise Unordered
     if keys.dtype != rows.dtype:
@@ -95,6 +105,17 @@ def match(
     inside = np.minimum(at, max(len(rows) - 1, 0))
     hit = (at < len(rows)) & (rows[inside] == keys) if len(rows) else at < 0
     return Matched(starts, lengths, np.where(hit, at, -1))
+
+
+def _run_starts(ordered: Steps | None) -> np.ndarray:
+    """Where each run of equal keys starts.
+
+    Raises:
+        Unordered: the keys are not ordered.
+    """
+    if ordered is None or not ordered.ordered:
+        raise Unordered
+    return np.flatnonzero(np.concatenate([[True], ~ordered.equal]))
 
 
 def _combined(values: pa.ChunkedArray | pa.Array) -> pa.Array:
