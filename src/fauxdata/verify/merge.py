@@ -86,13 +86,11 @@ def match(
     integers = as_integers(children, parents)  # formatted ids, read in place
     if integers is not None:
         child_keys, rows = integers
-        ordered = known or integer_steps(child_keys)
-        starts = _run_starts(ordered)
+        starts = _run_starts(known or integer_steps(child_keys))
         keys = child_keys[starts]
     else:
         child = _combined(children)
-        ordered = known or steps(child)
-        starts = _run_starts(ordered)
+        starts = _run_starts(known or steps(child))
         keys, rows = _comparable(child.take(pa.array(starts))), _comparable(_combined(parents))
     lengths = np.diff(np.append(starts, len(children)))
     if len(rows) > 1 and not bool(np.all(rows[1:] > rows[:-1])):
