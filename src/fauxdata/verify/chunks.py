@@ -358,16 +358,29 @@ def unique_key(data: pa.Table, columns: Sequence[str], first: Steps | None = Non
         codes = np.concatenate([[0], np.cumsum(greater, dtype=np.int64)])
         bound = int(codes[-1]) + 1
         for column in columns[1:]:
-            encoded = pc.dictionary_encode(data[column].combine_chunks())
-            size = max(len(encoded.dictionary), 1)
+            values, size = _codes(data[column])
             bound *= size
             if bound >= 1 << 62:
                 return None
-            codes = codes * size + encoded.indices.to_numpy(zero_copy_only=False)
+            codes = codes * size + values
     except pa.ArrowNotImplementedError:
         return None
     ordered = np.sort(codes, kind="stable")
     return not bool(np.any(ordered[1:] == ordered[:-1]))
+
+
+def _codes(values: pa.ChunkedArray) -> tuple[np.ndarray, int]:
+    """One integer per value, equal only for equal values, and how many there can be:
+    an integer column's offsets from its minimum where its range is small (a product
+    id: no hashing), else dictionary codes."""
+    if pa.types.is_integer(values.type) and len(values):
+        extremes = pc.min_max(values)
+        low, high = extremes["min"].as_py(), extremes["max"].as_py()
+        if high - low < 4 * len(values):
+            numbers = values.to_numpy()
+            return (numbers - numbers.dtype.type(low)).astype(np.int64), high - low + 1
+    encoded = pc.dictionary_encode(values.combine_chunks())
+    return encoded.indices.to_numpy(zero_copy_only=False), max(len(encoded.dictionary), 1)
 
 
 def _rest_rising(data: pa.Table, columns: Sequence[str]) -> pa.Array:
