@@ -216,6 +216,12 @@ def test_neighbours_and_runs_prove_uniqueness_only_when_it_holds() -> None:
     three = pa.table({"a": [1, 1, 1, 2], "b": ["p", "q", "p", "p"], "c": [0, 0, 1, 0]})
     assert chunks.unique_key(three, ["a", "b", "c"]) is True
     assert chunks.unique_key(three, ["a", "b"]) is False
+    negative = pa.table({"a": [1, 1, 1, 2], "b": [-5, -3, -5, -5]})  # from its minimum
+    assert chunks.unique_key(negative, ["a", "b"]) is False
+    assert chunks.unique_key(negative.slice(1), ["a", "b"]) is True
+    wide = pa.table({"a": [1, 1, 1], "b": pa.array([2**64 - 1, 0, 2**64 - 1], pa.uint64())})
+    assert chunks.unique_key(wide, ["a", "b"]) is False  # a wide range: dictionary codes
+    assert chunks.unique_key(wide.slice(0, 2), ["a", "b"]) is True
     with_null = pa.table({"a": ["x", None], "b": [1, 2]})
     assert not chunks.rising(with_null, ["a", "b"])
     assert chunks.unique_key(with_null, ["a", "b"]) is None

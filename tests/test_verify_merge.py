@@ -249,3 +249,22 @@ def test_formatted_ids_as_integers_compare_like_the_strings(values: list[str]) -
             assert (ints[i] == ints[i + 1]) == (strings[i] == strings[i + 1])
     assert as_integers(pa.array(["ab", "abc"])) is None  # lengths differ
     assert as_integers(pa.array(["A" + "0" * 9, "B" + "0" * 9])) is None  # 10 bytes differ
+
+
+def test_chunked_keys_read_as_integers_chunk_by_chunk_like_one_array() -> None:
+    """A chunked column (a window of several chunks) reads as integers without being
+    combined, and declines exactly where the combined column would."""
+    from fauxdata.verify.keys import as_integers
+
+    ids = [f"ORD-{i:08d}" for i in (1, 2, 2, 7, 90, 91, 100_000)]
+    chunked = pa.chunked_array([ids[:2], [], ids[2:5], ids[5:]], pa.large_string())
+    whole = as_integers(pa.array(ids, pa.large_string()))
+    parts = as_integers(chunked)
+    assert whole is not None and parts is not None
+    assert parts[0].tolist() == whole[0].tolist()
+    longer = pa.chunked_array([ids[:3], ["ORD-000000010"]])  # one value a byte longer
+    assert as_integers(longer) is None
+    prefix = pa.chunked_array([["A" + "0" * 9], ["B" + "0" * 9]])  # heads differ across chunks
+    assert as_integers(prefix) is None
+    matched = match(pa.array(ids[::2]), chunked)
+    assert matched.rows().tolist() == _expected(ids[::2], ids)

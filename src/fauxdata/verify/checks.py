@@ -8,7 +8,7 @@ fresh run before it is published and any dataset later (``fauxdata validate``).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import duckdb
@@ -26,12 +26,10 @@ from fauxdata.verify.chunks import (
     shared_passes,
     unique_key,
 )
+from fauxdata.verify.context import Context, Counted, Relation
 from fauxdata.verify.parents import merged_orphans
-from fauxdata.verify.relations import Counted, relation_checks
+from fauxdata.verify.relations import relation_checks
 from fauxdata.verify.result import Check, Report, queried, scalar
-
-Relation = Callable[[str], str | None]
-"""Maps a table name to SQL reading it, or None when the output does not hold it."""
 
 
 def verify(
@@ -51,18 +49,12 @@ def verify(
                 Check(f"Table {table.output_name} present", "fail", name, "missing from the output")
             )
             continue
-        checks.extend(_table_checks(plan, table, con, rel, relation, counted))
+        checks.extend(_table_checks(Context(plan, table, con, rel, relation, counted)))
     return Report(checks)
 
 
-def _table_checks(
-    plan: Plan,
-    table: ResolvedTable,
-    con: duckdb.DuckDBPyConnection,
-    rel: str,
-    relation: Relation,
-    counted: Counted,
-) -> Iterator[Check]:
+def _table_checks(ctx: Context) -> Iterator[Check]:
+    plan, table, con, rel, relation = ctx.plan, ctx.table, ctx.con, ctx.rel, ctx.relation
     name = table.name
     out = table.output_name
     rows = int(scalar(con, f"SELECT count(*) FROM {rel}"))
@@ -136,7 +128,7 @@ def _table_checks(
         yield from _domain_checks(con, table, column, rel)
     for condition in table.checks:
         yield _condition_check(con, table, condition, rel)
-    yield from relation_checks(plan, table, con, rel, relation, counted)
+    yield from relation_checks(ctx)
 
 
 def _passes(

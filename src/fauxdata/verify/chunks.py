@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -54,7 +55,7 @@ _READ_PARQUET = re.compile(r"read_parquet\('((?:[^']|'')*)'\)")
 
 
 Counter = Callable[[duckdb.DuckDBPyConnection, "Chunk"], Sequence[int]]
-"""Counts a check's violations in the chunk registered as ``CHUNK`` in the connection."""
+"""Counts a check's violations in a chunk; SQL reads it as ``CHUNK`` while ``registered``."""
 
 
 class Unordered(Exception):  # noqa: N818 - a signal to fall back, not an error
@@ -84,17 +85,21 @@ def steps(values: pa.ChunkedArray | pa.Array) -> Steps | None:
     """The steps of ``values``; None when it holds NULLs or Arrow cannot order its type."""
     if values.null_count:
         return None
-    whole = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
-    integers = as_integers(whole)
+    integers = as_integers(values)
     if integers is not None:  # formatted ids: integers compare several times faster
-        keys = integers[0]
-        return Steps(keys[1:] > keys[:-1], keys[1:] == keys[:-1])
+        return integer_steps(integers[0])
+    whole = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
     later, earlier = whole.slice(1), whole.slice(0, max(len(whole) - 1, 0))
     try:
         greater, equal = pc.greater(later, earlier), pc.equal(later, earlier)
     except pa.ArrowNotImplementedError:
         return None
     return Steps(numpy_of(greater), numpy_of(equal))
+
+
+def integer_steps(keys: np.ndarray) -> Steps:
+    """The steps of keys already read as integers (``keys.as_integers``)."""
+    return Steps(keys[1:] > keys[:-1], keys[1:] == keys[:-1])
 
 
 @dataclass(frozen=True)
@@ -129,7 +134,8 @@ def chunked_sum(
 ) -> list[int] | None:
     """Sum ``count`` (a tuple of violation counts) over the chunks of the Parquet file
     ``relation`` reads, ordered by ``key``; None when the relation is not one file or
-    the file is not ordered by ``key``. Each chunk is ``CHUNK`` in a cursor of ``con``."""
+    the file is not ordered by ``key``. ``count`` gets a cursor of ``con`` and runs its
+    SQL over the chunk ``registered`` in it."""
     path = parquet_file(relation)
     if path is None:
         return None
@@ -137,11 +143,7 @@ def chunked_sum(
     cursor = con.cursor()  # its own: the caller's connection may hold an open result
     try:
         for chunk in ordered_chunks(path, key, columns, strict=strict):
-            cursor.register(CHUNK, chunk.data)
-            try:
-                counts = count(cursor, chunk)
-            finally:
-                cursor.unregister(CHUNK)
+            counts = count(cursor, chunk)
             totals = (
                 [int(c) for c in counts]
                 if totals is None
@@ -290,10 +292,23 @@ def counted_by(sql: str, *, unique: str | None = None) -> Counter:
         if unique is not None and not rising(chunk.data, [unique]):
             raise Unordered
         bounds = {"low": chunk.low, "high": chunk.high} if "$low" in sql else None
-        rows = con.execute(sql, bounds).fetchall()  # all: it leaves no open result
+        with registered(con, chunk):
+            rows = con.execute(sql, bounds).fetchall()  # all: it leaves no open result
         return tuple(rows[0]) if rows else ()
 
     return count
+
+
+@contextmanager
+def registered(cursor: duckdb.DuckDBPyConnection, chunk: Chunk) -> Iterator[None]:
+    """The chunk's data as ``CHUNK`` in ``cursor`` while a counter's SQL reads it; only
+    the counters that run SQL register it (registering every chunk of the 26M-row shop
+    for counters that never query cost about a CPU-second)."""
+    cursor.register(CHUNK, chunk.data)
+    try:
+        yield
+    finally:
+        cursor.unregister(CHUNK)
 
 
 def rising(data: pa.Table, columns: Sequence[str]) -> bool:
@@ -343,16 +358,29 @@ def unique_key(data: pa.Table, columns: Sequence[str], first: Steps | None = Non
         codes = np.concatenate([[0], np.cumsum(greater, dtype=np.int64)])
         bound = int(codes[-1]) + 1
         for column in columns[1:]:
-            encoded = pc.dictionary_encode(data[column].combine_chunks())
-            size = max(len(encoded.dictionary), 1)
+            values, size = _codes(data[column])
             bound *= size
             if bound >= 1 << 62:
                 return None
-            codes = codes * size + numpy_of(encoded.indices)
+            codes = codes * size + values
     except pa.ArrowNotImplementedError:
         return None
     ordered = np.sort(codes, kind="stable")
     return not bool(np.any(ordered[1:] == ordered[:-1]))
+
+
+def _codes(values: pa.ChunkedArray) -> tuple[np.ndarray, int]:
+    """One integer per value, equal only for equal values, and how many there can be:
+    an integer column's offsets from its minimum where its range is small (a product
+    id: no hashing), else dictionary codes."""
+    if pa.types.is_integer(values.type) and len(values):
+        extremes = pc.min_max(values)
+        low, high = extremes["min"].as_py(), extremes["max"].as_py()
+        if high - low < 4 * len(values):
+            numbers = numpy_of(values)
+            return (numbers - numbers.dtype.type(low)).astype(np.int64), high - low + 1
+    encoded = pc.dictionary_encode(values.combine_chunks())
+    return numpy_of(encoded.indices), max(len(encoded.dictionary), 1)
 
 
 def _rest_rising(data: pa.Table, columns: Sequence[str]) -> pa.Array:

@@ -40,28 +40,37 @@ def fixed_bytes(values: pa.Array) -> np.ndarray | None:
     return data.reshape(len(values), width)
 
 
-def as_integers(*columns: pa.Array) -> list[np.ndarray] | None:
+def as_integers(*columns: pa.Array | pa.ChunkedArray) -> list[np.ndarray] | None:
     """Each of ``columns`` (strings of one common byte length, up to 16 bytes, like a
     formatted id) as unsigned integers that order like the strings: their last eight
     bytes, read in place, where the bytes before them are the same in every value.
-    None when that does not hold."""
-    arrays = []
+    None when that does not hold. A chunked column is read chunk by chunk, never
+    combined (copying the shop's order ids into one buffer first was a tenth of its
+    merged checks)."""
+    pieces = []
     for column in columns:
-        fixed = fixed_bytes(column) if len(column) else np.zeros((0, 0), dtype=np.uint8)
-        if fixed is None:
+        parts = column.chunks if isinstance(column, pa.ChunkedArray) else [column]
+        fixed = [fixed_bytes(part) for part in parts if len(part)]
+        if any(f is None for f in fixed):
             return None
-        arrays.append(fixed)
-    widths = {a.shape[1] for a in arrays if len(a)}
+        pieces.append([f for f in fixed if f is not None])
+    widths = {f.shape[1] for column in pieces for f in column}
     if len(widths) != 1 or (width := widths.pop()) > 16:
         return None
     if width <= 8:  # the whole value, zeros before it
-        return [_padded(a, width) for a in arrays]
-    heads = [_words(a, 0) >> np.uint64(8 * (16 - width)) for a in arrays]
-    if len({int(h[0]) for h in heads if len(h)}) != 1:
+        return [_joined([_padded(f, width) for f in column]) for column in pieces]
+    heads = [_words(f, 0) >> np.uint64(8 * (16 - width)) for column in pieces for f in column]
+    if len({int(h[0]) for h in heads}) != 1:
         return None
-    if not all(bool(np.all(h == h[0])) for h in heads if len(h)):
+    if not all(bool(np.all(h == h[0])) for h in heads):
         return None
-    return [_words(a, width - 8) for a in arrays]
+    return [_joined([_words(f, width - 8) for f in column]) for column in pieces]
+
+
+def _joined(parts: list[np.ndarray]) -> np.ndarray:
+    if not parts:
+        return np.zeros(0, dtype=np.uint64)
+    return parts[0] if len(parts) == 1 else np.concatenate(parts)
 
 
 def _words(rows: np.ndarray, at: int) -> np.ndarray:

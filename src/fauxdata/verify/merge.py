@@ -14,16 +14,24 @@ counts with its SQL instead.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
-from fauxdata.verify.chunks import Chunk, Steps, Unordered, ordered_chunks, steps
+from fauxdata.verify.chunks import (
+    Chunk,
+    Steps,
+    Unordered,
+    integer_steps,
+    ordered_chunks,
+    steps,
+)
 from fauxdata.verify.keys import as_integers, fixed_bytes, numpy_of
 
 
@@ -70,20 +78,21 @@ def match(
         Unordered: either is not ordered, holds NULLs, or has keys NumPy cannot compare
             the way Arrow orders them.
     """
-    child = _combined(children)
-    parent = _combined(parents)
-    if child.null_count or parent.null_count:
+    if children.null_count or parents.null_count:
         raise Unordered
-    if len(child) == 0:
+    if len(children) == 0:
         empty = np.zeros(0, dtype=np.int64)
         return Matched(empty, empty, empty)
-    ordered = known or steps(child)
-    if ordered is None or not ordered.ordered:
-        raise Unordered
-    starts = np.flatnonzero(np.concatenate([[True], ~ordered.equal]))
-    lengths = np.diff(np.append(starts, len(child)))
-    firsts = child.take(pa.array(starts))
-    keys, rows = as_integers(firsts, parent) or (_comparable(firsts), _comparable(parent))
+    integers = as_integers(children, parents)  # formatted ids, read in place
+    if integers is not None:
+        child_keys, rows = integers
+        starts = _run_starts(known or integer_steps(child_keys))
+        keys = child_keys[starts]
+    else:
+        child = _combined(children)
+        starts = _run_starts(known or steps(child))
+        keys, rows = _comparable(child.take(pa.array(starts))), _comparable(_combined(parents))
+    lengths = np.diff(np.append(starts, len(children)))
     if len(rows) > 1 and not bool(np.all(rows[1:] > rows[:-1])):
         raise Unordered
     if keys.dtype != rows.dtype:
@@ -94,6 +103,17 @@ def match(
     inside = np.minimum(at, max(len(rows) - 1, 0))
     hit = (at < len(rows)) & (rows[inside] == keys) if len(rows) else at < 0
     return Matched(starts, lengths, np.where(hit, at, -1))
+
+
+def _run_starts(ordered: Steps | None) -> np.ndarray:
+    """Where each run of equal keys starts.
+
+    Raises:
+        Unordered: the keys are not ordered.
+    """
+    if ordered is None or not ordered.ordered:
+        raise Unordered
+    return np.flatnonzero(np.concatenate([[True], ~ordered.equal]))
 
 
 def _combined(values: pa.ChunkedArray | pa.Array) -> pa.Array:
@@ -143,8 +163,15 @@ class Window:
         if held is None:
             raise Unordered  # an empty file: nothing to match
         keys = held[self.key]
-        below = int(pc.sum(pc.less(keys, low)).as_py() or 0)
-        inside = int(pc.sum(pc.less_equal(keys, high)).as_py() or 0)
+        # The held keys are ordered (each pulled chunk is checked), so a binary search
+        # finds the range: comparing every held key with both bounds was 12% of the
+        # 26M-row shop's verification.
+        at = partial(_held_key, keys)
+        try:
+            below = bisect_left(range(len(keys)), low, key=at)
+            inside = bisect_right(range(len(keys)), high, key=at)
+        except TypeError:  # bounds of a type the keys do not compare with
+            raise Unordered from None
         self._held = held.slice(below)
         return held.slice(below, inside - below)
 
@@ -160,3 +187,8 @@ class Window:
         self._held = chunk.data if held is None else pa.concat_tables([held, chunk.data])
         if chunk.high is not None:
             self._high = chunk.high
+
+
+def _held_key(keys: pa.ChunkedArray, row: int) -> Any:
+    """The key of a held row as Python compares it (strings in UTF-8 byte order, as Arrow)."""
+    return keys[row].as_py()

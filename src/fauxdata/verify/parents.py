@@ -15,7 +15,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from fauxdata.verify.chunks import Chunk, Counter, Unordered, parquet_file
+from fauxdata.verify.chunks import Chunk, Counter, Unordered, parquet_file, registered
 from fauxdata.verify.keys import numpy_of
 from fauxdata.verify.merge import Matched, Window, match
 
@@ -51,7 +51,8 @@ def merged_parents(
         at = match(parents[parent_key], chunk.data[child_key], chunk.steps).rows()
         cursor.register(PARENTS, parents.take(pa.array(at, mask=at < 0)))
         try:
-            return tuple(cursor.execute(sql).fetchall()[0])
+            with registered(cursor, chunk):
+                return tuple(cursor.execute(sql).fetchall()[0])
         finally:
             cursor.unregister(PARENTS)
 

@@ -7,7 +7,7 @@ means the data was changed after generation or fauxdata has a bug.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import duckdb
@@ -17,30 +17,18 @@ from fauxdata.spec import generators as g
 from fauxdata.spec.plan import Plan, ResolvedPer, ResolvedTable
 from fauxdata.spec.relations import FixedCount, RangeCount, duration_seconds, split_dotted
 from fauxdata.verify.chunks import CHUNK, chunked_sum, counted_by
+from fauxdata.verify.context import Context, Relation
 from fauxdata.verify.parents import PARENTS, merged_aggregates, merged_parents
 from fauxdata.verify.result import Check, queried, violations
 
-Relation = Callable[[str], str | None]
-Counted = dict[tuple[str, str], list[int]]
-"""Violation counts of a (table, relation)'s cardinality check, found by another pass."""
 
-
-def relation_checks(
-    plan: Plan,
-    table: ResolvedTable,
-    con: duckdb.DuckDBPyConnection,
-    rel: str,
-    relation: Relation,
-    counted: Counted,
-) -> Iterator[Check]:
-    """The relational checks of ``table``. ``counted`` carries counts one table's pass
-    found for another's check (a parent's aggregates count its children's cardinality)."""
+def relation_checks(ctx: Context) -> Iterator[Check]:
+    """The relational checks of the context's table."""
+    table, con, rel = ctx.table, ctx.con, ctx.rel
     out = table.output_name
     if table.per is not None:
-        yield from _cardinality(plan, table, con, rel, relation, counted)
-    row_rules = _row_rules(plan, table, con, rel, relation) | _aggregates(
-        plan, table, con, rel, relation, counted
-    )
+        yield from _cardinality(ctx)
+    row_rules = _row_rules(ctx) | _aggregates(ctx)
     for column in table.columns.values():
         gen = column.generator
         col = quote(column.name)
@@ -66,9 +54,7 @@ def relation_checks(
                 yield row_rules[column.name]
 
 
-def _row_rules(
-    plan: Plan, table: ResolvedTable, con: duckdb.DuckDBPyConnection, rel: str, relation: Relation
-) -> dict[str, Check]:
+def _row_rules(ctx: Context) -> dict[str, Check]:
     """Temporal order ('after') and consistency ('lookup') of each row, per column.
 
     Rules that reach the same parent column share one scan: every rule's violations
@@ -76,6 +62,7 @@ def _row_rules(
     rule runs again for its examples. On TPC-H lineitem the ship and commit dates
     joined orders once each; together they take one join instead of two.
     """
+    plan, table, con, rel, relation = ctx.plan, ctx.table, ctx.con, ctx.rel, ctx.relation
     rules: dict[_Join | None, list[tuple[str, str, str, str]]] = {}  # (column, label, bad, what)
     reads: dict[_Join | None, set[str]] = {}  # the parent columns the rules compare with
     out = table.output_name
@@ -200,14 +187,8 @@ def _base(
     return f"p.{quote(column)}", _Join(parent_rel, tuple(pairs))
 
 
-def _cardinality(
-    plan: Plan,
-    table: ResolvedTable,
-    con: duckdb.DuckDBPyConnection,
-    rel: str,
-    relation: Relation,
-    counted: Counted,
-) -> Iterator[Check]:
+def _cardinality(ctx: Context) -> Iterator[Check]:
+    plan, table, con, rel, relation = ctx.plan, ctx.table, ctx.con, ctx.rel, ctx.relation
     per = table.per
     assert per is not None
     parent_rel = relation(per.parent)
@@ -230,7 +211,7 @@ def _cardinality(
         f"SELECT count(*) FROM (SELECT coalesce(c.n, 0) AS n FROM {CHUNK} p "
         f"LEFT JOIN {per_parent} c ON c.{fk} = p.{k}) WHERE {condition}"
     )
-    found = counted.pop((table.name, rel), None)  # by the parent's aggregates' pass
+    found = ctx.counted.pop((table.name, rel), None)  # by the parent's aggregates' pass
     merged = merged_aggregates(rel, per.column, key[1], [], (low, high))
     if found is None and merged is not None:  # by merging this file into the parent's
         found = chunked_sum(con, parent_rel, key[1], [key[1]], merged, strict=True)
@@ -267,14 +248,7 @@ def _out_of_bounds(n: str, low: int, high: int | None) -> str:
     return f"{n} < {low}" + (f" OR {n} > {high}" if high is not None else "")
 
 
-def _aggregates(
-    plan: Plan,
-    table: ResolvedTable,
-    con: duckdb.DuckDBPyConnection,
-    rel: str,
-    relation: Relation,
-    counted: Counted,
-) -> dict[str, Check]:
+def _aggregates(ctx: Context) -> dict[str, Check]:
     """Each aggregate column against its children, recomputed from the output.
 
     Aggregates over the same child table share one grouping: the children are joined
@@ -282,6 +256,7 @@ def _aggregates(
     each column counted in the same scan (the shop's order total and line count each
     joined and grouped order items on their own before).
     """
+    plan, table, con, rel, relation = ctx.plan, ctx.table, ctx.con, ctx.rel, ctx.relation
     by_child: dict[str, list[tuple[str, g.Aggregate]]] = {}
     for column in table.columns.values():
         if isinstance(column.generator, g.Aggregate):
@@ -340,7 +315,7 @@ def _aggregates(
             )
         if counts is not None:
             if child.per.parent == table.name:
-                counted[(child_name, child_rel)] = counts[-1:]
+                ctx.counted[(child_name, child_rel)] = counts[-1:]
             counts = counts[:-1]
         else:
             counts = list(

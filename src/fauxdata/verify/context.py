@@ -1,0 +1,32 @@
+"""What every check of one table works with, passed as one object instead of six
+arguments threaded through each check function."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import duckdb
+
+from fauxdata.spec.plan import Plan, ResolvedTable
+
+Relation = Callable[[str], str | None]
+"""Maps a table name to SQL reading it, or None when the output does not hold it."""
+
+Counted = dict[tuple[str, str], list[int]]
+"""Violation counts of a (table, relation)'s cardinality check, found by another pass."""
+
+
+@dataclass(frozen=True)
+class Context:
+    """One table under verification: the plan, the table, the DuckDB connection, the SQL
+    reading this table (``rel``) and any table (``relation``), and the counts one table's
+    pass found for another table's check (``counted``, shared by the whole run: a
+    parent's aggregates count its children's cardinality)."""
+
+    plan: Plan
+    table: ResolvedTable
+    con: duckdb.DuckDBPyConnection
+    rel: str
+    relation: Relation
+    counted: Counted
