@@ -124,20 +124,21 @@ def _rewrite(
     the spans, a row's text joined when the next row's spans begin."""
     out = list(batch)
     substitute = _substitution(action, locale, key)
+    replace = action == "replace"  # the fake called directly: a call less per identifier
     tally: dict[str, int] = {}
     row, last, text, weight = -1, 0, "", 0
     pieces: list[str] = []
-    for span in spans:
-        if span.row != row:
+    for span_row, start, end, entity, value in spans:  # unpacked: no attribute lookups
+        if span_row != row:
             if row >= 0:
                 pieces.append(text[last:])
                 out[row] = "".join(pieces)
-            row, last, pieces = span.row, 0, []
+            row, last, pieces = span_row, 0, []
             text, weight = batch[row], weights[row]
-        pieces.append(text[last : span.start])
-        pieces.append(substitute(span.entity, span.text))
-        tally[span.entity] = tally.get(span.entity, 0) + weight
-        last = span.end
+        pieces.append(text[last:start])
+        pieces.append(fake(entity, value, key, locale) if replace else substitute(entity, value))
+        tally[entity] = tally.get(entity, 0) + weight
+        last = end
     if row >= 0:
         pieces.append(text[last:])
         out[row] = "".join(pieces)

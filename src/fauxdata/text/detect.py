@@ -84,9 +84,11 @@ class Candidate(NamedTuple):
 
 Check = Callable[[list[Candidate], str], list[Candidate]]
 """Keeps the candidates that are real identifiers (and may trim them); gets the locale."""
-Finder = Callable[[pl.Series, list[str]], list[Candidate]]
+Claimed = dict[int, list[tuple[int, int]]]
+"""Per row, the (start, end) of the text earlier detectors took."""
+Finder = Callable[[pl.Series, list[str], Claimed], list[Candidate]]
 """Finds candidates in the texts (a Series, and the same as a list) by other means than
-one regular expression."""
+one regular expression; skips those that lie wholly inside claimed text."""
 
 
 # --- patterns ---------------------------------------------------------------------------
@@ -232,18 +234,32 @@ def _occurrences(text: str, words: list[str]) -> list[tuple[int, int]]:
     return places
 
 
+def _inside(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    """``start:end`` lies wholly inside one of ``spans`` (a plain loop, as in
+    ``_claimed``)."""
+    for taken_start, taken_end in spans:
+        if taken_start <= start and end <= taken_end:
+            break
+    else:
+        return False
+    return True
+
+
 def _is_word_char(ch: str) -> bool:
     r"""``\w`` for a ``str`` pattern."""
     return ch.isalnum() or ch == "_"
 
 
-def _find_pairs(series: pl.Series, rows: list[str]) -> list[Candidate]:
+def _find_pairs(series: pl.Series, rows: list[str], claimed: Claimed) -> list[Candidate]:
     """Capitalised pairs (or triples) opening with a known first name: each word that
     is a first name (found in Rust) runs the pattern for the rest of the name. (A Rust
-    alternation of every first name cost more than the rest of detection together.)"""
+    alternation of every first name cost more than the rest of detection together.)
+    A pair wholly inside claimed text is left out before its check: the check only
+    trims, so it would stay inside and be dropped (two in five pairs, "Dear Anna
+    Smit" already taken by the cue)."""
     out: list[Candidate] = []
     for row, offsets in _named_places(series, rows, r"\p{Lu}\p{Ll}+ \p{L}", "firsts"):
-        text, taken = rows[row], 0
+        text, taken, spans = rows[row], 0, claimed.get(row)
         for start, word_end in offsets:
             if start < taken or (start > 0 and _is_word_char(text[start - 1])):
                 continue
@@ -254,19 +270,23 @@ def _find_pairs(series: pl.Series, rows: list[str]) -> list[Candidate]:
             if rest is None:
                 continue
             taken = end = rest.end()
+            if spans is not None and _inside(spans, start, end):
+                continue
             before = text[max(0, start - 40) : start]
             out.append(Candidate(row, start, end, text[start:end], before, text[end : end + 2]))
     return out
 
 
-def _find_lone(series: pl.Series, rows: list[str]) -> list[Candidate]:
+def _find_lone(series: pl.Series, rows: list[str], claimed: Claimed) -> list[Candidate]:
     """A lone known name (no common word) inside a sentence: after a space that follows
     a lower-case letter or a comma, as a whole word, and not followed by another
-    capitalised word."""
+    capitalised word; not inside claimed text (nine in ten are: the surname of a pair)."""
     out: list[Candidate] = []
     for row, offsets in _named_places(series, rows, r"[a-z,;:] \p{Lu}", "lone"):
-        text = rows[row]
+        text, spans = rows[row], claimed.get(row)
         for start, end in offsets:
+            if spans is not None and _inside(spans, start, end):
+                continue
             if start < 2 or text[start - 1] != " " or text[start - 2] not in _LOWER_OR_COMMA:
                 continue
             if end < len(text) and _is_word_char(text[end]):
@@ -670,7 +690,7 @@ def find_spans(
     series = series.cast(pl.String)
     rows: list[str] = series.fill_null("").to_list()
     wanted = set(entities)
-    taken: dict[int, list[tuple[int, int]]] = {}
+    taken: Claimed = {}
     spans: list[Span] = []
     for detector in detectors():
         if detector.entity not in wanted:
@@ -694,10 +714,10 @@ def _scan(
     rows: list[str],
     detector: Detector,
     locale: str,
-    taken: dict[int, list[tuple[int, int]]],
+    taken: Claimed,
 ) -> list[Candidate]:
     if detector.find is not None:
-        candidates = detector.find(series, rows)
+        candidates = detector.find(series, rows, taken)
     else:
         candidates = _matches(series, rows, detector)
     if detector.filters:  # what an earlier detector claimed is not checked again

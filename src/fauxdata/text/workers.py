@@ -15,6 +15,8 @@ on how many workers ran.
 from __future__ import annotations
 
 import atexit
+import copyreg
+import io
 import os
 import pickle
 import queue
@@ -26,6 +28,9 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from typing import IO, Any, TypeVar
+
+import polars as pl
+import pyarrow as pa
 
 R = TypeVar("R")
 
@@ -168,10 +173,32 @@ class _Worker:
 
 
 def _send(stream: IO[bytes], message: object) -> None:
-    payload = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.dispatch_table = _DISPATCH
+    pickler.dump(message)
+    payload = buffer.getbuffer()
     stream.write(len(payload).to_bytes(8, "little"))
     stream.write(payload)
     stream.flush()
+
+
+def _series_by_arrow(series: pl.Series) -> str | tuple[Any, ...]:
+    """A Polars column pickled as its Arrow array: four times cheaper to write than
+    Polars' own pickling (a 100k-document JSON slice: 0.05 s against 0.2 s), which
+    was a fifth of JSON rule masking's CPU. Other dtypes (objects, nested, ...)
+    pickle as Polars does."""
+    if series.dtype == pl.String or series.dtype == pl.Boolean or series.dtype.is_numeric():
+        return _series_from_arrow, (series.name, series.to_arrow())
+    return series.__reduce_ex__(pickle.HIGHEST_PROTOCOL)
+
+
+def _series_from_arrow(name: str, array: pa.Array) -> pl.Series:
+    return pl.Series(name, array)
+
+
+_DISPATCH = {**copyreg.dispatch_table, pl.Series: _series_by_arrow}
+"""What is sent to and from the workers is pickled with this table."""
 
 
 def _receive(stream: IO[bytes]) -> Any:
