@@ -14,6 +14,7 @@ stable): ``.venv/bin/python -m tests.support.deid_evalset``.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import random
 import re
@@ -21,8 +22,22 @@ from pathlib import Path
 from typing import Any
 
 from faker import Faker
+from faker.providers.date_time import change_year
 
 OUT = Path(__file__).resolve().parent.parent / "data" / "deid_eval.jsonl"
+
+# The day the set was built: Faker's date_of_birth counts ages back from today, so the
+# set is built against this fixed day instead, or it would change at every midnight.
+REFERENCE_DAY = dt.date(2026, 11, 30)
+
+
+def _date_of_birth(f: Faker) -> dt.date:
+    """Faker's ``date_of_birth(minimum_age=18, maximum_age=90)`` with today fixed to
+    ``REFERENCE_DAY``: the same draw from the same generator state."""
+    start, end = change_year(REFERENCE_DAY, -91), change_year(REFERENCE_DAY, -18)
+    day: dt.date = f.date_time_ad(start_datetime=start, end_datetime=end).date()
+    return day if day != start else day + dt.timedelta(days=1)
+
 
 # Slots: {person} full name, {first} first name, {last} surname (after a title),
 # {email} {phone} {iban} {card} {nid} {ip} {url} {address} {dob}; distractors are
@@ -175,7 +190,7 @@ class Builder:
                     street += f", {f.postcode()} {f.city()}" if lang == "nl" else f", {f.city()}"
                 return "address", street
             case "dob":
-                day = f.date_of_birth(minimum_age=18, maximum_age=90)
+                day = _date_of_birth(f)
                 formats = (
                     ["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"]
                     if lang == "nl"
