@@ -17,6 +17,7 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache, cached_property, lru_cache
+from operator import itemgetter
 from typing import NamedTuple
 
 import numpy as np
@@ -63,9 +64,12 @@ class Span(NamedTuple):
     text: str
 
 
-_span = tuple.__new__
-"""``_span(Span, fields)`` makes a Span in C: ``Span(...)`` runs a Python ``__new__``,
-5% of detection at one span per identifier."""
+_tuple = tuple.__new__
+"""``_tuple(Span, fields)`` makes a Span (or a Candidate) in C: ``Span(...)`` runs a
+Python ``__new__``, 5% of detection at one span per identifier. Every field is given
+(a Candidate's ``after`` too: defaults are applied by that ``__new__``)."""
+_ROW_START = itemgetter(0, 1)
+"""Sort key of spans and candidates: (row, start)."""
 
 
 class Candidate(NamedTuple):
@@ -273,7 +277,9 @@ def _find_pairs(series: pl.Series, rows: list[str], claimed: Claimed) -> list[Ca
             if spans is not None and _inside(spans, start, end):
                 continue
             before = text[max(0, start - 40) : start]
-            out.append(Candidate(row, start, end, text[start:end], before, text[end : end + 2]))
+            out.append(
+                _tuple(Candidate, (row, start, end, text[start:end], before, text[end : end + 2]))
+            )
     return out
 
 
@@ -295,7 +301,7 @@ def _find_lone(series: pl.Series, rows: list[str], claimed: Claimed) -> list[Can
             if after[:1] == " " and "A" <= after[1:2] <= "Z":
                 continue
             before = text[max(0, start - 40) : start]
-            out.append(Candidate(row, start, end, text[start:end], before, after))
+            out.append(_tuple(Candidate, (row, start, end, text[start:end], before, after)))
     return out
 
 
@@ -394,7 +400,7 @@ def _check_url(candidates: list[Candidate], locale: str) -> list[Candidate]:
     for c in candidates:
         text = c.text.rstrip(".,;:!?)]}'\"")
         if len(text) > 4:
-            out.append(Candidate(c.row, c.start, c.start + len(text), text, c.before))
+            out.append(_tuple(Candidate, (c.row, c.start, c.start + len(text), text, c.before, "")))
     return out
 
 
@@ -533,7 +539,7 @@ def _check_person(candidates: list[Candidate], locale: str, *, lexical: bool) ->
             continue
         text = " ".join(tokens)
         start = c.start + c.text.index(text) if text in c.text else c.start
-        out.append(Candidate(c.row, start, start + len(text), text, c.before))
+        out.append(_tuple(Candidate, (c.row, start, start + len(text), text, c.before, "")))
     return out
 
 
@@ -704,7 +710,7 @@ def find_spans(
                 continue
             else:
                 claimed.append((c.start, c.end))
-            spans.append(_span(Span, (c.row, c.start, c.end, entity, c.text)))
+            spans.append(_tuple(Span, (c.row, c.start, c.end, entity, c.text)))
     spans.sort()  # by row, then offset: spans of a row never start at the same offset
     return spans
 
@@ -723,7 +729,7 @@ def _scan(
     if detector.filters:  # what an earlier detector claimed is not checked again
         candidates = [c for c in candidates if not _claimed(taken.get(c.row), c)]
     kept = detector.check(candidates, locale)
-    kept.sort(key=lambda c: (c.row, c.start))
+    kept.sort(key=_ROW_START)
     out: list[Candidate] = []
     for c in kept:  # checks may trim; overlapping matches keep the first
         if out and out[-1].row == c.row and c.start < out[-1].end:
@@ -768,7 +774,7 @@ def _matches(series: pl.Series, rows: list[str], detector: Detector) -> list[Can
         cursor[row] = end
         if pattern is None:
             before = text[max(0, at - 40) : at]
-            candidates.append(Candidate(row, at, end, rough, before, text[end : end + 2]))
+            candidates.append(_tuple(Candidate, (row, at, end, rough, before, text[end : end + 2])))
             continue
         for match in pattern.finditer(text, at, min(len(text), end + 1)):
             start, end = match.span(group)
@@ -776,5 +782,5 @@ def _matches(series: pl.Series, rows: list[str], detector: Detector) -> list[Can
                 continue
             before = text[max(0, start - 40) : start]
             after = text[end : end + 2]
-            candidates.append(Candidate(row, start, end, text[start:end], before, after))
+            candidates.append(_tuple(Candidate, (row, start, end, text[start:end], before, after)))
     return candidates
