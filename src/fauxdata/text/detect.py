@@ -689,12 +689,28 @@ def find_spans(
     Raises:
         ValueError: an entity type is unknown (the spec layer reports it with its path).
     """
+    check_entities(entities)
+    series = texts if isinstance(texts, pl.Series) else pl.Series(list(texts), dtype=pl.String)
+    series = series.cast(pl.String)
+    return spans_in(series, series.fill_null("").to_list(), entities, locale)
+
+
+def check_entities(entities: Sequence[str]) -> None:
+    """Refuse an unknown entity type.
+
+    Raises:
+        ValueError: an entity type is unknown (the spec layer reports it with its path).
+    """
     unknown = sorted(set(entities) - set(ENTITIES))
     if unknown:
         raise ValueError(f"unknown entity types: {', '.join(unknown)}")
-    series = texts if isinstance(texts, pl.Series) else pl.Series(list(texts), dtype=pl.String)
-    series = series.cast(pl.String)
-    rows: list[str] = series.fill_null("").to_list()
+
+
+def spans_in(
+    series: pl.Series, rows: list[str], entities: Sequence[str], locale: str
+) -> list[Span]:
+    """``find_spans`` of a String column without NULLs, given as the column and as
+    its list (``rows``), which the caller has anyway; entity types checked."""
     wanted = set(entities)
     taken: Claimed = {}
     spans: list[Span] = []
