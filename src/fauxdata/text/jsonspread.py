@@ -20,7 +20,7 @@ import secrets
 from collections import Counter
 from collections.abc import Sequence
 from contextlib import suppress
-from functools import cache
+from functools import cache, partial
 from itertools import pairwise
 from typing import Any
 
@@ -39,7 +39,7 @@ from fauxdata.text.jsonmask import (
     spaced,
 )
 from fauxdata.text.jsonpath import JSONPath, compile_path
-from fauxdata.text.workers import WorkerError, reserved
+from fauxdata.text.workers import WorkerError, after_answer, reserved
 
 _slices: dict[str, Documents] = {}
 _texts: dict[str, list[str | None]] = {}
@@ -153,10 +153,15 @@ def _close(token: str, redact: bool) -> pl.Series:
 
 
 def _drop(token: str) -> None:
-    """Forget a slice (its objects go by reference counting); with the last one, the
-    collector is back as it was."""
-    _slices.pop(token, None)
-    _texts.pop(token, None)
-    _columns.pop(token, None)
+    """Forget a slice. Its objects are freed after the answer is sent (by reference
+    counting: a tenth of the slice's whole masking, which the caller need not wait
+    for); with the last one, the collector is back as it was."""
+    held = [_slices.pop(token, None), _texts.pop(token, None), _columns.pop(token, None)]
+    after_answer(partial(_free, held))
+
+
+def _free(held: list[Any]) -> None:
+    """Let a dropped slice go (its last references are in ``held``)."""
+    held.clear()
     if not _slices and _collector and _collector.pop():
         gc.enable()
