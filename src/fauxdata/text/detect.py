@@ -220,11 +220,11 @@ def _named_places(
     runs = series.gather(index).str.extract_all(_LETTER_RUN)
     found = pl.DataFrame({"row": index, "w": runs}).explode("w")
     found = found.filter(pl.col("w").is_in(_name_series(kind).implode()))
-    found = found.unique(maintain_order=True)
-    rows: dict[int, list[str]] = {}
-    for row, word in zip(found["row"].to_list(), found["w"].to_list(), strict=True):
-        rows.setdefault(row, []).append(word)
-    return ((row, _occurrences(texts[row], words)) for row, words in rows.items())
+    found = found.unique(maintain_order=True).group_by("row", maintain_order=True).agg("w")
+    return (
+        (row, _occurrences(texts[row], words))
+        for row, words in zip(found["row"].to_list(), found["w"].to_list(), strict=True)
+    )
 
 
 def _occurrences(text: str, words: list[str]) -> list[tuple[int, int]]:
@@ -717,13 +717,13 @@ def spans_in(
     for detector in detectors():
         if detector.entity not in wanted:
             continue
-        entity = detector.entity
+        entity, checked = detector.entity, detector.filters
         for c in _scan(series, rows, detector, locale, taken):
             claimed = taken.get(c.row)
             if claimed is None:
                 taken[c.row] = [(c.start, c.end)]
-            elif _claimed(claimed, c):
-                continue
+            elif not checked and _claimed(claimed, c):  # (a filter's candidates were
+                continue  # checked against claimed text before; they overlap no other)
             else:
                 claimed.append((c.start, c.end))
             spans.append(_tuple(Span, (c.row, c.start, c.end, entity, c.text)))
@@ -780,23 +780,23 @@ def _matches(series: pl.Series, rows: list[str], detector: Detector) -> list[Can
     pattern = detector.pattern
     group = "v" if pattern is not None and "v" in pattern.groupindex else 0
     candidates: list[Candidate] = []
-    cursor: dict[int, int] = {}
+    text, last_row, cursor = "", -1, 0  # matches come row by row, in order within one
     for row, rough in zip(found["row"].to_list(), found["m"].to_list(), strict=True):
-        text = rows[row]
-        at = text.find(rough, cursor.get(row, 0))
+        if row != last_row:
+            text, last_row, cursor = rows[row], row, 0
+        at = text.find(rough, cursor)
         if at < 0:
             continue
-        end = at + len(rough)
-        cursor[row] = end
+        end = cursor = at + len(rough)
         if pattern is None:
-            before = text[max(0, at - 40) : at]
+            before = text[at - 40 if at > 40 else 0 : at]
             candidates.append(_tuple(Candidate, (row, at, end, rough, before, text[end : end + 2])))
             continue
-        for match in pattern.finditer(text, at, min(len(text), end + 1)):
+        for match in pattern.finditer(text, at, end + 1):  # (an end past the text is fine)
             start, end = match.span(group)
             if start == end:
                 continue
-            before = text[max(0, start - 40) : start]
+            before = text[start - 40 if start > 40 else 0 : start]
             after = text[end : end + 2]
             candidates.append(_tuple(Candidate, (row, start, end, text[start:end], before, after)))
     return candidates
