@@ -140,8 +140,10 @@ def _rewrite(
                 out[row] = "".join(pieces)
             row, last, pieces = span_row, 0, []
             text, weight = batch[row], weights[row]
-        pieces.append(text[last:start])
-        pieces.append(fake(entity, value, key, locale) if replace else substitute(entity, value))
+        pieces += (  # one extend, not two appends
+            text[last:start],
+            fake(entity, value, key, locale) if replace else substitute(entity, value),
+        )
         tally[entity] = tally.get(entity, 0) + weight
         last = end
     if row >= 0:

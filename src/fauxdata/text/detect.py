@@ -501,12 +501,13 @@ def _check_person(candidates: list[Candidate], locale: str, *, lexical: bool) ->
     and a surname-like second word, since "Will Send" and "May Update" are prose."""
     firsts, lasts, common, known = first_names(), surnames(), common_words(), _known_names()
     out = []
-    for c in candidates:
-        tokens = c.text.split(" ")
-        low = c.text.lower().split(" ")  # the tokens in lower case, popped alongside
+    for row, start, _, value, before, after in candidates:  # unpacked: no attribute lookups
+        tokens = value.split(" ")
+        low = value.lower().split(" ")  # the tokens in lower case, popped alongside
+        whole = len(tokens)
         if (
             low[-1] in common
-            and _GOES_ON.match(c.after)
+            and _GOES_ON.match(after)
             and sum(t not in _PARTICLE_WORDS for t in low) > 2
         ):
             tokens.pop()  # "Amber Lane Hope this helps": a sentence that opens with a word
@@ -537,9 +538,13 @@ def _check_person(candidates: list[Candidate], locale: str, *, lexical: bool) ->
                 continue
         elif all(t in common and t not in known for t in named):
             continue
-        text = " ".join(tokens)
-        start = c.start + c.text.index(text) if text in c.text else c.start
-        out.append(_tuple(Candidate, (c.row, start, start + len(text), text, c.before, "")))
+        if len(tokens) == whole:  # nothing trimmed (most): the candidate as it came
+            text = value
+        else:
+            text = " ".join(tokens)
+            at = value.find(text)
+            start += at if at > 0 else 0
+        out.append(_tuple(Candidate, (row, start, start + len(text), text, before, "")))
     return out
 
 
