@@ -291,9 +291,9 @@ def _find_lone(series: pl.Series, rows: list[str], claimed: Claimed) -> list[Can
     for row, offsets in _named_places(series, rows, r"[a-z,;:] \p{Lu}", "lone"):
         text, spans = rows[row], claimed.get(row)
         for start, end in offsets:
-            if spans is not None and _inside(spans, start, end):
-                continue
             if start < 2 or text[start - 1] != " " or text[start - 2] not in _LOWER_OR_COMMA:
+                continue  # (the cheaper test first: every test here only drops)
+            if spans is not None and _inside(spans, start, end):
                 continue
             if end < len(text) and _is_word_char(text[end]):
                 continue
@@ -724,14 +724,15 @@ def spans_in(
             continue
         entity, checked = detector.entity, detector.filters
         for c in _scan(series, rows, detector, locale, taken):
-            claimed = taken.get(c.row)
+            row, start, end, text, _, _ = c  # unpacked: no attribute lookups
+            claimed = taken.get(row)
             if claimed is None:
-                taken[c.row] = [(c.start, c.end)]
+                taken[row] = [(start, end)]
             elif not checked and _claimed(claimed, c):  # (a filter's candidates were
                 continue  # checked against claimed text before; they overlap no other)
             else:
-                claimed.append((c.start, c.end))
-            spans.append(_tuple(Span, (c.row, c.start, c.end, entity, c.text)))
+                claimed.append((start, end))
+            spans.append(_tuple(Span, (row, start, end, entity, text)))
     spans.sort()  # by row, then offset: spans of a row never start at the same offset
     return spans
 
