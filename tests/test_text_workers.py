@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+from functools import partial
 from pathlib import Path
 
 import polars as pl
@@ -14,7 +15,13 @@ import pytest
 
 from fauxdata.text import deidentify
 from fauxdata.text.deid import Action
-from fauxdata.text.workers import PARALLEL_MIN, WorkerError, run_in_workers
+from fauxdata.text.workers import (
+    PARALLEL_MIN,
+    WorkerError,
+    after_answer,
+    reserved,
+    run_in_workers,
+)
 from tests.support.deid_evalset import OUT
 
 
@@ -99,3 +106,22 @@ def test_every_worker_gets_an_equal_share_of_a_column() -> None:
         tasks = -(-count // step)
         assert step <= BATCH and tasks % workers == 0 and tasks >= 2 * workers
         assert count - (tasks - 1) * step > step - tasks  # the last is (nearly) full
+
+
+def leave_a_note(path: str) -> bool:
+    """A task for the workers: leaves a note to be written after its answer, and says
+    whether the note is there when it answers."""
+    after_answer(partial(Path(path).write_text, "after"))
+    return Path(path).exists()
+
+
+def test_work_left_for_after_the_answer_runs_then_in_the_worker(tmp_path: Path) -> None:
+    """``after_answer`` work (a worker freeing a slice) runs once the answer is sent and
+    before the worker's next call; outside a worker it runs at once."""
+    note = tmp_path / "note.txt"
+    with reserved(1) as crew:
+        assert crew.each(leave_a_note, [(str(note),)]) == [False]
+        crew.each(len, [((),)])  # the next call is read after the left work is done
+        assert note.read_text() == "after"
+    note.unlink()
+    assert leave_a_note(str(note)) is True

@@ -17,7 +17,7 @@ from typing import Literal
 import polars as pl
 
 from fauxdata.text.collector import paused
-from fauxdata.text.detect import ENTITIES, Span, find_spans
+from fauxdata.text.detect import ENTITIES, Span, check_entities, find_spans, spans_in
 from fauxdata.text.fakes import fake
 from fauxdata.text.workers import PARALLEL_MIN, default_workers, run_in_workers
 
@@ -61,25 +61,27 @@ def deidentify(
     """
     if action not in ACTIONS:
         raise ValueError(f"unknown action '{action}'")
+    check_entities(entities)
     series = texts if isinstance(texts, pl.Series) else pl.Series(list(texts), dtype=pl.String)
     series = series.cast(pl.String)
     distinct = series.drop_nulls().to_frame("text").group_by("text", maintain_order=True).len()
-    values: list[str] = distinct["text"].to_list()
-    weights: list[int] = distinct["len"].to_list()
+    values, weights = distinct["text"], distinct["len"]
     n = default_workers() if workers is None else max(1, workers)
-    parallel = n > 1 and len(values) >= PARALLEL_MIN
-    step = _step(len(values), n) if parallel else BATCH
+    parallel = n > 1 and values.len() >= PARALLEL_MIN
+    step = _step(values.len(), n) if parallel else BATCH
     tasks = [
-        (values[i : i + step], weights[i : i + step], tuple(entities), action, locale, key)
-        for i in range(0, len(values), step)
+        (values.slice(i, step), weights.slice(i, step), tuple(entities), action, locale, key)
+        for i in range(0, values.len(), step)
     ]
     done = run_in_workers(clean, tasks, n if parallel else 1)
     counts: Counter[str] = Counter()
-    cleaned: list[str] = []
-    for texts_out, found in done:
-        cleaned.extend(texts_out)
+    for _, found in done:
         counts.update(found)
-    out = series.replace_strict(distinct["text"], cleaned, default=None, return_dtype=pl.String)
+    cleaned = pl.concat([texts_out for texts_out, _ in done]) if done else values
+    if distinct.height == series.len():  # every row a text of its own, in row order
+        out = cleaned
+    else:
+        out = series.replace_strict(values, cleaned, default=None, return_dtype=pl.String)
     return DeidResult(out.alias(series.name), counts)
 
 
@@ -93,21 +95,24 @@ def _step(count: int, workers: int) -> int:
 
 
 def clean(
-    batch: list[str],
-    weights: list[int],
+    batch: pl.Series,
+    weights: pl.Series,
     entities: Sequence[str],
     action: Action,
     locale: str,
     key: bytes,
-) -> tuple[list[str], Counter[str]]:
-    """One slice of distinct texts cleaned, with its replacements counted ``weights``
-    times each (a module-level function, so a worker process can run it)."""
+) -> tuple[pl.Series, Counter[str]]:
+    """One slice of distinct texts (no NULLs) cleaned, with its replacements counted
+    ``weights`` times each (a module-level function, so a worker process can run it).
+    Texts go in and out as columns: pickled as Arrow, they cost the caller less than
+    lists of strings, and the column is read into Python once."""
+    texts: list[str] = batch.to_list()
     counts: Counter[str] = Counter()
     with paused():  # candidates and spans are acyclic: see ``collector``
-        spans = find_spans(batch, entities, locale)
-        cleaned = _rewrite(batch, weights, spans, action, locale, key, counts)
+        spans = spans_in(batch, texts, entities, locale)
+        cleaned = _rewrite(texts, weights.to_list(), spans, action, locale, key, counts)
         del spans  # freed while the collector is off, not walked by its next pass
-    return cleaned, counts
+    return pl.Series(batch.name, cleaned, dtype=pl.String), counts
 
 
 def _rewrite(
@@ -135,8 +140,10 @@ def _rewrite(
                 out[row] = "".join(pieces)
             row, last, pieces = span_row, 0, []
             text, weight = batch[row], weights[row]
-        pieces.append(text[last:start])
-        pieces.append(fake(entity, value, key, locale) if replace else substitute(entity, value))
+        pieces += (  # one extend, not two appends
+            text[last:start],
+            fake(entity, value, key, locale) if replace else substitute(entity, value),
+        )
         tally[entity] = tally.get(entity, 0) + weight
         last = end
     if row >= 0:

@@ -17,6 +17,7 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache, cached_property, lru_cache
+from operator import itemgetter
 from typing import NamedTuple
 
 import numpy as np
@@ -63,9 +64,12 @@ class Span(NamedTuple):
     text: str
 
 
-_span = tuple.__new__
-"""``_span(Span, fields)`` makes a Span in C: ``Span(...)`` runs a Python ``__new__``,
-5% of detection at one span per identifier."""
+_tuple = tuple.__new__
+"""``_tuple(Span, fields)`` makes a Span (or a Candidate) in C: ``Span(...)`` runs a
+Python ``__new__``, 5% of detection at one span per identifier. Every field is given
+(a Candidate's ``after`` too: defaults are applied by that ``__new__``)."""
+_ROW_START = itemgetter(0, 1)
+"""Sort key of spans and candidates: (row, start)."""
 
 
 class Candidate(NamedTuple):
@@ -216,11 +220,11 @@ def _named_places(
     runs = series.gather(index).str.extract_all(_LETTER_RUN)
     found = pl.DataFrame({"row": index, "w": runs}).explode("w")
     found = found.filter(pl.col("w").is_in(_name_series(kind).implode()))
-    found = found.unique(maintain_order=True)
-    rows: dict[int, list[str]] = {}
-    for row, word in zip(found["row"].to_list(), found["w"].to_list(), strict=True):
-        rows.setdefault(row, []).append(word)
-    return ((row, _occurrences(texts[row], words)) for row, words in rows.items())
+    found = found.unique(maintain_order=True).group_by("row", maintain_order=True).agg("w")
+    return (
+        (row, _occurrences(texts[row], words))
+        for row, words in zip(found["row"].to_list(), found["w"].to_list(), strict=True)
+    )
 
 
 def _occurrences(text: str, words: list[str]) -> list[tuple[int, int]]:
@@ -273,7 +277,9 @@ def _find_pairs(series: pl.Series, rows: list[str], claimed: Claimed) -> list[Ca
             if spans is not None and _inside(spans, start, end):
                 continue
             before = text[max(0, start - 40) : start]
-            out.append(Candidate(row, start, end, text[start:end], before, text[end : end + 2]))
+            out.append(
+                _tuple(Candidate, (row, start, end, text[start:end], before, text[end : end + 2]))
+            )
     return out
 
 
@@ -285,9 +291,9 @@ def _find_lone(series: pl.Series, rows: list[str], claimed: Claimed) -> list[Can
     for row, offsets in _named_places(series, rows, r"[a-z,;:] \p{Lu}", "lone"):
         text, spans = rows[row], claimed.get(row)
         for start, end in offsets:
-            if spans is not None and _inside(spans, start, end):
-                continue
             if start < 2 or text[start - 1] != " " or text[start - 2] not in _LOWER_OR_COMMA:
+                continue  # (the cheaper test first: every test here only drops)
+            if spans is not None and _inside(spans, start, end):
                 continue
             if end < len(text) and _is_word_char(text[end]):
                 continue
@@ -295,7 +301,7 @@ def _find_lone(series: pl.Series, rows: list[str], claimed: Claimed) -> list[Can
             if after[:1] == " " and "A" <= after[1:2] <= "Z":
                 continue
             before = text[max(0, start - 40) : start]
-            out.append(Candidate(row, start, end, text[start:end], before, after))
+            out.append(_tuple(Candidate, (row, start, end, text[start:end], before, after)))
     return out
 
 
@@ -394,7 +400,7 @@ def _check_url(candidates: list[Candidate], locale: str) -> list[Candidate]:
     for c in candidates:
         text = c.text.rstrip(".,;:!?)]}'\"")
         if len(text) > 4:
-            out.append(Candidate(c.row, c.start, c.start + len(text), text, c.before))
+            out.append(_tuple(Candidate, (c.row, c.start, c.start + len(text), text, c.before, "")))
     return out
 
 
@@ -495,12 +501,13 @@ def _check_person(candidates: list[Candidate], locale: str, *, lexical: bool) ->
     and a surname-like second word, since "Will Send" and "May Update" are prose."""
     firsts, lasts, common, known = first_names(), surnames(), common_words(), _known_names()
     out = []
-    for c in candidates:
-        tokens = c.text.split(" ")
-        low = c.text.lower().split(" ")  # the tokens in lower case, popped alongside
+    for row, start, _, value, before, after in candidates:  # unpacked: no attribute lookups
+        tokens = value.split(" ")
+        low = value.lower().split(" ")  # the tokens in lower case, popped alongside
+        whole = len(tokens)
         if (
             low[-1] in common
-            and _GOES_ON.match(c.after)
+            and _GOES_ON.match(after)
             and sum(t not in _PARTICLE_WORDS for t in low) > 2
         ):
             tokens.pop()  # "Amber Lane Hope this helps": a sentence that opens with a word
@@ -531,9 +538,13 @@ def _check_person(candidates: list[Candidate], locale: str, *, lexical: bool) ->
                 continue
         elif all(t in common and t not in known for t in named):
             continue
-        text = " ".join(tokens)
-        start = c.start + c.text.index(text) if text in c.text else c.start
-        out.append(Candidate(c.row, start, start + len(text), text, c.before))
+        if len(tokens) == whole:  # nothing trimmed (most): the candidate as it came
+            text = value
+        else:
+            text = " ".join(tokens)
+            at = value.find(text)
+            start += at if at > 0 else 0
+        out.append(_tuple(Candidate, (row, start, start + len(text), text, before, "")))
     return out
 
 
@@ -683,28 +694,45 @@ def find_spans(
     Raises:
         ValueError: an entity type is unknown (the spec layer reports it with its path).
     """
+    check_entities(entities)
+    series = texts if isinstance(texts, pl.Series) else pl.Series(list(texts), dtype=pl.String)
+    series = series.cast(pl.String)
+    return spans_in(series, series.fill_null("").to_list(), entities, locale)
+
+
+def check_entities(entities: Sequence[str]) -> None:
+    """Refuse an unknown entity type.
+
+    Raises:
+        ValueError: an entity type is unknown (the spec layer reports it with its path).
+    """
     unknown = sorted(set(entities) - set(ENTITIES))
     if unknown:
         raise ValueError(f"unknown entity types: {', '.join(unknown)}")
-    series = texts if isinstance(texts, pl.Series) else pl.Series(list(texts), dtype=pl.String)
-    series = series.cast(pl.String)
-    rows: list[str] = series.fill_null("").to_list()
+
+
+def spans_in(
+    series: pl.Series, rows: list[str], entities: Sequence[str], locale: str
+) -> list[Span]:
+    """``find_spans`` of a String column without NULLs, given as the column and as
+    its list (``rows``), which the caller has anyway; entity types checked."""
     wanted = set(entities)
     taken: Claimed = {}
     spans: list[Span] = []
     for detector in detectors():
         if detector.entity not in wanted:
             continue
-        entity = detector.entity
+        entity, checked = detector.entity, detector.filters
         for c in _scan(series, rows, detector, locale, taken):
-            claimed = taken.get(c.row)
+            row, start, end, text, _, _ = c  # unpacked: no attribute lookups
+            claimed = taken.get(row)
             if claimed is None:
-                taken[c.row] = [(c.start, c.end)]
-            elif _claimed(claimed, c):
-                continue
+                taken[row] = [(start, end)]
+            elif not checked and _claimed(claimed, c):  # (a filter's candidates were
+                continue  # checked against claimed text before; they overlap no other)
             else:
-                claimed.append((c.start, c.end))
-            spans.append(_span(Span, (c.row, c.start, c.end, entity, c.text)))
+                claimed.append((start, end))
+            spans.append(_tuple(Span, (row, start, end, entity, text)))
     spans.sort()  # by row, then offset: spans of a row never start at the same offset
     return spans
 
@@ -723,7 +751,7 @@ def _scan(
     if detector.filters:  # what an earlier detector claimed is not checked again
         candidates = [c for c in candidates if not _claimed(taken.get(c.row), c)]
     kept = detector.check(candidates, locale)
-    kept.sort(key=lambda c: (c.row, c.start))
+    kept.sort(key=_ROW_START)
     out: list[Candidate] = []
     for c in kept:  # checks may trim; overlapping matches keep the first
         if out and out[-1].row == c.row and c.start < out[-1].end:
@@ -758,23 +786,23 @@ def _matches(series: pl.Series, rows: list[str], detector: Detector) -> list[Can
     pattern = detector.pattern
     group = "v" if pattern is not None and "v" in pattern.groupindex else 0
     candidates: list[Candidate] = []
-    cursor: dict[int, int] = {}
+    text, last_row, cursor = "", -1, 0  # matches come row by row, in order within one
     for row, rough in zip(found["row"].to_list(), found["m"].to_list(), strict=True):
-        text = rows[row]
-        at = text.find(rough, cursor.get(row, 0))
+        if row != last_row:
+            text, last_row, cursor = rows[row], row, 0
+        at = text.find(rough, cursor)
         if at < 0:
             continue
-        end = at + len(rough)
-        cursor[row] = end
+        end = cursor = at + len(rough)
         if pattern is None:
-            before = text[max(0, at - 40) : at]
-            candidates.append(Candidate(row, at, end, rough, before, text[end : end + 2]))
+            before = text[at - 40 if at > 40 else 0 : at]
+            candidates.append(_tuple(Candidate, (row, at, end, rough, before, text[end : end + 2])))
             continue
-        for match in pattern.finditer(text, at, min(len(text), end + 1)):
+        for match in pattern.finditer(text, at, end + 1):  # (an end past the text is fine)
             start, end = match.span(group)
             if start == end:
                 continue
-            before = text[max(0, start - 40) : start]
+            before = text[start - 40 if start > 40 else 0 : start]
             after = text[end : end + 2]
-            candidates.append(Candidate(row, start, end, text[start:end], before, after))
+            candidates.append(_tuple(Candidate, (row, start, end, text[start:end], before, after)))
     return candidates

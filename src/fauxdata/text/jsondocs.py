@@ -49,7 +49,8 @@ class Documents:
                 except ValueError:
                     self.documents.append(None)
                     self.invalid.append(i)
-        self.touched: set[int] = set()
+        self.touched = np.zeros(len(texts), dtype=bool)
+        """Rows a rule put a value into."""
         self._groups: dict[str, tuple[list[Slot], list[Any], npt.NDArray[np.int64]]] = {}
 
     def gather(self, path: JSONPath, types: frozenset[str], rows: list[int]) -> list[str]:
@@ -58,15 +59,14 @@ class Documents:
         masked before or after its members gives different documents, so the order is
         part of the output."""
         places: list[Slot] = []
-        counts: list[int] = []
         slots = path.slots_into
         documents = self.documents
-        for row in rows:
-            document = documents[row]
-            before = len(places)
-            if document is not None:
-                slots(document, places)
-            counts.append(len(places) - before)
+        # the places found so far after each row (a visitor returns None and finds
+        # nothing in None, a row that is not JSON): one comprehension, no per-row count
+        ends = np.asarray(
+            [slots(documents[row], places) or len(places) for row in rows], dtype=np.int64
+        )
+        counts = ends - np.concatenate([[0], ends[:-1]])
         owners = np.repeat(np.asarray(rows, dtype=np.int64), counts)
         values = [c[k] for c, k in places]
         distinct = set(map(type, values))
@@ -100,12 +100,13 @@ class Documents:
         places, _, owners = self._groups.get(kind, ([], [], _NO_ROWS))
         for (container, key), new in zip(places, masked, strict=True):
             container[key] = new
-        self.touched.update(owners.tolist())
+        self.touched[owners] = True
 
     def dump(self, spaced: list[bool]) -> dict[int, str]:
         """Every touched document written again, by row; ``spaced[row]`` says it was
         written with a space after colons and commas."""
-        return {i: _dump(self.documents[i], spaced[i]) for i in self.touched}
+        documents = self.documents
+        return {i: _dump(documents[i], spaced[i]) for i in np.flatnonzero(self.touched).tolist()}
 
 
 _NO_ROWS: npt.NDArray[np.int64] = np.zeros(0, dtype=np.int64)

@@ -94,14 +94,15 @@ def mask_json(
     replaced: Counter[str] = Counter()
     with paused():
         documents = Documents(texts)
+        escaped = escapes(column)
         for r in rules:
             count = 0
-            for kind in documents.gather(r.path, r.types, candidates(column, r.path)):
+            for kind in documents.gather(r.path, r.types, candidates(column, r.path, escaped)):
                 values, owners = documents.values(kind)
                 documents.put(kind, r.mask(column_of(kind, values), owners).to_list())
                 count += len(values)
             replaced[r.path.text] += count
-        if documents.touched:
+        if documents.touched.any():
             for i, text in documents.dump(spaced(column)).items():
                 out[i] = text
         if fallback == "redact":
@@ -118,17 +119,24 @@ def column_of(kind: str, values: list[Any]) -> pl.Series:
     return pl.Series("value", values, dtype=_DTYPES[kind])
 
 
-def candidates(column: pl.Series, path: JSONPath) -> list[int]:
+def escapes(column: pl.Series) -> pl.Series:
+    """Rows whose text holds a backslash (an escape that could spell a member name),
+    found once per column for every rule's ``candidates``."""
+    return column.str.contains("\\", literal=True).fill_null(False)
+
+
+def candidates(column: pl.Series, path: JSONPath, escaped: pl.Series) -> list[int]:
     """Rows whose text spells every member name of ``path`` (``"name"``), or holds an
-    escape that could spell one: the others cannot have a place on it. One vectorized
-    substring search per name instead of a walk per document."""
+    escape (``escaped``, from ``escapes``) that could spell one: the others cannot
+    have a place on it. One vectorized substring search per name instead of a walk
+    per document."""
     if not path.keys:
         return list(range(column.len()))
-    frame = column.to_frame("t")
+    frame = pl.DataFrame({"t": column, "e": escaped})
     spelled = pl.all_horizontal(
         pl.col("t").str.contains(orjson.dumps(k).decode(), literal=True) for k in path.keys
     )
-    hits = frame.select((spelled | pl.col("t").str.contains("\\", literal=True)).fill_null(False))
+    hits = frame.select((spelled | pl.col("e")).fill_null(False))
     return hits.to_series().arg_true().to_list()
 
 

@@ -48,25 +48,24 @@ class JSONPath:
     steps: tuple[Step, ...]
 
     @cached_property
-    def _visit(self) -> Callable[[Any, list[Slot]], None]:
-        return _compile(self.steps)
-
-    @cached_property
     def keys(self) -> frozenset[str]:
         """Member names a document must spell out for the path to reach into it: a
         document whose text lacks one of them as ``"name"`` (and holds no escape that
         could spell it) has no place on this path."""
         return frozenset(s.key for s in self.steps if s.kind in ("member", "deep") and s.key)
 
-    def slots_into(self, document: Any, out: list[Slot]) -> None:
-        """Append the places the path names in ``document`` to ``out``."""
-        self._visit(document, out)
+    @cached_property
+    def slots_into(self) -> Callable[[Any, list[Slot]], None]:
+        """``slots_into(document, out)`` appends the places the path names in
+        ``document`` to ``out`` (the compiled steps themselves: no call in between,
+        once per document and path)."""
+        return _compile(self.steps)
 
     def slots(self, document: Any) -> list[Slot]:
         """Every (container, key) the path names in ``document`` (the root has none),
         in document order."""
         out: list[Slot] = []
-        self._visit(document, out)
+        self.slots_into(document, out)
         return out
 
 

@@ -20,7 +20,7 @@ import secrets
 from collections import Counter
 from collections.abc import Sequence
 from contextlib import suppress
-from functools import cache
+from functools import cache, partial
 from itertools import pairwise
 from typing import Any
 
@@ -35,13 +35,16 @@ from fauxdata.text.jsonmask import (
     Rule,
     candidates,
     column_of,
+    escapes,
     spaced,
 )
 from fauxdata.text.jsonpath import JSONPath, compile_path
-from fauxdata.text.workers import WorkerError, reserved
+from fauxdata.text.workers import WorkerError, after_answer, reserved
 
 _slices: dict[str, Documents] = {}
 _texts: dict[str, list[str | None]] = {}
+_columns: dict[str, tuple[pl.Series, pl.Series]] = {}
+"""The slice as a column, and which of its rows hold an escape (``escapes``)."""
 _collector: list[bool] = []
 """Whether the cycle collector was on before the first slice came."""
 
@@ -60,15 +63,7 @@ def mask_spread(
         try:
             invalid = crew.each(_open, [(token, column.slice(a, step)) for a in starts])
             for r in rules:
-                rows = np.asarray(candidates(column, r.path), dtype=np.int64)
-                cuts = np.searchsorted(rows, [*starts, column.len()])
-                found = crew.each(
-                    _gather,
-                    [
-                        (token, r.path.text, r.types, (rows[cuts[i] : cuts[i + 1]] - a).tolist())
-                        for i, a in enumerate(starts)
-                    ],
-                )
+                found = crew.each(_gather, [(token, r.path.text, r.types)] * len(starts))
                 count = 0
                 for kind in dict.fromkeys(k for kinds in found for k in kinds):
                     parts = crew.each(_values, [(token, kind)] * len(starts))
@@ -89,9 +84,8 @@ def mask_spread(
                     )
                     count += values.len()
                 replaced[r.path.text] += count
-            flags = spaced(column)
             redact = fallback == "redact"
-            written = crew.each(_close, [(token, flags[a : a + step], redact) for a in starts])
+            written = crew.each(_close, [(token, redact)] * len(starts))
         finally:
             with suppress(WorkerError):  # a worker that is gone holds nothing
                 crew.each(_drop, [(token,)] * len(starts))
@@ -124,11 +118,17 @@ def _open(token: str, column: pl.Series) -> list[int]:
     texts = column.to_list()
     _slices[token] = Documents(texts)
     _texts[token] = texts
+    _columns[token] = (column, escapes(column))
     return _slices[token].invalid
 
 
-def _gather(token: str, path: str, types: frozenset[str], rows: list[int]) -> list[str]:
-    return _slices[token].gather(_path(path), types, rows)
+def _gather(token: str, path: str, types: frozenset[str]) -> list[str]:
+    """The places of ``path`` in the slice, from the rows that can hold one (found
+    here, on each worker's own slice, so the caller does not scan every text for
+    every rule while the workers wait)."""
+    compiled = _path(path)
+    column, escaped = _columns[token]
+    return _slices[token].gather(compiled, types, candidates(column, compiled, escaped))
 
 
 def _values(token: str, kind: str) -> tuple[pl.Series, npt.NDArray[np.int64]]:
@@ -140,11 +140,11 @@ def _put(token: str, kind: str, values: pl.Series | list[Any]) -> None:
     _slices[token].put(kind, values.to_list() if isinstance(values, pl.Series) else values)
 
 
-def _close(token: str, spaced: list[bool], redact: bool) -> pl.Series:
-    """The slice's texts: touched documents written again, the rest as they came
-    (or NULL where not JSON, with ``redact``)."""
+def _close(token: str, redact: bool) -> pl.Series:
+    """The slice's texts: touched documents written again (with their own spacing),
+    the rest as they came (or NULL where not JSON, with ``redact``)."""
     documents, out = _slices[token], list(_texts[token])
-    for i, text in documents.dump(spaced).items():
+    for i, text in documents.dump(spaced(_columns[token][0])).items():
         out[i] = text
     if redact:
         for i in documents.invalid:
@@ -153,9 +153,15 @@ def _close(token: str, spaced: list[bool], redact: bool) -> pl.Series:
 
 
 def _drop(token: str) -> None:
-    """Forget a slice (its objects go by reference counting); with the last one, the
-    collector is back as it was."""
-    _slices.pop(token, None)
-    _texts.pop(token, None)
+    """Forget a slice. Its objects are freed after the answer is sent (by reference
+    counting: a tenth of the slice's whole masking, which the caller need not wait
+    for); with the last one, the collector is back as it was."""
+    held = [_slices.pop(token, None), _texts.pop(token, None), _columns.pop(token, None)]
+    after_answer(partial(_free, held))
+
+
+def _free(held: list[Any]) -> None:
+    """Let a dropped slice go (its last references are in ``held``)."""
+    held.clear()
     if not _slices and _collector and _collector.pop():
         gc.enable()

@@ -221,8 +221,25 @@ def shutdown() -> None:
         worker.stop()
 
 
+_serving = threading.Event()
+"""Set in a worker process (``serve``)."""
+_deferred: list[Callable[[], None]] = []
+
+
+def after_answer(task: Callable[[], None]) -> None:
+    """Run ``task`` once this worker has sent the answer of the call it is in (at
+    once outside a worker): work nobody waits for, such as freeing a slice of a
+    million parsed objects, then runs while the caller goes on."""
+    if _serving.is_set():
+        _deferred.append(task)
+    else:
+        task()
+
+
 def serve() -> None:
-    """The worker's loop: a task in, its result (or its exception) out, until EOF."""
+    """The worker's loop: a task in, its result (or its exception) out, until EOF;
+    then what the task left for after its answer (``after_answer``)."""
+    _serving.set()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides; its exit ends us
     tasks, answers = sys.stdin.buffer, sys.stdout.buffer
     sys.stdout = sys.stderr  # a stray print must not corrupt the answers
@@ -241,3 +258,5 @@ def serve() -> None:
             _send(answers, (False, RuntimeError(f"a text worker's answer: {exc!r}")))
         except OSError:  # the parent is gone
             return
+        while _deferred:
+            _deferred.pop(0)()
