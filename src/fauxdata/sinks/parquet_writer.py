@@ -18,6 +18,7 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from fauxdata.arrow_blocks import arrow_of
 from fauxdata.sinks.bronze import INGESTED_AT, METADATA_COLUMNS
 from fauxdata.spec.types import ColumnType
 
@@ -163,7 +164,7 @@ class ParquetParts:
 
     def _tables(self, blocks: Iterable[pl.DataFrame]) -> Iterator[pa.Table]:
         if self.bronze is None:
-            yield from (frame.to_arrow() for frame in blocks)
+            yield from (arrow_of(frame) for frame in blocks)
             return
         stamp = pa.scalar(self.bronze[0], self.schema.field(INGESTED_AT).type)
         system = pa.scalar(self.bronze[1], pa.string())
