@@ -16,7 +16,7 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from fauxdata.engine.rng import _M1, _M2, _S27, _S30, _S31, U64, mix64
+from fauxdata.engine.rng import U64, mix64, mix64_in_place
 
 _GAMMA = np.uint64(0x9E3779B97F4A7C15)
 _LEN = np.uint64(0xD6E8FEB86659FD93)
@@ -105,7 +105,7 @@ def _hash_strings(arr: pa.Array, k: np.uint64) -> U64:
             if j < whole:
                 word = word_at[starts + 8 * j]
                 word += salt
-                _mix64_in_place(word)
+                mix64_in_place(word)
                 out += word
                 continue
             if words > _MANY_WORDS:
@@ -115,23 +115,9 @@ def _hash_strings(arr: pa.Array, k: np.uint64) -> U64:
             word = word_at[starts[rows] + 8 * j]
             word &= _TAIL[np.minimum(lengths[rows] - 8 * j, 8)]
             word += salt
-            _mix64_in_place(word)
+            mix64_in_place(word)
             out[rows] += word
         return mix64(out ^ k)
-
-
-def _mix64_in_place(z: U64) -> None:
-    """``fauxdata.engine.rng.mix64`` (the splitmix64 finaliser) computed in ``z``'s own
-    memory: per character, each temporary array of the allocating version cost a fresh
-    page-faulted buffer, most of the kernel's time (``test_hashing`` pins the two equal)."""
-    scratch = z >> _S30
-    z ^= scratch
-    z *= _M1
-    np.right_shift(z, _S27, out=scratch)
-    z ^= scratch
-    z *= _M2
-    np.right_shift(z, _S31, out=scratch)
-    z ^= scratch
 
 
 CHAR_CLASS = np.zeros(256, dtype=np.uint8)
@@ -179,7 +165,7 @@ def substitute_classes(values: pl.Series, seeds: U64, keep_first_digit: bool = F
                 continue
             draw = np.repeat(base[r0:r1] + np.uint64(b0) * _GAMMA, lengths[r0:r1])
             draw += steps[: b1 - b0]
-            _mix64_in_place(draw)
+            mix64_in_place(draw)
             whole = draw // (_PERIOD << np.uint64(11))  # libdivide: far cheaper than %
             draw >>= np.uint64(11)
             whole *= _PERIOD
