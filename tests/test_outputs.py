@@ -101,6 +101,57 @@ def test_same_data_in_every_format(tmp_path: Path) -> None:
     assert read_back.equals(in_memory.frames["children"])
 
 
+def test_parquet_integers_are_delta_encoded_and_every_reader_gets_the_data(tmp_path: Path) -> None:
+    """Integer-stored columns without a dictionary (keys, decimals, timestamps) are
+    DELTA_BINARY_PACKED, few-value ones keep their dictionary, and DuckDB, Polars and
+    pyarrow read back the generated values."""
+    import pyarrow.parquet as pq
+
+    fauxdata.generate(SPEC, f"parquet:{tmp_path}")
+    frames = fauxdata.generate(SPEC).frames
+    encodings = {}
+    for name in ("parents", "children"):
+        meta = pq.ParquetFile(tmp_path / f"{name}.parquet").metadata.row_group(0)
+        for i in range(meta.num_columns):
+            encodings[meta.column(i).path_in_schema] = set(meta.column(i).encodings)
+    for column in ("score", "since", "id"):  # parents' decimal and timestamp, children's key
+        assert "DELTA_BINARY_PACKED" in encodings[column], (column, encodings[column])
+    for column in ("code", "born", "status"):  # 900 values, 4,018 days, two labels
+        assert "RLE_DICTIONARY" in encodings[column], (column, encodings[column])
+    children = pq.ParquetFile(tmp_path / "children.parquet").metadata.row_group(0)
+    statistics = {
+        children.column(i).path_in_schema: children.column(i).is_stats_set
+        for i in range(children.num_columns)
+    }  # few-value text has none; a text foreign key (50 parents) keeps them for verification
+    assert statistics == {c: c != "status" for c in statistics}
+    for name, frame in frames.items():
+        path = tmp_path / f"{name}.parquet"
+        assert pl.read_parquet(path).equals(frame)
+        assert pl.from_arrow(pq.read_table(path)).equals(frame)  # type: ignore[union-attr]
+        in_utc = pl.col(pl.Datetime(time_zone="*")).dt.convert_time_zone("UTC")
+        from_duckdb = duckdb.sql(f"SELECT * FROM '{path}'").pl()  # instants in Etc/UTC
+        assert from_duckdb.with_columns(in_utc).equals(frame.with_columns(in_utc))
+
+
+def test_a_null_in_few_value_text_without_statistics_is_caught(tmp_out: Path) -> None:
+    """The not-null check reads a column whose footer has no null count."""
+    import pyarrow.parquet as pq
+
+    from fauxdata.verify.existing import validate_target
+
+    fauxdata.generate(SPEC, f"parquet:{tmp_out}")
+    path = tmp_out / "children.parquet"
+    table = pq.read_table(path)
+    status = table.column("status").to_pylist()
+    status[7] = None
+    broken = table.set_column(table.schema.get_field_index("status"), "status", [status])
+    pq.write_table(broken, path, use_dictionary=["status"], write_statistics=["id"])
+    assert not pq.ParquetFile(path).metadata.row_group(0).column(2).is_stats_set
+    report = validate_target_from_dict(tmp_out, f"parquet:{tmp_out}", validate_target)
+    failures = {c.name: c.failing for c in report.failures}
+    assert failures.get("Not null: children.status") == 1, failures
+
+
 def test_duckdb_holds_typed_tables_and_the_manifest(tmp_out: Path) -> None:
     fauxdata.generate(SPEC, f"duckdb:///{tmp_out}/mini.duckdb")
     with duckdb.connect(str(tmp_out / "mini.duckdb"), read_only=True) as con:

@@ -19,6 +19,8 @@ import numpy as np
 import polars as pl
 from blake3 import blake3
 
+from fauxdata.arrow_blocks import arrow_of
+
 if TYPE_CHECKING:
     import pyarrow as pa
 
@@ -34,8 +36,14 @@ class _ColumnHasher:
         self.validity = blake3()
         self.dtype = ""
 
-    def update(self, series: pl.Series, offset: int) -> None:
+    def update(self, series: pl.Series, offset: int, arrow: pa.ChunkedArray | None = None) -> None:
+        """Hash the next values of the column; ``arrow`` is the same column in Arrow form
+        when the block has one (text without NULLs is then hashed from it)."""
         self.dtype = str(series.dtype)
+        if arrow is not None and series.dtype == pl.String and not series.null_count():
+            for chunk in arrow.chunks:
+                self._string_bytes(chunk)
+            return
         present = series
         if series.null_count():
             nulls = series.is_null().arg_true().cast(pl.Int64).to_numpy() + offset
@@ -99,8 +107,12 @@ class TableDigest:
 
     def update(self, frame: pl.DataFrame) -> None:
         """Add the next block (blocks must arrive in row order)."""
+        text = [s.name for s in frame.get_columns() if s.dtype == pl.String]
+        arrow = arrow_of(frame) if text else None
         for series in frame.get_columns():
-            self.columns.setdefault(series.name, _ColumnHasher()).update(series, self.rows)
+            column = arrow.column(series.name) if arrow is not None else None
+            hasher = self.columns.setdefault(series.name, _ColumnHasher())
+            hasher.update(series, self.rows, column)
         self.rows += frame.height
 
     def column_digests(self) -> dict[str, str]:

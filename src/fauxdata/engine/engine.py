@@ -276,11 +276,19 @@ class Engine:
         self.layouts = {}
 
     def few_values(self, table: str, limit: int = 1 << 16) -> frozenset[str]:
-        """Columns whose generator has at most ``limit`` distinct values (worth a dictionary)."""
+        """Columns whose generator has at most ``limit`` distinct values (worth a
+        dictionary). Text in a key, unique constraint or foreign key is left out: Parquet
+        writes few-value text without min/max statistics, and those of a key plan
+        verification's chunked reads (``verify.chunks``)."""
+        resolved = self.plan.tables[table]
+        keyed = {*resolved.primary_key, *(c for u in resolved.unique for c in u)}
+        keyed |= {c for fk in resolved.foreign_keys for c in fk.columns}
         few = set()
         for name, column in self.tables[table].columns.items():
             size = column.generator.domain_size()
-            if size is not None and size <= limit and not column.generator.inherently_unique:
+            if size is None or size > limit or column.generator.inherently_unique:
+                continue
+            if not (column.column.type.is_text and (name in keyed or column.column.spec.unique)):
                 few.add(name)
         return frozenset(few)
 

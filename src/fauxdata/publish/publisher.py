@@ -25,6 +25,7 @@ from typing import Any
 import duckdb
 import polars as pl
 
+from fauxdata.arrow_blocks import share
 from fauxdata.engine.digest import TableDigest
 from fauxdata.manifest import build_manifest
 from fauxdata.publish.faults import crash_point
@@ -131,7 +132,9 @@ class Publisher:
         output = table.output or table.name
         digest = TableDigest()
         started = time.perf_counter()
-        blocks = _tracked(table.blocks, digest, table.name, table.rows, self.progress)
+        blocks = _tracked(
+            table.blocks, digest, table.name, table.rows, self.progress, self.sink.reads_arrow
+        )
         rows = self.sink.write_table(output, table.schema, blocks, table.few_values)
         result = TableResult(
             table.name,
@@ -255,15 +258,19 @@ def _tracked(
     name: str,
     total: int,
     progress: Progress | None,
+    shared: bool = False,
 ) -> Iterator[pl.DataFrame]:
     """Pass blocks through, digesting them on a thread of their own (hashlib and Polars
-    release the GIL) so hashing overlaps with writing."""
+    release the GIL) so hashing overlaps with writing. With ``shared`` the sink reads
+    each block in Arrow form too, and the two share one conversion."""
     done = 0
     if progress:
         progress(name, 0, total)
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="fauxdata-digest") as hasher:
         pending: list[Future[None]] = []
         for frame in blocks:
+            if shared:
+                share(frame)
             pending.append(hasher.submit(digest.update, frame))
             while len(pending) > 2:
                 pending.pop(0).result()

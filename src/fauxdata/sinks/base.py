@@ -60,6 +60,12 @@ class Sink(ABC):
         dictionary-encode them should, and skip that work for the others.
         """
 
+    @property
+    def reads_arrow(self) -> bool:
+        """Whether ``write_table`` converts each block with ``arrow_blocks.arrow_of``, so
+        the publisher's digest can share the conversion (see ``fauxdata.arrow_blocks``)."""
+        return False
+
     def published_name(self, name: str) -> str:
         """The name a table gets in the output (Delta bronze tables are renamed)."""
         return name

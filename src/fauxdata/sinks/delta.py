@@ -215,6 +215,7 @@ class DeltaSink(FolderStaging):
         spec's columns in Delta's types, then the two metadata columns."""
         encoding = parquet_encoding(schema, few_values)
         encoding["use_dictionary"] = [*encoding["use_dictionary"], *METADATA_COLUMNS]
+        encoding["write_statistics"] = [*encoding["write_statistics"], *METADATA_COLUMNS]
         return ParquetParts(
             bronze_schema(schema),
             encoding,

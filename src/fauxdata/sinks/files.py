@@ -85,6 +85,10 @@ class DirectorySink(FolderStaging):
         self.entries[name] = table_file(name, self.suffix).as_posix()
         return rows
 
+    @property
+    def reads_arrow(self) -> bool:
+        return self.target.format == "parquet"
+
     def parquet_parts(self, schema: Schema, few_values: frozenset[str]) -> ParquetParts:
         """How this target writes a table's Parquet (here and in Spark's tasks)."""
         return ParquetParts(
