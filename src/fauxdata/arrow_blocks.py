@@ -26,7 +26,9 @@ class _Entry:
 
 
 _entries: dict[int, _Entry] = {}
-_guard = threading.Lock()
+# Re-entrant: a frame's finaliser (``_forget``) can run inside ``share`` on the same
+# thread, when an allocation under the lock sets off a garbage collection.
+_guard = threading.RLock()
 
 
 def share(frame: pl.DataFrame, readers: int = 2) -> None:
