@@ -57,6 +57,15 @@ def arrow_of(frame: pl.DataFrame) -> pa.Table:
     return table
 
 
+def shared_arrow(frame: pl.DataFrame) -> pa.Table | None:
+    """The Arrow form of ``frame`` when it is shared (``arrow_of``), else None: a reader
+    that has its own way through Polars converts nothing for a sink that does not want
+    Arrow (the databases' sinks read the Polars block on another thread)."""
+    with _guard:
+        shared = id(frame) in _entries
+    return arrow_of(frame) if shared else None
+
+
 def _forget(key: int) -> None:
     with _guard:
         _entries.pop(key, None)

@@ -19,7 +19,7 @@ import numpy as np
 import polars as pl
 from blake3 import blake3
 
-from fauxdata.arrow_blocks import arrow_of
+from fauxdata.arrow_blocks import shared_arrow
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -108,7 +108,7 @@ class TableDigest:
     def update(self, frame: pl.DataFrame) -> None:
         """Add the next block (blocks must arrive in row order)."""
         text = [s.name for s in frame.get_columns() if s.dtype == pl.String]
-        arrow = arrow_of(frame) if text else None
+        arrow = shared_arrow(frame) if text else None
         for series in frame.get_columns():
             column = arrow.column(series.name) if arrow is not None else None
             hasher = self.columns.setdefault(series.name, _ColumnHasher())
