@@ -40,9 +40,10 @@ import pyarrow.parquet as pq
 
 from fauxdata.verify.keys import as_integers, numpy_of
 
-CHUNK_ROWS = 1 << 18
+CHUNK_ROWS = 1 << 17
 """Rows per chunk (two of the engine's blocks): the 26M-row shop's checks peaked at
-552 MB with 262,144 rows against 643 MB with 1,048,576, for the same CPU time."""
+552 MB with 262,144 rows against 643 MB with 1,048,576, for the same CPU time, and at
+497-519 MB with 131,072 (with ``pool.checks_pool``) against 531-547 MB with 262,144."""
 
 MAX_CHUNK_ROWS = 1 << 22
 """A chunk that must grow past this (its row groups' key ranges keep overlapping) means
@@ -160,21 +161,26 @@ def chunked_sum(
 @dataclass(frozen=True)
 class Pass:
     """One check's part in a shared read: the file's order column, the other columns it
-    reads, whether it needs ``strict`` chunks, and what it counts (one number)."""
+    reads, whether it needs ``strict`` chunks, what it counts, and how many numbers its
+    counter gives (``width``: one per rule of a group of rules)."""
 
     key: str
     columns: tuple[str, ...]
     strict: bool
     count: Counter
+    width: int = 1
 
 
 def shared_passes(
     con: duckdb.DuckDBPyConnection, relation: str, passes: dict[str, Pass]
-) -> dict[str, int | None]:
-    """Each check's violations, by ``chunked_sum``, where checks ordered by the same
-    column share one read of the file (strict chunks serve the others too): the shop's
-    order-line key, its unique pair and its foreign key read the order ids once."""
-    found: dict[str, int | None] = {}
+) -> dict[str, list[int] | None]:
+    """Each check's violations, by ``chunked_sum``, where every check of the file
+    ordered by the same column shares one read of it (strict chunks serve the others
+    too): the shop's order-line key, its unique pair and its foreign key read the order
+    ids once, and so do the orders' key and their aggregates; the orders' foreign key
+    and their temporal rule read the customer ids once. None for every check of a read
+    the file's order does not allow: each then runs its own fallback."""
+    found: dict[str, list[int] | None] = {}
     by_key: dict[str, list[str]] = {}
     for name, one in passes.items():
         by_key.setdefault(one.key, []).append(name)
@@ -183,14 +189,22 @@ def shared_passes(
         columns = [c for one in group for c in one.columns]
         strict = any(one.strict for one in group)
         totals = chunked_sum(con, relation, key, columns, _together(group), strict=strict)
-        for i, name in enumerate(names):
-            found[name] = None if totals is None else totals[i]
+        at = 0
+        for name, one in zip(names, group, strict=True):
+            found[name] = None if totals is None else totals[at : at + one.width]
+            at += one.width
     return found
 
 
 def _together(group: list[Pass]) -> Counter:
     def count(cursor: duckdb.DuckDBPyConnection, chunk: Chunk) -> Sequence[int]:
-        return [n for one in group for n in one.count(cursor, chunk)]
+        counts: list[int] = []
+        for one in group:
+            mine = one.count(cursor, chunk)
+            if len(mine) != one.width:  # a counter that gives fewer numbers than it says
+                raise ValueError(f"a pass gave {len(mine)} counts, not {one.width}")
+            counts.extend(mine)
+        return counts
 
     return count
 

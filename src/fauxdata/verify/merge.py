@@ -32,7 +32,7 @@ from fauxdata.verify.chunks import (
     ordered_chunks,
     steps,
 )
-from fauxdata.verify.keys import as_integers, fixed_bytes, numpy_of
+from fauxdata.verify.keys import as_integers, fixed_bytes, indices, numpy_of
 
 
 @dataclass(frozen=True)
@@ -91,7 +91,7 @@ def match(
     else:
         child = _combined(children)
         starts = _run_starts(known or steps(child))
-        keys, rows = _comparable(child.take(pa.array(starts))), _comparable(_combined(parents))
+        keys, rows = _comparable(child.take(indices(starts))), _comparable(_combined(parents))
     lengths = np.diff(np.append(starts, len(children)))
     if len(rows) > 1 and not bool(np.all(rows[1:] > rows[:-1])):
         raise Unordered

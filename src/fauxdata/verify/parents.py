@@ -16,7 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from fauxdata.verify.chunks import Chunk, Counter, Unordered, parquet_file, registered
-from fauxdata.verify.keys import numpy_of
+from fauxdata.verify.keys import indices, numpy_of
 from fauxdata.verify.merge import Matched, Window, match
 
 Merged = Callable[[duckdb.DuckDBPyConnection, Chunk, pa.Table], Sequence[int]]
@@ -49,7 +49,7 @@ def merged_parents(
 
     def count(cursor: duckdb.DuckDBPyConnection, chunk: Chunk, parents: pa.Table) -> Sequence[int]:
         at = match(parents[parent_key], chunk.data[child_key], chunk.steps).rows()
-        cursor.register(PARENTS, parents.take(pa.array(at, mask=at < 0)))
+        cursor.register(PARENTS, parents.take(indices(at)))
         try:
             with registered(cursor, chunk):
                 return tuple(cursor.execute(sql).fetchall()[0])
