@@ -79,9 +79,9 @@ def test_a_window_reads_forward_by_key_range(tmp_path: Path) -> None:
     keys = np.repeat(np.arange(0, 3_000, 3), 2)  # 0,0,3,3,...
     pq.write_table(pa.table({"k": keys, "v": np.arange(len(keys))}), path, row_group_size=100)
     window = Window(path, "k", ("v",), strict=False)
-    assert window.between(10, 20)["k"].to_pylist() == [12, 12, 15, 15, 18, 18]
-    assert window.between(18, 2_000)["k"].to_pylist()[:2] == [18, 18]
-    assert window.between(2_990, 5_000)["k"].to_pylist() == [
+    assert window.between(10, 20).data["k"].to_pylist() == [12, 12, 15, 15, 18, 18]
+    assert window.between(18, 2_000).data["k"].to_pylist()[:2] == [18, 18]
+    assert window.between(2_990, 5_000).data["k"].to_pylist() == [
         2_991,
         2_991,
         2_994,

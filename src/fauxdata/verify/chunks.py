@@ -38,7 +38,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from fauxdata.verify.keys import as_integers, numpy_of
+from fauxdata.verify.keys import Integers, integers_of, numpy_of
 
 CHUNK_ROWS = 1 << 17
 """Rows per chunk (two of the engine's blocks): the 26M-row shop's checks peaked at
@@ -82,13 +82,14 @@ class Steps:
         return bool(np.all(self.greater))
 
 
-def steps(values: pa.ChunkedArray | pa.Array) -> Steps | None:
-    """The steps of ``values``; None when it holds NULLs or Arrow cannot order its type."""
+def steps(values: pa.ChunkedArray | pa.Array, integers: Integers | None = None) -> Steps | None:
+    """The steps of ``values`` (``integers``: the same values already read as integers);
+    None when it holds NULLs or Arrow cannot order its type."""
     if values.null_count:
         return None
-    integers = as_integers(values)
+    integers = integers or integers_of(values)
     if integers is not None:  # formatted ids: integers compare several times faster
-        return integer_steps(integers[0])
+        return integer_steps(integers.values)
     whole = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
     later, earlier = whole.slice(1), whole.slice(0, max(len(whole) - 1, 0))
     try:
@@ -99,19 +100,21 @@ def steps(values: pa.ChunkedArray | pa.Array) -> Steps | None:
 
 
 def integer_steps(keys: np.ndarray) -> Steps:
-    """The steps of keys already read as integers (``keys.as_integers``)."""
+    """The steps of keys already read as integers (``keys.integers_of``)."""
     return Steps(keys[1:] > keys[:-1], keys[1:] == keys[:-1])
 
 
 @dataclass(frozen=True)
 class Chunk:
     """Consecutive row groups of a file: the needed columns, the key's range in them,
-    and the key's steps (None where it holds NULLs)."""
+    the key's steps (None where it holds NULLs), and the key read as integers where it
+    is a formatted id (``keys.integers_of``), for every merge to use."""
 
     data: pa.Table
     low: Any
     high: Any
     steps: Steps | None = None
+    integers: Integers | None = None
 
 
 def parquet_file(relation: str) -> Path | None:
@@ -224,7 +227,8 @@ def ordered_chunks(
     wanted = list(dict.fromkeys([key, *columns]))
     floor: Any = None  # the highest key of the chunks already given
     for data in _read_ahead(file, _plan(file, key, strict), wanted):
-        ordered = steps(data[key])
+        integers = None if data[key].null_count else integers_of(data[key])
+        ordered = steps(data[key], integers)
         if ordered is not None and ordered.ordered and data.num_rows:
             low, high = data[key][0].as_py(), data[key][-1].as_py()  # no min_max of strings
         else:
@@ -233,7 +237,7 @@ def ordered_chunks(
             raise Unordered
         if high is not None:
             floor = high
-        yield Chunk(data, low, high, ordered)
+        yield Chunk(data, low, high, ordered, integers)
 
 
 def _read_ahead(

@@ -19,7 +19,7 @@ from fauxdata.verify.chunks import Chunk, Counter, Unordered, parquet_file, regi
 from fauxdata.verify.keys import indices, numpy_of
 from fauxdata.verify.merge import Matched, Window, match
 
-Merged = Callable[[duckdb.DuckDBPyConnection, Chunk, pa.Table], Sequence[int]]
+Merged = Callable[[duckdb.DuckDBPyConnection, Chunk, Chunk], Sequence[int]]
 """Counts a chunk's violations given its parents' rows in the chunk's key range."""
 
 PARENTS = "__fauxdata_parents"
@@ -29,8 +29,15 @@ PARENTS = "__fauxdata_parents"
 def merged_orphans(parent: str, parent_key: str, child_key: str, fallback: Counter) -> Counter:
     """Children in a chunk (ordered by ``child_key``) whose key is not in ``parent``."""
 
-    def count(_: duckdb.DuckDBPyConnection, chunk: Chunk, parents: pa.Table) -> Sequence[int]:
-        return (match(parents[parent_key], chunk.data[child_key], chunk.steps).orphans,)
+    def count(_: duckdb.DuckDBPyConnection, chunk: Chunk, parents: Chunk) -> Sequence[int]:
+        found = match(
+            parents.data[parent_key],
+            chunk.data[child_key],
+            chunk.steps,
+            parent_keys=parents.integers,
+            child_keys=chunk.integers,
+        )
+        return (found.orphans,)
 
     return _beside_parents(parent, parent_key, child_key, (), count, fallback)
 
@@ -47,9 +54,15 @@ def merged_parents(
     up beside it as ``PARENTS`` (NULLs for an orphan): what a LEFT JOIN on the unique
     parent key gives, found by merging instead of hashing (``POSITIONAL JOIN``)."""
 
-    def count(cursor: duckdb.DuckDBPyConnection, chunk: Chunk, parents: pa.Table) -> Sequence[int]:
-        at = match(parents[parent_key], chunk.data[child_key], chunk.steps).rows()
-        cursor.register(PARENTS, parents.take(indices(at)))
+    def count(cursor: duckdb.DuckDBPyConnection, chunk: Chunk, parents: Chunk) -> Sequence[int]:
+        at = match(
+            parents.data[parent_key],
+            chunk.data[child_key],
+            chunk.steps,
+            parent_keys=parents.integers,
+            child_keys=chunk.integers,
+        ).rows()
+        cursor.register(PARENTS, parents.data.take(indices(at)))
         try:
             with registered(cursor, chunk):
                 return tuple(cursor.execute(sql).fetchall()[0])
@@ -108,9 +121,15 @@ def merged_aggregates(
     low, high = bounds
 
     def count(cursor: duckdb.DuckDBPyConnection, chunk: Chunk) -> Sequence[int]:
-        rows = window.between(chunk.low, chunk.high)
+        held = window.between(chunk.low, chunk.high)
+        rows = held.data
         parents = chunk.data.num_rows
-        matched = match(chunk.data[parent_key], rows[child_key])
+        matched = match(
+            chunk.data[parent_key],
+            rows[child_key],
+            parent_keys=chunk.integers,
+            child_keys=held.integers,
+        )
         n = matched.per_parent(matched.lengths, parents)
         counts = []
         for name, fn, column in group:
