@@ -268,3 +268,34 @@ def test_chunked_keys_read_as_integers_chunk_by_chunk_like_one_array() -> None:
     assert as_integers(prefix) is None
     matched = match(pa.array(ids[::2]), chunked)
     assert matched.rows().tolist() == _expected(ids[::2], ids)
+
+
+def test_integers_kept_with_chunks_are_the_keys_read_again(tmp_path: Path) -> None:
+    """A window's rows carry their keys as integers, sliced and joined as the rows are;
+    match uses them only where both sides compare alike, and finds what it finds from
+    the strings."""
+    from fauxdata.verify.keys import integers_of
+
+    orders = [f"ORD-{i:08d}" for i in range(0, 3_000, 3)]
+    lines = np.repeat(np.array(orders), 2)
+    path = tmp_path / "lines.parquet"
+    pq.write_table(pa.table({"k": lines, "v": np.arange(len(lines))}), path, row_group_size=100)
+    window = Window(path, "k", ("v",), strict=False)
+    for low, high in [("ORD-00000010", "ORD-00000020"), ("ORD-00000300", "ORD-00002000")]:
+        rows = window.between(low, high)
+        again = integers_of(rows.data["k"])
+        assert rows.integers is not None and again is not None
+        assert np.array_equal(rows.integers.values, again.values)
+        parents = pa.array([o for o in orders if low <= o <= high][::2])  # every other order
+        kept = match(
+            parents, rows.data["k"], parent_keys=integers_of(parents), child_keys=rows.integers
+        )
+        read = match(parents, rows.data["k"])
+        assert np.array_equal(kept.rows(), read.rows())
+        assert kept.orphans == read.orphans > 0
+
+    order, invoice = integers_of(pa.array(orders[:2])), integers_of(pa.array(["INV-00000001"]))
+    assert order is not None and invoice is not None
+    assert not order.joins(invoice) and order.then(invoice) is None  # other leading bytes
+    joined = order.then(order)
+    assert joined is not None and list(joined.values) == list(order.values) * 2
