@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -333,3 +334,15 @@ def test_damage_is_counted_in_the_read_the_checks_share(
     }
     assert {k: v for k, v in found.items() if v and any(v)} == nonzero
     assert all(found[k] is not None for k in nonzero)  # not declined: counted in the read
+
+
+@pytest.mark.parametrize("longest", [3, 8, 9, 30])  # by neighbours within runs, or by a sort
+def test_uniqueness_by_runs_agrees_with_a_set(longest: int) -> None:
+    rng = np.random.default_rng(longest)
+    for _ in range(300):
+        runs = rng.integers(1, longest + 1, size=int(rng.integers(1, 10)))
+        first = np.repeat(np.arange(len(runs)), runs)
+        second = rng.integers(0, int(rng.choice([4, 60])), size=len(first))
+        keys = pa.table({"a": first, "b": second})
+        distinct = len(set(zip(first.tolist(), second.tolist(), strict=True)))
+        assert chunks.unique_key(keys, ["a", "b"]) is (distinct == len(first))
