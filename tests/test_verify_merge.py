@@ -299,3 +299,55 @@ def test_integers_kept_with_chunks_are_the_keys_read_again(tmp_path: Path) -> No
     assert not order.joins(invoice) and order.then(invoice) is None  # other leading bytes
     joined = order.then(order)
     assert joined is not None and list(joined.values) == list(order.values) * 2
+
+
+@pytest.mark.parametrize("damage", ["intact", "an order removed", "a NULL order id in its lines"])
+def test_the_orders_pass_hands_the_lines_orphans_to_their_foreign_key(
+    damage: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Checking every table in one run, the orders' aggregates pass matches every order
+    line to its order, so it counts the lines' foreign-key orphans and their own check
+    reads nothing; where it cannot (a NULL key), the check reads for itself. Either way
+    the report is the one the checks give table by table, each on its own reads."""
+    import duckdb
+
+    from fauxdata.engine.engine import Engine
+    from fauxdata.run import plan_for
+    from fauxdata.spec import load_spec
+    from fauxdata.verify import verify
+    from fauxdata.verify.parents import MergedAggregates
+
+    out = tmp_path / "shop"
+    fauxdata.generate(SHOP, f"parquet:{out}", rows={"customers": 1_000}, block_size=1_000)
+    lines = pl.read_parquet(out / "order_items.parquet")
+    gone = pl.read_parquet(out / "orders.parquet")["order_id"][700]
+    if damage == "an order removed":
+        _rewritten("orders", lambda f: f.filter(pl.col("order_id") != gone))(out)
+    if damage == "a NULL order id in its lines":
+        _rewritten("order_items", _at("order_id", 2_000, None))(out)
+    monkeypatch.setattr(chunks, "CHUNK_ROWS", 2_500)
+    plan = Engine(plan_for(load_spec(SHOP), rows={"customers": 1_000}, base_dir=SHOP.parent)).plan
+
+    def relation(name: str) -> str:
+        return f"read_parquet('{out / name}.parquet')"
+
+    handed: list[int | None] = []
+    real = MergedAggregates.orphans
+
+    def recorded(self: MergedAggregates) -> int | None:
+        handed.append(real(self))
+        return handed[-1]
+
+    monkeypatch.setattr(MergedAggregates, "orphans", recorded)
+    with duckdb.connect() as con:
+        together = verify(plan, con, relation).as_dict()
+        one_by_one = [verify(plan, con, relation, (name,)).as_dict() for name in plan.selected]
+    assert together["results"] == [r for one in one_by_one for r in one["results"]]
+    fk = next(r for r in together["results"] if r["name"].startswith("FK integrity: all order_i"))
+    orphans = lines.filter(pl.col("order_id") == gone).height if damage == "an order removed" else 0
+    if damage == "a NULL order id in its lines":
+        assert handed[0] is None  # not counted by the merge: the check's own reads did
+        assert fk["status"] == "pass"  # a NULL foreign key is no orphan
+    else:
+        assert handed[0] == orphans
+        assert fk["failing"] == orphans and (fk["status"] == "fail") is (orphans > 0)

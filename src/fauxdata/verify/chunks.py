@@ -172,6 +172,8 @@ class Pass:
     strict: bool
     count: Counter
     width: int = 1
+    done: Callable[[], None] | None = None
+    """Called once the read has counted every chunk (not when it was declined)."""
 
 
 def shared_passes(
@@ -192,6 +194,10 @@ def shared_passes(
         columns = [c for one in group for c in one.columns]
         strict = any(one.strict for one in group)
         totals = chunked_sum(con, relation, key, columns, _together(group), strict=strict)
+        if totals is not None:
+            for one in group:
+                if one.done is not None:
+                    one.done()
         at = 0
         for name, one in zip(names, group, strict=True):
             found[name] = None if totals is None else totals[at : at + one.width]

@@ -161,6 +161,8 @@ class Window:
         self._integers: Integers | None = None  # the held keys as integers, if known
         self._high: Any = None  # the highest key held
         self._ended = False
+        self.rows = 0
+        """Rows read from the file so far."""
 
     def between(self, low: Any, high: Any) -> Chunk:
         """The rows with keys from ``low`` to ``high`` (and their keys as integers
@@ -192,6 +194,18 @@ class Window:
             integers=integers.slice(below, inside) if integers is not None else None,
         )
 
+    def rest(self) -> int:
+        """Reads the file to its end (every chunk checked for order, as ``between``
+        does) and gives how many rows it holds.
+
+        Raises:
+            Unordered: the rest of the file is not ordered by the key.
+        """
+        while not self._ended:
+            self._pull()
+            self._held, self._integers = None, None  # nothing after it is asked for
+        return self.rows
+
     def _pull(self) -> None:
         chunk = next(self._chunks, None)
         if chunk is None:
@@ -200,6 +214,7 @@ class Window:
         known = chunk.steps
         if known is None or not (known.rising if self._strict else known.ordered):
             raise Unordered
+        self.rows += chunk.data.num_rows
         held, integers = self._held, self._integers
         if held is None:
             self._held, self._integers = chunk.data, chunk.integers

@@ -105,41 +105,84 @@ def merged_aggregates(
     parent_key: str,
     group: Sequence[tuple[str, str, str]],
     bounds: tuple[int, int | None],
-) -> Counter | None:
+) -> MergedAggregates | None:
     """Per parent chunk: for each (column, fn, child column) of ``group``, the parents
     whose column differs from ``fn`` over their children, then the parents whose
-    number of children is outside ``bounds``. None when ``child`` is not one file.
-
-    Raises (from the counter):
-        Unordered: the files cannot be merged; the caller runs its SQL.
-    """
+    number of children is outside ``bounds``. None when ``child`` is not one file."""
     path = parquet_file(child)
     if path is None:
         return None
     needed = tuple(dict.fromkeys(c for _, _, c in group))
-    window = Window(path, child_key, needed, strict=False)
-    low, high = bounds
+    return MergedAggregates(
+        Window(path, child_key, needed, strict=False), parent_key, group, bounds
+    )
 
-    def count(cursor: duckdb.DuckDBPyConnection, chunk: Chunk) -> Sequence[int]:
-        held = window.between(chunk.low, chunk.high)
+
+class MergedAggregates:
+    """The counter of ``merged_aggregates``. It matches every child row in the parents'
+    key ranges to its parent, so once it has counted every chunk of the parent file
+    it also knows the child's foreign-key orphans (``orphans``): the child rows no
+    parent matched. The child's own foreign-key check then reads nothing (on the
+    26M-row shop it read the 6M order ids again beside the 18M order lines).
+
+    Raises (from the counter):
+        Unordered: the files cannot be merged; the caller runs its SQL.
+    """
+
+    def __init__(
+        self,
+        window: Window,
+        parent_key: str,
+        group: Sequence[tuple[str, str, str]],
+        bounds: tuple[int, int | None],
+    ) -> None:
+        self._window = window
+        self._parent_key = parent_key
+        self._group = group
+        self._bounds = bounds
+        self._matched = 0  # child rows matched to a parent so far
+        self._declined = False
+
+    def __call__(self, cursor: duckdb.DuckDBPyConnection, chunk: Chunk) -> Sequence[int]:
+        try:
+            return self._count(chunk)
+        except Unordered:
+            self._declined = True  # some chunk is not counted here: no orphans known
+            raise
+
+    def _count(self, chunk: Chunk) -> Sequence[int]:
+        held = self._window.between(chunk.low, chunk.high)
         rows = held.data
         parents = chunk.data.num_rows
         matched = match(
-            chunk.data[parent_key],
-            rows[child_key],
+            chunk.data[self._parent_key],
+            rows[self._window.key],
             parent_keys=chunk.integers,
             child_keys=held.integers,
         )
+        self._matched += rows.num_rows - matched.orphans
         n = matched.per_parent(matched.lengths, parents)
         counts = []
-        for name, fn, column in group:
+        for name, fn, column in self._group:
             expected, missing = _aggregate(fn, _floats(rows[column]), matched, parents)
             actual = _floats(chunk.data[name])
             counts.append(_differing(actual, expected, missing))
+        low, high = self._bounds
         outside = n < low if high is None else (n < low) | (n > high)
         return [*counts, int(outside.sum())]
 
-    return count
+    def orphans(self) -> int | None:
+        """Child rows whose key is no parent's, once every chunk of the parent file was
+        counted here (each parent key is in exactly one chunk, so each child row is
+        matched at most once; a row between chunks' ranges or after the last matches
+        none); None when a chunk was not, or the child file's rest is not ordered (a
+        NULL key among them: the check's SQL counts instead)."""
+        if self._declined:
+            return None
+        try:
+            return self._window.rest() - self._matched
+        except Unordered:
+            return None
 
 
 def _floats(values: pa.ChunkedArray) -> np.ndarray:
