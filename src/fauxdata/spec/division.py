@@ -10,9 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import sqlglot
-from sqlglot import exp
-
 from fauxdata.formula import FormulaError, parse
 from fauxdata.formula import syntax as f
 from fauxdata.spec import generators as g
@@ -62,6 +59,9 @@ def _formula_divisor(node: f.Node, text: str) -> Divisor:
 
 
 def _sql_divisors(text: str) -> list[Divisor]:
+    import sqlglot  # 0.1 CPU-s to import: only for specs with SQL expressions
+    from sqlglot import exp
+
     try:
         tree = sqlglot.parse_one(text, read="postgres")
     except sqlglot.errors.SqlglotError:

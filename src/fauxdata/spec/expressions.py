@@ -5,8 +5,6 @@ from __future__ import annotations
 from functools import cache
 
 import polars as pl
-import sqlglot
-from sqlglot import exp
 
 from fauxdata.spec.types import ColumnType
 
@@ -27,7 +25,11 @@ def compile_sql(expression: str) -> pl.Expr:
 def null_safe_division(expression: str) -> str:
     """``a / b`` as ``a / NULLIF(b, 0)`` (likewise ``%``): division by zero gives NULL, as
     in SQL databases, instead of inf, NaN or an error. Text without a division is kept as
-    written."""
+    written. (sqlglot is imported here, not with the module: it costs 0.1 CPU-s, and a
+    spec without SQL expressions never needs it.)"""
+    import sqlglot
+    from sqlglot import exp
+
     try:
         tree = sqlglot.parse_one(expression, read="postgres")
     except sqlglot.errors.SqlglotError:
