@@ -1,6 +1,8 @@
 """Every command starts without the modules only some specs need: SciPy (normal and
 lognormal shapes, synthesis: 0.3-0.5 CPU-s), sqlglot (SQL expressions and CHECK
-conditions: 0.1 CPU-s) and the free-text detectors with ``phonenumbers`` (0.15 CPU-s).
+conditions: 0.1 CPU-s) and the free-text detectors with ``phonenumbers`` (0.15 CPU-s);
+and no run imports pandas, which ``pa.array`` did for every sentence column and foreign
+key check (0.3-0.6 CPU-s).
 Together they were a quarter of a TPC-H SF1 run's serial start and half of every CLI
 call's. The features that need them import them on first use, which the second test
 holds."""
@@ -12,7 +14,14 @@ import subprocess
 import sys
 from pathlib import Path
 
-OPTIONAL = ("scipy", "sqlglot", "phonenumbers", "fauxdata.text.detect", "fauxdata.synth.quality")
+OPTIONAL = (
+    "scipy",
+    "sqlglot",
+    "phonenumbers",
+    "fauxdata.text.detect",
+    "fauxdata.synth.quality",
+    "pandas",
+)
 
 PLAIN = """
 name: plain
@@ -27,6 +36,15 @@ tables:
       amount: {type: "decimal(10,2)", generator: {kind: uniform, min: 1, max: 500, decimals: 2}}
       status: {type: text, generator: {kind: choice, values: [new, paid, shipped]}}
       note: {type: varchar(40), generator: {kind: sentence, min_length: 10, max_length: 39}}
+      remark: {type: varchar(30), generator: sentence}
+  lines:
+    per: {table: orders, count: {kind: range, min: 1, max: 4}}
+    primary_key: [order_id, line]
+    columns:
+      order_id: {generator: {kind: foreign_key, references: orders.id}}
+      line: {type: integer, generator: child_number}
+      shipped: {generator: {kind: after, column: order_id.placed, min_delay: 1d, max_delay: 9d}}
+      comment: {type: text, generator: {kind: sentence, min_length: 5, max_length: 20, pool: 2000}}
 """
 
 NEEDS_ALL = """
@@ -72,6 +90,7 @@ def _imported(tmp_path: Path, spec_text: str) -> list[str]:
 def test_the_cli_and_a_plain_generate_run_import_no_optional_module(tmp_path: Path) -> None:
     assert _imported(tmp_path, PLAIN) == []
     assert (tmp_path / "out" / "orders.parquet").is_file()
+    assert (tmp_path / "out" / "lines.parquet").is_file()
 
 
 def test_a_spec_that_needs_them_imports_them_on_first_use(tmp_path: Path) -> None:
