@@ -1,6 +1,6 @@
 """Every command starts without the modules only some specs need: SciPy (normal and
 lognormal shapes, synthesis: 0.3-0.5 CPU-s), sqlglot (SQL expressions and CHECK
-conditions: 0.1 CPU-s) and the free-text detectors with ``phonenumbers`` (0.15 CPU-s);
+conditions, read only when an expression can divide: 0.1 CPU-s) and the free-text detectors with ``phonenumbers`` (0.15 CPU-s);
 and no run imports pandas, which ``pa.array`` did for every sentence column and foreign
 key check (0.3-0.6 CPU-s).
 Together they were a quarter of a TPC-H SF1 run's serial start and half of every CLI
@@ -37,6 +37,7 @@ tables:
       status: {type: text, generator: {kind: choice, values: [new, paid, shipped]}}
       note: {type: varchar(40), generator: {kind: sentence, min_length: 10, max_length: 39}}
       remark: {type: varchar(30), generator: sentence}
+      doubled: {type: bigint, generator: {kind: sql, expression: "id * 2 + 1"}}
   lines:
     per: {table: orders, count: {kind: range, min: 1, max: 4}}
     primary_key: [order_id, line]

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from fauxdata.formula import FormulaError, parse
 from fauxdata.formula import syntax as f
 from fauxdata.spec import generators as g
+from fauxdata.spec.expressions import might_divide
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,8 @@ def _formula_divisor(node: f.Node, text: str) -> Divisor:
 
 
 def _sql_divisors(text: str) -> list[Divisor]:
+    if not might_divide(text):
+        return []
     import sqlglot  # 0.1 CPU-s to import: only for specs with SQL expressions
     from sqlglot import exp
 
