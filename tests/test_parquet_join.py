@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
@@ -173,3 +174,20 @@ def test_a_generated_parquet_target_is_byte_identical_to_one_writer(
         assert path.read_bytes() == (tmp_path / "single" / f"{name}.parquet").read_bytes()
         assert pl.read_parquet(path).equals(frames[name])
     assert pq.ParquetFile(tmp_path / "joined" / "customers.parquet").metadata.num_row_groups == 6
+
+
+def test_a_failing_block_stops_the_writer_and_is_raised(tmp_path: Path) -> None:
+    """The generator failing mid-table reaches the caller as itself; the encoders stop
+    and no footer is written over the row groups that came."""
+    table = pa.table({"a": pa.array(np.arange(10_000))})
+
+    def blocks() -> Iterator[pa.Table]:
+        for _ in range(5):
+            yield table
+        raise RuntimeError("the generator failed")
+
+    path = tmp_path / "broken.parquet"
+    with pytest.raises(RuntimeError, match="the generator failed"):
+        write_parquet(blocks(), lambda _: path, empty_schema=table.schema, encoders=2)
+    with pytest.raises(pa.ArrowInvalid):
+        pq.read_table(path)

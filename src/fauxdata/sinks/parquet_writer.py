@@ -146,13 +146,17 @@ def write_parquet(
                 {**(empty_schema.metadata or {}), **(metadata or {})}
             )
             pq.write_table(empty.empty_table(), path_of(0), **_with_deltas(options, empty))
+        if writer is not None:
+            writer.close()
+    except BaseException:
+        if isinstance(writer, JoinedWriter):
+            writer.abort()  # no footer over a file some of whose row groups never came
+        elif writer is not None:
+            writer.close()
+        raise
     finally:
-        try:
-            if writer is not None:
-                writer.close()
-        finally:
-            if pool is not None:
-                pool.shutdown(cancel_futures=True)
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
     return rows
 
 
@@ -199,8 +203,7 @@ class JoinedWriter:
             self.first = tree
 
     def close(self) -> None:
-        if self.file.closed:
-            return
+        """Append what is still encoding, then the footer."""
         try:
             while self.pending:
                 self._append(self.pending.popleft().result())
@@ -210,9 +213,14 @@ class JoinedWriter:
             tail = footer.joined_footer(self.first, self.groups, self.rows)
             self.file.write(tail + struct.pack("<I", len(tail)) + footer.MAGIC)
         finally:
-            for pending in self.pending:
-                pending.cancel()
-            self.file.close()
+            self.abort()
+
+    def abort(self) -> None:
+        """Stop: cancel what has not started encoding and close the file as it is (the
+        caller's staging area goes with it)."""
+        while self.pending:
+            self.pending.popleft().cancel()
+        self.file.close()
 
 
 def _encoded(table: pa.Table, schema: pa.Schema, settings: Mapping[str, Any]) -> pa.Buffer:
