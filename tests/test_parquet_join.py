@@ -132,18 +132,47 @@ def test_readers_read_a_joined_file(tmp_path: Path) -> None:
     assert count == orders == expected.height
 
 
-def test_footers_decode_and_encode_to_their_own_bytes(tmp_path: Path) -> None:
-    """Footers from pyarrow with every option fauxdata uses, and with more than fifteen
-    columns (a list's long header), come back byte for byte."""
-    wide = pa.table({f"c{i}": pa.array(np.arange(100) * i) for i in range(40)})
-    pq.write_table(wide, tmp_path / "wide.parquet", use_dictionary=["c1"], write_statistics=["c2"])
+def test_a_footer_joined_from_its_own_row_groups_is_itself(tmp_path: Path) -> None:
+    """Footers from pyarrow with every option fauxdata uses, with more than fifteen
+    columns and row groups (long list headers), and with none: scanned, their row
+    groups moved by nothing and joined again, they come back byte for byte; moved by
+    some bytes, every offset pyarrow reports moves by as much."""
+    wide = pa.table({f"c{i}": pa.array(np.arange(1000) * i) for i in range(40)})
+    pq.write_table(
+        wide,
+        tmp_path / "wide.parquet",
+        use_dictionary=["c1"],
+        write_statistics=["c2"],
+        row_group_size=50,
+    )
     pq.write_table(pa.table({"a": pa.array([], pa.int64())}), tmp_path / "empty.parquet")
     tables, encoding = _shop_blocks(1_000, 300)
     _written(tmp_path, "orders", tables, 1, encoding=encoding)
     for path in tmp_path.glob("*.parquet"):
-        data = path.read_bytes()
-        tail, _ = footer.footer_of(data)
-        assert footer.encode(footer.decode(bytes(tail))) == tail
+        tail, _ = footer.footer_of(path.read_bytes())
+        scanned = footer.scan(tail)
+        same = [g.moved(0, i) for i, g in enumerate(scanned.groups)]
+        assert footer.joined(scanned, same, scanned.rows) == tail
+    scanned = footer.scan(footer.footer_of((tmp_path / "wide.parquet").read_bytes())[0])
+    assert len(scanned.groups) == 20
+    moved = footer.joined(scanned, [g.moved(1000, i) for i, g in enumerate(scanned.groups)], 7)
+    shifted = tmp_path / "shifted.parquet"
+    shifted.write_bytes(footer_only(moved))
+    before = pq.ParquetFile(tmp_path / "wide.parquet").metadata
+    after = pq.read_metadata(shifted)
+    assert after.num_rows == 7 and after.num_row_groups == 20
+    for g in range(20):
+        for c in (0, 1, 39):
+            old, new = before.row_group(g).column(c), after.row_group(g).column(c)
+            assert new.data_page_offset == old.data_page_offset + 1000
+            assert new.has_dictionary_page == old.has_dictionary_page
+            if old.has_dictionary_page:
+                assert new.dictionary_page_offset == old.dictionary_page_offset + 1000
+
+
+def footer_only(tail: bytes) -> bytes:
+    """A file of nothing but a footer: enough for pyarrow to read the metadata."""
+    return footer.MAGIC + tail + len(tail).to_bytes(4, "little") + footer.MAGIC
 
 
 def test_a_page_index_is_refused_not_joined_wrongly(tmp_path: Path) -> None:

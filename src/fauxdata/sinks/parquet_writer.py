@@ -179,8 +179,8 @@ class JoinedWriter:
         self.pending: deque[Future[pa.Buffer]] = deque()
         self.file = path.open("wb")
         self.file.write(footer.MAGIC)
-        self.first: footer.Struct | None = None
-        self.groups: list[footer.Struct] = []
+        self.first: footer.Footer | None = None
+        self.groups: list[bytes] = []
         self.rows = 0
 
     def write_table(self, table: pa.Table) -> None:
@@ -191,16 +191,14 @@ class JoinedWriter:
     def _append(self, part: pa.Buffer) -> None:
         data = memoryview(part)
         tail, start = footer.footer_of(data)
-        tree = footer.decode(bytes(tail))
+        scanned = footer.scan(tail)
         moved_by = self.file.tell() - len(footer.MAGIC)
-        for group in footer.row_groups(tree):
-            footer.shift_row_group(group, moved_by, len(self.groups))
-            self.groups.append(group)
+        for group in scanned.groups:
+            self.groups.append(group.moved(moved_by, len(self.groups)))
         self.file.write(data[len(footer.MAGIC) : start])
-        rows = footer.field(tree, 3)
-        self.rows += 0 if rows is None else rows.value
+        self.rows += scanned.rows
         if self.first is None:
-            self.first = tree
+            self.first = scanned
 
     def close(self) -> None:
         """Append what is still encoding, then the footer."""
@@ -210,7 +208,7 @@ class JoinedWriter:
             if self.first is None:  # no table came: the file one writer would leave
                 self._append(_encoded(self.schema.empty_table(), self.schema, self.settings))
             assert self.first is not None
-            tail = footer.joined_footer(self.first, self.groups, self.rows)
+            tail = footer.joined(self.first, self.groups, self.rows)
             self.file.write(tail + struct.pack("<I", len(tail)) + footer.MAGIC)
         finally:
             self.abort()
