@@ -26,19 +26,6 @@ def numpy_of(values: pa.Array | pa.ChunkedArray) -> np.ndarray:
     return pl.Series(values).to_numpy()
 
 
-def indices(rows: np.ndarray) -> pa.Array:
-    """Row numbers for Arrow's ``take`` (negative ones as NULL: no row), wrapping the
-    NumPy buffer in place. ``pa.array`` would import pandas on its first call to ask
-    whether this is a Series: 0.36 CPU-s and tens of MB in every verification, about a
-    tenth of the 26M-row shop's checks."""
-    values = np.ascontiguousarray(rows, dtype=np.int64)
-    missing = values < 0
-    validity = None
-    if bool(missing.any()):
-        validity = pa.py_buffer(np.packbits(~missing, bitorder="little"))
-    return pa.Array.from_buffers(pa.int64(), len(values), [validity, pa.py_buffer(values)])
-
-
 def fixed_bytes(values: pa.Array) -> np.ndarray | None:
     """A string or binary column of one byte length as an (rows, width) array of bytes
     (no copy); None for another type, NULLs, or lengths that differ."""

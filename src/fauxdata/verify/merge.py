@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
+from fauxdata.arrow_numpy import from_numpy
 from fauxdata.verify.chunks import (
     Chunk,
     Steps,
@@ -32,7 +33,7 @@ from fauxdata.verify.chunks import (
     ordered_chunks,
     steps,
 )
-from fauxdata.verify.keys import Integers, as_integers, fixed_bytes, indices, numpy_of
+from fauxdata.verify.keys import Integers, as_integers, fixed_bytes, numpy_of
 
 
 @dataclass(frozen=True)
@@ -98,7 +99,7 @@ def match(
     else:
         child = _combined(children)
         starts = _run_starts(known or steps(child))
-        keys, rows = _comparable(child.take(indices(starts))), _comparable(_combined(parents))
+        keys, rows = _comparable(child.take(from_numpy(starts))), _comparable(_combined(parents))
     lengths = np.diff(np.append(starts, len(children)))
     if len(rows) > 1 and not bool(np.all(rows[1:] > rows[:-1])):
         raise Unordered

@@ -15,8 +15,9 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from fauxdata.arrow_numpy import from_numpy
 from fauxdata.verify.chunks import Chunk, Counter, Unordered, parquet_file, registered
-from fauxdata.verify.keys import indices, numpy_of
+from fauxdata.verify.keys import numpy_of
 from fauxdata.verify.merge import Matched, Window, match
 
 Merged = Callable[[duckdb.DuckDBPyConnection, Chunk, Chunk], Sequence[int]]
@@ -62,7 +63,7 @@ def merged_parents(
             parent_keys=parents.integers,
             child_keys=chunk.integers,
         ).rows()
-        cursor.register(PARENTS, parents.data.take(indices(at)))
+        cursor.register(PARENTS, parents.data.take(from_numpy(at, mask=at < 0)))
         try:
             with registered(cursor, chunk):
                 return tuple(cursor.execute(sql).fetchall()[0])
