@@ -16,15 +16,15 @@ import ipaddress
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import cache, cached_property, lru_cache
+from functools import cache, cached_property
 from operator import itemgetter
 from typing import NamedTuple
 
 import numpy as np
-import phonenumbers
 import polars as pl
 
 from fauxdata.pii.patterns import bsn, credit_card, iban, ssn
+from fauxdata.text.phones import possible_phone
 from fauxdata.text.vocabulary import (
     CALENDAR,
     DUTCH_STREET_WORDS,
@@ -378,8 +378,6 @@ _PHONE_CUE = re.compile(
 _PARTICLE_WORDS = frozenset(PARTICLES.replace("|", " ").split())
 _PHONE_BARE = re.compile(r"(?<![\w+\-])\d{10,11}(?![\w\-])")
 _DATE_SHAPE = re.compile(r"\d{1,4}[/\-.]\d{1,2}[/\-.]\d{1,4}")
-_EXTENSION = re.compile(r"(?i)[ ]?(?:x|ext\.?)[ ]?\d{1,5}$")
-_INTERNATIONAL = re.compile(r"^\(?00")
 _GOES_ON = re.compile(r"[ ][a-z]")
 _VERSION_CUE = re.compile(r"(?i)(?:version|versie|ver|v|release|build|firmware)[\s.:]*$")
 
@@ -477,23 +475,8 @@ def _check_phone(candidates: list[Candidate], locale: str) -> list[Candidate]:
         for c in candidates
         if not _cued_id(c)
         and not _DATE_SHAPE.fullmatch(c.text.strip("()"))
-        and _possible_phone(c.text, region)
+        and possible_phone(c.text, region)
     ]
-
-
-@lru_cache(maxsize=65536)
-def _possible_phone(text: str, region: str) -> bool:
-    """``phonenumbers`` says the number (extension and 00 prefix normalised) is possible
-    in ``region``; cached, since the same numbers recur across a column."""
-    number = _INTERNATIONAL.sub("+", _EXTENSION.sub("", text))
-    digits = sum(ch.isdigit() for ch in number)
-    if digits < 7 or digits > 15:
-        return False
-    try:
-        parsed = phonenumbers.parse(number, region)
-    except phonenumbers.NumberParseException:
-        return False
-    return bool(phonenumbers.is_possible_number(parsed))
 
 
 def _check_person(candidates: list[Candidate], locale: str, *, lexical: bool) -> list[Candidate]:
