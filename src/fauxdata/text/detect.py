@@ -490,12 +490,27 @@ def _check_ip(candidates: list[Candidate], locale: str) -> list[Candidate]:
     for c in candidates:
         if _VERSION_CUE.search(c.before):
             continue
-        try:
-            ipaddress.ip_address(c.text)
-        except ValueError:
-            continue
-        out.append(c)
+        if _is_ip(c.text):
+            out.append(c)
     return out
+
+
+_DOTTED_QUAD = re.compile(r"(?:0|[1-9][0-9]{0,2})(?:\.(?:0|[1-9][0-9]{0,2})){3}")
+"""Four octets of one to three ASCII digits without a leading zero, as ``ipaddress``
+wants them."""
+
+
+def _is_ip(text: str) -> bool:
+    """``ipaddress.ip_address`` takes ``text``: a dotted quad of that shape is read here
+    (each octet at most 255), without the address object, a fifth of the IP check;
+    any other text goes to ``ipaddress``."""
+    if _DOTTED_QUAD.fullmatch(text):
+        return max(map(int, text.split("."))) <= 255
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _check_bare_phone(candidates: list[Candidate], locale: str) -> list[Candidate]:
