@@ -105,7 +105,8 @@ def _trie(words: str) -> str:
     ``(?i)`` (no quick first-letter test) cost 1.4 us a cued name. Words that part at
     a letter can never both match at one place, so grouping them by it changes no
     choice; a word that ends where others go on keeps its place between them (the
-    groups before it close, later words start new ones)."""
+    groups before it close, later words start new ones). The words are in one letter
+    case: under ``(?i)``, "Ma" and "ma" would be two groups that can both match."""
     parts: list[str] = []
     groups: dict[str, list[str]] = {}
 
