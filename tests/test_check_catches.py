@@ -246,3 +246,38 @@ def test_init_writes_short_text_keys_that_fit_their_varchar(tmp_path: Path) -> N
     result = fauxdata.generate(str(tmp_path / "k.yaml"))
     codes = result.frames["customers"]["code"]
     assert codes.n_unique() == 500 and codes.str.len_chars().max() == 3
+
+
+@pytest.mark.parametrize(
+    "expression",
+    [
+        "id / 2",
+        "id % 3",
+        "MOD(id, 4)",
+        "mod(id, 4) + 1",
+        "DIV(id, 5)",
+        "(id * 2) / (id - id)",
+        "CASE WHEN id > 1 THEN id / 0 ELSE 1 END",
+    ],
+)
+def test_every_shape_of_division_is_seen_by_the_quick_test(expression: str) -> None:
+    """``might_divide`` lets text without ``/``, ``%``, DIV or MOD skip sqlglot; every
+    division sqlglot finds must be in text it lets through."""
+    import sqlglot
+    from sqlglot import exp
+
+    from fauxdata.spec.expressions import might_divide, null_safe_division
+
+    tree = sqlglot.parse_one(expression, read="postgres")
+    assert list(tree.find_all(exp.Div, exp.Mod, exp.IntDiv))
+    assert might_divide(expression)
+    assert "NULLIF" in null_safe_division(expression)
+
+
+@pytest.mark.parametrize(
+    "expression", ["unit_price * quantity", "a + b - c", "CASE WHEN a > 1 THEN 'x' END", "modest"]
+)
+def test_text_without_division_is_kept_as_written(expression: str) -> None:
+    from fauxdata.spec.expressions import null_safe_division
+
+    assert null_safe_division(expression) == expression

@@ -589,15 +589,21 @@ def test_composite_key_through_a_composite_foreign_key_is_unique(
 
 @pytest.mark.parametrize(
     ("count", "parents"),
-    [(r.RangeCount(kind="range", min=0, max=7), 5_000), (r.FixedCount(kind="fixed", n=1 << 31), 4)],
+    [
+        (r.RangeCount(kind="range", min=0, max=7), 5_000),
+        (r.RangeCount(kind="range", min=0, max=2), 300_000),
+        (r.FixedCount(kind="fixed", n=1 << 31), 4),
+        (r.FixedCount(kind="fixed", n=3), 130),
+    ],
 )
 def test_the_compact_layout_answers_as_a_plain_offsets_array(
     count: r.ChildCount, parents: int
 ) -> None:
-    """Offsets are kept as 4 bytes per parent while they fit (8 past 2^32 children):
-    parent_of, position and children give what plain int64 offsets give."""
+    """Only every 64th parent's offset is kept (the rest are summed again from the
+    counts): parent_of, position and children give what plain int64 offsets give, for
+    runs of rows, rows anywhere (blocks with no children among them) and past 2^32."""
     layout = PerIndex(1, "c", r.PerParent(table="p", count=count), parents, "p_id")
-    assert layout.offsets.dtype == (np.uint32 if count.kind == "range" else np.int64)
+    assert layout.marks.shape == (-(-parents // 64) + 1,)
     plain = np.concatenate(([0], np.cumsum(layout.counts(np.arange(parents)))))
     assert layout.total == int(plain[-1])
     tail = np.arange(max(0, layout.total - 3000), layout.total, dtype=np.int64)

@@ -3,6 +3,7 @@ joining the drawn words and cutting it to the column (``fauxdata.engine.cast.cut
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -35,14 +36,16 @@ def spec(rows: int, ctype: str, seed: int = 3, locale: str = "en_US", **table: A
     }
 
 
-def joined_then_cut(locale: str, seed: int, rows: int, width: int | None) -> list[str | None]:
+def joined_then_cut(
+    locale: str, seed: int, rows: int, width: int | None, *streams: str
+) -> list[str | None]:
     """The sentences as the engine made them before: all twelve words drawn and joined,
     a full stop added, then the varchar cut."""
     words = lexicon(dataset_code(locale) or "en").words
     at = np.arange(rows, dtype=np.int64)
 
     def draw(name: str, n: int) -> np.ndarray:
-        return Stream.of(seed, "t", "note", "sentence", name).below(at, n)
+        return Stream.of(seed, "t", "note", "sentence", *streams, name).below(at, n)
 
     length = draw("length", 8) + 5
     picked = [capitalised(words).gather(draw("w0", words.len()))]
@@ -172,5 +175,65 @@ def test_lengths_are_refused_for_other_mockers() -> None:
         "max_length": 5,
     }
     with pytest.raises(FauxdataError, match="for kind sentence, not city") as caught:
+        fauxdata.generate(doc)
+    assert "tables.t.columns.note.generator" in str(caught.value)
+
+
+def pooled(rows: int, low: int, high: int, pool: int, locale: str = "en_US") -> dict:
+    doc = sized(rows, low, high, locale=locale)
+    doc["tables"]["t"]["columns"]["note"]["generator"]["pool"] = pool
+    return doc
+
+
+def pool_slices(locale: str, seed: int, rows: int, low: int, high: int, pool: int) -> list[str]:
+    """The oracle: sentences 0, 1, 2... of the pool's streams joined by spaces and cut to
+    ``pool`` characters, then each row's slice at its drawn start and length."""
+    sentences = joined_then_cut(locale, seed, pool // 5, None, "pool")
+    text = " ".join(str(s) for s in sentences)[:pool]
+    assert len(text) == pool
+    at = np.arange(rows, dtype=np.int64)
+    start = Stream.of(seed, "t", "note", "sentence", "start").below(at, pool - high + 1)
+    length = Stream.of(seed, "t", "note", "sentence", "chars").below(at, high - low + 1) + low
+    return [text[a : a + n] for a, n in zip(start.tolist(), length.tolist(), strict=True)]
+
+
+@pytest.mark.parametrize("locale", ["en_US", "de_DE", "pl_PL"])
+@pytest.mark.parametrize(
+    ("low", "high", "pool"), [(10, 43, 5_000), (19, 78, 100_000), (1, 12, 1_000)]
+)
+def test_pooled_sentences_are_slices_of_one_text_at_uniform_lengths(
+    locale: str, low: int, high: int, pool: int
+) -> None:
+    """Short slices (12 bytes or fewer, held inline in their view) and long ones, ASCII
+    and multi-byte text, all equal Python's slicing of the pool's text."""
+    got = fauxdata.generate(pooled(20_000, low, high, pool, locale)).frames["t"]["note"]
+    assert got.to_list() == pool_slices(locale, 3, 20_000, low, high, pool)
+    lengths = got.str.len_chars()
+    assert lengths.min() == low and lengths.max() == high
+
+
+def test_pooled_sentences_do_not_depend_on_block_size_or_workers(tmp_path: Path) -> None:
+    doc = pooled(30_000, 10, 43, 50_000)
+    whole = fauxdata.generate(doc).frames["t"]["note"]
+    for block in (1, 777):
+        got = fauxdata.generate(doc, block_size=block).frames["t"]["note"]
+        assert got.equals(whole)
+    result = fauxdata.generate(doc, f"parquet:{tmp_path / 'out'}", block_size=4096, workers=2)
+    assert result.report is not None and result.report.passed
+    assert pl.read_parquet(tmp_path / "out" / "t.parquet")["note"].equals(whole)
+
+
+@pytest.mark.parametrize(
+    ("generator", "found"),
+    [
+        ({"pool": 10_000}, "pool is for a sentence with min_length and max_length"),
+        ({"min_length": 10, "max_length": 2_000, "pool": 1_500}, "not longer than max_length"),
+        ({"min_length": 10, "max_length": 43, "pool": 999}, "greater than or equal to 1000"),
+    ],
+)
+def test_bad_pools_are_refused_with_the_column_path(generator: dict, found: str) -> None:
+    doc = spec(10, "text")
+    doc["tables"]["t"]["columns"]["note"]["generator"] = {"kind": "sentence", **generator}
+    with pytest.raises(FauxdataError, match=found) as caught:
         fauxdata.generate(doc)
     assert "tables.t.columns.note.generator" in str(caught.value)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -12,8 +12,10 @@ from rich.markup import escape
 from rich.table import Table
 
 from fauxdata.cli.render import errors
-from fauxdata.synth.report import GroupReport, synth_report
 from fauxdata.workflows.synthesis import FitSeedOptions, fit_seed
+
+if TYPE_CHECKING:
+    from fauxdata.synth.report import GroupReport
 
 console = Console(highlight=False)
 
@@ -84,6 +86,8 @@ def synth_report_command(
 
     Example: `fauxdata synth-report examples/payments.yaml --data out/payments.duckdb --out out/payments-synth.html`
     """
+    from fauxdata.synth.report import synth_report  # SciPy's statistics: 0.5 CPU-s to import
+
     reports = synth_report(spec, data)
     if out is not None:
         from fauxdata.synth.html import write_html

@@ -10,6 +10,7 @@ column. Both are built once per run; every lookup after that is vectorized.
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Callable
 
 import numpy as np
@@ -24,6 +25,8 @@ from fauxdata.spec.limits import MAX_ROWS
 I64 = npt.NDArray[np.int64]
 F64 = npt.NDArray[np.float64]
 _BUILD_BLOCK = 1 << 20
+_EVERY = 64
+"""Parents per mark of a children-per-parent layout (``PerIndex``)."""
 
 
 def count_table(count: r.ChildCount, low: int, high: int | None, path: str) -> tuple[I64, F64]:
@@ -82,31 +85,86 @@ class PerIndex:
                 path=f"tables.{child}.per",
                 hint="lower per.max or the parent's row count",
             )
-        # 4 bytes per parent while every offset fits (75M lineitem rows at TPC-H SF10:
-        # 60 MB instead of 120 MB); lookups cast their few values, never the layout.
-        wide = most >= 1 << 32
-        self.offsets = np.zeros(parent_rows + 1, dtype=np.int64 if wide else np.uint32)
+        # The first child row of every _EVERY-th parent only: a parent's count is a pure
+        # function of its row, so offsets between marks are summed again when asked for.
+        # The layout then grows by 8 bytes per 64 parents (0.4 MB for TPC-H SF10's 15M
+        # orders, where one offset per parent took 60 MB), so 100M child rows take the
+        # memory 10M do.
+        self.marks = np.zeros(-(-parent_rows // _EVERY) + 1, dtype=np.int64)
         running = 0
         for start in range(0, parent_rows, _BUILD_BLOCK):
             stop = min(start + _BUILD_BLOCK, parent_rows)
-            counts = self.counts(np.arange(start, stop, dtype=np.int64))
-            self.offsets[start + 1 : stop + 1] = np.cumsum(counts) + running
-            running = int(self.offsets[stop])
+            ends = np.cumsum(self.counts(np.arange(start, stop, dtype=np.int64))) + running
+            # marks[j] is the offset of parent j * _EVERY: the end of parent j * _EVERY - 1.
+            first = -(-(start + 1) // _EVERY)  # the first j with j * _EVERY - 1 >= start
+            last = stop // _EVERY
+            at = np.arange(first, last + 1, dtype=np.int64) * _EVERY - 1 - start
+            self.marks[first : last + 1] = ends[at]
+            running = int(ends[-1])
+        self.marks[-1] = running
         self.max_count = int(self.values.max()) if self.values.size else 0
+        self._last = threading.local()
+
+    def _block_sums(self, parents: I64) -> tuple[I64, I64, I64]:
+        """For the blocks of ``_EVERY`` parents that ``parents`` fall in: the blocks'
+        first parents (sorted, once each), each block's offsets of its parents relative to
+        its mark (``_EVERY + 1`` columns: before each parent, then after the last), and for
+        each of ``parents`` its block's row among them."""
+        blocks, row = np.unique(parents // _EVERY, return_inverse=True)
+        members = blocks[:, None] * _EVERY + np.arange(_EVERY, dtype=np.int64)
+        real = members < self.parent_rows
+        counts = np.zeros(members.shape, dtype=np.int64)
+        counts[real] = self.counts(members[real])
+        sums = np.zeros((blocks.shape[0], _EVERY + 1), dtype=np.int64)
+        np.cumsum(counts, axis=1, out=sums[:, 1:])
+        return blocks, sums, row.reshape(-1)
 
     def _offsets_at(self, index: I64) -> I64:
-        """Offsets of some parents, as int64."""
-        return self.offsets[index].astype(np.int64)
+        """The first child row of each parent in ``index`` (``parent_rows`` gives the
+        total), as int64."""
+        if index.size == 0:
+            return np.zeros(0, dtype=np.int64)
+        low, high = int(index.min()), int(index.max())
+        if high - low <= 2 * index.size + 2 * _EVERY:  # a run of parents: one cumulative sum
+            # (to the end of the last parent too: the run ``parent_of`` keeps for the block)
+            return self._run_offsets(low, high + 1)[index - low]
+        blocks, sums, row = self._block_sums(index)
+        return self.marks[blocks[row]] + sums[row, index - blocks[row] * _EVERY]
+
+    def _run_offsets(self, first: int, last: int) -> I64:
+        """The offsets of parents ``first`` to ``last`` (both included), counted on from
+        the mark before ``first``; the last run is kept per thread, since a block asks
+        for its parents' offsets once to find them and again for the children's places."""
+        cached = getattr(self._last, "run", None)
+        if cached is not None and cached[0] == first and cached[1] == last:
+            return cached[2]
+        base = first // _EVERY * _EVERY
+        members = np.arange(base, min(last, self.parent_rows), dtype=np.int64)
+        offsets = np.empty(last - base + 1, dtype=np.int64)
+        offsets[0] = self.marks[first // _EVERY]
+        np.cumsum(self.counts(members), out=offsets[1 : members.shape[0] + 1])
+        offsets[1 : members.shape[0] + 1] += offsets[0]
+        offsets[members.shape[0] + 1 :] = self.total  # parents past the last: the end
+        run = offsets[first - base :]
+        self._last.run = (first, last, run)
+        return run
 
     def _parents_holding(self, children: I64) -> I64:
-        """For each child row, the parent whose range holds it (the children cast to the
-        layout's type, so ``searchsorted`` does not convert the whole layout)."""
-        found = np.searchsorted(self.offsets, children.astype(self.offsets.dtype), side="right")
-        return found.astype(np.int64) - 1
+        """For each child row, the parent whose range holds it: its block by the marks,
+        then the parent within the block by the block's offsets."""
+        if children.size == 0:
+            return np.zeros(0, dtype=np.int64)
+        block = np.searchsorted(self.marks, children, side="right") - 1
+        block = np.minimum(block, max(self.marks.shape[0] - 2, 0))
+        _, sums, row = self._block_sums(block * _EVERY)
+        within = children - self.marks[block]
+        # Parents of the block whose end is at or before the child come before its parent.
+        before = (sums[row, 1:] <= within[:, None]).sum(axis=1)
+        return block * _EVERY + before
 
     @property
     def total(self) -> int:
-        return int(self.offsets[-1])
+        return int(self.marks[-1])
 
     def counts(self, parents: I64) -> I64:
         """Number of children of each parent row."""
@@ -121,10 +179,9 @@ class PerIndex:
         if n > 1 and children[-1] - children[0] == n - 1 and bool((np.diff(children) == 1).all()):
             first, last = (int(p) for p in self._parents_holding(children[[0, -1]]))
             parents = np.arange(first, last + 1, dtype=np.int64)
-            starts = np.maximum(self.offsets[first : last + 1].astype(np.int64), children[0])
-            stops = np.minimum(
-                self.offsets[first + 1 : last + 2].astype(np.int64), children[-1] + 1
-            )
+            offsets = self._run_offsets(first, last + 1)
+            starts = np.maximum(offsets[:-1], children[0])
+            stops = np.minimum(offsets[1:], children[-1] + 1)
             return np.repeat(parents, stops - starts)
         return self._parents_holding(children)
 

@@ -257,8 +257,8 @@ class Engine:
                 if parent_rows > MAX_PARENTS:
                     raise GenerationError(
                         f"found {parent_rows:,} rows of {table.per.parent} to lay children out "
-                        f"over; expected at most {MAX_PARENTS:,} (2^28: the layout keeps 4 to 8 "
-                        "bytes per parent row in memory)",
+                        f"over; expected at most {MAX_PARENTS:,} (2^28: the layout counts every "
+                        "parent's children before the first block, about 8 s at that size)",
                         path=f"tables.{name}.per",
                         hint=f"lower the row count of {table.per.parent}, or give {name} "
                         "'rows' and a foreign_key column instead of 'per'",

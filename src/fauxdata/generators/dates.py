@@ -14,21 +14,23 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import numpy.typing as npt
 import polars as pl
-from scipy import special
 
 from fauxdata.generators.base import ColumnContext, Generator, Rows
 from fauxdata.spec import generators as g
 
 _EPOCH = dt.date(1970, 1, 1)
 _STEP_US = {"s": 1_000_000, "ms": 1_000, "us": 1}
-_NORMAL_EDGE = float(special.ndtr(-3.0))
 
 
 def shaped(u: npt.NDArray[np.float64], distribution: str) -> npt.NDArray[np.float64]:
     """Reshape uniforms in [0, 1) into the position within the range, still in [0, 1)."""
     if distribution == "normal":  # centred, the range spans +-3 standard deviations
+        # SciPy is imported on first use: 0.3 CPU-s at every start for a shape few use.
+        from scipy import special
+
+        edge = float(special.ndtr(-3.0))
         return np.clip(
-            (special.ndtri(_NORMAL_EDGE + u * (1 - 2 * _NORMAL_EDGE)) + 3.0) / 6.0,
+            (special.ndtri(edge + u * (1 - 2 * edge)) + 3.0) / 6.0,
             0.0,
             np.nextafter(1.0, 0),
         )

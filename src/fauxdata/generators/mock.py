@@ -29,7 +29,7 @@ from fauxdata.generators.lexicon import (
     lexicon,
     top_level_domains,
 )
-from fauxdata.generators.sentence import SentenceBuilder, SizedSentences
+from fauxdata.generators.sentence import PooledSentences, SentenceBuilder, SizedSentences
 from fauxdata.generators.template import fold_ascii
 from fauxdata.generators.text import _HEX, fixed_width
 from fauxdata.spec import generators as g
@@ -305,12 +305,20 @@ class MockGenerator(Generator):
         return self._sentences.build(draw)
 
     @cached_property
-    def _sentences(self) -> SentenceBuilder | SizedSentences:
+    def _sentences(self) -> SentenceBuilder | SizedSentences | PooledSentences:
         words = self.lex.words if self.lex.words.len() else self.base.words
         if words.len() == 0:
             raise self.ctx.error(f"the word list of locale '{self.lex.code}' is empty")
         spec = self.spec
         if spec.min_length is not None and spec.max_length is not None:
+            if spec.pool is not None:
+                return PooledSentences(
+                    words,
+                    spec.min_length,
+                    spec.max_length,
+                    spec.pool,
+                    lambda name: self.ctx.stream(spec.kind, "pool", name),
+                )
             return SizedSentences(words, spec.min_length, spec.max_length)
         ctype = self.ctx.type
         width = ctype.length if ctype.name == "varchar" and not self.ctx.keyed else None

@@ -16,10 +16,17 @@ characters first, uniformly between the two, then words until the text reaches i
 last word is cut where the length falls, as in TPC-H's comments, and a cut that falls on
 the space after a word ends the sentence with a full stop there instead. The pieces are
 then each word spaced, stopped, and every prefix of it (the bare word is its longest).
+
+With ``pool`` as well (``PooledSentences``) a row is a slice of one long text of sentences,
+built once per column: its length drawn as above, its start drawn anywhere in the text.
+That is how TPC-H's dbgen makes its comments (from a text pool, so they start and end
+mid-word), and it costs two draws a row whatever the length: the rows are Arrow string
+views into the pool's one buffer, so no text is copied until a writer reads it.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from functools import cached_property
 
@@ -27,6 +34,10 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 import pyarrow as pa
+
+from fauxdata.arrow_numpy import from_numpy
+from fauxdata.engine.rng import Stream
+from fauxdata.generators.draws import RandomDraw
 
 I64 = npt.NDArray[np.int64]
 Draw = Callable[[str, int], I64]
@@ -107,7 +118,7 @@ class SentenceBuilder:
         starts = np.zeros(n + 1, dtype=np.int64)
         np.cumsum(kept, out=starts[1:])
         entries = pieces[np.arange(MAX_WORDS) < kept[:, None]]
-        return _rows_of_pieces(table.take(pa.array(entries, type=pa.int32())), starts)
+        return _rows_of_pieces(table.take(from_numpy(entries)), starts)
 
 
 class SizedSentences:
@@ -175,7 +186,87 @@ class SizedSentences:
         stopped = np.where(alone, 3 * size, 2 * size) + word
         prefix = np.where(alone, first_upper[word], first[word]) + target - start - 1
         entries[starts[1:] - 1] = np.where(end + 1 == target, stopped, prefix)
-        return _rows_of_pieces(table.take(pa.array(entries, type=pa.int64())), starts)
+        return _rows_of_pieces(table.take(from_numpy(entries)), starts)
+
+
+class PooledSentences:
+    """Slices of ``low`` to ``high`` characters, uniform, of one text of ``size``
+    characters: sentences of ``words`` (as ``SentenceBuilder`` makes them) joined by
+    spaces, drawn from the streams ``stream(name)`` of the pool's own names."""
+
+    def __init__(
+        self, words: pl.Series, low: int, high: int, size: int, stream: Callable[[str], Stream]
+    ) -> None:
+        self.words = words
+        self.low, self.high, self.size = low, high, size
+        self._stream = stream
+        self._lock = threading.Lock()
+        self._pool: _Pool | None = None
+
+    @property
+    def pool(self) -> _Pool:
+        """The text, built on first use (once, whichever worker thread asks first)."""
+        with self._lock:
+            if self._pool is None:
+                self._pool = _Pool(self._text())
+            return self._pool
+
+    def _text(self) -> str:
+        """The first ``size`` characters of sentences 0, 1, 2... joined by spaces. Each
+        sentence is a function of its number, so asking for more changes none of them."""
+        builder = SentenceBuilder(self.words, None)
+        count = self.size // 32 + 16
+        while True:
+            draw = RandomDraw(self._stream, np.arange(count, dtype=np.int64))
+            text: str = builder.build(draw).str.join(" ").item()
+            if len(text) >= self.size:
+                return text[: self.size]
+            count *= 2
+
+    def build(self, draw: Draw) -> pl.Series:
+        """One slice per row; ``draw(name, size)`` gives each row's index below ``size``
+        (``chars`` for the length, ``start`` for where it starts in the pool)."""
+        length = draw("chars", self.high - self.low + 1) + self.low
+        start = draw("start", self.size - self.high + 1)
+        return self.pool.slices(start, length)
+
+
+class _Pool:
+    """A text in one Arrow buffer, sliced by characters into string views."""
+
+    def __init__(self, text: str) -> None:
+        data = text.encode()
+        self.buffer = pa.py_buffer(data)
+        # Padded, so a short slice's twelve inline bytes can be read past the end.
+        self.bytes = np.frombuffer(data + bytes(12), dtype=np.uint8)
+        self.char_starts: I64 | None = None
+        """Where each character starts in the bytes (plus the end), unless all are ASCII."""
+        if len(data) != len(text):
+            lead = np.flatnonzero((self.bytes[: len(data)] & 0xC0) != 0x80)
+            self.char_starts = np.append(lead, len(data)).astype(np.int64)
+
+    def slices(self, start: I64, length: I64) -> pl.Series:
+        """``text[start:start + length]`` for each row, as views of the buffer: Arrow's
+        16-byte view holds a slice of up to 12 bytes inline, a longer one as its first
+        four bytes, the buffer's number and its offset in it."""
+        if self.char_starts is None:
+            offset, size = start, length
+        else:
+            offset = self.char_starts[start]
+            size = self.char_starts[start + length] - offset
+        n = start.shape[0]
+        views = np.zeros((n, 4), dtype=np.int32)
+        views[:, 0] = size
+        long = np.flatnonzero(size > 12)
+        prefix = self.bytes[offset[long, None] + np.arange(4)]
+        views[long, 1] = prefix.view(np.int32)[:, 0]
+        views[long, 3] = offset[long]  # buffer 0, the pool's
+        short = np.flatnonzero(size <= 12)
+        inline = self.bytes[offset[short, None] + np.arange(12)]
+        inline[np.arange(12) >= size[short, None]] = 0
+        views[short, 1:] = inline.view(np.int32)
+        array = pa.Array.from_buffers(pa.string_view(), n, [None, pa.py_buffer(views), self.buffer])
+        return pl.Series(pl.from_arrow(array))
 
 
 def _starts(chars: I64) -> I64:

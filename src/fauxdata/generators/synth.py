@@ -18,7 +18,6 @@ from fauxdata.engine.rng import Stream
 from fauxdata.generators.base import ColumnContext, Generator, Rows
 from fauxdata.spec.synthesize import Synthesized
 from fauxdata.synth.model import Model
-from fauxdata.synth.store import model_for
 
 
 class _Group:
@@ -51,6 +50,8 @@ class SynthesizedGenerator(Generator):
 
     def __init__(self, spec: Synthesized, ctx: ColumnContext) -> None:
         super().__init__(spec, ctx)
+        from fauxdata.synth.store import model_for  # fitting imports SciPy: on first use
+
         self.model = model_for(spec, ctx.base_dir, f"tables.{ctx.table}.synthesize")
         self.group = _group(self.model, ctx.seed, ctx.table, spec.group)
 

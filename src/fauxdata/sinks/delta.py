@@ -43,7 +43,7 @@ from fauxdata.sinks.bronze import (
 )
 from fauxdata.sinks.duckdb_types import parquet_folder
 from fauxdata.sinks.files import FolderStaging
-from fauxdata.sinks.parquet_writer import ParquetParts, parquet_encoding
+from fauxdata.sinks.parquet_writer import ParquetParts, default_encoders, parquet_encoding
 from fauxdata.sinks.target import Target
 
 __all__ = ["DeltaSink", "arrow_type", "bronze_schema", "commit_delta"]
@@ -234,7 +234,9 @@ class DeltaSink(FolderStaging):
         folder = self.stage_folder(name)
         folder.mkdir(parents=True)
         rows = self.parquet_parts(schema, few_values).write(
-            blocks, lambda part: folder / f"part-{part:05d}-{uuid.uuid4()}-c000.snappy.parquet"
+            blocks,
+            lambda part: folder / f"part-{part:05d}-{uuid.uuid4()}-c000.snappy.parquet",
+            encoders=default_encoders(),
         )
         self.adopt(name, schema)
         return rows

@@ -18,7 +18,7 @@ from fauxdata.publish.trust import MANIFEST, trusted_files
 from fauxdata.sinks.arrow_types import arrow_schema
 from fauxdata.sinks.base import Schema, StagedSink
 from fauxdata.sinks.duckdb_types import duckdb_type, parquet_folder, sql_string, table_file
-from fauxdata.sinks.parquet_writer import ParquetParts, parquet_encoding
+from fauxdata.sinks.parquet_writer import ParquetParts, default_encoders, parquet_encoding
 from fauxdata.sinks.target import Target
 
 __all__ = ["MANIFEST", "DirectorySink", "FolderStaging"]
@@ -73,7 +73,9 @@ class DirectorySink(FolderStaging):
         path = self.staging / table_file(name, self.suffix)  # sales.orders: sales/orders.parquet
         path.parent.mkdir(parents=True, exist_ok=True)
         if self.target.format == "parquet":
-            rows = self.parquet_parts(schema, few_values).write(blocks, lambda _: path)
+            rows = self.parquet_parts(schema, few_values).write(
+                blocks, lambda _: path, encoders=default_encoders()
+            )
         elif self.target.format == "csv":
             rows = _write_csv(blocks, path, schema)
         else:

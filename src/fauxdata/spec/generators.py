@@ -547,6 +547,8 @@ MockKind = Literal[
 
 MAX_SENTENCE_LENGTH = 10_000
 """A sentence's ``max_length`` at most: a row draws about one word per six characters."""
+MAX_POOL = 100_000_000
+"""A sentence pool's characters at most: the text is held in memory once per column."""
 
 
 class Mock(Strict):
@@ -555,7 +557,9 @@ class Mock(Strict):
     A ``sentence`` is five to twelve words; with ``min_length`` and ``max_length`` it is
     instead exactly a length drawn uniformly between them, in characters, the last word
     cut where the length falls (TPC-H's comments are text of uniform length, e.g. 10 to
-    43 characters for ``l_comment``).
+    43 characters for ``l_comment``). With ``pool`` as well, each row is instead a slice
+    of that length of one text of ``pool`` characters, as dbgen draws TPC-H's comments
+    from its text pool: they start and end mid-word, and cost two draws a row.
     """
 
     kind: MockKind
@@ -570,6 +574,13 @@ class Mock(Strict):
     max_length: int | None = Field(
         default=None, ge=1, le=MAX_SENTENCE_LENGTH, description="For sentence: most characters."
     )
+    pool: int | None = Field(
+        default=None,
+        ge=1000,
+        le=MAX_POOL,
+        description="For sentence with min_length and max_length: slices of a text of this "
+        "many characters, as TPC-H's comments (e.g. 10000000).",
+    )
 
     @model_serializer(mode="wrap")
     def _without_absent_lengths(self, handler: SerializerFunctionWrapHandler) -> Any:
@@ -579,11 +590,18 @@ class Mock(Strict):
         if isinstance(data, dict) and self.min_length is None and self.max_length is None:
             data.pop("min_length", None)
             data.pop("max_length", None)
+        if isinstance(data, dict) and self.pool is None:
+            data.pop("pool", None)
         return data
 
     @model_validator(mode="after")
     def _lengths(self) -> Mock:
         low, high = self.min_length, self.max_length
+        if self.pool is not None and (low is None or high is None):
+            raise ValueError(
+                "pool is for a sentence with min_length and max_length "
+                "(e.g. {kind: sentence, min_length: 10, max_length: 43, pool: 10000000})"
+            )
         if low is None and high is None:
             return self
         if self.kind != "sentence":
@@ -592,6 +610,8 @@ class Mock(Strict):
             raise ValueError("give both min_length and max_length (e.g. 10 and 43)")
         if low > high:
             raise ValueError(f"min_length {low} is above max_length {high}")
+        if self.pool is not None and self.pool <= high:
+            raise ValueError(f"pool {self.pool} is not longer than max_length {high}")
         return self
 
 

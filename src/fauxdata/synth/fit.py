@@ -16,7 +16,6 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 import polars as pl
-from scipy import special
 
 from fauxdata.errors import FauxdataError, did_you_mean
 from fauxdata.synth.columns import Prepared, prepare
@@ -208,14 +207,14 @@ def _column_model(
         model.integer, model.decimals, model.unit = col.integer, col.decimals, col.unit
         valid = np.isfinite(col.values)
         model.knots = knots(col.values[valid], options.min_rows, options.clip)
-        z[valid] = special.ndtri(_ranks(col.values[valid]))
+        z[valid] = _special().ndtri(_ranks(col.values[valid]))
         for mask in groups:
             rows = mask & valid if mask is not None else None
             if rows is None or rows.sum() < options.min_group_rows:
                 model.by.append(None)
                 continue
             model.by.append(knots(col.values[rows], options.min_rows, options.clip))
-            z[rows] = special.ndtri(_ranks(col.values[rows]))
+            z[rows] = _special().ndtri(_ranks(col.values[rows]))
         return model, z
     model.labels = col.labels
     size = len(col.labels)
@@ -245,7 +244,7 @@ def _category_scores(codes: I64, weights: F64) -> F64:
     polyserial correction), so the categories' links come back at full strength."""
     if len(weights) == 0:
         return np.full(len(codes), np.nan)
-    edges = special.ndtri(np.clip(np.concatenate([[0.0], np.cumsum(weights)]), 0, 1))
+    edges = _special().ndtri(np.clip(np.concatenate([[0.0], np.cumsum(weights)]), 0, 1))
     density = np.exp(-0.5 * np.nan_to_num(edges, posinf=0, neginf=0) ** 2) / np.sqrt(2 * np.pi)
     density[~np.isfinite(edges)] = 0.0
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -326,3 +325,10 @@ def _stats() -> Any:
     from scipy import stats
 
     return stats
+
+
+def _special() -> Any:
+    """scipy.special, imported on first use like ``_stats``: 0.3 CPU-s of every start."""
+    from scipy import special
+
+    return special

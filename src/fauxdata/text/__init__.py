@@ -8,6 +8,22 @@ addresses. Texts are scanned as one joined string per pattern, so Python runs pe
 not per row.
 """
 
-from fauxdata.text.deid import ENTITIES, DeidResult, Span, deidentify, find_spans
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from fauxdata.text.deid import ENTITIES, DeidResult, Span, deidentify, find_spans
 
 __all__ = ["ENTITIES", "DeidResult", "Span", "deidentify", "find_spans"]
+
+
+def __getattr__(name: str) -> Any:
+    """The de-identification API, imported on first use: the detectors and
+    ``phonenumbers`` cost every start 0.15 CPU-s, and the ``free_text`` generator,
+    which every ``generate`` imports, needs only the templates."""
+    if name not in __all__:
+        raise AttributeError(f"module 'fauxdata.text' has no attribute {name!r}")
+    from fauxdata.text import deid
+
+    return getattr(deid, name)

@@ -12,12 +12,16 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 import duckdb
-import sqlglot
-from sqlglot import exp
 
 from fauxdata.sinks.duckdb_types import quote, sql_string
 from fauxdata.spec import generators as g
-from fauxdata.spec.resolve import Plan, ResolvedColumn, ResolvedForeignKey, ResolvedTable
+from fauxdata.spec.resolve import (
+    Plan,
+    ResolvedColumn,
+    ResolvedForeignKey,
+    ResolvedTable,
+    condition_columns,
+)
 from fauxdata.verify.chunks import (
     CHUNK,
     Chunk,
@@ -184,9 +188,7 @@ def _condition_check(
 ) -> Check:
     """A CHECK condition: like SQL's, a row fails only when the condition is false (not NULL)."""
     label = f"CHECK on {table.output_name}: {condition}"
-    used = sorted(
-        {c.name for c in sqlglot.parse_one(condition, read="duckdb").find_all(exp.Column)}
-    )
+    used = sorted(condition_columns(condition))
     show = f"CAST(struct_pack({', '.join(quote(c) for c in used)}) AS VARCHAR)" if used else "1"
     broken = f"SELECT * FROM {rel} WHERE NOT ({condition})"
     try:

@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
+from fauxdata.arrow_numpy import from_numpy
 from fauxdata.verify.chunks import (
     Chunk,
     Steps,
@@ -91,7 +92,7 @@ def match(
     else:
         child = _combined(children)
         starts = _run_starts(known or steps(child))
-        keys, rows = _comparable(child.take(pa.array(starts))), _comparable(_combined(parents))
+        keys, rows = _comparable(child.take(from_numpy(starts))), _comparable(_combined(parents))
     lengths = np.diff(np.append(starts, len(children)))
     if len(rows) > 1 and not bool(np.all(rows[1:] > rows[:-1])):
         raise Unordered

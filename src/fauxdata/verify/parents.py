@@ -15,6 +15,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from fauxdata.arrow_numpy import from_numpy
 from fauxdata.verify.chunks import Chunk, Counter, Unordered, parquet_file, registered
 from fauxdata.verify.keys import numpy_of
 from fauxdata.verify.merge import Matched, Window, match
@@ -49,7 +50,7 @@ def merged_parents(
 
     def count(cursor: duckdb.DuckDBPyConnection, chunk: Chunk, parents: pa.Table) -> Sequence[int]:
         at = match(parents[parent_key], chunk.data[child_key], chunk.steps).rows()
-        cursor.register(PARENTS, parents.take(pa.array(at, mask=at < 0)))
+        cursor.register(PARENTS, parents.take(from_numpy(at, mask=at < 0)))
         try:
             with registered(cursor, chunk):
                 return tuple(cursor.execute(sql).fetchall()[0])
