@@ -7,7 +7,8 @@ import json
 import random
 import re
 
-from fauxdata.text.detect import _ID_CUE_BACKWARDS, _NOT_A_PHONE_BACKWARDS
+from fauxdata.text.detect import _ID_CUE_BACKWARDS, _NOT_A_PHONE_BACKWARDS, _trie
+from fauxdata.text.vocabulary import STRONG_CUES, VERB_CUES
 from tests.support.deid_evalset import OUT
 
 NOT_A_PHONE = re.compile(
@@ -68,3 +69,28 @@ def test_backward_cues_equal_the_forward_patterns() -> None:
         hits += forward
         ids += bool(ID_CUE.search(before))
     assert hits > 1_000 and ids > 500, (hits, ids)
+
+
+def test_cue_tries_match_as_the_plain_alternations() -> None:
+    """A word list as a trie finds the same matches, with the same groups, as the plain
+    alternation, wherever the engine must backtrack into a shorter word (a prefix word
+    before, between and after its longer forms; the real cue and month lists)."""
+    lists = [
+        STRONG_CUES,
+        VERB_CUES,
+        "january|february|march|may|jan|mar|sep|sept|september|januari|maart",
+        "best|beste|bedankt|beste heer|be|b",
+        "beste|best|beste heer|b|be",
+        "a|ab|abc|abd|ac|abc d|a b",
+    ]
+    rng = random.Random(11)
+    for words in lists:
+        pieces = [*words.split("|"), " ", "x", ",", "Anna", "e", "heer", "d", "\n"]
+        texts = ["".join(rng.choice(pieces) for _ in range(8)) for _ in range(3_000)]
+        for tail in (r"(?P<t>[ ,]?\w{0,3})\b", r"(?P<t>[ ]?[A-Z]\w*)", r"\b"):
+            plain = re.compile(rf"(?i:\b(?:{words}){tail})")
+            trie = re.compile(rf"(?i:\b(?:{_trie(words)}){tail})")
+            for text in texts + [t.upper() for t in texts[:300]]:
+                assert [m.span() + m.groups() for m in plain.finditer(text)] == [
+                    m.span() + m.groups() for m in trie.finditer(text)
+                ], (words, tail, text)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ipaddress
 import json
+import random
 import re
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -15,6 +17,7 @@ from fauxdata.generators.mock import mod97
 from fauxdata.generators.national_id import bsn_valid
 from fauxdata.pii.patterns import luhn, ssn
 from fauxdata.text import deidentify, find_spans
+from fauxdata.text.detect import _is_ip
 from tests.support.deid_evalset import OUT, build, build_held_out
 
 STRUCTURED = ("email", "phone", "iban", "credit_card", "national_id", "ip")
@@ -186,3 +189,23 @@ def test_readme_reports_the_measured_figures() -> None:
     for entity in (*STRUCTURED, "person"):
         line = next(row for row in readme.splitlines() if row.startswith(f"| {entity} |"))
         assert f"{figures[entity]['recall']:.3f}" in line, (entity, line)
+
+
+def test_the_ip_check_is_ipaddress() -> None:
+    """Dotted quads read without ``ipaddress`` get its answer: octets past 255, leading
+    zeros, too many digits, other scripts' digits, IPv6."""
+    rng = random.Random(3)
+    octets = ["0", "00", "01", "7", "10", "99", "100", "199", "255", "256", "300", "999", "1000"]
+    texts = [
+        ".".join(rng.choice(octets) for _ in range(rng.choice([3, 4, 4, 4, 5])))
+        for _ in range(5000)
+    ]
+    texts += ["١.٢.٣.٤", "1.2.3.4/8", "::1", "2001:db8::7", "1.2.3.", ".1.2.3", "1..2.3"]
+    for text in texts:
+        try:
+            ipaddress.ip_address(text)
+            expected = True
+        except ValueError:
+            expected = False
+        assert _is_ip(text) == expected, text
+    assert sum(map(_is_ip, texts)) > 200

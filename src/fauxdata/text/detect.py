@@ -16,15 +16,15 @@ import ipaddress
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import cache, cached_property, lru_cache
+from functools import cache, cached_property
 from operator import itemgetter
 from typing import NamedTuple
 
 import numpy as np
-import phonenumbers
 import polars as pl
 
 from fauxdata.pii.patterns import bsn, credit_card, iban, ssn
+from fauxdata.text.phones import possible_phone
 from fauxdata.text.vocabulary import (
     CALENDAR,
     DUTCH_STREET_WORDS,
@@ -90,12 +90,43 @@ Check = Callable[[list[Candidate], str], list[Candidate]]
 """Keeps the candidates that are real identifiers (and may trim them); gets the locale."""
 Claimed = dict[int, list[tuple[int, int]]]
 """Per row, the (start, end) of the text earlier detectors took."""
-Finder = Callable[[pl.Series, list[str], Claimed], list[Candidate]]
-"""Finds candidates in the texts (a Series, and the same as a list) by other means than
-one regular expression; skips those that lie wholly inside claimed text."""
+Finder = Callable[["Batch", Claimed], list[Candidate]]
+"""Finds candidates in a batch of texts by other means than one regular expression;
+skips those that lie wholly inside claimed text."""
 
 
 # --- patterns ---------------------------------------------------------------------------
+
+
+def _trie(words: str) -> str:
+    """An alternation of literal words (``"dear|hi|hello"``) as a trie
+    (``"dear|h(?:i|ello)"``): the same matches, tried in the same order, but Python's
+    engine enters each first letter once instead of each word, which under
+    ``(?i)`` (no quick first-letter test) cost 1.4 us a cued name. Words that part at
+    a letter can never both match at one place, so grouping them by it changes no
+    choice; a word that ends where others go on keeps its place between them (the
+    groups before it close, later words start new ones). The words are in one letter
+    case: under ``(?i)``, "Ma" and "ma" would be two groups that can both match."""
+    parts: list[str] = []
+    groups: dict[str, list[str]] = {}
+
+    def close() -> None:
+        for head, rests in groups.items():
+            if len(rests) == 1:
+                parts.append(re.escape(head + rests[0]))
+            else:
+                parts.append(f"{re.escape(head)}(?:{_trie('|'.join(rests))})")
+        groups.clear()
+
+    for word in words.split("|"):
+        if word:
+            groups.setdefault(word[0], []).append(word[1:])
+        else:
+            close()
+            parts.append("")
+    close()
+    return "|".join(parts)
+
 
 _EMAIL = re.compile(
     r"(?<![\w.%+'\-])[A-Za-z0-9][A-Za-z0-9._%+'\-]*@[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?"
@@ -116,7 +147,7 @@ _PHONE = re.compile(
     r"|\(?[2-9]\d{2}\)?[ .\-]?\d{3}[ .\-]\d{4})(?:[ ]?(?:x|ext\.?)[ ]?\d{1,5})?(?![\w])"
 )
 
-_MONTHS = (
+_MONTHS = _trie(
     "january|february|march|april|may|june|july|august|september|october|november|december|"
     "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|januari|februari|maart|mei|juni|juli|"
     "augustus|oktober"
@@ -136,8 +167,8 @@ _NAME = r"[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+(?:[\-'’][A-ZÀ-ÖØ-Þa-zß-öø-ÿ]
 _FULL = rf"(?:(?:{PARTICLES})[ ])?{_NAME}(?:[ ](?:(?:{PARTICLES})[ ])?{_NAME}){{0,2}}"
 _INITIALS = r"(?:[A-Z]\.[ ]?){1,3}"
 _TITLED = re.compile(rf"\b(?i:{TITLES})\.?[ ](?P<v>(?:{_INITIALS})?{_FULL})")
-_CUED = re.compile(rf"(?i:\b(?:{STRONG_CUES})\b)[,:]?[ \t]*\n?[ \t]*(?P<v>{_FULL})")
-_VERB = re.compile(rf"\b(?P<v>{_FULL})[ ](?i:(?:{VERB_CUES})\b)")
+_CUED = re.compile(rf"(?i:\b(?:{_trie(STRONG_CUES)})\b)[,:]?[ \t]*\n?[ \t]*(?P<v>{_FULL})")
+_VERB = re.compile(rf"\b(?P<v>{_FULL})[ ](?i:(?:{_trie(VERB_CUES)})\b)")
 _INITIAL_SURNAME = re.compile(rf"\b(?P<v>{_INITIALS}(?:(?:{PARTICLES})[ ])?{_NAME})")
 
 
@@ -209,22 +240,32 @@ def _name_series(kind: str) -> pl.Series:
     return pl.Series(sorted(_capitalised_firsts() if kind == "firsts" else _lone_names()))
 
 
-def _named_places(
-    series: pl.Series, texts: list[str], rust: str, kind: str
-) -> Iterator[tuple[int, list[tuple[int, int]]]]:
-    """Rows where the Rust pattern matches and a letter run is one of the names of
-    ``kind``, with every (start, end) where those names occur, in order: the words are
-    split and looked up in Rust, so Python reads only the places that hold a name. A
-    place may still sit inside a longer word; the caller checks the word's bounds."""
-    index = series.str.contains(rust).fill_null(False).arg_true()
-    runs = series.gather(index).str.extract_all(_LETTER_RUN)
-    found = pl.DataFrame({"row": index, "w": runs}).explode("w")
-    found = found.filter(pl.col("w").is_in(_name_series(kind).implode()))
-    found = found.unique(maintain_order=True).group_by("row", maintain_order=True).agg("w")
-    return (
-        (row, _occurrences(texts[row], words))
-        for row, words in zip(found["row"].to_list(), found["w"].to_list(), strict=True)
-    )
+class Batch:
+    """A batch of texts as a column and as a list (``rows``), with the letter runs
+    both name finders read, found in Rust once."""
+
+    def __init__(self, series: pl.Series, rows: list[str]) -> None:
+        self.series, self.rows = series, rows
+
+    @cached_property
+    def letter_runs(self) -> pl.DataFrame:
+        """Every letter run (``_LETTER_RUN``) of every row, a row each: (row, w)."""
+        runs = self.series.str.extract_all(_LETTER_RUN)
+        rows = pl.int_range(self.series.len(), eager=True)
+        return pl.DataFrame({"row": rows, "w": runs}).explode("w")
+
+    def named_places(self, kind: str) -> Iterator[tuple[int, list[tuple[int, int]]]]:
+        """Rows where a letter run is one of the names of ``kind``, with every (start,
+        end) where those names occur, in order: the words are split and looked up in
+        Rust, so Python reads only the places that hold a name. A place may still sit
+        inside a longer word; the caller checks the word's bounds."""
+        found = self.letter_runs.filter(pl.col("w").is_in(_name_series(kind).implode()))
+        found = found.unique(maintain_order=True).group_by("row", maintain_order=True).agg("w")
+        texts = self.rows
+        return (
+            (row, _occurrences(texts[row], words))
+            for row, words in zip(found["row"].to_list(), found["w"].to_list(), strict=True)
+        )
 
 
 def _occurrences(text: str, words: list[str]) -> list[tuple[int, int]]:
@@ -254,7 +295,7 @@ def _is_word_char(ch: str) -> bool:
     return ch.isalnum() or ch == "_"
 
 
-def _find_pairs(series: pl.Series, rows: list[str], claimed: Claimed) -> list[Candidate]:
+def _find_pairs(batch: Batch, claimed: Claimed) -> list[Candidate]:
     """Capitalised pairs (or triples) opening with a known first name: each word that
     is a first name (found in Rust) runs the pattern for the rest of the name. (A Rust
     alternation of every first name cost more than the rest of detection together.)
@@ -262,7 +303,8 @@ def _find_pairs(series: pl.Series, rows: list[str], claimed: Claimed) -> list[Ca
     trims, so it would stay inside and be dropped (two in five pairs, "Dear Anna
     Smit" already taken by the cue)."""
     out: list[Candidate] = []
-    for row, offsets in _named_places(series, rows, r"\p{Lu}\p{Ll}+ \p{L}", "firsts"):
+    rows = batch.rows
+    for row, offsets in batch.named_places("firsts"):
         text, taken, spans = rows[row], 0, claimed.get(row)
         for start, word_end in offsets:
             if start < taken or (start > 0 and _is_word_char(text[start - 1])):
@@ -283,12 +325,13 @@ def _find_pairs(series: pl.Series, rows: list[str], claimed: Claimed) -> list[Ca
     return out
 
 
-def _find_lone(series: pl.Series, rows: list[str], claimed: Claimed) -> list[Candidate]:
+def _find_lone(batch: Batch, claimed: Claimed) -> list[Candidate]:
     """A lone known name (no common word) inside a sentence: after a space that follows
     a lower-case letter or a comma, as a whole word, and not followed by another
     capitalised word; not inside claimed text (nine in ten are: the surname of a pair)."""
     out: list[Candidate] = []
-    for row, offsets in _named_places(series, rows, r"[a-z,;:] \p{Lu}", "lone"):
+    rows = batch.rows
+    for row, offsets in batch.named_places("lone"):
         text, spans = rows[row], claimed.get(row)
         for start, end in offsets:
             if start < 2 or text[start - 1] != " " or text[start - 2] not in _LOWER_OR_COMMA:
@@ -361,7 +404,7 @@ _NOT_AN_ID_WORDS = [
 # cue, where a search for "word, separators, end of text" tried every position.
 _NOT_A_PHONE_BACKWARDS = re.compile(
     r"(?i)[\s.:#\-]*(?:\.?(?:o|r|rebmu|remmu)n)?[\s.:#\-]*"
-    rf"(?:{'|'.join(re.escape(w[::-1]) for w in _NOT_AN_ID_WORDS)})"
+    rf"(?:{_trie('|'.join(w[::-1] for w in _NOT_AN_ID_WORDS))})"
 )
 """An order, reference, invoice, ... word (and "no.", "nr", "number") just before."""
 _ID_CUE_BACKWARDS = re.compile(
@@ -378,8 +421,6 @@ _PHONE_CUE = re.compile(
 _PARTICLE_WORDS = frozenset(PARTICLES.replace("|", " ").split())
 _PHONE_BARE = re.compile(r"(?<![\w+\-])\d{10,11}(?![\w\-])")
 _DATE_SHAPE = re.compile(r"\d{1,4}[/\-.]\d{1,2}[/\-.]\d{1,4}")
-_EXTENSION = re.compile(r"(?i)[ ]?(?:x|ext\.?)[ ]?\d{1,5}$")
-_INTERNATIONAL = re.compile(r"^\(?00")
 _GOES_ON = re.compile(r"[ ][a-z]")
 _VERSION_CUE = re.compile(r"(?i)(?:version|versie|ver|v|release|build|firmware)[\s.:]*$")
 
@@ -450,12 +491,27 @@ def _check_ip(candidates: list[Candidate], locale: str) -> list[Candidate]:
     for c in candidates:
         if _VERSION_CUE.search(c.before):
             continue
-        try:
-            ipaddress.ip_address(c.text)
-        except ValueError:
-            continue
-        out.append(c)
+        if _is_ip(c.text):
+            out.append(c)
     return out
+
+
+_DOTTED_QUAD = re.compile(r"(?:0|[1-9][0-9]{0,2})(?:\.(?:0|[1-9][0-9]{0,2})){3}")
+"""Four octets of one to three ASCII digits without a leading zero, as ``ipaddress``
+wants them."""
+
+
+def _is_ip(text: str) -> bool:
+    """``ipaddress.ip_address`` takes ``text``: a dotted quad of that shape is read here
+    (each octet at most 255), without the address object, a fifth of the IP check;
+    any other text goes to ``ipaddress``."""
+    if _DOTTED_QUAD.fullmatch(text):
+        return max(map(int, text.split("."))) <= 255
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _check_bare_phone(candidates: list[Candidate], locale: str) -> list[Candidate]:
@@ -477,23 +533,8 @@ def _check_phone(candidates: list[Candidate], locale: str) -> list[Candidate]:
         for c in candidates
         if not _cued_id(c)
         and not _DATE_SHAPE.fullmatch(c.text.strip("()"))
-        and _possible_phone(c.text, region)
+        and possible_phone(c.text, region)
     ]
-
-
-@lru_cache(maxsize=65536)
-def _possible_phone(text: str, region: str) -> bool:
-    """``phonenumbers`` says the number (extension and 00 prefix normalised) is possible
-    in ``region``; cached, since the same numbers recur across a column."""
-    number = _INTERNATIONAL.sub("+", _EXTENSION.sub("", text))
-    digits = sum(ch.isdigit() for ch in number)
-    if digits < 7 or digits > 15:
-        return False
-    try:
-        parsed = phonenumbers.parse(number, region)
-    except phonenumbers.NumberParseException:
-        return False
-    return bool(phonenumbers.is_possible_number(parsed))
 
 
 def _check_person(candidates: list[Candidate], locale: str, *, lexical: bool) -> list[Candidate]:
@@ -719,11 +760,12 @@ def spans_in(
     wanted = set(entities)
     taken: Claimed = {}
     spans: list[Span] = []
+    batch = Batch(series, rows)
     for detector in detectors():
         if detector.entity not in wanted:
             continue
         entity, checked = detector.entity, detector.filters
-        for c in _scan(series, rows, detector, locale, taken):
+        for c in _scan(batch, detector, locale, taken):
             row, start, end, text, _, _ = c  # unpacked: no attribute lookups
             claimed = taken.get(row)
             if claimed is None:
@@ -737,17 +779,11 @@ def spans_in(
     return spans
 
 
-def _scan(
-    series: pl.Series,
-    rows: list[str],
-    detector: Detector,
-    locale: str,
-    taken: Claimed,
-) -> list[Candidate]:
+def _scan(batch: Batch, detector: Detector, locale: str, taken: Claimed) -> list[Candidate]:
     if detector.find is not None:
-        candidates = detector.find(series, rows, taken)
+        candidates = detector.find(batch, taken)
     else:
-        candidates = _matches(series, rows, detector)
+        candidates = _matches(batch.series, batch.rows, detector)
     if detector.filters:  # what an earlier detector claimed is not checked again
         candidates = [c for c in candidates if not _claimed(taken.get(c.row), c)]
     kept = detector.check(candidates, locale)

@@ -21,14 +21,13 @@ from fauxdata.text.vocabulary import first_names
 
 _DOMAINS = ("example.com", "example.org", "example.net")
 _DIGITS = "0123456789"
-_NONZERO = "123456789"
 _LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _BASE36 = str.maketrans({ch: str(int(ch, 36)) for ch in _LETTERS})
 """An IBAN's letters as their numbers (A = 10 ... Z = 35) for the mod-97 check."""
 _DOUBLED = (0, 2, 4, 6, 8, 1, 3, 5, 7, 9)
 """A digit doubled, as Luhn adds it (the digit sum of twice the digit)."""
+_WORDS = struct.Struct(">8Q")
 _DOUBLED_DIGIT = str.maketrans(_DIGITS, "".join(map(str, _DOUBLED)))
-_WORDS = struct.Struct(">4Q")
 _COUNTRY_CODE = re.compile(r"^\s*(?:\+|00)(\d{1,3})")
 _SPACE = re.compile(r"\s")
 _NON_DIGIT = re.compile(r"\D")
@@ -41,8 +40,13 @@ _NUMERIC_DATE = re.compile(r"(\d{1,2})([/\-.])(\d{1,2})\2(\d{2,4})")
 
 
 class Digest:
-    """A stream of integers from one keyed digest, extended by counter when used up:
-    each 32-byte digest gives four big-endian 64-bit words, handed out in order."""
+    """A stream of draws from one keyed 512-bit digest, read as eight big-endian 64-bit
+    words handed out in order and extended by counter when used up. A draw below ``n``
+    is a word modulo ``n``; a run of digits is one number below ``10**count`` from as
+    few words as leave 64 bits to spare (two for up to 19 digits), so a card, an IBAN
+    or a phone number takes two or three words instead of one per digit, and nearly
+    every fake comes from the one digest. A draw's bias is at most its range over
+    ``2**64`` (a digit run's too: it has 64 bits over)."""
 
     __slots__ = ("_counter", "_next", "_seed", "_words")
 
@@ -50,35 +54,47 @@ class Digest:
         hasher = _keyed(key, entity).copy()
         hasher.update(value.encode())
         self._seed = seed = hasher.digest()
-        self._words = list(_WORDS.unpack(seed))
+        self._words = _WORDS.unpack(seed)
         self._next = 0
         self._counter = 0
 
-    def _extend(self, count: int) -> list[int]:
-        """The word list, long enough for ``count`` more words."""
+    def _extend(self, count: int) -> tuple[int, ...]:
+        """The words, enough of them for ``count`` more."""
         words = self._words
         while len(words) < self._next + count:
             self._counter += 1
-            digest = hashlib.blake2b(
-                self._seed + self._counter.to_bytes(4, "big"), digest_size=32
-            ).digest()
-            words.extend(_WORDS.unpack(digest))
+            more = hashlib.blake2b(self._seed + self._counter.to_bytes(4, "big")).digest()
+            words += _WORDS.unpack(more)
+        self._words = words
         return words
 
     def below(self, n: int) -> int:
+        """A draw in ``range(n)`` (0 when ``n`` is below 2)."""
         i = self._next
         words = self._words if i < len(self._words) else self._extend(1)
         self._next = i + 1
         return words[i] % (n if n > 1 else 1)
 
-    def take(self, count: int) -> list[int]:
-        """The next ``count`` words, in order: the words ``count`` calls of ``below``
-        would reduce, for fakes that draw a word per character (one call, not one per
-        digit)."""
+    def digits(self, count: int) -> str:
+        """``count`` uniform decimal digits, from one number of
+        ``ceil((3.33 * count + 64) / 64)`` words."""
+        if count <= 0:
+            return ""
+        need = (count * 3322 // 1000 + 128) // 64
+        i = self._next
+        words = self._words if i + need <= len(self._words) else self._extend(need)
+        self._next = i + need
+        number = 0
+        for word in words[i : i + need]:
+            number = number << 64 | word
+        return f"{number % 10**count:0{count}d}"
+
+    def letters(self, count: int) -> str:
+        """``count`` uniform capital letters, a word each."""
         i = self._next
         words = self._words if i + count <= len(self._words) else self._extend(count)
         self._next = i + count
-        return words[i : i + count]
+        return "".join([_LETTERS[w % 26] for w in words[i : i + count]])
 
     def pick(self, options: list[str] | tuple[str, ...]) -> str:
         """``options[self.below(len(options))]``, inline: a third of a person's fake."""
@@ -90,10 +106,10 @@ class Digest:
 
 @lru_cache(maxsize=64)
 def _keyed(key: bytes, entity: str) -> hashlib.blake2b:
-    """BLAKE2b with the key (its first block) and ``entity\x1f`` already absorbed:
+    """BLAKE2b-512 with the key (its first block) and ``entity\x1f`` already absorbed:
     copied per value, the same digest as ``blake2b(f"{entity}\x1f{value}", key=key)``
     without hashing the key and the entity again each time."""
-    hasher = hashlib.blake2b(key=key[:64], digest_size=32)
+    hasher = hashlib.blake2b(key=key[:64])
     hasher.update(f"{entity}\x1f".encode())
     return hasher
 
@@ -112,15 +128,20 @@ def _same_digits(value: str, d: Digest, keep: int = 0) -> str:
     digit other than 0 unless it was 0, so the number keeps its length); everything
     else kept."""
     places = [i for i, ch in enumerate(value) if ch.isdigit()]
-    if len(places) <= keep:
+    count = len(places) - keep
+    if count <= 0:
         return value
-    words = d.take(len(places) - keep)
+    drawn = d.digits(count) if value[places[keep]] == "0" else _leading_nonzero(d, count)
     out = list(value)
-    first = places[keep]
-    out[first] = _DIGITS[words[0] % 10] if value[first] == "0" else _NONZERO[words[0] % 9]
-    for i, w in zip(places[keep + 1 :], words[1:], strict=True):
-        out[i] = _DIGITS[w % 10]
+    for i, digit in zip(places[keep:], drawn, strict=True):
+        out[i] = digit
     return "".join(out)
+
+
+def _leading_nonzero(d: Digest, count: int) -> str:
+    """``count`` uniform digits, the first of them not 0, from one draw."""
+    low = 10 ** (count - 1)
+    return str(low + d.below(9 * low))
 
 
 def _fix_luhn(digits: str) -> str:
@@ -177,12 +198,12 @@ def iban(value: str, d: Digest, locale: str) -> str:
     compact = _SPACE.sub("", value).upper()
     country = compact[:2]
     tail = compact[4:]
-    bban = "".join(
-        [
-            _LETTERS[w % 26] if ch.isalpha() else _DIGITS[w % 10]
-            for ch, w in zip(tail, d.take(len(tail)), strict=True)
-        ]
-    )
+    if tail.isdigit():  # most countries: digits alone
+        bban = d.digits(len(tail))
+    else:  # a letter where the value has one, a digit elsewhere
+        letters = iter(d.letters(sum(ch.isalpha() for ch in tail)))
+        digits = iter(d.digits(sum(not ch.isalpha() for ch in tail)))
+        bban = "".join([next(letters) if ch.isalpha() else next(digits) for ch in tail])
     rearranged = bban + country + "00"
     number = int(rearranged.translate(_BASE36))
     check = f"{98 - number % 97:02d}"
@@ -194,7 +215,7 @@ def iban(value: str, d: Digest, locale: str) -> str:
 
 def credit_card(value: str, d: Digest, locale: str) -> str:
     digits = _NON_DIGIT.sub("", value)
-    body = digits[:1] + "".join([_DIGITS[w % 10] for w in d.take(max(0, len(digits) - 1))])
+    body = digits[:1] + d.digits(len(digits) - 1)
     return _regroup(value, _fix_luhn(body))
 
 
@@ -209,13 +230,11 @@ def national_id(value: str, d: Digest, locale: str) -> str:
 
 def _bsn(d: Digest) -> str:
     weights = (9, 8, 7, 6, 5, 4, 3, 2)
-    while True:
-        words = d.take(9)
-        head = [w % 10 for w in words[:8]]
-        head[0] = 1 + words[8] % 9
-        last = sum(w * n for w, n in zip(weights, head, strict=True)) % 11
+    while True:  # eight digits, the first not 0, until the 11-proof gives a digit
+        head = _leading_nonzero(d, 8)
+        last = sum(w * int(n) for w, n in zip(weights, head, strict=True)) % 11
         if last < 10:
-            return "".join(map(str, head)) + str(last)
+            return head + str(last)
 
 
 def ip(value: str, d: Digest, locale: str) -> str:
