@@ -13,7 +13,9 @@ import itertools
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -234,3 +236,113 @@ def test_only_a_read_parquet_of_one_file_is_chunked(tmp_path: Path) -> None:
     assert chunks.parquet_file(f"read_parquet('{quoted}')") == path
     assert chunks.parquet_file(f"read_parquet('{tmp_path}/*.parquet')") is None
     assert chunks.parquet_file('data."orders"') is None
+
+
+def _customer_with_orders(folder: Path) -> int:
+    return int(pl.read_parquet(folder / "orders.parquet")["customer_id"][3_000])
+
+
+SHARED: dict[str, tuple[str, Callable[[Path], Callable[[pl.DataFrame], pl.DataFrame]], str]] = {
+    # table, damage (given the folder), the check that must fail
+    "a total changed after the write": (
+        "orders",
+        lambda _: _changed_at("total", 3_100, lambda c: c + 1),
+        "Aggregate: orders.total",
+    ),
+    "a dangling foreign key (its customer removed)": (
+        "customers",
+        lambda folder: lambda f: f.filter(pl.col("customer_id") != _customer_with_orders(folder)),
+        "FK integrity: all orders.customer_id",
+    ),
+    "an order placed before its customer signed up": (
+        "orders",
+        lambda _: _changed_at("order_ts", 1_234, lambda c: c - pl.duration(days=3_000)),
+        "Temporal order: orders.order_ts",
+    ),
+    "a duplicate primary key (an order line twice)": (
+        "order_items",
+        lambda _: lambda f: _duplicate_row(f, 5_000),
+        "Primary key order_items.order_id+line_no",
+    ),
+}
+
+
+def _shared_reads(monkeypatch: pytest.MonkeyPatch) -> tuple[dict[str, dict[str, Any]], list]:
+    """Every shared read's counts by file and pass, and each file read (file, key)."""
+    import fauxdata.verify.checks
+
+    counts: dict[str, dict[str, Any]] = {}
+    reads: list[tuple[str, str]] = []
+    real_shared, real_chunks = chunks.shared_passes, chunks.ordered_chunks
+
+    def shared(con: Any, relation: str, passes: dict) -> dict:
+        found = real_shared(con, relation, passes)
+        path = chunks.parquet_file(relation)
+        assert path is not None
+        counts.setdefault(path.name, {}).update(found)
+        return found
+
+    def recorded(path: Path, key: str, columns: list[str], *, strict: bool) -> Iterator:
+        reads.append((path.name, key))
+        yield from real_chunks(path, key, columns, strict=strict)
+
+    monkeypatch.setattr(fauxdata.verify.checks, "shared_passes", shared)
+    monkeypatch.setattr(chunks, "ordered_chunks", recorded)
+    return counts, reads
+
+
+@pytest.mark.parametrize("damage", list(SHARED))
+def test_damage_is_counted_in_the_read_the_checks_share(
+    damage: str, copy: Path, small_chunks: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The checks of a file ordered by the same column count in one read of it (the
+    orders' key with their aggregates; their foreign key with their temporal rule; the
+    order lines' key, unique pair and foreign key): the damage is counted there, by
+    the shared read itself, and the report is the whole-table SQL's."""
+    table, change, check = SHARED[damage]
+    dangling = _customer_with_orders(copy)
+    orphans = pl.read_parquet(copy / "orders.parquet").filter(pl.col("customer_id") == dangling)
+    _rewrite(copy, table, change(copy))
+    counts, reads = _shared_reads(monkeypatch)
+    shared = _validate(copy)
+    monkeypatch.undo()  # the real functions again, for the whole-table SQL's report
+    _whole_table(monkeypatch)
+    assert shared.as_dict() == _validate(copy).as_dict()
+    assert any(c.name.startswith(check) for c in shared.failures), shared.failures
+
+    # The orders file is read once per key order, however many of its checks use it
+    # (by order id once more for the order lines' cardinality: validate checks one
+    # table at a time, so the orders' aggregates pass does not hand it over).
+    assert reads.count(("orders.parquet", "order_id")) == 2
+    assert reads.count(("orders.parquet", "customer_id")) == 1
+    orders, lines = counts["orders.parquet"], counts["order_items.parquet"]
+    rules = next(k for k in orders if k.startswith("rules "))
+    nonzero = {
+        "a total changed after the write": {("orders", "aggregates over order_items"): [0, 1, 0]},
+        "a dangling foreign key (its customer removed)": {
+            ("orders", "fk ('customer_id',)"): [orphans.height]
+        },
+        "an order placed before its customer signed up": {("orders", rules): [1]},
+        "a duplicate primary key (an order line twice)": {
+            ("order_items", "key ('order_id', 'line_no')"): [1],
+            ("order_items", "key ('order_id', 'product_id')"): [1],  # the pair repeats too
+            ("orders", "aggregates over order_items"): [1, 1, 1],  # count, total, lines
+        },
+    }[damage]
+    found = {("orders", k): v for k, v in orders.items()} | {
+        ("order_items", k): v for k, v in lines.items()
+    }
+    assert {k: v for k, v in found.items() if v and any(v)} == nonzero
+    assert all(found[k] is not None for k in nonzero)  # not declined: counted in the read
+
+
+@pytest.mark.parametrize("longest", [3, 8, 9, 30])  # by neighbours within runs, or by a sort
+def test_uniqueness_by_runs_agrees_with_a_set(longest: int) -> None:
+    rng = np.random.default_rng(longest)
+    for _ in range(300):
+        runs = rng.integers(1, longest + 1, size=int(rng.integers(1, 10)))
+        first = np.repeat(np.arange(len(runs)), runs)
+        second = rng.integers(0, int(rng.choice([4, 60])), size=len(first))
+        keys = pa.table({"a": first, "b": second})
+        distinct = len(set(zip(first.tolist(), second.tolist(), strict=True)))
+        assert chunks.unique_key(keys, ["a", "b"]) is (distinct == len(first))

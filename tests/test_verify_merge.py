@@ -79,9 +79,9 @@ def test_a_window_reads_forward_by_key_range(tmp_path: Path) -> None:
     keys = np.repeat(np.arange(0, 3_000, 3), 2)  # 0,0,3,3,...
     pq.write_table(pa.table({"k": keys, "v": np.arange(len(keys))}), path, row_group_size=100)
     window = Window(path, "k", ("v",), strict=False)
-    assert window.between(10, 20)["k"].to_pylist() == [12, 12, 15, 15, 18, 18]
-    assert window.between(18, 2_000)["k"].to_pylist()[:2] == [18, 18]
-    assert window.between(2_990, 5_000)["k"].to_pylist() == [
+    assert window.between(10, 20).data["k"].to_pylist() == [12, 12, 15, 15, 18, 18]
+    assert window.between(18, 2_000).data["k"].to_pylist()[:2] == [18, 18]
+    assert window.between(2_990, 5_000).data["k"].to_pylist() == [
         2_991,
         2_991,
         2_994,
@@ -268,3 +268,86 @@ def test_chunked_keys_read_as_integers_chunk_by_chunk_like_one_array() -> None:
     assert as_integers(prefix) is None
     matched = match(pa.array(ids[::2]), chunked)
     assert matched.rows().tolist() == _expected(ids[::2], ids)
+
+
+def test_integers_kept_with_chunks_are_the_keys_read_again(tmp_path: Path) -> None:
+    """A window's rows carry their keys as integers, sliced and joined as the rows are;
+    match uses them only where both sides compare alike, and finds what it finds from
+    the strings."""
+    from fauxdata.verify.keys import integers_of
+
+    orders = [f"ORD-{i:08d}" for i in range(0, 3_000, 3)]
+    lines = np.repeat(np.array(orders), 2)
+    path = tmp_path / "lines.parquet"
+    pq.write_table(pa.table({"k": lines, "v": np.arange(len(lines))}), path, row_group_size=100)
+    window = Window(path, "k", ("v",), strict=False)
+    for low, high in [("ORD-00000010", "ORD-00000020"), ("ORD-00000300", "ORD-00002000")]:
+        rows = window.between(low, high)
+        again = integers_of(rows.data["k"])
+        assert rows.integers is not None and again is not None
+        assert np.array_equal(rows.integers.values, again.values)
+        parents = pa.array([o for o in orders if low <= o <= high][::2])  # every other order
+        kept = match(
+            parents, rows.data["k"], parent_keys=integers_of(parents), child_keys=rows.integers
+        )
+        read = match(parents, rows.data["k"])
+        assert np.array_equal(kept.rows(), read.rows())
+        assert kept.orphans == read.orphans > 0
+
+    order, invoice = integers_of(pa.array(orders[:2])), integers_of(pa.array(["INV-00000001"]))
+    assert order is not None and invoice is not None
+    assert not order.joins(invoice) and order.then(invoice) is None  # other leading bytes
+    joined = order.then(order)
+    assert joined is not None and list(joined.values) == list(order.values) * 2
+
+
+@pytest.mark.parametrize("damage", ["intact", "an order removed", "a NULL order id in its lines"])
+def test_the_orders_pass_hands_the_lines_orphans_to_their_foreign_key(
+    damage: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Checking every table in one run, the orders' aggregates pass matches every order
+    line to its order, so it counts the lines' foreign-key orphans and their own check
+    reads nothing; where it cannot (a NULL key), the check reads for itself. Either way
+    the report is the one the checks give table by table, each on its own reads."""
+    import duckdb
+
+    from fauxdata.engine.engine import Engine
+    from fauxdata.run import plan_for
+    from fauxdata.spec import load_spec
+    from fauxdata.verify import verify
+    from fauxdata.verify.parents import MergedAggregates
+
+    out = tmp_path / "shop"
+    fauxdata.generate(SHOP, f"parquet:{out}", rows={"customers": 1_000}, block_size=1_000)
+    lines = pl.read_parquet(out / "order_items.parquet")
+    gone = pl.read_parquet(out / "orders.parquet")["order_id"][700]
+    if damage == "an order removed":
+        _rewritten("orders", lambda f: f.filter(pl.col("order_id") != gone))(out)
+    if damage == "a NULL order id in its lines":
+        _rewritten("order_items", _at("order_id", 2_000, None))(out)
+    monkeypatch.setattr(chunks, "CHUNK_ROWS", 2_500)
+    plan = Engine(plan_for(load_spec(SHOP), rows={"customers": 1_000}, base_dir=SHOP.parent)).plan
+
+    def relation(name: str) -> str:
+        return f"read_parquet('{out / name}.parquet')"
+
+    handed: list[int | None] = []
+    real = MergedAggregates.orphans
+
+    def recorded(self: MergedAggregates) -> int | None:
+        handed.append(real(self))
+        return handed[-1]
+
+    monkeypatch.setattr(MergedAggregates, "orphans", recorded)
+    with duckdb.connect() as con:
+        together = verify(plan, con, relation).as_dict()
+        one_by_one = [verify(plan, con, relation, (name,)).as_dict() for name in plan.selected]
+    assert together["results"] == [r for one in one_by_one for r in one["results"]]
+    fk = next(r for r in together["results"] if r["name"].startswith("FK integrity: all order_i"))
+    orphans = lines.filter(pl.col("order_id") == gone).height if damage == "an order removed" else 0
+    if damage == "a NULL order id in its lines":
+        assert handed[0] is None  # not counted by the merge: the check's own reads did
+        assert fk["status"] == "pass"  # a NULL foreign key is no orphan
+    else:
+        assert handed[0] == orphans
+        assert fk["failing"] == orphans and (fk["status"] == "fail") is (orphans > 0)

@@ -38,11 +38,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from fauxdata.verify.keys import as_integers, numpy_of
+from fauxdata.verify.keys import Integers, integers_of, numpy_of
 
-CHUNK_ROWS = 1 << 18
+CHUNK_ROWS = 1 << 17
 """Rows per chunk (two of the engine's blocks): the 26M-row shop's checks peaked at
-552 MB with 262,144 rows against 643 MB with 1,048,576, for the same CPU time."""
+552 MB with 262,144 rows against 643 MB with 1,048,576, for the same CPU time, and at
+497-519 MB with 131,072 (with ``pool.checks_pool``) against 531-547 MB with 262,144."""
 
 MAX_CHUNK_ROWS = 1 << 22
 """A chunk that must grow past this (its row groups' key ranges keep overlapping) means
@@ -81,13 +82,14 @@ class Steps:
         return bool(np.all(self.greater))
 
 
-def steps(values: pa.ChunkedArray | pa.Array) -> Steps | None:
-    """The steps of ``values``; None when it holds NULLs or Arrow cannot order its type."""
+def steps(values: pa.ChunkedArray | pa.Array, integers: Integers | None = None) -> Steps | None:
+    """The steps of ``values`` (``integers``: the same values already read as integers);
+    None when it holds NULLs or Arrow cannot order its type."""
     if values.null_count:
         return None
-    integers = as_integers(values)
+    integers = integers or integers_of(values)
     if integers is not None:  # formatted ids: integers compare several times faster
-        return integer_steps(integers[0])
+        return integer_steps(integers.values)
     whole = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
     later, earlier = whole.slice(1), whole.slice(0, max(len(whole) - 1, 0))
     try:
@@ -98,19 +100,21 @@ def steps(values: pa.ChunkedArray | pa.Array) -> Steps | None:
 
 
 def integer_steps(keys: np.ndarray) -> Steps:
-    """The steps of keys already read as integers (``keys.as_integers``)."""
+    """The steps of keys already read as integers (``keys.integers_of``)."""
     return Steps(keys[1:] > keys[:-1], keys[1:] == keys[:-1])
 
 
 @dataclass(frozen=True)
 class Chunk:
     """Consecutive row groups of a file: the needed columns, the key's range in them,
-    and the key's steps (None where it holds NULLs)."""
+    the key's steps (None where it holds NULLs), and the key read as integers where it
+    is a formatted id (``keys.integers_of``), for every merge to use."""
 
     data: pa.Table
     low: Any
     high: Any
     steps: Steps | None = None
+    integers: Integers | None = None
 
 
 def parquet_file(relation: str) -> Path | None:
@@ -160,21 +164,28 @@ def chunked_sum(
 @dataclass(frozen=True)
 class Pass:
     """One check's part in a shared read: the file's order column, the other columns it
-    reads, whether it needs ``strict`` chunks, and what it counts (one number)."""
+    reads, whether it needs ``strict`` chunks, what it counts, and how many numbers its
+    counter gives (``width``: one per rule of a group of rules)."""
 
     key: str
     columns: tuple[str, ...]
     strict: bool
     count: Counter
+    width: int = 1
+    done: Callable[[], None] | None = None
+    """Called once the read has counted every chunk (not when it was declined)."""
 
 
 def shared_passes(
     con: duckdb.DuckDBPyConnection, relation: str, passes: dict[str, Pass]
-) -> dict[str, int | None]:
-    """Each check's violations, by ``chunked_sum``, where checks ordered by the same
-    column share one read of the file (strict chunks serve the others too): the shop's
-    order-line key, its unique pair and its foreign key read the order ids once."""
-    found: dict[str, int | None] = {}
+) -> dict[str, list[int] | None]:
+    """Each check's violations, by ``chunked_sum``, where every check of the file
+    ordered by the same column shares one read of it (strict chunks serve the others
+    too): the shop's order-line key, its unique pair and its foreign key read the order
+    ids once, and so do the orders' key and their aggregates; the orders' foreign key
+    and their temporal rule read the customer ids once. None for every check of a read
+    the file's order does not allow: each then runs its own fallback."""
+    found: dict[str, list[int] | None] = {}
     by_key: dict[str, list[str]] = {}
     for name, one in passes.items():
         by_key.setdefault(one.key, []).append(name)
@@ -183,14 +194,26 @@ def shared_passes(
         columns = [c for one in group for c in one.columns]
         strict = any(one.strict for one in group)
         totals = chunked_sum(con, relation, key, columns, _together(group), strict=strict)
-        for i, name in enumerate(names):
-            found[name] = None if totals is None else totals[i]
+        if totals is not None:
+            for one in group:
+                if one.done is not None:
+                    one.done()
+        at = 0
+        for name, one in zip(names, group, strict=True):
+            found[name] = None if totals is None else totals[at : at + one.width]
+            at += one.width
     return found
 
 
 def _together(group: list[Pass]) -> Counter:
     def count(cursor: duckdb.DuckDBPyConnection, chunk: Chunk) -> Sequence[int]:
-        return [n for one in group for n in one.count(cursor, chunk)]
+        counts: list[int] = []
+        for one in group:
+            mine = one.count(cursor, chunk)
+            if len(mine) != one.width:  # a counter that gives fewer numbers than it says
+                raise ValueError(f"a pass gave {len(mine)} counts, not {one.width}")
+            counts.extend(mine)
+        return counts
 
     return count
 
@@ -210,7 +233,8 @@ def ordered_chunks(
     wanted = list(dict.fromkeys([key, *columns]))
     floor: Any = None  # the highest key of the chunks already given
     for data in _read_ahead(file, _plan(file, key, strict), wanted):
-        ordered = steps(data[key])
+        integers = None if data[key].null_count else integers_of(data[key])
+        ordered = steps(data[key], integers)
         if ordered is not None and ordered.ordered and data.num_rows:
             low, high = data[key][0].as_py(), data[key][-1].as_py()  # no min_max of strings
         else:
@@ -219,7 +243,7 @@ def ordered_chunks(
             raise Unordered
         if high is not None:
             floor = high
-        yield Chunk(data, low, high, ordered)
+        yield Chunk(data, low, high, ordered, integers)
 
 
 def _read_ahead(
@@ -333,9 +357,12 @@ def unique_key(data: pa.Table, columns: Sequence[str], first: Steps | None = Non
     Ordered by the first column, a repeat can only sit inside one run of equal first
     values. Where the other columns also rise inside each run (a line number) one
     comparison with the previous row proves the key unique; otherwise each row gets
-    one integer from its run and the dictionary codes of the other columns, and one
-    sort of those (already nearly sorted) finds a repeat: four times cheaper than
-    DuckDB hashing the shop's order-id strings.
+    one integer from its run and the dictionary codes of the other columns, equal only
+    for rows with the same key. Two rows of one run are fewer rows apart than the
+    longest run, so where runs are short (an order's lines: 1 to 5) comparing each row
+    with the few before it finds a repeat; otherwise one sort of the integers (already
+    nearly sorted) does, four times cheaper than DuckDB hashing the shop's order-id
+    strings, and the comparisons a third of that sort's time again.
     """
     if any(data[c].null_count for c in columns):
         return None
@@ -365,8 +392,17 @@ def unique_key(data: pa.Table, columns: Sequence[str], first: Steps | None = Non
             codes = codes * size + values
     except pa.ArrowNotImplementedError:
         return None
+    starts = np.flatnonzero(np.concatenate([[True], greater]))
+    longest = int(np.diff(np.append(starts, len(codes))).max())
+    if longest <= _NEAR:
+        return not any(bool(np.any(codes[d:] == codes[:-d])) for d in range(1, longest))
     ordered = np.sort(codes, kind="stable")
     return not bool(np.any(ordered[1:] == ordered[:-1]))
+
+
+_NEAR = 8
+"""The longest run of one first value ``unique_key`` checks by comparing each row with
+the ones before it (up to this many comparisons of the chunk), rather than by a sort."""
 
 
 def _codes(values: pa.ChunkedArray) -> tuple[np.ndarray, int]:

@@ -13,8 +13,9 @@ from fauxdata.spec.plan import Plan, ResolvedTable
 Relation = Callable[[str], str | None]
 """Maps a table name to SQL reading it, or None when the output does not hold it."""
 
-Counted = dict[tuple[str, str], list[int]]
-"""Violation counts of a (table, relation)'s cardinality check, found by another pass."""
+Counted = dict[tuple[str, str, str], list[int]]
+"""Violation counts of a (table, relation, check) found by another table's pass: a
+child's cardinality and its foreign key to the parent, by the parent's aggregates."""
 
 
 @dataclass(frozen=True)

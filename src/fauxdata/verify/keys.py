@@ -10,6 +10,9 @@ them far cheaper than over fixed-width bytes.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from itertools import combinations
+
 import numpy as np
 import polars as pl
 import pyarrow as pa
@@ -40,31 +43,69 @@ def fixed_bytes(values: pa.Array) -> np.ndarray | None:
     return data.reshape(len(values), width)
 
 
-def as_integers(*columns: pa.Array | pa.ChunkedArray) -> list[np.ndarray] | None:
-    """Each of ``columns`` (strings of one common byte length, up to 16 bytes, like a
-    formatted id) as unsigned integers that order like the strings: their last eight
-    bytes, read in place, where the bytes before them are the same in every value.
-    None when that does not hold. A chunked column is read chunk by chunk, never
-    combined (copying the shop's order ids into one buffer first was a tenth of its
-    merged checks)."""
-    pieces = []
-    for column in columns:
-        parts = column.chunks if isinstance(column, pa.ChunkedArray) else [column]
-        fixed = [fixed_bytes(part) for part in parts if len(part)]
-        if any(f is None for f in fixed):
+@dataclass(frozen=True)
+class Integers:
+    """A key column read as integers that order like its values (see ``integers_of``):
+    they compare with another column's only where both have the same byte ``width``
+    and the same leading bytes before the last eight (``head``). An empty column's
+    compare with any."""
+
+    values: np.ndarray
+    width: int
+    head: int
+
+    def slice(self, start: int, stop: int | None = None) -> Integers:
+        return Integers(self.values[start:stop], self.width, self.head)
+
+    def joins(self, other: Integers) -> bool:
+        """Whether the two columns' integers compare like their values."""
+        if not len(self.values) or not len(other.values):
+            return True
+        return (self.width, self.head) == (other.width, other.head)
+
+    def then(self, other: Integers) -> Integers | None:
+        """This column followed by ``other`` (one copy), or None where they do not join."""
+        if not self.joins(other):
             return None
-        pieces.append([f for f in fixed if f is not None])
-    widths = {f.shape[1] for column in pieces for f in column}
+        like = self if len(self.values) else other
+        return Integers(np.concatenate([self.values, other.values]), like.width, like.head)
+
+
+def integers_of(column: pa.Array | pa.ChunkedArray) -> Integers | None:
+    """A column of strings of one byte length, up to 16 bytes (a formatted id), as
+    unsigned integers that order like the strings: their last eight bytes, read in
+    place, where the bytes before them are the same in every value. None when that
+    does not hold. A chunked column is read chunk by chunk, never combined (copying the
+    shop's order ids into one buffer first was a tenth of its merged checks). Read once
+    per chunk of the file and kept with it, the integers serve the chunk's order, its
+    uniqueness and every merge with another file."""
+    parts = column.chunks if isinstance(column, pa.ChunkedArray) else [column]
+    pieces = [fixed_bytes(part) for part in parts if len(part)]
+    fixed = [f for f in pieces if f is not None]
+    if len(fixed) != len(pieces):
+        return None
+    if not fixed:
+        return Integers(np.zeros(0, dtype=np.uint64), 0, 0)
+    widths = {f.shape[1] for f in fixed}
     if len(widths) != 1 or (width := widths.pop()) > 16:
         return None
     if width <= 8:  # the whole value, zeros before it
-        return [_joined([_padded(f, width) for f in column]) for column in pieces]
-    heads = [_words(f, 0) >> np.uint64(8 * (16 - width)) for column in pieces for f in column]
-    if len({int(h[0]) for h in heads}) != 1:
+        return Integers(_joined([_padded(f, width) for f in fixed]), width, 0)
+    heads = [_words(f, 0) >> np.uint64(8 * (16 - width)) for f in fixed]
+    head = int(heads[0][0])
+    if not all(bool(np.all(h == head)) for h in heads):
         return None
-    if not all(bool(np.all(h == h[0])) for h in heads):
+    return Integers(_joined([_words(f, width - 8) for f in fixed]), width, head)
+
+
+def as_integers(*columns: pa.Array | pa.ChunkedArray) -> list[np.ndarray] | None:
+    """Each of ``columns`` as integers that compare across them like their values
+    (``integers_of``), or None."""
+    found = [integers_of(column) for column in columns]
+    known = [f for f in found if f is not None]
+    if len(known) != len(found) or not all(a.joins(b) for a, b in combinations(known, 2)):
         return None
-    return [_joined([_words(f, width - 8) for f in column]) for column in pieces]
+    return [f.values for f in known]
 
 
 def _joined(parts: list[np.ndarray]) -> np.ndarray:

@@ -33,7 +33,7 @@ from fauxdata.verify.chunks import (
     ordered_chunks,
     steps,
 )
-from fauxdata.verify.keys import as_integers, fixed_bytes, numpy_of
+from fauxdata.verify.keys import Integers, as_integers, fixed_bytes, numpy_of
 
 
 @dataclass(frozen=True)
@@ -69,11 +69,15 @@ def match(
     parents: pa.ChunkedArray | pa.Array,
     children: pa.ChunkedArray | pa.Array,
     known: Steps | None = None,
+    *,
+    parent_keys: Integers | None = None,
+    child_keys: Integers | None = None,
 ) -> Matched:
     """Each run of equal ``children`` keys (non-decreasing; ``known``: their steps, when
     the chunk has them) matched to the equal key of ``parents`` (rising): by one
     comparison where every parent has children and there are no orphans (an order and
-    its lines), else by a binary search.
+    its lines), else by a binary search. ``parent_keys`` and ``child_keys``: the two
+    columns already read as integers (``Chunk.integers``), when the chunks have them.
 
     Raises:
         Unordered: either is not ordered, holds NULLs, or has keys NumPy cannot compare
@@ -84,11 +88,14 @@ def match(
     if len(children) == 0:
         empty = np.zeros(0, dtype=np.int64)
         return Matched(empty, empty, empty)
-    integers = as_integers(children, parents)  # formatted ids, read in place
+    if parent_keys is not None and child_keys is not None and parent_keys.joins(child_keys):
+        integers: list[np.ndarray] | None = [child_keys.values, parent_keys.values]
+    else:
+        integers = as_integers(children, parents)  # formatted ids, read in place
     if integers is not None:
-        child_keys, rows = integers
-        starts = _run_starts(known or integer_steps(child_keys))
-        keys = child_keys[starts]
+        child_ints, rows = integers
+        starts = _run_starts(known or integer_steps(child_ints))
+        keys = child_ints[starts]
     else:
         child = _combined(children)
         starts = _run_starts(known or steps(child))
@@ -152,10 +159,15 @@ class Window:
         self._strict = strict
         self._chunks: Iterator[Chunk] = ordered_chunks(path, key, columns, strict=strict)
         self._held: pa.Table | None = None
+        self._integers: Integers | None = None  # the held keys as integers, if known
         self._high: Any = None  # the highest key held
         self._ended = False
+        self.rows = 0
+        """Rows read from the file so far."""
 
-    def between(self, low: Any, high: Any) -> pa.Table:
+    def between(self, low: Any, high: Any) -> Chunk:
+        """The rows with keys from ``low`` to ``high`` (and their keys as integers
+        where every chunk held has them)."""
         if low is None or high is None:
             raise Unordered
         while not self._ended and (self._high is None or self._high <= high):
@@ -173,8 +185,27 @@ class Window:
             inside = bisect_right(range(len(keys)), high, key=at)
         except TypeError:  # bounds of a type the keys do not compare with
             raise Unordered from None
+        integers = self._integers
         self._held = held.slice(below)
-        return held.slice(below, inside - below)
+        self._integers = integers.slice(below) if integers is not None else None
+        return Chunk(
+            held.slice(below, inside - below),
+            low,
+            high,
+            integers=integers.slice(below, inside) if integers is not None else None,
+        )
+
+    def rest(self) -> int:
+        """Reads the file to its end (every chunk checked for order, as ``between``
+        does) and gives how many rows it holds.
+
+        Raises:
+            Unordered: the rest of the file is not ordered by the key.
+        """
+        while not self._ended:
+            self._pull()
+            self._held, self._integers = None, None  # nothing after it is asked for
+        return self.rows
 
     def _pull(self) -> None:
         chunk = next(self._chunks, None)
@@ -184,8 +215,14 @@ class Window:
         known = chunk.steps
         if known is None or not (known.rising if self._strict else known.ordered):
             raise Unordered
-        held = self._held
-        self._held = chunk.data if held is None else pa.concat_tables([held, chunk.data])
+        self.rows += chunk.data.num_rows
+        held, integers = self._held, self._integers
+        if held is None:
+            self._held, self._integers = chunk.data, chunk.integers
+        else:
+            self._held = pa.concat_tables([held, chunk.data])
+            more = chunk.integers
+            self._integers = None if integers is None or more is None else integers.then(more)
         if chunk.high is not None:
             self._high = chunk.high
 

@@ -20,7 +20,7 @@ from fauxdata.verify.chunks import Chunk, Counter, Unordered, parquet_file, regi
 from fauxdata.verify.keys import numpy_of
 from fauxdata.verify.merge import Matched, Window, match
 
-Merged = Callable[[duckdb.DuckDBPyConnection, Chunk, pa.Table], Sequence[int]]
+Merged = Callable[[duckdb.DuckDBPyConnection, Chunk, Chunk], Sequence[int]]
 """Counts a chunk's violations given its parents' rows in the chunk's key range."""
 
 PARENTS = "__fauxdata_parents"
@@ -30,8 +30,15 @@ PARENTS = "__fauxdata_parents"
 def merged_orphans(parent: str, parent_key: str, child_key: str, fallback: Counter) -> Counter:
     """Children in a chunk (ordered by ``child_key``) whose key is not in ``parent``."""
 
-    def count(_: duckdb.DuckDBPyConnection, chunk: Chunk, parents: pa.Table) -> Sequence[int]:
-        return (match(parents[parent_key], chunk.data[child_key], chunk.steps).orphans,)
+    def count(_: duckdb.DuckDBPyConnection, chunk: Chunk, parents: Chunk) -> Sequence[int]:
+        found = match(
+            parents.data[parent_key],
+            chunk.data[child_key],
+            chunk.steps,
+            parent_keys=parents.integers,
+            child_keys=chunk.integers,
+        )
+        return (found.orphans,)
 
     return _beside_parents(parent, parent_key, child_key, (), count, fallback)
 
@@ -48,9 +55,15 @@ def merged_parents(
     up beside it as ``PARENTS`` (NULLs for an orphan): what a LEFT JOIN on the unique
     parent key gives, found by merging instead of hashing (``POSITIONAL JOIN``)."""
 
-    def count(cursor: duckdb.DuckDBPyConnection, chunk: Chunk, parents: pa.Table) -> Sequence[int]:
-        at = match(parents[parent_key], chunk.data[child_key], chunk.steps).rows()
-        cursor.register(PARENTS, parents.take(from_numpy(at, mask=at < 0)))
+    def count(cursor: duckdb.DuckDBPyConnection, chunk: Chunk, parents: Chunk) -> Sequence[int]:
+        at = match(
+            parents.data[parent_key],
+            chunk.data[child_key],
+            chunk.steps,
+            parent_keys=parents.integers,
+            child_keys=chunk.integers,
+        ).rows()
+        cursor.register(PARENTS, parents.data.take(from_numpy(at, mask=at < 0)))
         try:
             with registered(cursor, chunk):
                 return tuple(cursor.execute(sql).fetchall()[0])
@@ -93,35 +106,84 @@ def merged_aggregates(
     parent_key: str,
     group: Sequence[tuple[str, str, str]],
     bounds: tuple[int, int | None],
-) -> Counter | None:
+) -> MergedAggregates | None:
     """Per parent chunk: for each (column, fn, child column) of ``group``, the parents
     whose column differs from ``fn`` over their children, then the parents whose
-    number of children is outside ``bounds``. None when ``child`` is not one file.
-
-    Raises (from the counter):
-        Unordered: the files cannot be merged; the caller runs its SQL.
-    """
+    number of children is outside ``bounds``. None when ``child`` is not one file."""
     path = parquet_file(child)
     if path is None:
         return None
     needed = tuple(dict.fromkeys(c for _, _, c in group))
-    window = Window(path, child_key, needed, strict=False)
-    low, high = bounds
+    return MergedAggregates(
+        Window(path, child_key, needed, strict=False), parent_key, group, bounds
+    )
 
-    def count(cursor: duckdb.DuckDBPyConnection, chunk: Chunk) -> Sequence[int]:
-        rows = window.between(chunk.low, chunk.high)
+
+class MergedAggregates:
+    """The counter of ``merged_aggregates``. It matches every child row in the parents'
+    key ranges to its parent, so once it has counted every chunk of the parent file
+    it also knows the child's foreign-key orphans (``orphans``): the child rows no
+    parent matched. The child's own foreign-key check then reads nothing (on the
+    26M-row shop it read the 6M order ids again beside the 18M order lines).
+
+    Raises (from the counter):
+        Unordered: the files cannot be merged; the caller runs its SQL.
+    """
+
+    def __init__(
+        self,
+        window: Window,
+        parent_key: str,
+        group: Sequence[tuple[str, str, str]],
+        bounds: tuple[int, int | None],
+    ) -> None:
+        self._window = window
+        self._parent_key = parent_key
+        self._group = group
+        self._bounds = bounds
+        self._matched = 0  # child rows matched to a parent so far
+        self._declined = False
+
+    def __call__(self, cursor: duckdb.DuckDBPyConnection, chunk: Chunk) -> Sequence[int]:
+        try:
+            return self._count(chunk)
+        except Unordered:
+            self._declined = True  # some chunk is not counted here: no orphans known
+            raise
+
+    def _count(self, chunk: Chunk) -> Sequence[int]:
+        held = self._window.between(chunk.low, chunk.high)
+        rows = held.data
         parents = chunk.data.num_rows
-        matched = match(chunk.data[parent_key], rows[child_key])
+        matched = match(
+            chunk.data[self._parent_key],
+            rows[self._window.key],
+            parent_keys=chunk.integers,
+            child_keys=held.integers,
+        )
+        self._matched += rows.num_rows - matched.orphans
         n = matched.per_parent(matched.lengths, parents)
         counts = []
-        for name, fn, column in group:
+        for name, fn, column in self._group:
             expected, missing = _aggregate(fn, _floats(rows[column]), matched, parents)
             actual = _floats(chunk.data[name])
             counts.append(_differing(actual, expected, missing))
+        low, high = self._bounds
         outside = n < low if high is None else (n < low) | (n > high)
         return [*counts, int(outside.sum())]
 
-    return count
+    def orphans(self) -> int | None:
+        """Child rows whose key is no parent's, once every chunk of the parent file was
+        counted here (each parent key is in exactly one chunk, so each child row is
+        matched at most once; a row between chunks' ranges or after the last matches
+        none); None when a chunk was not, or the child file's rest is not ordered (a
+        NULL key among them: the check's SQL counts instead)."""
+        if self._declined:
+            return None
+        try:
+            return self._window.rest() - self._matched
+        except Unordered:
+            return None
 
 
 def _floats(values: pa.ChunkedArray) -> np.ndarray:

@@ -7,8 +7,9 @@ means the data was changed after generation or fauxdata has a bug.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 import duckdb
 
@@ -16,19 +17,33 @@ from fauxdata.sinks.duckdb_types import quote
 from fauxdata.spec import generators as g
 from fauxdata.spec.plan import Plan, ResolvedPer, ResolvedTable
 from fauxdata.spec.relations import FixedCount, RangeCount, duration_seconds, split_dotted
-from fauxdata.verify.chunks import CHUNK, chunked_sum, counted_by
+from fauxdata.verify.chunks import CHUNK, Chunk, Counter, Pass, Unordered, chunked_sum, counted_by
 from fauxdata.verify.context import Context, Relation
-from fauxdata.verify.parents import PARENTS, merged_aggregates, merged_parents
+from fauxdata.verify.parents import PARENTS, MergedAggregates, merged_aggregates, merged_parents
 from fauxdata.verify.result import Check, queried, violations
 
 
-def relation_checks(ctx: Context) -> Iterator[Check]:
-    """The relational checks of the context's table."""
+def relation_passes(ctx: Context) -> dict[str, Pass]:
+    """The relational checks of the context's table that read its file chunk by chunk
+    (rules through a parent, aggregates over a child), for ``chunks.shared_passes`` to
+    run in the same read as the table's key checks."""
+    passes = {}
+    for join, rules in _rule_groups(ctx).items():
+        if join is not None:
+            passes[_rules_pass(join)] = _chunked_rules(join, rules)
+    for group in _aggregate_groups(ctx):
+        passes[_aggregates_pass(group)] = _chunked_aggregates(ctx, group)
+    return passes
+
+
+def relation_checks(ctx: Context, found: Mapping[str, list[int] | None]) -> Iterator[Check]:
+    """The relational checks of the context's table; ``found``: the counts of
+    ``relation_passes``, None where the file's order did not allow them."""
     table, con, rel = ctx.table, ctx.con, ctx.rel
     out = table.output_name
     if table.per is not None:
         yield from _cardinality(ctx)
-    row_rules = _row_rules(ctx) | _aggregates(ctx)
+    row_rules = _row_rules(ctx, found) | _aggregates(ctx, found)
     for column in table.columns.values():
         gen = column.generator
         col = quote(column.name)
@@ -54,16 +69,41 @@ def relation_checks(ctx: Context) -> Iterator[Check]:
                 yield row_rules[column.name]
 
 
-def _row_rules(ctx: Context) -> dict[str, Check]:
-    """Temporal order ('after') and consistency ('lookup') of each row, per column.
+@dataclass(frozen=True)
+class _Rule:
+    """One temporal or lookup rule: its column, label, SQL true where a row breaks it
+    (over the row ``c`` and its parent ``p``), and what a failing row is called."""
+
+    column: str
+    label: str
+    bad: str
+    what: str
+
+
+@dataclass(frozen=True)
+class _Rules:
+    """The rules that reach the same parent (or none), and the parent columns they read."""
+
+    rules: tuple[_Rule, ...]
+    reads: tuple[str, ...]
+
+    @property
+    def counted(self) -> str:
+        """SQL counting each rule's violations side by side."""
+        return ", ".join(f"count(*) FILTER (WHERE {r.bad})" for r in self.rules)
+
+
+def _rule_groups(ctx: Context) -> dict[_Join | None, _Rules]:
+    """Temporal order ('after') and consistency ('lookup') rules of each row, grouped
+    by the join that reaches the column they compare with.
 
     Rules that reach the same parent column share one scan: every rule's violations
     are counted side by side (``count(*) FILTER``) over one join, and only a failed
     rule runs again for its examples. On TPC-H lineitem the ship and commit dates
     joined orders once each; together they take one join instead of two.
     """
-    plan, table, con, rel, relation = ctx.plan, ctx.table, ctx.con, ctx.rel, ctx.relation
-    rules: dict[_Join | None, list[tuple[str, str, str, str]]] = {}  # (column, label, bad, what)
+    plan, table, relation = ctx.plan, ctx.table, ctx.relation
+    rules: dict[_Join | None, list[_Rule]] = {}
     reads: dict[_Join | None, set[str]] = {}  # the parent columns the rules compare with
     out = table.output_name
     for column in table.columns.values():
@@ -80,55 +120,61 @@ def _row_rules(ctx: Context) -> dict[str, Check]:
                 f"(epoch(c.{col}) < epoch({base}) + {low} - 86400 * {int(column.type.name == 'date')} OR epoch(c.{col}) > epoch({base}) + {high})"
             )
             label = f"Temporal order: {where} within [{gen.min_delay}, {gen.max_delay}] after {gen.column}"
-            rules.setdefault(join, []).append((column.name, label, bad, "rows out of order"))
+            rules.setdefault(join, []).append(_Rule(column.name, label, bad, "rows out of order"))
             reads.setdefault(join, set()).add(split_dotted(gen.column)[1])
         elif isinstance(gen, g.Lookup):
             base, join = _base(plan, table, gen.column, relation)
             if base is None:
                 continue
             label = f"Consistency: {where} = {gen.column}"
-            rules.setdefault(join, []).append(
-                (column.name, label, f"c.{col} IS DISTINCT FROM {base}", "rows differ")
-            )
+            bad = f"c.{col} IS DISTINCT FROM {base}"
+            rules.setdefault(join, []).append(_Rule(column.name, label, bad, "rows differ"))
             reads.setdefault(join, set()).add(split_dotted(gen.column)[1])
+    return {
+        join: _Rules(tuple(group), tuple(sorted(reads.get(join, ()))))
+        for join, group in rules.items()
+    }
+
+
+def _row_rules(ctx: Context, found: Mapping[str, list[int] | None]) -> dict[str, Check]:
+    """Each rule's check, from its group's chunked counts where the shared read found
+    them, else from one whole-table query per group."""
+    table, con, rel = ctx.table, ctx.con, ctx.rel
     checks: dict[str, Check] = {}
-    for join, group in rules.items():
+    for join, group in _rule_groups(ctx).items():
         joins = join.sql(join.parent) if join is not None else ""
-        counted = ", ".join(f"count(*) FILTER (WHERE {bad})" for _, _, bad, _ in group)
-        counts = _chunked_rules(con, rel, join, group, counted, sorted(reads.get(join, ())))
+        counts = found.get(_rules_pass(join)) if join is not None else None
         if counts is None:
-            counts = list(con.execute(f"SELECT {counted} FROM {rel} c {joins}").fetchone() or ())
-        for (name, label, bad, what), count in zip(group, counts, strict=True):
+            counts = list(
+                con.execute(f"SELECT {group.counted} FROM {rel} c {joins}").fetchone() or ()
+            )
+        for rule, count in zip(group.rules, counts, strict=True):
             examples: list[object] = []
             if count:
-                sql = f"SELECT c.{quote(name)} AS v FROM {rel} c {joins} WHERE {bad}"
+                sql = f"SELECT c.{quote(rule.column)} AS v FROM {rel} c {joins} WHERE {rule.bad}"
                 examples = violations(con, sql, "v")[1]
-            checks[name] = Check.counted(label, table.name, int(count), examples, what)
+            checks[rule.column] = Check.counted(
+                rule.label, table.name, int(count), examples, rule.what
+            )
     return checks
 
 
-def _chunked_rules(
-    con: duckdb.DuckDBPyConnection,
-    rel: str,
-    join: _Join | None,
-    group: list[tuple[str, str, str, str]],
-    counted: str,
-    reads: list[str],
-) -> list[int] | None:
+def _rules_pass(join: _Join) -> str:
+    return f"rules {join.parent} {join.pairs}"
+
+
+def _chunked_rules(join: _Join, group: _Rules) -> Pass:
     """Rules through a parent counted chunk by chunk of the child, each chunk beside its
-    parent rows found by merging the parent's file (``reads``: the parent columns the
-    rules use), else joined to the parent rows in its key range; None when neither
-    applies (see ``chunks``)."""
-    if join is None:
-        return None
+    parent rows found by merging the parent's file (``group.reads``: the parent columns
+    the rules use), else joined to the parent rows in its key range (see ``chunks``)."""
     first = join.pairs[0]
     parent = f"(SELECT * FROM {join.parent} WHERE {quote(first[1])} BETWEEN $low AND $high)"
-    columns = [name for name, _, _, _ in group] + [child for child, _ in join.pairs]
-    count = counted_by(f"SELECT {counted} FROM {CHUNK} c {join.sql(parent)}")
+    columns = [r.column for r in group.rules] + [child for child, _ in join.pairs]
+    count = counted_by(f"SELECT {group.counted} FROM {CHUNK} c {join.sql(parent)}")
     if len(join.pairs) == 1:
-        beside = f"SELECT {counted} FROM {CHUNK} c POSITIONAL JOIN {PARENTS} p"
-        count = merged_parents(join.parent, first[1], first[0], reads, beside, count)
-    return chunked_sum(con, rel, first[0], columns, count, strict=False)
+        beside = f"SELECT {group.counted} FROM {CHUNK} c POSITIONAL JOIN {PARENTS} p"
+        count = merged_parents(join.parent, first[1], first[0], group.reads, beside, count)
+    return Pass(first[0], tuple(columns), strict=False, count=count, width=len(group.rules))
 
 
 @dataclass(frozen=True)
@@ -211,7 +257,7 @@ def _cardinality(ctx: Context) -> Iterator[Check]:
         f"SELECT count(*) FROM (SELECT coalesce(c.n, 0) AS n FROM {CHUNK} p "
         f"LEFT JOIN {per_parent} c ON c.{fk} = p.{k}) WHERE {condition}"
     )
-    found = ctx.counted.pop((table.name, rel), None)  # by the parent's aggregates' pass
+    found = ctx.counted.pop((table.name, rel, "cardinality"), None)  # by the parent's aggregates
     merged = merged_aggregates(rel, per.column, key[1], [], (low, high))
     if found is None and merged is not None:  # by merging this file into the parent's
         found = chunked_sum(con, parent_rel, key[1], [key[1]], merged, strict=True)
@@ -248,86 +294,147 @@ def _out_of_bounds(n: str, low: int, high: int | None) -> str:
     return f"{n} < {low}" + (f" OR {n} > {high}" if high is not None else "")
 
 
-def _aggregates(ctx: Context) -> dict[str, Check]:
-    """Each aggregate column against its children, recomputed from the output.
+@dataclass(frozen=True)
+class _Aggregates:
+    """The aggregate columns of a table over one child table, and how they are checked."""
+
+    child_name: str
+    child_rel: str
+    child: ResolvedTable
+    key: str
+    """The table's key column the child's foreign key references."""
+    group: tuple[tuple[str, g.Aggregate], ...]
+
+
+def _aggregate_groups(ctx: Context) -> list[_Aggregates]:
+    """Aggregate columns grouped by the child table they aggregate.
 
     Aggregates over the same child table share one grouping: the children are joined
     and grouped once, every aggregate computed side by side, and the mismatches of
     each column counted in the same scan (the shop's order total and line count each
     joined and grouped order items on their own before).
     """
-    plan, table, con, rel, relation = ctx.plan, ctx.table, ctx.con, ctx.rel, ctx.relation
     by_child: dict[str, list[tuple[str, g.Aggregate]]] = {}
-    for column in table.columns.values():
+    for column in ctx.table.columns.values():
         if isinstance(column.generator, g.Aggregate):
             child_name = split_dotted(column.generator.of)[0]
             by_child.setdefault(child_name, []).append((column.name, column.generator))
-    checks: dict[str, Check] = {}
+    groups = []
     for child_name, group in by_child.items():
-        child = plan.tables[child_name]
-        child_rel = relation(child_name)
+        child = ctx.plan.tables[child_name]
+        child_rel = ctx.relation(child_name)
         if child_rel is None or child.per is None:
             continue
         key = child.columns[child.per.column].parent
         assert key is not None
-        k = quote(key[1])
+        groups.append(_Aggregates(child_name, child_rel, child, key[1], tuple(group)))
+    return groups
+
+
+def _aggregates_pass(group: _Aggregates) -> str:
+    return f"aggregates over {group.child_name}"
+
+
+def _chunked_aggregates(ctx: Context, agg: _Aggregates) -> Pass:
+    """Each aggregate's mismatches and the child's cardinality, chunk by chunk of this
+    table: merged with the child's file where both are ordered (no join, no hashing of
+    the order-id strings: 3.8 CPU-seconds down to 2.1 on the 26M-row shop, and no longer
+    growing with the file: 35.6 at three times the rows), else, from the first chunk
+    that cannot be merged on, its children in the chunk's key range aggregated per
+    parent by DuckDB before the join (each parent key once in a chunk). The same pass
+    counts the children per parent for the child's cardinality check, which then reads
+    no data (on the shop: 3.8 of 17 CPU-seconds)."""
+    per = agg.child.per
+    assert per is not None
+    k, fk = quote(agg.key), quote(per.column)
+    grouped = ", ".join(
+        _GROUPED[gen.fn].format(c=quote(split_dotted(gen.of)[1])) + f" AS e{i}"
+        for i, (_, gen) in enumerate(agg.group)
+    )
+    per_parent = f"(SELECT x.{fk} AS k, count(x.{fk}) AS n, {grouped} FROM {agg.child_rel} x WHERE x.{fk} BETWEEN $low AND $high GROUP BY ALL)"
+    chunk_counted = ", ".join(
+        f"count(*) FILTER (WHERE {_differs(name, _NO_CHILD[gen.fn].format(e=f'g.e{i}'))})"
+        for i, (name, gen) in enumerate(agg.group)
+    )
+    cardinality = _out_of_bounds("coalesce(g.n, 0)", *_bounds(per))
+    sql = f"SELECT {chunk_counted}, count(*) FILTER (WHERE {cardinality}) FROM {CHUNK} c LEFT JOIN {per_parent} g ON g.k = c.{k}"
+    count = counted_by(sql, unique=agg.key)
+    merged = merged_aggregates(
+        agg.child_rel,
+        per.column,
+        agg.key,
+        [(name, gen.fn, split_dotted(gen.of)[1]) for name, gen in agg.group],
+        _bounds(per),
+    )
+    done = None
+    if merged is not None:
+        count = _until_unordered(merged, count)
+        done = partial(_hand_over_orphans, ctx, agg, merged)
+    columns = (agg.key, *(name for name, _ in agg.group))
+    return Pass(agg.key, columns, strict=True, count=count, width=len(agg.group) + 1, done=done)
+
+
+def _hand_over_orphans(ctx: Context, agg: _Aggregates, merged: MergedAggregates) -> None:
+    """The child's foreign-key orphans, as the merge of the whole parent file found
+    them, for the child's foreign-key check (``checks.handed_over``)."""
+    per = agg.child.per
+    assert per is not None
+    orphans = merged.orphans()
+    if orphans is None or per.parent != ctx.table.name:
+        return
+    for fk in agg.child.foreign_keys:
+        if fk.parent == ctx.table.name and (fk.columns, fk.parent_columns) == (
+            (per.column,),
+            (agg.key,),
+        ):
+            ctx.counted[(agg.child_name, agg.child_rel, f"fk {fk.columns}")] = [orphans]
+
+
+def _until_unordered(first: Counter, then: Counter) -> Counter:
+    """``first`` for each chunk until it raises ``Unordered``; ``then`` from that chunk
+    on (each chunk is counted whole by one of them, so the sum is exact)."""
+    current = first
+
+    def count(cursor: duckdb.DuckDBPyConnection, chunk: Chunk) -> Sequence[int]:
+        nonlocal current
+        if current is first:
+            try:
+                return first(cursor, chunk)
+            except Unordered:
+                current = then
+        return then(cursor, chunk)
+
+    return count
+
+
+def _aggregates(ctx: Context, found: Mapping[str, list[int] | None]) -> dict[str, Check]:
+    """Each aggregate column against its children, recomputed from the output: from the
+    shared read's counts where it found them, else by one whole-table query per child."""
+    table, con, rel = ctx.table, ctx.con, ctx.rel
+    checks: dict[str, Check] = {}
+    for agg in _aggregate_groups(ctx):
+        per = agg.child.per
+        assert per is not None
+        k, fk = quote(agg.key), quote(per.column)
         computed = ", ".join(
             _NO_CHILD[gen.fn].format(e=_GROUPED[gen.fn].format(c=quote(split_dotted(gen.of)[1])))
             + f" AS e{i}"
-            for i, (_, gen) in enumerate(group)
+            for i, (_, gen) in enumerate(agg.group)
         )
-        fk = quote(child.per.column)
-        differs = [_differs(name, f"a.e{i}") for i, (name, _) in enumerate(group)]
+        differs = [_differs(name, f"a.e{i}") for i, (name, _) in enumerate(agg.group)]
         whole = ", ".join(f"count(*) FILTER (WHERE {d})" for d in differs)
-
-        # Chunk by chunk of this table: its children in the chunk's key range,
-        # aggregated per parent before the join (each parent key once in a chunk).
-        grouped = ", ".join(
-            _GROUPED[gen.fn].format(c=quote(split_dotted(gen.of)[1])) + f" AS e{i}"
-            for i, (_, gen) in enumerate(group)
-        )
-        # The same pass counts the children per parent for the child's cardinality
-        # check, which then reads no data (on the shop: 3.8 of 17 CPU-seconds).
-        per_parent = f"(SELECT x.{fk} AS k, count(x.{fk}) AS n, {grouped} FROM {child_rel} x WHERE x.{fk} BETWEEN $low AND $high GROUP BY ALL)"
-        chunk_counted = ", ".join(
-            f"count(*) FILTER (WHERE {_differs(name, _NO_CHILD[gen.fn].format(e=f'g.e{i}'))})"
-            for i, (name, gen) in enumerate(group)
-        )
-        cardinality = _out_of_bounds("coalesce(g.n, 0)", *_bounds(child.per))
-        sql = f"SELECT {chunk_counted}, count(*) FILTER (WHERE {cardinality}) FROM {CHUNK} c LEFT JOIN {per_parent} g ON g.k = c.{k}"
-        columns = [key[1], *(name for name, _ in group)]
-        # Merged with the children's file where both are ordered: no join, no hashing
-        # of the order-id strings (3.8 CPU-seconds down to 2.1 on the 26M-row shop,
-        # and no longer growing with the file: 35.6 at three times the rows).
-        merged = merged_aggregates(
-            child_rel,
-            child.per.column,
-            key[1],
-            [(name, gen.fn, split_dotted(gen.of)[1]) for name, gen in group],
-            _bounds(child.per),
-        )
-        counts = None
-        if merged is not None:
-            counts = chunked_sum(con, rel, key[1], columns, merged, strict=True)
-        if counts is None:
-            counts = chunked_sum(
-                con, rel, key[1], columns, counted_by(sql, unique=key[1]), strict=True
-            )
+        counts = found.get(_aggregates_pass(agg))
         if counts is not None:
-            if child.per.parent == table.name:
-                ctx.counted[(child_name, child_rel)] = counts[-1:]
+            if per.parent == table.name:
+                ctx.counted[(agg.child_name, agg.child_rel, "cardinality")] = counts[-1:]
             counts = counts[:-1]
         else:
-            counts = list(
-                con.execute(
-                    f"SELECT {whole} FROM {_recomputed(rel, child_rel, k, fk, computed)}"
-                ).fetchone()
-                or ()
-            )
-        for (name, gen), bad, count in zip(group, differs, counts, strict=True):
+            recomputed = _recomputed(rel, agg.child_rel, k, fk, computed)
+            counts = list(con.execute(f"SELECT {whole} FROM {recomputed}").fetchone() or ())
+        for (name, gen), bad, count in zip(agg.group, differs, counts, strict=True):
             examples: list[object] = []
             if count:
-                rows = f"SELECT c.{k} AS k FROM {_recomputed(rel, child_rel, k, fk, computed)} WHERE {bad}"
+                rows = f"SELECT c.{k} AS k FROM {_recomputed(rel, agg.child_rel, k, fk, computed)} WHERE {bad}"
                 examples = violations(con, rows, "k")[1]
             label = f"Aggregate: {table.output_name}.{name} = {gen.fn}({gen.of})"
             checks[name] = Check.counted(label, table.name, int(count), examples, "rows differ")
