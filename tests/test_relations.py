@@ -599,11 +599,11 @@ def test_composite_key_through_a_composite_foreign_key_is_unique(
 def test_the_compact_layout_answers_as_a_plain_offsets_array(
     count: r.ChildCount, parents: int
 ) -> None:
-    """Only every 64th parent's offset is kept (the rest are summed again from the
-    counts): parent_of, position and children give what plain int64 offsets give, for
+    """Only every 16th parent's offset is kept, with each parent's count in a byte (the
+    rest are summed again from the counts): parent_of, position and children give what plain int64 offsets give, for
     runs of rows, rows anywhere (blocks with no children among them) and past 2^32."""
     layout = PerIndex(1, "c", r.PerParent(table="p", count=count), parents, "p_id")
-    assert layout.marks.shape == (-(-parents // 64) + 1,)
+    assert layout.marks.shape == (-(-parents // 16) + 1,)
     plain = np.concatenate(([0], np.cumsum(layout.counts(np.arange(parents)))))
     assert layout.total == int(plain[-1])
     tail = np.arange(max(0, layout.total - 3000), layout.total, dtype=np.int64)

@@ -25,7 +25,7 @@ from fauxdata.spec.limits import MAX_ROWS
 I64 = npt.NDArray[np.int64]
 F64 = npt.NDArray[np.float64]
 _BUILD_BLOCK = 1 << 20
-_EVERY = 64
+_EVERY = 16
 """Parents per mark of a children-per-parent layout (``PerIndex``)."""
 
 
@@ -85,16 +85,27 @@ class PerIndex:
                 path=f"tables.{child}.per",
                 hint="lower per.max or the parent's row count",
             )
-        # The first child row of every _EVERY-th parent only: a parent's count is a pure
-        # function of its row, so offsets between marks are summed again when asked for.
-        # The layout then grows by 8 bytes per 64 parents (0.4 MB for TPC-H SF10's 15M
-        # orders, where one offset per parent took 60 MB), so 100M child rows take the
-        # memory 10M do.
+        # Each parent's count in the narrowest integer that holds it, and the first child
+        # row of every _EVERY-th parent: offsets between marks are summed again from the
+        # counts when asked for. 1.5 bytes per parent for counts under 256 (22 MB for
+        # TPC-H SF10's 15M orders, where one offset per parent took 60 MB, or 120 MB at
+        # 8 bytes), so 100M child rows take about the memory 10M do. (Without the counts,
+        # each lookup hashed its block's parents again: a row looked up at random took
+        # 1.2 us instead of 0.2; with them and marks every 16 parents, 0.4.)
+        most_children = int(self.values.max()) if self.values.size else 0
+        narrow = next(
+            t
+            for t in (np.uint8, np.uint16, np.uint32, np.int64)
+            if most_children <= np.iinfo(t).max
+        )
+        self._counts = np.empty(parent_rows, dtype=narrow)
         self.marks = np.zeros(-(-parent_rows // _EVERY) + 1, dtype=np.int64)
         running = 0
         for start in range(0, parent_rows, _BUILD_BLOCK):
             stop = min(start + _BUILD_BLOCK, parent_rows)
-            ends = np.cumsum(self.counts(np.arange(start, stop, dtype=np.int64))) + running
+            counts = self.counts(np.arange(start, stop, dtype=np.int64))
+            self._counts[start:stop] = counts
+            ends = np.cumsum(counts) + running
             # marks[j] is the offset of parent j * _EVERY: the end of parent j * _EVERY - 1.
             first = -(-(start + 1) // _EVERY)  # the first j with j * _EVERY - 1 >= start
             last = stop // _EVERY
@@ -114,7 +125,7 @@ class PerIndex:
         members = blocks[:, None] * _EVERY + np.arange(_EVERY, dtype=np.int64)
         real = members < self.parent_rows
         counts = np.zeros(members.shape, dtype=np.int64)
-        counts[real] = self.counts(members[real])
+        counts[real] = self._counts[members[real]]  # widened: the sums below are int64
         sums = np.zeros((blocks.shape[0], _EVERY + 1), dtype=np.int64)
         np.cumsum(counts, axis=1, out=sums[:, 1:])
         return blocks, sums, row.reshape(-1)
@@ -139,12 +150,12 @@ class PerIndex:
         if cached is not None and cached[0] == first and cached[1] == last:
             return cached[2]
         base = first // _EVERY * _EVERY
-        members = np.arange(base, min(last, self.parent_rows), dtype=np.int64)
+        counts = self._counts[base : min(last, self.parent_rows)]
         offsets = np.empty(last - base + 1, dtype=np.int64)
         offsets[0] = self.marks[first // _EVERY]
-        np.cumsum(self.counts(members), out=offsets[1 : members.shape[0] + 1])
-        offsets[1 : members.shape[0] + 1] += offsets[0]
-        offsets[members.shape[0] + 1 :] = self.total  # parents past the last: the end
+        np.cumsum(counts, dtype=np.int64, out=offsets[1 : counts.shape[0] + 1])
+        offsets[1 : counts.shape[0] + 1] += offsets[0]
+        offsets[counts.shape[0] + 1 :] = self.total  # parents past the last: the end
         run = offsets[first - base :]
         self._last.run = (first, last, run)
         return run
