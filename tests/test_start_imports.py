@@ -1,8 +1,12 @@
-"""Every command starts without the modules only some specs need: SciPy (normal and
-lognormal shapes, synthesis: 0.3-0.5 CPU-s), sqlglot (SQL expressions and CHECK
-conditions, read only when an expression can divide: 0.1 CPU-s) and the free-text detectors with ``phonenumbers`` (0.15 CPU-s);
-and no run imports pandas, which ``pa.array`` did for every sentence column and foreign
-key check (0.3-0.6 CPU-s).
+"""Every command starts without the modules only some specs need, and no run imports
+pandas:
+
+- SciPy (normal and lognormal shapes, synthesis): 0.3-0.5 CPU-s;
+- sqlglot (CHECK conditions, and SQL expressions that can divide): 0.1 CPU-s;
+- the free-text detectors with ``phonenumbers``: 0.15 CPU-s;
+- pandas, which ``pa.array`` imported for every sentence column and foreign-key check:
+  0.3-0.6 CPU-s.
+
 Together they were a quarter of a TPC-H SF1 run's serial start and half of every CLI
 call's. The features that need them import them on first use, which the second test
 holds."""
