@@ -239,11 +239,12 @@ class _Pool:
         self.buffer = pa.py_buffer(data)
         # Padded, so a short slice's twelve inline bytes can be read past the end.
         self.bytes = np.frombuffer(data + bytes(12), dtype=np.uint8)
-        self.char_starts: I64 | None = None
-        """Where each character starts in the bytes (plus the end), unless all are ASCII."""
+        self.char_starts: npt.NDArray[np.int32] | None = None
+        """Where each character starts in the bytes (plus the end), unless all are ASCII;
+        4 bytes each (a pool of at most 10^8 characters is under 2^31 bytes)."""
         if len(data) != len(text):
             lead = np.flatnonzero((self.bytes[: len(data)] & 0xC0) != 0x80)
-            self.char_starts = np.append(lead, len(data)).astype(np.int64)
+            self.char_starts = np.append(lead, len(data)).astype(np.int32)
 
     def slices(self, start: I64, length: I64) -> pl.Series:
         """``text[start:start + length]`` for each row, as views of the buffer: Arrow's
@@ -252,7 +253,7 @@ class _Pool:
         if self.char_starts is None:
             offset, size = start, length
         else:
-            offset = self.char_starts[start]
+            offset = self.char_starts[start].astype(np.int64)
             size = self.char_starts[start + length] - offset
         n = start.shape[0]
         views = np.zeros((n, 4), dtype=np.int32)
