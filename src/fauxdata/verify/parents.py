@@ -27,18 +27,23 @@ PARENTS = "__fauxdata_parents"
 """The name, in DuckDB, of a chunk's parent rows lined up with the chunk's rows."""
 
 
+def _matched(parents: Chunk, parent_key: str, chunk: Chunk, child_key: str) -> Matched:
+    """The chunk's rows matched to its parents' rows, with the keys both chunks already
+    read as integers."""
+    return match(
+        parents.data[parent_key],
+        chunk.data[child_key],
+        chunk.steps,
+        parent_keys=parents.integers,
+        child_keys=chunk.integers,
+    )
+
+
 def merged_orphans(parent: str, parent_key: str, child_key: str, fallback: Counter) -> Counter:
     """Children in a chunk (ordered by ``child_key``) whose key is not in ``parent``."""
 
     def count(_: duckdb.DuckDBPyConnection, chunk: Chunk, parents: Chunk) -> Sequence[int]:
-        found = match(
-            parents.data[parent_key],
-            chunk.data[child_key],
-            chunk.steps,
-            parent_keys=parents.integers,
-            child_keys=chunk.integers,
-        )
-        return (found.orphans,)
+        return (_matched(parents, parent_key, chunk, child_key).orphans,)
 
     return _beside_parents(parent, parent_key, child_key, (), count, fallback)
 
@@ -56,13 +61,7 @@ def merged_parents(
     parent key gives, found by merging instead of hashing (``POSITIONAL JOIN``)."""
 
     def count(cursor: duckdb.DuckDBPyConnection, chunk: Chunk, parents: Chunk) -> Sequence[int]:
-        at = match(
-            parents.data[parent_key],
-            chunk.data[child_key],
-            chunk.steps,
-            parent_keys=parents.integers,
-            child_keys=chunk.integers,
-        ).rows()
+        at = _matched(parents, parent_key, chunk, child_key).rows()
         cursor.register(PARENTS, parents.data.take(from_numpy(at, mask=at < 0)))
         try:
             with registered(cursor, chunk):
