@@ -200,7 +200,7 @@ def test_merged_counters_run_to_the_end_on_intact_files_and_count_damage(tmp_pat
 
 def _merged_counts(folder: Path) -> tuple[list[int], int]:
     """(item_count, total and cardinality mismatches, orphan order lines) by merging."""
-    from fauxdata.verify.parents import merged_aggregates, merged_orphans
+    from fauxdata.verify.parents import beside, merged_aggregates, merged_orphans
 
     def relation(name: str) -> str:
         return f"read_parquet('{folder / name}.parquet')"
@@ -221,7 +221,7 @@ def _merged_counts(folder: Path) -> tuple[list[int], int]:
         folder / "orders.parquet", "order_id", ["item_count", "total"], strict=True
     ):
         totals = [t + n for t, n in zip(totals, aggregates(None, chunk), strict=True)]  # type: ignore[arg-type]
-    orphans = merged_orphans(relation("orders"), "order_id", "order_id", declined)
+    orphans = merged_orphans(beside({}, relation("orders"), "order_id", "order_id"), declined)
     found = 0
     for chunk in chunks.ordered_chunks(
         folder / "order_items.parquet", "order_id", [], strict=False

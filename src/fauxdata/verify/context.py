@@ -4,11 +4,12 @@ arguments threaded through each check function."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import duckdb
 
 from fauxdata.spec.plan import Plan, ResolvedTable
+from fauxdata.verify.parents import Besides
 
 Relation = Callable[[str], str | None]
 """Maps a table name to SQL reading it, or None when the output does not hold it."""
@@ -23,7 +24,8 @@ class Context:
     """One table under verification: the plan, the table, the DuckDB connection, the SQL
     reading this table (``rel``) and any table (``relation``), and the counts one table's
     pass found for another table's check (``counted``, shared by the whole run: a
-    parent's aggregates count its children's cardinality)."""
+    parent's aggregates count its children's cardinality), and the parent files read
+    beside this table's chunks (``besides``, shared by the checks of its read)."""
 
     plan: Plan
     table: ResolvedTable
@@ -31,3 +33,4 @@ class Context:
     rel: str
     relation: Relation
     counted: Counted
+    besides: Besides = field(default_factory=dict)

@@ -19,11 +19,44 @@ import pyarrow as pa
 
 
 def numpy_of(values: pa.Array | pa.ChunkedArray) -> np.ndarray:
-    """An Arrow column as NumPy (NULLs of numbers as NaN), through Polars, zero-copy where
-    the type allows: pyarrow's own ``to_numpy`` imports pandas on first use, 0.25 CPU-s
-    inside every verification (half a masked million rows' check, serial after the
-    writing)."""
+    """An Arrow column as NumPy (NULLs of numbers as NaN): numbers without NULLs read in
+    place (``primitive``), anything else through Polars. pyarrow's own ``to_numpy``
+    imports pandas on first use, 0.25 CPU-s inside every verification (half a masked
+    million rows' check, serial after the writing)."""
+    kind = values.type
+    if pa.types.is_integer(kind) or pa.types.is_floating(kind):
+        found = primitive(values)
+        if found is not None:
+            return found
     return pl.Series(values).to_numpy()
+
+
+def primitive(values: pa.Array | pa.ChunkedArray, *, nulls: bool = False) -> np.ndarray | None:
+    """A column of fixed-width numbers (integers, floats, dates as days, timestamps in
+    their unit) as NumPy, each chunk's buffer read in place and the chunks joined; None
+    for another type, or for NULLs unless ``nulls`` (then a NULL row holds whatever its
+    buffer holds: see ``validity``). Polars took 0.1-0.4 ms per chunk to wrap one, a
+    tenth of TPC-H's verification."""
+    if values.null_count and not nulls:
+        return None
+    kind = values.type
+    if pa.types.is_date32(kind):
+        dtype: np.dtype = np.dtype(np.int32)
+    elif pa.types.is_timestamp(kind) or pa.types.is_date64(kind):
+        dtype = np.dtype(np.int64)
+    elif pa.types.is_integer(kind) or pa.types.is_floating(kind):
+        dtype = np.dtype(kind.to_pandas_dtype())
+    else:
+        return None
+    parts = values.chunks if isinstance(values, pa.ChunkedArray) else [values]
+    pieces = [
+        np.frombuffer(part.buffers()[1], dtype=dtype)[part.offset : part.offset + len(part)]
+        for part in parts
+        if len(part)
+    ]
+    if not pieces:
+        return np.zeros(0, dtype=dtype)
+    return pieces[0] if len(pieces) == 1 else np.concatenate(pieces)
 
 
 def fixed_bytes(values: pa.Array) -> np.ndarray | None:
@@ -41,6 +74,25 @@ def fixed_bytes(values: pa.Array) -> np.ndarray | None:
         return None
     data = np.frombuffer(buffers[2], dtype=np.uint8)[offsets[0] : offsets[-1]]
     return data.reshape(len(values), width)
+
+
+NATIVE = -1
+"""``Integers.width`` of a column of integers (not a formatted id): its values compare
+with another integer column's, never with a formatted id's."""
+
+
+def validity(values: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    """Which rows of a column are set (not NULL), from its validity bitmaps."""
+    parts = values.chunks if isinstance(values, pa.ChunkedArray) else [values]
+    pieces = []
+    for part in parts:
+        bitmap = part.buffers()[0] if part.null_count else None
+        if bitmap is None:
+            pieces.append(np.ones(len(part), dtype=bool))
+            continue
+        bits = np.unpackbits(np.frombuffer(bitmap, dtype=np.uint8), bitorder="little")
+        pieces.append(bits[part.offset : part.offset + len(part)].astype(bool))
+    return np.concatenate(pieces) if pieces else np.zeros(0, dtype=bool)
 
 
 @dataclass(frozen=True)
@@ -78,7 +130,12 @@ def integers_of(column: pa.Array | pa.ChunkedArray) -> Integers | None:
     does not hold. A chunked column is read chunk by chunk, never combined (copying the
     shop's order ids into one buffer first was a tenth of its merged checks). Read once
     per chunk of the file and kept with it, the integers serve the chunk's order, its
-    uniqueness and every merge with another file."""
+    uniqueness and every merge with another file. A column of integers (up to 63 bits,
+    no NULLs) is its own values as int64, of width ``NATIVE``."""
+    kind = column.type
+    if pa.types.is_integer(kind) and kind != pa.uint64():
+        values = primitive(column)
+        return None if values is None else Integers(values.astype(np.int64, copy=False), NATIVE, 0)
     parts = column.chunks if isinstance(column, pa.ChunkedArray) else [column]
     pieces = [fixed_bytes(part) for part in parts if len(part)]
     fixed = [f for f in pieces if f is not None]

@@ -9,6 +9,7 @@ switches the counter to that SQL for the rest of the file, so a check never weak
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 import duckdb
 import numpy as np
@@ -19,6 +20,7 @@ from fauxdata.arrow_numpy import from_numpy
 from fauxdata.verify.chunks import Chunk, Counter, Unordered, parquet_file, registered
 from fauxdata.verify.keys import numpy_of
 from fauxdata.verify.merge import Matched, Window, match
+from fauxdata.verify.twins import Twin
 
 Merged = Callable[[duckdb.DuckDBPyConnection, Chunk, Chunk], Sequence[int]]
 """Counts a chunk's violations given its parents' rows in the chunk's key range."""
@@ -27,73 +29,174 @@ PARENTS = "__fauxdata_parents"
 """The name, in DuckDB, of a chunk's parent rows lined up with the chunk's rows."""
 
 
-def _matched(parents: Chunk, parent_key: str, chunk: Chunk, child_key: str) -> Matched:
-    """The chunk's rows matched to its parents' rows, with the keys both chunks already
-    read as integers."""
-    return match(
-        parents.data[parent_key],
-        chunk.data[child_key],
-        chunk.steps,
-        parent_keys=parents.integers,
-        child_keys=chunk.integers,
-    )
+class Beside:
+    """A parent file's rows beside each chunk of a child file's read, matched to the
+    chunk's rows: one window and one match per chunk for every counter of the read that
+    needs them (TPC-H lineitem's foreign key and its date rules read orders' keys twice
+    and matched each chunk twice). Counters ``want`` the columns they read before the
+    read starts.
+
+    Raises (from ``at``):
+        Unordered: the files cannot be merged, for this chunk and every later one.
+    """
+
+    def __init__(self, parent: Path, parent_key: str, child_key: str) -> None:
+        self._path = parent
+        self._parent_key = parent_key
+        self.child_key = child_key
+        self._columns: dict[str, None] = {}
+        self._window: Window | None = None
+        self._broken = False
+        self._last: tuple[Chunk, Chunk, Matched] | None = None
+        self.given = 0
+        """Parent rows given beside chunks so far."""
+
+    def want(self, columns: Sequence[str]) -> None:
+        self._columns.update(dict.fromkeys(columns))
+
+    def at(self, chunk: Chunk) -> tuple[Chunk, Matched]:
+        """The parent rows in the chunk's key range, and the chunk's rows matched to them."""
+        last = self._last
+        if last is not None and last[0] is chunk:
+            return last[1], last[2]
+        if self._broken or chunk.data[self.child_key].null_count:
+            self._broken = True
+            raise Unordered
+        if self._window is None:
+            columns = tuple(c for c in self._columns if c != self._parent_key)
+            self._window = Window(self._path, self._parent_key, columns, strict=True)
+        try:
+            parents = self._window.between(chunk.low, chunk.high)
+            matched = match(
+                parents.data[self._parent_key],
+                chunk.data[self.child_key],
+                chunk.steps,
+                parent_keys=parents.integers,
+                child_keys=chunk.integers,
+            )
+        except Unordered:
+            self._broken = True
+            raise
+        self.given += parents.data.num_rows
+        self._last = (chunk, parents, matched)
+        return parents, matched
+
+    def rows(self) -> int | None:
+        """The parent file's rows, read to its end, once every chunk was given its
+        parents here; None where a chunk was not or the rest is not ordered."""
+        if self._broken or self._window is None:
+            return None
+        try:
+            return self._window.rest()
+        except Unordered:
+            self._broken = True
+            return None
 
 
-def merged_orphans(parent: str, parent_key: str, child_key: str, fallback: Counter) -> Counter:
-    """Children in a chunk (ordered by ``child_key``) whose key is not in ``parent``."""
+Besides = dict[tuple[str, str, str], Beside]
+"""The parent windows of one child file's read, by (parent relation, parent key,
+child key)."""
 
-    def count(_: duckdb.DuckDBPyConnection, chunk: Chunk, parents: Chunk) -> Sequence[int]:
-        return (_matched(parents, parent_key, chunk, child_key).orphans,)
 
-    return _beside_parents(parent, parent_key, child_key, (), count, fallback)
+def beside(besides: Besides, parent: str, parent_key: str, child_key: str) -> Beside | None:
+    """The shared ``Beside`` of a child's read for this parent key, or None where the
+    parent is not one Parquet file."""
+    path = parquet_file(parent)
+    if path is None:
+        return None
+    found = besides.get((parent, parent_key, child_key))
+    if found is None:
+        found = besides[(parent, parent_key, child_key)] = Beside(path, parent_key, child_key)
+    return found
+
+
+def merged_orphans(parents: Beside | None, fallback: Counter) -> Counter:
+    """Children in a chunk (ordered by the child key) whose key is not a parent's."""
+
+    def count(_: duckdb.DuckDBPyConnection, chunk: Chunk) -> Sequence[int]:
+        return (parents.at(chunk)[1].orphans,)  # type: ignore[union-attr]
+
+    return _or_else(parents, count, fallback)
 
 
 def merged_parents(
-    parent: str,
-    parent_key: str,
-    child_key: str,
+    parents: Beside | None,
     columns: Sequence[str],
     sql: str,
     fallback: Counter,
+    twins: Sequence[tuple[str, str, Twin]] | None = None,
 ) -> Counter:
-    """``sql`` over a chunk (ordered by ``child_key``) with each row's parent row lined
+    """``sql`` over a chunk (ordered by the child key) with each row's parent row lined
     up beside it as ``PARENTS`` (NULLs for an orphan): what a LEFT JOIN on the unique
-    parent key gives, found by merging instead of hashing (``POSITIONAL JOIN``)."""
+    parent key gives, found by merging instead of hashing (``POSITIONAL JOIN``).
+    ``twins``: for each number the SQL gives, the child column, the parent column and
+    the ``twins.Twin`` that counts it in NumPy; where every twin can, no SQL runs."""
+    if parents is not None:
+        parents.want(columns)
 
-    def count(cursor: duckdb.DuckDBPyConnection, chunk: Chunk, parents: Chunk) -> Sequence[int]:
-        at = _matched(parents, parent_key, chunk, child_key).rows()
-        cursor.register(PARENTS, parents.data.take(from_numpy(at, mask=at < 0)))
+    def count(cursor: duckdb.DuckDBPyConnection, chunk: Chunk) -> Sequence[int]:
+        rows, matched = parents.at(chunk)  # type: ignore[union-attr]
+        at = matched.rows()
+        if twins is not None:
+            found = [twin(chunk.data[c], rows.data[p], at) for c, p, twin in twins]
+            if all(n is not None for n in found):
+                return found  # type: ignore[return-value]
+        cursor.register(PARENTS, rows.data.take(from_numpy(at, mask=at < 0)))
         try:
             with registered(cursor, chunk):
                 return tuple(cursor.execute(sql).fetchall()[0])
         finally:
             cursor.unregister(PARENTS)
 
-    return _beside_parents(parent, parent_key, child_key, tuple(columns), count, fallback)
+    return _or_else(parents, count, fallback)
 
 
-def _beside_parents(
-    parent: str,
-    parent_key: str,
-    child_key: str,
-    columns: tuple[str, ...],
-    merged: Merged,
-    fallback: Counter,
-) -> Counter:
-    """A counter that gives ``merged`` each chunk with the ``parent`` file's rows in its
-    key range, read forward; from the first chunk that cannot be merged (NULL keys, see
-    ``merge``) on, ``fallback`` (SQL) counts instead."""
-    path = parquet_file(parent)
-    window = None if path is None else Window(path, parent_key, columns, strict=True)
+def merged_cardinality(
+    parents: Beside | None, bounds: tuple[int, int | None]
+) -> tuple[Counter, Callable[[], int | None]]:
+    """Parents whose number of children is outside ``bounds``, counted in a child's
+    read of strict chunks (each parent's children in one chunk): the runs matched to a
+    parent, and the parents beside a chunk that no row matched. With it, a function
+    that gives, once the read is over, the parents no chunk's range met (they have no
+    children) that break the bounds; None where the parents could not be merged beside
+    every chunk, and the check counts by its own read instead (this counter then
+    counts 0, so the other checks of the read keep theirs)."""
+    low, high = bounds
+
+    def count(_: duckdb.DuckDBPyConnection, chunk: Chunk) -> Sequence[int]:
+        if parents is None:
+            return (0,)
+        try:
+            rows, matched = parents.at(chunk)
+        except Unordered:
+            return (0,)
+        found = matched.parent >= 0
+        n = matched.lengths[found]
+        outside = (n < low) | (n > high) if high is not None else n < low
+        childless = rows.data.num_rows - int(np.count_nonzero(found))
+        return (int(np.count_nonzero(outside)) + (childless if low > 0 else 0),)
+
+    def rest() -> int | None:
+        total = parents.rows() if parents is not None else None
+        if total is None or parents is None:
+            return None
+        return total - parents.given if low > 0 else 0
+
+    return count, rest
+
+
+def _or_else(parents: Beside | None, merged: Counter, fallback: Counter) -> Counter:
+    """``merged`` for each chunk until the parents cannot be merged beside one; from
+    that chunk on, ``fallback`` (SQL) counts instead."""
+    failed = parents is None
 
     def count(cursor: duckdb.DuckDBPyConnection, chunk: Chunk) -> Sequence[int]:
-        nonlocal window
-        if window is not None and chunk.data[child_key].null_count == 0:
+        nonlocal failed
+        if not failed:
             try:
-                return merged(cursor, chunk, window.between(chunk.low, chunk.high))
+                return merged(cursor, chunk)
             except Unordered:
-                pass
-        window = None
+                failed = True
         return fallback(cursor, chunk)
 
     return count
