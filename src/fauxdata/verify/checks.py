@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import duckdb
+import pyarrow as pa
 
 from fauxdata.sinks.duckdb_types import quote, sql_string
 from fauxdata.spec import generators as g
@@ -28,10 +29,12 @@ from fauxdata.verify.chunks import (
     Chunk,
     Pass,
     counted_by,
+    parquet_file,
     shared_passes,
     unique_key,
 )
 from fauxdata.verify.context import Context, Counted, Relation
+from fauxdata.verify.dictionaries import distinct_values
 from fauxdata.verify.parents import beside, merged_orphans
 from fauxdata.verify.pool import checks_pool
 from fauxdata.verify.relations import relation_checks, relation_passes, same_row_passes
@@ -239,10 +242,18 @@ def _domain_checks(
         case g.Choice():
             values = [v for v in gen.options()[0] if v is not None]
             literal = ", ".join(_literal(v) for v in values)
-            bad = f"SELECT {col} AS v FROM {rel} WHERE {col} IS NOT NULL AND {col}::VARCHAR NOT IN ({', '.join(sql_string(str(_canon(v))) for v in values)})"
+            domain = ", ".join(sql_string(str(_canon(v))) for v in values)
+            outside = f"{col} IS NOT NULL AND {col}::VARCHAR NOT IN ({domain})"
             shown = literal if len(literal) < 80 else literal[:77] + "..."
             label = f"Enum domain: {where} in ({shown})"
-            yield queried(con, label, table.name, bad, "v", "values outside the domain")
+            yield queried(
+                con,
+                label,
+                table.name,
+                f"SELECT {col} AS v FROM {rel} WHERE {outside}",
+                "v",
+                "values outside the domain",
+            )
         case g.UniformInt() | g.UniqueInt():
             bounds = (gen.min, gen.max)
         case g.Uniform() | g.Normal() | g.Lognormal() | g.Exponential() | g.Poisson():
@@ -260,10 +271,10 @@ def _domain_checks(
             bounds = (_aware(gen.start, gen.timezone), _aware(gen.end, gen.timezone))
         case g.Regex():
             pattern = sql_string(gen.pattern)
-            bad = f"SELECT {col} AS v FROM {rel} WHERE {col} IS NOT NULL AND NOT regexp_full_match({col}, {pattern})"
+            unmatched = f"{col} IS NOT NULL AND NOT regexp_full_match({col}, {pattern})"
             label = f"Pattern: {where} matches {gen.pattern}"
             try:
-                yield queried(con, label, table.name, bad, "v", "values do not match")
+                yield _matching(con, label, table, column, rel, unmatched)
             except duckdb.Error as exc:
                 yield Check(label, "skip", table.name, f"DuckDB cannot run this regex: {exc}")
                 return
@@ -278,6 +289,38 @@ def _domain_checks(
             bad = f"SELECT {col} AS v FROM {rel} WHERE {' OR '.join(conditions)}"
             label = f"Range: {where} within [{_show(low, '-inf')}, {_show(high, '+inf')}]"
             yield queried(con, label, table.name, bad, "v", "values out of range")
+
+
+VALUES = "__fauxdata_values"
+"""The name, in DuckDB, of a column's distinct values while a domain check reads them."""
+
+
+def _matching(
+    con: duckdb.DuckDBPyConnection,
+    label: str,
+    table: ResolvedTable,
+    column: ResolvedColumn,
+    rel: str,
+    bad: str,
+) -> Check:
+    """A check that a column's values match a pattern (``bad``: SQL true for a value
+    that does not): over the column's distinct values where its Parquet dictionaries
+    give them, and where every one matches, passed; else over every row, counted and
+    shown. (An enum's ``NOT IN`` costs DuckDB less over the rows than reading the
+    dictionaries: 5 ms against 58 ms for TPC-H SF1's ship modes; a regex costs it about
+    50 ns a row.)"""
+    rows = f"SELECT {quote(column.name)} AS v FROM {rel} WHERE {bad}"
+    path = parquet_file(rel)
+    values = distinct_values(path, column.name) if path is not None else None
+    if values is not None:
+        cursor = con.cursor()
+        try:
+            cursor.register(VALUES, pa.table({column.name: values}))
+            if not scalar(cursor, f"SELECT count(*) FROM {VALUES} WHERE {bad}"):
+                return Check(label, "pass", table.name)
+        finally:
+            cursor.close()
+    return queried(con, label, table.name, rows, "v", "values do not match")
 
 
 def _aware(value: dt.datetime, zone: str | None) -> dt.datetime:
