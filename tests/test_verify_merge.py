@@ -275,6 +275,7 @@ def test_integers_kept_with_chunks_are_the_keys_read_again(tmp_path: Path) -> No
     match uses them only where both sides compare alike, and finds what it finds from
     the strings."""
     from fauxdata.verify.keys import integers_of
+    from fauxdata.verify.merge import _joined
 
     orders = [f"ORD-{i:08d}" for i in range(0, 3_000, 3)]
     lines = np.repeat(np.array(orders), 2)
@@ -296,9 +297,10 @@ def test_integers_kept_with_chunks_are_the_keys_read_again(tmp_path: Path) -> No
 
     order, invoice = integers_of(pa.array(orders[:2])), integers_of(pa.array(["INV-00000001"]))
     assert order is not None and invoice is not None
-    assert not order.joins(invoice) and order.then(invoice) is None  # other leading bytes
-    joined = order.then(order)
-    assert joined is not None and list(joined.values) == list(order.values) * 2
+    assert not order.joins(invoice)  # other leading bytes
+    joined = _joined([order, order.slice(0, 0), order], 1, 4)  # rows 1-3 of three pieces
+    assert joined is not None and list(joined.values) == [order.values[1], *order.values]
+    assert _joined(None, 0, 1) is None
 
 
 @pytest.mark.parametrize("damage", ["intact", "an order removed", "a NULL order id in its lines"])

@@ -115,13 +115,6 @@ class Integers:
             return True
         return (self.width, self.head) == (other.width, other.head)
 
-    def then(self, other: Integers) -> Integers | None:
-        """This column followed by ``other`` (one copy), or None where they do not join."""
-        if not self.joins(other):
-            return None
-        like = self if len(self.values) else other
-        return Integers(np.concatenate([self.values, other.values]), like.width, like.head)
-
 
 def integers_of(column: pa.Array | pa.ChunkedArray) -> Integers | None:
     """A column of strings of one byte length, up to 16 bytes (a formatted id), as

@@ -159,7 +159,10 @@ class Window:
         self._strict = strict
         self._chunks: Iterator[Chunk] = ordered_chunks(path, key, columns, strict=strict)
         self._held: pa.Table | None = None
-        self._integers: Integers | None = None  # the held keys as integers, if known
+        self._integers: list[Integers] | None = None
+        """The held keys as integers, one piece per chunk (joined only for the rows
+        ``between`` gives: joining at every pull copied the held rows again and again,
+        the largest cost of the shop's aggregates pass), None where a chunk lacks them."""
         self._high: Any = None  # the highest key held
         self._ended = False
         self.rows = 0
@@ -185,15 +188,10 @@ class Window:
             inside = bisect_right(range(len(keys)), high, key=at)
         except TypeError:  # bounds of a type the keys do not compare with
             raise Unordered from None
-        integers = self._integers
+        integers = _joined(self._integers, below, inside)
         self._held = held.slice(below)
-        self._integers = integers.slice(below) if integers is not None else None
-        return Chunk(
-            held.slice(below, inside - below),
-            low,
-            high,
-            integers=integers.slice(below, inside) if integers is not None else None,
-        )
+        self._integers = _dropped(self._integers, below)
+        return Chunk(held.slice(below, inside - below), low, high, integers=integers)
 
     def rest(self) -> int:
         """Reads the file to its end (every chunk checked for order, as ``between``
@@ -216,15 +214,48 @@ class Window:
         if known is None or not (known.rising if self._strict else known.ordered):
             raise Unordered
         self.rows += chunk.data.num_rows
-        held, integers = self._held, self._integers
+        held, integers, more = self._held, self._integers, chunk.integers
         if held is None:
-            self._held, self._integers = chunk.data, chunk.integers
+            self._held, self._integers = chunk.data, None if more is None else [more]
         else:
             self._held = pa.concat_tables([held, chunk.data])
-            more = chunk.integers
-            self._integers = None if integers is None or more is None else integers.then(more)
+            if integers is not None and more is not None and all(p.joins(more) for p in integers):
+                self._integers = [*integers, more]
+            else:
+                self._integers = None
         if chunk.high is not None:
             self._high = chunk.high
+
+
+def _joined(pieces: list[Integers] | None, start: int, stop: int) -> Integers | None:
+    """Rows ``start`` to ``stop`` of the pieces, as one ``Integers`` (one copy, or none
+    where they lie in one piece)."""
+    if pieces is None:
+        return None
+    parts, at = [], 0
+    for piece in pieces:
+        size = len(piece.values)
+        if size and at + size > start and at < stop:
+            parts.append(piece.slice(max(start - at, 0), min(stop - at, size)))
+        at += size
+    if not parts:
+        return pieces[0].slice(0, 0)
+    if len(parts) == 1:
+        return parts[0]
+    return Integers(np.concatenate([p.values for p in parts]), parts[0].width, parts[0].head)
+
+
+def _dropped(pieces: list[Integers] | None, rows: int) -> list[Integers] | None:
+    """The pieces without their first ``rows`` rows."""
+    if pieces is None:
+        return None
+    kept, at = [], 0
+    for piece in pieces:
+        size = len(piece.values)
+        if at + size > rows:
+            kept.append(piece.slice(max(rows - at, 0)))
+        at += size
+    return kept or [pieces[-1].slice(len(pieces[-1].values))]
 
 
 def _held_key(keys: pa.ChunkedArray, row: int) -> Any:
