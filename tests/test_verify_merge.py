@@ -303,14 +303,18 @@ def test_integers_kept_with_chunks_are_the_keys_read_again(tmp_path: Path) -> No
     assert _joined(None, 0, 1) is None
 
 
-@pytest.mark.parametrize("damage", ["intact", "an order removed", "a NULL order id in its lines"])
+@pytest.mark.parametrize(
+    "damage",
+    ["intact", "an order removed", "a NULL order id in its lines", "an order line twice"],
+)
 def test_the_orders_pass_hands_the_lines_orphans_to_their_foreign_key(
     damage: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Checking every table in one run, the orders' aggregates pass matches every order
     line to its order, so it counts the lines' foreign-key orphans and their own check
-    reads nothing; where it cannot (a NULL key), the check reads for itself. Either way
-    the report is the one the checks give table by table, each on its own reads."""
+    reads nothing; where it cannot (a NULL key), the check reads for itself. So do the
+    lines' keys led by the order id: whether they repeat. Either way the report is the
+    one the checks give table by table, each on its own reads."""
     import duckdb
 
     from fauxdata.engine.engine import Engine
@@ -327,6 +331,8 @@ def test_the_orders_pass_hands_the_lines_orphans_to_their_foreign_key(
         _rewritten("orders", lambda f: f.filter(pl.col("order_id") != gone))(out)
     if damage == "a NULL order id in its lines":
         _rewritten("order_items", _at("order_id", 2_000, None))(out)
+    if damage == "an order line twice":
+        _rewritten("order_items", lambda f: pl.concat([f[:2_001], f[2_000:]]))(out)
     monkeypatch.setattr(chunks, "CHUNK_ROWS", 2_500)
     plan = Engine(plan_for(load_spec(SHOP), rows={"customers": 1_000}, base_dir=SHOP.parent)).plan
 
@@ -341,15 +347,30 @@ def test_the_orders_pass_hands_the_lines_orphans_to_their_foreign_key(
         return handed[-1]
 
     monkeypatch.setattr(MergedAggregates, "orphans", recorded)
+    repeats: list[dict[tuple[str, ...], bool] | None] = []
+    real_repeats = MergedAggregates.repeats
+
+    def recorded_repeats(self: MergedAggregates) -> dict[tuple[str, ...], bool] | None:
+        repeats.append(real_repeats(self))
+        return repeats[-1]
+
+    monkeypatch.setattr(MergedAggregates, "repeats", recorded_repeats)
     with duckdb.connect() as con:
         together = verify(plan, con, relation).as_dict()
         one_by_one = [verify(plan, con, relation, (name,)).as_dict() for name in plan.selected]
     assert together["results"] == [r for one in one_by_one for r in one["results"]]
     fk = next(r for r in together["results"] if r["name"].startswith("FK integrity: all order_i"))
     orphans = lines.filter(pl.col("order_id") == gone).height if damage == "an order removed" else 0
+    pair, line = ("order_id", "product_id"), ("order_id", "line_no")
     if damage == "a NULL order id in its lines":
         assert handed[0] is None  # not counted by the merge: the check's own reads did
+        assert repeats[0] is None
         assert fk["status"] == "pass"  # a NULL foreign key is no orphan
+    elif damage == "an order line twice":
+        assert repeats[0] == {line: True, pair: True}
+        failed = {r["name"] for r in together["results"] if r["status"] == "fail"}
+        assert "Primary key order_items.order_id+line_no: no duplicates" in failed
     else:
+        assert repeats[0] == {line: False, pair: False}
         assert handed[0] == orphans
         assert fk["failing"] == orphans and (fk["status"] == "fail") is (orphans > 0)

@@ -33,7 +33,7 @@ from fauxdata.verify.chunks import (
     shared_passes,
     unique_key,
 )
-from fauxdata.verify.context import Context, Counted, Relation
+from fauxdata.verify.context import Context, Counted, Relation, declared_keys
 from fauxdata.verify.dictionaries import distinct_values
 from fauxdata.verify.parents import beside, merged_orphans
 from fauxdata.verify.pool import checks_pool
@@ -98,18 +98,14 @@ def _table_checks(ctx: Context) -> Iterator[Check]:
             abs(rows - table.rows),
         )
 
-    keys = [("Primary key", table.primary_key)] if table.primary_key else []
-    keys += [("Unique", u) for u in table.unique]
-    keys += [
-        ("Unique", (c.name,))
-        for c in table.columns.values()
-        if c.spec.unique and (c.name,) not in table.unique and (c.name,) != table.primary_key
-    ]
+    keys = declared_keys(table)
     # Every check of this file that can run chunk by chunk, in one read per key order,
-    # but for the foreign keys whose orphans the parent's pass counted already.
+    # but for those the parent's pass counted already (the foreign key's orphans, the
+    # keys led by the parent's key).
     handed = {
-        f"fk {fk.columns}": ctx.counted.pop((name, rel, f"fk {fk.columns}"), None)
-        for fk in table.foreign_keys
+        check: ctx.counted.pop((name, rel, check), None)
+        for check in [f"fk {fk.columns}" for fk in table.foreign_keys]
+        + [f"key {columns}" for _, columns in keys]
     }
     passes = {**_passes(ctx, keys), **relation_passes(ctx)}
     passes.update(same_row_passes(ctx, next((p.key for p in passes.values()), None)))

@@ -34,3 +34,16 @@ class Context:
     relation: Relation
     counted: Counted
     besides: Besides = field(default_factory=dict)
+
+
+def declared_keys(table: ResolvedTable) -> list[tuple[str, tuple[str, ...]]]:
+    """The table's keys that must not repeat, labelled: its primary key, then each
+    unique set of columns and each unique column."""
+    keys = [("Primary key", table.primary_key)] if table.primary_key else []
+    keys += [("Unique", u) for u in table.unique]
+    keys += [
+        ("Unique", (c.name,))
+        for c in table.columns.values()
+        if c.spec.unique and (c.name,) not in table.unique and (c.name,) != table.primary_key
+    ]
+    return keys

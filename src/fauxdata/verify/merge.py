@@ -167,6 +167,8 @@ class Window:
         self._ended = False
         self.rows = 0
         """Rows read from the file so far."""
+        self.given = 0
+        """Rows given by ``between`` so far (each row at most once)."""
 
     def between(self, low: Any, high: Any) -> Chunk:
         """The rows with keys from ``low`` to ``high`` (and their keys as integers
@@ -188,6 +190,7 @@ class Window:
             inside = bisect_right(range(len(keys)), high, key=at)
         except TypeError:  # bounds of a type the keys do not compare with
             raise Unordered from None
+        self.given += inside - below
         integers = _joined(self._integers, below, inside)
         self._held = held.slice(below)
         self._integers = _dropped(self._integers, below)

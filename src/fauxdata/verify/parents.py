@@ -17,8 +17,17 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from fauxdata.arrow_numpy import from_numpy
-from fauxdata.verify.chunks import Chunk, Counter, Unordered, parquet_file, registered
-from fauxdata.verify.keys import numpy_of
+from fauxdata.verify.chunks import (
+    Chunk,
+    Counter,
+    Unordered,
+    integer_steps,
+    parquet_file,
+    registered,
+    steps,
+    unique_key,
+)
+from fauxdata.verify.keys import numpy_of, primitive
 from fauxdata.verify.merge import Matched, Window, match
 from fauxdata.verify.twins import Twin
 
@@ -208,16 +217,19 @@ def merged_aggregates(
     parent_key: str,
     group: Sequence[tuple[str, str, str]],
     bounds: tuple[int, int | None],
+    keys: Sequence[tuple[str, ...]] = (),
 ) -> MergedAggregates | None:
     """Per parent chunk: for each (column, fn, child column) of ``group``, the parents
     whose column differs from ``fn`` over their children, then the parents whose
-    number of children is outside ``bounds``. None when ``child`` is not one file."""
+    number of children is outside ``bounds``; on the side, whether the child's
+    ``keys`` (each led by ``child_key``) repeat (``MergedAggregates.repeats``). None
+    when ``child`` is not one file."""
     path = parquet_file(child)
     if path is None:
         return None
-    needed = tuple(dict.fromkeys(c for _, _, c in group))
+    needed = tuple(dict.fromkeys([*(c for _, _, c in group), *(c for k in keys for c in k)]))
     return MergedAggregates(
-        Window(path, child_key, needed, strict=False), parent_key, group, bounds
+        Window(path, child_key, needed, strict=False), parent_key, group, bounds, keys
     )
 
 
@@ -226,7 +238,11 @@ class MergedAggregates:
     key ranges to its parent, so once it has counted every chunk of the parent file
     it also knows the child's foreign-key orphans (``orphans``): the child rows no
     parent matched. The child's own foreign-key check then reads nothing (on the
-    26M-row shop it read the 6M order ids again beside the 18M order lines).
+    26M-row shop it read the 6M order ids again beside the 18M order lines). Where the
+    child's keys are led by the parent's key (an order line's order id and line
+    number), each range of child rows it is given holds every row of those keys'
+    first values, so it also tells whether they repeat (``repeats``), and the child's
+    file is not read again for them (on the shop, a third of its checks' time).
 
     Raises (from the counter):
         Unordered: the files cannot be merged; the caller runs its SQL.
@@ -238,6 +254,7 @@ class MergedAggregates:
         parent_key: str,
         group: Sequence[tuple[str, str, str]],
         bounds: tuple[int, int | None],
+        keys: Sequence[tuple[str, ...]] = (),
     ) -> None:
         self._window = window
         self._parent_key = parent_key
@@ -245,6 +262,7 @@ class MergedAggregates:
         self._bounds = bounds
         self._matched = 0  # child rows matched to a parent so far
         self._declined = False
+        self._repeats: dict[tuple[str, ...], bool | None] = dict.fromkeys(keys, False)
 
     def __call__(self, cursor: duckdb.DuckDBPyConnection, chunk: Chunk) -> Sequence[int]:
         try:
@@ -257,6 +275,8 @@ class MergedAggregates:
         held = self._window.between(chunk.low, chunk.high)
         rows = held.data
         parents = chunk.data.num_rows
+        if self._repeats:
+            self._count_repeats(held)
         matched = match(
             chunk.data[self._parent_key],
             rows[self._window.key],
@@ -267,12 +287,41 @@ class MergedAggregates:
         n = matched.per_parent(matched.lengths, parents)
         counts = []
         for name, fn, column in self._group:
-            expected, missing = _aggregate(fn, _floats(rows[column]), matched, parents)
+            values = rows[column]
+            if fn == "count" and values.null_count == 0:  # every child counts: no values read
+                expected, missing = n.astype(np.float64), np.zeros(parents, dtype=bool)
+            else:
+                expected, missing = _aggregate(fn, _floats(values), matched, parents)
             actual = _floats(chunk.data[name])
             counts.append(_differing(actual, expected, missing))
         low, high = self._bounds
         outside = n < low if high is None else (n < low) | (n > high)
         return [*counts, int(outside.sum())]
+
+    def _count_repeats(self, held: Chunk) -> None:
+        first = (
+            integer_steps(held.integers.values)
+            if held.integers is not None
+            else steps(held.data[self._window.key])
+        )
+        for key, seen in self._repeats.items():
+            if seen is not None:
+                unique = unique_key(held.data, key, first)
+                self._repeats[key] = None if unique is None else seen or not unique
+
+    def repeats(self) -> dict[tuple[str, ...], bool] | None:
+        """Whether each of the child's keys repeats, once every chunk of the parent file
+        was counted here and the ranges it was given held every child row; None
+        otherwise (rows between or after the ranges: they were never given)."""
+        if self._declined or any(v is None for v in self._repeats.values()):
+            return None
+        try:
+            total = self._window.rest()
+        except Unordered:
+            return None
+        if total != self._window.given:
+            return None
+        return {key: bool(seen) for key, seen in self._repeats.items()}
 
     def orphans(self) -> int | None:
         """Child rows whose key is no parent's, once every chunk of the parent file was
@@ -289,12 +338,37 @@ class MergedAggregates:
 
 
 def _floats(values: pa.ChunkedArray) -> np.ndarray:
-    """A numeric column as float64 with NaN for NULL (as the SQL compares ``::DOUBLE``)."""
+    """A numeric column as float64 with NaN for NULL (as the SQL compares ``::DOUBLE``).
+    Without NULLs, numbers are read in place, and a decimal of up to 18 digits is its
+    integer over a power of ten, as DuckDB casts it (Arrow's cast of the shop's line
+    totals was a seventh of its checks' time)."""
+    kind = values.type
+    if values.null_count == 0:
+        if pa.types.is_decimal128(kind) and kind.precision <= 18:
+            return _decimal_units(values).astype(np.float64) / float(10**kind.scale)
+        found = primitive(values) if not pa.types.is_temporal(kind) else None
+        if found is not None:
+            return found.astype(np.float64, copy=False)
     try:
         cast = pc.cast(values, pa.float64())
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         raise Unordered from None
     return numpy_of(cast)
+
+
+def _decimal_units(values: pa.ChunkedArray) -> np.ndarray:
+    """A decimal column of up to 18 digits as its integers (the low word of each value,
+    which holds it whole)."""
+    parts = [
+        np.frombuffer(part.buffers()[1], dtype=np.int64)[
+            2 * part.offset : 2 * (part.offset + len(part))
+        ]
+        for part in values.chunks
+        if len(part)
+    ]
+    if not parts:
+        return np.zeros(0, dtype=np.int64)
+    return np.concatenate(parts)[::2] if len(parts) > 1 else parts[0][::2]
 
 
 def _aggregate(

@@ -18,7 +18,7 @@ from fauxdata.spec import generators as g
 from fauxdata.spec.plan import Plan, ResolvedPer, ResolvedTable
 from fauxdata.spec.relations import FixedCount, RangeCount, duration_seconds, split_dotted
 from fauxdata.verify.chunks import CHUNK, Chunk, Counter, Pass, Unordered, chunked_sum, counted_by
-from fauxdata.verify.context import Context, Relation
+from fauxdata.verify.context import Context, Relation, declared_keys
 from fauxdata.verify.parents import (
     PARENTS,
     MergedAggregates,
@@ -451,6 +451,7 @@ def _chunked_aggregates(ctx: Context, agg: _Aggregates) -> Pass:
         agg.key,
         [(name, gen.fn, split_dotted(gen.of)[1]) for name, gen in agg.group],
         _bounds(per),
+        [columns for _, columns in declared_keys(agg.child) if columns[0] == per.column],
     )
     done = None
     if merged is not None:
@@ -461,12 +462,17 @@ def _chunked_aggregates(ctx: Context, agg: _Aggregates) -> Pass:
 
 
 def _hand_over_orphans(ctx: Context, agg: _Aggregates, merged: MergedAggregates) -> None:
-    """The child's foreign-key orphans, as the merge of the whole parent file found
-    them, for the child's foreign-key check (``checks.handed_over``)."""
+    """The child's foreign-key orphans and whether its keys led by the parent's key
+    repeat, as the merge of the whole parent file found them, for the child's checks
+    (``checks._table_checks``)."""
     per = agg.child.per
     assert per is not None
+    if per.parent != ctx.table.name:
+        return
+    for columns, repeats in (merged.repeats() or {}).items():
+        ctx.counted[(agg.child_name, agg.child_rel, f"key {columns}")] = [int(repeats)]
     orphans = merged.orphans()
-    if orphans is None or per.parent != ctx.table.name:
+    if orphans is None:
         return
     for fk in agg.child.foreign_keys:
         if fk.parent == ctx.table.name and (fk.columns, fk.parent_columns) == (
