@@ -24,6 +24,7 @@ import pytest
 import fauxdata
 from fauxdata.verify import chunks
 from fauxdata.verify.existing import validate_target
+from fauxdata.verify.keys import integers_of
 from fauxdata.verify.result import Report
 
 SHOP = Path(__file__).resolve().parents[1] / "examples" / "shop.yaml"
@@ -354,3 +355,5 @@ def test_uniqueness_by_runs_agrees_with_a_set(longest: int) -> None:
         keys = pa.table({"a": first, "b": second})
         distinct = len(set(zip(first.tolist(), second.tolist(), strict=True)))
         assert chunks.unique_key(keys, ["a", "b"]) is (distinct == len(first))
+        integers = integers_of(keys["a"])  # the pair compared in NumPy
+        assert chunks.unique_key(keys, ["a", "b"], None, integers) is (distinct == len(first))

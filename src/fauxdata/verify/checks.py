@@ -207,7 +207,7 @@ def _duplicates(columns: tuple[str, ...]) -> Pass:
     )
 
     def count(cursor: duckdb.DuckDBPyConnection, chunk: Chunk) -> Sequence[int]:
-        unique = unique_key(chunk.data, columns, chunk.steps)
+        unique = unique_key(chunk.data, columns, chunk.steps, chunk.integers)
         return grouped(cursor, chunk) if unique is None else (int(not unique),)
 
     return Pass(columns[0], columns, strict=True, count=count)
@@ -238,18 +238,10 @@ def _domain_checks(
         case g.Choice():
             values = [v for v in gen.options()[0] if v is not None]
             literal = ", ".join(_literal(v) for v in values)
-            domain = ", ".join(sql_string(str(_canon(v))) for v in values)
-            outside = f"{col} IS NOT NULL AND {col}::VARCHAR NOT IN ({domain})"
+            bad = f"SELECT {col} AS v FROM {rel} WHERE {col} IS NOT NULL AND {col}::VARCHAR NOT IN ({', '.join(sql_string(str(_canon(v))) for v in values)})"
             shown = literal if len(literal) < 80 else literal[:77] + "..."
             label = f"Enum domain: {where} in ({shown})"
-            yield queried(
-                con,
-                label,
-                table.name,
-                f"SELECT {col} AS v FROM {rel} WHERE {outside}",
-                "v",
-                "values outside the domain",
-            )
+            yield queried(con, label, table.name, bad, "v", "values outside the domain")
         case g.UniformInt() | g.UniqueInt():
             bounds = (gen.min, gen.max)
         case g.Uniform() | g.Normal() | g.Lognormal() | g.Exponential() | g.Poisson():

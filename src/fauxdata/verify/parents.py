@@ -1,7 +1,8 @@
 """Counters for checks between a child and its parent, by merging the two ordered files.
 
 Each is a ``chunks.Counter`` that reads the other file forward through a ``merge.Window``
-and matches keys with ``merge.match``; the counts are the same the SQL of ``checks``
+(one per child read and parent key, shared through ``Beside``) and matches keys with
+``merge.match``; the counts are the same the SQL of ``checks``
 and ``relations`` would give. The first chunk either cannot handle (see ``merge``)
 switches the counter to that SQL for the rest of the file, so a check never weakens.
 """
@@ -31,9 +32,6 @@ from fauxdata.verify.keys import numpy_of, primitive
 from fauxdata.verify.merge import Matched, Window, match
 from fauxdata.verify.twins import Twin
 
-Merged = Callable[[duckdb.DuckDBPyConnection, Chunk, Chunk], Sequence[int]]
-"""Counts a chunk's violations given its parents' rows in the chunk's key range."""
-
 PARENTS = "__fauxdata_parents"
 """The name, in DuckDB, of a chunk's parent rows lined up with the chunk's rows."""
 
@@ -57,8 +55,6 @@ class Beside:
         self._window: Window | None = None
         self._broken = False
         self._last: tuple[Chunk, Chunk, Matched] | None = None
-        self.given = 0
-        """Parent rows given beside chunks so far."""
 
     def want(self, columns: Sequence[str]) -> None:
         self._columns.update(dict.fromkeys(columns))
@@ -86,17 +82,17 @@ class Beside:
         except Unordered:
             self._broken = True
             raise
-        self.given += parents.data.num_rows
         self._last = (chunk, parents, matched)
         return parents, matched
 
-    def rows(self) -> int | None:
-        """The parent file's rows, read to its end, once every chunk was given its
-        parents here; None where a chunk was not or the rest is not ordered."""
+    def never_given(self) -> int | None:
+        """The parent file's rows no chunk's range met, read to its end, once every
+        chunk was given its parents here; None where a chunk was not or the rest is
+        not ordered."""
         if self._broken or self._window is None:
             return None
         try:
-            return self._window.rest()
+            return self._window.rest() - self._window.given
         except Unordered:
             self._broken = True
             return None
@@ -186,10 +182,8 @@ def merged_cardinality(
         return (int(np.count_nonzero(outside)) + (childless if low > 0 else 0),)
 
     def rest() -> int | None:
-        total = parents.rows() if parents is not None else None
-        if total is None or parents is None:
-            return None
-        return total - parents.given if low > 0 else 0
+        never = parents.never_given() if parents is not None else None
+        return None if never is None else never if low > 0 else 0
 
     return count, rest
 
@@ -306,7 +300,7 @@ class MergedAggregates:
         )
         for key, seen in self._repeats.items():
             if seen is not None:
-                unique = unique_key(held.data, key, first)
+                unique = unique_key(held.data, key, first, held.integers)
                 self._repeats[key] = None if unique is None else seen or not unique
 
     def repeats(self) -> dict[tuple[str, ...], bool] | None:
