@@ -429,9 +429,8 @@ def _pair_unique(
             for d in range(1, longest)
         )
     pairs = np.lexsort((second, first))
-    return not bool(
-        np.any((first[pairs][1:] == first[pairs][:-1]) & (second[pairs][1:] == second[pairs][:-1]))
-    )
+    firsts, seconds = first[pairs], second[pairs]
+    return not bool(np.any((firsts[1:] == firsts[:-1]) & (seconds[1:] == seconds[:-1])))
 
 
 _NEAR = 8

@@ -76,6 +76,22 @@ def fixed_bytes(values: pa.Array) -> np.ndarray | None:
     return data.reshape(len(values), width)
 
 
+def decimal_words(values: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    """A decimal128 column's values as (rows, 2) 64-bit words, low word first, read in
+    place (anything where NULL); a decimal of up to 18 digits is its low word whole."""
+    parts = values.chunks if isinstance(values, pa.ChunkedArray) else [values]
+    words = [
+        np.frombuffer(part.buffers()[1], dtype=np.int64).reshape(-1, 2)[
+            part.offset : part.offset + len(part)
+        ]
+        for part in parts
+        if len(part)
+    ]
+    if not words:
+        return np.zeros((0, 2), dtype=np.int64)
+    return words[0] if len(words) == 1 else np.concatenate(words)
+
+
 NATIVE = -1
 """``Integers.width`` of a column of integers (not a formatted id): its values compare
 with another integer column's, never with a formatted id's."""

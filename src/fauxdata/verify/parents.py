@@ -28,7 +28,7 @@ from fauxdata.verify.chunks import (
     steps,
     unique_key,
 )
-from fauxdata.verify.keys import numpy_of, primitive
+from fauxdata.verify.keys import decimal_words, numpy_of, primitive
 from fauxdata.verify.merge import Matched, Window, match
 from fauxdata.verify.twins import Twin
 
@@ -157,7 +157,7 @@ def merged_parents(
 
 
 def merged_cardinality(
-    parents: Beside | None, bounds: tuple[int, int | None]
+    parents: Beside, bounds: tuple[int, int | None]
 ) -> tuple[Counter, Callable[[], int | None]]:
     """Parents whose number of children is outside ``bounds``, counted in a child's
     read of strict chunks (each parent's children in one chunk): the runs matched to a
@@ -169,8 +169,6 @@ def merged_cardinality(
     low, high = bounds
 
     def count(_: duckdb.DuckDBPyConnection, chunk: Chunk) -> Sequence[int]:
-        if parents is None:
-            return (0,)
         try:
             rows, matched = parents.at(chunk)
         except Unordered:
@@ -182,7 +180,7 @@ def merged_cardinality(
         return (int(np.count_nonzero(outside)) + (childless if low > 0 else 0),)
 
     def rest() -> int | None:
-        never = parents.never_given() if parents is not None else None
+        never = parents.never_given()
         return None if never is None else never if low > 0 else 0
 
     return count, rest
@@ -339,7 +337,7 @@ def _floats(values: pa.ChunkedArray) -> np.ndarray:
     kind = values.type
     if values.null_count == 0:
         if pa.types.is_decimal128(kind) and kind.precision <= 18:
-            return _decimal_units(values).astype(np.float64) / float(10**kind.scale)
+            return decimal_words(values)[:, 0].astype(np.float64) / float(10**kind.scale)
         found = primitive(values) if not pa.types.is_temporal(kind) else None
         if found is not None:
             return found.astype(np.float64, copy=False)
@@ -348,21 +346,6 @@ def _floats(values: pa.ChunkedArray) -> np.ndarray:
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         raise Unordered from None
     return numpy_of(cast)
-
-
-def _decimal_units(values: pa.ChunkedArray) -> np.ndarray:
-    """A decimal column of up to 18 digits as its integers (the low word of each value,
-    which holds it whole)."""
-    parts = [
-        np.frombuffer(part.buffers()[1], dtype=np.int64)[
-            2 * part.offset : 2 * (part.offset + len(part))
-        ]
-        for part in values.chunks
-        if len(part)
-    ]
-    if not parts:
-        return np.zeros(0, dtype=np.int64)
-    return np.concatenate(parts)[::2] if len(parts) > 1 else parts[0][::2]
 
 
 def _aggregate(

@@ -21,7 +21,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from fauxdata.arrow_numpy import from_numpy
-from fauxdata.verify.keys import primitive, validity
+from fauxdata.verify.keys import decimal_words, primitive, validity
 
 Values: TypeAlias = pa.ChunkedArray | pa.Array
 
@@ -127,15 +127,7 @@ def _stored(values: Values) -> tuple[np.ndarray, Known] | None:
     ):
         return _filled(values)
     if pa.types.is_decimal128(kind):
-        parts = values.chunks if isinstance(values, pa.ChunkedArray) else [values]
-        words = [
-            np.frombuffer(part.buffers()[1], dtype=np.uint64).reshape(-1, 2)[
-                part.offset : part.offset + len(part)
-            ]
-            for part in parts
-        ]
-        joined = np.concatenate(words) if words else np.zeros((0, 2), dtype=np.uint64)
-        return joined, _validity(values)
+        return decimal_words(values), _validity(values)
     return None
 
 
