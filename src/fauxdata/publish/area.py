@@ -34,6 +34,7 @@ from fauxdata.publish.signals import held_signals
 from fauxdata.publish.trust import MANIFEST, is_plain_name
 
 OWNER = ".owner"
+SPILL = ".spill"
 JOURNAL_DRAFT = ".journal"
 NO_EXCHANGE = "FAUXDATA_NO_EXCHANGE"
 """Set to use the two-rename swap even where the atomic exchange exists (for tests)."""
@@ -71,6 +72,10 @@ class StagingArea:
         self.run_id = run_id
         self.path = self.sibling(f"fauxdata-staging-{self.run_id}")
         self.marker = self.path.with_name(self.path.name + OWNER)
+        self.spill = self.path.with_name(self.path.name + SPILL)
+        """Where this run's DuckDB spills while it reads the staged output back: beside
+        the output (on its filesystem, not a RAM-backed /tmp) and under the run's name,
+        so a killed run's spill is removed with its staging by the next run."""
         self.journal = self.sibling("fauxdata-journal")
 
     def sibling(self, suffix: str) -> Path:
@@ -115,6 +120,7 @@ class StagingArea:
         """Remove the staged output and its marker."""
         remove(self.path)
         remove(self.path.with_name(self.path.name + ".wal"))
+        remove(self.spill)
         remove(self.marker)
 
     def keep_aside(self) -> Path:
@@ -125,6 +131,7 @@ class StagingArea:
             kept = self.sibling(f"failed-{stamp}-{self.run_id}")
         os.replace(self.path, kept)
         remove(self.path.with_name(self.path.name + ".wal"))
+        remove(self.spill)
         remove(self.marker)
         return kept
 
@@ -215,7 +222,7 @@ class StagingArea:
             staging = marker.with_name(marker.name.removesuffix(OWNER))
             for path in (
                 staging,
-                *(staging.with_name(staging.name + s) for s in (".wal", JOURNAL_DRAFT)),
+                *(staging.with_name(staging.name + s) for s in (".wal", SPILL, JOURNAL_DRAFT)),
             ):
                 remove(path)
             remove(marker)
