@@ -208,6 +208,15 @@ class Window:
             self._held, self._integers = None, None  # nothing after it is asked for
         return self.rows
 
+    def never_given(self) -> int:
+        """The file's rows no range given to ``between`` held, once it is read to its
+        end (``rest``).
+
+        Raises:
+            Unordered: the rest of the file is not ordered by the key.
+        """
+        return self.rest() - self.given
+
     def _pull(self) -> None:
         chunk = next(self._chunks, None)
         if chunk is None:

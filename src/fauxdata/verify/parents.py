@@ -92,7 +92,7 @@ class Beside:
         if self._broken or self._window is None:
             return None
         try:
-            return self._window.rest() - self._window.given
+            return self._window.never_given()
         except Unordered:
             self._broken = True
             return None
@@ -308,10 +308,9 @@ class MergedAggregates:
         if self._declined or any(v is None for v in self._repeats.values()):
             return None
         try:
-            total = self._window.rest()
+            if self._window.never_given():
+                return None
         except Unordered:
-            return None
-        if total != self._window.given:
             return None
         return {key: bool(seen) for key, seen in self._repeats.items()}
 
