@@ -9,6 +9,7 @@
     python benchmarks/run.py --only delta    # 1M customers as a Delta bronze table vs Parquet
     python benchmarks/run.py --only text     # free-text de-identification, JSON rules, payloads
     python benchmarks/run.py --only tpch     # TPC-H orders + lineitem beside tpchgen-cli, SF 1 and 10
+    python benchmarks/run.py --only flat     # TPC-H spec verified: peak RSS at 10M and 100M lineitem rows
     python benchmarks/run.py --only verify   # shop, 2M customers (~26M rows), verification on vs off
     python benchmarks/run.py --only customers # customers 1M and 10M (verified), the Faker loop, pyarrow's floor
     python benchmarks/run.py --only mariadb  # the MariaDB load: LOAD DATA vs INSERT (200k rows)
@@ -69,7 +70,14 @@ sys.path.insert(0, str(ROOT))  # the PostgreSQL launcher lives with the tests
 from benchmarks.spark_bench import measure_local, measure_spark, report_spark  # noqa: E402
 from benchmarks.text import MEASURES as TEXT_MEASURES  # noqa: E402
 from benchmarks.text import report_text  # noqa: E402
-from benchmarks.tpch import measure_faux, measure_native, report_tpch  # noqa: E402
+from benchmarks.tpch import (  # noqa: E402
+    FLAT_LINES,
+    flat_scale,
+    measure_faux,
+    measure_native,
+    report_flat,
+    report_tpch,
+)
 
 SHOP = ROOT / "examples" / "shop.yaml"
 RESULTS = Path(__file__).parent / "results"
@@ -482,6 +490,7 @@ def main() -> None:
             "mask",
             "text",
             "tpch",
+            "flat",
             "verify",
             "customers",
             "init",
@@ -586,6 +595,15 @@ def main() -> None:
                 run["sf"] = sf
                 runs.append(run)
         report_tpch(runs)
+        return
+    if args.only == "flat":
+        runs = []
+        for lines in FLAT_LINES:
+            args.sf_one = flat_scale(lines)
+            run = spawn("tpch-faux", 0, args)
+            run["sf"] = args.sf_one
+            runs.append(run)
+        report_flat(runs)
         return
     if args.only == "verify":
         customers = 200_000 if args.quick else args.relational_customers or 2_000_000

@@ -2,6 +2,7 @@
 
     python benchmarks/run.py --only tpch               # scale factors 1 and 10
     python benchmarks/run.py --only tpch --sf 1        # one scale factor
+    python benchmarks/run.py --only flat               # peak RSS at 10M and 100M lineitem rows
 
 Measured, each in its own process: ``tpch-faux`` generates ``benchmarks/tpch.yaml`` (orders
 and lineitem, TPC-H's columns, types, ranges, comment lengths, 1-7 lines per order) to
@@ -62,7 +63,12 @@ def measure_faux(sf: float, verify: bool) -> dict[str, Any]:
         if result.report is not None and not result.report.passed:
             raise SystemExit("verification failed")
         comments = comment_lengths(Path(out))
-    return {"rows": result.rows, "seconds": seconds, "comment_chars": comments}
+    return {
+        "rows": result.rows,
+        "seconds": seconds,
+        "comment_chars": comments,
+        "tables": {name: table.rows for name, table in result.tables.items()},
+    }
 
 
 def measure_native(sf: float) -> dict[str, Any]:
@@ -94,6 +100,31 @@ def measure_native(sf: float) -> dict[str, Any]:
         "child_peak_rss_mb": child_peak,
         "comment_chars": comments,
     }
+
+
+FLAT_LINES = (10_000_000, 100_000_000)
+"""Lineitem rows at which ``--only flat`` measures peak RSS: the spec's orders have 1-7
+lines each (4 on average), 6M lines per scale factor."""
+
+
+def flat_scale(lines: int) -> float:
+    """The scale factor giving about ``lines`` lineitem rows."""
+    return round(lines / 6_000_000, 4)
+
+
+def report_flat(runs: list[dict[str, Any]]) -> None:
+    """Peak RSS of the verified TPC-H spec at each size, against the first size and the
+    1.5 GB target (issue 20: flat memory to 100M lineitem rows)."""
+    print("\nTPC-H spec to Parquet, verified: peak RSS as lineitem grows")
+    first = runs[0]["peak_rss_mb"]
+    for run in runs:
+        rss = run["peak_rss_mb"]
+        verdict = "under" if rss < 1536 else "over"
+        print(
+            f"  SF{run['sf']:g} {run['tables']['lineitem']:>13,} lineitem rows "
+            f"{run['rows_per_s']:>12,.0f} rows/s {rss:>8,.0f} MB peak RSS "
+            f"({rss / first:.2f}x the first size; {verdict} 1.5 GB)"
+        )
 
 
 def report_tpch(runs: list[dict[str, Any]]) -> None:
