@@ -46,8 +46,8 @@ peaked at 552 MB with 262,144 rows against 643 MB with 1,048,576, for the same C
 and at 497-519 MB with 131,072 (with ``pool.checks_pool``) against 531-547 MB with
 262,144. With 65,536 the checks over the 2M-customer shop's files added 167-170 MB to
 the process against 191-213 MB with 131,072, in 2.99-3.43 s against 3.08-3.23 s: Parquet's
-decoding holds buffers many times the chunk it gives (a 5 MB chunk of the order lines
-raised RSS by 77 MB, one row group by 53 MB)."""
+decoding holds buffers many times the chunk it gives (with pyarrow's default allocator, a
+5 MB chunk of the order lines raised RSS by 77 MB, one row group by 53 MB)."""
 
 MAX_CHUNK_ROWS = 1 << 22
 """A chunk that must grow past this (its row groups' key ranges keep overlapping) means
